@@ -1,0 +1,76 @@
+# Mängelmelder Sachsen — two commands: `make run` and `make test` (see README.md).
+# Every step is idempotent: a second run checks, reuses and starts in seconds.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV  := .venv
+PY    := $(VENV)/bin/python
+LOCK  := requirements/dev.txt
+# The stamp's name carries a hash of everything that defines the venv, so a changed lock file rebuilds it.
+VENV_STAMP := $(VENV)/.stamp-$(shell cat $(LOCK) pyproject.toml .python-version 2>/dev/null | sha256sum | cut -c1-16)
+
+.PHONY: help run test setup system system-browser venv db data static lint format lock stop-db
+
+help:
+	@echo "make run   – installieren (falls nötig), Datenbank, Migrationen, Daten, dann http://127.0.0.1:8000"
+	@echo "make test  – installieren (falls nötig), ruff und pytest gegen echtes PostGIS"
+
+run: setup static
+	@scripts/serve.sh
+
+test: system-browser setup
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest
+
+setup: system venv db data
+
+system:
+	@scripts/system-packages.sh
+
+system-browser:
+	@scripts/system-packages.sh --with-browser
+
+venv: $(VENV_STAMP)
+
+$(VENV_STAMP):
+	@py="$$(scripts/find-python.sh)"; \
+	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	  echo ">> Erzeuge $(VENV) mit $$py"; rm -rf $(VENV); "$$py" -m venv $(VENV); \
+	fi
+	@echo ">> Installiere Python-Pakete aus $(LOCK)"
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r $(LOCK)
+	@rm -f $(VENV)/.stamp-*
+	@touch $@
+
+db: venv
+	@$(PY) scripts/ensure_db.py
+
+data: db
+	@$(PY) manage.py migrate --noinput
+	@$(PY) manage.py createcachetable
+
+STATIC_STAMP := staticfiles/.stamp-$(shell (cat $(LOCK); find static -type f -print0 | sort -z | xargs -0 -r sha256sum) | sha256sum | cut -c1-16)
+static: $(STATIC_STAMP)
+$(STATIC_STAMP):
+	@echo ">> Sammle statische Dateien"
+	@$(PY) manage.py collectstatic --noinput --verbosity 0
+	@rm -f staticfiles/.stamp-*
+	@touch $@
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format:
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# Re-resolve the pinned versions after editing pyproject.toml.
+lock: venv
+	$(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements/base.txt pyproject.toml
+	$(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra dev -o requirements/dev.txt pyproject.toml
+
+stop-db:
+	@if [ -e .local/pg/data/PG_VERSION ]; then runuser -u postgres -- $$(ls -d /usr/lib/postgresql/*/bin | tail -1)/pg_ctl -D .local/pg/data stop; fi

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BoundariesConfig(AppConfig):
+    name = "boundaries"
+    verbose_name = "Gebietsgliederung"

@@ -1,0 +1,27 @@
+"""Production: a real SECRET_KEY is required and HTTPS hardening is on (``manage.py check --deploy``)."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import mailers_from_env
+from config.settings.base import *  # noqa: F403
+from config.settings.base import env
+
+if not env.raw("SECRET_KEY"):
+    raise ImproperlyConfigured("SECRET_KEY must be set in production (no generated fallback).")
+SECRET_KEY = env.str("SECRET_KEY")
+if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too short or too simple for production (≥ 50 random characters)."
+    )
+
+DEBUG = env.bool("DEBUG", default=False)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+
+# Real mail delivery: SMTP (EMAIL_HOST, default localhost) unless EMAIL_BACKEND names another backend.
+MAILERS = mailers_from_env(env, production=True)

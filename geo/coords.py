@@ -1,0 +1,97 @@
+"""Parse and validate coordinates typed by people or sent by apps, with German messages.
+
+Geometries are always built with GEOS from numbers and a fixed SRID (never from SRS text a user could
+choose; see README on gis.W001). Decimal commas are accepted because people in Saxony type "51,05".
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django.contrib.gis.geos import Point
+
+from geo.errors import ValidationFailed
+from geo.srid import API_SRID, SAXONY_BBOX_WGS84, STORAGE_SRID
+
+LON_RANGE = (-180.0, 180.0)
+LAT_RANGE = (-90.0, 90.0)
+
+
+class CoordinateError(ValidationFailed):
+    """A coordinate is missing, not a number or out of range; ``field`` names the parameter."""
+
+    code = "invalid_coordinate"
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__({field: [message]})
+        self.field = field
+
+
+def parse_number(value: Any, *, field: str, label: str) -> float:
+    """Return ``value`` as a finite float or raise :class:`CoordinateError` naming ``field``."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise CoordinateError(field, f"{label} fehlt.")
+    if isinstance(value, bool):
+        raise CoordinateError(field, f"{label} muss eine Zahl sein.")
+    if isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.count(",") == 1 and "." not in text:
+            text = text.replace(",", ".")
+        try:
+            number = float(text)
+        except ValueError:
+            raise CoordinateError(field, f"{label} muss eine Zahl sein, z. B. 51.0504.") from None
+    else:
+        raise CoordinateError(field, f"{label} muss eine Zahl sein.")
+    if not math.isfinite(number):
+        raise CoordinateError(field, f"{label} muss eine endliche Zahl sein.")
+    return number
+
+
+def in_saxony_extent(lon: float, lat: float) -> bool:
+    min_lon, min_lat, max_lon, max_lat = SAXONY_BBOX_WGS84
+    return min_lon <= lon <= max_lon and min_lat <= lat <= max_lat
+
+
+def looks_swapped(lon: float, lat: float) -> bool:
+    """True when (lon, lat) is outside Saxony but (lat, lon) would be inside: a common client mistake."""
+    return not in_saxony_extent(lon, lat) and in_saxony_extent(lat, lon)
+
+
+def parse_lon_lat(lon: Any, lat: Any, *, lon_field: str = "lon", lat_field: str = "lat") -> Point:
+    """Parse WGS84 longitude/latitude into a GEOS Point with SRID 4326.
+
+    Raises :class:`CoordinateError` for missing values, non-numbers, NaN/inf and values outside the
+    valid WGS84 range; field names are those the caller's interface uses (``lon``/``lat``, ``long``...).
+    """
+    lon_value = parse_number(lon, field=lon_field, label="Längengrad")
+    lat_value = parse_number(lat, field=lat_field, label="Breitengrad")
+    if not LAT_RANGE[0] <= lat_value <= LAT_RANGE[1]:
+        hint = (
+            " Sind Breiten- und Längengrad vertauscht?" if LON_RANGE[0] <= lat_value <= LON_RANGE[1] else ""
+        )
+        raise CoordinateError(lat_field, f"Breitengrad muss zwischen -90 und 90 liegen.{hint}")
+    if not LON_RANGE[0] <= lon_value <= LON_RANGE[1]:
+        raise CoordinateError(lon_field, "Längengrad muss zwischen -180 und 180 liegen.")
+    return Point(lon_value, lat_value, srid=API_SRID)
+
+
+def to_storage(geom: Any) -> Any:
+    """Return a copy of a GEOS geometry in EPSG:25833 (the SRID must already be set)."""
+    if geom.srid is None:
+        raise ValueError("geometry without SRID; build it with a fixed SRID from geo.srid")
+    if geom.srid == STORAGE_SRID:
+        return geom.clone()
+    return geom.transform(STORAGE_SRID, clone=True)
+
+
+def to_api(geom: Any) -> Any:
+    """Return a copy of a GEOS geometry in WGS84 (EPSG:4326)."""
+    if geom.srid is None:
+        raise ValueError("geometry without SRID; build it with a fixed SRID from geo.srid")
+    if geom.srid == API_SRID:
+        return geom.clone()
+    return geom.transform(API_SRID, clone=True)

@@ -1,0 +1,38 @@
+"""The located-case core shared by reports (Mängelmeldungen) and permits (Sondernutzungen, Parkausweise).
+
+Anything that happens *somewhere* in Saxony and is handled by a commune has: a geometry in EPSG:25833,
+the commune version and district it was assigned to when it was created, a status, and timestamps.
+Concrete apps narrow the geometry type and the status choices; they never copy this code.
+"""
+
+from __future__ import annotations
+
+from django.contrib.gis.db import models
+from django.utils import timezone
+
+from geo.srid import STORAGE_SRID
+
+
+class LocatedCase(models.Model):
+    # Subclasses override this with a narrower field (PointField for reports, MultiPolygonField for permits).
+    location = models.GeometryField("Ort", srid=STORAGE_SRID)
+    # PROTECT: a commune version that cases refer to is never deleted; boundary changes add new versions.
+    commune = models.ForeignKey(
+        "boundaries.Commune",
+        verbose_name="Gemeinde",
+        on_delete=models.PROTECT,
+        related_name="%(app_label)s_%(class)s_set",
+    )
+    district = models.ForeignKey(
+        "boundaries.District",
+        verbose_name="Landkreis / Kreisfreie Stadt",
+        on_delete=models.PROTECT,
+        related_name="%(app_label)s_%(class)s_set",
+    )
+    status = models.CharField("Status", max_length=32, db_index=True)
+    created = models.DateTimeField("Erstellt", default=timezone.now, db_index=True)
+    updated = models.DateTimeField("Geändert", auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created"]

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Serve the site with gunicorn and run the background task worker; Ctrl-C stops both cleanly.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+BIND="${BIND:-127.0.0.1:8000}"
+# 2 workers × 4 threads per core is gunicorn's usual starting point for I/O-bound Django apps.
+WORKERS="${WEB_CONCURRENCY:-$(( $(nproc) * 2 ))}"
+THREADS="${WEB_THREADS:-4}"
+
+.venv/bin/python manage.py db_worker --queue-name default &
+worker=$!
+.venv/bin/gunicorn config.wsgi:application \
+  --bind "$BIND" --workers "$WORKERS" --threads "$THREADS" \
+  --timeout 60 --graceful-timeout 10 --max-requests 2000 --max-requests-jitter 200 \
+  --access-logfile - --forwarded-allow-ips 127.0.0.1 &
+web=$!
+
+stop() {
+  trap - INT TERM
+  echo ">> Beende Webserver und Hintergrund-Worker …"
+  kill -TERM "$web" "$worker" 2>/dev/null
+  wait "$web" "$worker" 2>/dev/null
+  exit 0
+}
+trap stop INT TERM
+
+echo ">> Mängelmelder läuft auf http://$BIND (Webserver $web, Worker $worker). Beenden mit Strg-C."
+wait -n "$web" "$worker"
+status=$?
+echo ">> Ein Prozess hat sich beendet (Status $status); beende den anderen." >&2
+kill -TERM "$web" "$worker" 2>/dev/null
+wait 2>/dev/null
+exit "$status"

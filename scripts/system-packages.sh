@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Install the Debian packages GeoDjango and the tests need, but only those that are missing.
+# Usage: scripts/system-packages.sh [--with-browser]
+set -euo pipefail
+
+packages=(postgresql-15 postgresql-15-postgis-3 postgresql-client-15 gdal-bin libgdal-dev libgeos-c1v5 libproj25)
+if [ "${1:-}" = "--with-browser" ]; then
+  packages+=(chromium fonts-dejavu-core)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  status="$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)"
+  [ "$status" = "install ok installed" ] || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "Fehlende Systempakete: ${missing[*]} — dieses System hat kein apt-get (Debian 12 erwartet)." >&2
+  exit 1
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "Fehlende Systempakete: ${missing[*]} — bitte als root ausführen: apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+echo ">> Installiere Systempakete: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# A fresh container has empty package lists; update only when an install attempt cannot find a package.
+if ! $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"; then
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

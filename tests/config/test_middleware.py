@@ -1,0 +1,32 @@
+"""A lost database connection anywhere in a view becomes a 503 with Retry-After, not a 500 page."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import OperationalError
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from config.middleware import DatabaseUnavailableMiddleware
+
+
+def _middleware():
+    return DatabaseUnavailableMiddleware(lambda request: HttpResponse("ok"))
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [("/api/v1/reports/", "application/json"), ("/meldungen/", "text/html; charset=utf-8")],
+)
+def test_operational_error_becomes_503(path, content_type):
+    request = RequestFactory().get(path)
+    response = _middleware().process_exception(request, OperationalError("server closed the connection"))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+    assert response["Content-Type"] == content_type
+    assert "vorübergehend nicht erreichbar" in response.content.decode()
+
+
+def test_other_errors_are_left_alone():
+    request = RequestFactory().get("/")
+    assert _middleware().process_exception(request, ValueError("boom")) is None
