@@ -50,6 +50,7 @@ db: venv
 data: db
 	@$(PY) manage.py migrate --noinput
 	@$(PY) manage.py createcachetable
+	@$(PY) manage.py load_communes
 
 STATIC_STAMP := staticfiles/.stamp-$(shell (cat $(LOCK); find static -type f -print0 | sort -z | xargs -0 -r sha256sum) | sha256sum | cut -c1-16)
 static: $(STATIC_STAMP)

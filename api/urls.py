@@ -3,8 +3,19 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from api.views import boundaries
+
+v1 = [
+    path("communes/", boundaries.CommuneListView.as_view(), name="commune-list"),
+    path("communes/locate/", boundaries.LocateView.as_view(), name="commune-locate"),
+    path("communes/<str:ags>/", boundaries.CommuneDetailView.as_view(), name="commune-detail"),
+    path("districts/", boundaries.DistrictListView.as_view(), name="district-list"),
+    path("districts/<str:ags>/", boundaries.DistrictDetailView.as_view(), name="district-detail"),
+]
+
 urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    *[path(f"api/v1/{p.pattern}", p.callback, name=p.name) for p in v1],
 ]

@@ -28,7 +28,7 @@ class CoordinateError(ValidationFailed):
         self.field = field
 
 
-def parse_number(value: Any, *, field: str, label: str) -> float:
+def parse_number(value: Any, *, field: str, label: str, example: str = "51.0504") -> float:
     """Return ``value`` as a finite float or raise :class:`CoordinateError` naming ``field``."""
     if value is None or (isinstance(value, str) and not value.strip()):
         raise CoordinateError(field, f"{label} fehlt.")
@@ -43,7 +43,7 @@ def parse_number(value: Any, *, field: str, label: str) -> float:
         try:
             number = float(text)
         except ValueError:
-            raise CoordinateError(field, f"{label} muss eine Zahl sein, z. B. 51.0504.") from None
+            raise CoordinateError(field, f"{label} muss eine Zahl sein, z. B. {example}.") from None
     else:
         raise CoordinateError(field, f"{label} muss eine Zahl sein.")
     if not math.isfinite(number):
@@ -67,7 +67,7 @@ def parse_lon_lat(lon: Any, lat: Any, *, lon_field: str = "lon", lat_field: str 
     Raises :class:`CoordinateError` for missing values, non-numbers, NaN/inf and values outside the
     valid WGS84 range; field names are those the caller's interface uses (``lon``/``lat``, ``long``...).
     """
-    lon_value = parse_number(lon, field=lon_field, label="Längengrad")
+    lon_value = parse_number(lon, field=lon_field, label="Längengrad", example="13.7373")
     lat_value = parse_number(lat, field=lat_field, label="Breitengrad")
     if not LAT_RANGE[0] <= lat_value <= LAT_RANGE[1]:
         hint = (

@@ -95,7 +95,8 @@ def test_mail_goes_to_console_in_development_and_smtp_when_host_is_set():
     dev = mailers_from_env(Env(environ={}), production=False)["default"]
     assert dev["BACKEND"].endswith("console.EmailBackend")
     smtp = mailers_from_env(
-        Env(environ={"EMAIL_HOST": "mail.example", "EMAIL_PORT": "2525", "EMAIL_HOST_USER": "u"}), production=False
+        Env(environ={"EMAIL_HOST": "mail.example", "EMAIL_PORT": "2525", "EMAIL_HOST_USER": "u"}),
+        production=False,
     )["default"]
     assert smtp["BACKEND"].endswith("smtp.EmailBackend")
     assert smtp["OPTIONS"]["host"] == "mail.example"

@@ -1,0 +1,68 @@
+"""Query-parameter parsing for the API: every bad value becomes a 400 naming the parameter, never a 500."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping
+
+from geo.errors import ValidationFailed
+
+AGS8 = re.compile(r"^\d{8}$")
+AGS5 = re.compile(r"^\d{5}$")
+
+
+def invalid(name: str, message: str) -> ValidationFailed:
+    return ValidationFailed({name: [message]})
+
+
+def optional_date(params: Mapping[str, str], name: str) -> dt.date | None:
+    value = params.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise invalid(name, f"{name}: Datum im Format JJJJ-MM-TT erwartet.") from None
+
+
+def optional_float(
+    params: Mapping[str, str],
+    name: str,
+    *,
+    default: float,
+    minimum: float,
+    maximum: float,
+    clamp: bool = False,
+) -> float:
+    value = params.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        number = float(value.replace(",", "."))
+    except ValueError:
+        raise invalid(name, f"{name} muss eine Zahl sein.") from None
+    if not math.isfinite(number):
+        raise invalid(name, f"{name} muss eine endliche Zahl sein.")
+    if number < minimum:
+        raise invalid(name, f"{name} darf nicht kleiner als {minimum:g} sein.")
+    if number > maximum:
+        if clamp:
+            return maximum
+        raise invalid(name, f"{name} darf nicht größer als {maximum:g} sein.")
+    return number
+
+
+def optional_ags(params: Mapping[str, str], name: str, *, digits: int) -> str | None:
+    value = params.get(name)
+    if value in (None, ""):
+        return None
+    pattern = AGS8 if digits == 8 else AGS5
+    if not pattern.match(value):
+        raise invalid(
+            name,
+            f"{name}: {digits}-stelliger amtlicher Schlüssel erwartet, z. B. "
+            f"{'14612000' if digits == 8 else '14612'}.",
+        )
+    return value

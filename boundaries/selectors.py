@@ -1,0 +1,90 @@
+"""Read queries on boundaries. Spatial lookups go through the subdivided parts, never full polygons."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.gis.geos import GEOSGeometry, Point
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from boundaries.models import Commune, CommunePart, District
+from geo.srid import STORAGE_SRID
+
+# Columns needed to show and link a commune; the big geometry is loaded only where it is drawn.
+COMMUNE_LIGHT_FIELDS = ("id", "ags", "ars", "name", "name_official", "bez", "valid_from", "valid_to")
+DISTRICT_LIGHT_FIELDS = ("id", "ags", "name", "bez", "valid_from", "valid_to")
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def communes_light() -> QuerySet[Commune]:
+    """Communes with their district, without either geometry."""
+    return Commune.objects.select_related("district").only(
+        *COMMUNE_LIGHT_FIELDS, *(f"district__{f}" for f in DISTRICT_LIGHT_FIELDS)
+    )
+
+
+def commune_at(point: Point, *, on: dt.date | None = None) -> Commune | None:
+    """The commune version covering ``point`` (EPSG:25833) on ``on`` (default today), or None.
+
+    A point exactly on a border between two communes is covered by both; the commune with the lower AGS
+    wins. That choice is arbitrary but deterministic, so the same point always goes to the same commune
+    (and the same staff) no matter which process or index order answers.
+    """
+    assert point.srid == STORAGE_SRID, "commune_at expects EPSG:25833"
+    day = on or today()
+    part = (
+        CommunePart.objects.filter(geom__covers=point, valid_from__lte=day)
+        .exclude(valid_to__lte=day)
+        .order_by("ags")
+        .values_list("commune_id", flat=True)
+        .first()
+    )
+    if part is None:
+        return None
+    return communes_light().get(pk=part)
+
+
+@dataclass(frozen=True)
+class Share:
+    commune_id: int
+    share: float  # 0..1 of the geometry's area (polygons) or length (lines) inside this commune
+
+
+def commune_shares(geom: GEOSGeometry, *, on: dt.date | None = None) -> list[Share]:
+    """How much of ``geom`` (EPSG:25833) lies in each commune, largest share first (ties: lower AGS).
+
+    Sums intersections with the subdivided parts: they partition each commune, so the sum is exact and
+    each intersection works on ≤ 256 vertices.
+    """
+    assert geom.srid == STORAGE_SRID, "commune_shares expects EPSG:25833"
+    day = on or today()
+    dim = geom.dims
+    measure = "ST_Area" if dim == 2 else "ST_Length"
+    if dim == 0:
+        raise ValueError("commune_shares needs a line or polygon; use commune_at for points")
+    sql = f"""
+        WITH g AS (SELECT ST_GeomFromEWKB(%s) AS geom)
+        SELECT p.commune_id, p.ags, sum({measure}(ST_Intersection(p.geom, g.geom))) / NULLIF({measure}(g.geom), 0)
+        FROM {CommunePart._meta.db_table} p, g
+        WHERE p.geom && g.geom AND ST_Intersects(p.geom, g.geom)
+          AND p.valid_from <= %s AND (p.valid_to IS NULL OR p.valid_to > %s)
+        GROUP BY p.commune_id, p.ags, g.geom
+    """
+    with connection.cursor() as cur:
+        cur.execute(sql, [bytes(geom.ewkb), day, day])
+        rows = cur.fetchall()
+    shares = [(ags, Share(commune_id=cid, share=float(share or 0.0))) for cid, ags, share in rows]
+    shares = [item for item in shares if item[1].share > 0]
+    shares.sort(key=lambda item: (-round(item[1].share, 9), item[0]))
+    return [share for _, share in shares]
+
+
+def district_current(ags: str, *, on: dt.date | None = None) -> District | None:
+    day = on or today()
+    return District.objects.valid_on(day).filter(ags=ags).defer("geom").first()
