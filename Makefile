@@ -51,6 +51,7 @@ data: db
 	@$(PY) manage.py migrate --noinput
 	@$(PY) manage.py createcachetable
 	@$(PY) manage.py load_communes
+	@$(PY) manage.py load_categories
 
 STATIC_STAMP := staticfiles/.stamp-$(shell (cat $(LOCK); find static -type f -print0 | sort -z | xargs -0 -r sha256sum) | sha256sum | cut -c1-16)
 static: $(STATIC_STAMP)

@@ -51,6 +51,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             "errors": errors,
         }
         response.status_code = status.HTTP_400_BAD_REQUEST
+    elif isinstance(exc, exceptions.Throttled):
+        minutes = max(1, round((exc.wait or 60) / 60))
+        response.data = {
+            "detail": f"Zu viele Anfragen von Ihrem Anschluss. Bitte versuchen Sie es in {minutes} Minute(n) erneut.",
+            "code": "throttled",
+        }
     elif isinstance(exc, exceptions.APIException):
         detail = exc.detail
         response.data = {"detail": str(detail), "code": getattr(detail, "code", exc.default_code)}

@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from api.views import boundaries
+from api.views import boundaries, reports
 
 v1 = [
     path("communes/", boundaries.CommuneListView.as_view(), name="commune-list"),
@@ -11,6 +11,11 @@ v1 = [
     path("communes/<str:ags>/", boundaries.CommuneDetailView.as_view(), name="commune-detail"),
     path("districts/", boundaries.DistrictListView.as_view(), name="district-list"),
     path("districts/<str:ags>/", boundaries.DistrictDetailView.as_view(), name="district-detail"),
+    path("categories/", reports.CategoryListView.as_view(), name="category-list"),
+    path("reports/", reports.ReportListCreateView.as_view(), name="report-list"),
+    path("reports/nearby/", reports.ReportNearbyView.as_view(), name="report-nearby"),
+    path("reports/<str:public_id>/", reports.ReportDetailView.as_view(), name="report-detail"),
+    path("reports/<str:public_id>/support/", reports.ReportSupportView.as_view(), name="report-support"),
 ]
 
 urlpatterns = [

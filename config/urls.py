@@ -11,11 +11,20 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("api.urls")),
+    path("", include("web.urls")),
 ]
 
+
+
+def media(request, path):
+    """Serve uploads. Photos are re-encoded without metadata before they are stored (reports.photos),
+    so serving them directly is safe; the original upload never reaches MEDIA_ROOT."""
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 if settings.SERVE_MEDIA:
-    # Photos are re-encoded without metadata before they are stored (reports.photos), so serving them
-    # directly is safe; the original upload never reaches MEDIA_ROOT.
-    urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
-    ]
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", media, name="media")]

@@ -95,3 +95,32 @@ def to_api(geom: Any) -> Any:
     if geom.srid == API_SRID:
         return geom.clone()
     return geom.transform(API_SRID, clone=True)
+
+
+def parse_geojson_point(value: Any, *, field: str = "location") -> Point:
+    """Parse a GeoJSON Point (dict or JSON text) in WGS84 into a GEOS Point with SRID 4326.
+
+    A ``crs`` member is ignored on purpose: RFC 7946 fixes WGS84, and SRS text from a request must never
+    reach GDAL (gis.W001).
+    """
+    import json
+
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise CoordinateError(
+                field,
+                'Ort: gültiges GeoJSON erwartet, z. B. {"type": "Point", "coordinates": [13.7373, 51.0504]}.',
+            ) from None
+    if not isinstance(value, dict):
+        raise CoordinateError(field, "Ort fehlt (GeoJSON-Punkt erwartet).")
+    if value.get("type") != "Point":
+        raise CoordinateError(field, "Ort: nur ein GeoJSON-Punkt (type Point) ist erlaubt.")
+    coords = value.get("coordinates")
+    if not isinstance(coords, list | tuple) or len(coords) not in (2, 3):
+        raise CoordinateError(field, "Ort: coordinates muss [Längengrad, Breitengrad] sein.")
+    try:
+        return parse_lon_lat(coords[0], coords[1], lon_field=field, lat_field=field)
+    except CoordinateError as exc:
+        raise CoordinateError(field, exc.message) from None

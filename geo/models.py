@@ -36,3 +36,29 @@ class LocatedCase(models.Model):
     class Meta:
         abstract = True
         ordering = ["-created"]
+
+
+class StatusChangeBase(models.Model):
+    """One row of a case's status history. Concrete subclasses add the foreign key to their case.
+
+    ``public_note`` is shown to citizens; ``internal_note`` only to staff of the responsible organisation.
+    ``from_status`` is empty for the first entry (creation).
+    """
+
+    from_status = models.CharField("Vorheriger Status", max_length=32, blank=True)
+    to_status = models.CharField("Neuer Status", max_length=32)
+    created = models.DateTimeField("Zeitpunkt", default=timezone.now, db_index=True)
+    by_user = models.ForeignKey(
+        "auth.User",
+        verbose_name="Geändert von",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    public_note = models.TextField("Öffentliche Notiz", blank=True, max_length=4000)
+    internal_note = models.TextField("Interne Notiz", blank=True, max_length=4000)
+
+    class Meta:
+        abstract = True
+        ordering = ["created", "id"]

@@ -1,10 +1,12 @@
 """Shared fixtures. Every test runs against real PostGIS (pytest-django's ``test_<name>`` database).
 
-The shipped communes of Saxony are loaded once per test session into the test database, exactly as
-``make run`` loads them, so spatial tests work on the real boundaries.
+The shipped communes of Saxony and the default categories are loaded once per test session into the
+test database, exactly as ``make run`` loads them, so spatial tests work on the real boundaries.
 """
 
 from __future__ import annotations
+
+import uuid
 
 import pytest
 from django.core.cache import cache
@@ -15,14 +17,21 @@ from django.core.management import call_command
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_communes", verbosity=0)
+        call_command("load_categories", verbosity=0)
         call_command("createcachetable", verbosity=0)
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    """Throttling counters live in the shared cache; start every test from zero."""
-    try:
-        cache.clear()
-    except Exception:  # noqa: BLE001 - the database cache needs DB access, which non-db tests lack
-        pass
+def _isolated_media(settings, tmp_path_factory):
+    """Every test writes uploads into its own empty MEDIA_ROOT, so "no file left behind" is checkable."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache_namespace():
+    """Throttling counters live in the shared cache. Each test gets its own key prefix instead of a
+    flush, so parallel test runs (or a `make run` server) sharing the same Redis never disturb each other."""
+    previous = cache.key_prefix
+    cache.key_prefix = f"mm-test-{uuid.uuid4().hex}"
     yield
+    cache.key_prefix = previous

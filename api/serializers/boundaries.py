@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer, GeometryField
 
+from api.serializers.common import ERROR_SERIALIZER  # noqa: F401 - re-exported
 from boundaries.importer import ATTRIBUTION
 from boundaries.models import Commune, District
 

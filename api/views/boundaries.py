@@ -6,8 +6,8 @@ from django.contrib.gis.db.models.functions import Transform
 from django.db.models import Q
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import generics, serializers
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,6 +21,7 @@ from api.serializers.boundaries import (
     DistrictSerializer,
     LocateSerializer,
 )
+from api.serializers.common import ERROR_SERIALIZER
 from boundaries.models import Commune, District
 from boundaries.selectors import communes_light, today
 from geo.assignment import OutsideSaxony, assign_point
@@ -28,16 +29,7 @@ from geo.coords import parse_lon_lat
 from geo.functions import SimplifyPreserveTopology
 from geo.srid import API_SRID
 
-ERROR = inline_serializer(
-    "Error",
-    {
-        "detail": serializers.CharField(),
-        "code": serializers.CharField(),
-        "errors": serializers.DictField(
-            child=serializers.ListField(child=serializers.CharField()), required=False
-        ),
-    },
-)
+ERROR = ERROR_SERIALIZER
 ON_PARAM = OpenApiParameter("on", OpenApiTypes.DATE, description="Stichtag (JJJJ-MM-TT), Standard: heute")
 TOLERANCE_PARAM = OpenApiParameter(
     "tolerance",

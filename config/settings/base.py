@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "reports",
     "permits",
     "api",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -182,7 +183,12 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_THROTTLE_RATES": {},
+    # Anonymous writes per client IP (shared cache). Behind a reverse proxy set NUM_PROXIES=1.
+    "DEFAULT_THROTTLE_RATES": {
+        "report_create": env.str("THROTTLE_REPORT_CREATE", default="20/hour"),
+        "support": env.str("THROTTLE_SUPPORT", default="60/hour"),
+    },
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
@@ -199,4 +205,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "GisFeatureEnum": ("Feature",),
+        "GisFeatureCollectionEnum": ("FeatureCollection",),
+        "GeoJSONPointTypeEnum": ("Point",),
+    },
 }

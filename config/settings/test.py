@@ -1,6 +1,9 @@
 """Settings for pytest: the same PostGIS as the make targets (pytest-django creates ``test_<name>``)."""
 
+import re
+
 from config.settings.base import *  # noqa: F403
+from config.settings.base import CACHES, REDIS_URL
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never in production
@@ -10,6 +13,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
-# Keep the tests' throttling/cache state apart from a `make run` server sharing the same Redis.
-for _cache in CACHES.values():  # noqa: F405
-    _cache["KEY_PREFIX"] = "mm-test"
+
+# Keep the tests' cache (throttling counters, cleared before every test) apart from a `make run` server
+# sharing the same Redis: another database number and key prefix.
+if REDIS_URL:
+    CACHES["default"]["LOCATION"] = re.sub(r"/\d+$", "", REDIS_URL.rstrip("/")) + "/15"
+CACHES["default"]["KEY_PREFIX"] = "mm-test"

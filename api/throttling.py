@@ -1,0 +1,55 @@
+"""Rate limits for anonymous writes, kept in the shared cache (Redis or the database cache table).
+
+The same throttles guard the REST API, Open311 and the web form, so a client cannot dodge a limit by
+switching interfaces. The client is identified by REMOTE_ADDR; behind a reverse proxy set
+``NUM_PROXIES`` so the right X-Forwarded-For entry is used (never a header the client can choose
+freely). If the cache is unreachable the request is let through and the failure is logged: refusing
+every citizen report because Redis restarted would be the worse outcome.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.http import HttpRequest
+from rest_framework.exceptions import Throttled
+from rest_framework.throttling import SimpleRateThrottle
+
+logger = logging.getLogger(__name__)
+
+
+class ScopedClientThrottle(SimpleRateThrottle):
+    """One bucket per client IP (anonymous) or per user (logged in) and scope."""
+
+    scope = ""
+
+    def get_cache_key(self, request: Any, view: Any) -> str | None:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            ident = f"user:{user.pk}"
+        else:
+            ident = self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        try:
+            return super().allow_request(request, view)
+        except Exception:  # noqa: BLE001 - any cache backend error: fail open, but loudly in the log
+            logger.exception("throttle cache unavailable for scope %s; request allowed", self.scope)
+            return True
+
+
+class ReportCreateThrottle(ScopedClientThrottle):
+    scope = "report_create"
+
+
+class SupportThrottle(ScopedClientThrottle):
+    scope = "support"
+
+
+def enforce(request: HttpRequest, throttle_class: type[ScopedClientThrottle]) -> None:
+    """Apply a throttle outside DRF views (web form, Open311); raises DRF's :class:`Throttled`."""
+    throttle = throttle_class()
+    if not throttle.allow_request(request, None):
+        raise Throttled(wait=throttle.wait())

@@ -1,0 +1,37 @@
+"""Admin for the category catalogue and (read-mostly) reports. Writes of reports go through services."""
+
+from django.contrib import admin
+
+from reports.models import Category, CategoryGroup, CommuneCategorySetting, Report
+
+
+@admin.register(CategoryGroup)
+class CategoryGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "group", "default_sla_days", "active"]
+    list_filter = ["group", "active"]
+
+
+@admin.register(CommuneCategorySetting)
+class CommuneCategorySettingAdmin(admin.ModelAdmin):
+    list_display = ["ags", "category", "enabled", "recipient_email", "sla_days"]
+    list_filter = ["enabled", "category"]
+    search_fields = ["ags"]
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["public_id", "category", "commune", "status", "created"]
+    list_filter = ["status", "category"]
+    search_fields = ["public_id"]
+    readonly_fields = [f.name for f in Report._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,159 @@
+"""Mängelmeldungen: categories, reports, their photos, status history and "me too" supports."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.core.validators import MaxLengthValidator, RegexValidator
+
+from geo.models import LocatedCase, StatusChangeBase
+from geo.srid import STORAGE_SRID
+from reports.workflow import ReportStatus
+
+DESCRIPTION_MAX = 4000
+PLACE_MAX = 300
+
+ags8 = RegexValidator(r"^\d{8}$", "Der Gemeindeschlüssel (AGS) hat 8 Ziffern.")
+
+
+class CategoryGroup(models.Model):
+    slug = models.SlugField("Kürzel", unique=True)
+    name = models.CharField("Name", max_length=100)
+    order = models.PositiveSmallIntegerField("Reihenfolge", default=0)
+
+    class Meta:
+        verbose_name = "Kategoriegruppe"
+        verbose_name_plural = "Kategoriegruppen"
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(models.Model):
+    """A kind of defect (Schlagloch, Straßenlaterne defekt …), the same catalogue for every commune."""
+
+    slug = models.SlugField("Kürzel", unique=True, max_length=60)
+    name = models.CharField("Name", max_length=100)
+    description = models.TextField("Beschreibung", blank=True)
+    group = models.ForeignKey(
+        CategoryGroup, verbose_name="Gruppe", on_delete=models.PROTECT, related_name="categories"
+    )
+    icon = models.CharField("Symbolname", max_length=40, blank=True)
+    default_sla_days = models.PositiveSmallIntegerField("Bearbeitungsfrist (Tage)", default=14)
+    order = models.PositiveSmallIntegerField("Reihenfolge", default=0)
+    active = models.BooleanField("Aktiv", default=True, help_text="Landesweit abschalten")
+    keywords = models.CharField("Stichwörter", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "Kategorie"
+        verbose_name_plural = "Kategorien"
+        ordering = ["group__order", "order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CommuneCategorySetting(models.Model):
+    """A commune's own choice for a category: switched off, its own recipient, its own deadline.
+
+    Keyed by AGS rather than a commune version, so settings survive boundary changes.
+    """
+
+    ags = models.CharField("Gemeindeschlüssel", max_length=8, validators=[ags8], db_index=True)
+    category = models.ForeignKey(
+        Category, verbose_name="Kategorie", on_delete=models.CASCADE, related_name="settings"
+    )
+    enabled = models.BooleanField("Angeboten", default=True)
+    recipient_email = models.EmailField("Empfänger-E-Mail", blank=True)
+    sla_days = models.PositiveSmallIntegerField("Eigene Frist (Tage)", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Kategorie-Einstellung einer Gemeinde"
+        verbose_name_plural = "Kategorie-Einstellungen der Gemeinden"
+        constraints = [
+            models.UniqueConstraint(fields=["ags", "category"], name="one_setting_per_commune_category")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ags}: {self.category}"
+
+
+class Report(LocatedCase):
+    """A defect reported by a citizen. Reporter contact data is private: never in any public output."""
+
+    location = models.PointField("Ort", srid=STORAGE_SRID)
+    public_id = models.CharField("Meldungsnummer", max_length=12, unique=True)
+    category = models.ForeignKey(
+        Category, verbose_name="Kategorie", on_delete=models.PROTECT, related_name="reports"
+    )
+    description = models.TextField("Beschreibung", validators=[MaxLengthValidator(DESCRIPTION_MAX)])
+    place = models.CharField("Ortsbeschreibung", max_length=PLACE_MAX, blank=True)
+    status = models.CharField(
+        "Status", max_length=32, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED
+    )
+    attributes = models.JSONField("Zusatzangaben", default=dict, blank=True)
+    channel = models.CharField("Eingangskanal", max_length=20, default="api")
+    due = models.DateTimeField("Fällig am", null=True, blank=True)
+    supporters = models.PositiveIntegerField("Unterstützer", default=0)
+    reporter_name = models.CharField("Name (privat)", max_length=200, blank=True)
+    reporter_email = models.EmailField("E-Mail (privat)", blank=True)
+    reporter_phone = models.CharField("Telefon (privat)", max_length=40, blank=True)
+    # Only a hash of the creator's tracking token is stored: the link works, a database leak does not reveal it.
+    tracking_token_hash = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta(LocatedCase.Meta):
+        verbose_name = "Mängelmeldung"
+        verbose_name_plural = "Mängelmeldungen"
+        indexes = [
+            models.Index(fields=["status", "-created"], name="report_status_created"),
+            models.Index(fields=["category", "-created"], name="report_category_created"),
+            models.Index(fields=["commune", "-created"], name="report_commune_created"),
+            models.Index(fields=["-created", "-id"], name="report_created_id"),
+        ]
+
+    def __str__(self) -> str:
+        return self.public_id
+
+
+class StatusChange(StatusChangeBase):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="history")
+
+    class Meta(StatusChangeBase.Meta):
+        verbose_name = "Statusänderung"
+        verbose_name_plural = "Statusänderungen"
+
+
+class ReportPhoto(models.Model):
+    """A re-encoded, metadata-free photo (display size + thumbnail). The original upload is never stored."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField("Bild", upload_to="reports/")
+    thumbnail = models.FileField("Vorschau", upload_to="reports/")
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    position = models.PositiveSmallIntegerField(default=0)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Foto"
+        verbose_name_plural = "Fotos"
+        ordering = ["position", "id"]
+
+
+class Support(models.Model):
+    """One "me too" per client (HMAC of its identity, never the raw IP) and report."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="supports")
+    client_hash = models.CharField(max_length=64)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Unterstützung"
+        verbose_name_plural = "Unterstützungen"
+        constraints = [
+            models.UniqueConstraint(fields=["report", "client_hash"], name="one_support_per_client")
+        ]

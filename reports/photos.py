@@ -1,0 +1,163 @@
+"""The photo pipeline: accept what phones send, store only a clean re-encoded copy.
+
+Every upload is identified by its content (Pillow with an explicit allow-list of decoders — never the
+file name or the client's Content-Type), size-checked before decoding (bytes and megapixels, so a
+decompression bomb is refused before it costs memory), decoded once (JPEGs in draft mode straight to
+about the display size, which is what makes big phone photos fast), rotated by its EXIF orientation and
+re-encoded as JPEG without any metadata — no EXIF, GPS, XMP, ICC profile or comment survives. The
+original bytes are never written anywhere.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import warnings
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+
+from geo.errors import ValidationFailed
+
+try:  # HEIC/HEIF from iPhones
+    import pillow_heif
+
+    pillow_heif.register_heif_opener(thumbnails=False)
+    HEIF_FORMATS = ["HEIF"]
+except ImportError:  # pragma: no cover - pillow-heif is a pinned dependency
+    HEIF_FORMATS = []
+
+MAX_BYTES = 15 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+MAX_PHOTOS = 5
+DISPLAY_EDGE = 1920
+THUMB_EDGE = 400
+JPEG_QUALITY = 82
+THUMB_QUALITY = 75
+ALLOWED_FORMATS = ["JPEG", "PNG", "WEBP", *HEIF_FORMATS]
+
+# Truncated files must fail, not be silently padded with grey.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+# Pillow's own bomb guard as a second line of defence behind the explicit MAX_PIXELS check.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+
+class PhotoRejected(ValidationFailed):
+    code = "invalid_photo"
+
+    def __init__(self, filename: str, reason: str, *, field: str = "photos") -> None:
+        self.filename = filename
+        super().__init__({field: [f"Die Datei „{filename}“ {reason}"]})
+
+
+@dataclass(frozen=True)
+class ProcessedPhoto:
+    display: bytes
+    thumbnail: bytes
+    width: int
+    height: int
+    source_format: str
+
+
+def _fit(size: tuple[int, int], edge: int) -> tuple[int, int]:
+    width, height = size
+    scale = min(1.0, edge / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """RGB for JPEG: transparent areas become white instead of black."""
+    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    if image.mode != "RGB":
+        return image.convert("RGB")
+    return image
+
+
+def _encode(image: Image.Image, quality: int) -> bytes:
+    out = io.BytesIO()
+    # No exif=, icc_profile= or comment= arguments: Pillow writes none of them unless asked to.
+    image.save(out, format="JPEG", quality=quality, optimize=True, progressive=True)
+    return out.getvalue()
+
+
+TOO_MANY_PIXELS = f"hat mehr als {MAX_PIXELS // 1_000_000} Megapixel."
+
+
+def _open(fp: BinaryIO, name: str, field: str) -> Image.Image:
+    """Open with the allow-listed decoders only; reads the header, not the pixels."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            return Image.open(fp, formats=ALLOWED_FORMATS)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise PhotoRejected(name, TOO_MANY_PIXELS, field=field) from None
+    except UnidentifiedImageError:
+        raise PhotoRejected(
+            name, "ist kein unterstütztes Foto (erlaubt sind JPEG, PNG, WebP und HEIC).", field=field
+        ) from None
+    except (OSError, ValueError, SyntaxError, EOFError):
+        raise PhotoRejected(name, "ist beschädigt und kann nicht gelesen werden.", field=field) from None
+
+
+def process_photo(
+    fp: BinaryIO, filename: str, *, size: int | None = None, field: str = "photos"
+) -> ProcessedPhoto:
+    """Validate and re-encode one uploaded photo. Raises :class:`PhotoRejected` naming the file."""
+    name = (filename or "Foto").rsplit("/", 1)[-1][:120]
+    if size is None:
+        fp.seek(0, io.SEEK_END)
+        size = fp.tell()
+    fp.seek(0)
+    if size > MAX_BYTES:
+        raise PhotoRejected(name, f"ist größer als {MAX_BYTES // (1024 * 1024)} MB.", field=field)
+    if size == 0:
+        raise PhotoRejected(name, "ist leer.", field=field)
+    image = _open(fp, name, field)
+    with image:
+        return _process_open_image(image, name, field)
+
+
+def _process_open_image(image: Image.Image, name: str, field: str) -> ProcessedPhoto:
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        raise PhotoRejected(name, TOO_MANY_PIXELS, field=field)
+    if getattr(image, "n_frames", 1) > 1 or getattr(image, "is_animated", False):
+        raise PhotoRejected(
+            name, "enthält mehrere Bilder oder eine Animation; bitte ein einzelnes Foto senden.", field=field
+        )
+    source_format = image.format or "?"
+    if source_format == "JPEG":
+        # Let libjpeg decode at 1/2, 1/4 or 1/8 scale, never below the display size (aspect-correct).
+        target = _fit((width, height), DISPLAY_EDGE)
+        image.draft("RGB", target)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise PhotoRejected(name, TOO_MANY_PIXELS, field=field) from None
+    except (OSError, ValueError, SyntaxError, EOFError):
+        raise PhotoRejected(
+            name, "ist beschädigt oder unvollständig und kann nicht gelesen werden.", field=field
+        ) from None
+    try:
+        image = ImageOps.exif_transpose(image)
+    except (OSError, ValueError, KeyError, TypeError, SyntaxError, struct.error):
+        pass  # unreadable EXIF: keep the pixels as decoded rather than refuse a real photo
+    rgb = _flatten(image)
+    display = rgb.copy()
+    display.thumbnail((DISPLAY_EDGE, DISPLAY_EDGE), Image.Resampling.LANCZOS)
+    thumb = display.copy()
+    thumb.thumbnail((THUMB_EDGE, THUMB_EDGE), Image.Resampling.LANCZOS)
+    return ProcessedPhoto(
+        display=_encode(display, JPEG_QUALITY),
+        thumbnail=_encode(thumb, THUMB_QUALITY),
+        width=display.width,
+        height=display.height,
+        source_format=source_format,
+    )

@@ -1,0 +1,174 @@
+"""Read queries for reports. Public output is built here, in the database, from public fields only.
+
+The GeoJSON for lists is assembled by PostgreSQL (``json_build_object`` + ``ST_AsGeoJSON``): a page of
+1,000 features then costs one query and no per-object Python work. Reporter name, e-mail, phone and the
+tracking-token hash are never selected for public output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.gis.db.models.functions import AsGeoJSON, Distance, Transform
+from django.contrib.gis.geos import Point, Polygon
+from django.contrib.gis.measure import D
+from django.db.models import (
+    Case,
+    CharField,
+    DecimalField,
+    F,
+    JSONField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Concat, JSONObject
+from django.utils import timezone
+
+from geo.coords import to_storage
+from geo.srid import API_SRID
+from reports.models import Report, ReportPhoto, StatusChange
+from reports.workflow import OPEN_STATES, REPORT_WORKFLOW, ReportStatus
+
+NEARBY_RADIUS_M = 50
+NEARBY_DAYS = 30
+NEARBY_LIMIT = 20
+
+
+@dataclass
+class ReportFilter:
+    bbox: Polygon | None = None  # EPSG:4326
+    statuses: Sequence[str] = ()
+    categories: Sequence[str] = ()
+    commune: str | None = None
+    district: str | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    newest_first: bool = True
+    extra: dict = field(default_factory=dict)
+
+
+def reports_public() -> QuerySet[Report]:
+    return Report.objects.all()
+
+
+def reports_filtered(flt: ReportFilter, base: QuerySet[Report] | None = None) -> QuerySet[Report]:
+    qs = reports_public() if base is None else base
+    if flt.bbox is not None:
+        qs = qs.filter(location__intersects=to_storage(flt.bbox))
+    if flt.statuses:
+        qs = qs.filter(status__in=flt.statuses)
+    if flt.categories:
+        qs = qs.filter(category__slug__in=flt.categories)
+    if flt.commune:
+        qs = qs.filter(commune__ags=flt.commune)
+    if flt.district:
+        qs = qs.filter(district__ags=flt.district)
+    if flt.since:
+        qs = qs.filter(created__gte=flt.since)
+    if flt.until:
+        qs = qs.filter(created__lt=flt.until)
+    order = ("-created", "-id") if flt.newest_first else ("created", "id")
+    return qs.order_by(*order)
+
+
+def status_label_expression() -> Case:
+    return Case(
+        *[When(status=value, then=Value(str(label))) for value, label in ReportStatus.choices],
+        default=F("status"),
+        output_field=CharField(),
+    )
+
+
+def _first_photo(column: str, media_base: str) -> Subquery:
+    photo = ReportPhoto.objects.filter(report=OuterRef("pk")).order_by("position", "id")
+    return Subquery(
+        photo.annotate(url=Concat(Value(media_base), column, output_field=CharField())).values("url")[:1]
+    )
+
+
+def public_feature_expression(*, media_base: str, detail_base: str, **extra: Any) -> JSONObject:
+    """One public GeoJSON Feature per report, built by PostgreSQL; ``extra`` adds properties."""
+    return JSONObject(
+        type=Value("Feature"),
+        id=F("public_id"),
+        geometry=Cast(AsGeoJSON(Transform("location", API_SRID), precision=6), JSONField()),
+        properties=JSONObject(
+            id=F("public_id"),
+            category=F("category__slug"),
+            category_name=F("category__name"),
+            description=F("description"),
+            place=F("place"),
+            status=F("status"),
+            status_label=status_label_expression(),
+            commune=JSONObject(ags=F("commune__ags"), name=F("commune__name")),
+            district=JSONObject(ags=F("district__ags"), name=F("district__name")),
+            created=F("created"),
+            updated=F("updated"),
+            supporters=F("supporters"),
+            thumbnail_url=_first_photo("thumbnail", media_base),
+            url=Concat(Value(detail_base), F("public_id"), Value("/"), output_field=CharField()),
+            **extra,
+        ),
+    )
+
+
+def feature_rows(
+    qs: QuerySet[Report], *, media_base: str, detail_base: str, limit: int, offset: int = 0, **extra: Any
+) -> list[str]:
+    """Serialized features (JSON text) for ``qs[offset:offset+limit]`` — one SQL statement."""
+    expression = Cast(
+        public_feature_expression(media_base=media_base, detail_base=detail_base, **extra), CharField()
+    )
+    return list(qs.annotate(feature=expression).values_list("feature", flat=True)[offset : offset + limit])
+
+
+def report_public(public_id: str) -> Report | None:
+    return (
+        Report.objects.select_related("category", "commune", "district")
+        .defer("commune__geom", "district__geom", "reporter_name", "reporter_email", "reporter_phone")
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def public_history(report: Report) -> list[dict]:
+    """Status history for citizens: dates, states and public notes — no staff names, no internal notes."""
+    rows = StatusChange.objects.filter(report=report).order_by("created", "id")
+    return [
+        {
+            "from_status": row.from_status or None,
+            "status": row.to_status,
+            "status_label": REPORT_WORKFLOW.label(row.to_status),
+            "date": row.created,
+            "note": row.public_note,
+        }
+        for row in rows.only("from_status", "to_status", "created", "public_note")
+    ]
+
+
+def public_photos(report: Report) -> list[ReportPhoto]:
+    return list(ReportPhoto.objects.filter(report=report).order_by("position", "id"))
+
+
+def reports_nearby(point: Point, *, category: str | None = None) -> QuerySet[Report]:
+    """Open reports within 50 m created in the last 30 days, nearest first (duplicate check before submit)."""
+    origin = to_storage(point)
+    qs = Report.objects.filter(
+        location__dwithin=(origin, D(m=NEARBY_RADIUS_M)),
+        status__in=OPEN_STATES,
+        created__gte=timezone.now() - dt.timedelta(days=NEARBY_DAYS),
+    )
+    if category:
+        qs = qs.filter(category__slug=category)
+    return qs.annotate(distance=Distance("location", origin)).order_by("distance", "-created")
+
+
+def nearby_distance_expression(point: Point) -> Cast:
+    """Distance in metres (EPSG:25833) from ``point``, rounded to 0.1 m, for the nearby list."""
+    return Cast(Distance("location", to_storage(point)), DecimalField(max_digits=12, decimal_places=1))

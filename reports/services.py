@@ -1,0 +1,377 @@
+"""Writes for reports. Every interface (REST, Open311, web form, staff) calls these functions.
+
+Validation lives here too, so the same input gets the same German message everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import logging
+import re
+import secrets
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from geo.assignment import OutsideSaxony, assign_point
+from geo.coords import CoordinateError, parse_geojson_point, parse_lon_lat, to_storage
+from geo.errors import Conflict, NotFound, ValidationFailed
+from reports.catalogue import GROUPS
+from reports.models import (
+    DESCRIPTION_MAX,
+    PLACE_MAX,
+    Category,
+    CategoryGroup,
+    CommuneCategorySetting,
+    Report,
+    ReportPhoto,
+    StatusChange,
+    Support,
+)
+from reports.photos import MAX_PHOTOS, PhotoRejected, ProcessedPhoto, process_photo
+from reports.workflow import REPORT_WORKFLOW, ReportStatus
+
+logger = logging.getLogger(__name__)
+
+PUBLIC_ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+PHONE_RE = re.compile(r"^\+?[0-9 ()/\-]{5,30}$")
+NAME_MAX = 200
+
+
+# --- categories ------------------------------------------------------------------------------------
+
+
+def categories_load_defaults(*, dry_run: bool = False) -> tuple[int, int]:
+    """Create or update the default catalogue by slug; returns (created, updated). Never deletes."""
+    created = updated = 0
+    with transaction.atomic():
+        for group_order, (group_slug, group_name, items) in enumerate(GROUPS):
+            group, _ = CategoryGroup.objects.update_or_create(
+                slug=group_slug, defaults={"name": group_name, "order": group_order}
+            )
+            for order, item in enumerate(items):
+                defaults = {
+                    "name": item["name"],
+                    "description": item.get("description", ""),
+                    "icon": item.get("icon", ""),
+                    "default_sla_days": item.get("sla", 14),
+                    "keywords": item.get("keywords", ""),
+                    "group": group,
+                    "order": order,
+                }
+                obj = Category.objects.filter(slug=item["slug"]).first()
+                if obj is None:
+                    Category.objects.create(slug=item["slug"], **defaults)
+                    created += 1
+                elif any(getattr(obj, k) != v for k, v in defaults.items()):
+                    for key, value in defaults.items():
+                        setattr(obj, key, value)
+                    obj.save()
+                    updated += 1
+        if dry_run:
+            transaction.set_rollback(True)
+    return created, updated
+
+
+def commune_category_setting(ags: str, category: Category) -> CommuneCategorySetting | None:
+    return CommuneCategorySetting.objects.filter(ags=ags, category=category).first()
+
+
+# --- creating a report ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PhotoUpload:
+    file: BinaryIO
+    name: str
+    size: int | None = None
+
+
+@dataclass
+class ReportDraft:
+    """Raw input from any interface. ``lon``/``lat`` (WGS84) or a GeoJSON ``location`` give the place.
+
+    ``field_names`` maps our names to the interface's (e.g. ``{"lon": "long"}`` for Open311) so that
+    error messages point at the fields the client actually sent.
+    """
+
+    category: Any = None
+    description: Any = None
+    lon: Any = None
+    lat: Any = None
+    location: Any = None
+    place: Any = ""
+    name: Any = ""
+    email: Any = ""
+    phone: Any = ""
+    photos: Sequence[PhotoUpload] = ()
+    channel: str = "api"
+    field_names: Mapping[str, str] = field(default_factory=dict)
+
+    def key(self, name: str) -> str:
+        return self.field_names.get(name, name)
+
+
+@dataclass(frozen=True)
+class CreatedReport:
+    report: Report
+    tracking_token: str  # shown once to the creator; only its hash is stored
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+class _Errors(dict[str, list[str]]):
+    def add(self, key: str, message: str) -> None:
+        self.setdefault(key, []).append(message)
+
+
+def _de_int(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def _validate_texts(draft: ReportDraft, errors: _Errors) -> dict[str, str]:
+    description = _text(draft.description).replace("\r\n", "\n")
+    if not description:
+        errors.add(draft.key("description"), "Bitte beschreiben Sie den Mangel.")
+    elif len(description) > DESCRIPTION_MAX:
+        errors.add(
+            draft.key("description"),
+            f"Die Beschreibung darf höchstens {_de_int(DESCRIPTION_MAX)} Zeichen lang sein "
+            f"(jetzt {_de_int(len(description))}).",
+        )
+    place = _text(draft.place)
+    if len(place) > PLACE_MAX:
+        errors.add(draft.key("place"), f"Die Ortsbeschreibung darf höchstens {PLACE_MAX} Zeichen lang sein.")
+    name = _text(draft.name)
+    if len(name) > NAME_MAX:
+        errors.add(draft.key("name"), f"Der Name darf höchstens {NAME_MAX} Zeichen lang sein.")
+    email = _text(draft.email)
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.add(
+                draft.key("email"), "Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."
+            )
+    phone = _text(draft.phone)
+    if phone and not PHONE_RE.match(phone):
+        errors.add(
+            draft.key("phone"), "Bitte geben Sie eine gültige Telefonnummer an (Ziffern, +, Leerzeichen)."
+        )
+    return {"description": description, "place": place, "name": name, "email": email, "phone": phone}
+
+
+def _validate_category(draft: ReportDraft, errors: _Errors) -> Category | None:
+    if isinstance(draft.category, Category):
+        return draft.category
+    slug = _text(draft.category)
+    if not slug:
+        errors.add(draft.key("category"), "Bitte wählen Sie eine Kategorie.")
+        return None
+    category = Category.objects.filter(slug=slug, active=True).first()
+    if category is None:
+        errors.add(draft.key("category"), f"Unbekannte Kategorie „{slug[:60]}“.")
+    return category
+
+
+def _validate_point(draft: ReportDraft, errors: _Errors) -> Point | None:
+    try:
+        if draft.location not in (None, "", {}):
+            return parse_geojson_point(draft.location, field=draft.key("location"))
+        if draft.lon in (None, "") and draft.lat in (None, ""):
+            errors.add(draft.key("location"), "Bitte geben Sie den Ort an (Karte oder Breiten-/Längengrad).")
+            return None
+        return parse_lon_lat(draft.lon, draft.lat, lon_field=draft.key("lon"), lat_field=draft.key("lat"))
+    except CoordinateError as exc:
+        for key, messages in exc.errors.items():
+            for message in messages:
+                errors.add(key, message)
+    return None
+
+
+def _process_photos(draft: ReportDraft, errors: _Errors) -> list[ProcessedPhoto]:
+    key = draft.key("photos")
+    if len(draft.photos) > MAX_PHOTOS:
+        errors.add(key, f"Höchstens {MAX_PHOTOS} Fotos pro Meldung (gesendet: {len(draft.photos)}).")
+        return []
+    processed = []
+    for upload in draft.photos:
+        try:
+            processed.append(process_photo(upload.file, upload.name, size=upload.size, field=key))
+        except PhotoRejected as exc:
+            for message in exc.errors[key]:
+                errors.add(key, message)
+    return processed
+
+
+def new_public_id() -> str:
+    chars = "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(6))
+    return f"SN-{chars[:4]}-{chars[4:]}"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _due(category: Category, ags: str, created: dt.datetime) -> dt.datetime:
+    setting = commune_category_setting(ags, category)
+    days = setting.sla_days if setting and setting.sla_days else category.default_sla_days
+    return created + dt.timedelta(days=days)
+
+
+def _store_photos(report: Report, photos: list[ProcessedPhoto], written: list[str]) -> None:
+    folder = f"reports/{report.created:%Y/%m}"
+    for position, photo in enumerate(photos):
+        stem = uuid.uuid4().hex  # never the uploaded file name
+        image_name = default_storage.save(f"{folder}/{stem}.jpg", ContentFile(photo.display))
+        written.append(image_name)
+        thumb_name = default_storage.save(f"{folder}/{stem}_t.jpg", ContentFile(photo.thumbnail))
+        written.append(thumb_name)
+        ReportPhoto.objects.create(
+            report=report,
+            image=image_name,
+            thumbnail=thumb_name,
+            width=photo.width,
+            height=photo.height,
+            position=position,
+        )
+
+
+def _insert_report(report: Report) -> None:
+    """Save with a fresh public id, retrying on the (astronomically rare) collision."""
+    for _attempt in range(5):
+        report.public_id = new_public_id()
+        try:
+            with transaction.atomic():
+                report.save()
+            return
+        except IntegrityError:
+            if Report.objects.filter(public_id=report.public_id).exists():
+                continue
+            raise
+    raise RuntimeError("could not allocate a unique public id")
+
+
+def report_create(*, draft: ReportDraft, user: Any = None) -> CreatedReport:
+    """Validate ``draft``, assign the commune, store the report with its photos in one transaction.
+
+    Raises :class:`ValidationFailed` with per-field German messages; then nothing is stored. Photos are
+    processed before the transaction and their files are removed again if it fails.
+    """
+    errors = _Errors()
+    texts = _validate_texts(draft, errors)
+    category = _validate_category(draft, errors)
+    point = _validate_point(draft, errors)
+    assignment = None
+    if point is not None:
+        try:
+            assignment = assign_point(point, field=draft.key("location"))
+        except OutsideSaxony as exc:
+            errors.add(draft.key("location"), exc.message)
+    if assignment is not None and category is not None:
+        setting = commune_category_setting(assignment.commune.ags, category)
+        if setting is not None and not setting.enabled:
+            errors.add(
+                draft.key("category"),
+                f"Die Kategorie „{category.name}“ wird von {assignment.commune.name} nicht angeboten.",
+            )
+    photos = _process_photos(draft, errors) if not errors else []
+    if errors:
+        raise ValidationFailed(dict(errors))
+    assert point is not None and category is not None and assignment is not None
+
+    token = secrets.token_urlsafe(24)
+    now = timezone.now()
+    report = Report(
+        location=to_storage(point),
+        category=category,
+        description=texts["description"],
+        place=texts["place"],
+        reporter_name=texts["name"],
+        reporter_email=texts["email"],
+        reporter_phone=texts["phone"],
+        commune=assignment.commune,
+        district=assignment.district,
+        status=REPORT_WORKFLOW.initial,
+        channel=draft.channel,
+        created=now,
+        due=_due(category, assignment.commune.ags, now),
+        tracking_token_hash=hash_token(token),
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            _insert_report(report)
+            StatusChange.objects.create(report=report, from_status="", to_status=report.status, created=now)
+            _store_photos(report, photos, written)
+    except BaseException:
+        for name in written:
+            default_storage.delete(name)
+        raise
+    logger.info("report %s created in %s (%s)", report.public_id, report.commune.ags, report.channel)
+    return CreatedReport(report=report, tracking_token=token)
+
+
+# --- supporting ("me too") --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SupportResult:
+    supporters: int
+    added: bool
+
+
+def client_hash(identity: str) -> str:
+    """Keyed hash of a client identity (IP or app id): stable for de-duplication, useless if leaked."""
+    return hmac.new(settings.SECRET_KEY.encode(), identity.encode(), hashlib.sha256).hexdigest()
+
+
+def report_support(*, public_id: str, client_identity: str) -> SupportResult:
+    """Add one "me too" per client to an open report; a repeat is not an error but adds nothing."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().filter(public_id=public_id).first()
+        if report is None:
+            raise NotFound("Meldung nicht gefunden.")
+        if not REPORT_WORKFLOW.is_open(report.status):
+            raise Conflict(
+                "Diese Meldung ist bereits abgeschlossen und kann nicht mehr unterstützt werden.",
+                code="report_closed",
+            )
+        _, created = Support.objects.get_or_create(report=report, client_hash=client_hash(client_identity))
+        if created:
+            Report.objects.filter(pk=report.pk).update(supporters=F("supporters") + 1)
+            report.refresh_from_db(fields=["supporters"])
+    return SupportResult(supporters=report.supporters, added=created)
+
+
+def tracking_token_matches(report: Report, token: str) -> bool:
+    return bool(report.tracking_token_hash) and hmac.compare_digest(
+        report.tracking_token_hash, hash_token(token)
+    )
+
+
+__all__ = [
+    "CreatedReport",
+    "PhotoUpload",
+    "ReportDraft",
+    "ReportStatus",
+    "categories_load_defaults",
+    "report_create",
+    "report_support",
+]
