@@ -35,6 +35,8 @@ DISPLAY_EDGE = 1920
 THUMB_EDGE = 400
 JPEG_QUALITY = 82
 THUMB_QUALITY = 75
+# Pillow's JPEG decoder also returns "MPO" images: JPEGs with an embedded second image (Ultra HDR /
+# iPhone gain maps, camera previews). Only their primary image is used.
 ALLOWED_FORMATS = ["JPEG", "PNG", "WEBP", *HEIF_FORMATS]
 
 # Truncated files must fail, not be silently padded with grey.
@@ -66,9 +68,15 @@ def _fit(size: tuple[int, int], edge: int) -> tuple[int, int]:
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
+SIXTEEN_BIT_MODES = ("I;16", "I;16B", "I;16L", "I;16N", "I")
+
+
 def _flatten(image: Image.Image) -> Image.Image:
-    """RGB for JPEG: transparent areas become white instead of black."""
-    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+    """RGB for JPEG: transparent areas (alpha channel or a tRNS colour key) become white, not black;
+    16-bit greys are scaled to 8 bits instead of clipped."""
+    if image.mode in SIXTEEN_BIT_MODES:
+        image = image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
+    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info:
         rgba = image.convert("RGBA")
         background = Image.new("RGB", rgba.size, (255, 255, 255))
         background.paste(rgba, mask=rgba.getchannel("A"))
@@ -80,7 +88,9 @@ def _flatten(image: Image.Image) -> Image.Image:
 
 def _encode(image: Image.Image, quality: int) -> bytes:
     out = io.BytesIO()
-    # No exif=, icc_profile= or comment= arguments: Pillow writes none of them unless asked to.
+    # Pillow copies some metadata from image.info when saving (e.g. a JPEG/PNG comment): drop it all
+    # and pass no exif=/icc_profile=/comment= arguments, so nothing but pixels is written.
+    image.info = {}
     image.save(out, format="JPEG", quality=quality, optimize=True, progressive=True)
     return out.getvalue()
 
@@ -126,11 +136,11 @@ def _process_open_image(image: Image.Image, name: str, field: str) -> ProcessedP
     width, height = image.size
     if width * height > MAX_PIXELS:
         raise PhotoRejected(name, TOO_MANY_PIXELS, field=field)
-    if getattr(image, "n_frames", 1) > 1 or getattr(image, "is_animated", False):
+    source_format = "JPEG" if image.format == "MPO" else (image.format or "?")
+    if source_format != "JPEG" and (getattr(image, "n_frames", 1) > 1 or getattr(image, "is_animated", False)):
         raise PhotoRejected(
             name, "enthält mehrere Bilder oder eine Animation; bitte ein einzelnes Foto senden.", field=field
         )
-    source_format = image.format or "?"
     if source_format == "JPEG":
         # Let libjpeg decode at 1/2, 1/4 or 1/8 scale, never below the display size (aspect-correct).
         target = _fit((width, height), DISPLAY_EDGE)
