@@ -15,7 +15,6 @@ urlpatterns = [
 ]
 
 
-
 def media(request, path):
     """Serve uploads. Photos are re-encoded without metadata before they are stored (reports.photos),
     so serving them directly is safe; the original upload never reaches MEDIA_ROOT."""

@@ -137,7 +137,9 @@ def _process_open_image(image: Image.Image, name: str, field: str) -> ProcessedP
     if width * height > MAX_PIXELS:
         raise PhotoRejected(name, TOO_MANY_PIXELS, field=field)
     source_format = "JPEG" if image.format == "MPO" else (image.format or "?")
-    if source_format != "JPEG" and (getattr(image, "n_frames", 1) > 1 or getattr(image, "is_animated", False)):
+    if source_format != "JPEG" and (
+        getattr(image, "n_frames", 1) > 1 or getattr(image, "is_animated", False)
+    ):
         raise PhotoRejected(
             name, "enthält mehrere Bilder oder eine Animation; bitte ein einzelnes Foto senden.", field=field
         )
