@@ -22,6 +22,7 @@ run: setup static
 
 test: system-browser setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
 
 setup: system venv db data
