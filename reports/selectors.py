@@ -16,12 +16,17 @@ from django.contrib.gis.db.models.functions import AsGeoJSON, Distance, Transfor
 from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
 from django.db.models import (
+    Aggregate,
     Case,
     CharField,
+    Count,
     DecimalField,
     F,
+    FloatField,
+    Func,
     JSONField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -172,3 +177,62 @@ def reports_nearby(point: Point, *, category: str | None = None) -> QuerySet[Rep
 def nearby_distance_expression(point: Point) -> Cast:
     """Distance in metres (EPSG:25833) from ``point``, rounded to 0.1 m, for the nearby list."""
     return Cast(Distance("location", to_storage(point)), DecimalField(max_digits=12, decimal_places=1))
+
+
+class Median(Aggregate):
+    """PostgreSQL's ``percentile_cont(0.5)``: the median, interpolated, computed in the database."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+class EpochDays(Func):
+    """An interval in days (fractional): ``EXTRACT(EPOCH FROM interval) / 86400``."""
+
+    template = "(EXTRACT(EPOCH FROM %(expressions)s) / 86400.0)"
+    output_field = FloatField()
+
+
+@dataclass(frozen=True)
+class CommuneFigures:
+    year: int
+    open: int  # currently open (any open state)
+    resolved: int  # currently resolved, all time
+    resolved_this_year: int  # currently resolved, resolution recorded in ``year``
+    median_days_this_year: float | None  # created → that resolution, median over resolved_this_year
+
+
+def commune_figures(ags: str, *, year: int | None = None) -> CommuneFigures:
+    """Simple public figures for one commune (all versions of its AGS), in two queries.
+
+    "Resolved this year" counts reports whose status is ``resolved`` now and whose latest move to
+    ``resolved`` happened in ``year`` (local time); a report reopened later no longer counts. The
+    median is over the days from creation to that move.
+    """
+    year = year or timezone.localdate().year
+    start = timezone.make_aware(dt.datetime(year, 1, 1))
+    end = timezone.make_aware(dt.datetime(year + 1, 1, 1))
+    reports = Report.objects.filter(commune__ags=ags)
+    counts = reports.aggregate(
+        open=Count("pk", filter=Q(status__in=OPEN_STATES)),
+        resolved=Count("pk", filter=Q(status=ReportStatus.RESOLVED)),
+    )
+    resolved_at = (
+        StatusChange.objects.filter(report=OuterRef("pk"), to_status=ReportStatus.RESOLVED)
+        .order_by("-created", "-id")
+        .values("created")[:1]
+    )
+    this_year = (
+        reports.filter(status=ReportStatus.RESOLVED)
+        .annotate(resolved_at=Subquery(resolved_at))
+        .filter(resolved_at__gte=start, resolved_at__lt=end)
+        .aggregate(n=Count("pk"), median=Median(EpochDays(F("resolved_at") - F("created"))))
+    )
+    return CommuneFigures(
+        year=year,
+        open=counts["open"],
+        resolved=counts["resolved"],
+        resolved_this_year=this_year["n"],
+        median_days_this_year=this_year["median"],
+    )

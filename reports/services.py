@@ -360,6 +360,36 @@ def report_support(*, public_id: str, client_identity: str) -> SupportResult:
     return SupportResult(supporters=report.supporters, added=created)
 
 
+# --- status changes ----------------------------------------------------------------------------------
+
+
+def report_change_status(
+    *, public_id: str, to_status: str, public_note: str = "", internal_note: str = "", user: Any = None
+) -> Report:
+    """Move a report to ``to_status`` if the workflow allows it, recording the history row in the same
+    transaction. The row is locked first, so two staff members cannot both move the same report.
+
+    Raises :class:`NotFound` or :class:`geo.workflow.IllegalTransition` (409, German message).
+    """
+    with transaction.atomic():
+        report = Report.objects.select_for_update().filter(public_id=public_id).first()
+        if report is None:
+            raise NotFound("Meldung nicht gefunden.")
+        REPORT_WORKFLOW.check(report.status, to_status)
+        StatusChange.objects.create(
+            report=report,
+            from_status=report.status,
+            to_status=to_status,
+            by_user=user if getattr(user, "is_authenticated", False) else None,
+            public_note=_text(public_note),
+            internal_note=_text(internal_note),
+        )
+        report.status = to_status
+        report.save(update_fields=["status", "updated"])
+    logger.info("report %s moved to %s", report.public_id, to_status)
+    return report
+
+
 def tracking_token_matches(report: Report, token: str) -> bool:
     return bool(report.tracking_token_hash) and hmac.compare_digest(
         report.tracking_token_hash, hash_token(token)
@@ -372,6 +402,7 @@ __all__ = [
     "ReportDraft",
     "ReportStatus",
     "categories_load_defaults",
+    "report_change_status",
     "report_create",
     "report_support",
 ]
