@@ -133,6 +133,21 @@ def feature_rows(
     return list(qs.annotate(feature=expression).values_list("feature", flat=True)[offset : offset + limit])
 
 
+LIST_FIELDS = ("public_id", "status", "created", "description", "place", "supporters")
+
+
+def reports_for_list(flt: ReportFilter) -> QuerySet[Report]:
+    """Public rows for a paginated HTML list: category and commune joined, first thumbnail as a
+    subquery — one query per page, no per-row lookups, no private fields."""
+    thumbnail = ReportPhoto.objects.filter(report=OuterRef("pk")).order_by("position", "id")
+    return (
+        reports_filtered(flt)
+        .select_related("category", "commune")
+        .only(*LIST_FIELDS, "category__name", "category__slug", "commune__ags", "commune__name")
+        .annotate(thumbnail_name=Subquery(thumbnail.values("thumbnail")[:1]))
+    )
+
+
 def report_public(public_id: str) -> Report | None:
     return (
         Report.objects.select_related("category", "commune", "district")
