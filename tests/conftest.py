@@ -13,6 +13,12 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last: they commit through the live server, and pytest-django empties every table
+    after each of them (see tests/web/conftest.py), which no later database test should meet."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
