@@ -98,6 +98,12 @@ class ReportForm(forms.Form):
             field_names=self.FIELD_NAMES,
         )
 
+    def errors_in_page_order(self) -> dict[str, list[str]]:
+        """Messages keyed by field in the order the fields appear, so the script's error summary lists
+        them as the server-rendered one does; form-wide messages last."""
+        order = [*self.fields, "__all__"]
+        return {name: [str(m) for m in self.errors[name]] for name in order if name in self.errors}
+
     def add_service_errors(self, errors: dict[str, list[str]]) -> None:
         """Put the service's per-field messages on the fields; anything else becomes a form error."""
         for key, messages in errors.items():

@@ -95,8 +95,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
             url = reverse("web:report-confirmation", args=[created.report.public_id])
             return JsonResponse({"redirect": url}, status=201) if _wants_json(request) else redirect(url)
         if _wants_json(request):
-            errors = {name: [str(message) for message in messages] for name, messages in form.errors.items()}
-            return JsonResponse({"errors": errors}, status=status)
+            return JsonResponse({"errors": form.errors_in_page_order()}, status=status)
     context = {"form": form, "map_config": map_config(), "statuses": status_legend()}
     return render(request, "web/report_new.html", context, status=status)
 
