@@ -63,10 +63,8 @@ def js_texts() -> dict[str, str]:
             "Die Meldung konnte nicht gesendet werden. Bitte prüfen Sie Ihre Verbindung und versuchen Sie es erneut."
         ),
         "preview": _("Vorschau: %(name)s"),
-        "removePhotos": _("Fotos entfernen"),
         "mapLabel": _("Karte"),
         "marker": _("Gewählter Ort"),
-        "reportsLoaded": _("%(n)s Meldungen im Kartenausschnitt"),
         "reported": _("gemeldet am %(date)s"),
     }
 

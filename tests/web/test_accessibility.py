@@ -126,4 +126,4 @@ def test_english_interface_via_language_link(page, site):
     page.get_by_role("link", name="Reports", exact=True).click()  # the choice is remembered
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.get_by_role("link", name="Deutsch").click()
-    expect(page.get_by_role("heading", name="Meldungen")).to_be_visible()
+    expect(page.get_by_role("heading", name="Meldungen", exact=True)).to_be_visible()
