@@ -70,16 +70,18 @@ def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
         "Von Ihrem Anschluss kamen in kurzer Zeit sehr viele Meldungen. "
         "Bitte versuchen Sie es in %(minutes)s Minute(n) erneut."
     ) % {"minutes": minutes}
-    headers = {"Retry-After": str(int(exc.wait or 60))}
     if _wants_json(request):
-        return JsonResponse({"detail": message, "code": "throttled"}, status=429, headers=headers)
-    return render(request, "web/throttled.html", {"message": message}, status=429, headers=headers)
+        response: HttpResponse = JsonResponse({"detail": message, "code": "throttled"}, status=429)
+    else:
+        response = render(request, "web/throttled.html", {"message": message}, status=429)
+    response["Retry-After"] = str(int(exc.wait or 60))
+    return response
 
 
 @require_http_methods(["GET", "POST"])
 def report_new(request: HttpRequest) -> HttpResponse:
     """Mängel melden: the map + form page (GET) and its submission (POST → confirmation)."""
-    form = ReportForm(request.POST or None, request.FILES or None)
+    form = ReportForm(request.POST, request.FILES) if request.method == "POST" else ReportForm()
     status = 200
     if request.method == "POST":
         try:
