@@ -161,3 +161,25 @@ def test_the_same_flow_without_javascript(browser, site):
         expect(page.get_by_role("heading", name=re.compile("Schlagloch"))).to_be_visible()
     finally:
         context.close()
+
+
+def test_page_works_on_our_borders_when_basemap_tiles_fail(browser, site, settings):
+    """The default basemap URL, but every tile request fails (aborted in the browser, nothing leaves it)."""
+    settings.MAP_TILE_URL = (
+        "https://sgx.geodatenzentrum.de/wmts_topplus_open/tile/1.0.0/web/default/WEBMERCATOR/{z}/{y}/{x}.png"
+    )
+    context = new_context(browser)
+    page = context.new_page()
+    failed: list[str] = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    try:
+        page.goto(site + "/")
+        expect(page.locator("#map .leaflet-overlay-pane path").first).to_be_attached()
+        expect(page.locator("#map .leaflet-control-attribution")).to_contain_text("© BKG (2026)")
+        page.get_by_label("Breitengrad").fill(DRESDEN_LAT)
+        page.get_by_label("Längengrad").fill(DRESDEN_LON)
+        page.get_by_label("Längengrad").press("Tab")
+        expect(page.get_by_text("Zuständig: Dresden")).to_be_visible()
+        assert failed and all("geodatenzentrum.de" in url for url in failed)
+    finally:
+        context.close()
