@@ -19,10 +19,6 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls made by the test code between
-# browser steps are still plain synchronous calls.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -79,12 +75,26 @@ def web_settings(settings):
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
+    """One Chromium for all browser tests (they run last, so nothing else runs while it is open).
+
+    Playwright's sync API runs an event loop in this thread, which makes Django refuse the plain
+    synchronous ORM calls of the test code between browser steps; DJANGO_ALLOW_ASYNC_UNSAFE allows them
+    for exactly this fixture's lifetime (it must not leak: ``check --deploy`` rejects it).
+    """
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as pw:
+            chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def _block_outside(route) -> None:
