@@ -7,9 +7,9 @@ gets the same messages as JSON, so it can show them beside the fields without a 
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import Throttled
 
+from api.filters import STATUS_ALIASES
 from api.throttling import ReportCreateThrottle, enforce
 from boundaries.selectors import communes_light, today
 from geo.coords import to_api
@@ -31,14 +32,15 @@ from reports.selectors import (
     reports_for_list,
 )
 from reports.services import CreatedReport, report_create, tracking_token_matches
-from reports.workflow import REPORT_WORKFLOW, ReportStatus
 from web.forms import ReportFilterForm, ReportForm
 from web.presentation import map_config, status_legend
 
 PAGE_SIZE = 20
-# The tracking link is shown on the confirmation page only, for as long as the creator might reload it or
-# switch the language there; after that the session forgets the token (only its hash is stored).
-CREATED_SESSION_KEY = "web_created_report"
+# The tracking token is handed to the confirmation page in a signed cookie that only that page's path
+# receives and that the browser drops after 30 minutes — long enough for a reload or a language switch.
+# The server never stores the raw token (only its hash, in the report), not even in the session table.
+CREATED_COOKIE = "mm_created"
+CREATED_COOKIE_SALT = "web.report-confirmation"
 CREATED_SHOW_SECONDS = 30 * 60
 
 
@@ -46,22 +48,25 @@ def _wants_json(request: HttpRequest) -> bool:
     return request.headers.get("Accept", "").startswith("application/json")
 
 
-def _remember_created(request: HttpRequest, created: CreatedReport) -> None:
-    request.session[CREATED_SESSION_KEY] = {
-        "public_id": created.report.public_id,
-        "token": created.tracking_token,
-        "until": time.time() + CREATED_SHOW_SECONDS,
-    }
+def _remember_created(response: HttpResponse, created: CreatedReport, confirmation_url: str) -> HttpResponse:
+    response.set_signed_cookie(
+        CREATED_COOKIE,
+        created.tracking_token,
+        salt=CREATED_COOKIE_SALT,
+        max_age=CREATED_SHOW_SECONDS,
+        path=confirmation_url,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
-def _created_token(request: HttpRequest, public_id: str) -> str | None:
-    entry = request.session.get(CREATED_SESSION_KEY)
-    if not entry:
-        return None
-    if entry.get("until", 0) < time.time():
-        del request.session[CREATED_SESSION_KEY]
-        return None
-    return entry["token"] if entry.get("public_id") == public_id else None
+def _created_token(request: HttpRequest, report: Any) -> str | None:
+    token = request.get_signed_cookie(
+        CREATED_COOKIE, default=None, salt=CREATED_COOKIE_SALT, max_age=CREATED_SHOW_SECONDS
+    )
+    return token if token and tracking_token_matches(report, token) else None
 
 
 def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
@@ -93,9 +98,9 @@ def report_new(request: HttpRequest) -> HttpResponse:
             form.add_service_errors(exc.errors)
             status = 400
         else:
-            _remember_created(request, created)
             url = reverse("web:report-confirmation", args=[created.report.public_id])
-            return JsonResponse({"redirect": url}, status=201) if _wants_json(request) else redirect(url)
+            response = JsonResponse({"redirect": url}, status=201) if _wants_json(request) else redirect(url)
+            return _remember_created(response, created, url)
         if _wants_json(request):
             return JsonResponse({"errors": form.errors_in_page_order()}, status=status)
     context = {"form": form, "map_config": map_config(), "statuses": status_legend()}
@@ -107,7 +112,7 @@ def report_confirmation(request: HttpRequest, public_id: str) -> HttpResponse:
     report = report_public(public_id)
     if report is None:
         raise Http404(_("Meldung nicht gefunden."))
-    token = _created_token(request, public_id)
+    token = _created_token(request, report)
     if token is None:
         return redirect("web:report-detail", public_id=public_id)
     tracking_url = request.build_absolute_uri(reverse("web:report-track", args=[public_id, token]))
@@ -123,7 +128,6 @@ def _report_context(report: Any) -> dict[str, Any]:
         "report": report,
         "history": public_history(report),
         "photos": public_photos(report),
-        "is_open": REPORT_WORKFLOW.is_open(report.status),
         "point": to_api(report.location),  # one point: WGS84 for the small map and the coordinates
         "map_config": map_config(),
     }
@@ -137,7 +141,7 @@ def report_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 def report_track(request: HttpRequest, public_id: str, token: str) -> HttpResponse:
-    """The creator's private link: the public page plus what only they may see (their own contact data)."""
+    """The creator's private link: the public page, marked as theirs, never indexed or cached."""
     report = report_public(public_id)
     if report is None or not tracking_token_matches(report, token):
         raise Http404(_("Meldung nicht gefunden."))
@@ -149,11 +153,9 @@ def report_track(request: HttpRequest, public_id: str, token: str) -> HttpRespon
 
 
 def _report_filter(values: dict[str, str]) -> ReportFilter:
-    aliases = {"open": [s for s in ReportStatus.values if REPORT_WORKFLOW.is_open(s)]}
-    aliases["closed"] = sorted(REPORT_WORKFLOW.closed)
     status = values.get("status")
     return ReportFilter(
-        statuses=aliases.get(status, [status] if status else []),
+        statuses=STATUS_ALIASES.get(status, [status] if status else []),
         categories=[values["category"]] if values.get("category") else [],
         commune=values.get("commune") or None,
     )

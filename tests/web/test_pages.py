@@ -56,17 +56,27 @@ def test_confirmation_without_the_session_entry_shows_no_token_but_the_public_pa
     assert response["Location"] == f"/meldungen/{report.public_id}/"
 
 
-def test_tracking_link_is_forgotten_after_the_confirmation_window(client):
-    from web.views import CREATED_SESSION_KEY
+def test_tracking_token_reaches_only_the_confirmation_page_for_30_minutes(client):
+    from web.views import CREATED_COOKIE
 
-    location = _post(client, VALID)["Location"]
+    response = _post(client, VALID)
+    location = response["Location"]
+    cookie = response.cookies[CREATED_COOKIE]
+    assert (cookie["path"], cookie["max-age"], cookie["httponly"]) == (location, 1800, True)
     assert client.get(location).status_code == 200
     assert client.get(location).status_code == 200  # a reload still shows it
-    session = client.session
-    session[CREATED_SESSION_KEY] = {**session[CREATED_SESSION_KEY], "until": 0}
-    session.save()
+
+    client.cookies[CREATED_COOKIE] = "forged"
     assert client.get(location).status_code == 302
-    assert CREATED_SESSION_KEY not in client.session
+
+
+def test_a_cookie_for_one_report_does_not_unlock_another(client):
+    from web.views import CREATED_COOKIE
+
+    first = _post(client, VALID)
+    other = make_report().report
+    client.cookies[CREATED_COOKIE] = first.cookies[CREATED_COOKIE].value
+    assert client.get(f"/meldungen/{other.public_id}/bestaetigung/").status_code == 302
 
 
 def test_plain_post_with_errors_shows_the_service_messages_and_keeps_input(client):
