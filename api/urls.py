@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from api.views import boundaries, reports
+from api.views import boundaries, reports, staff
 
 v1 = [
     path("communes/", boundaries.CommuneListView.as_view(), name="commune-list"),
@@ -16,6 +16,8 @@ v1 = [
     path("reports/nearby/", reports.ReportNearbyView.as_view(), name="report-nearby"),
     path("reports/<str:public_id>/", reports.ReportDetailView.as_view(), name="report-detail"),
     path("reports/<str:public_id>/support/", reports.ReportSupportView.as_view(), name="report-support"),
+    path("staff/reports/", staff.StaffReportListView.as_view(), name="staff-report-list"),
+    path("staff/reports/<str:public_id>/", staff.StaffReportDetailView.as_view(), name="staff-report-detail"),
 ]
 
 urlpatterns = [

@@ -99,8 +99,33 @@ class Report(LocatedCase):
     reporter_name = models.CharField("Name (privat)", max_length=200, blank=True)
     reporter_email = models.EmailField("E-Mail (privat)", blank=True)
     reporter_phone = models.CharField("Telefon (privat)", max_length=40, blank=True)
-    # Only a hash of the creator's tracking token is stored: the link works, a database leak does not reveal it.
-    tracking_token_hash = models.CharField(max_length=64, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="Zugewiesen an",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_reports",
+    )
+    team = models.ForeignKey(
+        "organisations.Team",
+        verbose_name="Kolonne",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name="Doppelt zu",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+    # Moderation: hidden from the public, kept for staff (nothing is ever deleted).
+    description_hidden = models.BooleanField("Beschreibung verborgen", default=False)
+    moderation_reason = models.CharField("Grund der Moderation", max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -109,6 +134,7 @@ class Report(LocatedCase):
         verbose_name = "Mängelmeldung"
         verbose_name_plural = "Mängelmeldungen"
         indexes = [
+            models.Index(fields=["organisation", "status", "-created"], name="report_org_status_created"),
             models.Index(fields=["status", "-created"], name="report_status_created"),
             models.Index(fields=["category", "-created"], name="report_category_created"),
             models.Index(fields=["commune", "-created"], name="report_commune_created"),
@@ -117,6 +143,13 @@ class Report(LocatedCase):
 
     def __str__(self) -> str:
         return self.public_id
+
+    @property
+    def public_description(self) -> str:
+        """What citizens see: the description unless staff hid it (moderation)."""
+        from reports.selectors import HIDDEN_DESCRIPTION
+
+        return HIDDEN_DESCRIPTION if self.description_hidden else self.description
 
 
 class StatusChange(StatusChangeBase):
@@ -127,10 +160,18 @@ class StatusChange(StatusChangeBase):
         verbose_name_plural = "Statusänderungen"
 
 
+class PhotoKind(models.TextChoices):
+    CITIZEN = "citizen", "Foto der Meldung"
+    AFTER = "after", "Foto nach der Erledigung"
+
+
 class ReportPhoto(models.Model):
     """A re-encoded, metadata-free photo (display size + thumbnail). The original upload is never stored."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
+    kind = models.CharField("Art", max_length=10, choices=PhotoKind.choices, default=PhotoKind.CITIZEN)
+    hidden = models.BooleanField("Verborgen", default=False)
+    hidden_reason = models.CharField("Grund", max_length=300, blank=True)
     image = models.FileField("Bild", upload_to="reports/")
     thumbnail = models.FileField("Vorschau", upload_to="reports/")
     width = models.PositiveIntegerField()

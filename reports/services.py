@@ -5,6 +5,7 @@ Validation lives here too, so the same input gets the same German message everyw
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import hmac
@@ -29,6 +30,7 @@ from django.utils import timezone
 from geo.assignment import OutsideSaxony, assign_point
 from geo.coords import CoordinateError, parse_geojson_point, parse_lon_lat, to_storage
 from geo.errors import Conflict, NotFound, ValidationFailed
+from organisations.services import route
 from reports.catalogue import GROUPS
 from reports.models import (
     DESCRIPTION_MAX,
@@ -36,11 +38,13 @@ from reports.models import (
     Category,
     CategoryGroup,
     CommuneCategorySetting,
+    PhotoKind,
     Report,
     ReportPhoto,
     StatusChange,
     Support,
 )
+from reports.notify import notify_new_report
 from reports.photos import MAX_PHOTOS, PhotoRejected, ProcessedPhoto, process_photo
 from reports.workflow import REPORT_WORKFLOW, ReportStatus
 
@@ -128,7 +132,7 @@ class ReportDraft:
 @dataclass(frozen=True)
 class CreatedReport:
     report: Report
-    tracking_token: str  # shown once to the creator; only its hash is stored
+    tracking_token: str  # the creator's private link; derived, never stored (see tracking_token_for)
 
 
 def _text(value: Any) -> str:
@@ -224,8 +228,22 @@ def new_public_id() -> str:
     return f"SN-{chars[:4]}-{chars[4:]}"
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def tracking_token_for(report: Report) -> str:
+    """The creator's private tracking token: an HMAC of the public id under SECRET_KEY.
+
+    Derived rather than stored, so the e-mails sent on every status change can carry the link and a
+    database leak reveals nothing. Rotating SECRET_KEY (with SECRET_KEY_FALLBACKS) keeps old links valid.
+    """
+    return _token(settings.SECRET_KEY, report.public_id)
+
+
+def _token(secret: str, public_id: str) -> str:
+    digest = hmac.new(secret.encode(), f"track:{public_id}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")
+
+
+def tracking_url(report: Report) -> str:
+    return f"{settings.SITE_URL}/meldungen/{report.public_id}/verfolgen/{tracking_token_for(report)}/"
 
 
 def _due(category: Category, ags: str, created: dt.datetime) -> dt.datetime:
@@ -234,22 +252,36 @@ def _due(category: Category, ags: str, created: dt.datetime) -> dt.datetime:
     return created + dt.timedelta(days=days)
 
 
-def _store_photos(report: Report, photos: list[ProcessedPhoto], written: list[str]) -> None:
+def store_photo(
+    report: Report,
+    photo: ProcessedPhoto,
+    written: list[str],
+    *,
+    kind: str = PhotoKind.CITIZEN,
+    position: int = 0,
+) -> ReportPhoto:
+    """Write an already processed photo's files and row. ``written`` collects file names for cleanup
+    if the surrounding transaction fails."""
     folder = f"reports/{report.created:%Y/%m}"
+    stem = uuid.uuid4().hex  # never the uploaded file name
+    image_name = default_storage.save(f"{folder}/{stem}.jpg", ContentFile(photo.display))
+    written.append(image_name)
+    thumb_name = default_storage.save(f"{folder}/{stem}_t.jpg", ContentFile(photo.thumbnail))
+    written.append(thumb_name)
+    return ReportPhoto.objects.create(
+        report=report,
+        kind=kind,
+        image=image_name,
+        thumbnail=thumb_name,
+        width=photo.width,
+        height=photo.height,
+        position=position,
+    )
+
+
+def _store_photos(report: Report, photos: list[ProcessedPhoto], written: list[str]) -> None:
     for position, photo in enumerate(photos):
-        stem = uuid.uuid4().hex  # never the uploaded file name
-        image_name = default_storage.save(f"{folder}/{stem}.jpg", ContentFile(photo.display))
-        written.append(image_name)
-        thumb_name = default_storage.save(f"{folder}/{stem}_t.jpg", ContentFile(photo.thumbnail))
-        written.append(thumb_name)
-        ReportPhoto.objects.create(
-            report=report,
-            image=image_name,
-            thumbnail=thumb_name,
-            width=photo.width,
-            height=photo.height,
-            position=position,
-        )
+        store_photo(report, photo, written, position=position)
 
 
 def _insert_report(report: Report) -> None:
@@ -295,10 +327,10 @@ def report_create(*, draft: ReportDraft, user: Any = None) -> CreatedReport:
         raise ValidationFailed(dict(errors))
     assert point is not None and category is not None and assignment is not None
 
-    token = secrets.token_urlsafe(24)
     now = timezone.now()
+    location = to_storage(point)
     report = Report(
-        location=to_storage(point),
+        location=location,
         category=category,
         description=texts["description"],
         place=texts["place"],
@@ -307,11 +339,11 @@ def report_create(*, draft: ReportDraft, user: Any = None) -> CreatedReport:
         reporter_phone=texts["phone"],
         commune=assignment.commune,
         district=assignment.district,
+        organisation=route(location=location, category_id=category.pk, commune_ags=assignment.commune.ags),
         status=REPORT_WORKFLOW.initial,
         channel=draft.channel,
         created=now,
         due=_due(category, assignment.commune.ags, now),
-        tracking_token_hash=hash_token(token),
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
     written: list[str] = []
@@ -320,12 +352,13 @@ def report_create(*, draft: ReportDraft, user: Any = None) -> CreatedReport:
             _insert_report(report)
             StatusChange.objects.create(report=report, from_status="", to_status=report.status, created=now)
             _store_photos(report, photos, written)
+            notify_new_report(report)
     except BaseException:
         for name in written:
             default_storage.delete(name)
         raise
     logger.info("report %s created in %s (%s)", report.public_id, report.commune.ags, report.channel)
-    return CreatedReport(report=report, tracking_token=token)
+    return CreatedReport(report=report, tracking_token=tracking_token_for(report))
 
 
 # --- supporting ("me too") --------------------------------------------------------------------------
@@ -361,9 +394,8 @@ def report_support(*, public_id: str, client_identity: str) -> SupportResult:
 
 
 def tracking_token_matches(report: Report, token: str) -> bool:
-    return bool(report.tracking_token_hash) and hmac.compare_digest(
-        report.tracking_token_hash, hash_token(token)
-    )
+    secrets_to_try = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return any(hmac.compare_digest(_token(secret, report.public_id), token) for secret in secrets_to_try)
 
 
 __all__ = [
@@ -375,3 +407,38 @@ __all__ = [
     "report_create",
     "report_support",
 ]
+
+
+def category_setting_set(
+    *,
+    actor: Any,
+    organisation: Any,
+    category: Category,
+    enabled: bool,
+    recipient_email: str,
+    sla_days: int | None,
+) -> CommuneCategorySetting:
+    """A commune's own choice for a category (admin of the commune's organisation)."""
+    from organisations.models import OrganisationKind
+    from organisations.scoping import require_admin
+    from organisations.services import audit
+
+    require_admin(actor, organisation.pk)
+    if organisation.kind != OrganisationKind.COMMUNE:
+        raise ValidationFailed({"organisation": ["Kategorien stellen nur Gemeinden ein."]})
+    with transaction.atomic():
+        setting, _ = CommuneCategorySetting.objects.update_or_create(
+            ags=organisation.ags,
+            category=category,
+            defaults={"enabled": enabled, "recipient_email": recipient_email, "sla_days": sla_days},
+        )
+        audit(
+            actor=actor,
+            action="category.setting",
+            obj=setting,
+            organisation=organisation,
+            summary=f"{category.name}: {'angeboten' if enabled else 'abgeschaltet'}"
+            + (f", an {recipient_email}" if recipient_email else "")
+            + (f", Frist {sla_days} Tage" if sla_days else ""),
+        )
+    return setting

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "rest_framework",
+    "rest_framework.authtoken",
     "rest_framework_gis",
     "django_filters",
     "drf_spectacular",
@@ -39,11 +40,18 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "geo",
     "boundaries",
+    "organisations",
+    "notifications",
     "reports",
     "permits",
     "api",
     "web",
+    "staff",
 ]
+
+LOGIN_URL = "/anmelden/"
+LOGIN_REDIRECT_URL = "/verwaltung/"
+LOGOUT_REDIRECT_URL = "/anmelden/"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -146,6 +154,8 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Mängelmelder Sachsen <noreply@maengelmelder.localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Failed mails are retried by the task worker after 1, 2, 4 … × this many seconds (max. 8 attempts).
+MAIL_RETRY_BASE_SECONDS = env.int("MAIL_RETRY_BASE_SECONDS", default=60)
 
 # gis.W001 warns that GDAL < 3.9 (Debian 12 ships 3.6) cannot block file/network access while parsing
 # spatial reference text. This service never hands user-supplied SRS text to GDAL: API input is parsed
@@ -174,6 +184,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: unauthenticated API calls then get 401 with "WWW-Authenticate: Token".
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
