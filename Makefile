@@ -53,6 +53,7 @@ data: db
 	@$(PY) manage.py createcachetable
 	@$(PY) manage.py load_communes
 	@$(PY) manage.py load_categories
+	@$(PY) manage.py load_permit_catalogue --demo
 
 STATIC_STAMP := staticfiles/.stamp-$(shell (cat $(LOCK); find static -type f -print0 | sort -z | xargs -0 -r sha256sum) | sha256sum | cut -c1-16)
 static: $(STATIC_STAMP)

@@ -83,7 +83,9 @@ def visible_cases(user: Any, queryset: QuerySet) -> QuerySet:
         return queryset.none()
     condition = Q(organisation_id__in=scope.manager_org_ids)
     crew_only = scope.crew_org_ids - scope.manager_org_ids
-    if crew_only:
+    # Crews work on assigned jobs; cases without assignment (permits) are for caseworkers only.
+    has_jobs = any(f.name == "assignee" for f in queryset.model._meta.get_fields())
+    if crew_only and has_jobs:
         condition |= Q(organisation_id__in=crew_only) & (
             Q(assignee_id=scope.user_id) | Q(team_id__in=scope.team_ids)
         )
