@@ -35,3 +35,21 @@ def _fresh_cache_namespace():
     cache.key_prefix = f"mm-test-{uuid.uuid4().hex}"
     yield
     cache.key_prefix = previous
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_for_transactional_tests(request):
+    """Transactional tests (``live_server``, ``transaction=True``) end with a flush of the tables they
+    could touch, which empties the catalogue (and, unless ``available_apps`` leaves ``boundaries`` out,
+    the communes) for the next one. Each of them gets the shipped data back first if it is missing."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "live_server" in request.fixturenames or "transactional_db" in request.fixturenames
+    if not transactional and not (marker and marker.kwargs.get("transaction")):
+        return
+    from boundaries.models import Commune
+    from reports.models import Category
+
+    if not Commune.objects.exists():
+        call_command("load_communes", verbosity=0)
+    if not Category.objects.exists():
+        call_command("load_categories", verbosity=0)
