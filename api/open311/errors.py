@@ -82,6 +82,17 @@ def as_open311_error(exc: Exception) -> Open311Error | None:
     return None
 
 
+def _refuse_nul(request: HttpRequest, kwargs: dict) -> None:
+    """PostgreSQL cannot store or even compare text with NUL bytes; refuse them at the door (400)."""
+    values = [str(v) for v in kwargs.values()]
+    values += [v for _, items in request.GET.lists() for v in items]
+    if request.method == "POST":
+        values += [v for _, items in request.POST.lists() for v in items]
+        values += list(request.POST.keys())
+    if any("\x00" in value for value in values):
+        raise Open311Error(400, ["Die Anfrage enthält ein unzulässiges Steuerzeichen (NUL)."])
+
+
 def unknown_format(fmt: str) -> Open311Error:
     return Open311Error(404, [f"Unbekanntes Format „{fmt[:20]}“. Möglich sind .xml und .json."])
 
@@ -104,13 +115,13 @@ def open311_endpoint(*, methods: tuple[str, ...] = ("GET",)) -> Callable[[View],
                 )
                 return error_response(fmt, error)
             try:
+                _refuse_nul(request, kwargs)
                 return view(request, *args, fmt=fmt, **kwargs)
             except Exception as exc:
                 error = as_open311_error(exc)
                 if error is None:
                     raise
-                if error.status >= 400 and error.status != 404:
-                    logger.info("open311 %s %s: %s", request.method, request.path, error.status)
+                logger.info("open311 %s %s: %s", request.method, request.path, error.status)
                 return error_response(fmt, error)
 
         return wrapper

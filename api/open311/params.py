@@ -21,6 +21,7 @@ from reports.workflow import OPEN_STATES, REPORT_WORKFLOW
 
 MAX_RESULTS = 1000
 MAX_SPAN = dt.timedelta(days=90)
+YEARS = (1900, 2200)  # plausible dates; keeps date arithmetic far from datetime's limits
 MAX_IDS = MAX_RESULTS
 MAX_CODES = 50
 STATUSES = {"open": OPEN_STATES, "closed": sorted(REPORT_WORKFLOW.closed)}
@@ -83,6 +84,13 @@ def w3c_moment(params: Mapping[str, str], name: str, *, end: bool) -> dt.datetim
     value = single(params, name)
     if not value:
         return None
+    moment = _parse_w3c(value, name, end=end)
+    if not YEARS[0] <= moment.year <= YEARS[1]:
+        raise bad(name, f"bitte ein Datum zwischen {YEARS[0]} und {YEARS[1]}.")
+    return moment
+
+
+def _parse_w3c(value: str, name: str, *, end: bool) -> dt.datetime:
     try:
         if _YEAR.match(value):
             start = dt.datetime(int(value), 1, 1)

@@ -250,3 +250,23 @@ def test_broken_bodies_and_wrong_methods_never_give_500(client):
 def test_unknown_format_or_path_is_404_in_the_error_format(client, path):
     assert xml_errors(client.get(path), 404)[0][0] == "404"
     assert json_errors(client.get("/open311/v2/nichts.json"), 404)
+
+
+def test_post_for_the_right_jurisdiction_is_accepted(client):
+    result = as_dict(xml(post_form(client, jurisdiction_id="14612000"))[0])
+    assert Report.objects.get(public_id=result["service_request_id"]).commune.ags == "14612000"
+    assert post_form(client, query="?jurisdiction_id=14612", fmt="json").status_code == 200
+
+
+def test_contact_data_is_not_logged(client, caplog):
+    caplog.set_level("DEBUG")
+    secret = {
+        "email": "geheim@example.org",
+        "first_name": "Gudrun",
+        "last_name": "Geheimnis",
+        "phone": "+49 351 987654",
+    }
+    post_form(client, **secret)
+    post_form(client, description="", **secret)  # a 400 is logged too
+    for value in secret.values():
+        assert value not in caplog.text
