@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -46,7 +47,7 @@ def _media_base(request: HttpRequest) -> str:
     return request.build_absolute_uri(settings.MEDIA_URL)
 
 
-def _requests_in(jurisdiction: Jurisdiction | None):
+def _requests_in(jurisdiction: Jurisdiction | None) -> QuerySet[Report]:
     qs = reports_public()
     if jurisdiction is None:
         return qs
