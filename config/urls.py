@@ -11,6 +11,7 @@ from config.health import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("open311/", include("api.open311.urls")),
     path("", include("api.urls")),
     path("", include("web.urls")),
     path("", include("staff.urls")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 
 from geo.models import LocatedCase, StatusChangeBase
@@ -52,6 +53,82 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AttributeDatatype(models.TextChoices):
+    """The datatypes of Open311 GeoReport v2 service-definition attributes, with the spec's names."""
+
+    STRING = "string", "Text (einzeilig)"
+    NUMBER = "number", "Zahl"
+    DATETIME = "datetime", "Datum und Uhrzeit"
+    TEXT = "text", "Text (mehrzeilig)"
+    SINGLEVALUELIST = "singlevaluelist", "Auswahl (ein Wert)"
+    MULTIVALUELIST = "multivaluelist", "Auswahl (mehrere Werte)"
+
+
+LIST_DATATYPES = frozenset({AttributeDatatype.SINGLEVALUELIST, AttributeDatatype.MULTIVALUELIST})
+
+
+class CategoryAttribute(models.Model):
+    """An extra question for one category (Open311: a service-definition attribute), e.g. a pothole's size.
+
+    Answers are checked by ``reports.attributes`` in ``report_create`` and stored in ``Report.attributes``
+    under ``code``. ``variable=False`` marks an attribute that only informs (the spec's "variable": no
+    answer is expected, none is stored). ``values`` holds the choices of the list datatypes as
+    ``[{"key": "…", "name": "…"}, …]``.
+    """
+
+    category = models.ForeignKey(
+        Category, verbose_name="Kategorie", on_delete=models.CASCADE, related_name="attributes"
+    )
+    code = models.SlugField("Kürzel", max_length=60)
+    variable = models.BooleanField(
+        "Eingabe erwartet", default=True, help_text="Aus: nur ein Hinweis, es wird keine Antwort gespeichert"
+    )
+    datatype = models.CharField("Datentyp", max_length=20, choices=AttributeDatatype.choices)
+    required = models.BooleanField("Pflichtangabe", default=False)
+    description = models.CharField("Frage", max_length=300)
+    datatype_description = models.CharField("Hinweis zum Format", max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField("Reihenfolge", default=0)
+    values = models.JSONField(
+        "Auswahlwerte", default=list, blank=True, help_text='Liste von {"key": "…", "name": "…"}'
+    )
+
+    class Meta:
+        verbose_name = "Zusatzangabe"
+        verbose_name_plural = "Zusatzangaben"
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "code"], name="one_attribute_code_per_category")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}: {self.code}"
+
+    def clean(self) -> None:
+        """Reject value lists the validator could not use (admin edits; the catalogue is checked by tests)."""
+        if self.datatype in LIST_DATATYPES:
+            values = self.values if isinstance(self.values, list) else None
+            if not values or not all(
+                isinstance(v, dict) and str(v.get("key", "")).strip() and str(v.get("name", "")).strip()
+                for v in values
+            ):
+                raise ValidationError(
+                    {
+                        "values": 'Auswahllisten brauchen mindestens einen Wert der Form {"key": "…", "name": "…"}.'
+                    }
+                )
+            keys = [str(v["key"]) for v in values]
+            if len(set(keys)) != len(keys):
+                raise ValidationError({"values": "Jeder key darf nur einmal vorkommen."})
+        elif self.values:
+            raise ValidationError({"values": "Auswahlwerte gibt es nur bei den Auswahl-Datentypen."})
+
+    def choice_keys(self) -> list[str]:
+        """Keys of the choices as text: clients send form fields, so ``1`` and ``"1"`` are the same answer."""
+        if not isinstance(self.values, list):
+            return []
+        return [str(v.get("key")) for v in self.values if isinstance(v, dict) and "key" in v]
 
 
 class CommuneCategorySetting(models.Model):

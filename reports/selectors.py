@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from geo.coords import to_storage
 from geo.srid import API_SRID
-from reports.models import Report, ReportPhoto, StatusChange
+from reports.models import Category, CommuneCategorySetting, Report, ReportPhoto, StatusChange
 from reports.workflow import OPEN_STATES, REPORT_WORKFLOW, ReportStatus
 
 NEARBY_RADIUS_M = 50
@@ -285,3 +285,53 @@ def report_audit(report: Report) -> QuerySet:
     from organisations.models import AuditEvent
 
     return AuditEvent.objects.filter(object_type="report", object_id=str(report.pk)).select_related("actor")
+
+
+def categories_offered(ags: str | None = None) -> QuerySet[Category]:
+    """Active categories with their group and extra questions; with ``ags`` (8 digits) without those the
+    commune has switched off."""
+    qs = Category.objects.filter(active=True).select_related("group").prefetch_related("attributes")
+    if ags:
+        switched_off = CommuneCategorySetting.objects.filter(ags=ags, enabled=False).values("category_id")
+        qs = qs.exclude(pk__in=switched_off)
+    return qs.order_by("group__order", "order", "name")
+
+
+def public_rows(qs: QuerySet[Report], *, media_base: str, limit: int) -> list[dict[str, Any]]:
+    """Flat public fields of up to ``limit`` reports in ``qs``'s order, in one query (used by Open311).
+
+    Adds ``lon``/``lat`` (WGS84, from EPSG:25833 in the query), the newest non-empty public note as
+    ``status_note``, the first photo's URL as ``photo_url`` and ``is_open``. Never reporter data.
+    """
+    latest_note = (
+        StatusChange.objects.filter(report=OuterRef("pk"))
+        .exclude(public_note="")
+        .order_by("-created", "-id")
+        .values("public_note")[:1]
+    )
+    rows = qs.annotate(
+        wgs=Transform("location", API_SRID),
+        status_note=Subquery(latest_note),
+        photo_url=_first_photo("image", media_base),
+    ).values(
+        "public_id",
+        "status",
+        "category__slug",
+        "category__name",
+        "description",
+        "place",
+        "commune__name",
+        "created",
+        "updated",
+        "due",
+        "wgs",
+        "status_note",
+        "photo_url",
+    )[:limit]
+    result = []
+    for row in rows:
+        point = row.pop("wgs")
+        row["lon"], row["lat"] = round(point.x, 6), round(point.y, 6)
+        row["is_open"] = REPORT_WORKFLOW.is_open(row["status"])
+        result.append(row)
+    return result

@@ -31,11 +31,13 @@ from geo.assignment import OutsideSaxony, assign_point
 from geo.coords import CoordinateError, parse_geojson_point, parse_lon_lat, to_storage
 from geo.errors import Conflict, NotFound, ValidationFailed
 from organisations.services import route
-from reports.catalogue import GROUPS
+from reports.attributes import clean_attributes
+from reports.catalogue import ATTRIBUTES, GROUPS
 from reports.models import (
     DESCRIPTION_MAX,
     PLACE_MAX,
     Category,
+    CategoryAttribute,
     CategoryGroup,
     CommuneCategorySetting,
     PhotoKind,
@@ -85,9 +87,29 @@ def categories_load_defaults(*, dry_run: bool = False) -> tuple[int, int]:
                         setattr(obj, key, value)
                     obj.save()
                     updated += 1
+        _load_default_attributes()
         if dry_run:
             transaction.set_rollback(True)
     return created, updated
+
+
+def _load_default_attributes() -> None:
+    """Create or update the catalogue's extra questions by (category, code); never deletes (like above)."""
+    for slug, definitions in ATTRIBUTES.items():
+        category = Category.objects.get(slug=slug)
+        for order, item in enumerate(definitions):
+            CategoryAttribute.objects.update_or_create(
+                category=category,
+                code=item["code"],
+                defaults={
+                    "datatype": item["datatype"],
+                    "required": item.get("required", False),
+                    "description": item["description"],
+                    "datatype_description": item.get("datatype_description", ""),
+                    "order": order,
+                    "values": item.get("values", []),
+                },
+            )
 
 
 def commune_category_setting(ags: str, category: Category) -> CommuneCategorySetting | None:
@@ -122,6 +144,7 @@ class ReportDraft:
     email: Any = ""
     phone: Any = ""
     photos: Sequence[PhotoUpload] = ()
+    attributes: Mapping[str, Any] = field(default_factory=dict)  # answers to CategoryAttribute, by code
     channel: str = "api"
     field_names: Mapping[str, str] = field(default_factory=dict)
 
@@ -208,6 +231,18 @@ def _validate_point(draft: ReportDraft, errors: _Errors) -> Point | None:
     return None
 
 
+def _validate_attributes(draft: ReportDraft, category: Category | None, errors: _Errors) -> dict[str, Any]:
+    if category is None:
+        return {}
+    try:
+        return clean_attributes(category, draft.attributes or {}, prefix=draft.key("attributes"))
+    except ValidationFailed as exc:
+        for key, messages in exc.errors.items():
+            for message in messages:
+                errors.add(key, message)
+    return {}
+
+
 def _process_photos(draft: ReportDraft, errors: _Errors) -> list[ProcessedPhoto]:
     key = draft.key("photos")
     if len(draft.photos) > MAX_PHOTOS:
@@ -279,8 +314,8 @@ def store_photo(
     )
 
 
-def _store_photos(report: Report, photos: list[ProcessedPhoto], written: list[str]) -> None:
-    for position, photo in enumerate(photos):
+def _store_photos(report: Report, photos: list[ProcessedPhoto], written: list[str], start: int = 0) -> None:
+    for position, photo in enumerate(photos, start=start):
         store_photo(report, photo, written, position=position)
 
 
@@ -322,6 +357,7 @@ def report_create(*, draft: ReportDraft, user: Any = None) -> CreatedReport:
                 draft.key("category"),
                 f"Die Kategorie „{category.name}“ wird von {assignment.commune.name} nicht angeboten.",
             )
+    attributes = _validate_attributes(draft, category, errors)
     photos = _process_photos(draft, errors) if not errors else []
     if errors:
         raise ValidationFailed(dict(errors))
@@ -337,6 +373,7 @@ def report_create(*, draft: ReportDraft, user: Any = None) -> CreatedReport:
         reporter_name=texts["name"],
         reporter_email=texts["email"],
         reporter_phone=texts["phone"],
+        attributes=attributes,
         commune=assignment.commune,
         district=assignment.district,
         organisation=route(location=location, category_id=category.pk, commune_ags=assignment.commune.ags),
@@ -359,6 +396,31 @@ def report_create(*, draft: ReportDraft, user: Any = None) -> CreatedReport:
         raise
     logger.info("report %s created in %s (%s)", report.public_id, report.commune.ags, report.channel)
     return CreatedReport(report=report, tracking_token=tracking_token_for(report))
+
+
+def report_attach_photo(*, report: Report, upload: PhotoUpload, field: str = "photos") -> ReportPhoto:
+    """Add one photo to an existing report (an Open311 ``media_url`` the task worker fetched).
+
+    The same pipeline and the same limit of 5 photos as at creation; the report row is locked so two
+    workers cannot both add the fifth photo. Raises :class:`ValidationFailed` (``PhotoRejected`` for a bad
+    image) and leaves no file behind.
+    """
+    processed = process_photo(upload.file, upload.name, size=upload.size, field=field)
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = Report.objects.select_for_update().get(pk=report.pk)
+            count = ReportPhoto.objects.filter(report=locked, kind=PhotoKind.CITIZEN).count()
+            if count >= MAX_PHOTOS:
+                raise ValidationFailed({field: [f"Höchstens {MAX_PHOTOS} Fotos pro Meldung."]})
+            _store_photos(locked, [processed], written, start=count)
+            photo = ReportPhoto.objects.filter(report=locked, position=count).latest("id")
+    except BaseException:
+        for name in written:
+            default_storage.delete(name)
+        raise
+    logger.info("photo added to report %s", report.public_id)
+    return photo
 
 
 # --- supporting ("me too") --------------------------------------------------------------------------
@@ -404,6 +466,7 @@ __all__ = [
     "ReportDraft",
     "ReportStatus",
     "categories_load_defaults",
+    "report_attach_photo",
     "report_create",
     "report_support",
 ]

@@ -25,6 +25,11 @@ REFERENCE_TABLES = [
     "organisations_organisation",
     "reports_categorygroup",
     "reports_category",
+    "reports_categoryattribute",
+    "permits_permitkind",
+    "permits_tariff",
+    "permits_tariffzone",
+    "permits_parkingzone",
 ]
 
 
@@ -33,6 +38,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_communes", verbosity=0)
         call_command("load_categories", verbosity=0)
+        call_command("load_permit_catalogue", "--demo", verbosity=0)
         call_command("createcachetable", verbosity=0)
         with connection.cursor() as cur:
             cur.execute("DROP SCHEMA IF EXISTS test_reference CASCADE; CREATE SCHEMA test_reference")
@@ -41,11 +47,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 def _restore_reference_data() -> None:
+    """Put back every reference table a flush emptied (tests may flush only some apps)."""
     with connection.cursor() as cur:
-        cur.execute("SELECT EXISTS (SELECT 1 FROM boundaries_commune)")
-        if cur.fetchone()[0]:
-            return
         for table in REFERENCE_TABLES:  # parents first (foreign keys)
+            cur.execute(f"SELECT EXISTS (SELECT 1 FROM public.{table})")
+            if cur.fetchone()[0]:
+                continue
             cur.execute(f"INSERT INTO public.{table} SELECT * FROM test_reference.{table}")
             cur.execute(
                 f"SELECT setval(pg_get_serial_sequence('public.{table}', 'id'), "

@@ -199,10 +199,16 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "report_create": env.str("THROTTLE_REPORT_CREATE", default="20/hour"),
         "support": env.str("THROTTLE_SUPPORT", default="60/hour"),
+        # Open311 POSTs with a valid api_key: one bucket per client application (many citizens behind it).
+        "open311_api_key": env.str("THROTTLE_OPEN311_API_KEY", default="600/hour"),
     },
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+
+# Open311 media_url: only these hosts are ever fetched (by the task worker, with size/time limits and no
+# private addresses; see reports/media_fetch.py). Empty: links are ignored and the client is told so.
+OPEN311_MEDIA_HOSTS = [h.lower() for h in env.list("OPEN311_MEDIA_HOSTS", default=[])]
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mängelmelder Sachsen API",
