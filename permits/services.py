@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from geo.assignment import AreaAssignment, OutsideSaxony, assign_geometry, assign_point
 from geo.coords import CoordinateError, parse_lon_lat, to_storage
-from geo.errors import ValidationFailed
+from geo.errors import ValidationFailed, reject_nul
 from geo.geometry import parse_geojson_geometry
 from geo.images import PhotoRejected, process_photo
 from notifications.services import mail_queue
@@ -288,6 +288,17 @@ def _units(value: Any, errors: _Errors) -> int:
 
 def permit_estimate(*, draft: PermitDraft, errors: _Errors | None = None) -> Estimate:
     """Validate kind, area and period and compute the fee — what the form shows before submitting."""
+    reject_nul(
+        {
+            name: getattr(draft, name)
+            for name in ("kind", "geometry", "width_m", "start", "end", "units", "description")
+        }
+    )
+    reject_nul(
+        {f"applicant.{k}": v for k, v in (draft.applicant or {}).items()}
+        if isinstance(draft.applicant, dict)
+        else {}
+    )
     own_errors = errors if errors is not None else _Errors()
     kind = _kind(draft.kind, own_errors)
     area = permit_area(draft.geometry, draft.width_m, kind, own_errors)
@@ -631,6 +642,16 @@ def parking_apply(
     """Apply for a resident parking permit at the residence (lon/lat, WGS84)."""
     from permits.models import Tariff
 
+    reject_nul(
+        {
+            "lon": lon,
+            "lat": lat,
+            "licence_plate": licence_plate,
+            "name": name,
+            "email": email,
+            "address": address,
+        }
+    )
     errors = _Errors()
     try:
         plate = normalise_plate(licence_plate)

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from geo.assignment import OutsideSaxony, assign_point
 from geo.coords import CoordinateError, parse_geojson_point, parse_lon_lat, to_storage
-from geo.errors import Conflict, NotFound, ValidationFailed
+from geo.errors import Conflict, NotFound, ValidationFailed, reject_nul
 from organisations.services import route
 from reports.attributes import clean_attributes
 from reports.catalogue import ATTRIBUTES, GROUPS
@@ -340,6 +340,22 @@ def report_create(*, draft: ReportDraft, user: Any = None) -> CreatedReport:
     Raises :class:`ValidationFailed` with per-field German messages; then nothing is stored. Photos are
     processed before the transaction and their files are removed again if it fails.
     """
+    reject_nul(
+        {
+            draft.key(name): getattr(draft, name)
+            for name in (
+                "category",
+                "description",
+                "lon",
+                "lat",
+                "location",
+                "place",
+                "name",
+                "email",
+                "phone",
+            )
+        }
+    )
     errors = _Errors()
     texts = _validate_texts(draft, errors)
     category = _validate_category(draft, errors)

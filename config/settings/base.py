@@ -56,6 +56,7 @@ LOGOUT_REDIRECT_URL = "/anmelden/"
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.RequestGuardMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -144,6 +145,14 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Request size limits, all in one place. A report carries ≤ 5 photos of ≤ 15 MB each; larger bodies are
+# refused with 413 before they are read (RequestGuardMiddleware). Non-file form/JSON data is capped by
+# Django's DATA_UPLOAD_MAX_MEMORY_SIZE; uploads above FILE_UPLOAD_MAX_MEMORY_SIZE go to temporary files.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=80 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+
 # Serve uploaded (already re-encoded, metadata-free) photos from the app as well; a reverse proxy can take
 # this over in larger deployments.
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
