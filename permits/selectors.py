@@ -97,9 +97,17 @@ def public_permit_features(qs: QuerySet[Permit], limit: int = 1000) -> list[str]
     return list(qs.annotate(feature=Cast(feature, CharField())).values_list("feature", flat=True)[:limit])
 
 
+# A residence exactly on a zone boundary belongs to the zone. Boundaries drawn in WGS84 are not exactly
+# straight after reprojection, so "on the boundary" is judged with 1 cm tolerance in EPSG:25833.
+ZONE_BORDER_TOLERANCE_M = 0.01
+
+
 def zone_for_residence(point: Point, ags: str) -> ParkingZone | None:
+    """The zone covering the residence; on a border between two zones the lower code wins."""
     return (
-        ParkingZone.objects.filter(ags=ags, active=True, geom__covers=to_storage(point))
+        ParkingZone.objects.filter(
+            ags=ags, active=True, geom__dwithin=(to_storage(point), D(m=ZONE_BORDER_TOLERANCE_M))
+        )
         .order_by("code")
         .first()
     )

@@ -94,24 +94,22 @@ class PermitCreateView(APIView):
     def post(self, request: Request) -> Response:
         created = permit_create(draft=_draft(request.data), user=request.user)
         permit = created.permit
-        from geo.assignment import assign_geometry
-
-        body = _estimate_body(
-            type("A", (), {"area_m2": permit.area_m2, "assignment": assign_geometry(permit.location)})(),
-            type(
-                "F",
-                (),
-                {
-                    "as_dict": lambda self: {
-                        "total": str(permit.fee_total),
-                        "currency": "EUR",
-                        "lines": permit.fee_lines,
-                        "complete": bool(permit.fee_lines),
-                    }
-                },
-            )(),
-        )
-        body.update(id=permit.public_id, status=permit.status, tracking_url=permit_tracking_url(permit))
+        shares = permit.communes.select_related("commune").order_by("-share")
+        body = {
+            "id": permit.public_id,
+            "status": permit.status,
+            "area_m2": str(permit.area_m2),
+            "communes": [
+                {"ags": s.commune.ags, "name": s.commune.name, "share": float(s.share)} for s in shares
+            ],
+            "fee": {
+                "total": str(permit.fee_total),
+                "currency": "EUR",
+                "lines": permit.fee_lines,
+                "complete": bool(permit.fee_lines),
+            },
+            "tracking_url": permit_tracking_url(permit),
+        }
         return Response(body, status=201)
 
 

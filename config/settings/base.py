@@ -236,5 +236,7 @@ SPECTACULAR_SETTINGS = {
         "GisFeatureEnum": ("Feature",),
         "GisFeatureCollectionEnum": ("FeatureCollection",),
         "GeoJSONPointTypeEnum": ("Point",),
+        "ReportStatusEnum": "reports.workflow.ReportStatus",
+        "PermitStatusEnum": "permits.workflow.PermitStatus",
     },
 }

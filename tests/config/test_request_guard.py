@@ -52,6 +52,8 @@ def test_body_over_the_limit_is_413_before_reading(client, settings):
 
 
 def test_nul_in_a_multipart_field_is_400_naming_the_field(client):
-    response = client.post("/api/v1/reports/", {"category": "graffiti\x00", "description": "x", "lat": "51.05", "lon": "13.74"})
+    response = client.post(
+        "/api/v1/reports/", {"category": "graffiti\x00", "description": "x", "lat": "51.05", "lon": "13.74"}
+    )
     assert response.status_code == 400
     assert "category" in response.json()["errors"]
