@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from staff import views
+from staff import permit_views, views
 
 app_name = "staff"
 
@@ -18,6 +18,14 @@ urlpatterns = [
     path("verwaltung/einstellungen/kategorien/", views.category_settings, name="category-settings"),
     path("verwaltung/einstellungen/mitglieder/", views.members, name="members"),
     path("verwaltung/einstellungen/bereiche/", views.areas, name="areas"),
+    path("verwaltung/sondernutzungen/", permit_views.permit_list, name="permits"),
+    path("verwaltung/sondernutzungen/<str:public_id>/", permit_views.permit_detail, name="permit"),
+    path(
+        "verwaltung/sondernutzungen/<str:public_id>/entscheiden/",
+        permit_views.permit_decide_view,
+        name="permit-decide",
+    ),
+    path("verwaltung/parkausweise/", permit_views.parking_list, name="parking"),
     path("bauhof/", views.crew_jobs, name="crew"),
     path("bauhof/auftraege/<str:public_id>/", views.crew_job, name="crew-job"),
 ]
