@@ -53,6 +53,7 @@ data: db messages
 	@$(PY) manage.py createcachetable
 	@$(PY) manage.py load_communes
 	@$(PY) manage.py load_categories
+	@$(PY) manage.py load_permit_catalogue --demo
 
 # English UI: compile each .po whenever it is newer than its .mo (GNU gettext's msgfmt, a Debian package).
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))

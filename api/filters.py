@@ -12,7 +12,7 @@ from django.utils import timezone
 from api.params import invalid, optional_ags
 from geo.srid import API_SRID
 from reports.models import Category
-from reports.selectors import ReportFilter
+from reports.selectors import QUEUE_ORDERINGS, QueueFilter, ReportFilter
 from reports.workflow import OPEN_STATES, REPORT_WORKFLOW, ReportStatus
 
 STATUS_ALIASES = {
@@ -80,6 +80,8 @@ def _moment(params: Mapping[str, str], name: str, *, end_of_day: bool) -> dt.dat
 def _statuses(params: Mapping[str, str]) -> list[str]:
     statuses: list[str] = []
     for item in _list(params, "status"):
+        if item == "all":
+            continue
         if item in STATUS_ALIASES:
             statuses.extend(STATUS_ALIASES[item])
         elif item in ReportStatus.values:
@@ -118,4 +120,40 @@ def report_filter(params: Mapping[str, str]) -> ReportFilter:
         since=since,
         until=until,
         newest_first=ordering == "-created",
+    )
+
+
+QUEUE_ASSIGNED = {"yes", "no", "me"}
+
+
+def queue_filter(params: Mapping[str, str]) -> QueueFilter:
+    """Staff queue filters (web page and staff API): status (default: all open), category, age in days,
+    overdue, assigned (yes/no/me), organisation, ordering."""
+    statuses = _statuses(params) if params.get("status") else list(OPEN_STATES)
+    if params.get("status") == "all":
+        statuses = []
+    older = params.get("older_than_days") or ""
+    if older:
+        if not older.isdigit() or int(older) > 3650:
+            raise invalid("older_than_days", "older_than_days: ganze Zahl von 0 bis 3650 erwartet.")
+    assigned = params.get("assigned") or None
+    if assigned and assigned not in QUEUE_ASSIGNED:
+        raise invalid("assigned", "assigned: erlaubt sind yes, no und me.")
+    overdue = (params.get("overdue") or "").lower()
+    if overdue not in ("", "0", "1", "true", "false", "on"):
+        raise invalid("overdue", "overdue: true oder false erwartet.")
+    ordering = params.get("ordering") or "due"
+    if ordering not in QUEUE_ORDERINGS:
+        raise invalid("ordering", f"ordering: erlaubt sind {', '.join(QUEUE_ORDERINGS)}.")
+    org = params.get("organisation") or ""
+    if org and not org.isdigit():
+        raise invalid("organisation", "organisation: Nummer der Organisation erwartet.")
+    return QueueFilter(
+        statuses=statuses,
+        categories=_categories(params),
+        older_than_days=int(older) if older else None,
+        overdue=overdue in ("1", "true", "on"),
+        assigned=assigned,
+        organisation_id=int(org) if org else None,
+        ordering=ordering,
     )

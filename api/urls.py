@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from api.views import boundaries, reports
+from api.views import boundaries, permits, reports, staff
 
 v1 = [
     path("communes/", boundaries.CommuneListView.as_view(), name="commune-list"),
@@ -17,6 +17,20 @@ v1 = [
     path("reports/nearby/", reports.ReportNearbyView.as_view(), name="report-nearby"),
     path("reports/<str:public_id>/", reports.ReportDetailView.as_view(), name="report-detail"),
     path("reports/<str:public_id>/support/", reports.ReportSupportView.as_view(), name="report-support"),
+    path("staff/reports/", staff.StaffReportListView.as_view(), name="staff-report-list"),
+    path("staff/reports/<str:public_id>/", staff.StaffReportDetailView.as_view(), name="staff-report-detail"),
+    path("permit-kinds/", permits.PermitKindListView.as_view(), name="permit-kind-list"),
+    path("permits/", permits.PermitCreateView.as_view(), name="permit-create"),
+    path("permits/estimate/", permits.PermitEstimateView.as_view(), name="permit-estimate"),
+    path("permits/active/", permits.ActivePermitsView.as_view(), name="permit-active"),
+    path(
+        "permits/<str:public_id>/conflicts/", permits.PermitConflictsView.as_view(), name="permit-conflicts"
+    ),
+    path("staff/permits/", permits.StaffPermitListView.as_view(), name="staff-permit-list"),
+    path(
+        "staff/permits/<str:public_id>/", permits.StaffPermitDetailView.as_view(), name="staff-permit-detail"
+    ),
+    path("parking-permits/", permits.ParkingPermitCreateView.as_view(), name="parking-permit-create"),
 ]
 
 urlpatterns = [

@@ -28,6 +28,7 @@ from django.contrib.gis.gdal import DataSource, GDALException, OGRGeomType
 from django.db import connection, transaction
 
 from boundaries.models import BoundaryImport, Commune, CommunePart, District
+from boundaries.signals import communes_loaded
 from geo.srid import STORAGE_SRID
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -552,6 +553,7 @@ def import_communes(
         ):
             result = ImportResult(valid_from=latest.valid_from, already_imported=True)
             result.unchanged = Commune.objects.current().count()
+            communes_loaded.send(sender=ImportResult, valid_from=result.valid_from)
             return result
 
     staged, result, file_date = read_features(path, progress=progress)
@@ -599,6 +601,7 @@ def import_communes(
                 communes_unchanged=result.unchanged,
                 repaired=len(result.repaired),
             )
+            communes_loaded.send(sender=ImportResult, valid_from=effective)
     return result
 
 

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.static import serve
 
@@ -10,13 +11,17 @@ from config.health import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("open311/", include("api.open311.urls")),
     path("", include("api.urls")),
     path("", include("web.urls")),
+    path("", include("staff.urls")),
+    path("anmelden/", auth_views.LoginView.as_view(), name="login"),
+    path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
 ]
 
 
 def media(request, path):
-    """Serve uploads. Photos are re-encoded without metadata before they are stored (reports.photos),
+    """Serve uploads. Photos are re-encoded without metadata before they are stored (geo.images),
     so serving them directly is safe; the original upload never reaches MEDIA_ROOT."""
     response = serve(request, path, document_root=settings.MEDIA_ROOT)
     response["X-Content-Type-Options"] = "nosniff"

@@ -7,8 +7,10 @@ choose; see README on gis.W001). Decimal commas are accepted because people in S
 from __future__ import annotations
 
 import math
+import threading
 from typing import Any
 
+from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.geos import Point
 
 from geo.errors import ValidationFailed
@@ -79,22 +81,42 @@ def parse_lon_lat(lon: Any, lat: Any, *, lon_field: str = "lon", lat_field: str 
     return Point(lon_value, lat_value, srid=API_SRID)
 
 
-def to_storage(geom: Any) -> Any:
-    """Return a copy of a GEOS geometry in EPSG:25833 (the SRID must already be set)."""
+_local = threading.local()
+
+
+def _transformer(source: int, target: int) -> CoordTransform:
+    """Building a transformer costs milliseconds (PROJ database lookups); reuse one per SRID pair.
+
+    Per thread, because GDAL transformation objects must not be shared between threads (gunicorn runs
+    several). Only integer SRIDs from geo.srid reach this function, never SRS text from a request.
+    """
+    cache = getattr(_local, "transformers", None)
+    if cache is None:
+        cache = _local.transformers = {}
+    key = (source, target)
+    if key not in cache:
+        cache[key] = CoordTransform(SpatialReference(source), SpatialReference(target))
+    return cache[key]
+
+
+def _transformed(geom: Any, target: int) -> Any:
     if geom.srid is None:
         raise ValueError("geometry without SRID; build it with a fixed SRID from geo.srid")
-    if geom.srid == STORAGE_SRID:
-        return geom.clone()
-    return geom.transform(STORAGE_SRID, clone=True)
+    copy = geom.clone()
+    if geom.srid != target:
+        copy.transform(_transformer(int(geom.srid), target))
+        copy.srid = target
+    return copy
+
+
+def to_storage(geom: Any) -> Any:
+    """Return a copy of a GEOS geometry in EPSG:25833 (the SRID must already be set)."""
+    return _transformed(geom, STORAGE_SRID)
 
 
 def to_api(geom: Any) -> Any:
     """Return a copy of a GEOS geometry in WGS84 (EPSG:4326)."""
-    if geom.srid is None:
-        raise ValueError("geometry without SRID; build it with a fixed SRID from geo.srid")
-    if geom.srid == API_SRID:
-        return geom.clone()
-    return geom.transform(API_SRID, clone=True)
+    return _transformed(geom, API_SRID)
 
 
 def parse_geojson_point(value: Any, *, field: str = "location") -> Point:

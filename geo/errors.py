@@ -51,3 +51,23 @@ class Conflict(DomainError):
     code = "conflict"
     status_code = 409
     default_message = "Diese Änderung ist im aktuellen Zustand nicht möglich."
+
+
+def reject_nul(values: dict[str, object]) -> None:
+    """PostgreSQL cannot store NUL characters; refuse them per field before any query sees them."""
+    bad: dict[str, list[str]] = {}
+
+    def contains(value: object) -> bool:
+        if isinstance(value, str):
+            return "\x00" in value
+        if isinstance(value, dict):
+            return any(contains(k) or contains(v) for k, v in value.items())
+        if isinstance(value, list | tuple):
+            return any(contains(v) for v in value)
+        return False
+
+    for name, value in values.items():
+        if contains(value):
+            bad[name] = ["Enthält ungültige Steuerzeichen (NUL)."]
+    if bad:
+        raise ValidationFailed(bad)

@@ -29,6 +29,13 @@ class LocatedCase(models.Model):
         on_delete=models.PROTECT,
         related_name="%(app_label)s_%(class)s_set",
     )
+    # The organisation responsible now (routing at creation, forwarding later). Staff scoping is by this.
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name="Zuständige Stelle",
+        on_delete=models.PROTECT,
+        related_name="%(app_label)s_%(class)s_set",
+    )
     status = models.CharField("Status", max_length=32, db_index=True)
     created = models.DateTimeField("Erstellt", default=timezone.now, db_index=True)
     updated = models.DateTimeField("Geändert", auto_now=True)

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from reports.models import Category, CategoryGroup, CommuneCategorySetting, Report
+from reports.models import Category, CategoryAttribute, CategoryGroup, CommuneCategorySetting, Report
 
 
 @admin.register(CategoryGroup)
@@ -10,10 +10,18 @@ class CategoryGroupAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "order"]
 
 
+class CategoryAttributeInline(admin.StackedInline):
+    """Extra questions (Open311 attributes); model.clean() checks the value lists."""
+
+    model = CategoryAttribute
+    extra = 0
+
+
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "group", "default_sla_days", "active"]
     list_filter = ["group", "active"]
+    inlines = [CategoryAttributeInline]
 
 
 @admin.register(CommuneCategorySetting)

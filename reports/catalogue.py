@@ -9,6 +9,20 @@ from __future__ import annotations
 from typing import TypedDict
 
 
+class ChoiceDef(TypedDict):
+    key: str
+    name: str
+
+
+class AttributeDef(TypedDict, total=False):
+    code: str
+    datatype: str  # one of reports.models.AttributeDatatype
+    required: bool
+    description: str
+    datatype_description: str
+    values: list[ChoiceDef]
+
+
 class CategoryDef(TypedDict, total=False):
     slug: str
     name: str
@@ -166,3 +180,75 @@ GROUPS: list[tuple[str, str, list[CategoryDef]]] = [
         ],
     ),
 ]
+
+
+# Extra questions (Open311 service-definition attributes) for some categories, keyed by category slug; the
+# list order is the display order. None is required: clients that do not know them yet (older Open311
+# apps, the REST API, the web form) must keep working. A commune's operator can make one required in the
+# admin, which then applies to every interface alike.
+ATTRIBUTES: dict[str, list[AttributeDef]] = {
+    "schlagloch": [
+        {
+            "code": "size",
+            "datatype": "singlevaluelist",
+            "description": "Wie groß ist das Schlagloch?",
+            "values": [
+                {"key": "small", "name": "klein (bis 20 cm)"},
+                {"key": "medium", "name": "mittel (20–50 cm)"},
+                {"key": "large", "name": "groß (über 50 cm)"},
+            ],
+        },
+        {
+            "code": "depth_cm",
+            "datatype": "number",
+            "description": "Geschätzte Tiefe in Zentimetern",
+            "datatype_description": "Zahl in Zentimetern, z. B. 5",
+        },
+    ],
+    "strassenlaterne": [
+        {
+            "code": "pole_number",
+            "datatype": "string",
+            "description": "Mastnummer (falls sichtbar)",
+            "datatype_description": "Die Nummer auf dem Schild am Mast, z. B. 12-345",
+        },
+        {
+            "code": "fault",
+            "datatype": "singlevaluelist",
+            "description": "Was ist mit der Laterne?",
+            "values": [
+                {"key": "dark", "name": "bleibt dunkel"},
+                {"key": "flickering", "name": "flackert"},
+                {"key": "on_by_day", "name": "brennt tagsüber"},
+                {"key": "damaged", "name": "beschädigt"},
+            ],
+        },
+    ],
+    "muellablagerung": [
+        {
+            "code": "waste_types",
+            "datatype": "multivaluelist",
+            "description": "Was liegt dort?",
+            "values": [
+                {"key": "household", "name": "Hausmüll"},
+                {"key": "bulky", "name": "Sperrmüll"},
+                {"key": "construction", "name": "Bauschutt"},
+                {"key": "tyres", "name": "Altreifen"},
+                {"key": "hazardous", "name": "Sonderabfall (Farben, Öl, Chemikalien)"},
+            ],
+        },
+        {
+            "code": "observed_at",
+            "datatype": "datetime",
+            "description": "Wann haben Sie die Ablagerung bemerkt?",
+            "datatype_description": "Datum und Uhrzeit, z. B. 2026-11-25T13:00:00+01:00",
+        },
+    ],
+    "spielplatz": [
+        {
+            "code": "equipment",
+            "datatype": "text",
+            "description": "Welches Spielgerät ist betroffen und was ist daran kaputt?",
+        },
+    ],
+}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 
 from geo.models import LocatedCase, StatusChangeBase
@@ -54,6 +55,82 @@ class Category(models.Model):
         return self.name
 
 
+class AttributeDatatype(models.TextChoices):
+    """The datatypes of Open311 GeoReport v2 service-definition attributes, with the spec's names."""
+
+    STRING = "string", "Text (einzeilig)"
+    NUMBER = "number", "Zahl"
+    DATETIME = "datetime", "Datum und Uhrzeit"
+    TEXT = "text", "Text (mehrzeilig)"
+    SINGLEVALUELIST = "singlevaluelist", "Auswahl (ein Wert)"
+    MULTIVALUELIST = "multivaluelist", "Auswahl (mehrere Werte)"
+
+
+LIST_DATATYPES = frozenset({AttributeDatatype.SINGLEVALUELIST, AttributeDatatype.MULTIVALUELIST})
+
+
+class CategoryAttribute(models.Model):
+    """An extra question for one category (Open311: a service-definition attribute), e.g. a pothole's size.
+
+    Answers are checked by ``reports.attributes`` in ``report_create`` and stored in ``Report.attributes``
+    under ``code``. ``variable=False`` marks an attribute that only informs (the spec's "variable": no
+    answer is expected, none is stored). ``values`` holds the choices of the list datatypes as
+    ``[{"key": "…", "name": "…"}, …]``.
+    """
+
+    category = models.ForeignKey(
+        Category, verbose_name="Kategorie", on_delete=models.CASCADE, related_name="attributes"
+    )
+    code = models.SlugField("Kürzel", max_length=60)
+    variable = models.BooleanField(
+        "Eingabe erwartet", default=True, help_text="Aus: nur ein Hinweis, es wird keine Antwort gespeichert"
+    )
+    datatype = models.CharField("Datentyp", max_length=20, choices=AttributeDatatype.choices)
+    required = models.BooleanField("Pflichtangabe", default=False)
+    description = models.CharField("Frage", max_length=300)
+    datatype_description = models.CharField("Hinweis zum Format", max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField("Reihenfolge", default=0)
+    values = models.JSONField(
+        "Auswahlwerte", default=list, blank=True, help_text='Liste von {"key": "…", "name": "…"}'
+    )
+
+    class Meta:
+        verbose_name = "Zusatzangabe"
+        verbose_name_plural = "Zusatzangaben"
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "code"], name="one_attribute_code_per_category")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category}: {self.code}"
+
+    def clean(self) -> None:
+        """Reject value lists the validator could not use (admin edits; the catalogue is checked by tests)."""
+        if self.datatype in LIST_DATATYPES:
+            values = self.values if isinstance(self.values, list) else None
+            if not values or not all(
+                isinstance(v, dict) and str(v.get("key", "")).strip() and str(v.get("name", "")).strip()
+                for v in values
+            ):
+                raise ValidationError(
+                    {
+                        "values": 'Auswahllisten brauchen mindestens einen Wert der Form {"key": "…", "name": "…"}.'
+                    }
+                )
+            keys = [str(v["key"]) for v in values]
+            if len(set(keys)) != len(keys):
+                raise ValidationError({"values": "Jeder key darf nur einmal vorkommen."})
+        elif self.values:
+            raise ValidationError({"values": "Auswahlwerte gibt es nur bei den Auswahl-Datentypen."})
+
+    def choice_keys(self) -> list[str]:
+        """Keys of the choices as text: clients send form fields, so ``1`` and ``"1"`` are the same answer."""
+        if not isinstance(self.values, list):
+            return []
+        return [str(v.get("key")) for v in self.values if isinstance(v, dict) and "key" in v]
+
+
 class CommuneCategorySetting(models.Model):
     """A commune's own choice for a category: switched off, its own recipient, its own deadline.
 
@@ -99,8 +176,33 @@ class Report(LocatedCase):
     reporter_name = models.CharField("Name (privat)", max_length=200, blank=True)
     reporter_email = models.EmailField("E-Mail (privat)", blank=True)
     reporter_phone = models.CharField("Telefon (privat)", max_length=40, blank=True)
-    # Only a hash of the creator's tracking token is stored: the link works, a database leak does not reveal it.
-    tracking_token_hash = models.CharField(max_length=64, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="Zugewiesen an",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_reports",
+    )
+    team = models.ForeignKey(
+        "organisations.Team",
+        verbose_name="Kolonne",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name="Doppelt zu",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+    # Moderation: hidden from the public, kept for staff (nothing is ever deleted).
+    description_hidden = models.BooleanField("Beschreibung verborgen", default=False)
+    moderation_reason = models.CharField("Grund der Moderation", max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -109,6 +211,7 @@ class Report(LocatedCase):
         verbose_name = "Mängelmeldung"
         verbose_name_plural = "Mängelmeldungen"
         indexes = [
+            models.Index(fields=["organisation", "status", "-created"], name="report_org_status_created"),
             models.Index(fields=["status", "-created"], name="report_status_created"),
             models.Index(fields=["category", "-created"], name="report_category_created"),
             models.Index(fields=["commune", "-created"], name="report_commune_created"),
@@ -117,6 +220,13 @@ class Report(LocatedCase):
 
     def __str__(self) -> str:
         return self.public_id
+
+    @property
+    def public_description(self) -> str:
+        """What citizens see: the description unless staff hid it (moderation)."""
+        from reports.selectors import HIDDEN_DESCRIPTION
+
+        return HIDDEN_DESCRIPTION if self.description_hidden else self.description
 
 
 class StatusChange(StatusChangeBase):
@@ -127,10 +237,18 @@ class StatusChange(StatusChangeBase):
         verbose_name_plural = "Statusänderungen"
 
 
+class PhotoKind(models.TextChoices):
+    CITIZEN = "citizen", "Foto der Meldung"
+    AFTER = "after", "Foto nach der Erledigung"
+
+
 class ReportPhoto(models.Model):
     """A re-encoded, metadata-free photo (display size + thumbnail). The original upload is never stored."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
+    kind = models.CharField("Art", max_length=10, choices=PhotoKind.choices, default=PhotoKind.CITIZEN)
+    hidden = models.BooleanField("Verborgen", default=False)
+    hidden_reason = models.CharField("Grund", max_length=300, blank=True)
     image = models.FileField("Bild", upload_to="reports/")
     thumbnail = models.FileField("Vorschau", upload_to="reports/")
     width = models.PositiveIntegerField()

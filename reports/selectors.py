@@ -17,10 +17,12 @@ from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
 from django.db.models import (
     Aggregate,
+    BooleanField,
     Case,
     CharField,
     Count,
     DecimalField,
+    ExpressionWrapper,
     F,
     FloatField,
     Func,
@@ -37,7 +39,7 @@ from django.utils import timezone
 
 from geo.coords import to_storage
 from geo.srid import API_SRID
-from reports.models import Report, ReportPhoto, StatusChange
+from reports.models import Category, CommuneCategorySetting, Report, ReportPhoto, StatusChange
 from reports.workflow import OPEN_STATES, REPORT_WORKFLOW, ReportStatus
 
 NEARBY_RADIUS_M = 50
@@ -90,8 +92,19 @@ def status_label_expression() -> Case:
     )
 
 
+HIDDEN_DESCRIPTION = "(Die Beschreibung wurde von der Verwaltung ausgeblendet.)"
+
+
+def public_description_expression() -> Case:
+    return Case(
+        When(description_hidden=True, then=Value(HIDDEN_DESCRIPTION)),
+        default=F("description"),
+        output_field=CharField(),
+    )
+
+
 def _first_photo(column: str, media_base: str) -> Subquery:
-    photo = ReportPhoto.objects.filter(report=OuterRef("pk")).order_by("position", "id")
+    photo = ReportPhoto.objects.filter(report=OuterRef("pk"), hidden=False).order_by("position", "id")
     return Subquery(
         photo.annotate(url=Concat(Value(media_base), column, output_field=CharField())).values("url")[:1]
     )
@@ -107,7 +120,7 @@ def public_feature_expression(*, media_base: str, detail_base: str, **extra: Any
             id=F("public_id"),
             category=F("category__slug"),
             category_name=F("category__name"),
-            description=F("description"),
+            description=public_description_expression(),
             place=F("place"),
             status=F("status"),
             status_label=status_label_expression(),
@@ -133,13 +146,14 @@ def feature_rows(
     return list(qs.annotate(feature=expression).values_list("feature", flat=True)[offset : offset + limit])
 
 
-LIST_FIELDS = ("public_id", "status", "created", "description", "place", "supporters")
+LIST_FIELDS = ("public_id", "status", "created", "description", "description_hidden", "place", "supporters")
 
 
 def reports_for_list(flt: ReportFilter) -> QuerySet[Report]:
     """Public rows for a paginated HTML list: category and commune joined, first thumbnail as a
-    subquery — one query per page, no per-row lookups, no private fields."""
-    thumbnail = ReportPhoto.objects.filter(report=OuterRef("pk")).order_by("position", "id")
+    subquery — one query per page, no per-row lookups, no private fields. Rows show
+    ``public_description`` (moderation may hide the text); hidden photos are skipped."""
+    thumbnail = ReportPhoto.objects.filter(report=OuterRef("pk"), hidden=False).order_by("position", "id")
     return (
         reports_filtered(flt)
         .select_related("category", "commune")
@@ -173,7 +187,8 @@ def public_history(report: Report) -> list[dict]:
 
 
 def public_photos(report: Report) -> list[ReportPhoto]:
-    return list(ReportPhoto.objects.filter(report=report).order_by("position", "id"))
+    """Photos citizens may see: not hidden by moderation."""
+    return list(ReportPhoto.objects.filter(report=report, hidden=False).order_by("position", "id"))
 
 
 def reports_nearby(point: Point, *, category: str | None = None) -> QuerySet[Report]:
@@ -251,3 +266,150 @@ def commune_figures(ags: str, *, year: int | None = None) -> CommuneFigures:
         resolved_this_year=this_year["n"],
         median_days_this_year=this_year["median"],
     )
+
+
+# --- staff -----------------------------------------------------------------------------------------
+
+QUEUE_ORDERINGS = {
+    "due": ("due", "created"),
+    "-due": ("-due", "-created"),
+    "created": ("created", "id"),
+    "-created": ("-created", "-id"),
+    "supporters": ("-supporters", "-created"),
+    "category": ("category__name", "-created"),
+    "status": ("status", "-created"),
+}
+
+
+@dataclass
+class QueueFilter:
+    statuses: Sequence[str] = field(default_factory=lambda: list(OPEN_STATES))
+    categories: Sequence[str] = ()
+    older_than_days: int | None = None
+    overdue: bool = False
+    assigned: str | None = None  # "yes", "no" or "me"
+    organisation_id: int | None = None
+    ordering: str = "due"
+
+
+def staff_reports(user: Any) -> QuerySet[Report]:
+    """Every report ``user`` may see as staff (organisations.scoping), with what lists need."""
+    from organisations.scoping import visible_cases
+
+    qs = Report.objects.select_related("category", "commune", "organisation", "assignee", "team").defer(
+        "commune__geom"
+    )
+    return visible_cases(user, qs)
+
+
+def overdue_condition() -> Q:
+    return Q(due__lt=timezone.now(), status__in=OPEN_STATES)
+
+
+def staff_queue(user: Any, flt: QueueFilter) -> QuerySet[Report]:
+    qs = staff_reports(user)
+    if flt.statuses:
+        qs = qs.filter(status__in=flt.statuses)
+    if flt.categories:
+        qs = qs.filter(category__slug__in=flt.categories)
+    if flt.older_than_days is not None:
+        qs = qs.filter(created__lt=timezone.now() - dt.timedelta(days=flt.older_than_days))
+    if flt.overdue:
+        qs = qs.filter(overdue_condition())
+    if flt.assigned == "yes":
+        qs = qs.filter(Q(assignee__isnull=False) | Q(team__isnull=False))
+    elif flt.assigned == "no":
+        qs = qs.filter(assignee__isnull=True, team__isnull=True)
+    elif flt.assigned == "me":
+        qs = qs.filter(assignee_id=getattr(user, "pk", None))
+    if flt.organisation_id:
+        qs = qs.filter(organisation_id=flt.organisation_id)
+    return qs.annotate(
+        is_overdue=ExpressionWrapper(overdue_condition(), output_field=BooleanField())
+    ).order_by(*QUEUE_ORDERINGS.get(flt.ordering, QUEUE_ORDERINGS["due"]))
+
+
+def overdue_counts(user: Any) -> list[dict]:
+    """Open and overdue reports per organisation the user works for (for the queue header)."""
+    return list(
+        staff_reports(user)
+        .filter(status__in=OPEN_STATES)
+        .values("organisation__id", "organisation__name")
+        .annotate(open=Count("id"), overdue=Count("id", filter=Q(due__lt=timezone.now())))
+        .order_by("organisation__name")
+    )
+
+
+def crew_jobs(user: Any, *, near: Point | None = None) -> QuerySet[Report]:
+    """Open jobs assigned to the user or their team, nearest first when the device position is known."""
+    from organisations.scoping import scope_of
+
+    scope = scope_of(user)
+    qs = (
+        staff_reports(user)
+        .filter(status__in=OPEN_STATES)
+        .filter(Q(assignee_id=scope.user_id) | Q(team_id__in=scope.team_ids))
+    )
+    if near is not None:
+        return qs.annotate(distance=Distance("location", to_storage(near))).order_by("distance", "due")
+    return qs.order_by("due", "created")
+
+
+def staff_history(report: Report) -> QuerySet[StatusChange]:
+    return StatusChange.objects.filter(report=report).select_related("by_user").order_by("created", "id")
+
+
+def report_audit(report: Report) -> QuerySet:
+    from organisations.models import AuditEvent
+
+    return AuditEvent.objects.filter(object_type="report", object_id=str(report.pk)).select_related("actor")
+
+
+def categories_offered(ags: str | None = None) -> QuerySet[Category]:
+    """Active categories with their group and extra questions; with ``ags`` (8 digits) without those the
+    commune has switched off."""
+    qs = Category.objects.filter(active=True).select_related("group").prefetch_related("attributes")
+    if ags:
+        switched_off = CommuneCategorySetting.objects.filter(ags=ags, enabled=False).values("category_id")
+        qs = qs.exclude(pk__in=switched_off)
+    return qs.order_by("group__order", "order", "name")
+
+
+def public_rows(qs: QuerySet[Report], *, media_base: str, limit: int) -> list[dict[str, Any]]:
+    """Flat public fields of up to ``limit`` reports in ``qs``'s order, in one query (used by Open311).
+
+    Adds ``lon``/``lat`` (WGS84, from EPSG:25833 in the query), the newest non-empty public note as
+    ``status_note``, the first photo's URL as ``photo_url`` and ``is_open``. Never reporter data.
+    """
+    latest_note = (
+        StatusChange.objects.filter(report=OuterRef("pk"))
+        .exclude(public_note="")
+        .order_by("-created", "-id")
+        .values("public_note")[:1]
+    )
+    rows = qs.annotate(
+        wgs=Transform("location", API_SRID),
+        status_note=Subquery(latest_note),
+        photo_url=_first_photo("image", media_base),
+    ).values(
+        "public_id",
+        "status",
+        "category__slug",
+        "category__name",
+        "description",
+        "place",
+        "commune__name",
+        "created",
+        "updated",
+        "due",
+        "wgs",
+        "status_note",
+        "photo_url",
+    )[:limit]
+    result = []
+    for row in rows:
+        point = row.pop("wgs")
+        row["lon"], row["lat"] = round(point.x, 6), round(point.y, 6)
+        row["is_open"] = REPORT_WORKFLOW.is_open(row["status"])
+        result.append(row)
+    return result

@@ -5,6 +5,7 @@ Validation lives here too, so the same input gets the same German message everyw
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import hmac
@@ -28,19 +29,24 @@ from django.utils import timezone
 
 from geo.assignment import OutsideSaxony, assign_point
 from geo.coords import CoordinateError, parse_geojson_point, parse_lon_lat, to_storage
-from geo.errors import Conflict, NotFound, ValidationFailed
-from reports.catalogue import GROUPS
+from geo.errors import Conflict, NotFound, ValidationFailed, reject_nul
+from organisations.services import route
+from reports.attributes import clean_attributes
+from reports.catalogue import ATTRIBUTES, GROUPS
 from reports.models import (
     DESCRIPTION_MAX,
     PLACE_MAX,
     Category,
+    CategoryAttribute,
     CategoryGroup,
     CommuneCategorySetting,
+    PhotoKind,
     Report,
     ReportPhoto,
     StatusChange,
     Support,
 )
+from reports.notify import notify_new_report
 from reports.photos import MAX_PHOTOS, PhotoRejected, ProcessedPhoto, process_photo
 from reports.workflow import REPORT_WORKFLOW, ReportStatus
 
@@ -81,9 +87,29 @@ def categories_load_defaults(*, dry_run: bool = False) -> tuple[int, int]:
                         setattr(obj, key, value)
                     obj.save()
                     updated += 1
+        _load_default_attributes()
         if dry_run:
             transaction.set_rollback(True)
     return created, updated
+
+
+def _load_default_attributes() -> None:
+    """Create or update the catalogue's extra questions by (category, code); never deletes (like above)."""
+    for slug, definitions in ATTRIBUTES.items():
+        category = Category.objects.get(slug=slug)
+        for order, item in enumerate(definitions):
+            CategoryAttribute.objects.update_or_create(
+                category=category,
+                code=item["code"],
+                defaults={
+                    "datatype": item["datatype"],
+                    "required": item.get("required", False),
+                    "description": item["description"],
+                    "datatype_description": item.get("datatype_description", ""),
+                    "order": order,
+                    "values": item.get("values", []),
+                },
+            )
 
 
 def commune_category_setting(ags: str, category: Category) -> CommuneCategorySetting | None:
@@ -118,6 +144,7 @@ class ReportDraft:
     email: Any = ""
     phone: Any = ""
     photos: Sequence[PhotoUpload] = ()
+    attributes: Mapping[str, Any] = field(default_factory=dict)  # answers to CategoryAttribute, by code
     channel: str = "api"
     field_names: Mapping[str, str] = field(default_factory=dict)
 
@@ -128,7 +155,7 @@ class ReportDraft:
 @dataclass(frozen=True)
 class CreatedReport:
     report: Report
-    tracking_token: str  # shown once to the creator; only its hash is stored
+    tracking_token: str  # the creator's private link; derived, never stored (see tracking_token_for)
 
 
 def _text(value: Any) -> str:
@@ -204,6 +231,18 @@ def _validate_point(draft: ReportDraft, errors: _Errors) -> Point | None:
     return None
 
 
+def _validate_attributes(draft: ReportDraft, category: Category | None, errors: _Errors) -> dict[str, Any]:
+    if category is None:
+        return {}
+    try:
+        return clean_attributes(category, draft.attributes or {}, prefix=draft.key("attributes"))
+    except ValidationFailed as exc:
+        for key, messages in exc.errors.items():
+            for message in messages:
+                errors.add(key, message)
+    return {}
+
+
 def _process_photos(draft: ReportDraft, errors: _Errors) -> list[ProcessedPhoto]:
     key = draft.key("photos")
     if len(draft.photos) > MAX_PHOTOS:
@@ -224,8 +263,22 @@ def new_public_id() -> str:
     return f"SN-{chars[:4]}-{chars[4:]}"
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def tracking_token_for(report: Report) -> str:
+    """The creator's private tracking token: an HMAC of the public id under SECRET_KEY.
+
+    Derived rather than stored, so the e-mails sent on every status change can carry the link and a
+    database leak reveals nothing. Rotating SECRET_KEY (with SECRET_KEY_FALLBACKS) keeps old links valid.
+    """
+    return _token(settings.SECRET_KEY, report.public_id)
+
+
+def _token(secret: str, public_id: str) -> str:
+    digest = hmac.new(secret.encode(), f"track:{public_id}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")
+
+
+def tracking_url(report: Report) -> str:
+    return f"{settings.SITE_URL}/meldungen/{report.public_id}/verfolgen/{tracking_token_for(report)}/"
 
 
 def _due(category: Category, ags: str, created: dt.datetime) -> dt.datetime:
@@ -234,22 +287,36 @@ def _due(category: Category, ags: str, created: dt.datetime) -> dt.datetime:
     return created + dt.timedelta(days=days)
 
 
-def _store_photos(report: Report, photos: list[ProcessedPhoto], written: list[str]) -> None:
+def store_photo(
+    report: Report,
+    photo: ProcessedPhoto,
+    written: list[str],
+    *,
+    kind: str = PhotoKind.CITIZEN,
+    position: int = 0,
+) -> ReportPhoto:
+    """Write an already processed photo's files and row. ``written`` collects file names for cleanup
+    if the surrounding transaction fails."""
     folder = f"reports/{report.created:%Y/%m}"
-    for position, photo in enumerate(photos):
-        stem = uuid.uuid4().hex  # never the uploaded file name
-        image_name = default_storage.save(f"{folder}/{stem}.jpg", ContentFile(photo.display))
-        written.append(image_name)
-        thumb_name = default_storage.save(f"{folder}/{stem}_t.jpg", ContentFile(photo.thumbnail))
-        written.append(thumb_name)
-        ReportPhoto.objects.create(
-            report=report,
-            image=image_name,
-            thumbnail=thumb_name,
-            width=photo.width,
-            height=photo.height,
-            position=position,
-        )
+    stem = uuid.uuid4().hex  # never the uploaded file name
+    image_name = default_storage.save(f"{folder}/{stem}.jpg", ContentFile(photo.display))
+    written.append(image_name)
+    thumb_name = default_storage.save(f"{folder}/{stem}_t.jpg", ContentFile(photo.thumbnail))
+    written.append(thumb_name)
+    return ReportPhoto.objects.create(
+        report=report,
+        kind=kind,
+        image=image_name,
+        thumbnail=thumb_name,
+        width=photo.width,
+        height=photo.height,
+        position=position,
+    )
+
+
+def _store_photos(report: Report, photos: list[ProcessedPhoto], written: list[str], start: int = 0) -> None:
+    for position, photo in enumerate(photos, start=start):
+        store_photo(report, photo, written, position=position)
 
 
 def _insert_report(report: Report) -> None:
@@ -273,6 +340,22 @@ def report_create(*, draft: ReportDraft, user: Any = None) -> CreatedReport:
     Raises :class:`ValidationFailed` with per-field German messages; then nothing is stored. Photos are
     processed before the transaction and their files are removed again if it fails.
     """
+    reject_nul(
+        {
+            draft.key(name): getattr(draft, name)
+            for name in (
+                "category",
+                "description",
+                "lon",
+                "lat",
+                "location",
+                "place",
+                "name",
+                "email",
+                "phone",
+            )
+        }
+    )
     errors = _Errors()
     texts = _validate_texts(draft, errors)
     category = _validate_category(draft, errors)
@@ -290,28 +373,30 @@ def report_create(*, draft: ReportDraft, user: Any = None) -> CreatedReport:
                 draft.key("category"),
                 f"Die Kategorie „{category.name}“ wird von {assignment.commune.name} nicht angeboten.",
             )
+    attributes = _validate_attributes(draft, category, errors)
     photos = _process_photos(draft, errors) if not errors else []
     if errors:
         raise ValidationFailed(dict(errors))
     assert point is not None and category is not None and assignment is not None
 
-    token = secrets.token_urlsafe(24)
     now = timezone.now()
+    location = to_storage(point)
     report = Report(
-        location=to_storage(point),
+        location=location,
         category=category,
         description=texts["description"],
         place=texts["place"],
         reporter_name=texts["name"],
         reporter_email=texts["email"],
         reporter_phone=texts["phone"],
+        attributes=attributes,
         commune=assignment.commune,
         district=assignment.district,
+        organisation=route(location=location, category_id=category.pk, commune_ags=assignment.commune.ags),
         status=REPORT_WORKFLOW.initial,
         channel=draft.channel,
         created=now,
         due=_due(category, assignment.commune.ags, now),
-        tracking_token_hash=hash_token(token),
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
     written: list[str] = []
@@ -320,12 +405,38 @@ def report_create(*, draft: ReportDraft, user: Any = None) -> CreatedReport:
             _insert_report(report)
             StatusChange.objects.create(report=report, from_status="", to_status=report.status, created=now)
             _store_photos(report, photos, written)
+            notify_new_report(report)
     except BaseException:
         for name in written:
             default_storage.delete(name)
         raise
     logger.info("report %s created in %s (%s)", report.public_id, report.commune.ags, report.channel)
-    return CreatedReport(report=report, tracking_token=token)
+    return CreatedReport(report=report, tracking_token=tracking_token_for(report))
+
+
+def report_attach_photo(*, report: Report, upload: PhotoUpload, field: str = "photos") -> ReportPhoto:
+    """Add one photo to an existing report (an Open311 ``media_url`` the task worker fetched).
+
+    The same pipeline and the same limit of 5 photos as at creation; the report row is locked so two
+    workers cannot both add the fifth photo. Raises :class:`ValidationFailed` (``PhotoRejected`` for a bad
+    image) and leaves no file behind.
+    """
+    processed = process_photo(upload.file, upload.name, size=upload.size, field=field)
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = Report.objects.select_for_update().get(pk=report.pk)
+            count = ReportPhoto.objects.filter(report=locked, kind=PhotoKind.CITIZEN).count()
+            if count >= MAX_PHOTOS:
+                raise ValidationFailed({field: [f"Höchstens {MAX_PHOTOS} Fotos pro Meldung."]})
+            _store_photos(locked, [processed], written, start=count)
+            photo = ReportPhoto.objects.filter(report=locked, position=count).latest("id")
+    except BaseException:
+        for name in written:
+            default_storage.delete(name)
+        raise
+    logger.info("photo added to report %s", report.public_id)
+    return photo
 
 
 # --- supporting ("me too") --------------------------------------------------------------------------
@@ -360,40 +471,9 @@ def report_support(*, public_id: str, client_identity: str) -> SupportResult:
     return SupportResult(supporters=report.supporters, added=created)
 
 
-# --- status changes ----------------------------------------------------------------------------------
-
-
-def report_change_status(
-    *, public_id: str, to_status: str, public_note: str = "", internal_note: str = "", user: Any = None
-) -> Report:
-    """Move a report to ``to_status`` if the workflow allows it, recording the history row in the same
-    transaction. The row is locked first, so two staff members cannot both move the same report.
-
-    Raises :class:`NotFound` or :class:`geo.workflow.IllegalTransition` (409, German message).
-    """
-    with transaction.atomic():
-        report = Report.objects.select_for_update().filter(public_id=public_id).first()
-        if report is None:
-            raise NotFound("Meldung nicht gefunden.")
-        REPORT_WORKFLOW.check(report.status, to_status)
-        StatusChange.objects.create(
-            report=report,
-            from_status=report.status,
-            to_status=to_status,
-            by_user=user if getattr(user, "is_authenticated", False) else None,
-            public_note=_text(public_note),
-            internal_note=_text(internal_note),
-        )
-        report.status = to_status
-        report.save(update_fields=["status", "updated"])
-    logger.info("report %s moved to %s", report.public_id, to_status)
-    return report
-
-
 def tracking_token_matches(report: Report, token: str) -> bool:
-    return bool(report.tracking_token_hash) and hmac.compare_digest(
-        report.tracking_token_hash, hash_token(token)
-    )
+    secrets_to_try = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return any(hmac.compare_digest(_token(secret, report.public_id), token) for secret in secrets_to_try)
 
 
 __all__ = [
@@ -402,7 +482,42 @@ __all__ = [
     "ReportDraft",
     "ReportStatus",
     "categories_load_defaults",
-    "report_change_status",
+    "report_attach_photo",
     "report_create",
     "report_support",
 ]
+
+
+def category_setting_set(
+    *,
+    actor: Any,
+    organisation: Any,
+    category: Category,
+    enabled: bool,
+    recipient_email: str,
+    sla_days: int | None,
+) -> CommuneCategorySetting:
+    """A commune's own choice for a category (admin of the commune's organisation)."""
+    from organisations.models import OrganisationKind
+    from organisations.scoping import require_admin
+    from organisations.services import audit
+
+    require_admin(actor, organisation.pk)
+    if organisation.kind != OrganisationKind.COMMUNE:
+        raise ValidationFailed({"organisation": ["Kategorien stellen nur Gemeinden ein."]})
+    with transaction.atomic():
+        setting, _ = CommuneCategorySetting.objects.update_or_create(
+            ags=organisation.ags,
+            category=category,
+            defaults={"enabled": enabled, "recipient_email": recipient_email, "sla_days": sla_days},
+        )
+        audit(
+            actor=actor,
+            action="category.setting",
+            obj=setting,
+            organisation=organisation,
+            summary=f"{category.name}: {'angeboten' if enabled else 'abgeschaltet'}"
+            + (f", an {recipient_email}" if recipient_email else "")
+            + (f", Frist {sla_days} Tage" if sla_days else ""),
+        )
+    return setting

@@ -11,6 +11,26 @@ import uuid
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
+
+pytest_plugins = ["tests.staff_world"]
+
+# Reference data loaded once per session. Transactional tests (live server, task worker) end with a flush
+# of every table; these are copied aside once and put back before the next test that finds them gone.
+REFERENCE_TABLES = [
+    "boundaries_district",
+    "boundaries_commune",
+    "boundaries_communepart",
+    "boundaries_boundaryimport",
+    "organisations_organisation",
+    "reports_categorygroup",
+    "reports_category",
+    "reports_categoryattribute",
+    "permits_permitkind",
+    "permits_tariff",
+    "permits_tariffzone",
+    "permits_parkingzone",
+]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -24,7 +44,40 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_communes", verbosity=0)
         call_command("load_categories", verbosity=0)
+        call_command("load_permit_catalogue", "--demo", verbosity=0)
         call_command("createcachetable", verbosity=0)
+        with connection.cursor() as cur:
+            cur.execute("DROP SCHEMA IF EXISTS test_reference CASCADE; CREATE SCHEMA test_reference")
+            for table in REFERENCE_TABLES:
+                cur.execute(f"CREATE TABLE test_reference.{table} AS TABLE public.{table}")
+
+
+def _restore_reference_data() -> None:
+    """Put back every reference table a flush emptied (tests may flush only some apps)."""
+    with connection.cursor() as cur:
+        for table in REFERENCE_TABLES:  # parents first (foreign keys)
+            cur.execute(f"SELECT EXISTS (SELECT 1 FROM public.{table})")
+            if cur.fetchone()[0]:
+                continue
+            cur.execute(f"INSERT INTO public.{table} SELECT * FROM test_reference.{table}")
+            cur.execute(
+                f"SELECT setval(pg_get_serial_sequence('public.{table}', 'id'), "
+                f"(SELECT coalesce(max(id), 0) + 1 FROM public.{table}), false)"
+            )
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request, django_db_blocker):
+    """Before every database test: the communes, organisations and categories are there."""
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or bool(
+        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if uses_db:
+        request.getfixturevalue("django_db_setup")
+        with django_db_blocker.unblock():
+            _restore_reference_data()
+    yield
 
 
 @pytest.fixture(autouse=True)

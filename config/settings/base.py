@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "rest_framework",
+    "rest_framework.authtoken",
     "rest_framework_gis",
     "django_filters",
     "drf_spectacular",
@@ -39,15 +40,23 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "geo",
     "boundaries",
+    "organisations",
+    "notifications",
     "reports",
     "permits",
     "api",
     "web",
+    "staff",
 ]
+
+LOGIN_URL = "/anmelden/"
+LOGIN_REDIRECT_URL = "/verwaltung/"
+LOGOUT_REDIRECT_URL = "/anmelden/"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.RequestGuardMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -152,6 +161,14 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Request size limits, all in one place. A report carries ≤ 5 photos of ≤ 15 MB each; larger bodies are
+# refused with 413 before they are read (RequestGuardMiddleware). Non-file form/JSON data is capped by
+# Django's DATA_UPLOAD_MAX_MEMORY_SIZE; uploads above FILE_UPLOAD_MAX_MEMORY_SIZE go to temporary files.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=80 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+
 # Serve uploaded (already re-encoded, metadata-free) photos from the app as well; a reverse proxy can take
 # this over in larger deployments.
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
@@ -162,6 +179,8 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Mängelmelder Sachsen <noreply@maengelmelder.localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Failed mails are retried by the task worker after 1, 2, 4 … × this many seconds (max. 8 attempts).
+MAIL_RETRY_BASE_SECONDS = env.int("MAIL_RETRY_BASE_SECONDS", default=60)
 
 # gis.W001 warns that GDAL < 3.9 (Debian 12 ships 3.6) cannot block file/network access while parsing
 # spatial reference text. This service never hands user-supplied SRS text to GDAL: API input is parsed
@@ -190,6 +209,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: unauthenticated API calls then get 401 with "WWW-Authenticate: Token".
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -203,10 +224,16 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "report_create": env.str("THROTTLE_REPORT_CREATE", default="20/hour"),
         "support": env.str("THROTTLE_SUPPORT", default="60/hour"),
+        # Open311 POSTs with a valid api_key: one bucket per client application (many citizens behind it).
+        "open311_api_key": env.str("THROTTLE_OPEN311_API_KEY", default="600/hour"),
     },
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+
+# Open311 media_url: only these hosts are ever fetched (by the task worker, with size/time limits and no
+# private addresses; see reports/media_fetch.py). Empty: links are ignored and the client is told so.
+OPEN311_MEDIA_HOSTS = [h.lower() for h in env.list("OPEN311_MEDIA_HOSTS", default=[])]
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mängelmelder Sachsen API",
@@ -225,5 +252,7 @@ SPECTACULAR_SETTINGS = {
         "GisFeatureEnum": ("Feature",),
         "GisFeatureCollectionEnum": ("FeatureCollection",),
         "GeoJSONPointTypeEnum": ("Point",),
+        "ReportStatusEnum": "reports.workflow.ReportStatus",
+        "PermitStatusEnum": "permits.workflow.PermitStatus",
     },
 }

@@ -56,10 +56,18 @@ def test_public_id_collision_is_retried(monkeypatch):
     assert second.public_id == "SN-AAAA-BB"
 
 
-def test_tracking_token_is_only_stored_as_hash():
+def test_tracking_token_is_derived_not_stored(settings):
     created = make_report()
-    assert created.tracking_token not in created.report.tracking_token_hash
+    row = Report.objects.filter(pk=created.report.pk).values()[0]
+    assert created.tracking_token not in str(row)
     assert services.tracking_token_matches(created.report, created.tracking_token)
+    # Rotating SECRET_KEY with the old one as fallback keeps links in sent e-mails working.
+    old = settings.SECRET_KEY
+    settings.SECRET_KEY = "a-new-secret-key-" + "x" * 40
+    settings.SECRET_KEY_FALLBACKS = [old]
+    assert services.tracking_token_matches(created.report, created.tracking_token)
+    settings.SECRET_KEY_FALLBACKS = []
+    assert not services.tracking_token_matches(created.report, created.tracking_token)
     assert not services.tracking_token_matches(created.report, created.tracking_token + "x")
 
 

@@ -9,8 +9,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from reports.models import Report
-from reports.services import report_change_status
-from tests.factories import jpeg_bytes, make_report, photo
+from tests.factories import jpeg_bytes, make_report, photo, set_status
 from tests.web.conftest import axe_serious
 
 pytestmark = pytest.mark.browser
@@ -113,7 +112,7 @@ def _scan(page, url: str) -> None:
 
 def test_axe_finds_no_serious_issues_on_form_confirmation_and_report_page(page, site):
     resolved = make_report(photos=[photo()]).report
-    report_change_status(public_id=resolved.public_id, to_status="resolved", public_note="Erledigt am Montag")
+    set_status(resolved, "resolved", public_note="Erledigt am Montag")
     _scan(page, site + "/")
 
     # the form with every error shown

@@ -9,8 +9,7 @@ import pytest
 from django.urls import reverse
 
 from reports.models import Report
-from reports.services import report_change_status
-from tests.factories import LEIPZIG, jpeg_bytes, make_report
+from tests.factories import LEIPZIG, jpeg_bytes, make_report, set_status
 
 pytestmark = pytest.mark.django_db
 
@@ -128,17 +127,14 @@ def test_too_many_reports_get_a_german_429_page(client, monkeypatch):
 
 def test_report_page_shows_status_history_with_public_note_and_no_private_data(client):
     report = make_report(email="geheim@example.org", name="Erika Muster").report
-    report_change_status(
-        public_id=report.public_id,
-        to_status="in_progress",
-        public_note="Bauhof kommt am Montag",
-        internal_note="intern",
+    set_status(
+        report, "in_progress", public_note="Bauhof kommt am Montag", internal_note="Nur für die Verwaltung"
     )
     html = client.get(f"/meldungen/{report.public_id}/").content.decode()
     assert "Bauhof kommt am Montag" in html
     assert "In Bearbeitung" in html and "Eingegangen" in html
     assert 'data-lat="51.050400"' in html
-    for private in ("geheim@example.org", "Erika Muster", "intern"):
+    for private in ("geheim@example.org", "Erika Muster", "Nur für die Verwaltung"):
         assert private not in html
 
 
@@ -154,7 +150,7 @@ def test_wrong_tracking_token_and_unknown_pages_are_404_in_german(client):
 def test_list_filters_by_status_category_and_commune(client):
     dresden = make_report().report
     make_report(lonlat=LEIPZIG, category="schlagloch")
-    report_change_status(public_id=dresden.public_id, to_status="resolved")
+    set_status(dresden, "resolved")
 
     def ids(params):
         html = client.get("/meldungen/", params).content.decode()
@@ -182,7 +178,7 @@ def test_list_pages_are_paginated_with_a_constant_number_of_queries(client, djan
 def test_commune_page_shows_figures_and_its_reports(client):
     report = make_report().report
     make_report()
-    report_change_status(public_id=report.public_id, to_status="resolved")
+    set_status(report, "resolved")
     make_report(lonlat=LEIPZIG)
     response = client.get("/gemeinden/14612000/")
     html = response.content.decode()

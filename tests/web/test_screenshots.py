@@ -13,8 +13,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from reports.services import report_change_status
-from tests.factories import CHEMNITZ, LEIPZIG, jpeg_bytes, make_report, photo
+from tests.factories import CHEMNITZ, LEIPZIG, jpeg_bytes, make_report, photo, set_status
 from tests.web.conftest import new_context
 
 pytestmark = pytest.mark.browser
@@ -29,18 +28,14 @@ def _sample_reports() -> str:
         description="Tiefes Schlagloch in der rechten Fahrspur, etwa 40 cm breit und 10 cm tief.",
         photos=[photo(data=jpeg_bytes((1200, 900), (90, 90, 95)))],
     ).report
-    report_change_status(
-        public_id=shown.public_id, to_status="in_review", public_note="Wird vom Bauhof geprüft."
-    )
-    report_change_status(
-        public_id=shown.public_id, to_status="in_progress", public_note="Reparatur ist für Montag geplant."
-    )
+    set_status(shown, "in_review", public_note="Wird vom Bauhof geprüft.")
+    set_status(shown, "in_progress", public_note="Reparatur ist für Montag geplant.")
     for i, (lon, lat) in enumerate([(13.74, 51.05), (13.75, 51.06), (13.72, 51.04), (13.70, 51.07), LEIPZIG]):
         other = make_report(
             lonlat=(lon, lat), category="schlagloch", description=f"Schaden Nummer {i + 1}"
         ).report
         if i % 2:
-            report_change_status(public_id=other.public_id, to_status="resolved")
+            set_status(other, "resolved")
     make_report(lonlat=CHEMNITZ, description="Schlagloch vor der Schule")
     return shown.public_id
 

@@ -1,0 +1,138 @@
+"""Serializers for permits: kinds, the application input, and the documented shape of outputs."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from permits.models import PermitKind
+from permits.workflow import PermitStatus
+
+
+class PermitKindSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PermitKind
+        fields = ["slug", "name", "description", "unit", "max_area_m2", "allows_large_area"]
+
+
+class ApplicantSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    organisation = serializers.CharField(required=False, allow_blank=True)
+    email = serializers.EmailField()
+    phone = serializers.CharField(required=False, allow_blank=True)
+    address = serializers.CharField(required=False, allow_blank=True)
+
+
+class PermitCreateSerializer(serializers.Serializer):
+    kind = serializers.SlugField(help_text="Art, siehe /api/v1/permit-kinds/")
+    geometry = serializers.JSONField(help_text="GeoJSON Polygon, MultiPolygon oder LineString (WGS84)")
+    width_m = serializers.DecimalField(
+        max_digits=6, decimal_places=2, required=False, help_text="Breite in m, nur für Linien"
+    )
+    start = serializers.DateTimeField(help_text="Beginn, ISO 8601")
+    end = serializers.DateTimeField(help_text="Ende, ISO 8601")
+    units = serializers.IntegerField(
+        required=False, min_value=1, help_text="Anzahl (Container, Aufsteller …)"
+    )
+    description = serializers.CharField(required=False, allow_blank=True)
+    applicant = ApplicantSerializer(help_text="Nie öffentlich")
+
+
+class FeeLineSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    quantity = serializers.CharField()
+    unit = serializers.CharField()
+    rate = serializers.CharField()
+    amount = serializers.CharField()
+
+
+class FeeSerializer(serializers.Serializer):
+    total = serializers.CharField(help_text="Dezimalzahl als Text, auf Cent gerundet")
+    currency = serializers.CharField()
+    lines = FeeLineSerializer(many=True)
+    complete = serializers.BooleanField(
+        help_text="false: Die Gemeinde hat für den Zeitraum keinen Tarif hinterlegt"
+    )
+
+
+class CommuneShareSerializer(serializers.Serializer):
+    ags = serializers.CharField()
+    name = serializers.CharField()
+    share = serializers.FloatField()
+
+
+class PermitEstimateSerializer(serializers.Serializer):
+    area_m2 = serializers.CharField()
+    communes = CommuneShareSerializer(many=True)
+    fee = FeeSerializer()
+
+
+class PermitCreatedSerializer(PermitEstimateSerializer):
+    id = serializers.CharField()
+    status = serializers.ChoiceField(choices=PermitStatus.choices)
+    tracking_url = serializers.CharField()
+
+
+class ConflictPermitSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    commune = serializers.CharField()
+    geometry = serializers.JSONField()
+
+
+class ConflictReportSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    category = serializers.CharField()
+    status = serializers.CharField()
+    distance_m = serializers.FloatField()
+    geometry = serializers.JSONField()
+
+
+class ConflictsSerializer(serializers.Serializer):
+    permits = ConflictPermitSerializer(many=True)
+    reports = ConflictReportSerializer(many=True)
+
+
+class StaffPermitPatchSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=PermitStatus.choices)
+    conditions = serializers.CharField(required=False, allow_blank=True, max_length=8000)
+    public_note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    internal_note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+
+class StaffPermitSerializer(serializers.Serializer):
+    id = serializers.CharField(source="public_id")
+    kind = serializers.CharField(source="kind.slug")
+    status = serializers.CharField()
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    area_m2 = serializers.CharField()
+    fee_total = serializers.CharField()
+    fee_lines = serializers.JSONField()
+    conditions = serializers.CharField()
+    commune = serializers.CharField(source="commune.name")
+    organisation = serializers.CharField(source="organisation.name")
+    applicant_name = serializers.CharField()
+    applicant_organisation = serializers.CharField()
+    applicant_email = serializers.CharField()
+    applicant_phone = serializers.CharField()
+    created = serializers.DateTimeField()
+
+
+class ParkingApplySerializer(serializers.Serializer):
+    lon = serializers.FloatField(help_text="Längengrad der Wohnung (WGS84)")
+    lat = serializers.FloatField(help_text="Breitengrad der Wohnung (WGS84)")
+    licence_plate = serializers.CharField(help_text="z. B. DD-AB 1234; nie öffentlich")
+    name = serializers.CharField()
+    email = serializers.EmailField()
+    address = serializers.CharField(help_text="Wohnanschrift")
+
+
+class ParkingCreatedSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    status = serializers.CharField()
+    zone = serializers.DictField()
+    fee = serializers.DictField()
+    tracking_url = serializers.CharField()

@@ -1,0 +1,269 @@
+"""Permit endpoints: kinds, apply/estimate, public active permits, staff conflicts and decisions, parking."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib.gis.db.models.functions import AsGeoJSON, Distance, Transform
+from django.http import HttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.filters import bbox_polygon
+from api.pagination import StandardPagination
+from api.params import invalid, optional_date
+from api.serializers.common import ERROR_SERIALIZER
+from api.serializers.permits import (
+    ConflictsSerializer,
+    ParkingApplySerializer,
+    ParkingCreatedSerializer,
+    PermitCreatedSerializer,
+    PermitCreateSerializer,
+    PermitEstimateSerializer,
+    PermitKindSerializer,
+    StaffPermitPatchSerializer,
+    StaffPermitSerializer,
+)
+from api.throttling import ReportCreateThrottle
+from api.views.staff import IsStaffMember
+from geo.srid import API_SRID
+from organisations.scoping import get_visible
+from permits.models import PermitKind
+from permits.selectors import active_permits, permit_conflicts, public_permit_features, staff_permits
+from permits.services import (
+    PermitDraft,
+    parking_apply,
+    permit_create,
+    permit_decide,
+    permit_estimate,
+    permit_tracking_url,
+)
+
+
+def _draft(data: Any) -> PermitDraft:
+    if not isinstance(data, dict):
+        raise invalid("geometry", "JSON-Objekt erwartet.")
+    return PermitDraft(
+        kind=data.get("kind"),
+        geometry=data.get("geometry"),
+        width_m=data.get("width_m"),
+        start=data.get("start"),
+        end=data.get("end"),
+        units=data.get("units", 1),
+        description=data.get("description", ""),
+        applicant=data.get("applicant") or {},
+    )
+
+
+def _estimate_body(area: Any, fee: Any) -> dict[str, Any]:
+    return {
+        "area_m2": str(area.area_m2),
+        "communes": [
+            {"ags": s.commune.ags, "name": s.commune.name, "share": round(s.share, 6)}
+            for s in area.assignment.shares
+        ],
+        "fee": fee.as_dict(),
+    }
+
+
+class PermitKindListView(generics.ListAPIView):
+    serializer_class = PermitKindSerializer
+    pagination_class = None
+    queryset = PermitKind.objects.filter(active=True, is_parking=False)
+
+    @extend_schema(summary="Arten der Sondernutzung")
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class PermitCreateView(APIView):
+    throttle_classes = [ReportCreateThrottle]
+
+    @extend_schema(
+        summary="Sondernutzung beantragen",
+        request=PermitCreateSerializer,
+        responses={201: PermitCreatedSerializer, 400: ERROR_SERIALIZER, 429: ERROR_SERIALIZER},
+    )
+    def post(self, request: Request) -> Response:
+        created = permit_create(draft=_draft(request.data), user=request.user)
+        permit = created.permit
+        shares = permit.communes.select_related("commune").order_by("-share")
+        body = {
+            "id": permit.public_id,
+            "status": permit.status,
+            "area_m2": str(permit.area_m2),
+            "communes": [
+                {"ags": s.commune.ags, "name": s.commune.name, "share": float(s.share)} for s in shares
+            ],
+            "fee": {
+                "total": str(permit.fee_total),
+                "currency": "EUR",
+                "lines": permit.fee_lines,
+                "complete": bool(permit.fee_lines),
+            },
+            "tracking_url": permit_tracking_url(permit),
+        }
+        return Response(body, status=201)
+
+
+class PermitEstimateView(APIView):
+    @extend_schema(
+        summary="Fläche und Gebühr vorab berechnen (nichts wird gespeichert)",
+        request=PermitCreateSerializer,
+        responses={200: PermitEstimateSerializer, 400: ERROR_SERIALIZER},
+    )
+    def post(self, request: Request) -> Response:
+        estimate = permit_estimate(draft=_draft(request.data))
+        return Response(_estimate_body(estimate.area, estimate.fee))
+
+
+class ActivePermitsView(APIView):
+    @extend_schema(
+        summary="Genehmigte Sondernutzungen an einem Tag (GeoJSON, ohne personenbezogene Daten)",
+        parameters=[
+            OpenApiParameter(
+                "bbox",
+                OpenApiTypes.STR,
+                description="minLängengrad,minBreitengrad,maxLängengrad,maxBreitengrad",
+            ),
+            OpenApiParameter("date", OpenApiTypes.DATE, description="Stichtag, Standard heute"),
+        ],
+        responses={200: OpenApiResponse(description="GeoJSON FeatureCollection"), 400: ERROR_SERIALIZER},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        params = request.query_params
+        day = optional_date(params, "date") or timezone.localdate()
+        bbox = bbox_polygon(params["bbox"]) if params.get("bbox") else None
+        rows = public_permit_features(active_permits(bbox=bbox, day=day))
+        body = '{"type":"FeatureCollection","features":[' + ",".join(rows) + "]}"
+        return HttpResponse(body, content_type="application/json")
+
+
+class PermitConflictsView(APIView):
+    permission_classes = [IsAuthenticated, IsStaffMember]
+
+    @extend_schema(
+        summary="Konflikte einer Sondernutzung (nur Verwaltung)",
+        responses={
+            200: ConflictsSerializer,
+            401: ERROR_SERIALIZER,
+            403: ERROR_SERIALIZER,
+            404: ERROR_SERIALIZER,
+        },
+    )
+    def get(self, request: Request, public_id: str) -> Response:
+        permit = get_visible(request.user, staff_permits(request.user), public_id=public_id)
+        permits, reports = permit_conflicts(permit)
+        permits = permits.annotate(geojson=AsGeoJSON(Transform("location", API_SRID), precision=6))
+        reports = reports.annotate(
+            geojson=AsGeoJSON(Transform("location", API_SRID), precision=6),
+            distance=Distance("location", permit.location),
+        )
+        return Response(
+            {
+                "permits": [
+                    {
+                        "id": p.public_id,
+                        "kind": p.kind.name,
+                        "status": p.status,
+                        "start": p.start,
+                        "end": p.end,
+                        "commune": p.commune.name,
+                        "geometry": json.loads(p.geojson),
+                    }
+                    for p in permits
+                ],
+                "reports": [
+                    {
+                        "id": r.public_id,
+                        "category": r.category.name,
+                        "status": r.status,
+                        "distance_m": round(r.distance.m, 1),
+                        "geometry": json.loads(r.geojson),
+                    }
+                    for r in reports
+                ],
+            }
+        )
+
+
+class StaffPermitListView(generics.ListAPIView):
+    permission_classes = [IsAuthenticated, IsStaffMember]
+    serializer_class = StaffPermitSerializer
+    pagination_class = StandardPagination
+
+    @extend_schema(summary="Anträge auf Sondernutzung (nur eigene Organisation)")
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return staff_permits(self.request.user).order_by("-created")
+
+
+class StaffPermitDetailView(APIView):
+    permission_classes = [IsAuthenticated, IsStaffMember]
+
+    @extend_schema(
+        summary="Ein Antrag (Verwaltung)", responses={200: StaffPermitSerializer, 404: ERROR_SERIALIZER}
+    )
+    def get(self, request: Request, public_id: str) -> Response:
+        return Response(
+            StaffPermitSerializer(
+                get_visible(request.user, staff_permits(request.user), public_id=public_id)
+            ).data
+        )
+
+    @extend_schema(
+        summary="Über einen Antrag entscheiden",
+        request=StaffPermitPatchSerializer,
+        responses={
+            200: StaffPermitSerializer,
+            400: ERROR_SERIALIZER,
+            403: ERROR_SERIALIZER,
+            404: ERROR_SERIALIZER,
+            409: ERROR_SERIALIZER,
+        },
+    )
+    def patch(self, request: Request, public_id: str) -> Response:
+        serializer = StaffPermitPatchSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        permit = permit_decide(actor=request.user, public_id=public_id, **serializer.validated_data)
+        return Response(StaffPermitSerializer(permit).data)
+
+
+class ParkingPermitCreateView(APIView):
+    throttle_classes = [ReportCreateThrottle]
+
+    @extend_schema(
+        summary="Bewohnerparkausweis beantragen",
+        request=ParkingApplySerializer,
+        responses={201: ParkingCreatedSerializer, 400: ERROR_SERIALIZER, 429: ERROR_SERIALIZER},
+    )
+    def post(self, request: Request) -> Response:
+        data = request.data if isinstance(request.data, dict) else {}
+        created = parking_apply(
+            lon=data.get("lon"),
+            lat=data.get("lat"),
+            licence_plate=data.get("licence_plate"),
+            name=data.get("name"),
+            email=data.get("email"),
+            address=data.get("address"),
+        )
+        permit = created.permit
+        return Response(
+            {
+                "id": permit.public_id,
+                "status": permit.status,
+                "zone": {"code": permit.zone.code, "name": permit.zone.name},
+                "fee": {"total": str(permit.fee), "currency": "EUR", "period": "Jahr"},
+                "tracking_url": f"{request.build_absolute_uri('/')[:-1]}/parkausweis/{permit.public_id}/verfolgen/{created.tracking_token}/",
+            },
+            status=201,
+        )

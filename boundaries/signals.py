@@ -1,0 +1,7 @@
+"""Signals of the boundaries app, so other apps can react without boundaries knowing about them."""
+
+from django.dispatch import Signal
+
+# Sent after every load_communes run that was not a dry run (also when nothing changed), with
+# ``valid_from``. Receivers must be idempotent. organisations uses it to keep one organisation per commune.
+communes_loaded = Signal()

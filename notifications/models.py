@@ -1,0 +1,33 @@
+"""The outbox: every e-mail is a row first, written in the same transaction as the change it reports.
+
+The task worker sends it later. A crash or a failing mail server therefore never loses a notification,
+and a row that was sent is never sent again.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class OutgoingMail(models.Model):
+    kind = models.CharField("Art", max_length=40, db_index=True)
+    to = models.EmailField("Empfänger")
+    subject = models.CharField("Betreff", max_length=300)
+    body = models.TextField("Text")
+    # What the mail is about, for the staff audit view ("report", "SN-7K3M-Q2").
+    object_type = models.CharField(max_length=40, blank=True)
+    object_id = models.CharField(max_length=40, blank=True, db_index=True)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    sent = models.DateTimeField("Gesendet", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("Versuche", default=0)
+    last_error = models.CharField("Letzter Fehler", max_length=300, blank=True)
+    failed = models.BooleanField("Endgültig fehlgeschlagen", default=False)
+
+    class Meta:
+        verbose_name = "Ausgehende E-Mail"
+        verbose_name_plural = "Ausgehende E-Mails"
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["sent", "failed"], name="outbox_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.to} ({'gesendet' if self.sent else 'offen'})"

@@ -1,0 +1,136 @@
+"""Organisations (tenants), their members and roles, responsibility areas and the audit log.
+
+Every Saxon commune is an organisation of the same instance (created when communes are loaded);
+districts and other bodies (state road authority, utilities) can be added. Staff see and change only
+what belongs to their organisations — decided in one place, ``organisations.scoping``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.db.models import Q
+
+from geo.srid import STORAGE_SRID
+
+
+class OrganisationKind(models.TextChoices):
+    COMMUNE = "commune", "Gemeinde"
+    DISTRICT = "district", "Landkreis / Kreisfreie Stadt"
+    OTHER = "other", "Sonstige Stelle"
+
+
+class Organisation(models.Model):
+    kind = models.CharField("Art", max_length=20, choices=OrganisationKind.choices)
+    name = models.CharField("Name", max_length=200)
+    # The AGS is stable across boundary versions, so an organisation outlives a boundary change.
+    ags = models.CharField("Amtlicher Schlüssel", max_length=8, blank=True, db_index=True)
+    email = models.EmailField("Allgemeine E-Mail", blank=True)
+    active = models.BooleanField("Aktiv", default=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Organisation"
+        verbose_name_plural = "Organisationen"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "ags"], condition=~Q(ags=""), name="one_organisation_per_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Administration"
+    CASEWORKER = "caseworker", "Sachbearbeitung"
+    CREW = "crew", "Bauhof"
+
+
+class Team(models.Model):
+    """A crew (Bauhof-Kolonne) jobs can be assigned to as a whole."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField("Name", max_length=100)
+
+    class Meta:
+        verbose_name = "Kolonne"
+        verbose_name_plural = "Kolonnen"
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="team_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField("Rolle", max_length=20, choices=Role.choices)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members")
+    # Memberships are ended, never deleted: the audit log keeps pointing at who did what.
+    active = models.BooleanField("Aktiv", default=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Mitgliedschaft"
+        verbose_name_plural = "Mitgliedschaften"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_org")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation} ({self.get_role_display()})"
+
+
+class ResponsibilityArea(models.Model):
+    """An organisation's area for some categories (e.g. a Staatsstraße corridor for potholes).
+
+    At creation a report goes to the matching active area with the highest priority, else to its
+    commune (``organisations.services.route``).
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="areas")
+    name = models.CharField("Bezeichnung", max_length=200)
+    categories = models.ManyToManyField("reports.Category", verbose_name="Kategorien", blank=True)
+    all_categories = models.BooleanField("Alle Kategorien", default=False)
+    geom = models.MultiPolygonField("Gebiet", srid=STORAGE_SRID)
+    priority = models.IntegerField(
+        "Priorität", default=10, help_text="Höhere Zahl gewinnt bei Überschneidung"
+    )
+    active = models.BooleanField("Aktiv", default=True)
+
+    class Meta:
+        verbose_name = "Zuständigkeitsbereich"
+        verbose_name_plural = "Zuständigkeitsbereiche"
+        ordering = ["-priority", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+
+class AuditEvent(models.Model):
+    """Who changed what, when. Written in the same transaction as the change; never edited or deleted."""
+
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField("Aktion", max_length=40, db_index=True)
+    object_type = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=40, db_index=True)
+    summary = models.CharField("Beschreibung", max_length=500)
+    data = models.JSONField(default=dict, blank=True)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "Protokolleintrag"
+        verbose_name_plural = "Protokoll"
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id", "-created"], name="audit_object")]
+
+    def __str__(self) -> str:
+        return f"{self.created:%d.%m.%Y %H:%M} {self.action} {self.object_type}:{self.object_id}"

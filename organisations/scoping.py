@@ -1,0 +1,134 @@
+"""The one place that decides which cases a staff user may see and what they may do with them.
+
+Every staff page, staff API endpoint and staff service goes through these functions. Rules:
+
+* ``admin`` and ``caseworker`` members see every case of their organisation;
+* ``crew`` members see only cases assigned to them or to their team (Kolonne) in that organisation;
+* nobody sees cases of other organisations: those are answered with 404, so their existence does not
+  leak, and can never be changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from geo.errors import DomainError, NotFound
+from organisations.models import Membership, Organisation, Role
+
+CASE_MANAGERS = (Role.ADMIN, Role.CASEWORKER)
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+    status_code = 403
+    default_message = "Dafür fehlt Ihnen die Berechtigung."
+
+
+@dataclass(frozen=True)
+class Scope:
+    manager_org_ids: frozenset[int]
+    crew_org_ids: frozenset[int]
+    admin_org_ids: frozenset[int]
+    team_ids: frozenset[int]
+    user_id: int | None
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.manager_org_ids or self.crew_org_ids)
+
+    @property
+    def org_ids(self) -> frozenset[int]:
+        return self.manager_org_ids | self.crew_org_ids
+
+
+EMPTY = Scope(frozenset(), frozenset(), frozenset(), frozenset(), None)
+
+
+def scope_of(user: Any) -> Scope:
+    """The user's active memberships, computed once per request (cached on the user object)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return EMPTY
+    cached = getattr(user, "_mm_scope", None)
+    if cached is not None:
+        return cached
+    memberships = list(
+        Membership.objects.filter(user=user, active=True, organisation__active=True).values_list(
+            "organisation_id", "role", "team_id"
+        )
+    )
+    scope = Scope(
+        manager_org_ids=frozenset(o for o, role, _ in memberships if role in CASE_MANAGERS),
+        crew_org_ids=frozenset(o for o, role, _ in memberships if role == Role.CREW),
+        admin_org_ids=frozenset(o for o, role, _ in memberships if role == Role.ADMIN),
+        team_ids=frozenset(t for _, role, t in memberships if t is not None),
+        user_id=user.pk,
+    )
+    user._mm_scope = scope
+    return scope
+
+
+def forget_scope(user: Any) -> None:
+    if hasattr(user, "_mm_scope"):
+        del user._mm_scope
+
+
+def visible_cases(user: Any, queryset: QuerySet) -> QuerySet:
+    """Filter any located-case queryset (reports, permits) down to what ``user`` may see."""
+    scope = scope_of(user)
+    if not scope.is_staff:
+        return queryset.none()
+    condition = Q(organisation_id__in=scope.manager_org_ids)
+    crew_only = scope.crew_org_ids - scope.manager_org_ids
+    # Crews work on assigned jobs; cases without assignment (permits) are for caseworkers only.
+    has_jobs = any(f.name == "assignee" for f in queryset.model._meta.get_fields())
+    if crew_only and has_jobs:
+        condition |= Q(organisation_id__in=crew_only) & (
+            Q(assignee_id=scope.user_id) | Q(team_id__in=scope.team_ids)
+        )
+    return queryset.filter(condition)
+
+
+def role_in(user: Any, organisation_id: int) -> str | None:
+    scope = scope_of(user)
+    if organisation_id in scope.admin_org_ids:
+        return Role.ADMIN
+    if organisation_id in scope.manager_org_ids:
+        return Role.CASEWORKER
+    if organisation_id in scope.crew_org_ids:
+        return Role.CREW
+    return None
+
+
+def get_visible(user: Any, queryset: QuerySet, **lookup: Any) -> Any:
+    """One case the user may see, else :class:`NotFound` (also when it exists elsewhere)."""
+    obj = visible_cases(user, queryset).filter(**lookup).first()
+    if obj is None:
+        raise NotFound("Nicht gefunden.")
+    return obj
+
+
+def require_manager(user: Any, case: Any) -> None:
+    """Caseworker or admin of the case's organisation (triage, forward, merge, moderate, assign)."""
+    if role_in(user, case.organisation_id) not in CASE_MANAGERS:
+        raise Forbidden("Nur Sachbearbeitung oder Administration dürfen das.")
+
+
+def require_admin(user: Any, organisation_id: int) -> None:
+    if role_in(user, organisation_id) != Role.ADMIN:
+        raise Forbidden("Nur die Administration der Organisation darf das.")
+
+
+def managed_organisations(user: Any) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(pk__in=scope_of(user).manager_org_ids)
+
+
+def organisations_of(user: Any) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(pk__in=scope_of(user).org_ids)
+
+
+def ids(values: Iterable[int]) -> list[int]:
+    return sorted(values)

@@ -1,0 +1,201 @@
+"""Writes for organisations: commune sync, routing of new cases, memberships, audit entries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.gis.geos import Point
+from django.db import transaction
+from django.db.models import Q
+
+from boundaries.models import Commune
+from geo.errors import NotFound, ValidationFailed
+from organisations.models import (
+    AuditEvent,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    ResponsibilityArea,
+    Role,
+    Team,
+)
+from organisations.scoping import forget_scope, require_admin
+
+
+def audit(
+    *,
+    actor: Any,
+    action: str,
+    obj: Any,
+    summary: str,
+    organisation: Organisation | int | None = None,
+    **data: Any,
+) -> AuditEvent:
+    """Record one change. Call it inside the transaction that makes the change."""
+    org_id = organisation.pk if isinstance(organisation, Organisation) else organisation
+    return AuditEvent.objects.create(
+        organisation_id=org_id,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        object_type=obj._meta.model_name,
+        object_id=str(obj.pk),
+        summary=summary[:500],
+        data=data,
+    )
+
+
+def organisations_sync_communes() -> int:
+    """Create an organisation for every current commune that has none; keep names in line. Idempotent."""
+    created = 0
+    with transaction.atomic():
+        existing = {o.ags: o for o in Organisation.objects.filter(kind=OrganisationKind.COMMUNE)}
+        for ags, name in Commune.objects.current().values_list("ags", "name"):
+            org = existing.get(ags)
+            if org is None:
+                Organisation.objects.create(kind=OrganisationKind.COMMUNE, ags=ags, name=name)
+                created += 1
+            elif org.name != name:
+                org.name = name
+                org.save(update_fields=["name"])
+    return created
+
+
+def commune_organisation(ags: str) -> Organisation:
+    org = Organisation.objects.filter(kind=OrganisationKind.COMMUNE, ags=ags).first()
+    if org is None:  # a commune loaded without the signal (e.g. raw SQL): create on first use
+        organisations_sync_communes()
+        org = Organisation.objects.get(kind=OrganisationKind.COMMUNE, ags=ags)
+    return org
+
+
+def route(*, location: Point, category_id: int, commune_ags: str) -> Organisation:
+    """Who handles a new case at ``location`` (EPSG:25833) in ``category``.
+
+    The active responsibility area covering the point for this category (or for all categories) with the
+    highest priority wins (ties: the older area); without one, the commune's own organisation.
+    """
+    area = (
+        ResponsibilityArea.objects.filter(active=True, organisation__active=True, geom__covers=location)
+        .filter(Q(all_categories=True) | Q(categories__id=category_id))
+        .order_by("-priority", "id")
+        .select_related("organisation")
+        .first()
+    )
+    if area is not None:
+        return area.organisation
+    return commune_organisation(commune_ags)
+
+
+def membership_set(
+    *, actor: Any, organisation: Organisation, username: str, role: str, team: str = "", email: str = ""
+) -> Membership:
+    """Add or change a member (admin of that organisation only, or ``actor=None`` from a command)."""
+    if actor is not None:
+        require_admin(actor, organisation.pk)
+    if role not in Role.values:
+        raise ValidationFailed({"role": [f"Unbekannte Rolle „{role}“. Erlaubt: admin, caseworker, crew."]})
+    user_model = get_user_model()
+    with transaction.atomic():
+        user = user_model.objects.filter(username=username).first()
+        if user is None:
+            raise NotFound(f"Benutzer „{username}“ existiert nicht.")
+        if email and not user.email:
+            user.email = email
+            user.save(update_fields=["email"])
+        team_obj = (
+            Team.objects.get_or_create(organisation=organisation, name=team.strip())[0]
+            if team.strip()
+            else None
+        )
+        membership, created = Membership.objects.update_or_create(
+            user=user, organisation=organisation, defaults={"role": role, "team": team_obj, "active": True}
+        )
+        audit(
+            actor=actor,
+            action="membership.set",
+            obj=membership,
+            organisation=organisation,
+            summary=f"{user.username}: {membership.get_role_display()}"
+            + (f", Kolonne {team_obj}" if team_obj else ""),
+            created=created,
+        )
+    forget_scope(user)
+    return membership
+
+
+def membership_end(*, actor: Any, membership: Membership) -> Membership:
+    """End a membership (never deleted: the audit log keeps pointing at it)."""
+    if actor is not None:
+        require_admin(actor, membership.organisation_id)
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        membership.active = False
+        membership.save(update_fields=["active"])
+        audit(
+            actor=actor,
+            action="membership.end",
+            obj=membership,
+            organisation=membership.organisation_id,
+            summary=f"Mitgliedschaft von {membership.user.username} beendet",
+        )
+    forget_scope(membership.user)
+    return membership
+
+
+def area_create(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    name: str,
+    geometry: Any,
+    priority: int = 10,
+    category_ids: list[int] | None = None,
+    all_categories: bool = False,
+) -> ResponsibilityArea:
+    """Add a responsibility area (admin of the organisation). ``geometry``: GeoJSON Polygon/MultiPolygon (WGS84)."""
+    from django.contrib.gis.geos import MultiPolygon
+
+    from geo.coords import to_storage
+    from geo.geometry import parse_geojson_geometry
+
+    if actor is not None:
+        require_admin(actor, organisation.pk)
+    geom = to_storage(parse_geojson_geometry(geometry, allowed=("Polygon", "MultiPolygon"), field="geojson"))
+    if geom.geom_type == "Polygon":
+        geom = MultiPolygon(geom, srid=geom.srid)
+    if not all_categories and not category_ids:
+        raise ValidationFailed({"categories": ["Bitte Kategorien wählen oder „Alle Kategorien“ ankreuzen."]})
+    with transaction.atomic():
+        area = ResponsibilityArea.objects.create(
+            organisation=organisation,
+            name=name.strip()[:200],
+            geom=geom,
+            priority=priority,
+            all_categories=all_categories,
+        )
+        if category_ids:
+            area.categories.set(category_ids)
+        audit(
+            actor=actor,
+            action="area.create",
+            obj=area,
+            organisation=organisation,
+            summary=f"Bereich „{area.name}“ angelegt",
+        )
+    return area
+
+
+def area_deactivate(*, actor: Any, area: ResponsibilityArea) -> ResponsibilityArea:
+    require_admin(actor, area.organisation_id)
+    with transaction.atomic():
+        area.active = False
+        area.save(update_fields=["active"])
+        audit(
+            actor=actor,
+            action="area.deactivate",
+            obj=area,
+            organisation=area.organisation_id,
+            summary=f"Bereich „{area.name}“ deaktiviert",
+        )
+    return area

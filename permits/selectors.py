@@ -1,0 +1,139 @@
+"""Read queries for permits: fee zones, conflicts, public active permits (GeoJSON built in PostgreSQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
+from django.contrib.gis.geos import GEOSGeometry, Point, Polygon
+from django.contrib.gis.measure import D
+from django.db import connection
+from django.db.models import CharField, F, JSONField, Q, QuerySet, Value
+from django.db.models.functions import Cast, JSONObject
+
+from geo.coords import to_storage
+from geo.srid import API_SRID
+from permits.fees import ZoneShare
+from permits.models import ParkingZone, Permit, TariffZone
+from permits.workflow import BLOCKING, PermitStatus
+from reports.workflow import OPEN_STATES
+
+CONFLICT_REPORT_RADIUS_M = 25
+
+
+def zone_shares(ags: str, geom: GEOSGeometry) -> list[ZoneShare]:
+    """Area (m², EPSG:25833) of ``geom`` inside each fee zone of the commune."""
+    sql = f"""
+        SELECT name, factor, ST_Area(ST_Intersection(geom, ST_GeomFromEWKB(%s)))
+        FROM {TariffZone._meta.db_table}
+        WHERE ags = %s AND ST_Intersects(geom, ST_GeomFromEWKB(%s))
+        ORDER BY name
+    """
+    with connection.cursor() as cur:
+        cur.execute(sql, [bytes(geom.ewkb), ags, bytes(geom.ewkb)])
+        rows = cur.fetchall()
+    return [
+        ZoneShare(name=name, factor=factor, area_m2=Decimal(str(round(area, 2))))
+        for name, factor, area in rows
+        if area > 0
+    ]
+
+
+def permit_conflicts(permit: Permit) -> tuple[QuerySet[Permit], QuerySet]:
+    """Pending or approved permits whose *interiors* intersect and whose periods overlap, and open defect
+    reports within 25 m. Touching at an edge or adjacent in time (one ends when the other starts) is no
+    conflict. Permits of neighbouring communes count: the street does not end at the border."""
+    from reports.models import Report
+
+    permits = (
+        Permit.objects.filter(status__in=BLOCKING, start__lt=permit.end, end__gt=permit.start)
+        .exclude(pk=permit.pk)
+        .filter(location__intersects=permit.location)
+        .filter(location__relate=(permit.location, "T********"))
+        .select_related("kind", "commune")
+        .defer("commune__geom")
+        .order_by("start")
+    )
+    reports = (
+        Report.objects.filter(
+            status__in=OPEN_STATES, location__dwithin=(permit.location, D(m=CONFLICT_REPORT_RADIUS_M))
+        )
+        .select_related("category")
+        .order_by("-created")
+    )
+    return permits, reports
+
+
+def active_permits(*, bbox: Polygon | None, day: dt.date) -> QuerySet[Permit]:
+    """Approved permits active on ``day`` (any part of the day), public fields only."""
+    from django.utils import timezone
+
+    day_start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    day_end = day_start + dt.timedelta(days=1)
+    qs = Permit.objects.filter(status=PermitStatus.APPROVED, start__lt=day_end, end__gt=day_start)
+    if bbox is not None:
+        qs = qs.filter(location__intersects=to_storage(bbox))
+    return qs.order_by("start", "id")
+
+
+def public_permit_features(qs: QuerySet[Permit], limit: int = 1000) -> list[str]:
+    """Public GeoJSON features (kind, period, commune — never the applicant), built in PostgreSQL."""
+    feature = JSONObject(
+        type=Value("Feature"),
+        id=F("public_id"),
+        geometry=Cast(AsGeoJSON(Transform("location", API_SRID), precision=6), JSONField()),
+        properties=JSONObject(
+            id=F("public_id"),
+            kind=F("kind__slug"),
+            kind_name=F("kind__name"),
+            start=F("start"),
+            end=F("end"),
+            commune=JSONObject(ags=F("commune__ags"), name=F("commune__name")),
+            area_m2=F("area_m2"),
+        ),
+    )
+    return list(qs.annotate(feature=Cast(feature, CharField())).values_list("feature", flat=True)[:limit])
+
+
+# A residence exactly on a zone boundary belongs to the zone. Boundaries drawn in WGS84 are not exactly
+# straight after reprojection, so "on the boundary" is judged with 1 cm tolerance in EPSG:25833.
+ZONE_BORDER_TOLERANCE_M = 0.01
+
+
+def zone_for_residence(point: Point, ags: str) -> ParkingZone | None:
+    """The zone covering the residence; on a border between two zones the lower code wins."""
+    return (
+        ParkingZone.objects.filter(
+            ags=ags, active=True, geom__dwithin=(to_storage(point), D(m=ZONE_BORDER_TOLERANCE_M))
+        )
+        .order_by("code")
+        .first()
+    )
+
+
+def nearest_zone(point: Point, ags: str) -> tuple[ParkingZone, float] | None:
+    """The commune's nearest active zone and its distance in metres (EPSG:25833)."""
+    from django.contrib.gis.db.models.functions import Distance
+
+    origin = to_storage(point)
+    zone = (
+        ParkingZone.objects.filter(ags=ags, active=True)
+        .annotate(distance=Distance("geom", origin))
+        .order_by("distance")
+        .first()
+    )
+    return (zone, zone.distance.m) if zone is not None else None
+
+
+def staff_permits(user: Any) -> QuerySet[Permit]:
+    from organisations.scoping import visible_cases
+
+    return visible_cases(
+        user, Permit.objects.select_related("kind", "commune", "organisation").defer("commune__geom")
+    )
+
+
+def pending_filter() -> Q:
+    return Q(status__in=[PermitStatus.SUBMITTED, PermitStatus.IN_REVIEW])

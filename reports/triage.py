@@ -1,0 +1,344 @@
+"""Staff writes on reports (services): status changes, assignment, forwarding, duplicates, moderation.
+
+Every function takes the acting user, checks what that user may do through ``organisations.scoping``
+(the one place for commune scoping), locks the row before changing it, records the change (status
+history and audit log) in the same transaction and queues notifications after commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F
+
+from geo.errors import Conflict, NotFound, ValidationFailed
+from organisations.models import Membership, Organisation, Role, Team
+from organisations.scoping import Forbidden, get_visible, require_manager, role_in
+from organisations.services import audit
+from reports.models import PhotoKind, Report, ReportPhoto, StatusChange, Support
+from reports.notify import notify_forwarded, notify_reporter_status
+from reports.workflow import REPORT_WORKFLOW, ReportStatus
+
+NOTE_MAX = 4000
+# What a Bauhof crew may do with a job assigned to it: start it and finish it.
+CREW_TARGETS = frozenset({ReportStatus.IN_PROGRESS, ReportStatus.RESOLVED})
+
+
+def _locked(actor: Any, public_id: str) -> Report:
+    """The report, locked for update, if ``actor`` may see it — else 404 (no existence leak)."""
+    visible = get_visible(actor, Report.objects.all(), public_id=public_id)
+    return (
+        Report.objects.select_for_update()
+        .select_related("organisation", "category", "commune")
+        .get(pk=visible.pk)
+    )
+
+
+def _note(value: Any, field: str) -> str:
+    text = ("" if value is None else str(value)).strip()
+    if len(text) > NOTE_MAX:
+        raise ValidationFailed({field: [f"Die Notiz darf höchstens {NOTE_MAX} Zeichen lang sein."]})
+    return text
+
+
+def report_change_status(
+    *, actor: Any, public_id: str, status: str, public_note: str = "", internal_note: str = ""
+) -> StatusChange:
+    """Move a report to ``status``; crews may only start or finish jobs assigned to them."""
+    public_note = _note(public_note, "public_note")
+    internal_note = _note(internal_note, "internal_note")
+    with transaction.atomic():
+        report = _locked(actor, public_id)
+        if role_in(actor, report.organisation_id) == Role.CREW and status not in CREW_TARGETS:
+            raise Forbidden("Der Bauhof kann Aufträge nur auf „In Bearbeitung“ oder „Erledigt“ setzen.")
+        REPORT_WORKFLOW.check(report.status, status)
+        change = _record_status(report, actor, status, public_note, internal_note)
+    return change
+
+
+def _record_status(
+    report: Report, actor: Any, status: str, public_note: str, internal_note: str
+) -> StatusChange:
+    previous = report.status
+    report.status = status
+    report.save(update_fields=["status", "updated"])
+    change = StatusChange.objects.create(
+        report=report,
+        from_status=previous,
+        to_status=status,
+        by_user=actor if getattr(actor, "is_authenticated", False) else None,
+        public_note=public_note,
+        internal_note=internal_note,
+    )
+    audit(
+        actor=actor,
+        action="report.status",
+        obj=report,
+        organisation=report.organisation_id,
+        summary=f"Status: {REPORT_WORKFLOW.label(previous)} → {REPORT_WORKFLOW.label(status)}",
+        public_note=public_note,
+        internal_note=internal_note,
+    )
+    if report.reporter_email:
+        notify_reporter_status(report, change)
+    return change
+
+
+def report_update_notes(
+    *, actor: Any, public_id: str, public_note: str = "", internal_note: str = ""
+) -> StatusChange:
+    """A note without a status change (e.g. "Material bestellt"), shown in the history."""
+    public_note = _note(public_note, "public_note")
+    internal_note = _note(internal_note, "internal_note")
+    if not public_note and not internal_note:
+        raise ValidationFailed({"public_note": ["Bitte eine Notiz eingeben."]})
+    with transaction.atomic():
+        report = _locked(actor, public_id)
+        change = StatusChange.objects.create(
+            report=report,
+            from_status=report.status,
+            to_status=report.status,
+            by_user=actor,
+            public_note=public_note,
+            internal_note=internal_note,
+        )
+        audit(
+            actor=actor,
+            action="report.note",
+            obj=report,
+            organisation=report.organisation_id,
+            summary="Notiz ergänzt",
+        )
+        if public_note and report.reporter_email:
+            notify_reporter_status(report, change)
+    return change
+
+
+def report_assign(
+    *, actor: Any, public_id: str, assignee: str | None = None, team_id: int | None = None
+) -> Report:
+    """Assign to a member (by username) and/or a team of the report's organisation; empty clears."""
+    with transaction.atomic():
+        report = _locked(actor, public_id)
+        require_manager(actor, report)
+        user = None
+        if assignee:
+            membership = (
+                Membership.objects.filter(
+                    organisation_id=report.organisation_id, user__username=assignee, active=True
+                )
+                .select_related("user")
+                .first()
+            )
+            if membership is None:
+                raise ValidationFailed(
+                    {"assignee": [f"„{assignee}“ ist kein Mitglied von {report.organisation.name}."]}
+                )
+            user = membership.user
+        team = None
+        if team_id:
+            team = Team.objects.filter(pk=team_id, organisation_id=report.organisation_id).first()
+            if team is None:
+                raise ValidationFailed({"team": ["Diese Kolonne gehört nicht zu Ihrer Organisation."]})
+        report.assignee, report.team = user, team
+        report.save(update_fields=["assignee", "team", "updated"])
+        who = ", ".join(
+            x for x in [user.username if user else "", f"Kolonne {team.name}" if team else ""] if x
+        )
+        audit(
+            actor=actor,
+            action="report.assign",
+            obj=report,
+            organisation=report.organisation_id,
+            summary=f"Zugewiesen an {who}" if who else "Zuweisung aufgehoben",
+        )
+    return report
+
+
+def report_forward(*, actor: Any, public_id: str, organisation_id: int, reason: str) -> Report:
+    """Hand a report to another organisation (e.g. the state road authority) with a reason."""
+    reason = _note(reason, "reason")
+    if not reason:
+        raise ValidationFailed({"reason": ["Bitte geben Sie einen Grund für die Weiterleitung an."]})
+    with transaction.atomic():
+        report = _locked(actor, public_id)
+        require_manager(actor, report)
+        target = Organisation.objects.filter(pk=organisation_id, active=True).first()
+        if target is None:
+            raise ValidationFailed({"organisation": ["Unbekannte Organisation."]})
+        if target.pk == report.organisation_id:
+            raise ValidationFailed({"organisation": ["Die Meldung liegt bereits bei dieser Organisation."]})
+        source = report.organisation
+        report.organisation, report.assignee, report.team = target, None, None
+        report.save(update_fields=["organisation", "assignee", "team", "updated"])
+        for org in (source, target):
+            audit(
+                actor=actor,
+                action="report.forward",
+                obj=report,
+                organisation=org,
+                summary=f"Weitergeleitet von {source.name} an {target.name}: {reason}",
+                source=source.pk,
+                target=target.pk,
+            )
+        notify_forwarded(report, source, reason)
+    return report
+
+
+def report_mark_duplicate(*, actor: Any, public_id: str, original_id: str, public_note: str = "") -> Report:
+    """Close a report as duplicate of ``original_id``; its supporters (and its reporter) count for the original."""
+    with transaction.atomic():
+        report = _locked(actor, public_id)
+        require_manager(actor, report)
+        if original_id == public_id:
+            raise ValidationFailed({"original": ["Eine Meldung kann nicht Dublette von sich selbst sein."]})
+        try:
+            original = get_visible(actor, Report.objects.all(), public_id=original_id)
+        except NotFound:
+            raise ValidationFailed({"original": [f"Meldung {original_id} nicht gefunden."]}) from None
+        original = Report.objects.select_for_update().get(pk=original.pk)
+        if original.duplicate_of_id:
+            raise ValidationFailed({"original": ["Die Zielmeldung ist selbst eine Dublette."]})
+        REPORT_WORKFLOW.check(report.status, ReportStatus.DUPLICATE)
+        moved = 0
+        for support in Support.objects.filter(report=report):
+            if not Support.objects.filter(report=original, client_hash=support.client_hash).exists():
+                Support.objects.filter(pk=support.pk).update(report=original)
+                moved += 1
+        # The duplicate's own reporter is one more person affected.
+        carried = report.supporters + 1
+        Report.objects.filter(pk=original.pk).update(supporters=F("supporters") + carried)
+        report.duplicate_of = original
+        report.supporters = 0
+        report.save(update_fields=["duplicate_of", "supporters", "updated"])
+        note = public_note or f"Diese Meldung wird zusammen mit {original.public_id} bearbeitet."
+        _record_status(report, actor, ReportStatus.DUPLICATE, note, "")
+        audit(
+            actor=actor,
+            action="report.duplicate",
+            obj=report,
+            organisation=report.organisation_id,
+            summary=f"Als Dublette von {original.public_id} markiert ({carried} Unterstützer übertragen)",
+            original=original.public_id,
+        )
+    return report
+
+
+def report_moderate(
+    *,
+    actor: Any,
+    public_id: str,
+    reason: str,
+    hide_description: bool | None = None,
+    photo_ids: Sequence[int] = (),
+    hide_photos: bool = True,
+) -> Report:
+    """Hide (or show again) the description and/or photos from the public, with a reason. Nothing is deleted."""
+    reason = _note(reason, "reason")
+    if not reason:
+        raise ValidationFailed({"reason": ["Bitte geben Sie einen Grund für die Moderation an."]})
+    with transaction.atomic():
+        report = _locked(actor, public_id)
+        require_manager(actor, report)
+        changes = []
+        if hide_description is not None and hide_description != report.description_hidden:
+            report.description_hidden = hide_description
+            report.moderation_reason = reason[:300]
+            report.save(update_fields=["description_hidden", "moderation_reason", "updated"])
+            changes.append("Beschreibung " + ("verborgen" if hide_description else "wieder sichtbar"))
+        if photo_ids:
+            photos = ReportPhoto.objects.filter(report=report, pk__in=photo_ids)
+            if photos.count() != len(set(photo_ids)):
+                raise ValidationFailed({"photos": ["Unbekanntes Foto."]})
+            photos.update(hidden=hide_photos, hidden_reason=reason[:300] if hide_photos else "")
+            changes.append(
+                f"{len(set(photo_ids))} Foto(s) " + ("verborgen" if hide_photos else "wieder sichtbar")
+            )
+        if not changes:
+            raise ValidationFailed({"reason": ["Es wurde nichts geändert."]})
+        audit(
+            actor=actor,
+            action="report.moderate",
+            obj=report,
+            organisation=report.organisation_id,
+            summary=f"{'; '.join(changes)}. Grund: {reason}",
+        )
+    return report
+
+
+def report_crew_update(
+    *, actor: Any, public_id: str, status: str, note: str = "", photo: Any = None
+) -> Report:
+    """One-tap update from the truck: "In Arbeit"/"Erledigt", a note for the public, an optional after-photo."""
+    from reports.photos import process_photo
+    from reports.services import store_photo
+
+    processed = (
+        process_photo(photo.file, photo.name, size=photo.size, field="photo") if photo is not None else None
+    )
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            report_change_status(actor=actor, public_id=public_id, status=status, public_note=note)
+            report = Report.objects.get(public_id=public_id)
+            if processed is not None:
+                if report.photos.count() >= 10:
+                    raise Conflict("Zu dieser Meldung gibt es schon zu viele Fotos.", code="too_many_photos")
+                store_photo(report, processed, written, kind=PhotoKind.AFTER, position=report.photos.count())
+                audit(
+                    actor=actor,
+                    action="report.photo",
+                    obj=report,
+                    organisation=report.organisation_id,
+                    summary="Foto nach Erledigung ergänzt",
+                )
+    except BaseException:
+        from django.core.files.storage import default_storage
+
+        for name in written:
+            default_storage.delete(name)
+        raise
+    return report
+
+
+def assignable_members(report: Report) -> list[Any]:
+    user_model = get_user_model()
+    return list(
+        user_model.objects.filter(
+            memberships__organisation_id=report.organisation_id, memberships__active=True
+        ).order_by("username")
+    )
+
+
+UNSET = object()
+
+
+def report_staff_patch(
+    *,
+    actor: Any,
+    public_id: str,
+    status: str | None = None,
+    public_note: str = "",
+    internal_note: str = "",
+    assignee: Any = UNSET,
+) -> Report:
+    """The staff API's PATCH: status and/or notes and/or assignee, all or nothing in one transaction."""
+    with transaction.atomic():
+        if assignee is not UNSET:
+            report_assign(actor=actor, public_id=public_id, assignee=assignee or None)
+        if status:
+            report_change_status(
+                actor=actor,
+                public_id=public_id,
+                status=status,
+                public_note=public_note,
+                internal_note=internal_note,
+            )
+        elif public_note or internal_note:
+            report_update_notes(
+                actor=actor, public_id=public_id, public_note=public_note, internal_note=internal_note
+            )
+        return Report.objects.get(public_id=public_id)

@@ -1,0 +1,110 @@
+"""Forms of the staff pages: parse and validate input; the services decide what is allowed."""
+
+from __future__ import annotations
+
+from django import forms
+
+from organisations.models import Role
+from reports.workflow import ReportStatus
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label="Neuer Status", choices=ReportStatus.choices)
+    public_note = forms.CharField(
+        label="Öffentliche Notiz (für die meldende Person sichtbar)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+    internal_note = forms.CharField(
+        label="Interne Notiz (nur Verwaltung)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+    )
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ChoiceField(label="Mitarbeiter/in", required=False)
+    team = forms.ChoiceField(label="Kolonne", required=False)
+
+    def __init__(self, *args, members=(), teams=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [
+            ("", "— niemand —"),
+            *[(u.username, u.get_full_name() or u.username) for u in members],
+        ]
+        self.fields["team"].choices = [("", "— keine —"), *[(str(t.pk), t.name) for t in teams]]
+
+
+class ForwardForm(forms.Form):
+    organisation = forms.ChoiceField(label="Weiterleiten an")
+    reason = forms.CharField(label="Begründung", widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+
+    def __init__(self, *args, organisations=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [(str(o.pk), o.name) for o in organisations]
+
+
+class DuplicateForm(forms.Form):
+    original = forms.CharField(
+        label="Meldungsnummer des Originals",
+        max_length=12,
+        widget=forms.TextInput(attrs={"placeholder": "SN-XXXX-XX"}),
+    )
+    public_note = forms.CharField(label="Öffentliche Notiz", required=False, max_length=4000)
+
+
+class ModerateForm(forms.Form):
+    hide_description = forms.ChoiceField(
+        label="Beschreibung",
+        required=False,
+        choices=[("", "unverändert"), ("hide", "öffentlich verbergen"), ("show", "wieder zeigen")],
+    )
+    photos = forms.MultipleChoiceField(label="Fotos", required=False, widget=forms.CheckboxSelectMultiple)
+    photo_action = forms.ChoiceField(
+        label="Mit den gewählten Fotos",
+        required=False,
+        choices=[("hide", "verbergen"), ("show", "wieder zeigen")],
+    )
+    reason = forms.CharField(label="Grund", max_length=300)
+
+    def __init__(self, *args, photos=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["photos"].choices = [(str(p.pk), f"Foto {i}") for i, p in enumerate(photos, start=1)]
+
+
+class CrewUpdateForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[(ReportStatus.IN_PROGRESS, "In Arbeit"), (ReportStatus.RESOLVED, "Erledigt")]
+    )
+    note = forms.CharField(
+        label="Notiz (öffentlich)", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    photo = forms.FileField(label="Foto nach der Erledigung (optional)", required=False)
+
+
+class CategorySettingForm(forms.Form):
+    enabled = forms.BooleanField(label="Angeboten", required=False)
+    recipient_email = forms.EmailField(label="Empfänger-E-Mail", required=False)
+    sla_days = forms.IntegerField(label="Frist (Tage)", required=False, min_value=1, max_value=365)
+
+
+class MemberForm(forms.Form):
+    username = forms.CharField(label="Benutzername", max_length=150)
+    role = forms.ChoiceField(label="Rolle", choices=Role.choices)
+    team = forms.CharField(label="Kolonne (Bauhof)", required=False, max_length=100)
+
+
+class AreaForm(forms.Form):
+    name = forms.CharField(label="Bezeichnung", max_length=200)
+    priority = forms.IntegerField(label="Priorität", initial=10, min_value=-1000, max_value=1000)
+    categories = forms.MultipleChoiceField(
+        label="Kategorien", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    all_categories = forms.BooleanField(label="Alle Kategorien", required=False)
+    geojson = forms.FileField(label="Gebiet als GeoJSON-Datei (Polygon/MultiPolygon, WGS84)")
+
+    def __init__(self, *args, categories=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].choices = [(c.slug, c.name) for c in categories]

@@ -1,0 +1,154 @@
+"""Staff pages for special-use permits and parking permits (same scoping as reports)."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from geo.coords import to_api
+from geo.errors import DomainError, ValidationFailed
+from organisations.scoping import get_visible, visible_cases
+from permits.models import ParkingPermit
+from permits.selectors import permit_conflicts, staff_permits
+from permits.services import parking_decide, permit_decide
+from permits.workflow import PERMIT_WORKFLOW, PermitStatus, display_status
+from staff.views import _flash_error, staff_only
+
+
+class DecisionForm(forms.Form):
+    status = forms.ChoiceField(label="Entscheidung", choices=PermitStatus.choices)
+    conditions = forms.CharField(
+        label="Auflagen (bei Genehmigung)",
+        required=False,
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    public_note = forms.CharField(
+        label="Nachricht an die antragstellende Person",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    internal_note = forms.CharField(
+        label="Interne Notiz", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+def _geojson(geom) -> dict:
+    return json.loads(to_api(geom).geojson)
+
+
+@staff_only
+def permit_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status") or "pending"
+    qs = staff_permits(request.user)
+    if status == "pending":
+        qs = qs.filter(status__in=[PermitStatus.SUBMITTED, PermitStatus.IN_REVIEW]).order_by("start")
+    elif status in PermitStatus.values:
+        qs = qs.filter(status=status).order_by("-start")
+    else:
+        qs = qs.order_by("-created")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    rows = [(p, display_status(p.status, p.start, p.end)[1]) for p in page]
+    return render(
+        request,
+        "staff/permits.html",
+        {"page": page, "rows": rows, "status": status, "statuses": PermitStatus.choices},
+    )
+
+
+@staff_only
+def permit_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    permit = get_visible(request.user, staff_permits(request.user), public_id=public_id)
+    permits, reports = permit_conflicts(permit)
+    permits, reports = list(permits), list(reports)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": _geojson(permit.location),
+            "properties": {"role": "self", "label": permit.public_id},
+        }
+    ]
+    features += [
+        {
+            "type": "Feature",
+            "geometry": _geojson(p.location),
+            "properties": {"role": "permit", "label": f"{p.public_id} {p.kind.name}"},
+        }
+        for p in permits
+    ]
+    features += [
+        {
+            "type": "Feature",
+            "geometry": _geojson(r.location),
+            "properties": {"role": "report", "label": f"{r.public_id} {r.category.name}"},
+        }
+        for r in reports
+    ]
+    allowed = PERMIT_WORKFLOW.allowed(permit.status)
+    form = DecisionForm(initial={"status": allowed[0] if allowed else permit.status})
+    form.fields["status"].choices = [(v, label) for v, label in PermitStatus.choices if v in allowed]
+    return render(
+        request,
+        "staff/permit.html",
+        {
+            "permit": permit,
+            "display": display_status(permit.status, permit.start, permit.end)[1],
+            "communes": permit.communes.select_related("commune").order_by("-share"),
+            "conflict_permits": permits,
+            "conflict_reports": reports,
+            "map_data": {"type": "FeatureCollection", "features": features},
+            "form": form if allowed else None,
+            "history": permit.history.select_related("by_user"),
+            "attachments": permit.attachments.all(),
+        },
+    )
+
+
+@require_POST
+@staff_only
+def permit_decide_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            permit_decide(actor=request.user, public_id=public_id, **form.cleaned_data)
+            messages.success(
+                request, "Entscheidung gespeichert; die antragstellende Person wird benachrichtigt."
+            )
+        except DomainError as exc:
+            if exc.status_code in (403, 404):
+                raise
+            _flash_error(request, exc)
+    else:
+        messages.error(request, "Bitte eine Entscheidung wählen.")
+    return redirect("staff:permit", public_id=public_id)
+
+
+@staff_only
+def parking_list(request: HttpRequest) -> HttpResponse:
+    qs = visible_cases(request.user, ParkingPermit.objects.select_related("zone", "commune")).order_by(
+        "-created"
+    )
+    if request.method == "POST":
+        try:
+            parking_decide(
+                actor=request.user,
+                public_id=request.POST.get("public_id", ""),
+                status=request.POST.get("status", ""),
+            )
+            messages.success(request, "Entscheidung gespeichert.")
+        except ValidationFailed as exc:
+            _flash_error(request, exc)
+        except DomainError as exc:
+            if exc.status_code in (403, 404):
+                raise
+            _flash_error(request, exc)
+        return redirect("staff:parking")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "staff/parking.html", {"page": page})

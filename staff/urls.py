@@ -1,0 +1,31 @@
+"""Staff pages: ``/verwaltung/`` (caseworkers, admins) and ``/bauhof/`` (crews)."""
+
+from django.urls import path
+
+from staff import permit_views, views
+
+app_name = "staff"
+
+urlpatterns = [
+    path("verwaltung/", views.queue, name="queue"),
+    path("verwaltung/meldungen/<str:public_id>/", views.report, name="report"),
+    path("verwaltung/meldungen/<str:public_id>/status/", views.change_status, name="status"),
+    path("verwaltung/meldungen/<str:public_id>/zuweisen/", views.assign, name="assign"),
+    path("verwaltung/meldungen/<str:public_id>/weiterleiten/", views.forward, name="forward"),
+    path("verwaltung/meldungen/<str:public_id>/dublette/", views.duplicate, name="duplicate"),
+    path("verwaltung/meldungen/<str:public_id>/moderieren/", views.moderate, name="moderate"),
+    path("verwaltung/einstellungen/", views.settings_page, name="settings"),
+    path("verwaltung/einstellungen/kategorien/", views.category_settings, name="category-settings"),
+    path("verwaltung/einstellungen/mitglieder/", views.members, name="members"),
+    path("verwaltung/einstellungen/bereiche/", views.areas, name="areas"),
+    path("verwaltung/sondernutzungen/", permit_views.permit_list, name="permits"),
+    path("verwaltung/sondernutzungen/<str:public_id>/", permit_views.permit_detail, name="permit"),
+    path(
+        "verwaltung/sondernutzungen/<str:public_id>/entscheiden/",
+        permit_views.permit_decide_view,
+        name="permit-decide",
+    ),
+    path("verwaltung/parkausweise/", permit_views.parking_list, name="parking"),
+    path("bauhof/", views.crew_jobs, name="crew"),
+    path("bauhof/auftraege/<str:public_id>/", views.crew_job, name="crew-job"),
+]

@@ -1,0 +1,293 @@
+"""The permission matrix: every staff endpoint and page × role × own / other organisation / anonymous.
+
+Asserts the exact status code and, for every refusal, that nothing changed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.staff_world import PASSWORD, state
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "outsider", "crew_a", "caseworker_a", "admin_a", "caseworker_b"]
+
+
+def api_client(client, world, who):
+    if who != "anonymous":
+        client.defaults["HTTP_AUTHORIZATION"] = f"Token {world.tokens[who]}"
+    return client
+
+
+def web_client(client, who):
+    if who != "anonymous":
+        assert client.login(username=who, password=PASSWORD)
+    return client
+
+
+# --- staff API ------------------------------------------------------------------------------------
+
+API_LIST = {
+    "anonymous": 401,
+    "outsider": 403,
+    "crew_a": 200,
+    "caseworker_a": 200,
+    "admin_a": 200,
+    "caseworker_b": 200,
+}
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_api_list_codes_and_scope(client, world, who):
+    response = api_client(client, world, who).get("/api/v1/staff/reports/")
+    assert response.status_code == API_LIST[who]
+    if response.status_code != 200:
+        return
+    ids = {r["id"] for r in response.json()["results"]}
+    expected = {
+        "crew_a": {world.own.public_id},
+        "caseworker_a": {world.own.public_id, world.own_unassigned.public_id},
+        "admin_a": {world.own.public_id, world.own_unassigned.public_id},
+        "caseworker_b": {world.other.public_id},
+    }[who]
+    assert ids == expected
+
+
+@pytest.mark.parametrize(
+    ("who", "target", "code"),
+    [
+        ("anonymous", "own", 401),
+        ("outsider", "own", 403),
+        ("crew_a", "own", 200),
+        ("crew_a", "own_unassigned", 404),
+        ("crew_a", "other", 404),
+        ("caseworker_a", "own", 200),
+        ("caseworker_a", "own_unassigned", 200),
+        ("caseworker_a", "other", 404),
+        ("admin_a", "other", 404),
+        ("caseworker_b", "own", 404),
+        ("caseworker_b", "other", 200),
+    ],
+)
+def test_api_detail_codes(client, world, who, target, code):
+    report = getattr(world, target)
+    response = api_client(client, world, who).get(f"/api/v1/staff/reports/{report.public_id}/")
+    assert response.status_code == code
+
+
+@pytest.mark.parametrize(
+    ("who", "target", "body", "code"),
+    [
+        ("anonymous", "own", {"status": "in_review"}, 401),
+        ("outsider", "own", {"status": "in_review"}, 403),
+        ("crew_a", "own", {"status": "in_progress"}, 200),
+        ("crew_a", "own", {"status": "rejected"}, 403),
+        ("crew_a", "own", {"assignee": "crew_a2"}, 403),
+        ("crew_a", "own_unassigned", {"status": "in_progress"}, 404),
+        ("crew_a", "other", {"status": "in_progress"}, 404),
+        ("caseworker_a", "own", {"status": "in_review", "public_note": "Wird geprüft"}, 200),
+        ("caseworker_a", "own", {"status": "submitted"}, 409),
+        ("caseworker_a", "own", {"status": "kaputt"}, 400),
+        ("caseworker_a", "own", {"assignee": "caseworker_b"}, 400),
+        ("caseworker_a", "other", {"status": "in_review"}, 404),
+        ("admin_a", "own", {"assignee": "crew_a2"}, 200),
+        ("caseworker_b", "own", {"status": "in_review"}, 404),
+        ("caseworker_b", "other", {"status": "in_review"}, 200),
+    ],
+)
+def test_api_patch_codes_and_nothing_changes_when_refused(client, world, who, target, body, code):
+    report = getattr(world, target)
+    before = state(report)
+    response = api_client(client, world, who).patch(
+        f"/api/v1/staff/reports/{report.public_id}/", body, content_type="application/json"
+    )
+    assert response.status_code == code, response.content
+    if code == 200:
+        assert state(report) != before
+    else:
+        assert state(report) == before
+        assert response.json()["detail"]
+
+
+def test_api_invalid_transition_is_409_with_german_message(client, world):
+    response = api_client(client, world, "caseworker_a").patch(
+        f"/api/v1/staff/reports/{world.own.public_id}/",
+        {"status": "submitted"},
+        content_type="application/json",
+    )
+    assert response.status_code == 409
+    assert (
+        response.json()["detail"]
+        == "Der Status kann nicht von „Eingegangen“ auf „Eingegangen“ geändert werden."
+    )
+    assert response.json()["code"] == "invalid_transition"
+
+
+def test_reporter_contact_only_for_caseworkers_and_admins(client, world):
+    url = f"/api/v1/staff/reports/{world.own.public_id}/"
+    assert (
+        api_client(client, world, "caseworker_a").get(url).json()["reporter"]["email"]
+        == "buerger@example.org"
+    )
+    client.defaults.pop("HTTP_AUTHORIZATION")
+    assert api_client(client, world, "crew_a").get(url).json()["reporter"] is None
+
+
+# --- staff web ------------------------------------------------------------------------------------
+
+WEB_GET = [
+    (
+        "/verwaltung/",
+        {
+            "anonymous": 302,
+            "outsider": 403,
+            "crew_a": 302,
+            "caseworker_a": 200,
+            "admin_a": 200,
+            "caseworker_b": 200,
+        },
+    ),
+    (
+        "/bauhof/",
+        {
+            "anonymous": 302,
+            "outsider": 403,
+            "crew_a": 200,
+            "caseworker_a": 200,
+            "admin_a": 200,
+            "caseworker_b": 200,
+        },
+    ),
+    (
+        "/verwaltung/einstellungen/",
+        {
+            "anonymous": 302,
+            "outsider": 403,
+            "crew_a": 403,
+            "caseworker_a": 403,
+            "admin_a": 200,
+            "caseworker_b": 403,
+        },
+    ),
+    (
+        "/verwaltung/einstellungen/kategorien/",
+        {
+            "anonymous": 302,
+            "outsider": 403,
+            "crew_a": 403,
+            "caseworker_a": 403,
+            "admin_a": 200,
+            "caseworker_b": 403,
+        },
+    ),
+    (
+        "/verwaltung/einstellungen/mitglieder/",
+        {
+            "anonymous": 302,
+            "outsider": 403,
+            "crew_a": 403,
+            "caseworker_a": 403,
+            "admin_a": 200,
+            "caseworker_b": 403,
+        },
+    ),
+    (
+        "/verwaltung/einstellungen/bereiche/",
+        {
+            "anonymous": 302,
+            "outsider": 403,
+            "crew_a": 403,
+            "caseworker_a": 403,
+            "admin_a": 200,
+            "caseworker_b": 403,
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("url", "codes"), WEB_GET, ids=[u for u, _ in WEB_GET])
+@pytest.mark.parametrize("who", ROLES)
+def test_web_pages(client, world, url, codes, who):
+    response = web_client(client, who).get(url)
+    assert response.status_code == codes[who]
+    if codes[who] == 302 and who == "anonymous":
+        assert response["Location"].startswith("/anmelden/")
+
+
+@pytest.mark.parametrize(
+    ("who", "target", "code"),
+    [
+        ("anonymous", "own", 302),
+        ("outsider", "own", 403),
+        ("crew_a", "own", 200),
+        ("crew_a", "other", 404),
+        ("caseworker_a", "own", 200),
+        ("caseworker_a", "other", 404),
+        ("caseworker_b", "own", 404),
+    ],
+)
+def test_web_report_page(client, world, who, target, code):
+    report = getattr(world, target)
+    response = web_client(client, who).get(f"/verwaltung/meldungen/{report.public_id}/")
+    assert response.status_code == code
+    if code == 200 and who == "crew_a":
+        assert b"buerger@example.org" not in response.content  # crews never see reporter contact
+        assert b"Status speichern" not in response.content
+
+
+WEB_ACTIONS = [
+    ("status", {"status": "in_review", "public_note": "x"}),
+    ("zuweisen", {"assignee": "crew_a2", "team": ""}),
+    ("weiterleiten", {"organisation": "LEIPZIG", "reason": "Zuständig ist Leipzig"}),
+    ("dublette", {"original": "OTHER_OWN"}),
+    ("moderieren", {"hide_description": "hide", "reason": "Beleidigung"}),
+]
+
+
+@pytest.mark.parametrize(("action", "data"), WEB_ACTIONS, ids=[a for a, _ in WEB_ACTIONS])
+@pytest.mark.parametrize(
+    ("who", "target", "code", "changes"),
+    [
+        ("anonymous", "own", 302, False),
+        ("outsider", "own", 403, False),
+        ("crew_a", "own", 403, False),
+        ("caseworker_a", "other", 404, False),
+        ("caseworker_b", "own", 404, False),
+        ("caseworker_a", "own", 302, True),
+        ("admin_a", "own", 302, True),
+    ],
+)
+def test_web_actions(client, world, action, data, who, target, code, changes):
+    report = getattr(world, target)
+    data = {
+        k: (
+            str(world.leipzig.pk)
+            if v == "LEIPZIG"
+            else world.own_unassigned.public_id
+            if v == "OTHER_OWN"
+            else v
+        )
+        for k, v in data.items()
+    }
+    before = state(report)
+    response = web_client(client, who).post(f"/verwaltung/meldungen/{report.public_id}/{action}/", data)
+    assert response.status_code == code
+    assert (state(report) != before) is changes
+
+
+def test_crew_can_update_only_its_own_jobs_on_the_crew_page(client, world):
+    web_client(client, "crew_a")
+    before = state(world.own_unassigned)
+    assert (
+        client.post(
+            f"/bauhof/auftraege/{world.own_unassigned.public_id}/", {"status": "resolved"}
+        ).status_code
+        == 404
+    )
+    assert state(world.own_unassigned) == before
+    assert (
+        client.post(f"/bauhof/auftraege/{world.own.public_id}/", {"status": "in_progress"}).status_code == 302
+    )
+    world.own.refresh_from_db()
+    assert world.own.status == "in_progress"

@@ -1,0 +1,159 @@
+"""Staff work on reports: forwarding, duplicates, moderation, deadlines, audit — through the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from api.filters import queue_filter
+from geo.errors import ValidationFailed
+from organisations.models import AuditEvent
+from reports.models import Report
+from reports.selectors import overdue_counts, staff_queue
+from reports.services import report_support
+from reports.triage import report_change_status, report_forward, report_mark_duplicate, report_moderate
+from tests.factories import DRESDEN, make_report, photo
+from tests.staff_world import PASSWORD, World
+
+pytestmark = pytest.mark.django_db
+
+
+def audit_actions(report: Report) -> list[str]:
+    return list(
+        AuditEvent.objects.filter(object_type="report", object_id=str(report.pk)).values_list(
+            "action", flat=True
+        )
+    )
+
+
+def test_forwarded_report_appears_in_the_receiving_queue_only(client, world: World):
+    report_forward(
+        actor=world.users["caseworker_a"],
+        public_id=world.own.public_id,
+        organisation_id=world.leipzig.pk,
+        reason="Liegt auf Leipziger Flur",
+    )
+    world.own.refresh_from_db()
+    assert world.own.organisation == world.leipzig and world.own.assignee is None
+    b_queue = {r.public_id for r in staff_queue(world.users["caseworker_b"], queue_filter({}))}
+    a_queue = {r.public_id for r in staff_queue(world.users["caseworker_a"], queue_filter({}))}
+    assert world.own.public_id in b_queue and world.own.public_id not in a_queue
+    assert "report.forward" in audit_actions(world.own)
+    # The sender can no longer see or change it.
+    client.login(username="caseworker_a", password=PASSWORD)
+    assert client.get(f"/verwaltung/meldungen/{world.own.public_id}/").status_code == 404
+
+
+def test_forward_without_reason_is_refused(world: World):
+    with pytest.raises(ValidationFailed) as info:
+        report_forward(
+            actor=world.users["caseworker_a"],
+            public_id=world.own.public_id,
+            organisation_id=world.leipzig.pk,
+            reason=" ",
+        )
+    assert "Grund" in info.value.errors["reason"][0]
+
+
+def test_duplicate_carries_supporters_over(world: World):
+    original = world.own_unassigned
+    for ip in ("1.1.1.1", "2.2.2.2"):
+        report_support(public_id=world.own.public_id, client_identity=f"ip:{ip}")
+    report_support(public_id=original.public_id, client_identity="ip:1.1.1.1")  # same client supported both
+    report_mark_duplicate(
+        actor=world.users["caseworker_a"], public_id=world.own.public_id, original_id=original.public_id
+    )
+    world.own.refresh_from_db()
+    original.refresh_from_db()
+    assert world.own.status == "duplicate" and world.own.duplicate_of == original
+    # 1 own + 2 supporters of the duplicate + its reporter.
+    assert original.supporters == 1 + 2 + 1
+    assert original.supports.count() == 2  # the shared client is not counted twice as a row
+    assert "report.duplicate" in audit_actions(world.own)
+    public = world.own.history.last().public_note
+    assert original.public_id in public
+
+
+def test_duplicate_of_itself_or_of_another_organisation_is_refused(world: World):
+    with pytest.raises(ValidationFailed):
+        report_mark_duplicate(
+            actor=world.users["caseworker_a"], public_id=world.own.public_id, original_id=world.own.public_id
+        )
+    with pytest.raises(ValidationFailed, match="nicht gefunden"):
+        report_mark_duplicate(
+            actor=world.users["caseworker_a"],
+            public_id=world.own.public_id,
+            original_id=world.other.public_id,
+        )
+
+
+def test_moderation_hides_description_and_photos_from_the_public(client, world: World):
+    created = make_report(
+        lonlat=DRESDEN, description="Beleidigender Text", photos=[photo("a.jpg"), photo("b.jpg")]
+    )
+    report = created.report
+    first = report.photos.order_by("position").first()
+    report_moderate(
+        actor=world.users["caseworker_a"],
+        public_id=report.public_id,
+        reason="Beleidigung",
+        hide_description=True,
+        photo_ids=[first.pk],
+    )
+    body = client.get(f"/api/v1/reports/{report.public_id}/").json()
+    assert "Beleidigender Text" not in str(body)
+    assert "ausgeblendet" in body["properties"]["description"]
+    assert len(body["properties"]["photos"]) == 1
+    assert first.thumbnail.name not in str(body)
+    listed = client.get("/api/v1/reports/", {"bbox": "13.7,51.0,13.8,51.1"}).content.decode()
+    assert "Beleidigender Text" not in listed and first.thumbnail.name not in listed
+    assert "Beleidigender Text" not in client.get(f"/meldungen/{report.public_id}/").content.decode()
+    # Staff still see everything, marked as hidden.
+    client.login(username="caseworker_a", password=PASSWORD)
+    staff_page = client.get(f"/verwaltung/meldungen/{report.public_id}/").content.decode()
+    assert "Beleidigender Text" in staff_page and "verborgen" in staff_page
+    assert "report.moderate" in audit_actions(report)
+
+
+def test_overdue_reports_are_flagged_and_counted(world: World):
+    Report.objects.filter(pk=world.own.pk).update(due=timezone.now() - dt.timedelta(days=1))
+    Report.objects.filter(pk=world.own_unassigned.pk).update(due=timezone.now() + dt.timedelta(days=3))
+    caseworker = world.users["caseworker_a"]
+    overdue = list(staff_queue(caseworker, queue_filter({"overdue": "1"})))
+    assert [r.public_id for r in overdue] == [world.own.public_id]
+    assert overdue[0].is_overdue
+    counts = {c["organisation__name"]: (c["open"], c["overdue"]) for c in overdue_counts(caseworker)}
+    assert counts == {"Dresden": (2, 1)}
+    # A resolved report is no longer overdue.
+    report_change_status(actor=caseworker, public_id=world.own.public_id, status="resolved")
+    assert list(staff_queue(caseworker, queue_filter({"overdue": "1"}))) == []
+
+
+def test_queue_filters_and_sorting(world: World):
+    caseworker = world.users["caseworker_a"]
+    assert [r.public_id for r in staff_queue(caseworker, queue_filter({"assigned": "no"}))] == [
+        world.own_unassigned.public_id
+    ]
+    assert [r.public_id for r in staff_queue(caseworker, queue_filter({"assigned": "yes"}))] == [
+        world.own.public_id
+    ]
+    assert list(staff_queue(caseworker, queue_filter({"older_than_days": "3"}))) == []
+    Report.objects.filter(pk=world.own.pk).update(supporters=5)
+    assert (
+        staff_queue(caseworker, queue_filter({"ordering": "supporters"}))[0].public_id == world.own.public_id
+    )
+    with pytest.raises(ValidationFailed):
+        queue_filter({"ordering": "drop table"})
+
+
+def test_every_change_is_audited_with_user_and_time(world: World):
+    caseworker = world.users["caseworker_a"]
+    report_change_status(
+        actor=caseworker, public_id=world.own.public_id, status="in_review", internal_note="geprüft"
+    )
+    events = AuditEvent.objects.filter(object_type="report", object_id=str(world.own.pk)).order_by("created")
+    assert [e.action for e in events] == ["report.assign", "report.status"]
+    assert events.last().actor == caseworker and events.last().created is not None
+    assert AuditEvent.objects.filter(action="membership.set", organisation=world.dresden).count() == 4

@@ -1,0 +1,74 @@
+"""Fixture "world": two organisations (Dresden, Leipzig) with members of every role and reports in both.
+
+Registered for all tests through ``pytest_plugins`` in tests/conftest.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+from rest_framework.authtoken.models import Token
+
+from organisations.models import Organisation, OrganisationKind
+from organisations.services import membership_set
+from reports.models import Report
+from reports.triage import report_assign
+from tests.factories import DRESDEN, LEIPZIG, make_report
+
+PASSWORD = "ein-sicheres-Passwort-42"
+
+
+@dataclass
+class World:
+    dresden: Organisation
+    leipzig: Organisation
+    users: dict
+    tokens: dict
+    own: Report  # Dresden, assigned to crew_a
+    own_unassigned: Report  # Dresden, not assigned
+    other: Report  # Leipzig
+
+
+def _user(username: str, email: str = ""):
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD, email=email)
+    return user
+
+
+@pytest.fixture
+def world(db) -> World:
+    dresden = Organisation.objects.get(kind=OrganisationKind.COMMUNE, ags="14612000")
+    leipzig = Organisation.objects.get(kind=OrganisationKind.COMMUNE, ags="14713000")
+    dresden.email = "maengel@dresden.example"
+    dresden.save()
+    users = {
+        name: _user(name)
+        for name in ["admin_a", "caseworker_a", "crew_a", "crew_a2", "caseworker_b", "outsider"]
+    }
+    membership_set(actor=None, organisation=dresden, username="admin_a", role="admin")
+    membership_set(actor=None, organisation=dresden, username="caseworker_a", role="caseworker")
+    membership_set(actor=None, organisation=dresden, username="crew_a", role="crew", team="Kolonne Nord")
+    membership_set(actor=None, organisation=dresden, username="crew_a2", role="crew", team="Kolonne Süd")
+    membership_set(actor=None, organisation=leipzig, username="caseworker_b", role="caseworker")
+    own = make_report(lonlat=DRESDEN, email="buerger@example.org").report
+    own_unassigned = make_report(lonlat=(13.75, 51.06)).report
+    other = make_report(lonlat=LEIPZIG).report
+    report_assign(actor=users["caseworker_a"], public_id=own.public_id, assignee="crew_a")
+    tokens = {name: Token.objects.create(user=user).key for name, user in users.items()}
+    for user in users.values():
+        user.__dict__.pop("_mm_scope", None)
+    return World(dresden, leipzig, users, tokens, own, own_unassigned, other)
+
+
+def state(report: Report) -> tuple:
+    """Everything a refused request must leave unchanged."""
+    report.refresh_from_db()
+    return (
+        report.status,
+        report.organisation_id,
+        report.assignee_id,
+        report.team_id,
+        report.description_hidden,
+        report.duplicate_of_id,
+        report.history.count(),
+    )
