@@ -34,8 +34,9 @@ REFERENCE_TABLES = [
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser tests last: they commit through the live server, and pytest-django empties every table
-    after each of them (see tests/web/conftest.py), which no later database test should meet."""
+    """Browser tests last. They share one Chromium whose Playwright event loop runs in the test thread
+    until the session ends; Django's async-safety check would refuse the ORM in any test after them
+    (tests/web/conftest.py allows it only for the browser tests' lifetime)."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 

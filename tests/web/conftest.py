@@ -2,9 +2,8 @@
 
 The live server runs in another thread with its own database connection, so browser tests use
 transactional database access: what a test creates is committed, and afterwards pytest-django empties
-every table. The reference data (communes, categories) is therefore copied once into a side schema and
-put back before each browser test, and the browser tests run last (see tests/conftest.py) so no other
-test sees the emptied tables.
+every table; tests/conftest.py puts the reference data (communes, organisations, categories) back before
+the next database test.
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.db import connection, transaction
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -31,42 +29,6 @@ CHROMIUM_ARGS = [
 ]
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 LOCAL_URL = re.compile(r"^(https?://(127\.0\.0\.1|localhost)(:\d+)?/|data:|blob:|about:)")
-
-# Rebuilt by Django itself after each flush (post_migrate) or never reference data.
-NOT_KEPT = {"django_migrations", "django_content_type", "auth_permission", "django_session", "django_cache"}
-
-
-@pytest.fixture(scope="session")
-def _reference_snapshot(django_db_setup, django_db_blocker) -> list[str]:
-    """Copy every table that holds data after the session setup (communes, categories, organisations,
-    permit catalogue …) into the schema ``test_keep`` of the test database; returns their names."""
-    kept = []
-    with django_db_blocker.unblock(), connection.cursor() as cur:
-        cur.execute("CREATE SCHEMA IF NOT EXISTS test_keep")
-        for table in connection.introspection.django_table_names(only_existing=True, include_views=False):
-            if table in NOT_KEPT:
-                continue
-            cur.execute(f'SELECT EXISTS (SELECT 1 FROM "{table}")')
-            if cur.fetchone()[0]:
-                cur.execute(f'DROP TABLE IF EXISTS test_keep."{table}"')
-                cur.execute(f'CREATE TABLE test_keep."{table}" AS TABLE public."{table}"')
-                kept.append(table)
-    return kept
-
-
-@pytest.fixture
-def reference_data(_reference_snapshot, transactional_db) -> None:
-    """The session's reference data present (and committed) for the live server thread. Django's
-    foreign keys are deferrable, so one transaction restores the tables in any order."""
-    with connection.cursor() as cur:
-        cur.execute("SELECT EXISTS (SELECT 1 FROM boundaries_commune)")
-        if cur.fetchone()[0]:
-            return
-    with transaction.atomic(), connection.cursor() as cur:
-        for table in _reference_snapshot:
-            cur.execute(
-                f'INSERT INTO public."{table}" SELECT * FROM test_keep."{table}" ON CONFLICT DO NOTHING'
-            )
 
 
 @pytest.fixture
@@ -119,7 +81,7 @@ def new_context(browser, **options):
 
 
 @pytest.fixture
-def site(live_server, reference_data, web_settings) -> str:
+def site(live_server, web_settings) -> str:
     return live_server.url
 
 
