@@ -11,7 +11,7 @@ LOCK  := requirements/dev.txt
 # The stamp's name carries a hash of everything that defines the venv, so a changed lock file rebuilds it.
 VENV_STAMP := $(VENV)/.stamp-$(shell cat $(LOCK) pyproject.toml .python-version 2>/dev/null | sha256sum | cut -c1-16)
 
-.PHONY: help run test setup system system-browser venv db data static messages node lint format lock stop-db
+.PHONY: audit help run test setup system system-browser venv db data static messages node lint format lock stop-db
 
 help:
 	@echo "make run   – installieren (falls nötig), Datenbank, Migrationen, Daten, dann http://127.0.0.1:8000"
@@ -77,6 +77,11 @@ $(STATIC_STAMP):
 	@$(PY) manage.py collectstatic --noinput --verbosity 0
 	@rm -f staticfiles/.stamp-*
 	@touch $@
+
+# Known vulnerabilities in the pinned dependencies (PyPI advisory data). Fails on any finding; packages
+# the advisory service cannot be reached for are listed, not silently passed (see docs/security.md).
+audit: venv
+	$(VENV)/bin/pip-audit -r $(LOCK) --no-deps --disable-pip --progress-spinner off
 
 lint:
 	$(VENV)/bin/ruff check .

@@ -77,7 +77,7 @@ def _moment(params: Mapping[str, str], name: str, *, end_of_day: bool) -> dt.dat
     return moment
 
 
-def _statuses(params: Mapping[str, str]) -> list[str]:
+def statuses_param(params: Mapping[str, str]) -> list[str]:
     statuses: list[str] = []
     for item in _list(params, "status"):
         if item == "all":
@@ -92,7 +92,7 @@ def _statuses(params: Mapping[str, str]) -> list[str]:
     return sorted(set(statuses))
 
 
-def _categories(params: Mapping[str, str]) -> list[str]:
+def categories_param(params: Mapping[str, str]) -> list[str]:
     slugs = _list(params, "category")
     if slugs:
         known = set(Category.objects.filter(slug__in=slugs).values_list("slug", flat=True))
@@ -113,8 +113,8 @@ def report_filter(params: Mapping[str, str]) -> ReportFilter:
     bbox = params.get("bbox")
     return ReportFilter(
         bbox=bbox_polygon(bbox) if bbox else None,
-        statuses=_statuses(params),
-        categories=_categories(params),
+        statuses=statuses_param(params),
+        categories=categories_param(params),
         commune=optional_ags(params, "commune", digits=8),
         district=optional_ags(params, "district", digits=5),
         since=since,
@@ -129,7 +129,7 @@ QUEUE_ASSIGNED = {"yes", "no", "me"}
 def queue_filter(params: Mapping[str, str]) -> QueueFilter:
     """Staff queue filters (web page and staff API): status (default: all open), category, age in days,
     overdue, assigned (yes/no/me), organisation, ordering."""
-    statuses = _statuses(params) if params.get("status") else list(OPEN_STATES)
+    statuses = statuses_param(params) if params.get("status") else list(OPEN_STATES)
     if params.get("status") == "all":
         statuses = []
     older = params.get("older_than_days") or ""
@@ -150,7 +150,7 @@ def queue_filter(params: Mapping[str, str]) -> QueueFilter:
         raise invalid("organisation", "organisation: Nummer der Organisation erwartet.")
     return QueueFilter(
         statuses=statuses,
-        categories=_categories(params),
+        categories=categories_param(params),
         older_than_days=int(older) if older else None,
         overdue=overdue in ("1", "true", "on"),
         assigned=assigned,

@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from api.views import boundaries, permits, reports, staff
+from api.views import boundaries, permits, reports, staff, tiles
 
 v1 = [
     path("communes/", boundaries.CommuneListView.as_view(), name="commune-list"),
@@ -34,6 +34,8 @@ v1 = [
 ]
 
 urlpatterns = [
+    path("tiles/reports/<int:z>/<int:x>/<int:y>.pbf", tiles.reports_tile, name="tiles-reports"),
+    path("tiles/permits/<int:z>/<int:x>/<int:y>.pbf", tiles.permits_tile, name="tiles-permits"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),

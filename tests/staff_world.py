@@ -72,3 +72,9 @@ def state(report: Report) -> tuple:
         report.duplicate_of_id,
         report.history.count(),
     )
+
+
+def login(client, username: str) -> None:
+    """Log in without the password round trip (django-axes requires a request for real logins;
+    tests/staff/test_login.py covers the real login form)."""
+    client.force_login(get_user_model().objects.get(username=username))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.staff_world import PASSWORD, state
+from tests.staff_world import login, state
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def api_client(client, world, who):
 
 def web_client(client, who):
     if who != "anonymous":
-        assert client.login(username=who, password=PASSWORD)
+        login(client, who)
     return client
 
 

@@ -8,7 +8,7 @@ from permits.models import ParkingPermit, Permit
 from permits.services import PermitDraft, parking_apply, permit_create
 from tests.permits.helpers import applicant, future
 from tests.permits.test_conflicts import box
-from tests.staff_world import PASSWORD
+from tests.staff_world import login
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def permit():
     ("who", "code"), [("caseworker_a", 200), ("admin_a", 200), ("caseworker_b", 404), ("crew_a", 404)]
 )
 def test_permit_page_scoping(client, world, permit, who, code):
-    client.login(username=who, password=PASSWORD)
+    login(client, who)
     response = client.get(f"/verwaltung/sondernutzungen/{permit.public_id}/")
     assert response.status_code == code
     listing = client.get("/verwaltung/sondernutzungen/").content.decode()
@@ -39,7 +39,7 @@ def test_permit_page_shows_fee_conflicts_and_applicant(client, world, permit):
             kind="container", geometry=box(dx=0.0001), start=future(4), end=future(6), applicant=applicant()
         )
     ).permit
-    client.login(username="caseworker_a", password=PASSWORD)
+    login(client, "caseworker_a")
     html = client.get(f"/verwaltung/sondernutzungen/{permit.public_id}/").content.decode()
     assert other.public_id in html and "Verwaltungsgebühr" in html and "antrag@geruestbau.example" in html
     assert 'id="permit-data"' in html
@@ -50,7 +50,7 @@ def test_permit_page_shows_fee_conflicts_and_applicant(client, world, permit):
     [("caseworker_a", 302, True), ("caseworker_b", 404, False), ("crew_a", 404, False)],
 )
 def test_decision_from_the_page(client, world, permit, who, code, approved):
-    client.login(username=who, password=PASSWORD)
+    login(client, who)
     response = client.post(
         f"/verwaltung/sondernutzungen/{permit.public_id}/entscheiden/",
         {"status": "approved", "conditions": "Absperrung nachts beleuchten"},
@@ -70,7 +70,7 @@ def test_parking_page_approves_with_a_permit_number(client, world):
         email="q@example.org",
         address="Alaunstraße 2",
     )
-    client.login(username="caseworker_b", password=PASSWORD)
+    login(client, "caseworker_b")
     assert created.permit.public_id not in client.get("/verwaltung/parkausweise/").content.decode()
     assert (
         client.post(
@@ -78,7 +78,7 @@ def test_parking_page_approves_with_a_permit_number(client, world):
         ).status_code
         == 404
     )
-    client.login(username="caseworker_a", password=PASSWORD)
+    login(client, "caseworker_a")
     assert "DD-Q 7" in client.get("/verwaltung/parkausweise/").content.decode()
     client.post("/verwaltung/parkausweise/", {"public_id": created.permit.public_id, "status": "approved"})
     assert ParkingPermit.objects.get(pk=created.permit.pk).permit_number.startswith("14612000-N1-")

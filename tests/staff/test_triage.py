@@ -15,7 +15,7 @@ from reports.selectors import overdue_counts, staff_queue
 from reports.services import report_support
 from reports.triage import report_change_status, report_forward, report_mark_duplicate, report_moderate
 from tests.factories import DRESDEN, make_report, photo
-from tests.staff_world import PASSWORD, World
+from tests.staff_world import World, login
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def test_forwarded_report_appears_in_the_receiving_queue_only(client, world: Wor
     assert world.own.public_id in b_queue and world.own.public_id not in a_queue
     assert "report.forward" in audit_actions(world.own)
     # The sender can no longer see or change it.
-    client.login(username="caseworker_a", password=PASSWORD)
+    login(client, "caseworker_a")
     assert client.get(f"/verwaltung/meldungen/{world.own.public_id}/").status_code == 404
 
 
@@ -111,7 +111,7 @@ def test_moderation_hides_description_and_photos_from_the_public(client, world: 
     assert "Beleidigender Text" not in listed and first.thumbnail.name not in listed
     assert "Beleidigender Text" not in client.get(f"/meldungen/{report.public_id}/").content.decode()
     # Staff still see everything, marked as hidden.
-    client.login(username="caseworker_a", password=PASSWORD)
+    login(client, "caseworker_a")
     staff_page = client.get(f"/verwaltung/meldungen/{report.public_id}/").content.decode()
     assert "Beleidigender Text" in staff_page and "verborgen" in staff_page
     assert "report.moderate" in audit_actions(report)

@@ -1,0 +1,67 @@
+"""``/tiles/reports/{z}/{x}/{y}.pbf`` and ``/tiles/permits/{z}/{x}/{y}.pbf`` (Mapbox Vector Tiles).
+
+Invalid z/x/y or filters → 400; an empty area → 204; otherwise the tile with Cache-Control and an ETag
+(a repeat request with If-None-Match gets 304 without a body).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from api.filters import categories_param, statuses_param
+from api.params import optional_date
+from geo.errors import ValidationFailed
+from geo.tiles import tile
+from permits.tiles import permit_tile
+from reports.tiles import report_tile
+
+MVT = "application/vnd.mapbox-vector-tile"
+MAX_AGE = 60
+
+
+def _error(exc: ValidationFailed) -> JsonResponse:
+    return JsonResponse(
+        {"detail": exc.message, "code": exc.code, "errors": exc.errors},
+        status=400,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _respond(request: HttpRequest, data: bytes) -> HttpResponse:
+    if not data:
+        response = HttpResponse(status=204)
+    else:
+        etag = '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"'
+        if request.headers.get("If-None-Match") == etag:
+            response = HttpResponse(status=304)
+        else:
+            response = HttpResponse(data, content_type=MVT)
+        response["ETag"] = etag
+    response["Cache-Control"] = f"public, max-age={MAX_AGE}"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def reports_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
+    try:
+        t = tile(z, x, y)
+        statuses = statuses_param(request.GET)
+        categories = categories_param(request.GET)
+    except ValidationFailed as exc:
+        return _error(exc)
+    return _respond(request, report_tile(t, statuses=statuses, categories=categories))
+
+
+@require_GET
+def permits_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
+    try:
+        t = tile(z, x, y)
+        day = optional_date(request.GET, "date") or timezone.localdate()
+    except ValidationFailed as exc:
+        return _error(exc)
+    return _respond(request, permit_tile(t, day=day))

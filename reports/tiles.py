@@ -1,0 +1,99 @@
+"""Vector tiles of reports (Mapbox Vector Tile via PostGIS ``ST_AsMVT``), one SQL statement per tile.
+
+Public fields only. So that a tile stays small with a million reports, points are aggregated at low zoom:
+
+* z ≤ 8: one feature per commune with the number of reports (at the commune's ``ST_PointOnSurface``);
+* z 9–14: grid clusters (64 × 64 cells per tile) with a count; a cell holding one report carries its id;
+* z ≥ 15: every report as a point with id, status and category.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import connection
+
+from geo.tiles import BUFFER, EXTENT, Tile
+
+COMMUNE_LEVEL_MAX_Z = 8
+CLUSTER_MAX_Z = 14
+GRID_CELLS = 64
+
+_ENVELOPE = """
+    WITH env AS (SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS g),
+         search AS (SELECT ST_Transform(ST_Expand(env.g, %(margin)s), 25833) AS g FROM env)
+"""
+
+
+def _filters(statuses: Sequence[str], categories: Sequence[str]) -> tuple[str, dict]:
+    sql, params = "", {}
+    if statuses:
+        sql += " AND r.status = ANY(%(statuses)s)"
+        params["statuses"] = list(statuses)
+    if categories:
+        sql += " AND c.slug = ANY(%(categories)s)"
+        params["categories"] = list(categories)
+    return sql, params
+
+
+def report_tile(t: Tile, *, statuses: Sequence[str] = (), categories: Sequence[str] = ()) -> bytes:
+    where, params = _filters(statuses, categories)
+    params.update(z=t.z, x=t.x, y=t.y, extent=EXTENT, buffer=BUFFER, margin=t.size_m * BUFFER / EXTENT)
+    if t.z <= COMMUNE_LEVEL_MAX_Z:
+        sql = (
+            _ENVELOPE
+            + f"""
+            , counts AS (
+                SELECT r.commune_id, count(*) AS n FROM reports_report r
+                JOIN reports_category c ON c.id = r.category_id, search
+                WHERE r.location && search.g {where}
+                GROUP BY r.commune_id
+            ), features AS (
+                SELECT ST_AsMVTGeom(ST_Transform(ST_PointOnSurface(b.geom), 3857), env.g, %(extent)s, %(buffer)s, true)
+                         AS geom, b.ags AS commune, b.name AS commune_name, counts.n::int AS count
+                FROM counts JOIN boundaries_commune b ON b.id = counts.commune_id, env
+            )
+            SELECT ST_AsMVT(features, 'reports', %(extent)s, 'geom') FROM features WHERE geom IS NOT NULL
+            """
+        )
+    elif t.z <= CLUSTER_MAX_Z:
+        params["cell"] = t.size_m / GRID_CELLS
+        sql = (
+            _ENVELOPE
+            + f"""
+            , pts AS (
+                SELECT ST_Transform(r.location, 3857) AS g, r.public_id, r.status, c.slug AS category
+                FROM reports_report r JOIN reports_category c ON c.id = r.category_id, search
+                WHERE r.location && search.g {where}
+            ), cells AS (
+                SELECT ST_SnapToGrid(g, %(cell)s) AS cell, count(*) AS n,
+                       ST_Centroid(ST_Collect(g)) AS centre,
+                       (array_agg(public_id))[1] AS id, (array_agg(status))[1] AS status,
+                       (array_agg(category))[1] AS category
+                FROM pts GROUP BY 1
+            ), features AS (
+                SELECT ST_AsMVTGeom(centre, env.g, %(extent)s, %(buffer)s, true) AS geom, n::int AS count,
+                       CASE WHEN n = 1 THEN id END AS id, CASE WHEN n = 1 THEN status END AS status,
+                       CASE WHEN n = 1 THEN category END AS category
+                FROM cells, env
+            )
+            SELECT ST_AsMVT(features, 'reports', %(extent)s, 'geom') FROM features WHERE geom IS NOT NULL
+            """
+        )
+    else:
+        sql = (
+            _ENVELOPE
+            + f"""
+            , features AS (
+                SELECT ST_AsMVTGeom(ST_Transform(r.location, 3857), env.g, %(extent)s, %(buffer)s, true) AS geom,
+                       r.public_id AS id, r.status, c.slug AS category, 1 AS count
+                FROM reports_report r JOIN reports_category c ON c.id = r.category_id, search, env
+                WHERE r.location && search.g {where}
+            )
+            SELECT ST_AsMVT(features, 'reports', %(extent)s, 'geom') FROM features WHERE geom IS NOT NULL
+            """
+        )
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        row = cur.fetchone()
+    return bytes(row[0]) if row and row[0] is not None else b""
