@@ -11,7 +11,7 @@ LOCK  := requirements/dev.txt
 # The stamp's name carries a hash of everything that defines the venv, so a changed lock file rebuilds it.
 VENV_STAMP := $(VENV)/.stamp-$(shell cat $(LOCK) pyproject.toml .python-version 2>/dev/null | sha256sum | cut -c1-16)
 
-.PHONY: audit help run test setup system system-browser venv db data static lint format lock stop-db
+.PHONY: audit help run test setup system system-browser venv db data static messages node lint format lock stop-db
 
 help:
 	@echo "make run   – installieren (falls nötig), Datenbank, Migrationen, Daten, dann http://127.0.0.1:8000"
@@ -20,7 +20,7 @@ help:
 run: setup static
 	@scripts/serve.sh
 
-test: system-browser setup
+test: system-browser setup node
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
@@ -48,12 +48,27 @@ $(VENV_STAMP):
 db: venv
 	@$(PY) scripts/ensure_db.py
 
-data: db
+data: db messages
 	@$(PY) manage.py migrate --noinput
 	@$(PY) manage.py createcachetable
 	@$(PY) manage.py load_communes
 	@$(PY) manage.py load_categories
 	@$(PY) manage.py load_permit_catalogue --demo
+
+# English UI: compile each .po whenever it is newer than its .mo (GNU gettext's msgfmt, a Debian package).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+messages: $(MO_FILES)
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	@echo ">> Übersetze $<"
+	@msgfmt --check -o $@ $<
+
+# axe-core for the browser tests (and the npm copies of the vendored map libraries): npm ci only when
+# package-lock.json changed since the last install.
+node: node_modules/.package-lock.json
+node_modules/.package-lock.json: package-lock.json package.json
+	@echo ">> Installiere npm-Pakete (nur für die Tests)"
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 STATIC_STAMP := staticfiles/.stamp-$(shell (cat $(LOCK); find static -type f -print0 | sort -z | xargs -0 -r sha256sum) | sha256sum | cut -c1-16)
 static: $(STATIC_STAMP)

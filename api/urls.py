@@ -7,6 +7,7 @@ from api.views import boundaries, permits, reports, staff, tiles
 
 v1 = [
     path("communes/", boundaries.CommuneListView.as_view(), name="commune-list"),
+    path("communes.geojson", boundaries.CommunesGeoJSONView.as_view(), name="commune-geojson"),
     path("communes/locate/", boundaries.LocateView.as_view(), name="commune-locate"),
     path("communes/<str:ags>/", boundaries.CommuneDetailView.as_view(), name="commune-detail"),
     path("districts/", boundaries.DistrictListView.as_view(), name="district-list"),

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from django.contrib.gis.geos import GEOSGeometry, Point
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
-from boundaries.models import Commune, CommunePart, District
-from geo.srid import STORAGE_SRID
+from boundaries.models import BoundaryImport, Commune, CommunePart, District
+from geo.srid import API_SRID, STORAGE_SRID
 
 # Columns needed to show and link a commune; the big geometry is loaded only where it is drawn.
 COMMUNE_LIGHT_FIELDS = ("id", "ags", "ars", "name", "name_official", "bez", "valid_from", "valid_to")
@@ -88,3 +88,47 @@ def commune_shares(geom: GEOSGeometry, *, on: dt.date | None = None) -> list[Sha
 def district_current(ags: str, *, on: dt.date | None = None) -> District | None:
     day = on or today()
     return District.objects.valid_on(day).filter(ags=ags).defer("geom").first()
+
+
+# 4 decimals of a degree are about 7–11 m in Saxony: finer than any outline simplified by ≥ 20 m.
+GEOJSON_PRECISION = 4
+
+COMMUNES_GEOJSON_SQL = f"""
+    SELECT json_build_object(
+        'type', 'FeatureCollection',
+        'features', coalesce(json_agg(json_build_object(
+            'type', 'Feature',
+            'id', c.ags,
+            'geometry', ST_AsGeoJSON(
+                ST_Transform(ST_SimplifyPreserveTopology(c.geom, %(tolerance)s), {API_SRID}),
+                {GEOJSON_PRECISION}
+            )::json,
+            'properties', json_build_object('ags', c.ags, 'name', c.name)
+        ) ORDER BY c.ags), '[]'::json)
+    )::text
+    FROM {Commune._meta.db_table} c
+    WHERE c.valid_from <= %(day)s AND (c.valid_to IS NULL OR c.valid_to > %(day)s)
+"""
+
+
+def communes_geojson(*, on: dt.date | None = None, tolerance_m: float = 100.0) -> str:
+    """All communes valid on ``on`` as one GeoJSON FeatureCollection text (WGS84, outlines simplified by
+    ``tolerance_m`` metres in EPSG:25833), built entirely by PostgreSQL for the map's borders layer.
+
+    Each commune is simplified on its own, so neighbours may show hairline gaps at small scales; that is
+    fine for drawing and keeps the query to one pass. Never used for assignment (see ``commune_at``).
+    """
+    with connection.cursor() as cur:
+        cur.execute(COMMUNES_GEOJSON_SQL, {"tolerance": tolerance_m, "day": on or today()})
+        return cur.fetchone()[0]
+
+
+def boundaries_version() -> str:
+    """A short fingerprint that changes whenever an import adds or closes commune versions.
+
+    Cheap (two index-backed aggregates), so HTTP caches can revalidate the borders layer without the
+    database building it again.
+    """
+    last_import = BoundaryImport.objects.order_by("-id").values_list("id", flat=True).first()
+    communes = Commune.objects.aggregate(n=Count("id"), last=Max("id"), closed=Count("valid_to"))
+    return f"{last_import or 0}-{communes['n']}-{communes['last'] or 0}-{communes['closed']}"

@@ -16,6 +16,7 @@ from django.contrib.gis.db.models.functions import AsGeoJSON, Distance, Transfor
 from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
 from django.db.models import (
+    Aggregate,
     BooleanField,
     Case,
     CharField,
@@ -23,6 +24,8 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
+    FloatField,
+    Func,
     JSONField,
     OuterRef,
     Q,
@@ -143,6 +146,22 @@ def feature_rows(
     return list(qs.annotate(feature=expression).values_list("feature", flat=True)[offset : offset + limit])
 
 
+LIST_FIELDS = ("public_id", "status", "created", "description", "description_hidden", "place", "supporters")
+
+
+def reports_for_list(flt: ReportFilter) -> QuerySet[Report]:
+    """Public rows for a paginated HTML list: category and commune joined, first thumbnail as a
+    subquery — one query per page, no per-row lookups, no private fields. Rows show
+    ``public_description`` (moderation may hide the text); hidden photos are skipped."""
+    thumbnail = ReportPhoto.objects.filter(report=OuterRef("pk"), hidden=False).order_by("position", "id")
+    return (
+        reports_filtered(flt)
+        .select_related("category", "commune")
+        .only(*LIST_FIELDS, "category__name", "category__slug", "commune__ags", "commune__name")
+        .annotate(thumbnail_name=Subquery(thumbnail.values("thumbnail")[:1]))
+    )
+
+
 def report_public(public_id: str) -> Report | None:
     return (
         Report.objects.select_related("category", "commune", "district")
@@ -188,6 +207,65 @@ def reports_nearby(point: Point, *, category: str | None = None) -> QuerySet[Rep
 def nearby_distance_expression(point: Point) -> Cast:
     """Distance in metres (EPSG:25833) from ``point``, rounded to 0.1 m, for the nearby list."""
     return Cast(Distance("location", to_storage(point)), DecimalField(max_digits=12, decimal_places=1))
+
+
+class Median(Aggregate):
+    """PostgreSQL's ``percentile_cont(0.5)``: the median, interpolated, computed in the database."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+class EpochDays(Func):
+    """An interval in days (fractional): ``EXTRACT(EPOCH FROM interval) / 86400``."""
+
+    template = "(EXTRACT(EPOCH FROM %(expressions)s) / 86400.0)"
+    output_field = FloatField()
+
+
+@dataclass(frozen=True)
+class CommuneFigures:
+    year: int
+    open: int  # currently open (any open state)
+    resolved: int  # currently resolved, all time
+    resolved_this_year: int  # currently resolved, resolution recorded in ``year``
+    median_days_this_year: float | None  # created → that resolution, median over resolved_this_year
+
+
+def commune_figures(ags: str, *, year: int | None = None) -> CommuneFigures:
+    """Simple public figures for one commune (all versions of its AGS), in two queries.
+
+    "Resolved this year" counts reports whose status is ``resolved`` now and whose latest move to
+    ``resolved`` happened in ``year`` (local time); a report reopened later no longer counts. The
+    median is over the days from creation to that move.
+    """
+    year = year or timezone.localdate().year
+    start = timezone.make_aware(dt.datetime(year, 1, 1))
+    end = timezone.make_aware(dt.datetime(year + 1, 1, 1))
+    reports = Report.objects.filter(commune__ags=ags)
+    counts = reports.aggregate(
+        open=Count("pk", filter=Q(status__in=OPEN_STATES)),
+        resolved=Count("pk", filter=Q(status=ReportStatus.RESOLVED)),
+    )
+    resolved_at = (
+        StatusChange.objects.filter(report=OuterRef("pk"), to_status=ReportStatus.RESOLVED)
+        .order_by("-created", "-id")
+        .values("created")[:1]
+    )
+    this_year = (
+        reports.filter(status=ReportStatus.RESOLVED)
+        .annotate(resolved_at=Subquery(resolved_at))
+        .filter(resolved_at__gte=start, resolved_at__lt=end)
+        .aggregate(n=Count("pk"), median=Median(EpochDays(F("resolved_at") - F("created"))))
+    )
+    return CommuneFigures(
+        year=year,
+        open=counts["open"],
+        resolved=counts["resolved"],
+        resolved_this_year=this_year["n"],
+        median_days_this_year=this_year["median"],
+    )
 
 
 # --- staff -----------------------------------------------------------------------------------------

@@ -3,9 +3,13 @@
 # Usage: scripts/system-packages.sh [--with-browser]
 set -euo pipefail
 
-packages=(postgresql-15 postgresql-15-postgis-3 postgresql-client-15 gdal-bin libgdal-dev libgeos-c1v5 libproj25)
+# gettext: msgfmt compiles the English translation (locale/en) in the make targets.
+packages=(postgresql-15 postgresql-15-postgis-3 postgresql-client-15 gdal-bin libgdal-dev libgeos-c1v5 libproj25 gettext)
 if [ "${1:-}" = "--with-browser" ]; then
   packages+=(chromium fonts-dejavu-core)
+  # npm installs axe-core for the accessibility scan. A Node.js that brings its own npm (e.g. NodeSource's
+  # nodejs package) is fine; Debian's npm package would conflict with it, so it is added only when missing.
+  command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi
 
 missing=()

@@ -33,6 +33,13 @@ REFERENCE_TABLES = [
 ]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last. They share one Chromium whose Playwright event loop runs in the test thread
+    until the session ends; Django's async-safety check would refuse the ORM in any test after them
+    (tests/web/conftest.py allows it only for the browser tests' lifetime)."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

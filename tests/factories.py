@@ -47,3 +47,25 @@ def make_report(
         photos=photos or [],
     )
     return report_create(draft=draft)
+
+
+def set_status(report, status: str, *, public_note: str = "", internal_note: str = "") -> None:
+    """Move ``report`` like a caseworker of its organisation would (``reports.triage``), creating that
+    caseworker on first use."""
+    from django.contrib.auth import get_user_model
+
+    from organisations.services import membership_set
+    from reports.triage import report_change_status
+
+    username = f"sachbearbeitung-{report.organisation_id}"
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        user = get_user_model().objects.create_user(username=username, password="ein-sicheres-Passwort-42")
+        membership_set(actor=None, organisation=report.organisation, username=username, role="caseworker")
+    report_change_status(
+        actor=user,
+        public_id=report.public_id,
+        status=status,
+        public_note=public_note,
+        internal_note=internal_note,
+    )

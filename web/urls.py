@@ -1,4 +1,4 @@
-"""Citizen pages (German, server-rendered)."""
+"""Citizen pages (German, server-rendered; English via ``?lang=en``)."""
 
 from django.urls import path
 
@@ -7,6 +7,11 @@ from web import views
 app_name = "web"
 
 urlpatterns = [
+    path("", views.report_new, name="report-new"),
+    path("meldungen/", views.report_list, name="report-list"),
     path("meldungen/<str:public_id>/", views.report_detail, name="report-detail"),
+    path("meldungen/<str:public_id>/bestaetigung/", views.report_confirmation, name="report-confirmation"),
     path("meldungen/<str:public_id>/verfolgen/<str:token>/", views.report_track, name="report-track"),
+    path("gemeinden/<str:ags>/", views.commune_detail, name="commune-detail"),
+    path("datenschutz/", views.privacy, name="privacy"),
 ]

@@ -1,34 +1,198 @@
-"""Citizen pages. Thin: they parse the request, call selectors/services and render templates."""
+"""Citizen pages. Thin: they parse the request, call selectors/services and render templates.
+
+The report form is progressively enhanced: without JavaScript it is a plain POST answered with the page
+and the service's messages; the page script posts the same form with ``Accept: application/json`` and
+gets the same messages as JSON, so it can show them beside the fields without a reload.
+"""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
 
-from reports.selectors import public_history, public_photos, report_public
-from reports.services import tracking_token_matches
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from rest_framework.exceptions import Throttled
+
+from api.filters import STATUS_ALIASES
+from api.throttling import ReportCreateThrottle, enforce
+from boundaries.selectors import communes_light, today
+from geo.coords import to_api
+from geo.errors import ValidationFailed
+from reports.selectors import (
+    ReportFilter,
+    commune_figures,
+    public_history,
+    public_photos,
+    report_public,
+    reports_for_list,
+)
+from reports.services import CreatedReport, report_create, tracking_token_matches
+from web.forms import ReportFilterForm, ReportForm
+from web.presentation import map_config, status_legend
+
+PAGE_SIZE = 20
+# The tracking token is handed to the confirmation page in a signed cookie that only that page's path
+# receives and that the browser drops after 30 minutes — long enough for a reload or a language switch.
+# The server never stores the raw token (only its hash, in the report), not even in the session table.
+CREATED_COOKIE = "mm_created"
+CREATED_COOKIE_SALT = "web.report-confirmation"
+CREATED_SHOW_SECONDS = 30 * 60
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+def _remember_created(response: HttpResponse, created: CreatedReport, confirmation_url: str) -> HttpResponse:
+    response.set_signed_cookie(
+        CREATED_COOKIE,
+        created.tracking_token,
+        salt=CREATED_COOKIE_SALT,
+        max_age=CREATED_SHOW_SECONDS,
+        path=confirmation_url,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def _created_token(request: HttpRequest, report: Any) -> str | None:
+    token = request.get_signed_cookie(
+        CREATED_COOKIE, default=None, salt=CREATED_COOKIE_SALT, max_age=CREATED_SHOW_SECONDS
+    )
+    return token if token and tracking_token_matches(report, token) else None
+
+
+def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    minutes = max(1, round((exc.wait or 60) / 60))
+    message = _(
+        "Von Ihrem Anschluss kamen in kurzer Zeit sehr viele Meldungen. "
+        "Bitte versuchen Sie es in %(minutes)s Minute(n) erneut."
+    ) % {"minutes": minutes}
+    if _wants_json(request):
+        response: HttpResponse = JsonResponse({"detail": message, "code": "throttled"}, status=429)
+    else:
+        response = render(request, "web/throttled.html", {"message": message}, status=429)
+    response["Retry-After"] = str(int(exc.wait or 60))
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def report_new(request: HttpRequest) -> HttpResponse:
+    """Mängel melden: the map + form page (GET) and its submission (POST → confirmation)."""
+    form = ReportForm(request.POST, request.FILES) if request.method == "POST" else ReportForm()
+    status = 200
+    if request.method == "POST":
+        try:
+            enforce(request, ReportCreateThrottle)
+            created = report_create(draft=form.draft(request.FILES.getlist("photos")), user=request.user)
+        except Throttled as exc:
+            return _throttled(request, exc)
+        except ValidationFailed as exc:
+            form.add_service_errors(exc.errors)
+            status = 400
+        else:
+            url = reverse("web:report-confirmation", args=[created.report.public_id])
+            response = JsonResponse({"redirect": url}, status=201) if _wants_json(request) else redirect(url)
+            return _remember_created(response, created, url)
+        if _wants_json(request):
+            return JsonResponse({"errors": form.errors_in_page_order()}, status=status)
+    context = {"form": form, "map_config": map_config(), "statuses": status_legend()}
+    return render(request, "web/report_new.html", context, status=status)
+
+
+def report_confirmation(request: HttpRequest, public_id: str) -> HttpResponse:
+    """After submitting: number, commune, next steps and — for the creator only — the tracking link."""
+    report = report_public(public_id)
+    if report is None:
+        raise Http404(_("Meldung nicht gefunden."))
+    token = _created_token(request, report)
+    if token is None:
+        return redirect("web:report-detail", public_id=public_id)
+    tracking_url = request.build_absolute_uri(reverse("web:report-track", args=[public_id, token]))
+    response = render(request, "web/confirmation.html", {"report": report, "tracking_url": tracking_url})
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _report_context(report: Any) -> dict[str, Any]:
+    return {
+        "report": report,
+        "history": public_history(report),
+        "photos": public_photos(report),
+        "point": to_api(report.location),  # one point: WGS84 for the small map and the coordinates
+        "map_config": map_config(),
+    }
 
 
 def report_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     report = report_public(public_id)
     if report is None:
-        raise Http404("Meldung nicht gefunden.")
-    context = {"report": report, "history": public_history(report), "photos": public_photos(report)}
-    return render(request, "web/report_detail.html", context)
+        raise Http404(_("Meldung nicht gefunden."))
+    return render(request, "web/report_detail.html", _report_context(report))
 
 
 def report_track(request: HttpRequest, public_id: str, token: str) -> HttpResponse:
-    """The creator's private link: the public page plus what only they may see (their own contact data)."""
+    """The creator's private link: the public page, marked as theirs, never indexed or cached."""
     report = report_public(public_id)
     if report is None or not tracking_token_matches(report, token):
-        raise Http404("Meldung nicht gefunden.")
-    context = {
-        "report": report,
-        "history": public_history(report),
-        "photos": public_photos(report),
-        "tracking": True,
-    }
-    response = render(request, "web/report_detail.html", context)
+        raise Http404(_("Meldung nicht gefunden."))
+    response = render(request, "web/report_detail.html", {**_report_context(report), "tracking": True})
     response["Referrer-Policy"] = "no-referrer"  # the token must not leak to linked sites
     response["X-Robots-Tag"] = "noindex"
+    response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _report_filter(values: dict[str, str]) -> ReportFilter:
+    status = values.get("status")
+    return ReportFilter(
+        statuses=STATUS_ALIASES.get(status, [status] if status else []),
+        categories=[values["category"]] if values.get("category") else [],
+        commune=values.get("commune") or None,
+    )
+
+
+def _page(request: HttpRequest, flt: ReportFilter) -> Any:
+    return Paginator(reports_for_list(flt), PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def report_list(request: HttpRequest) -> HttpResponse:
+    """All reports, newest first, with filters; the map shows the same filters for the visible area."""
+    form = ReportFilterForm(request.GET or None)
+    values = form.values()
+    context = {
+        "form": form,
+        "page": _page(request, _report_filter(values)),
+        "filters": values,
+        "map_config": map_config(),
+        "statuses": status_legend(),
+    }
+    return render(request, "web/report_list.html", context)
+
+
+def commune_detail(request: HttpRequest, ags: str) -> HttpResponse:
+    """One commune: its figures, its reports and a map of its area."""
+    commune = communes_light().valid_on(today()).filter(ags=ags).first()
+    if commune is None:
+        raise Http404(_("Gemeinde nicht gefunden."))
+    context = {
+        "commune": commune,
+        "figures": commune_figures(ags),
+        "page": _page(request, ReportFilter(commune=ags)),
+        "map_config": map_config(highlight_ags=ags),
+        "statuses": status_legend(),
+    }
+    return render(request, "web/commune_detail.html", context)
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/privacy.html")

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib.gis.db.models.functions import Transform
+from django.core.cache import cache
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.utils.decorators import method_decorator
+from django.views.decorators.gzip import gzip_page
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics
@@ -23,7 +28,7 @@ from api.serializers.boundaries import (
 )
 from api.serializers.common import ERROR_SERIALIZER
 from boundaries.models import Commune, District
-from boundaries.selectors import communes_light, today
+from boundaries.selectors import boundaries_version, communes_geojson, communes_light, today
 from geo.assignment import OutsideSaxony, assign_point
 from geo.coords import parse_lon_lat
 from geo.functions import SimplifyPreserveTopology
@@ -38,6 +43,10 @@ TOLERANCE_PARAM = OpenApiParameter(
 )
 DEFAULT_TOLERANCE_M = 20.0
 MAX_TOLERANCE_M = 1000.0
+# The borders layer shows all of Saxony at once: 100 m keeps it near 570 kB (≈150 kB gzipped).
+LAYER_TOLERANCE_M = 100.0
+LAYER_MIN_TOLERANCE_M = 20.0
+LAYER_MAX_AGE_S = 3600
 
 
 class LocateView(APIView):
@@ -178,3 +187,53 @@ class DistrictDetailView(APIView):
         if district is None:
             raise Http404
         return Response(DistrictFeatureSerializer(district).data)
+
+
+@method_decorator(gzip_page, name="dispatch")
+class CommunesGeoJSONView(APIView):
+    """Every commune's outline for the map's borders layer, in one cacheable response.
+
+    Built by PostgreSQL (``boundaries.selectors.communes_geojson``), kept in the shared cache and
+    revalidated by ETag, so the 0.5 s query runs once per boundary import, day and tolerance.
+    """
+
+    @extend_schema(
+        summary="Alle Gemeindegrenzen als GeoJSON-FeatureCollection (WGS84, vereinfacht)",
+        description=(
+            "Für die Grenzebene der Karte: Umrisse aller an dem Stichtag gültigen Gemeinden, jede mit "
+            "ags und name. ETag und Cache-Control erlauben Zwischenspeichern; mit gzip. "
+            "© GeoBasis-DE / BKG (2016), dl-de/by-2-0, Daten verändert."
+        ),
+        parameters=[
+            ON_PARAM,
+            OpenApiParameter(
+                "tolerance",
+                OpenApiTypes.DOUBLE,
+                description=(
+                    f"Vereinfachung in Metern (Standard {LAYER_TOLERANCE_M:g}, "
+                    f"{LAYER_MIN_TOLERANCE_M:g}–{MAX_TOLERANCE_M:g})"
+                ),
+            ),
+        ],
+        responses={(200, "application/geo+json"): OpenApiTypes.OBJECT, 304: None, 400: ERROR},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        day = optional_date(request.query_params, "on") or today()
+        tolerance = optional_float(
+            request.query_params,
+            "tolerance",
+            default=LAYER_TOLERANCE_M,
+            minimum=LAYER_MIN_TOLERANCE_M,
+            maximum=MAX_TOLERANCE_M,
+            clamp=True,
+        )
+        key = f"communes-geojson:{boundaries_version()}:{day.isoformat()}:{tolerance:g}"
+        etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+        headers = {"ETag": etag, "Cache-Control": f"public, max-age={LAYER_MAX_AGE_S}"}
+        if etag in request.headers.get("If-None-Match", ""):
+            return HttpResponseNotModified(headers=headers)
+        body = cache.get(key)
+        if body is None:
+            body = communes_geojson(on=day, tolerance_m=tolerance)
+            cache.set(key, body, timeout=24 * 3600)
+        return HttpResponse(body, content_type="application/geo+json", headers=headers)

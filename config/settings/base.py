@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "config.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "web.middleware.QueryLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -155,6 +156,21 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Berlin")
 USE_I18N = True
 USE_TZ = True
+
+# Basemap of the citizen pages: an XYZ tile URL and its attribution (shown on the map). Default: the
+# BKG's official open TopPlusOpen web map. Empty MAP_TILE_URL = no basemap; the pages then draw only our
+# own commune borders, which is also what they fall back to when tiles cannot load.
+MAP_TILE_URL = env.str(
+    "MAP_TILE_URL",
+    default="https://sgx.geodatenzentrum.de/wmts_topplus_open/tile/1.0.0/web/default/WEBMERCATOR/{z}/{y}/{x}.png",
+)
+MAP_TILE_ATTRIBUTION = env.str(
+    "MAP_TILE_ATTRIBUTION",
+    default=(
+        "© BKG (2026), dl-de/by-2-0, Datenquellen: "
+        "https://sg.geodatenzentrum.de/web_public/Datenquellen_TopPlus_Open.pdf"
+    ),
+)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

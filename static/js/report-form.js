@@ -1,0 +1,335 @@
+/* Mängelmelder Sachsen – the "Mängel melden" form, enhanced. Without this script the form is a plain
+   POST and the server shows every message; with it: place the location on the map or by geolocation,
+   see the responsible commune and open reports nearby, preview and shrink photos before upload, and
+   get the server's messages beside the fields without a reload. */
+(function () {
+  "use strict";
+
+  var MAX_EDGE = 1920;          // same display size the server keeps (reports/photos.py)
+  var SHRINK_ABOVE_BYTES = 1500000;
+
+  function $(id) { return document.getElementById(id); }
+
+  function parseCoord(text) {
+    var value = String(text || "").trim();
+    if (value.split(",").length === 2 && value.indexOf(".") < 0) value = value.replace(",", ".");
+    var number = Number(value);
+    return value !== "" && isFinite(number) ? number : null;
+  }
+
+  function init() {
+    var form = $("report-form");
+    if (!form || !window.fetch) return;
+    var MM = window.MM;
+    var cfg = MM.config();
+    var t = cfg.texts;
+    var lat = form.elements.lat;
+    var lon = form.elements.lon;
+    var category = form.elements.category;
+    var responsible = $("responsible");
+    Array.prototype.forEach.call(document.querySelectorAll(".js-only"), function (el) { el.hidden = false; });
+
+    /* --- map and location ------------------------------------------------------------------- */
+    var map = null;
+    var marker = null;
+    var mapElement = $("map");
+    if (window.L && mapElement) {
+      mapElement.setAttribute("role", "region");
+      mapElement.setAttribute("aria-label", t.mapLabel);
+      map = MM.createMap(mapElement);
+      MM.reportsLayer(map, { status: "open" }, { keyboard: false });
+      map.on("click", function (e) { setLocation(e.latlng.lat, e.latlng.lng, false); });
+    }
+
+    function placeMarker(la, lo, pan) {
+      if (!map) return;
+      if (!marker) {
+        marker = L.marker([la, lo], {
+          draggable: true,
+          keyboard: false,
+          title: t.marker,
+          icon: L.divIcon({ className: "", html: '<span class="mm-pick"></span>', iconSize: [34, 34], iconAnchor: [17, 40] })
+        }).addTo(map);
+        marker.on("dragend", function () {
+          var p = marker.getLatLng();
+          setLocation(p.lat, p.lng, false);
+        });
+      } else {
+        marker.setLatLng([la, lo]);
+      }
+      if (pan) map.setView([la, lo], Math.max(map.getZoom(), 16));
+    }
+
+    function setLocation(la, lo, pan) {
+      lat.value = la.toFixed(6);
+      lon.value = lo.toFixed(6);
+      placeMarker(la, lo, pan);
+      lookUp(la, lo);
+    }
+
+    var lookupSeq = 0;
+    function lookUp(la, lo) {
+      var seq = ++lookupSeq;
+      responsible.classList.remove("responsible--outside");
+      responsible.textContent = t.locating;
+      var query = "lat=" + encodeURIComponent(la) + "&lon=" + encodeURIComponent(lo);
+      fetch(cfg.locateUrl + "?" + query, { credentials: "same-origin" })
+        .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
+        .then(function (res) {
+          if (seq !== lookupSeq) return;
+          if (res.ok) {
+            responsible.textContent = MM.format(t.responsible, { name: res.body.name });
+          } else {
+            responsible.classList.add("responsible--outside");
+            responsible.textContent = res.body.detail || t.locateFailed;
+          }
+        })
+        .catch(function () { if (seq === lookupSeq) responsible.textContent = t.locateFailed; });
+      loadNearby(la, lo);
+    }
+
+    function typedLocation() {
+      var la = parseCoord(lat.value);
+      var lo = parseCoord(lon.value);
+      if (la === null || lo === null) return;
+      placeMarker(la, lo, true);
+      lookUp(la, lo);
+    }
+    lat.addEventListener("change", typedLocation);
+    lon.addEventListener("change", typedLocation);
+
+    var geoButton = $("use-location");
+    geoButton.addEventListener("click", function () {
+      if (!navigator.geolocation) { responsible.textContent = t.geoUnsupported; return; }
+      responsible.textContent = t.geoLocating;
+      navigator.geolocation.getCurrentPosition(
+        function (pos) { setLocation(pos.coords.latitude, pos.coords.longitude, true); },
+        function () { responsible.textContent = t.geoDenied; },
+        { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
+      );
+    });
+
+    /* --- open reports nearby ("Ich bin auch betroffen") ---------------------------------------- */
+    var nearby = $("nearby");
+    var nearbyList = $("nearby-list");
+    var nearbySeq = 0;
+    function loadNearby(la, lo) {
+      var seq = ++nearbySeq;
+      var params = new URLSearchParams({ lat: la, lon: lo });
+      if (category.value) params.set("category", category.value);
+      fetch(cfg.nearbyUrl + "?" + params.toString(), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : { features: [] }; })
+        .then(function (data) { if (seq === nearbySeq) showNearby(data.features || []); })
+        .catch(function () {});
+    }
+    category.addEventListener("change", function () {
+      var la = parseCoord(lat.value);
+      var lo = parseCoord(lon.value);
+      if (la !== null && lo !== null) loadNearby(la, lo);
+    });
+
+    function showNearby(features) {
+      nearbyList.innerHTML = "";
+      nearby.hidden = features.length === 0;
+      features.forEach(function (f) {
+        var p = f.properties;
+        var info = MM.statusInfo(p.status);
+        var item = document.createElement("li");
+        var title = document.createElement("p");
+        var strong = document.createElement("strong");
+        strong.textContent = p.category_name;
+        title.appendChild(strong);
+        title.appendChild(document.createTextNode(" · " + info.symbol + " " + info.label + " · " +
+          MM.format(t.metres, { m: Math.round(Number(p.distance_m)) })));
+        var text = document.createElement("p");
+        text.textContent = p.description.length > 140 ? p.description.slice(0, 140) + " …" : p.description;
+        var actions = document.createElement("p");
+        var link = document.createElement("a");
+        link.href = cfg.detailUrl.replace("__ID__", encodeURIComponent(p.id));
+        link.textContent = t.details + " (" + p.id + ")";
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "button button--secondary";
+        button.textContent = t.support;
+        button.addEventListener("click", function () { support(p.id, button); });
+        actions.appendChild(button);
+        actions.appendChild(document.createTextNode(" "));
+        actions.appendChild(link);
+        item.appendChild(title);
+        item.appendChild(text);
+        item.appendChild(actions);
+        nearbyList.appendChild(item);
+      });
+    }
+
+    function csrfToken() {
+      return form.elements.csrfmiddlewaretoken ? form.elements.csrfmiddlewaretoken.value : "";
+    }
+
+    function support(id, button) {
+      button.disabled = true;
+      fetch(cfg.supportUrl.replace("__ID__", encodeURIComponent(id)), {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" }
+      })
+        .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
+        .then(function (res) {
+          var note = document.createElement("span");
+          note.setAttribute("role", "status");
+          note.textContent = res.ok ? MM.format(t.supported, { n: res.body.supporters }) : (res.body.detail || t.supportFailed);
+          button.replaceWith(note);
+        })
+        .catch(function () { button.disabled = false; button.textContent = t.supportFailed; });
+    }
+
+    /* --- description counter ------------------------------------------------------------------- */
+    var description = form.elements.description;
+    var counter = $("description-counter");
+    var max = Number(description.getAttribute("data-max")) || 4000;
+    var numberFormat = new Intl.NumberFormat(document.documentElement.lang);
+    function count() {
+      var n = description.value.replace(/\r\n/g, "\n").length;
+      counter.textContent = MM.format(t.chars, { count: numberFormat.format(n), max: numberFormat.format(max) }) +
+        (n > max ? " – " + t.tooLong : "");
+      counter.classList.toggle("counter--over", n > max);
+    }
+    description.addEventListener("input", count);
+    count();
+
+    /* --- photos: preview, then shrink big ones before upload ----------------------------------- */
+    var photos = form.elements.photos;
+    var previews = $("photo-previews");
+    photos.addEventListener("change", function () {
+      previews.innerHTML = "";
+      Array.prototype.forEach.call(photos.files, function (file) {
+        if (!/^image\//.test(file.type)) return;
+        var item = document.createElement("li");
+        var img = document.createElement("img");
+        img.alt = MM.format(t.preview, { name: file.name });
+        img.src = URL.createObjectURL(file);
+        img.onload = function () { URL.revokeObjectURL(img.src); };
+        item.appendChild(img);
+        previews.appendChild(item);
+      });
+    });
+
+    function shrink(file) {
+      if (!window.createImageBitmap || !/^image\/(jpeg|png|webp)$/.test(file.type)) return Promise.resolve(file);
+      return createImageBitmap(file, { imageOrientation: "from-image" }).then(function (bitmap) {
+        var scale = Math.min(1, MAX_EDGE / Math.max(bitmap.width, bitmap.height));
+        if (scale === 1 && file.size <= SHRINK_ABOVE_BYTES) { bitmap.close(); return file; }
+        var canvas = document.createElement("canvas");
+        canvas.width = Math.round(bitmap.width * scale);
+        canvas.height = Math.round(bitmap.height * scale);
+        canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+        bitmap.close();
+        return new Promise(function (resolve) {
+          canvas.toBlob(function (blob) {
+            resolve(blob ? new File([blob], file.name.replace(/\.\w+$/, "") + ".jpg", { type: "image/jpeg" }) : file);
+          }, "image/jpeg", 0.85);
+        });
+      }).catch(function () { return file; }); // cannot decode here (e.g. HEIC): the server converts it
+    }
+
+    /* --- submit with the server's messages beside the fields ----------------------------------- */
+    var summary = $("error-summary");
+    var submit = form.querySelector('button[type="submit"]');
+    var submitLabel = submit.textContent;
+
+    function clearErrors() {
+      Array.prototype.forEach.call(form.querySelectorAll("[data-errors-for]"), function (box) {
+        box.innerHTML = "";
+        var field = form.elements[box.getAttribute("data-errors-for")];
+        if (!field) return;
+        field.removeAttribute("aria-invalid");
+        var ids = (field.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+          return id && id !== field.id + "_error";
+        });
+        if (ids.length) field.setAttribute("aria-describedby", ids.join(" ")); else field.removeAttribute("aria-describedby");
+        box.parentNode.classList.remove("field--error");
+      });
+      summary.hidden = true;
+      summary.querySelector("ul").innerHTML = "";
+    }
+
+    function showErrors(errors) {
+      var list = summary.querySelector("ul");
+      Object.keys(errors).forEach(function (name) {
+        var messages = errors[name];
+        var box = form.querySelector('[data-errors-for="' + name + '"]');
+        var field = form.elements[name];
+        messages.forEach(function (message) {
+          var li = document.createElement("li");
+          if (box && field) {
+            var a = document.createElement("a");
+            a.href = "#" + field.id;
+            var label = form.querySelector('label[for="' + field.id + '"]');
+            a.textContent = (label ? label.textContent + ": " : "") + message;
+            li.appendChild(a);
+          } else {
+            li.textContent = message;
+          }
+          list.appendChild(li);
+        });
+        if (box && field) {
+          var ul = document.createElement("ul");
+          ul.className = "errorlist";
+          ul.id = field.id + "_error";
+          messages.forEach(function (message) {
+            var li = document.createElement("li");
+            li.textContent = message;
+            ul.appendChild(li);
+          });
+          box.appendChild(ul);
+          box.parentNode.classList.add("field--error");
+          field.setAttribute("aria-invalid", "true");
+          var described = (field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+          described.push(ul.id);
+          field.setAttribute("aria-describedby", described.join(" "));
+        }
+      });
+      summary.hidden = false;
+      summary.focus();
+    }
+
+    summary.addEventListener("click", function (e) {
+      var link = e.target.closest("a[href^='#']");
+      if (!link) return;
+      var target = document.getElementById(link.getAttribute("href").slice(1));
+      if (target) { e.preventDefault(); target.focus(); target.scrollIntoView({ block: "center" }); }
+    });
+
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      clearErrors();
+      submit.disabled = true;
+      submit.textContent = t.sending;
+      Promise.all(Array.prototype.map.call(photos.files, shrink)).then(function (files) {
+        var data = new FormData(form);
+        data.delete("photos");
+        files.forEach(function (file) { data.append("photos", file, file.name); });
+        return fetch(form.action, {
+          method: "POST",
+          body: data,
+          credentials: "same-origin",
+          headers: { Accept: "application/json", "X-CSRFToken": csrfToken() }
+        });
+      }).then(function (r) {
+        return r.json().then(function (body) { return { status: r.status, body: body }; });
+      }).then(function (res) {
+        if (res.body.redirect) { window.location.assign(res.body.redirect); return; }
+        submit.disabled = false;
+        submit.textContent = submitLabel;
+        if (res.body.errors) showErrors(res.body.errors);
+        else showErrors({ __all__: [res.body.detail || t.sendFailed] });
+      }).catch(function () {
+        submit.disabled = false;
+        submit.textContent = submitLabel;
+        showErrors({ __all__: [t.sendFailed] });
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", init);
+})();

@@ -1,0 +1,107 @@
+"""Browser tests: Playwright's sync API driving Debian's Chromium against pytest-django's live server.
+
+The live server runs in another thread with its own database connection, so browser tests use
+transactional database access: what a test creates is committed, and afterwards pytest-django empties
+every table; tests/conftest.py puts the reference data (communes, organisations, categories) back before
+the next database test.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+LOCAL_URL = re.compile(r"^(https?://(127\.0\.0\.1|localhost)(:\d+)?/|data:|blob:|about:)")
+
+
+@pytest.fixture
+def web_settings(settings):
+    """No basemap (there is no internet in tests) and a fresh cache namespace the live server shares:
+    throttling counters of one test must not leak into the next."""
+    settings.MAP_TILE_URL = ""
+    caches = copy.deepcopy(settings.CACHES)
+    caches["default"]["KEY_PREFIX"] = f"mm-test-web-{uuid.uuid4().hex}"
+    settings.CACHES = caches
+    return settings
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One Chromium for all browser tests (they run last, so nothing else runs while it is open).
+
+    Playwright's sync API runs an event loop in this thread, which makes Django refuse the plain
+    synchronous ORM calls of the test code between browser steps; DJANGO_ALLOW_ASYNC_UNSAFE allows them
+    for exactly this fixture's lifetime (it must not leak: ``check --deploy`` rejects it).
+    """
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as pw:
+            chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def _block_outside(route) -> None:
+    route.abort()
+
+
+def new_context(browser, **options):
+    """A German-speaking browser context that can reach only the live server (never the internet)."""
+    options.setdefault("locale", "de-DE")
+    options.setdefault("viewport", {"width": 1280, "height": 800})
+    context = browser.new_context(**options)
+    context.route(lambda url: not LOCAL_URL.match(url), _block_outside)
+    context.set_default_timeout(15_000)
+    return context
+
+
+@pytest.fixture
+def site(live_server, web_settings) -> str:
+    return live_server.url
+
+
+@pytest.fixture
+def page(browser, site):
+    context = new_context(browser)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def axe_serious(page) -> list[dict]:
+    """Run axe-core (from npm, injected only here) and return serious/critical violations."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
