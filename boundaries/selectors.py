@@ -14,7 +14,17 @@ from boundaries.models import BoundaryImport, Commune, CommunePart, District
 from geo.srid import API_SRID, STORAGE_SRID
 
 # Columns needed to show and link a commune; the big geometry is loaded only where it is drawn.
-COMMUNE_LIGHT_FIELDS = ("id", "ags", "ars", "name", "name_official", "bez", "valid_from", "valid_to")
+COMMUNE_LIGHT_FIELDS = (
+    "id",
+    "ags",
+    "ars",
+    "name",
+    "name_official",
+    "bez",
+    "district_id",
+    "valid_from",
+    "valid_to",
+)
 DISTRICT_LIGHT_FIELDS = ("id", "ags", "name", "bez", "valid_from", "valid_to")
 
 
@@ -29,25 +39,42 @@ def communes_light() -> QuerySet[Commune]:
     )
 
 
+COMMUNE_AT_SQL = f"""
+    SELECT {", ".join("c." + f for f in COMMUNE_LIGHT_FIELDS)}, {", ".join("d." + f for f in DISTRICT_LIGHT_FIELDS)}
+    FROM (
+        SELECT p.commune_id FROM {CommunePart._meta.db_table} p
+        WHERE ST_Covers(p.geom, ST_SetSRID(ST_MakePoint(%s, %s), {STORAGE_SRID}))
+          AND p.valid_from <= %s AND (p.valid_to IS NULL OR p.valid_to > %s)
+        ORDER BY p.ags
+        LIMIT 1
+    ) AS hit
+    JOIN {Commune._meta.db_table} c ON c.id = hit.commune_id
+    JOIN {District._meta.db_table} d ON d.id = c.district_id
+"""
+
+
 def commune_at(point: Point, *, on: dt.date | None = None) -> Commune | None:
     """The commune version covering ``point`` (EPSG:25833) on ``on`` (default today), or None.
 
     A point exactly on a border between two communes is covered by both; the commune with the lower AGS
     wins. That choice is arbitrary but deterministic, so the same point always goes to the same commune
     (and the same staff) no matter which process or index order answers.
+
+    One statement over the subdivided parts (GiST), returning the commune and its district without
+    geometries; the instances are built directly from the row because this runs for every locate
+    request and every new case.
     """
     assert point.srid == STORAGE_SRID, "commune_at expects EPSG:25833"
     day = on or today()
-    part = (
-        CommunePart.objects.filter(geom__covers=point, valid_from__lte=day)
-        .exclude(valid_to__lte=day)
-        .order_by("ags")
-        .values_list("commune_id", flat=True)
-        .first()
-    )
-    if part is None:
+    with connection.cursor() as cur:
+        cur.execute(COMMUNE_AT_SQL, [point.x, point.y, day, day])
+        row = cur.fetchone()
+    if row is None:
         return None
-    return communes_light().get(pk=part)
+    split = len(COMMUNE_LIGHT_FIELDS)
+    commune = Commune.from_db(connection.alias, COMMUNE_LIGHT_FIELDS, row[:split])
+    commune.district = District.from_db(connection.alias, DISTRICT_LIGHT_FIELDS, row[split:])
+    return commune
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import psycopg
 from django.contrib.gis.geos import GEOSGeometry, Point
-from django.db import connection
+from django.db import connection, transaction
 
 from boundaries.models import Commune, CommunePart, District
 from boundaries.selectors import commune_at, commune_shares, communes_light, today
@@ -107,12 +108,17 @@ def assign_many(xy: Sequence[tuple[float, float]], *, on: dt.date | None = None)
     """Commune version ids for many EPSG:25833 points in one SQL statement (None outside Saxony).
 
     Used to re-assign cases after a boundary change and by the benchmark; same border rule as
-    :func:`assign_point`.
+    :func:`assign_point`. The coordinate arrays are bound server-side (binary float8[], not rendered into
+    the SQL text as Django's client-side binding would) and JIT is off for the statement: compiling costs
+    more than it saves here (bench/assign.py).
     """
     if not xy:
         return []
     xs = [float(x) for x, _ in xy]
     ys = [float(y) for _, y in xy]
-    with connection.cursor() as cur:
-        cur.execute(BULK_SQL, {"xs": xs, "ys": ys, "day": on or today()})
-        return [row[0] for row in cur.fetchall()]
+    with transaction.atomic():
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cur:
+            cur.execute("SET LOCAL jit = off")
+            cur.execute(BULK_SQL, {"xs": xs, "ys": ys, "day": on or today()})
+            return [row[0] for row in cur.fetchall()]
