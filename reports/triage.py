@@ -327,6 +327,9 @@ def report_staff_patch(
 ) -> Report:
     """The staff API's PATCH: status and/or notes and/or assignee, all or nothing in one transaction."""
     with transaction.atomic():
+        visible = get_visible(
+            actor, Report.objects.all(), public_id=public_id
+        )  # 404 first, also for empty PATCHes
         if assignee is not UNSET:
             report_assign(actor=actor, public_id=public_id, assignee=assignee or None)
         if status:
@@ -341,4 +344,4 @@ def report_staff_patch(
             report_update_notes(
                 actor=actor, public_id=public_id, public_note=public_note, internal_note=internal_note
             )
-        return Report.objects.get(public_id=public_id)
+        return Report.objects.get(pk=visible.pk)

@@ -8,6 +8,7 @@ app_name = "staff"
 
 urlpatterns = [
     path("verwaltung/", views.queue, name="queue"),
+    path("verwaltung/arbeitsliste.csv", views.queue_export, name="queue-export"),
     path("verwaltung/meldungen/<str:public_id>/", views.report, name="report"),
     path("verwaltung/meldungen/<str:public_id>/status/", views.change_status, name="status"),
     path("verwaltung/meldungen/<str:public_id>/zuweisen/", views.assign, name="assign"),

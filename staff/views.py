@@ -143,6 +143,26 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @staff_only
+def queue_export(request: HttpRequest) -> HttpResponse:
+    """The queue with the same filters as the page, as CSV (at most 10,000 rows)."""
+    from django.http import StreamingHttpResponse
+
+    from staff.exports import queue_rows
+
+    try:
+        flt = queue_filter(request.GET)
+    except ValidationFailed as exc:
+        _flash_error(request, exc)
+        return redirect("staff:queue")
+    reports = staff_queue(request.user, flt)[:10_000]
+    response = StreamingHttpResponse(
+        queue_rows(reports.iterator(chunk_size=500)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="arbeitsliste.csv"'
+    return response
+
+
+@staff_only
 def report(request: HttpRequest, public_id: str) -> HttpResponse:
     obj = get_visible(request.user, staff_reports(request.user), public_id=public_id)
     role = role_in(request.user, obj.organisation_id)

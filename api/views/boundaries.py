@@ -96,7 +96,7 @@ class CommuneListView(generics.ListAPIView):
             OpenApiParameter("district", OpenApiTypes.STR, description="Kreisschlüssel (5 Ziffern)"),
             ON_PARAM,
         ],
-        responses={200: CommuneSerializer(many=True), 400: ERROR},
+        responses={200: CommuneSerializer(many=True), 400: ERROR, 404: ERROR},
     )
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)
@@ -158,7 +158,7 @@ class DistrictListView(generics.ListAPIView):
     @extend_schema(
         summary="Landkreise und kreisfreie Städte",
         parameters=[ON_PARAM],
-        responses={200: DistrictSerializer(many=True), 400: ERROR},
+        responses={200: DistrictSerializer(many=True), 400: ERROR, 404: ERROR},
     )
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)

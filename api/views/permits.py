@@ -199,7 +199,15 @@ class StaffPermitListView(generics.ListAPIView):
     serializer_class = StaffPermitSerializer
     pagination_class = StandardPagination
 
-    @extend_schema(summary="Anträge auf Sondernutzung (nur eigene Organisation)")
+    @extend_schema(
+        summary="Anträge auf Sondernutzung (nur eigene Organisation)",
+        responses={
+            200: StaffPermitSerializer(many=True),
+            401: ERROR_SERIALIZER,
+            403: ERROR_SERIALIZER,
+            404: OpenApiResponse(ERROR_SERIALIZER, description="Seite gibt es nicht"),
+        },
+    )
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)
 

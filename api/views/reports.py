@@ -274,6 +274,7 @@ class ReportSupportView(APIView):
         ],
         responses={
             200: SupportResultSerializer,
+            400: OpenApiResponse(ERROR_SERIALIZER, description="Ungültige X-Client-Id"),
             404: ERROR_SERIALIZER,
             409: OpenApiResponse(ERROR_SERIALIZER, description="Meldung bereits abgeschlossen"),
             429: ERROR_SERIALIZER,

@@ -60,6 +60,7 @@ class StaffReportListView(generics.ListAPIView):
             400: ERROR_SERIALIZER,
             401: ERROR_SERIALIZER,
             403: ERROR_SERIALIZER,
+            404: OpenApiResponse(ERROR_SERIALIZER, description="Seite gibt es nicht"),
         },
     )
     def get(self, request: Request, *args, **kwargs) -> Response:

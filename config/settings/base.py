@@ -268,6 +268,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_common_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "GisFeatureEnum": ("Feature",),
         "GisFeatureCollectionEnum": ("FeatureCollection",),

@@ -1,5 +1,6 @@
 """Settings for pytest: the same PostGIS as the make targets (pytest-django creates ``test_<name>``)."""
 
+import os
 import re
 
 from config.settings.base import *  # noqa: F403
@@ -19,3 +20,8 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 if REDIS_URL:
     CACHES["default"]["LOCATION"] = re.sub(r"/\d+$", "", REDIS_URL.rstrip("/")) + "/15"
 CACHES["default"]["KEY_PREFIX"] = "mm-test"
+
+# A separate test database for runs that may overlap with `make test` (bench/fuzz.py sets this).
+_suffix = os.environ.get("TEST_DB_SUFFIX", "")
+if _suffix:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{_suffix}"}  # noqa: F405

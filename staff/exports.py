@@ -1,0 +1,67 @@
+"""CSV export of the work queue for spreadsheets, safe against formula injection.
+
+A citizen's description like ``=HYPERLINK("http://evil", "Klick")`` must not become a live formula when
+staff open the export in Excel or LibreOffice: every cell starting with ``=``, ``+``, ``-``, ``@``, a tab
+or a carriage return is prefixed with an apostrophe (OWASP "CSV Injection").
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.utils import timezone
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+HEADER = [
+    "Meldungsnummer",
+    "Kategorie",
+    "Gemeinde",
+    "Ort",
+    "Status",
+    "Eingegangen",
+    "Fällig",
+    "Zugewiesen",
+    "Unterstützer",
+    "Beschreibung",
+]
+
+
+def csv_safe(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def queue_rows(reports: Iterable[Any]) -> Iterator[str]:
+    """CSV lines (semicolon-separated, as German spreadsheets expect), header first, BOM for Excel."""
+    writer = csv.writer(_Echo(), delimiter=";")
+    yield "\ufeff" + writer.writerow(HEADER)
+    for r in reports:
+        created = timezone.localtime(r.created).strftime("%d.%m.%Y %H:%M")
+        due = timezone.localtime(r.due).strftime("%d.%m.%Y") if r.due else ""
+        assigned = " ".join(
+            x for x in [r.assignee.username if r.assignee else "", r.team.name if r.team else ""] if x
+        )
+        yield writer.writerow(
+            [
+                csv_safe(v)
+                for v in [
+                    r.public_id,
+                    r.category.name,
+                    r.commune.name,
+                    r.place,
+                    r.get_status_display(),
+                    created,
+                    due,
+                    assigned,
+                    r.supporters,
+                    r.description,
+                ]
+            ]
+        )
