@@ -36,7 +36,13 @@ from api.views.staff import IsStaffMember
 from geo.srid import API_SRID
 from organisations.scoping import get_visible
 from permits.models import PermitKind
-from permits.selectors import active_permits, permit_conflicts, public_permit_features, staff_permits
+from permits.selectors import (
+    active_permits,
+    parking_zone_features,
+    permit_conflicts,
+    public_permit_features,
+    staff_permits,
+)
 from permits.services import (
     PermitDraft,
     parking_apply,
@@ -142,6 +148,20 @@ class ActivePermitsView(APIView):
         day = optional_date(params, "date") or timezone.localdate()
         bbox = bbox_polygon(params["bbox"]) if params.get("bbox") else None
         rows = public_permit_features(active_permits(bbox=bbox, day=day))
+        body = '{"type":"FeatureCollection","features":[' + ",".join(rows) + "]}"
+        return HttpResponse(body, content_type="application/json")
+
+
+class ParkingZonesView(APIView):
+    @extend_schema(
+        summary="Bewohnerparkgebiete (GeoJSON)",
+        parameters=[
+            OpenApiParameter("ags", OpenApiTypes.STR, description="Nur die Gebiete dieser Gemeinde (AGS)"),
+        ],
+        responses={200: OpenApiResponse(description="GeoJSON FeatureCollection: ags, commune, code, name")},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        rows = parking_zone_features(ags=request.query_params.get("ags") or None)
         body = '{"type":"FeatureCollection","features":[' + ",".join(rows) + "]}"
         return HttpResponse(body, content_type="application/json")
 
