@@ -38,6 +38,7 @@
       mapElement.setAttribute("aria-label", t.mapLabel);
       map = MM.createMap(mapElement);
       MM.reportsLayer(map, { status: "open" }, { keyboard: false });
+      MM.permitsLayer(map);
       map.on("click", function (e) { setLocation(e.latlng.lat, e.latlng.lng, false); });
     }
 
