@@ -205,3 +205,31 @@ def test_parking_refusal_names_the_nearest_zone_beside_the_place(page, site):
     expect(page.get_by_role("alert")).to_be_focused()
     expect(page.locator("#field-lat .errorlist")).to_contain_text("Johannstadt-Nord")
     assert ParkingPermit.objects.count() == 0
+
+
+def test_draw_a_line_then_the_width_makes_it_an_area(page, site):
+    page.goto(site + URL)
+    map_box = page.locator("#map")
+    expect(map_box.locator(".leaflet-overlay-pane path").first).to_be_attached()
+    _what_and_when(page)
+    _zoom_to(page, 51.06505, 13.75514, 18)
+    page.get_by_role("button", name="Linie zeichnen").click()
+    finish = page.get_by_role("button", name="Zeichnen beenden")
+    expect(finish).to_be_visible()
+    box = map_box.bounding_box()
+    for dx in (-100, 0, 100):
+        map_box.click(position={"x": box["width"] / 2 + dx, "y": box["height"] / 2})
+    finish.click()
+    expect(finish).to_be_hidden()
+    expect(page.get_by_label("Fläche als GeoJSON")).to_have_value(re.compile(r'^\{"type":"LineString"'))
+    expect(page.locator("#draw-status")).to_contain_text("Linie übernommen")
+    expect(page.locator("#field-width_m .errorlist")).to_contain_text("Breite")  # live, beside the field
+
+    page.get_by_label("Breite (m)").fill("2,5")
+    page.get_by_label("Breite (m)").press("Tab")
+    expect(page.locator("#permit-estimate")).to_contain_text("Summe (vorläufig)")
+    expect(page.locator("#field-width_m .errorlist")).to_have_count(0)
+    _applicant(page)
+    permit = _submit_and_confirm(page)
+    assert permit.input_line is not None and str(permit.width_m) == "2.50"
+    assert float(permit.area_m2) == pytest.approx(permit.input_line.length * 2.5, abs=0.5)
