@@ -26,7 +26,7 @@
         if (!data || !data.features.length) return;
         var layer = L.geoJSON(data, {
           interactive: false,
-          style: { color: "#0b4f9c", weight: 3, dashArray: "8 6", fillColor: "#0b4f9c", fillOpacity: 0.06 }
+          style: { color: "#0b4f9c", weight: 3, dashArray: "8 6", fillColor: "#0b4f9c", fillOpacity: 0.2 }
         }).addTo(map);
         layer.eachLayer(function (zone) {
           var p = zone.feature.properties;

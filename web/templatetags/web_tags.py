@@ -6,7 +6,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import formats
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 from reports.workflow import REPORT_WORKFLOW
 from web.presentation import STATUS_SYMBOLS
@@ -85,3 +86,9 @@ def percent(value: object) -> str:
     if decimal is None:
         return ""
     return f"{number((decimal * 100).quantize(Decimal('0.1')))}\u00a0%"
+
+
+@register.filter
+def break_at_slashes(value: object) -> str:
+    """Allow a line break after each "/" in a heading (\"Gerüst/Baustelleneinrichtung\" on a phone)."""
+    return mark_safe(escape(str(value)).replace("/", "/<wbr>"))  # escaped first
