@@ -35,35 +35,34 @@ def _iso_datetime(value: str | None) -> str | None:
     return f"{year}-{int(month):02d}-{int(day):02d}T{int(hour):02d}:{minute}"
 
 
-class ServiceErrorsMixin:
-    """Put a service's per-field messages on this form's fields (``FIELD_NAMES`` renames keys)."""
+class ServiceErrorsForm(forms.Form):
+    """A form that shows a service's per-field messages on its fields (``FIELD_NAMES`` renames keys)."""
 
     FIELD_NAMES: dict[str, str] = {}
 
     def field_for(self, key: str) -> str | None:
         name = self.FIELD_NAMES.get(key, key)
-        return name if name in self.fields else None  # type: ignore[attr-defined]
+        return name if name in self.fields else None
 
     def add_service_errors(self, errors: dict[str, list[str]]) -> None:
         for key, messages in errors.items():
             field = self.field_for(key)
-            if field and self.has_error(field):  # type: ignore[attr-defined]
+            if field and self.has_error(field):
                 continue  # the page already said what is wrong with this field (e.g. an unreadable file)
             for message in messages:
-                self.add_error(field, message)  # type: ignore[attr-defined]
+                self.add_error(field, message)
 
     def errors_in_page_order(self) -> dict[str, list[str]]:
         """Messages keyed by field in page order (the script's error summary), form-wide ones last."""
-        order = [*self.fields, "__all__"]  # type: ignore[attr-defined]
-        errors = self.errors  # type: ignore[attr-defined]
-        return {name: [str(m) for m in errors[name]] for name in order if name in errors}
+        order = [*self.fields, "__all__"]
+        return {name: [str(m) for m in self.errors[name]] for name in order if name in self.errors}
 
 
 def permit_kinds() -> list[PermitKind]:
     return list(PermitKind.objects.filter(active=True, is_parking=False).only("slug", "name", "unit"))
 
 
-class PermitForm(ServiceErrorsMixin, forms.Form):
+class PermitForm(ServiceErrorsForm):
     """Sondernutzung beantragen. Field names follow the API where they can (``kind``, ``geometry`` …)."""
 
     FIELD_NAMES = {
@@ -220,7 +219,7 @@ class PermitForm(ServiceErrorsMixin, forms.Form):
         )
 
 
-class ParkingForm(ServiceErrorsMixin, forms.Form):
+class ParkingForm(ServiceErrorsForm):
     """Bewohnerparkausweis beantragen: the residence (map or coordinates), plate and applicant."""
 
     # A refusal for the place as a whole (outside every zone) is shown where the place is typed.

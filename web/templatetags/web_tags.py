@@ -65,7 +65,7 @@ def number(value: object) -> str:
     if decimal is None:
         return ""
     normal = decimal.normalize()
-    if normal.as_tuple().exponent > 0:  # type: ignore[operator]  # 2E+3 → 2000
+    if normal == normal.to_integral_value():  # 2E+3 → 2000
         normal = normal.quantize(Decimal(1))
     return formats.number_format(normal, use_l10n=True, force_grouping=True)
 
