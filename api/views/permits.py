@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from api.filters import bbox_polygon
 from api.pagination import StandardPagination
-from api.params import invalid, optional_date
+from api.params import invalid, optional_ags, optional_date
 from api.serializers.common import ERROR_SERIALIZER
 from api.serializers.permits import (
     ConflictsSerializer,
@@ -158,10 +158,13 @@ class ParkingZonesView(APIView):
         parameters=[
             OpenApiParameter("ags", OpenApiTypes.STR, description="Nur die Gebiete dieser Gemeinde (AGS)"),
         ],
-        responses={200: OpenApiResponse(description="GeoJSON FeatureCollection: ags, commune, code, name")},
+        responses={
+            200: OpenApiResponse(description="GeoJSON FeatureCollection: ags, commune, code, name"),
+            400: ERROR_SERIALIZER,
+        },
     )
     def get(self, request: Request) -> HttpResponse:
-        rows = parking_zone_features(ags=request.query_params.get("ags") or None)
+        rows = parking_zone_features(ags=optional_ags(request.query_params, "ags", digits=8))
         body = '{"type":"FeatureCollection","features":[' + ",".join(rows) + "]}"
         return HttpResponse(body, content_type="application/json")
 

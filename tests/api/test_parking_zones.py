@@ -41,3 +41,10 @@ def test_without_ags_all_active_zones_and_no_applicant_data(client):
 
 def test_unknown_commune_has_no_zones(client):
     assert client.get(URL, {"ags": "14522080"}).json()["features"] == []
+
+
+@pytest.mark.parametrize("ags", ["1461200", "DD", "' OR 1=1"])
+def test_a_malformed_ags_is_400_with_a_german_message(client, ags):
+    response = client.get(URL, {"ags": ags})
+    assert response.status_code == 400
+    assert "8-stelliger amtlicher Schlüssel" in response.json()["detail"]
