@@ -31,6 +31,7 @@ v1 = [
         "staff/permits/<str:public_id>/", permits.StaffPermitDetailView.as_view(), name="staff-permit-detail"
     ),
     path("parking-permits/", permits.ParkingPermitCreateView.as_view(), name="parking-permit-create"),
+    path("parking-zones/", permits.ParkingZonesView.as_view(), name="parking-zones"),
 ]
 
 urlpatterns = [

@@ -10,14 +10,23 @@ from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
 from django.contrib.gis.geos import GEOSGeometry, Point, Polygon
 from django.contrib.gis.measure import D
 from django.db import connection
-from django.db.models import CharField, F, JSONField, Q, QuerySet, Value
+from django.db.models import CharField, F, JSONField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, JSONObject
 
+from boundaries.models import Commune
 from geo.coords import to_storage
 from geo.srid import API_SRID
 from permits.fees import ZoneShare
-from permits.models import ParkingZone, Permit, TariffZone
-from permits.workflow import BLOCKING, PermitStatus
+from permits.models import (
+    ParkingPermit,
+    ParkingPermitStatusChange,
+    ParkingZone,
+    Permit,
+    PermitCommune,
+    PermitStatusChange,
+    TariffZone,
+)
+from permits.workflow import BLOCKING, PERMIT_WORKFLOW, PermitStatus
 from reports.workflow import OPEN_STATES
 
 CONFLICT_REPORT_RADIUS_M = 25
@@ -125,6 +134,79 @@ def nearest_zone(point: Point, ags: str) -> tuple[ParkingZone, float] | None:
         .first()
     )
     return (zone, zone.distance.m) if zone is not None else None
+
+
+def parking_zone_features(*, ags: str | None = None) -> list[str]:
+    """Public GeoJSON features of the active resident parking zones (code, name, commune), built in
+    PostgreSQL and transformed to WGS84 there. Zones are public plans; nothing about applicants."""
+    commune_name = Commune.objects.current().filter(ags=OuterRef("ags")).values("name")[:1]
+    qs = ParkingZone.objects.filter(active=True)
+    if ags:
+        qs = qs.filter(ags=ags)
+    feature = JSONObject(
+        type=Value("Feature"),
+        geometry=Cast(AsGeoJSON(Transform("geom", API_SRID), precision=6), JSONField()),
+        properties=JSONObject(ags=F("ags"), commune=Subquery(commune_name), code=F("code"), name=F("name")),
+    )
+    return list(
+        qs.order_by("ags", "code")
+        .annotate(feature=Cast(feature, CharField()))
+        .values_list("feature", flat=True)
+    )
+
+
+# --- the applicant's private tracking pages (the caller has checked the token) ----------------------
+
+
+def permit_for_applicant(public_id: str) -> Permit | None:
+    """A permit with its kind and primary commune, and its area as WGS84 GeoJSON text (``area_geojson``)."""
+    return (
+        Permit.objects.select_related("kind", "commune")
+        .defer("commune__geom")
+        .annotate(area_geojson=AsGeoJSON(Transform("location", API_SRID), precision=6))
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def permit_commune_shares(permit: Permit) -> list[PermitCommune]:
+    """Every commune the area touches with its share, largest first."""
+    return list(
+        PermitCommune.objects.filter(permit=permit)
+        .select_related("commune")
+        .only("share", "commune__ags", "commune__name")
+        .order_by("-share", "commune__name")
+    )
+
+
+def parking_permit_for_applicant(public_id: str) -> ParkingPermit | None:
+    return (
+        ParkingPermit.objects.select_related("zone", "commune")
+        .defer("commune__geom", "zone__geom")
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def _public_history(rows: QuerySet) -> list[dict]:
+    return [
+        {
+            "status": row.to_status,
+            "status_label": PERMIT_WORKFLOW.label(row.to_status),
+            "date": row.created,
+            "note": row.public_note,
+        }
+        for row in rows.order_by("created", "id").only("to_status", "created", "public_note")
+    ]
+
+
+def permit_public_history(permit: Permit) -> list[dict]:
+    """Status history for the applicant: dates, states, public notes — no staff names, no internal notes."""
+    return _public_history(PermitStatusChange.objects.filter(permit=permit))
+
+
+def parking_public_history(permit: ParkingPermit) -> list[dict]:
+    return _public_history(ParkingPermitStatusChange.objects.filter(permit=permit))
 
 
 def staff_permits(user: Any) -> QuerySet[Permit]:

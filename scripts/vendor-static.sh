@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 
 leaflet=static/vendor/leaflet
 cluster=static/vendor/leaflet.markercluster
-rm -rf "$leaflet" "$cluster"
-mkdir -p "$leaflet/images" "$cluster"
+geoman=static/vendor/leaflet-geoman
+rm -rf "$leaflet" "$cluster" "$geoman"
+mkdir -p "$leaflet/images" "$cluster" "$geoman"
 cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css "$leaflet/"
 cp node_modules/leaflet/dist/images/*.png "$leaflet/images/"
 cp node_modules/leaflet/LICENSE "$leaflet/LICENSE"
@@ -16,7 +17,36 @@ cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
    node_modules/leaflet.markercluster/dist/MarkerCluster.css \
    node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css "$cluster/"
 cp node_modules/leaflet.markercluster/MIT-LICENCE.txt "$cluster/LICENSE"
-find "$leaflet" "$cluster" -type f -exec chmod 644 {} +
+# Drawing the area of a Sondernutzung (only the application page loads it).
+cp node_modules/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.min.js \
+   node_modules/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css "$geoman/"
+cp node_modules/@geoman-io/leaflet-geoman-free/LICENSE "$geoman/LICENSE"
+# Its minified bundle contains its npm dependencies (Turf modules, lodash, polyclip-ts …) without their
+# licence notices: collect them, walking the installed dependency tree.
+node -e '
+  const fs = require("fs"), path = require("path");
+  const seen = new Set(), out = [];
+  (function walk(name, from) {
+    let dir = from, up = from;  // node_modules lookup, nearest first (package "exports" hide package.json)
+    while (!fs.existsSync(dir = path.join(up, "node_modules", name, "package.json"))) up = path.dirname(up);
+    dir = path.dirname(dir);
+    if (seen.has(dir)) return;
+    seen.add(dir);
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json")));
+    if (name !== "@geoman-io/leaflet-geoman-free") {
+      const file = fs.readdirSync(dir).find((f) => /^licen[cs]e/i.test(f));
+      out.push("== " + pkg.name + " " + pkg.version + " (" + pkg.license + ") ==\n\n" +
+               (file ? fs.readFileSync(path.join(dir, file), "utf8").trim() : "(no licence file)") + "\n");
+    }
+    Object.keys(pkg.dependencies || {}).forEach((dep) => walk(dep, dir));
+  })("@geoman-io/leaflet-geoman-free", process.cwd());
+  out.sort();
+  fs.writeFileSync(process.argv[1], out.join("\n"));
+' "$geoman/THIRD-PARTY-LICENSES"
+find "$leaflet" "$cluster" "$geoman" -type f -exec chmod 644 {} +
 # The minified files point at source maps we do not ship; drop the comment so browsers do not ask for them.
-sed -i '/^\/\/# sourceMappingURL=/d' "$leaflet/leaflet.js" "$cluster/leaflet.markercluster.js"
-echo "leaflet $(node -p 'require("./node_modules/leaflet/package.json").version'), leaflet.markercluster $(node -p 'require("./node_modules/leaflet.markercluster/package.json").version')"
+sed -i '/^\/\/# sourceMappingURL=/d' "$leaflet/leaflet.js" "$cluster/leaflet.markercluster.js" "$geoman/leaflet-geoman.min.js"
+sed -i '/^\/\*# sourceMappingURL=.*\*\/$/d' "$geoman/leaflet-geoman.css"
+version() { node -p "require('./node_modules/$1/package.json').version"; }
+echo "leaflet $(version leaflet), leaflet.markercluster $(version leaflet.markercluster)," \
+     "@geoman-io/leaflet-geoman-free $(version @geoman-io/leaflet-geoman-free)"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from web import views
+from web import permit_views, views
 
 app_name = "web"
 
@@ -14,4 +14,17 @@ urlpatterns = [
     path("meldungen/<str:public_id>/verfolgen/<str:token>/", views.report_track, name="report-track"),
     path("gemeinden/<str:ags>/", views.commune_detail, name="commune-detail"),
     path("datenschutz/", views.privacy, name="privacy"),
+    path("sondernutzung/beantragen/", permit_views.permit_new, name="permit-new"),
+    path(
+        "sondernutzung/<str:public_id>/bestaetigung/",
+        permit_views.permit_confirmation,
+        name="permit-confirmation",
+    ),
+    path(
+        "sondernutzung/<str:public_id>/verfolgen/<str:token>/", permit_views.permit_track, name="permit-track"
+    ),
+    path("parkausweis/beantragen/", permit_views.parking_new, name="parking-new"),
+    path(
+        "parkausweis/<str:public_id>/verfolgen/<str:token>/", permit_views.parking_track, name="parking-track"
+    ),
 ]

@@ -31,7 +31,7 @@ from reports.selectors import (
     report_public,
     reports_for_list,
 )
-from reports.services import CreatedReport, report_create, tracking_token_matches
+from reports.services import report_create, tracking_token_matches
 from web.forms import ReportFilterForm, ReportForm
 from web.presentation import map_config, status_legend
 
@@ -44,15 +44,18 @@ CREATED_COOKIE_SALT = "web.report-confirmation"
 CREATED_SHOW_SECONDS = 30 * 60
 
 
-def _wants_json(request: HttpRequest) -> bool:
+def wants_json(request: HttpRequest) -> bool:
     return request.headers.get("Accept", "").startswith("application/json")
 
 
-def _remember_created(response: HttpResponse, created: CreatedReport, confirmation_url: str) -> HttpResponse:
+def remember_created(
+    response: HttpResponse, token: str, confirmation_url: str, *, salt: str = CREATED_COOKIE_SALT
+) -> HttpResponse:
+    """Hand the tracking token to the confirmation page (and only that path) for 30 minutes."""
     response.set_signed_cookie(
         CREATED_COOKIE,
-        created.tracking_token,
-        salt=CREATED_COOKIE_SALT,
+        token,
+        salt=salt,
         max_age=CREATED_SHOW_SECONDS,
         path=confirmation_url,
         secure=settings.SESSION_COOKIE_SECURE,
@@ -62,23 +65,31 @@ def _remember_created(response: HttpResponse, created: CreatedReport, confirmati
     return response
 
 
+def created_cookie_token(request: HttpRequest, *, salt: str = CREATED_COOKIE_SALT) -> str | None:
+    """The token from the confirmation cookie (unchecked: the caller compares it with the case)."""
+    return request.get_signed_cookie(CREATED_COOKIE, default=None, salt=salt, max_age=CREATED_SHOW_SECONDS)
+
+
 def _created_token(request: HttpRequest, report: Any) -> str | None:
-    token = request.get_signed_cookie(
-        CREATED_COOKIE, default=None, salt=CREATED_COOKIE_SALT, max_age=CREATED_SHOW_SECONDS
-    )
+    token = created_cookie_token(request)
     return token if token and tracking_token_matches(report, token) else None
 
 
-def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+def throttled_response(
+    request: HttpRequest, exc: Throttled, *, message: str | None = None, title: str | None = None
+) -> HttpResponse:
+    """429 as JSON for the page scripts or as a German page; ``message`` may hold ``%(minutes)s``."""
     minutes = max(1, round((exc.wait or 60) / 60))
-    message = _(
+    template = message or _(
         "Von Ihrem Anschluss kamen in kurzer Zeit sehr viele Meldungen. "
         "Bitte versuchen Sie es in %(minutes)s Minute(n) erneut."
-    ) % {"minutes": minutes}
-    if _wants_json(request):
-        response: HttpResponse = JsonResponse({"detail": message, "code": "throttled"}, status=429)
+    )
+    text = template % {"minutes": minutes}
+    if wants_json(request):
+        response: HttpResponse = JsonResponse({"detail": text, "code": "throttled"}, status=429)
     else:
-        response = render(request, "web/throttled.html", {"message": message}, status=429)
+        context = {"message": text, "title": title, "back_url": request.path}
+        response = render(request, "web/throttled.html", context, status=429)
     response["Retry-After"] = str(int(exc.wait or 60))
     return response
 
@@ -93,15 +104,15 @@ def report_new(request: HttpRequest) -> HttpResponse:
             enforce(request, ReportCreateThrottle)
             created = report_create(draft=form.draft(request.FILES.getlist("photos")), user=request.user)
         except Throttled as exc:
-            return _throttled(request, exc)
+            return throttled_response(request, exc)
         except ValidationFailed as exc:
             form.add_service_errors(exc.errors)
             status = 400
         else:
             url = reverse("web:report-confirmation", args=[created.report.public_id])
-            response = JsonResponse({"redirect": url}, status=201) if _wants_json(request) else redirect(url)
-            return _remember_created(response, created, url)
-        if _wants_json(request):
+            response = JsonResponse({"redirect": url}, status=201) if wants_json(request) else redirect(url)
+            return remember_created(response, created.tracking_token, url)
+        if wants_json(request):
             return JsonResponse({"errors": form.errors_in_page_order()}, status=status)
     context = {"form": form, "map_config": map_config(), "statuses": status_legend()}
     return render(request, "web/report_new.html", context, status=status)

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from api.filters import bbox_polygon
 from api.pagination import StandardPagination
-from api.params import invalid, optional_date
+from api.params import invalid, optional_ags, optional_date
 from api.serializers.common import ERROR_SERIALIZER
 from api.serializers.permits import (
     ConflictsSerializer,
@@ -36,7 +36,13 @@ from api.views.staff import IsStaffMember
 from geo.srid import API_SRID
 from organisations.scoping import get_visible
 from permits.models import PermitKind
-from permits.selectors import active_permits, permit_conflicts, public_permit_features, staff_permits
+from permits.selectors import (
+    active_permits,
+    parking_zone_features,
+    permit_conflicts,
+    public_permit_features,
+    staff_permits,
+)
 from permits.services import (
     PermitDraft,
     parking_apply,
@@ -142,6 +148,23 @@ class ActivePermitsView(APIView):
         day = optional_date(params, "date") or timezone.localdate()
         bbox = bbox_polygon(params["bbox"]) if params.get("bbox") else None
         rows = public_permit_features(active_permits(bbox=bbox, day=day))
+        body = '{"type":"FeatureCollection","features":[' + ",".join(rows) + "]}"
+        return HttpResponse(body, content_type="application/json")
+
+
+class ParkingZonesView(APIView):
+    @extend_schema(
+        summary="Bewohnerparkgebiete (GeoJSON)",
+        parameters=[
+            OpenApiParameter("ags", OpenApiTypes.STR, description="Nur die Gebiete dieser Gemeinde (AGS)"),
+        ],
+        responses={
+            200: OpenApiResponse(description="GeoJSON FeatureCollection: ags, commune, code, name"),
+            400: ERROR_SERIALIZER,
+        },
+    )
+    def get(self, request: Request) -> HttpResponse:
+        rows = parking_zone_features(ags=optional_ags(request.query_params, "ags", digits=8))
         body = '{"type":"FeatureCollection","features":[' + ",".join(rows) + "]}"
         return HttpResponse(body, content_type="application/json")
 

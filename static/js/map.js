@@ -1,7 +1,9 @@
 /* Mängelmelder Sachsen – maps (progressive enhancement: every page works without this script).
    Basemap tiles are optional; our own commune borders (/api/v1/communes.geojson) are always drawn, so
    the map stays usable when tiles cannot load. Report markers come from /api/v1/reports/?bbox=…,
-   clustered, each with a symbol and a title so the status is not told by colour alone. */
+   clustered, each with a symbol and a title so the status is not told by colour alone. The switchable
+   layer "Baustellen & Sondernutzungen" (off until switched on) shows approved permits active today from
+   /api/v1/permits/active/?bbox=…, hatched with a dashed outline, so it is not told by colour either. */
 (function () {
   "use strict";
 
@@ -176,6 +178,130 @@
     return group;
   };
 
+  /* --- approved special uses (Baustellen & Sondernutzungen) ------------------------------------- */
+
+  var SVG_NS = "http://www.w3.org/2000/svg";
+
+  /* One hidden SVG pattern (diagonal hatching) that permit areas use as their fill. */
+  function ensureHatch() {
+    if (document.getElementById("mm-hatch")) return;
+    var svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    svg.setAttribute("width", "0");
+    svg.setAttribute("height", "0");
+    svg.style.position = "absolute";
+    var pattern = document.createElementNS(SVG_NS, "pattern");
+    pattern.id = "mm-hatch";
+    pattern.setAttribute("patternUnits", "userSpaceOnUse");
+    pattern.setAttribute("width", "8");
+    pattern.setAttribute("height", "8");
+    pattern.setAttribute("patternTransform", "rotate(45)");
+    var line = document.createElementNS(SVG_NS, "line");
+    line.setAttribute("x1", "0");
+    line.setAttribute("y1", "0");
+    line.setAttribute("x2", "0");
+    line.setAttribute("y2", "8");
+    line.setAttribute("stroke", "#8a4b00");
+    line.setAttribute("stroke-width", "3");
+    pattern.appendChild(line);
+    var defs = document.createElementNS(SVG_NS, "defs");
+    defs.appendChild(pattern);
+    svg.appendChild(defs);
+    document.body.appendChild(svg);
+  }
+
+  /* Style of a permit area: dashed dark outline over hatching (shape, not colour, tells it apart). */
+  MM.permitStyle = function () {
+    ensureHatch();
+    return {
+      className: "mm-permit",
+      color: "#8a4b00",
+      weight: 3,
+      opacity: 1,
+      dashArray: "8 6",
+      fillColor: "url(#mm-hatch)",
+      fillOpacity: 1
+    };
+  };
+
+  function formatMoment(value) {
+    return new Date(value).toLocaleString(document.documentElement.lang, {
+      dateStyle: "medium", timeStyle: "short", timeZone: "Europe/Berlin"
+    });
+  }
+
+  function permitPopup(props) {
+    var t = MM.config().texts;
+    var wrap = document.createElement("div");
+    var title = document.createElement("strong");
+    title.textContent = props.kind_name;
+    var period = document.createElement("p");
+    period.textContent = MM.format(t.permitPeriod, { start: formatMoment(props.start), end: formatMoment(props.end) });
+    var commune = document.createElement("p");
+    commune.textContent = props.commune.name;
+    var number = document.createElement("p");
+    number.textContent = MM.format(t.permitNumber, { id: props.id });
+    [title, period, commune, number].forEach(function (el) { wrap.appendChild(el); });
+    return wrap;
+  }
+
+  function bboxOf(map) {
+    var b = map.getBounds();
+    return [
+      Math.max(-180, b.getWest()), Math.max(-90, b.getSouth()),
+      Math.min(180, b.getEast()), Math.min(90, b.getNorth())
+    ].map(function (v) { return v.toFixed(5); }).join(",");
+  }
+
+  /* The overlay "Baustellen & Sondernutzungen" with its switch (a layers control, always open: one
+     labelled checkbox). Off at first; while on, it reloads for the visible area when the map moves. */
+  MM.permitsLayer = function (map) {
+    var cfg = MM.config();
+    var group = L.geoJSON(null, {
+      style: MM.permitStyle,
+      onEachFeature: function (feature, layer) {
+        layer.bindPopup(function () { return permitPopup(feature.properties); });
+      }
+    });
+    L.control.layers(null, null, { collapsed: false }).addOverlay(group, escapeHtml(cfg.texts.permitsLayer)).addTo(map);
+    var controller = null;
+    var timer = null;
+
+    function load() {
+      if (!map.hasLayer(group)) return;
+      if (controller) controller.abort();
+      controller = window.AbortController ? new AbortController() : null;
+      fetch(cfg.permitsUrl + "?bbox=" + encodeURIComponent(bboxOf(map)), {
+        credentials: "same-origin",
+        signal: controller ? controller.signal : undefined
+      })
+        .then(function (r) { return r.ok ? r.json() : { features: [] }; })
+        .then(function (data) {
+          group.clearLayers();
+          group.addData(data);
+          map.getContainer().setAttribute("data-permits-loaded", String(data.features.length));
+        })
+        .catch(function () { /* aborted or offline: keep what is shown */ });
+    }
+
+    map.on("moveend", function () {
+      clearTimeout(timer);
+      timer = setTimeout(load, 250);
+    });
+    map.on("overlayadd", function (e) { if (e.layer === group) load(); });
+    return group;
+  };
+
+  /* A read-only area (the applicant's tracking page): GeoJSON from a json_script element. */
+  function areaMap(element) {
+    var source = document.getElementById(element.dataset.geojson);
+    var map = MM.createMap(element);
+    if (!source) return;
+    var layer = L.geoJSON(JSON.parse(source.textContent), { style: MM.permitStyle, interactive: false }).addTo(map);
+    map.fitBounds(layer.getBounds(), { maxZoom: 18, padding: [20, 20], animate: false });
+  }
+
   function filtersFrom(element) {
     var filters = {};
     Object.keys(element.dataset).forEach(function (key) {
@@ -201,8 +327,11 @@
       var filters = filtersFrom(element);
       var listMap = MM.createMap(element, { fitHighlight: !!filters.commune });
       MM.reportsLayer(listMap, filters, { keyboard: true });
+      MM.permitsLayer(listMap);
+    } else if (kind === "area") {
+      areaMap(element);
     }
-    // kind "pick" is set up by report-form.js
+    // kinds "pick", "draw" and "parking" are set up by their form scripts
   }
 
   document.addEventListener("DOMContentLoaded", init);

@@ -38,6 +38,7 @@
       mapElement.setAttribute("aria-label", t.mapLabel);
       map = MM.createMap(mapElement);
       MM.reportsLayer(map, { status: "open" }, { keyboard: false });
+      MM.permitsLayer(map);
       map.on("click", function (e) { setLocation(e.latlng.lat, e.latlng.lng, false); });
     }
 
@@ -162,16 +163,12 @@
       });
     }
 
-    function csrfToken() {
-      return form.elements.csrfmiddlewaretoken ? form.elements.csrfmiddlewaretoken.value : "";
-    }
-
     function support(id, button) {
       button.disabled = true;
       fetch(cfg.supportUrl.replace("__ID__", encodeURIComponent(id)), {
         method: "POST",
         credentials: "same-origin",
-        headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" }
+        headers: { "X-CSRFToken": MM.csrfToken(form), Accept: "application/json" }
       })
         .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
         .then(function (res) {
@@ -232,101 +229,21 @@
       }).catch(function () { return file; }); // cannot decode here (e.g. HEIC): the server converts it
     }
 
-    /* --- submit with the server's messages beside the fields ----------------------------------- */
-    var summary = $("error-summary");
+    /* --- submit with the server's messages beside the fields (forms.js) ----------------------- */
+    var errors = MM.formErrors(form, $("error-summary"));
     var submit = form.querySelector('button[type="submit"]');
-    var submitLabel = submit.textContent;
-
-    function clearErrors() {
-      Array.prototype.forEach.call(form.querySelectorAll("[data-errors-for]"), function (box) {
-        box.innerHTML = "";
-        var field = form.elements[box.getAttribute("data-errors-for")];
-        if (!field) return;
-        field.removeAttribute("aria-invalid");
-        var ids = (field.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
-          return id && id !== field.id + "_error";
-        });
-        if (ids.length) field.setAttribute("aria-describedby", ids.join(" ")); else field.removeAttribute("aria-describedby");
-        box.parentNode.classList.remove("field--error");
-      });
-      summary.hidden = true;
-      summary.querySelector("ul").innerHTML = "";
-    }
-
-    function showErrors(errors) {
-      var list = summary.querySelector("ul");
-      Object.keys(errors).forEach(function (name) {
-        var messages = errors[name];
-        var box = form.querySelector('[data-errors-for="' + name + '"]');
-        var field = form.elements[name];
-        messages.forEach(function (message) {
-          var li = document.createElement("li");
-          if (box && field) {
-            var a = document.createElement("a");
-            a.href = "#" + field.id;
-            var label = form.querySelector('label[for="' + field.id + '"]');
-            a.textContent = (label ? label.textContent + ": " : "") + message;
-            li.appendChild(a);
-          } else {
-            li.textContent = message;
-          }
-          list.appendChild(li);
-        });
-        if (box && field) {
-          var ul = document.createElement("ul");
-          ul.className = "errorlist";
-          ul.id = field.id + "_error";
-          messages.forEach(function (message) {
-            var li = document.createElement("li");
-            li.textContent = message;
-            ul.appendChild(li);
-          });
-          box.appendChild(ul);
-          box.parentNode.classList.add("field--error");
-          field.setAttribute("aria-invalid", "true");
-          var described = (field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
-          described.push(ul.id);
-          field.setAttribute("aria-describedby", described.join(" "));
-        }
-      });
-      summary.hidden = false;
-      summary.focus();
-    }
-
-    summary.addEventListener("click", function (e) {
-      var link = e.target.closest("a[href^='#']");
-      if (!link) return;
-      var target = document.getElementById(link.getAttribute("href").slice(1));
-      if (target) { e.preventDefault(); target.focus(); target.scrollIntoView({ block: "center" }); }
-    });
-
     form.addEventListener("submit", function (e) {
       e.preventDefault();
-      clearErrors();
-      submit.disabled = true;
-      submit.textContent = t.sending;
-      Promise.all(Array.prototype.map.call(photos.files, shrink)).then(function (files) {
-        var data = new FormData(form);
-        data.delete("photos");
-        files.forEach(function (file) { data.append("photos", file, file.name); });
-        return fetch(form.action, {
-          method: "POST",
-          body: data,
-          credentials: "same-origin",
-          headers: { Accept: "application/json", "X-CSRFToken": csrfToken() }
-        });
-      }).then(function (r) {
-        return r.json().then(function (body) { return { status: r.status, body: body }; });
-      }).then(function (res) {
-        if (res.body.redirect) { window.location.assign(res.body.redirect); return; }
-        submit.disabled = false;
-        submit.textContent = submitLabel;
-        if (res.body.errors) showErrors(res.body.errors);
-        else showErrors({ __all__: [res.body.detail || t.sendFailed] });
-      }).catch(function () {
-        submit.disabled = false;
-        submit.textContent = submitLabel;
-        showErrors({ __all__: [t.sendFailed] });
+      MM.postForm(form, {
+        errors: errors,
+        button: submit,
+        texts: t,
+        data: Promise.all(Array.prototype.map.call(photos.files, shrink)).then(function (files) {
+          var data = new FormData(form);
+          data.delete("photos");
+          files.forEach(function (file) { data.append("photos", file, file.name); });
+          return data;
+        })
       });
     });
   }

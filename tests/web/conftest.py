@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -40,6 +42,15 @@ def web_settings(settings):
     caches["default"]["KEY_PREFIX"] = f"mm-test-web-{uuid.uuid4().hex}"
     settings.CACHES = caches
     return settings
+
+
+@pytest.fixture(autouse=True)
+def _german_again_afterwards():
+    """A test-client request activates its language in this thread (the middleware) and nothing
+    deactivates it: after a page test in English, later tests — German e-mails, say — would be rendered
+    in English. Put the default language back after every page test."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session")

@@ -144,3 +144,53 @@ def test_english_interface_via_language_link(page, site):
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.get_by_role("link", name="Deutsch").click()
     expect(page.get_by_role("heading", name="Meldungen", exact=True)).to_be_visible()
+
+
+def test_axe_finds_no_serious_issues_on_the_application_pages(page, site):
+    from django.utils import timezone
+
+    from permits.services import parking_apply, tracking_token_for
+    from tests.web.permit_data import approved_permit, geojson_text, local_input
+
+    _scan(page, site + "/sondernutzung/beantragen/")
+    # with every error shown, then with the estimate (fee table) shown
+    page.get_by_role("button", name="Antrag absenden").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    assert axe_serious(page) == []
+    page.get_by_label("Art der Sondernutzung").select_option(label="Gerüst/Baustelleneinrichtung")
+    page.get_by_label("Beginn", exact=True).fill(local_input(3))
+    page.get_by_label("Ende", exact=True).fill(local_input(5))
+    page.get_by_label("Fläche als GeoJSON").fill(geojson_text())
+    page.get_by_role("button", name="Gebühr berechnen").click()
+    expect(page.locator("#permit-estimate .fee-total")).to_be_visible()
+    assert axe_serious(page) == []
+    page.get_by_label("Name", exact=True).fill("Gerda Geheim")
+    page.get_by_label("E-Mail", exact=True).fill("gerda@example.org")
+    page.get_by_role("button", name="Antrag absenden").click()
+    expect(page.get_by_role("heading", name=re.compile("Ihr Antrag ist eingegangen"))).to_be_visible()
+    assert axe_serious(page) == []
+
+    permit = approved_permit(
+        start=timezone.now() - timezone.timedelta(minutes=30),
+        end=timezone.now() + timezone.timedelta(days=1),
+        conditions="Gehweg freihalten",
+    )
+    _scan(page, f"{site}/sondernutzung/{permit.public_id}/verfolgen/{tracking_token_for(permit.public_id)}/")
+    _scan(page, site + "/parkausweis/beantragen/")
+    page.get_by_role("button", name="Antrag absenden").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    assert axe_serious(page) == []
+    parking = parking_apply(
+        lon=13.755,
+        lat=51.067,
+        licence_plate="DD-XY 42",
+        name="Rita Rad",
+        email="rita@example.org",
+        address="Alaunstr. 1",
+    )
+    _scan(page, f"{site}/parkausweis/{parking.permit.public_id}/verfolgen/{parking.tracking_token}/")
+
+    # the report map with the permits layer switched on
+    _scan(page, site + "/")
+    page.get_by_label("Baustellen & Sondernutzungen").check()
+    assert axe_serious(page) == []

@@ -13,8 +13,11 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from permits.services import tracking_token_for
 from tests.factories import CHEMNITZ, LEIPZIG, jpeg_bytes, make_report, photo, set_status
+from tests.permits.helpers import NEUSTADT
 from tests.web.conftest import new_context
+from tests.web.permit_data import approved_permit, geojson_text, local_input
 
 pytestmark = pytest.mark.browser
 
@@ -78,5 +81,35 @@ def test_main_pages_fit_the_screen(browser, site, size, tmp_path):
         _shoot(page, f"{size}-list", out)
         page.goto(f"{site}/gemeinden/14612000/")
         _shoot(page, f"{size}-commune", out)
+        _permit_pages(page, site, size, out)
     finally:
         context.close()
+
+
+def _permit_pages(page, site: str, size: str, out: Path) -> None:
+    """The application form with an estimate, an applicant's tracking page and the parking form."""
+    page.goto(site + "/sondernutzung/beantragen/")
+    page.get_by_label("Art der Sondernutzung").select_option(label="Gerüst/Baustelleneinrichtung")
+    page.get_by_label("Beginn", exact=True).fill(local_input(10))
+    page.get_by_label("Ende", exact=True).fill(local_input(12, 18))
+    page.get_by_label("Fläche als GeoJSON").fill(geojson_text())
+    page.get_by_label("Fläche als GeoJSON").press("Tab")
+    expect(page.locator("#permit-estimate .fee-total")).to_be_visible()
+    page.locator("#map").evaluate("el => el.closest('fieldset').scrollIntoView({block: 'start'})")
+    _shoot(page, f"{size}-permit-form", out)
+    page.locator("#estimate-title").evaluate("el => el.scrollIntoView({block: 'start'})")
+    _shoot(page, f"{size}-permit-estimate", out)
+
+    permit = approved_permit(
+        start=local_input(2),
+        end=local_input(9, 18),
+        geometry=NEUSTADT,
+        conditions="Gehweg 1,50 m freihalten.",
+    )
+    page.goto(f"{site}/sondernutzung/{permit.public_id}/verfolgen/{tracking_token_for(permit.public_id)}/")
+    expect(page.locator("#map path.mm-permit")).to_have_count(1)
+    _shoot(page, f"{size}-permit-tracking", out)
+
+    page.goto(site + "/parkausweis/beantragen/")
+    expect(page.locator("#map")).to_have_attribute("data-zones-loaded", "4")
+    _shoot(page, f"{size}-parking-form", out)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django import template
-from django.utils.html import format_html
+from django.utils import formats
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 from reports.workflow import REPORT_WORKFLOW
 from web.presentation import STATUS_SYMBOLS
@@ -33,3 +37,58 @@ def query_with(context: template.Context, **changes: object) -> str:
             params[key] = str(value)
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag
+def permit_badge(status: dict) -> str:
+    """A permit's state from ``web.presentation.permit_status``: symbol, label and shape/colour class."""
+    return format_html(
+        '<span class="status status--permit-{}"><span class="status__symbol" aria-hidden="true">{}</span> {}</span>',
+        status["code"],
+        status["symbol"],
+        status["label"],
+    )
+
+
+def _decimal(value: object) -> Decimal | None:
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
+@register.filter
+def number(value: object) -> str:
+    """A decimal without trailing zeros, localised with grouping: '2000.00' → '2.000', '0.1500' → '0,15'."""
+    decimal = _decimal(value)
+    if decimal is None:
+        return ""
+    normal = decimal.normalize()
+    if normal == normal.to_integral_value():  # 2E+3 → 2000
+        normal = normal.quantize(Decimal(1))
+    return formats.number_format(normal, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def euro(value: object) -> str:
+    """An amount in euros with two decimals, localised: '1234.5' → '1.234,50 €'."""
+    decimal = _decimal(value)
+    if decimal is None:
+        return ""
+    return f"{formats.number_format(decimal, 2, use_l10n=True, force_grouping=True)}\u00a0€"
+
+
+@register.filter
+def percent(value: object) -> str:
+    """A share 0…1 as a percentage with at most one decimal: 0.5 → '50 %'."""
+    decimal = _decimal(value)
+    if decimal is None:
+        return ""
+    return f"{number((decimal * 100).quantize(Decimal('0.1')))}\u00a0%"
+
+
+@register.filter
+def break_at_slashes(value: object) -> str:
+    """Allow a line break after each "/" in a heading (\"Gerüst/Baustelleneinrichtung\" on a phone)."""
+    return mark_safe(escape(str(value)).replace("/", "/<wbr>"))  # escaped first

@@ -1,0 +1,135 @@
+/* Mängelmelder Sachsen – shared by the page forms (report, permit, parking permit): the server's messages
+   beside the fields and in the error summary, in the same markup the server renders without JavaScript,
+   and posting a form for a JSON answer ({"redirect": url} or {"errors": {field: [messages]}}). */
+(function () {
+  "use strict";
+
+  var MM = (window.MM = window.MM || {});
+
+  MM.csrfToken = function (form) {
+    return form.elements.csrfmiddlewaretoken ? form.elements.csrfmiddlewaretoken.value : "";
+  };
+
+  /* Error display for ``form`` with its summary box: clear(names?) and show(errors, {summary}). */
+  MM.formErrors = function (form, summary) {
+    var list = summary.querySelector("ul");
+
+    function clearField(box) {
+      box.innerHTML = "";
+      var field = form.elements[box.getAttribute("data-errors-for")];
+      if (field && field.removeAttribute) {
+        field.removeAttribute("aria-invalid");
+        var ids = (field.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+          return id && id !== field.id + "_error";
+        });
+        if (ids.length) field.setAttribute("aria-describedby", ids.join(" ")); else field.removeAttribute("aria-describedby");
+      }
+      box.parentNode.classList.remove("field--error");
+    }
+
+    /* Clear the messages of ``names`` (all fields when omitted); the summary is always emptied. */
+    function clear(names) {
+      Array.prototype.forEach.call(form.querySelectorAll("[data-errors-for]"), function (box) {
+        if (!names || names.indexOf(box.getAttribute("data-errors-for")) >= 0) clearField(box);
+      });
+      summary.hidden = true;
+      list.innerHTML = "";
+    }
+
+    function labelText(field) {
+      var label = form.querySelector('label[for="' + field.id + '"]');
+      return label ? label.textContent + ": " : "";
+    }
+
+    function besideField(box, field, messages) {
+      var ul = document.createElement("ul");
+      ul.className = "errorlist";
+      ul.id = field.id + "_error";
+      messages.forEach(function (message) {
+        var li = document.createElement("li");
+        li.textContent = message;
+        ul.appendChild(li);
+      });
+      box.appendChild(ul);
+      box.parentNode.classList.add("field--error");
+      field.setAttribute("aria-invalid", "true");
+      var described = (field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+      described.push(ul.id);
+      field.setAttribute("aria-describedby", described.join(" "));
+    }
+
+    /* Messages beside their fields; with ``options.summary`` (default) also listed in the summary, which
+       then takes the focus. Live checks pass {summary: false} so typing is never interrupted. */
+    function show(errors, options) {
+      var withSummary = !options || options.summary !== false;
+      Object.keys(errors).forEach(function (name) {
+        var messages = errors[name];
+        var box = form.querySelector('[data-errors-for="' + name + '"]');
+        var field = form.elements[name];
+        if (box && field && field.id) besideField(box, field, messages);
+        if (!withSummary) return;
+        messages.forEach(function (message) {
+          var li = document.createElement("li");
+          if (box && field && field.id) {
+            var a = document.createElement("a");
+            a.href = "#" + field.id;
+            a.textContent = labelText(field) + message;
+            li.appendChild(a);
+          } else {
+            li.textContent = message;
+          }
+          list.appendChild(li);
+        });
+      });
+      if (withSummary) {
+        summary.hidden = false;
+        summary.focus();
+      }
+    }
+
+    summary.addEventListener("click", function (e) {
+      var link = e.target.closest("a[href^='#']");
+      if (!link) return;
+      var target = document.getElementById(link.getAttribute("href").slice(1));
+      if (target) { e.preventDefault(); target.focus(); target.scrollIntoView({ block: "center" }); }
+    });
+
+    return { clear: clear, show: show };
+  };
+
+  /* POST ``form`` (or the FormData that ``options.data`` resolves to) asking for JSON; follow the redirect
+     the server sends on success, else show its messages. ``options``: errors (MM.formErrors), button,
+     texts {sending, sendFailed}. */
+  MM.postForm = function (form, options) {
+    var button = options.button;
+    var label = button.textContent;
+    var texts = options.texts;
+    options.errors.clear();
+    button.disabled = true;
+    button.textContent = texts.sending;
+
+    function restore() {
+      button.disabled = false;
+      button.textContent = label;
+    }
+
+    Promise.resolve(options.data || new FormData(form)).then(function (data) {
+      // the attribute, not form.action: a control named "action" (the permit form's buttons) shadows it
+      return fetch(form.getAttribute("action") || window.location.href, {
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+        headers: { Accept: "application/json", "X-CSRFToken": MM.csrfToken(form) }
+      });
+    }).then(function (r) {
+      return r.json().then(function (body) { return { status: r.status, body: body }; });
+    }).then(function (res) {
+      if (res.body.redirect) { window.location.assign(res.body.redirect); return; }
+      restore();
+      options.errors.show(res.body.errors || { __all__: [res.body.detail || texts.sendFailed] });
+    }).catch(function () {
+      restore();
+      options.errors.show({ __all__: [texts.sendFailed] });
+    });
+  };
+})();

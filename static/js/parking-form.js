@@ -1,0 +1,130 @@
+/* Mängelmelder Sachsen – "Bewohnerparkausweis beantragen", enhanced. Without this script the form is a
+   plain POST. With it: the resident parking zones (GET /api/v1/parking-zones/) are drawn on the map, a
+   tap or click on the map sets the residence (the coordinate fields stay the accessible way), and the
+   form is posted for JSON so the server's messages — e.g. the refusal naming the nearest zone — appear
+   beside the fields without a reload. */
+(function () {
+  "use strict";
+
+  var LABEL_MIN_ZOOM = 13; // zone names on the map only where they do not overlap
+
+  function $(id) { return document.getElementById(id); }
+
+  function parseCoord(text) {
+    var value = String(text || "").trim();
+    if (value.split(",").length === 2 && value.indexOf(".") < 0) value = value.replace(",", ".");
+    var number = Number(value);
+    return value !== "" && isFinite(number) ? number : null;
+  }
+
+  /* The zones with their names; the map zooms to them unless ``keepView()`` says a place is already set. */
+  function zonesLayer(map, cfg, keepView) {
+    var labels = L.layerGroup();
+    fetch(cfg.parkingZonesUrl, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        if (!data || !data.features.length) return;
+        var layer = L.geoJSON(data, {
+          interactive: false,
+          style: { color: "#0b4f9c", weight: 3, dashArray: "8 6", fillColor: "#0b4f9c", fillOpacity: 0.2 }
+        }).addTo(map);
+        layer.eachLayer(function (zone) {
+          var p = zone.feature.properties;
+          var text = document.createElement("span"); // text, never HTML: names come from data files
+          text.textContent = window.MM.format(cfg.texts.zoneLabel, { name: p.name, code: p.code });
+          labels.addLayer(L.tooltip({ permanent: true, direction: "center", className: "mm-zone-label" })
+            .setLatLng(zone.getBounds().getCenter())
+            .setContent(text));
+        });
+        if (!keepView()) map.fitBounds(layer.getBounds(), { padding: [20, 20], animate: false });
+        communeButtons(map, layer, cfg.texts.showZones);
+        map.getContainer().setAttribute("data-zones-loaded", String(data.features.length));
+      })
+      .catch(function () { /* the list below the map names the zones as well */ });
+    map.on("zoomend", function () {
+      if (map.getZoom() >= LABEL_MIN_ZOOM) labels.addTo(map); else labels.remove();
+    });
+  }
+
+  /* One button per commune with zones: "Gebiete in Dresden zeigen" zooms the map to them. */
+  function communeButtons(map, layer, text) {
+    var box = $("zone-buttons");
+    var bounds = {};
+    layer.eachLayer(function (zone) {
+      var name = zone.feature.properties.commune;
+      bounds[name] = bounds[name] ? bounds[name].extend(zone.getBounds()) : L.latLngBounds(zone.getBounds().getSouthWest(), zone.getBounds().getNorthEast());
+    });
+    Object.keys(bounds).sort().forEach(function (name) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "button button--secondary";
+      button.textContent = window.MM.format(text, { name: name });
+      button.addEventListener("click", function () { map.fitBounds(bounds[name], { padding: [20, 20] }); });
+      box.appendChild(button);
+    });
+  }
+
+  function init() {
+    var form = $("parking-form");
+    if (!form || !window.fetch) return;
+    var MM = window.MM;
+    var cfg = MM.config();
+    var t = cfg.texts;
+    var lat = form.elements.lat;
+    var lon = form.elements.lon;
+    Array.prototype.forEach.call(document.querySelectorAll(".js-only"), function (node) { node.hidden = false; });
+
+    var map = null;
+    var marker = null;
+    var mapElement = $("map");
+    if (window.L && mapElement) {
+      mapElement.setAttribute("role", "region");
+      mapElement.setAttribute("aria-label", t.mapLabel);
+      map = MM.createMap(mapElement);
+      zonesLayer(map, cfg, function () { return marker !== null; });
+      map.on("click", function (e) {
+        lat.value = e.latlng.lat.toFixed(6);
+        lon.value = e.latlng.lng.toFixed(6);
+        placeMarker(e.latlng.lat, e.latlng.lng, false);
+      });
+    }
+
+    function placeMarker(la, lo, pan) {
+      if (!map) return;
+      if (!marker) {
+        marker = L.marker([la, lo], {
+          draggable: true,
+          keyboard: false,
+          title: t.marker,
+          icon: L.divIcon({ className: "", html: '<span class="mm-pick"></span>', iconSize: [34, 34], iconAnchor: [17, 40] })
+        }).addTo(map);
+        marker.on("dragend", function () {
+          var p = marker.getLatLng();
+          lat.value = p.lat.toFixed(6);
+          lon.value = p.lng.toFixed(6);
+        });
+      } else {
+        marker.setLatLng([la, lo]);
+      }
+      if (pan) map.setView([la, lo], Math.max(map.getZoom(), 15));
+    }
+
+    function typedLocation() {
+      var la = parseCoord(lat.value);
+      var lo = parseCoord(lon.value);
+      if (la !== null && lo !== null) placeMarker(la, lo, true);
+    }
+    lat.addEventListener("change", typedLocation);
+    lon.addEventListener("change", typedLocation);
+    typedLocation();
+
+    var errors = MM.formErrors(form, $("error-summary"));
+    var submit = form.querySelector('button[type="submit"]');
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      MM.postForm(form, { errors: errors, button: submit, texts: { sending: t.sending, sendFailed: t.applicationFailed } });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", init);
+})();
