@@ -81,6 +81,10 @@ def tracking_token_for(public_id: str) -> str:
     return base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")
 
 
+def parking_tracking_url(permit: ParkingPermit) -> str:
+    return f"{settings.SITE_URL}/parkausweis/{permit.public_id}/verfolgen/{tracking_token_for(permit.public_id)}/"
+
+
 def tracking_token_matches(public_id: str, token: str) -> bool:
     return hmac.compare_digest(tracking_token_for(public_id), token)
 
@@ -406,6 +410,11 @@ def permit_create(*, draft: PermitDraft, user: Any = None) -> CreatedPermit:
     """Validate everything, compute the fee and store the application with its attachments atomically."""
     errors = _Errors()
     applicant = _applicant(draft.applicant, errors)
+    if not applicant["address"] and "applicant.name" not in errors:
+        # The decision (Bescheid) and the fee notice go out by post.
+        errors.add(
+            "applicant.address", "Bitte die Anschrift angeben; dorthin gehen Bescheid und Gebührenbescheid."
+        )
     description = _text(draft.description)
     if len(description) > 4000:
         errors.add("description", "Die Beschreibung darf höchstens 4.000 Zeichen lang sein.")

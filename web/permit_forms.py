@@ -147,7 +147,7 @@ class PermitForm(ServiceErrorsForm):
     )
     address = forms.CharField(
         label=_("Anschrift"),
-        required=False,
+        required=False,  # checked by permits.services (same German message as the API)
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
     attachments = forms.FileField(

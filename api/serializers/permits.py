@@ -19,7 +19,7 @@ class ApplicantSerializer(serializers.Serializer):
     organisation = serializers.CharField(required=False, allow_blank=True)
     email = serializers.EmailField()
     phone = serializers.CharField(required=False, allow_blank=True)
-    address = serializers.CharField(required=False, allow_blank=True)
+    address = serializers.CharField(help_text="Postanschrift für Bescheid und Gebührenbescheid")
 
 
 class PermitCreateSerializer(serializers.Serializer):

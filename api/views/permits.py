@@ -46,6 +46,7 @@ from permits.selectors import (
 from permits.services import (
     PermitDraft,
     parking_apply,
+    parking_tracking_url,
     permit_create,
     permit_decide,
     permit_estimate,
@@ -294,7 +295,7 @@ class ParkingPermitCreateView(APIView):
                 "status": permit.status,
                 "zone": {"code": permit.zone.code, "name": permit.zone.name},
                 "fee": {"total": str(permit.fee), "currency": "EUR", "period": "Jahr"},
-                "tracking_url": f"{request.build_absolute_uri('/')[:-1]}/parkausweis/{permit.public_id}/verfolgen/{created.tracking_token}/",
+                "tracking_url": parking_tracking_url(permit),
             },
             status=201,
         )

@@ -38,6 +38,7 @@ def applicant(**extra) -> dict:
         "name": "Gerüstbau Meier GmbH",
         "email": "antrag@geruestbau.example",
         "phone": "+49 351 123456",
+        "address": "Bautzner Straße 1, 01099 Dresden",
         **extra,
     }
 
