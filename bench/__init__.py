@@ -1,0 +1,1 @@
+"""Benchmark scripts (not tests); each writes its section of ``docs/benchmarks.md``."""
