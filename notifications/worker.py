@@ -35,6 +35,22 @@ DATABASE_DOWN = (OperationalError, InterfaceError)
 BACKOFF_MAX_S = 10.0
 
 
+class QuietBatchEnd(logging.Filter):
+    """Batch mode logs "Starting worker …" and "No more tasks to run … exiting gracefully" around every
+    empty poll (once a second); in this loop neither is news after the first start, so they are dropped."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.started = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if message.startswith("Starting worker"):
+            first, self.started = not self.started, True
+            return first
+        return not message.startswith("No more tasks to run")
+
+
 def _close_connections() -> None:
     for conn in connections.all(initialized_only=True):
         try:

@@ -8,12 +8,13 @@ dead workers back into the queue; see that module for why.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
-from notifications.worker import TaskWorkerLoop
+from notifications.worker import QuietBatchEnd, TaskWorkerLoop
 
 
 class Command(BaseCommand):
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
+        logging.getLogger("django_tasks_db").addFilter(QuietBatchEnd())
         worker = Worker(
             queue_names=options["queue_name"].split(","),
             interval=options["interval"],
