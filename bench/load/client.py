@@ -40,7 +40,8 @@ class Connection:
     reader: asyncio.StreamReader | None = None
     writer: asyncio.StreamWriter | None = None
     last_used: float = 0.0
-    requests: int = field(default=0)
+    requests: int = field(default=0)  # carried by the current TCP connection
+    reused: int = field(default=0)  # of the last request: how many the connection had carried before
 
     def __post_init__(self) -> None:
         if self.host not in LOOPBACK:
@@ -57,6 +58,7 @@ class Connection:
         if self.writer is not None:
             self.writer.close()
         self.reader = self.writer = None
+        self.requests = 0
 
     async def request(
         self,
@@ -74,6 +76,7 @@ class Connection:
         try:
             async with asyncio.timeout(timeout):
                 await self._open()
+                self.reused = self.requests
                 assert self.reader is not None and self.writer is not None
                 self.writer.write(request_head(method, path, self.host, self.port, headers, len(body)))
                 if body:

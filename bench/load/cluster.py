@@ -59,7 +59,17 @@ class Cluster:
                 if os.geteuid() == 0:
                     shutil.chown(d, "postgres", "postgres")
             res = _as_postgres(
-                [str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8"]
+                [
+                    str(self.bin / "initdb"),
+                    "-D",
+                    str(self.data),
+                    "-U",
+                    "postgres",
+                    "-A",
+                    "trust",
+                    "-E",
+                    "UTF8",
+                ]
                 + ["--locale=C.UTF-8"]
             )
             if res.returncode != 0:

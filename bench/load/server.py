@@ -65,7 +65,14 @@ class App:
     @property
     def task_worker(self) -> int | None:
         assert self.proc is not None
-        return next((p for p in _children(self.proc.pid) if "db_worker" in _cmdline(p)), None)
+        return next(
+            (
+                p
+                for p in _children(self.proc.pid)
+                if ("task_worker" in _cmdline(p) or "db_worker" in _cmdline(p))
+            ),
+            None,
+        )
 
     def web_workers(self) -> list[int]:
         master = self.master

@@ -59,6 +59,8 @@ class Result:
     content_type: str = ""
     german: bool = False  # a 503 body carried the German message
     detail: str = ""
+    vu: int = 0  # virtual user
+    reused: int = 0  # requests its connection had carried before this one (0: a fresh connection)
 
     @property
     def ok(self) -> bool:
@@ -162,10 +164,12 @@ def _describe(result: Result, response: Response, endpoint: str) -> None:
         result.detail = " ".join(text.split())[:200]
 
 
-async def one_request(conn: Connection, w: Workload, endpoint: str, rng: random.Random, t0: float) -> Result:
+async def one_request(
+    conn: Connection, w: Workload, endpoint: str, rng: random.Random, t0: float, vu: int = 0
+) -> Result:
     method, path, headers, body, marker = _request_for(endpoint, w, rng)
     start = time.monotonic()
-    result = Result(endpoint=endpoint, start=start - t0, seconds=0.0, marker=marker)
+    result = Result(endpoint=endpoint, start=start - t0, seconds=0.0, marker=marker, vu=vu)
     try:
         response = await conn.request(method, path, headers=headers, body=body, timeout=w.timeout)
         _describe(result, response, endpoint)
@@ -175,11 +179,19 @@ async def one_request(conn: Connection, w: Workload, endpoint: str, rng: random.
         result.error = "broken"
         result.detail = str(exc)[:200]
     result.seconds = time.monotonic() - start
+    result.reused = conn.reused
     return result
 
 
 async def virtual_user(
-    port: int, w: Workload, seed: int, t0: float, deadline: float, budget: list[int], out: list[Result]
+    port: int,
+    w: Workload,
+    seed: int,
+    t0: float,
+    deadline: float,
+    budget: list[int],
+    out: list[Result],
+    vu: int,
 ) -> None:
     """Closed loop: request, record, repeat until the deadline or the shared request budget is used up."""
     rng = random.Random(seed)
@@ -187,7 +199,7 @@ async def virtual_user(
     try:
         while time.monotonic() < deadline and budget[0] > 0:
             budget[0] -= 1
-            out.append(await one_request(conn, w, w.pick(rng), rng, t0))
+            out.append(await one_request(conn, w, w.pick(rng), rng, t0, vu))
     finally:
         conn.close()
 
@@ -200,7 +212,7 @@ async def run_load(
     out: list[Result] = []
     budget = [max_requests]
     await asyncio.gather(
-        *(virtual_user(port, w, seed * 1000 + i, t0, t0 + seconds, budget, out) for i in range(users))
+        *(virtual_user(port, w, seed * 1000 + i, t0, t0 + seconds, budget, out, i) for i in range(users))
     )
     return out, time.monotonic() - t0
 
