@@ -120,13 +120,17 @@ async def read_response(reader: asyncio.StreamReader) -> Response:
         if ":" in line:
             name, value = line.split(":", 1)
             headers[name.strip().lower()] = value.strip()
-    if headers.get("transfer-encoding", "").lower() == "chunked":
+    status = int(parts[1])
+    if status in (204, 304) or status < 200:
+        body = b""  # no body by definition (RFC 9112 section 6.3), whatever the headers say
+    elif headers.get("transfer-encoding", "").lower() == "chunked":
         body = await _read_chunked(reader)
     elif "content-length" in headers:
         body = await reader.readexactly(int(headers["content-length"]))
     else:
-        body = await reader.read()
-    return Response(status=int(parts[1]), headers=headers, body=body)
+        body = await reader.read()  # delimited by the server closing the connection
+        headers["connection"] = "close"
+    return Response(status=status, headers=headers, body=body)
 
 
 async def _read_chunked(reader: asyncio.StreamReader) -> bytes:
