@@ -6,11 +6,12 @@ half-processed (every write is one transaction) and the client is told to try ag
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Callable
 
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
@@ -63,6 +64,43 @@ class DatabaseUnavailableMiddleware:
 
 INVALID_INPUT = "Die Anfrage enthält ungültige Steuerzeichen (NUL)."
 TOO_LARGE = "Die Anfrage ist zu groß."
+INCOMPLETE = "Die Anfrage ist unvollständig: die Verbindung brach vor dem Ende der Übertragung ab."
+
+
+class CompleteBodyStream(io.IOBase):
+    """The request body, where the end of data before Content-Length is an error instead of an end.
+
+    WSGI servers (gunicorn, Django's own) hand a body cut off by a client that hung up mid-upload to the
+    app as a plain, shorter stream, and Django's multipart parser then silently drops the unfinished last
+    file: the fault run stored reports without their photo (docs/benchmarks.md, "Fault injection").
+    Raising OSError here makes Django raise :class:`UnreadablePostError` — the error it (and its CSRF
+    middleware) already uses for a broken upload — so nothing of such a request is processed.
+    """
+
+    def __init__(self, stream: object, length: int) -> None:
+        self._stream = stream
+        self.remaining = length
+
+    def _fail_if_short(self, ended: bool) -> None:
+        if ended and self.remaining > 0:
+            raise OSError(f"request body ended {self.remaining} bytes before its Content-Length")
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        data = self._stream.read(size)  # type: ignore[attr-defined]
+        self.remaining -= len(data)
+        whole = size is None or size < 0
+        self._fail_if_short(whole or (size > 0 and not data))
+        return data
+
+    def readline(self, size: int | None = -1, /) -> bytes:
+        line = self._stream.readline(size)  # type: ignore[attr-defined]
+        self.remaining -= len(line)
+        cut = size is None or size < 0 or len(line) < size
+        self._fail_if_short(not line.endswith(b"\n") and cut)
+        return line
+
+    def readable(self) -> bool:
+        return True
 
 
 def _error(request: HttpRequest, status: int, message: str, code: str) -> HttpResponse:
@@ -84,7 +122,9 @@ class RequestGuardMiddleware:
 
     * bodies larger than ``MAX_REQUEST_BYTES`` (by Content-Length) → 413;
     * NUL characters in the path, the query string or a JSON/form body → 400 (PostgreSQL cannot store
-      them, so they would otherwise surface as a 500 deep inside a query).
+      them, so they would otherwise surface as a 500 deep inside a query);
+    * a body that ends before its Content-Length (the client hung up mid-upload) → 400, and nothing of
+      it reaches a view (see :class:`CompleteBodyStream`).
     """
 
     TEXT_BODIES = ("application/json", "application/x-www-form-urlencoded", "text/")
@@ -103,6 +143,8 @@ class RequestGuardMiddleware:
             return _error(request, 400, "Ungültige Content-Length.", "invalid")
         if length > settings.MAX_REQUEST_BYTES:
             return _error(request, 413, TOO_LARGE, "too_large")
+        if length > 0 and hasattr(request, "_stream"):
+            request._stream = CompleteBodyStream(request._stream, length)
         raw_query = request.META.get("QUERY_STRING", "")
         if "\x00" in request.path or b"\x00" in unquote_to_bytes(raw_query):
             return _error(request, 400, INVALID_INPUT, "invalid")
@@ -112,7 +154,16 @@ class RequestGuardMiddleware:
             and content_type.startswith(self.TEXT_BODIES)
             and length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         ):
-            body = request.body
+            try:
+                body = request.body
+            except UnreadablePostError:
+                return _error(request, 400, INCOMPLETE, "incomplete")
             if b"\x00" in body or b"\\u0000" in body or b"%00" in body:
                 return _error(request, 400, INVALID_INPUT, "invalid")
         return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, UnreadablePostError):
+            logger.info("incomplete request body on %s: %s", request.path, exception)
+            return _error(request, 400, INCOMPLETE, "incomplete")
+        return None
