@@ -29,11 +29,17 @@ def _is_connection_error(exc: BaseException) -> bool:
 
 
 def unavailable_response(request: HttpRequest) -> HttpResponse:
-    wants_json = request.path.startswith(("/api/", "/open311/", "/healthz", "/tiles/")) or (
+    wants_json = request.path.startswith(("/api/", "/healthz", "/tiles/")) or (
         "application/json" in request.headers.get("Accept", "")
     )
-    if wants_json:
-        response: HttpResponse = JsonResponse(
+    if request.path.startswith("/open311/"):
+        # Open311 clients parse the GeoReport error shape, in the format the path asks for.
+        from api.open311.errors import Open311Error, error_response
+
+        fmt = "xml" if request.path.endswith(".xml") else "json"
+        response: HttpResponse = error_response(fmt, Open311Error(503, [MESSAGE]))
+    elif wants_json:
+        response = JsonResponse(
             {"detail": MESSAGE, "code": "service_unavailable"},
             status=503,
             json_dumps_params={"ensure_ascii": False},
