@@ -30,6 +30,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import free_port, load, machine, now_utc, write_section  # noqa: E402
 from bench.load.cluster import DEFAULT_PORT, Cluster  # noqa: E402
+from bench.load.smtp_sink import SmtpSink  # noqa: E402
 from bench.load.workload import Result, run_load, save_results, summarise, table  # noqa: E402
 
 SECTION = "## Fault injection (bench/load/faults.py)"
@@ -204,6 +206,52 @@ def _count(items) -> dict[str, int]:
     return out
 
 
+def _dresden_mails_on() -> None:
+    """New reports in Dresden notify its organisation (one outbox row each), so the run checks mail too."""
+    from organisations.models import Organisation, OrganisationKind
+
+    Organisation.objects.filter(kind=OrganisationKind.COMMUNE, ags="14612000", email="").update(
+        email="maengel@dresden.example"
+    )
+
+
+def _run_mails(results: list[Result]):
+    from notifications.models import OutgoingMail
+
+    ids = [r.public_id for r in results if r.endpoint == "report_post" and r.status == 201]
+    return OutgoingMail.objects.filter(kind="report.new", object_id__in=ids)
+
+
+def _wait_for_mails(results: list[Result], timeout: float = 60.0) -> float | None:
+    """Seconds until every acknowledged report's notification is marked sent (None: not within timeout)."""
+    from django.db import connections
+
+    connections.close_all()  # ours was cut by the restart too
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if not _run_mails(results).filter(sent__isnull=True).exists():
+            return time.monotonic() - start
+        time.sleep(0.5)
+    return None
+
+
+def _mail_line(results: list[Result], sink: SmtpSink, done: float | None) -> str:
+    rows = list(_run_mails(results).values_list("object_id", "sent"))
+    with sink.lock:
+        subjects = [subject for subject, _ in sink.messages]
+    delivered = Counter(pid for pid, _ in rows for subject in subjects if pid in subject)
+    twice = sum(n - 1 for n in delivered.values() if n > 1)
+    missing = sum(1 for pid, _ in rows if not delivered[pid])
+    waited = (
+        f"all sent {done:.1f} s after the load ended" if done is not None else "**not all sent within 60 s**"
+    )
+    return (
+        f"- Notifications of the acknowledged reports in Dresden (SMTP sink): {len(rows)} outbox rows, "
+        f"{sum(1 for _, sent in rows if sent)} marked sent, {len(delivered)} delivered, missing **{missing}**, "
+        f"delivered twice **{twice}** — {waited}."
+    )
+
+
 def fault_under_load(args, cluster: Cluster, db: dict) -> str:
     from bench.load.reconcile import reconcile
     from bench.load.run import prepare
@@ -213,22 +261,24 @@ def fault_under_load(args, cluster: Cluster, db: dict) -> str:
     run_dir = ROOT / ".local" / "load" / f"fault-{run_id}"
     w = prepare(run_id, sample=1000)
     w.timeout = CLIENT_TIMEOUT_S
-    app = App(free_port(), app_env(run_dir, run_id), run_dir / "serve.log")
+    _dresden_mails_on()
+    sink = SmtpSink().__enter__()
+    env = {**app_env(run_dir, run_id), "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(sink.port)}
+    app = App(free_port(), {**env, "EMAIL_USE_TLS": "false"}, run_dir / "serve.log")
     print(f"fault run {run_id} on 127.0.0.1:{app.port}", flush=True)
     app.start()
     tl = Timeline()
     try:
         results, wall, info = asyncio.run(_load_with_faults(app, cluster, w, args, tl))
-        time.sleep(2)
+        mails_done = _wait_for_mails(results)
         alive, task_worker = app.alive(), app.task_worker
     finally:
         app.stop()
+        sink.__exit__()
     save_results(results, run_dir / "results.jsonl")
-    from django.db import connections
-
-    connections.close_all()  # ours was cut by the restart too
     rec = reconcile(results, run_id, run_dir / "media")
     check_lines = checks(results, info, alive, task_worker)
+    check_lines.append(_mail_line(results, sink, mails_done))
     print("\n".join(check_lines), flush=True)
     print(rec.markdown(), flush=True)
     events = "\n".join(f"- t = {t:.1f} s: {text}" for t, text in tl.events)

@@ -23,6 +23,8 @@ class _Handler(socketserver.StreamRequestHandler):
             if upper.startswith(("EHLO", "HELO")):
                 self.wfile.write(b"250-sink\r\n250 8BITMIME\r\n")
             elif upper == "DATA":
+                with server.lock:
+                    server.pending += 1
                 time.sleep(server.delay)
                 self.wfile.write(b"354 go ahead\r\n")
                 data = b""
@@ -31,6 +33,7 @@ class _Handler(socketserver.StreamRequestHandler):
                 message = message_from_bytes(data, policy=policy.default)
                 with server.lock:
                     server.messages.append((str(message["Subject"]), str(message["Message-ID"])))
+                    server.pending -= 1
                 self.wfile.write(b"250 queued\r\n")
             elif upper == "QUIT":
                 self.wfile.write(b"221 bye\r\n")
@@ -48,6 +51,7 @@ class SmtpSink(socketserver.ThreadingTCPServer):
         self.delay = delay
         self.lock = threading.Lock()
         self.messages: list[tuple[str, str]] = []
+        self.pending = 0  # DATA commands whose message has not been accepted yet
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
 
     @property
