@@ -171,5 +171,21 @@ class RequestGuardMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, UnreadablePostError):
             logger.info("incomplete request body on %s: %s", request.path, exception)
+            _discard_partial_uploads(request)
             return _error(request, 400, INCOMPLETE, "incomplete")
         return None
+
+
+def _discard_partial_uploads(request: HttpRequest) -> None:
+    """Close — and so delete — the temporary file the multipart parser was writing when the body broke off.
+
+    Django closes upload files only once parsing finished; after an error mid-file the half-written
+    temporary file would stay on disk until the garbage collector found it (seen in the fault run).
+    """
+    for handler in request.upload_handlers:
+        upload = getattr(handler, "file", None)
+        if upload is not None:
+            try:
+                upload.close()
+            except OSError:
+                pass
