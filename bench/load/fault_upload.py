@@ -183,15 +183,25 @@ Multipart `POST /api/v1/reports/` with one 12 MP JPEG ({size / 1e6:.1f} MB), the
 Three seconds later: reports with these markers **{rows_after_cut}**; files under the run's MEDIA_ROOT
 **{len(after_cut["media"])}**; temporary upload files under its TMPDIR **{len(after_cut["tmp"])}**;
 `/healthz` answered {health}. Server log: {s500} responses with status 500, {tracebacks} tracebacks.
-Django reads the body before the view runs, so a cut-off body raises in the multipart parser and
-`report_create` is never called; the temporary file of the partial photo is closed and deleted with the
-request.
+`RequestGuardMiddleware` (`config/middleware.py`, `CompleteBodyStream`) treats an end of data before
+Content-Length as an error: the multipart parser stops with `UnreadablePostError`, the middleware
+answers 400 and deletes the half-written temporary upload, and no view runs. (Before that change the
+same five requests were all stored, four of them without their photo: gunicorn hands the app the shorter
+body and Django's parser silently drops an unfinished last file.)
 
 Slow uploads: each spreads its POST over {TRICKLE_S:.0f} s (≈ {size / TRICKLE_S / 1e3:.0f} kB/s) while
 4 virtual users read (map bbox, report API, tiles 1:1:2) for the same {TRICKLE_S:.0f} s; the server has
 {workers} workers × 4 threads = {workers * 4} threads.
 
 {chr(10).join(rows)}
+
+gthread reads a request body in the worker thread, so each slow upload holds one of the {workers * 4}
+threads for its whole duration. With fewer slow uploads than threads the reads go on; with more, reads
+queue behind the uploads (see the max column). `make run` has nothing in front of gunicorn; a production
+setup needs a reverse proxy that buffers request bodies before passing them on (nginx does by default,
+`proxy_request_buffering on`), or at least more threads (`WEB_THREADS`).
+
+Reconciliation of the slow uploads:
 
 {rec.markdown()}
 """

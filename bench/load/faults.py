@@ -164,16 +164,19 @@ def _fmt(counts: dict[str, int]) -> str:
 
 
 def checks(results: list[Result], info: dict, app_alive: bool, task_worker: int | None) -> list[str]:
+    """The fault run's findings; times are when answers *arrived* (request start + duration)."""
     bad_5xx = [r for r in results if r.status >= 500 and r.status != 503]
     s503 = [r for r in results if r.status == 503]
     s503_bad = [r for r in s503 if not (r.german and r.retry_after)]
     timeouts = [r for r in results if r.error == "timeout"]
     broken = [r for r in results if r.error == "broken"]
-    slowest = max(r.seconds for r in results)
-    after = [r for r in results if r.start >= info.get("restart_issued", 0)]
-    first_ok = next((r for r in sorted(after, key=lambda r: r.start + r.seconds) if r.ok), None)
-    last_503 = max((r.start + r.seconds for r in s503), default=None)
-    recovered = (first_ok.start + first_ok.seconds - info["restart_done"]) if first_ok else None
+    killed = info.get("killed", -1.0)
+    at_kill = [r for r in broken if killed <= r.start + r.seconds <= killed + 1.0]
+    arrivals = sorted(r.start + r.seconds for r in s503)
+    back = info["restart_done"]
+    first_ok = min(
+        (r.start + r.seconds for r in results if r.ok and r.start + r.seconds > back), default=None
+    )
     lines = [
         f"- 5xx other than 503 (e.g. a 500 page): **{len(bad_5xx)}**"
         + (
@@ -185,17 +188,25 @@ def checks(results: list[Result], info: dict, app_alive: bool, task_worker: int 
         f"; content types: {_fmt(_count(r.content_type.split(';')[0] for r in s503)) or '—'}; `Retry-After`: "
         f"{_fmt(_count(r.retry_after for r in s503)) or '—'} s.",
         f"- Requests past the client deadline ({CLIENT_TIMEOUT_S:.0f} s): **{len(timeouts)}**; slowest answer "
-        f"{slowest:.2f} s.",
-        f"- Connections broken without an answer: {len(broken)} "
-        f"({_fmt(_count(r.endpoint for r in broken)) or '—'}) — the requests the killed worker was serving.",
-        f"- Outage as clients saw it: 503s from t={min((r.start for r in s503), default=0):.1f} s to "
-        f"t={last_503 or 0:.1f} s; first expected answer {recovered:.2f} s after PostgreSQL was back"
-        if s503 and recovered is not None
-        else f"- No 503 seen; first expected answer after the restart: {recovered}",
+        f"{max(r.seconds for r in results):.2f} s.",
+        f"- Connections broken without an answer: {len(broken)}, of these {len(at_kill)} within 1 s of the "
+        f"kill ({_fmt(_count(r.endpoint for r in at_kill)) or '—'}) — requests the killed worker held.",
+    ]
+    if arrivals:
+        lines.append(
+            f"- Outage as clients saw it: 503s arrived from t={arrivals[0]:.1f} s to t={arrivals[-1]:.1f} s "
+            f"(restart issued at t={info['restart_issued']:.1f} s, PostgreSQL back at t={back:.1f} s); "
+            f"first expected answer {first_ok - back:.2f} s after PostgreSQL was back."
+            if first_ok is not None
+            else "- Outage: no expected answer after PostgreSQL was back."
+        )
+    else:
+        lines.append("- No 503 during the restart.")
+    lines.append(
         f"- After the run: serve.sh {'still running' if app_alive else '**exited**'}; task worker "
         f"{'still running (pid ' + str(task_worker) + ')' if task_worker else '**gone**'} "
-        f"(before: pid {info.get('task_worker_before')}).",
-    ]
+        f"(before: pid {info.get('task_worker_before')})."
+    )
     return lines
 
 
