@@ -79,6 +79,10 @@ class Reconciliation:
             f"- MEDIA_ROOT of the run: {self.files:,} files; orphans (no photo row): "
             f"**{len(self.orphan_files)}**{few(self.orphan_files)}; photo rows with a missing file: "
             f"{len(self.missing_files)}.",
+        ]
+        if not (self.patches_ok or self.patch_problems or self.patches_unanswered):
+            return "\n".join(lines)
+        lines += [
             f"- Staff PATCHes answered 200: {self.patches_ok:,}, each with exactly one history row: "
             f"{self.patches_recorded_once:,}; problems (409/error answers that left a row, or 200 without "
             f"exactly one): **{len(self.patch_problems)}**{few(self.patch_problems)}; unanswered: "
