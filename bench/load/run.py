@@ -4,7 +4,7 @@ Run from the repository root against a ``*_bench`` database filled by ``bench/ge
 
     DATABASE_URL=postgis://postgres@127.0.0.1:5432/mm_load_bench \\
         .venv/bin/python bench/load/run.py [--users 16] [--seconds 60] [--max-requests 20000] \\
-        [--post-levels 1,2,4,8] [--post-seconds 20] [--no-write]
+        [--post-levels 1,2,4,8] [--post-seconds 20] [--post-rounds 2] [--no-write]
 
 Steps:
 
@@ -12,12 +12,13 @@ Steps:
    public report ids around Dresden and Leipzig to read and 2,000 of Dresden to PATCH, a 12 MP phone JPEG
    (``bench.photos.photo_jpeg``);
 2. start ``scripts/serve.sh`` on a free loopback port — gunicorn with ``WEB_CONCURRENCY`` (2 × cores)
-   workers × 4 threads, ``--max-requests 2000``, access log, plus ``manage.py db_worker`` — with the run's
+   workers × 4 threads, ``--max-requests 2000``, access log, plus ``manage.py task_worker`` — with the run's
    own ``MEDIA_ROOT`` and throttling key prefix and ``THROTTLE_REPORT_CREATE`` raised to 1,000,000/hour
    (all load comes from one address; the default 20/hour per IP would refuse almost every POST);
 3. warm-up (not counted), then the mixed run: ``--users`` closed-loop virtual users (no think time) for
    ``--seconds`` or ``--max-requests``, endpoints drawn by the weights in ``bench/load/workload.py``;
-4. report POSTs alone (one 12 MP photo each) at each concurrency of ``--post-levels``;
+4. report POSTs alone (one 12 MP photo each) at each concurrency of ``--post-levels``, all levels
+   ``--post-rounds`` times in turn (so a burst of other load on the machine does not hit one level only);
 5. stop the server, reconcile (``bench/load/reconcile.py``), time the photo step in-process against the
    full-decode baseline of ``bench/photos.py``, and replace the "Load test" section of
    ``docs/benchmarks.md``. Raw per-request results stay in ``.local/load/<run>/``.
@@ -151,6 +152,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=300, help="requests before measuring (not counted)")
     parser.add_argument("--post-levels", default="1,2,4,8", help="concurrencies of the POST-only runs")
     parser.add_argument("--post-seconds", type=float, default=20, help="duration of each POST-only run")
+    parser.add_argument("--post-rounds", type=int, default=2, help="rounds over all POST levels")
     parser.add_argument("--no-write", action="store_true", help=f"do not update {SECTION!r}")
     args = parser.parse_args()
 
@@ -170,7 +172,7 @@ def main() -> None:
     app = App(port, app_env(db, run_dir, run_id), run_dir / "serve.log")
     levels = [int(x) for x in args.post_levels.split(",") if x]
     print(f"run {run_id}: {total_reports:,} reports, serve.sh on 127.0.0.1:{port}", flush=True)
-    started = now_utc()
+    started, load_before = now_utc(), load()
     app.start()
     workers = len(app.web_workers())
     try:
@@ -181,16 +183,19 @@ def main() -> None:
         print(table(summarise(mixed, mixed_wall)), flush=True)
         post_runs = []
         pw = posts_only(w)
-        for level in levels:
-            results, wall = asyncio.run(
-                run_load(port, pw, users=level, seconds=args.post_seconds, max_requests=100_000, seed=level)
-            )
-            post_runs.append((level, results, wall))
-            print(f"POST ×{level}: {table(summarise(results, wall)).splitlines()[-1]}", flush=True)
+        for round_no in range(1, args.post_rounds + 1):
+            for level in levels:
+                results, wall = asyncio.run(
+                    run_load(
+                        port, pw, users=level, seconds=args.post_seconds, max_requests=100_000, seed=level
+                    )
+                )
+                post_runs.append((round_no, level, results, wall, os.getloadavg()[0]))
+                print(f"POST ×{level}: {table(summarise(results, wall)).splitlines()[-1]}", flush=True)
     finally:
         load_after = load()
         app.stop()
-    everything = warm + mixed + [r for _, rs, _ in post_runs for r in rs]
+    everything = warm + mixed + [r for _, _, rs, _, _ in post_runs for r in rs]
     save_results(everything, run_dir / "results.jsonl")
     rec = reconcile(everything, run_id, run_dir / "media")
     print(rec.markdown(), flush=True)
@@ -206,6 +211,7 @@ def main() -> None:
         post_runs=post_runs,
         rec=rec,
         photo=(len(w.photo), pipeline_ms, baseline_ms),
+        load_before=load_before,
         load_after=load_after,
     )
     print(body)
@@ -216,7 +222,9 @@ def main() -> None:
         sys.exit("reconciliation found problems (see above)")
 
 
-def markdown(*, args, db, total, run_id, started, workers, mixed, post_runs, rec, photo, load_after) -> str:
+def markdown(
+    *, args, db, total, run_id, started, workers, mixed, post_runs, rec, photo, load_before, load_after
+) -> str:
     from bench.load.workload import summarise
 
     results, wall = mixed
@@ -227,28 +235,29 @@ def markdown(*, args, db, total, run_id, started, workers, mixed, post_runs, rec
         + shlex.join(sys.argv[1:])
     )
     post_lines = [
-        "| concurrent POSTs | POSTs | POST/s | p50 ms | p95 ms | p99 ms | max ms | errors |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| round | concurrent POSTs | POSTs | POST/s | p50 ms | p95 ms | p99 ms | max ms | errors | load avg (1 min) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     best = None
-    for level, rs, w in post_runs:
+    for round_no, level, rs, w, load_1 in post_runs:
         row = summarise(rs, w)[0]
         if row["errors"] == 0 and (best is None or row["rps"] > best[1]):
             best = (level, row["rps"])
         post_lines.append(
-            f"| {level} | {row['requests']:,} | {row['rps']:.2f} | {row['p50']:.0f} | {row['p95']:.0f} "
-            f"| {row['p99']:.0f} | {row['max']:.0f} | {row['errors']} |"
+            f"| {round_no} | {level} | {row['requests']:,} | {row['rps']:.2f} | {row['p50']:.0f} "
+            f"| {row['p95']:.0f} | {row['p99']:.0f} | {row['max']:.0f} | {row['errors']} | {load_1:.1f} |"
         )
     size, pipeline_ms, baseline_ms = photo
     mix = ", ".join(f"{k} {v}" for k, v in MIX.items())
     best_text = f"**{best[1]:.2f} POST/s** at {best[0]} concurrent" if best else "none without errors"
     return f"""
-Command: `{command}` — run `{run_id}`, {started}. Machine: {machine()}; load average after the run
-{load_after}. Database: `{db["NAME"]}` ({total:,} reports before the run), {server_versions()}, on the
+Command: `{command}` — run `{run_id}`, {started}. Machine: {machine()}; load average before
+the run {load_before}, after {load_after} (other engineers' tests and benchmarks were running on the same
+machine: absolute figures are noisy, compare ratios). Database: `{db["NAME"]}` ({total:,} reports before the run), {server_versions()}, on the
 same machine; Redis for the throttling cache.
 
 Server: `scripts/serve.sh` exactly as `make run` starts it — gunicorn, **{workers} workers** (2 × cores) ×
-4 threads (gthread), `--timeout 60 --max-requests 2000`, access log to stdout — plus `manage.py db_worker`.
+4 threads (gthread), `--timeout 60 --max-requests 2000`, access log to stdout — plus `manage.py task_worker`.
 Overrides for the run only: `THROTTLE_REPORT_CREATE=1000000/hour` (all load comes from 127.0.0.1; the
 default 20/hour per IP would answer 429), its own `MEDIA_ROOT` and cache key prefix. Client: the asyncio
 client of `bench/load/client.py` on the same machine (it competes for the same {os.cpu_count()} cores),
