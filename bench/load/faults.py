@@ -43,6 +43,33 @@ from bench.load.smtp_sink import SmtpSink  # noqa: E402
 from bench.load.workload import Result, run_load, save_results, summarise, table  # noqa: E402
 
 SECTION = "## Fault injection (bench/load/faults.py)"
+# What the first runs of this script showed and what was changed in the app because of it; the tables
+# below the list are from the latest run, with all of these changes in place.
+FINDINGS = """
+What the first runs showed, and what was changed (all with tests):
+
+1. **A PostgreSQL restart took the whole site down.** `manage.py db_worker` exits on any database
+   error but SQLite's "locked"; `scripts/serve.sh` then stopped gunicorn too — 1.4 s of database restart
+   became a permanent outage. Now `serve.sh` runs `manage.py task_worker --sole-worker`
+   (`notifications/worker.py`): django-tasks-db's worker in a loop that waits out lost connections.
+2. **A task worker killed mid-task dropped that notification.** django-tasks-db leaves a claimed task
+   RUNNING for ever. `task_worker` puts orphaned RUNNING tasks back (with `--sole-worker` all of them at
+   start, else those older than `--stale-after`) and queues unsent mails that have no task
+   (`mail_requeue_pending`); part 3 shows both commands.
+3. **Stored, but answered 503.** During the restart one report POST and one staff PATCH were committed
+   and then their answer could not be read back, so the client got 503 (and would send the report
+   again). The answer is now read inside the writing transaction (`report_create(present=…)`, the staff
+   PATCH in one `transaction.atomic()`); the mail and media-fetch enqueues after the commit are
+   `robust=True` (a failure there used to escape `report_create` after the commit and delete the stored
+   report's photo files). Only the COMMIT itself can still end ambiguously.
+4. **Cut-off uploads were stored as half reports.** gunicorn passes a body cut short by a client that
+   hung up as a shorter stream, and Django's multipart parser silently drops the unfinished file: all
+   five cut-off POSTs were stored, four without their photo. `RequestGuardMiddleware` now refuses a body
+   that ends before its Content-Length (400, nothing reaches a view) and deletes the half-written
+   temporary upload.
+5. Open311 answered the outage 503 in the REST API's JSON shape, also for `.xml`; it now uses the
+   GeoReport error format of the path.
+"""
 DB_NAME = "mm_fault_bench"
 CLIENT_TIMEOUT_S = 30.0
 
@@ -352,7 +379,7 @@ def main() -> None:
 Command: `{command}` — {started}. Machine: {machine()}; load average before {load_before}, after {load()}.
 Database: `{DB_NAME}` ({args.count:,} synthetic reports) on a throwaway cluster of our own
 (`.local/fault-pg`, 127.0.0.1:{args.port}, trust auth), {server_versions()}.
-
+{FINDINGS}
 {"".join(sections)}
 """
     print(body)
