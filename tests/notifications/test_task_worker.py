@@ -155,3 +155,17 @@ def test_lost_database_connection_does_not_end_the_worker(world: World):
     loop.run()
     assert loop.outages == 1 and naps == [1.0]
     assert len(sent_for(created.report.public_id)) == 1
+
+
+def test_a_mail_sent_again_after_a_lost_commit_keeps_its_message_id(world: World):
+    """At-least-once: when ``sent`` could not be committed the row goes out again — as the same message."""
+    from notifications.services import mail_send
+
+    created = make_report(lonlat=DRESDEN)
+    row = OutgoingMail.objects.get(object_id=created.report.public_id, kind="report.new")
+    assert mail_send(row.pk) == "sent"
+    OutgoingMail.objects.filter(pk=row.pk).update(sent=None)  # the commit that never happened
+    assert mail_send(row.pk) == "sent"
+    first, second = sent_for(created.report.public_id)
+    assert first.message()["Message-ID"] == second.message()["Message-ID"]
+    assert first.message()["Message-ID"].startswith(f"<outbox.{row.pk}.")
