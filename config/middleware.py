@@ -6,11 +6,12 @@ half-processed (every write is one transaction) and the client is told to try ag
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Callable
 
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
 from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
@@ -28,11 +29,17 @@ def _is_connection_error(exc: BaseException) -> bool:
 
 
 def unavailable_response(request: HttpRequest) -> HttpResponse:
-    wants_json = request.path.startswith(("/api/", "/open311/", "/healthz", "/tiles/")) or (
+    wants_json = request.path.startswith(("/api/", "/healthz", "/tiles/")) or (
         "application/json" in request.headers.get("Accept", "")
     )
-    if wants_json:
-        response: HttpResponse = JsonResponse(
+    if request.path.startswith("/open311/"):
+        # Open311 clients parse the GeoReport error shape, in the format the path asks for.
+        from api.open311.errors import Open311Error, error_response
+
+        fmt = "xml" if request.path.endswith(".xml") else "json"
+        response: HttpResponse = error_response(fmt, Open311Error(503, [MESSAGE]))
+    elif wants_json:
+        response = JsonResponse(
             {"detail": MESSAGE, "code": "service_unavailable"},
             status=503,
             json_dumps_params={"ensure_ascii": False},
@@ -63,6 +70,43 @@ class DatabaseUnavailableMiddleware:
 
 INVALID_INPUT = "Die Anfrage enthält ungültige Steuerzeichen (NUL)."
 TOO_LARGE = "Die Anfrage ist zu groß."
+INCOMPLETE = "Die Anfrage ist unvollständig: die Verbindung brach vor dem Ende der Übertragung ab."
+
+
+class CompleteBodyStream(io.IOBase):
+    """The request body, where the end of data before Content-Length is an error instead of an end.
+
+    WSGI servers (gunicorn, Django's own) hand a body cut off by a client that hung up mid-upload to the
+    app as a plain, shorter stream, and Django's multipart parser then silently drops the unfinished last
+    file: the fault run stored reports without their photo (docs/benchmarks.md, "Fault injection").
+    Raising OSError here makes Django raise :class:`UnreadablePostError` — the error it (and its CSRF
+    middleware) already uses for a broken upload — so nothing of such a request is processed.
+    """
+
+    def __init__(self, stream: object, length: int) -> None:
+        self._stream = stream
+        self.remaining = length
+
+    def _fail_if_short(self, ended: bool) -> None:
+        if ended and self.remaining > 0:
+            raise OSError(f"request body ended {self.remaining} bytes before its Content-Length")
+
+    def read(self, size: int | None = -1, /) -> bytes:
+        data = self._stream.read(size)  # type: ignore[attr-defined]
+        self.remaining -= len(data)
+        whole = size is None or size < 0
+        self._fail_if_short(whole or (size > 0 and not data))
+        return data
+
+    def readline(self, size: int | None = -1, /) -> bytes:
+        line = self._stream.readline(size)  # type: ignore[attr-defined]
+        self.remaining -= len(line)
+        cut = size is None or size < 0 or len(line) < size
+        self._fail_if_short(not line.endswith(b"\n") and cut)
+        return line
+
+    def readable(self) -> bool:
+        return True
 
 
 def _error(request: HttpRequest, status: int, message: str, code: str) -> HttpResponse:
@@ -84,7 +128,9 @@ class RequestGuardMiddleware:
 
     * bodies larger than ``MAX_REQUEST_BYTES`` (by Content-Length) → 413;
     * NUL characters in the path, the query string or a JSON/form body → 400 (PostgreSQL cannot store
-      them, so they would otherwise surface as a 500 deep inside a query).
+      them, so they would otherwise surface as a 500 deep inside a query);
+    * a body that ends before its Content-Length (the client hung up mid-upload) → 400, and nothing of
+      it reaches a view (see :class:`CompleteBodyStream`).
     """
 
     TEXT_BODIES = ("application/json", "application/x-www-form-urlencoded", "text/")
@@ -103,6 +149,8 @@ class RequestGuardMiddleware:
             return _error(request, 400, "Ungültige Content-Length.", "invalid")
         if length > settings.MAX_REQUEST_BYTES:
             return _error(request, 413, TOO_LARGE, "too_large")
+        if length > 0 and hasattr(request, "_stream"):
+            request._stream = CompleteBodyStream(request._stream, length)
         raw_query = request.META.get("QUERY_STRING", "")
         if "\x00" in request.path or b"\x00" in unquote_to_bytes(raw_query):
             return _error(request, 400, INVALID_INPUT, "invalid")
@@ -112,7 +160,32 @@ class RequestGuardMiddleware:
             and content_type.startswith(self.TEXT_BODIES)
             and length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         ):
-            body = request.body
+            try:
+                body = request.body
+            except UnreadablePostError:
+                return _error(request, 400, INCOMPLETE, "incomplete")
             if b"\x00" in body or b"\\u0000" in body or b"%00" in body:
                 return _error(request, 400, INVALID_INPUT, "invalid")
         return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, UnreadablePostError):
+            logger.info("incomplete request body on %s: %s", request.path, exception)
+            _discard_partial_uploads(request)
+            return _error(request, 400, INCOMPLETE, "incomplete")
+        return None
+
+
+def _discard_partial_uploads(request: HttpRequest) -> None:
+    """Close — and so delete — the temporary file the multipart parser was writing when the body broke off.
+
+    Django closes upload files only once parsing finished; after an error mid-file the half-written
+    temporary file would stay on disk until the garbage collector found it (seen in the fault run).
+    """
+    for handler in request.upload_handlers:
+        upload = getattr(handler, "file", None)
+        if upload is not None:
+            try:
+                upload.close()
+            except OSError:
+                pass

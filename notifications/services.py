@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.tasks import TaskResultStatus
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -37,7 +40,10 @@ def mail_queue(
     )
     from notifications.tasks import send_mail_task
 
-    transaction.on_commit(lambda: send_mail_task.enqueue(mail.pk))
+    # robust: the change this mail reports is already committed when the callback runs. If the enqueue
+    # fails (the database went away in between), the request must not turn into an error for a stored
+    # change; the row stays unsent and the task worker's sweep (mail_requeue_pending) queues it later.
+    transaction.on_commit(lambda: send_mail_task.enqueue(mail.pk), robust=True)
     return mail
 
 
@@ -48,6 +54,18 @@ def retry_delay(attempt: int) -> dt.timedelta:
 
 
 MAX_ATTEMPTS = 8
+
+
+def message_id(mail: OutgoingMail) -> str:
+    """The same Message-ID on every attempt for one outbox row.
+
+    Sending is at-least-once: if the database connection dies after the mail server accepted a message
+    but before ``sent`` is committed (the fault run restarts PostgreSQL under load and saw this once),
+    the row is sent again. With a stable Message-ID (RFC 5322) receivers and mail clients can recognise
+    the second copy as the same message.
+    """
+    host = urlsplit(settings.SITE_URL).hostname or "maengelmelder.localhost"
+    return f"<outbox.{mail.pk}.{mail.created:%Y%m%d%H%M%S}@{host}>"
 
 
 def mail_send(mail_id: int) -> str:
@@ -63,7 +81,9 @@ def mail_send(mail_id: int) -> str:
             return "already-sent"
         mail.attempts += 1
         try:
-            EmailMessage(subject=mail.subject, body=mail.body, to=[mail.to]).send()
+            EmailMessage(
+                subject=mail.subject, body=mail.body, to=[mail.to], headers={"Message-ID": message_id(mail)}
+            ).send()
         except Exception as exc:  # noqa: BLE001 - any transport error means: try again later
             mail.last_error = f"{type(exc).__name__}: {exc}"[:300]
             mail.failed = mail.attempts >= MAX_ATTEMPTS
@@ -85,10 +105,52 @@ def mail_send(mail_id: int) -> str:
 
 
 def mail_requeue_pending() -> int:
-    """Enqueue every unsent, not yet failed mail (after an outage); sending is idempotent per row."""
+    """Enqueue every unsent, not yet failed mail that has no task waiting or running for it.
+
+    Covers a task that was never queued (the enqueue after commit failed) or that ended without sending
+    (its worker died mid-way and the task was given up). Mails with a queued task — including a retry
+    waiting for its back-off — are left alone, so this never doubles tasks; sending is idempotent per row
+    anyway. Returns the number of tasks queued.
+    """
+    from django_tasks_db.models import DBTaskResult
+
     from notifications.tasks import send_mail_task
 
-    ids = list(OutgoingMail.objects.filter(sent__isnull=True, failed=False).values_list("pk", flat=True))
-    for pk in ids:
+    queued = set()
+    for args_kwargs in DBTaskResult.objects.filter(
+        task_path=send_mail_task.module_path, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
+    ).values_list("args_kwargs", flat=True):
+        queued.update(args_kwargs.get("args", [])[:1])
+    ids = OutgoingMail.objects.filter(sent__isnull=True, failed=False).values_list("pk", flat=True)
+    missing = [pk for pk in ids if pk not in queued]
+    for pk in missing:
         send_mail_task.enqueue(pk)
-    return len(ids)
+    return len(missing)
+
+
+def tasks_requeue_orphaned(
+    *, claimed_before: dt.datetime | None = None, worker_ids: Iterable[str] = ()
+) -> int:
+    """Put tasks back in the queue that a worker claimed (RUNNING) and will never finish.
+
+    django-tasks-db marks a task RUNNING when a worker claims it and never looks at it again: a worker
+    killed (SIGKILL, OOM, power loss) or cut off from the database mid-task leaves it RUNNING forever.
+    Which tasks are orphaned is the caller's knowledge: those claimed by ``worker_ids`` (a worker that
+    knows it is no longer running them), or claimed before ``claimed_before`` (longer ago than any task
+    can take). Re-running is safe for mail (``mail_send`` skips a sent row). Returns the count.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    ids = set(worker_ids)
+    orphaned = []
+    for pk, started, workers in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).values_list(
+        "pk", "started_at", "worker_ids"
+    ):
+        if (workers and workers[-1] in ids) or (claimed_before and started and started < claimed_before):
+            orphaned.append(pk)
+    if orphaned:
+        DBTaskResult.objects.filter(pk__in=orphaned, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.READY, started_at=None
+        )
+        logger.warning("%s orphaned task(s) put back in the queue", len(orphaned))
+    return len(orphaned)

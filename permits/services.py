@@ -14,7 +14,7 @@ import hmac
 import re
 import secrets
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, BinaryIO
@@ -280,6 +280,7 @@ class Estimate:
 class CreatedPermit:
     permit: Permit
     tracking_token: str
+    presented: Any = None  # what ``present`` returned, read inside the creating transaction
 
 
 def _units(value: Any, errors: _Errors) -> int:
@@ -406,8 +407,15 @@ def _set_communes(permit: Permit, assignment: AreaAssignment) -> None:
     )
 
 
-def permit_create(*, draft: PermitDraft, user: Any = None) -> CreatedPermit:
-    """Validate everything, compute the fee and store the application with its attachments atomically."""
+def permit_create(
+    *, draft: PermitDraft, user: Any = None, present: Callable[[Permit], Any] | None = None
+) -> CreatedPermit:
+    """Validate everything, compute the fee and store the application with its attachments atomically.
+
+    ``present`` is called inside the transaction (see ``reports.services.report_create``): an interface
+    reads its answer back before the commit, so a lost connection right after it cannot turn a stored
+    application into an error answer.
+    """
     errors = _Errors()
     applicant = _applicant(draft.applicant, errors)
     if not applicant["address"] and "applicant.name" not in errors:
@@ -466,11 +474,14 @@ def permit_create(*, draft: PermitDraft, user: Any = None) -> CreatedPermit:
                     permit=permit, file=stored, content_type=content_type, size=len(data), original_name=name
                 )
             _notify_new(permit)
+            presented = present(permit) if present is not None else None
     except BaseException:
         for name in written:
             default_storage.delete(name)
         raise
-    return CreatedPermit(permit=permit, tracking_token=tracking_token_for(permit.public_id))
+    return CreatedPermit(
+        permit=permit, tracking_token=tracking_token_for(permit.public_id), presented=presented
+    )
 
 
 def permit_tracking_url(permit: Permit) -> str:
@@ -509,7 +520,7 @@ def _locked_permit(actor: Any, public_id: str) -> Permit:
 
     visible = get_visible(actor, staff_permits(actor), public_id=public_id)
     permit = (
-        Permit.objects.select_for_update()
+        Permit.objects.select_for_update(of=("self",))
         .select_related("organisation", "kind", "commune")
         .get(pk=visible.pk)
     )
@@ -732,7 +743,10 @@ def parking_decide(*, actor: Any, public_id: str, status: str, public_note: str 
 
     with transaction.atomic():
         visible = get_visible(actor, visible_cases(actor, ParkingPermit.objects.all()), public_id=public_id)
-        permit = ParkingPermit.objects.select_for_update().select_related("zone").get(pk=visible.pk)
+        # Lock only the permit row (of=self), not the zone it joins: see reports.triage._locked.
+        permit = (
+            ParkingPermit.objects.select_for_update(of=("self",)).select_related("zone").get(pk=visible.pk)
+        )
         require_manager(actor, permit)
         PERMIT_WORKFLOW.check(permit.status, status)
         previous, permit.status = permit.status, status

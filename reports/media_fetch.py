@@ -265,5 +265,7 @@ def media_fetch_schedule(*, report: Report, url: str) -> bool:
     except MediaRefused:
         return False
     report_id = report.pk
-    transaction.on_commit(lambda: fetch_media.enqueue(report_id=report_id, url=url))
+    # robust: the report is committed when this runs; a failed enqueue (database gone in between) is
+    # logged and must not turn the stored report's answer into an error.
+    transaction.on_commit(lambda: fetch_media.enqueue(report_id=report_id, url=url), robust=True)
     return True

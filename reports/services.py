@@ -13,7 +13,7 @@ import logging
 import re
 import secrets
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -156,6 +156,7 @@ class ReportDraft:
 class CreatedReport:
     report: Report
     tracking_token: str  # the creator's private link; derived, never stored (see tracking_token_for)
+    presented: Any = None  # what ``present`` returned, read inside the creating transaction
 
 
 def _text(value: Any) -> str:
@@ -334,11 +335,19 @@ def _insert_report(report: Report) -> None:
     raise RuntimeError("could not allocate a unique public id")
 
 
-def report_create(*, draft: ReportDraft, user: Any = None) -> CreatedReport:
+def report_create(
+    *, draft: ReportDraft, user: Any = None, present: Callable[[Report], Any] | None = None
+) -> CreatedReport:
     """Validate ``draft``, assign the commune, store the report with its photos in one transaction.
 
     Raises :class:`ValidationFailed` with per-field German messages; then nothing is stored. Photos are
     processed before the transaction and their files are removed again if it fails.
+
+    ``present`` (optional) is called with the stored report inside the same transaction, and its result
+    is returned as ``presented``: interfaces read their answer back from the database there, not after
+    the commit. If that read fails (PostgreSQL went away mid-request), the report is rolled back and its
+    files removed, so no client is ever told "error" about a report that was stored — only the commit
+    itself remains a step whose outcome a dying connection can hide.
     """
     reject_nul(
         {
@@ -406,12 +415,13 @@ def report_create(*, draft: ReportDraft, user: Any = None) -> CreatedReport:
             StatusChange.objects.create(report=report, from_status="", to_status=report.status, created=now)
             _store_photos(report, photos, written)
             notify_new_report(report)
+            presented = present(report) if present is not None else None
     except BaseException:
         for name in written:
             default_storage.delete(name)
         raise
     logger.info("report %s created in %s (%s)", report.public_id, report.commune.ags, report.channel)
-    return CreatedReport(report=report, tracking_token=tracking_token_for(report))
+    return CreatedReport(report=report, tracking_token=tracking_token_for(report), presented=presented)
 
 
 def report_attach_photo(*, report: Report, upload: PhotoUpload, field: str = "photos") -> ReportPhoto:

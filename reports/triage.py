@@ -28,10 +28,16 @@ CREW_TARGETS = frozenset({ReportStatus.IN_PROGRESS, ReportStatus.RESOLVED})
 
 
 def _locked(actor: Any, public_id: str) -> Report:
-    """The report, locked for update, if ``actor`` may see it — else 404 (no existence leak)."""
+    """The report, locked for update, if ``actor`` may see it — else 404 (no existence leak).
+
+    Only the report row is locked (``of=("self",)``): without it PostgreSQL's ``FOR UPDATE`` also
+    locked the joined organisation, category and commune rows, so every status change blocked all new
+    reports of that commune (their foreign-key checks need a key-share lock on those rows) and the load
+    test saw deadlocks at COMMIT between staff PATCHes and report POSTs in Dresden.
+    """
     visible = get_visible(actor, Report.objects.all(), public_id=public_id)
     return (
-        Report.objects.select_for_update()
+        Report.objects.select_for_update(of=("self",))
         .select_related("organisation", "category", "commune")
         .get(pk=visible.pk)
     )

@@ -8,7 +8,9 @@ BIND="${BIND:-127.0.0.1:8000}"
 WORKERS="${WEB_CONCURRENCY:-$(( $(nproc) * 2 ))}"
 THREADS="${WEB_THREADS:-4}"
 
-.venv/bin/python manage.py db_worker --queue-name default &
+# task_worker (not plain db_worker): survives a PostgreSQL restart and requeues tasks a killed worker
+# left RUNNING; --sole-worker because it is the only one here (see notifications/worker.py).
+.venv/bin/python manage.py task_worker --sole-worker --queue-name default &
 worker=$!
 .venv/bin/gunicorn config.wsgi:application \
   --bind "$BIND" --workers "$WORKERS" --threads "$THREADS" \

@@ -237,8 +237,12 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     _require_location(data)
     _check_jurisdiction(jurisdiction, data)
     draft = _draft(request)
-    report = report_create(draft=draft).report
-    notice = _notice(report, report.category, dict(draft.attributes), single(data, "media_url"))
+    created = report_create(
+        draft=draft,
+        # Inside the creating transaction (it reads and queues): never an error for a stored report.
+        present=lambda r: _notice(r, r.category, dict(draft.attributes), single(data, "media_url")),
+    )
+    report, notice = created.report, created.presented
     account_id = single(data, "account_id")[:ACCOUNT_ID_MAX] or None
     # 200 rather than 201: the spec names no success code and some clients accept exactly 200.
     result = {"service_request_id": report.public_id, "service_notice": notice, "account_id": account_id}

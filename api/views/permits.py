@@ -80,6 +80,24 @@ def _estimate_body(area: Any, fee: Any) -> dict[str, Any]:
     }
 
 
+def _created_body(permit: Any) -> dict[str, Any]:
+    """The 201 answer, read inside the creating transaction."""
+    shares = permit.communes.select_related("commune").order_by("-share")
+    return {
+        "id": permit.public_id,
+        "status": permit.status,
+        "area_m2": str(permit.area_m2),
+        "communes": [{"ags": s.commune.ags, "name": s.commune.name, "share": float(s.share)} for s in shares],
+        "fee": {
+            "total": str(permit.fee_total),
+            "currency": "EUR",
+            "lines": permit.fee_lines,
+            "complete": bool(permit.fee_lines),
+        },
+        "tracking_url": permit_tracking_url(permit),
+    }
+
+
 class PermitKindListView(generics.ListAPIView):
     serializer_class = PermitKindSerializer
     pagination_class = None
@@ -99,24 +117,8 @@ class PermitCreateView(APIView):
         responses={201: PermitCreatedSerializer, 400: ERROR_SERIALIZER, 429: ERROR_SERIALIZER},
     )
     def post(self, request: Request) -> Response:
-        created = permit_create(draft=_draft(request.data), user=request.user)
-        permit = created.permit
-        shares = permit.communes.select_related("commune").order_by("-share")
-        body = {
-            "id": permit.public_id,
-            "status": permit.status,
-            "area_m2": str(permit.area_m2),
-            "communes": [
-                {"ags": s.commune.ags, "name": s.commune.name, "share": float(s.share)} for s in shares
-            ],
-            "fee": {
-                "total": str(permit.fee_total),
-                "currency": "EUR",
-                "lines": permit.fee_lines,
-                "complete": bool(permit.fee_lines),
-            },
-            "tracking_url": permit_tracking_url(permit),
-        }
+        created = permit_create(draft=_draft(request.data), user=request.user, present=_created_body)
+        body = created.presented
         return Response(body, status=201)
 
 

@@ -208,8 +208,11 @@ class ReportListCreateView(APIView):
             photos=[PhotoUpload(file=f, name=f.name, size=f.size) for f in files],
             channel="api",
         )
-        created = report_create(draft=draft, user=request.user)
-        feature = report_feature(request, created.report.public_id)
+        # The answer is read inside the creating transaction: never a 503 for a stored report.
+        created = report_create(
+            draft=draft, user=request.user, present=lambda report: report_feature(request, report.public_id)
+        )
+        feature = created.presented
         feature["tracking_url"] = request.build_absolute_uri(
             reverse("web:report-track", args=[created.report.public_id, created.tracking_token])
         )

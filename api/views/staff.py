@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
@@ -102,13 +103,17 @@ class StaffReportDetailView(APIView):
         serializer = StaffReportPatchSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        report_staff_patch(
-            actor=request.user,
-            public_id=public_id,
-            status=data.get("status"),
-            public_note=data.get("public_note", ""),
-            internal_note=data.get("internal_note", ""),
-            assignee=data["assignee"] if "assignee" in data else UNSET,
-        )
-        report = get_visible(request.user, staff_reports(request.user), public_id=public_id)
-        return Response(StaffReportDetailSerializer(report, context={"request": request}).data)
+        # The answer is read in the same transaction as the change: if the database goes away in
+        # between, the change is rolled back and the 503 is true, never a 503 for a stored change.
+        with transaction.atomic():
+            report_staff_patch(
+                actor=request.user,
+                public_id=public_id,
+                status=data.get("status"),
+                public_note=data.get("public_note", ""),
+                internal_note=data.get("internal_note", ""),
+                assignee=data["assignee"] if "assignee" in data else UNSET,
+            )
+            report = get_visible(request.user, staff_reports(request.user), public_id=public_id)
+            body = StaffReportDetailSerializer(report, context={"request": request}).data
+        return Response(body)

@@ -27,6 +27,26 @@ def test_operational_error_becomes_503(path, content_type):
     assert "vorübergehend nicht erreichbar" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("path", "content_type", "fragment"),
+    [
+        ("/open311/v2/requests.json", "application/json", '"code": 503'),
+        ("/open311/v2/services.xml", "text/xml", "<code>503</code>"),
+    ],
+)
+def test_open311_gets_its_own_error_shape_with_retry_after(path, content_type, fragment):
+    request = RequestFactory().get(path)
+    response = _middleware().process_exception(
+        request, OperationalError("the database system is starting up")
+    )
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+    assert response["Content-Type"].startswith(content_type)
+    body = response.content.decode()
+    assert fragment in body.replace('"code":503', '"code": 503')
+    assert "vorübergehend nicht erreichbar" in body
+
+
 def test_other_errors_are_left_alone():
     request = RequestFactory().get("/")
     assert _middleware().process_exception(request, ValueError("boom")) is None

@@ -166,6 +166,7 @@ def test_axe_finds_no_serious_issues_on_the_application_pages(page, site):
     assert axe_serious(page) == []
     page.get_by_label("Name", exact=True).fill("Gerda Geheim")
     page.get_by_label("E-Mail", exact=True).fill("gerda@example.org")
+    page.get_by_label("Anschrift").fill("Bautzner Straße 1, 01099 Dresden")
     page.get_by_role("button", name="Antrag absenden").click()
     expect(page.get_by_role("heading", name=re.compile("Ihr Antrag ist eingegangen"))).to_be_visible()
     assert axe_serious(page) == []

@@ -1,0 +1,1 @@
+"""Load and fault runs against the app served like ``make run`` (see bench/load/README.md)."""
