@@ -837,15 +837,45 @@ def permit_demo_load() -> tuple[int, int]:
     return tariffs, zones
 
 
-def parking_zones_load(path: Any) -> tuple[int, int]:
-    """Load resident parking zones from GeoJSON (properties ags, code, name); update by (ags, code).
+def _parking_zone_fields(index: int, feature: Any) -> tuple[str, str, str, MultiPolygon]:
+    """(ags, code, name, geometry in EPSG:25833) of one GeoJSON feature, or a German error naming it."""
+    from boundaries.models import Commune
 
-    Read with the GEOS-based parser (geo.geometry), not GDAL: the file's coordinates are WGS84 numbers.
+    def bad(message: str) -> ValidationFailed:
+        return ValidationFailed({"path": [f"Objekt {index}: {message}"]})
+
+    if not isinstance(feature, dict):
+        raise bad("kein GeoJSON-Feature.")
+    props = feature.get("properties") or {}
+    if not isinstance(props, dict):
+        raise bad("properties muss ein Objekt sein.")
+    ags, code, name = _text(props.get("ags")), _text(props.get("code")), _text(props.get("name"))
+    if not (ags and code and name):
+        raise bad("ags, code und name sind Pflicht.")
+    if len(code) > 20 or len(name) > 120:
+        raise bad("code höchstens 20, name höchstens 120 Zeichen.")
+    if not Commune.objects.current().filter(ags=ags).exists():
+        raise bad(f"unbekannte Gemeinde {ags}.")
+    geom = to_storage(
+        parse_geojson_geometry(feature.get("geometry"), allowed=("Polygon", "MultiPolygon"), field="path")
+    )
+    if geom.geom_type == "Polygon":
+        geom = MultiPolygon(geom, srid=geom.srid)
+    return ags, code, name, geom
+
+
+def parking_zones_load(path: Any, *, update_existing: bool = True) -> tuple[int, int]:
+    """Load resident parking zones from GeoJSON (properties ags, code, name); returns (created, existing).
+
+    Zones are matched by (ags, code). An explicit import (``load_parking_zones``) updates the existing ones
+    from the file; the demo data that ``make run`` loads on every start passes ``update_existing=False``
+    so a zone a commune has since renamed, redrawn or switched off stays as the commune left it. One
+    transaction: a bad feature leaves the zones as they were. Read with the GEOS-based parser
+    (geo.geometry), not GDAL: the file's coordinates are WGS84 numbers.
     """
     import json
     from pathlib import Path
 
-    from boundaries.models import Commune
     from permits.models import ParkingZone
 
     try:
@@ -855,25 +885,15 @@ def parking_zones_load(path: Any) -> tuple[int, int]:
     features = data.get("features") if isinstance(data, dict) else None
     if not isinstance(features, list) or not features:
         raise ValidationFailed({"path": ["Eine GeoJSON-FeatureCollection mit Parkgebieten wird erwartet."]})
-    created = updated = 0
+    created = existing = 0
     with transaction.atomic():
         for index, feature in enumerate(features, start=1):
-            props = feature.get("properties") or {}
-            ags, code, name = _text(props.get("ags")), _text(props.get("code")), _text(props.get("name"))
-            if not (ags and code and name):
-                raise ValidationFailed({"path": [f"Objekt {index}: ags, code und name sind Pflicht."]})
-            if not Commune.objects.current().filter(ags=ags).exists():
-                raise ValidationFailed({"path": [f"Objekt {index}: unbekannte Gemeinde {ags}."]})
-            geom = to_storage(
-                parse_geojson_geometry(
-                    feature.get("geometry"), allowed=("Polygon", "MultiPolygon"), field="path"
-                )
-            )
-            if geom.geom_type == "Polygon":
-                geom = MultiPolygon(geom, srid=geom.srid)
-            _, was_created = ParkingZone.objects.update_or_create(
-                ags=ags, code=code, defaults={"name": name, "geom": geom, "active": True}
-            )
+            ags, code, name, geom = _parking_zone_fields(index, feature)
+            defaults = {"name": name, "geom": geom, "active": True}
+            if update_existing:
+                _, was_created = ParkingZone.objects.update_or_create(ags=ags, code=code, defaults=defaults)
+            else:
+                _, was_created = ParkingZone.objects.get_or_create(ags=ags, code=code, defaults=defaults)
             created += was_created
-            updated += not was_created
-    return created, updated
+            existing += not was_created
+    return created, existing

@@ -16,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         try:
-            created, updated = parking_zones_load(options["path"])
+            created, existing = parking_zones_load(options["path"])
         except ValidationFailed as exc:
             raise CommandError(exc.message) from None
-        self.stdout.write(self.style.SUCCESS(f"Parkgebiete: {created} neu, {updated} aktualisiert."))
+        self.stdout.write(self.style.SUCCESS(f"Parkgebiete: {created} neu, {existing} aktualisiert."))

@@ -23,7 +23,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Arten der Sondernutzung: {kinds} neu.")
         if options["demo"]:
             tariffs, zones = permit_demo_load()
-            created, updated = parking_zones_load(DEMO_PARKING_ZONES)
+            created, existing = parking_zones_load(DEMO_PARKING_ZONES, update_existing=False)
             self.stdout.write(
-                f"Demo: {tariffs} Tarife, {zones} Gebührenzonen, {created} Parkgebiete neu ({updated} aktualisiert)."
+                f"Demo: {tariffs} Tarife, {zones} Gebührenzonen, {created} Parkgebiete neu "
+                f"({existing} vorhanden, unverändert)."
             )
