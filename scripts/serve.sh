@@ -7,6 +7,9 @@ BIND="${BIND:-127.0.0.1:8000}"
 # 2 workers × 4 threads per core is gunicorn's usual starting point for I/O-bound Django apps.
 WORKERS="${WEB_CONCURRENCY:-$(( $(nproc) * 2 ))}"
 THREADS="${WEB_THREADS:-4}"
+# Django switches its processes to TIME_ZONE; give the gunicorn master the same zone so that all log
+# lines of one run carry the same offset.
+export TZ="${TIME_ZONE:-Europe/Berlin}"
 
 # task_worker (not plain db_worker): survives a PostgreSQL restart and requeues tasks a killed worker
 # left RUNNING; --sole-worker because it is the only one here (see notifications/worker.py).
