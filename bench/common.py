@@ -180,3 +180,12 @@ def write_section(title: str, body: str, doc: Path = DOC) -> None:
         text = text[:start] + section + ("" if end < 0 else "\n" + text[end + 1 :])
     doc.parent.mkdir(parents=True, exist_ok=True)
     doc.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def django_client() -> Any:
+    """Django's test ``Client`` with a Host header the settings accept (the first concrete ALLOWED_HOSTS)."""
+    from django.conf import settings
+    from django.test import Client
+
+    host = next((h for h in settings.ALLOWED_HOSTS if h and h != "*" and not h.startswith(".")), "127.0.0.1")
+    return Client(HTTP_HOST=host)

@@ -49,6 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402
+    django_client,
     free_port,
     load,
     machine,
@@ -144,14 +145,6 @@ def choose_boxes(min_reports: int) -> list[Box]:
 
 def endpoint_path(box: Box) -> str:
     return f"{URL}?{urlencode({'bbox': box.bbox, 'page_size': PAGE_SIZE})}"
-
-
-def client() -> Any:
-    from django.conf import settings
-    from django.test import Client
-
-    host = next((h for h in settings.ALLOWED_HOSTS if h and h != "*" and not h.startswith(".")), "127.0.0.1")
-    return Client(HTTP_HOST=host)
 
 
 def sql_text(value: str) -> str:
@@ -489,7 +482,7 @@ def main() -> None:
     args.total_reports = Report.objects.count()
     args.density = args.total_reports / saxony_km2()
     boxes = choose_boxes(args.min_reports)
-    cl = client()
+    cl = django_client()
     host = cl.defaults["HTTP_HOST"]
     with psycopg.connect(**psycopg_kwargs(db), autocommit=True, prepare_threshold=None) as raw_conn:
         raw_conn.execute("SET TIME ZONE 'UTC'")  # as Django's connection (USE_TZ)

@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402
+    django_client,
     load,
     machine,
     now_utc,
@@ -80,14 +81,6 @@ def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
     lat_r = math.radians(lat)
     y = int((1.0 - math.asinh(math.tan(lat_r)) / math.pi) / 2.0 * n)
     return x, y
-
-
-def client() -> Any:
-    from django.conf import settings
-    from django.test import Client
-
-    host = next((h for h in settings.ALLOWED_HOSTS if h and h != "*" and not h.startswith(".")), "127.0.0.1")
-    return Client(HTTP_HOST=host)
 
 
 def fetch(cl: Any, path: str) -> bytes:
@@ -282,7 +275,7 @@ def main() -> None:
     args.total_reports = Report.objects.count()
     cases = [TileCase(name, z, *tile_of(lon, lat, z)) for z in TIMED_ZOOMS for name, lon, lat in PLACES]
     count_reports(cases)
-    cl = client()
+    cl = django_client()
     with psycopg.connect(**psycopg_kwargs(db), autocommit=True, prepare_threshold=None) as conn:
         conn.execute("SET TIME ZONE 'UTC'")  # as Django's connection (USE_TZ)
         measure(cl, conn, cases, args)
