@@ -86,6 +86,8 @@ def parking_tracking_url(permit: ParkingPermit) -> str:
 
 
 def tracking_token_matches(public_id: str, token: str) -> bool:
+    if not token.isascii():  # URL-safe base64 only; compare_digest raises TypeError for non-ASCII text
+        return False
     return hmac.compare_digest(tracking_token_for(public_id), token)
 
 

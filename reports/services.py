@@ -482,6 +482,10 @@ def report_support(*, public_id: str, client_identity: str) -> SupportResult:
 
 
 def tracking_token_matches(report: Report, token: str) -> bool:
+    # Tokens are URL-safe base64; hmac.compare_digest raises TypeError for non-ASCII text (e.g. "ä" typed
+    # into the link), and such a token can never match anyway.
+    if not token.isascii():
+        return False
     secrets_to_try = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
     return any(hmac.compare_digest(_token(secret, report.public_id), token) for secret in secrets_to_try)
 

@@ -147,6 +147,14 @@ def test_wrong_tracking_token_and_unknown_pages_are_404_in_german(client):
     assert client.get("/gemeinden/99999999/").status_code == 404
 
 
+def test_a_tracking_token_with_non_ascii_characters_is_404_not_500(client):
+    # hmac.compare_digest raises TypeError for non-ASCII text; a mistyped link must be a plain 404.
+    report = make_report().report
+    response = client.get(f"/meldungen/{report.public_id}/verfolgen/%C3%A4%E2%82%AC/")
+    assert response.status_code == 404
+    assert "Seite nicht gefunden" in response.content.decode()
+
+
 def test_list_filters_by_status_category_and_commune(client):
     dresden = make_report().report
     make_report(lonlat=LEIPZIG, category="schlagloch")

@@ -172,6 +172,17 @@ def test_tracking_page_is_404_with_a_wrong_token(client):
     assert client.get(f"/parkausweis/{permit.public_id}/verfolgen/{token}/").status_code == 404
 
 
+def test_tracking_pages_with_a_non_ascii_token_are_404_not_500(client):
+    permit = approved_permit(start=local_input(2), end=local_input(4))
+    for url in (
+        f"/sondernutzung/{permit.public_id}/verfolgen/%C3%A4%E2%82%AC/",
+        f"/parkausweis/{permit.public_id}/verfolgen/%C3%A4%E2%82%AC/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "Seite nicht gefunden" in response.content.decode()
+
+
 def test_tracking_page_shows_conditions_and_public_notes_but_no_staff_names_or_internal_notes(client):
     permit = approved_permit(
         start=local_input(2),
