@@ -13,6 +13,12 @@ AGS8 = re.compile(r"^\d{8}$")
 AGS5 = re.compile(r"^\d{5}$")
 
 
+def ascii_digits(value: str, *, max_digits: int) -> bool:
+    """Only 0-9, at most ``max_digits`` of them. ``str.isdigit`` alone also accepts "²" or "①", which
+    ``int()`` refuses, and Python refuses ``int()`` of more than 4,300 digits: both were 500s."""
+    return 0 < len(value) <= max_digits and value.isascii() and value.isdigit()
+
+
 def invalid(name: str, message: str) -> ValidationFailed:
     return ValidationFailed({name: [message]})
 

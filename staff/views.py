@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from api.filters import queue_filter
+from api.params import ascii_digits
 from geo.coords import CoordinateError, parse_lon_lat, to_api
 from geo.errors import DomainError, NotFound, ValidationFailed
 from organisations.models import Membership, Organisation, OrganisationKind, ResponsibilityArea, Role, Team
@@ -332,7 +333,9 @@ def _admin_organisation(request: HttpRequest) -> Organisation:
 
         raise Forbidden("Einstellungen sind der Administration vorbehalten.")
     wanted = request.GET.get("organisation") or request.POST.get("organisation") or ""
-    org_id = int(wanted) if wanted.isdigit() and int(wanted) in admin_ids else min(admin_ids)
+    org_id = (
+        int(wanted) if ascii_digits(wanted, max_digits=18) and int(wanted) in admin_ids else min(admin_ids)
+    )
     return Organisation.objects.get(pk=org_id)
 
 

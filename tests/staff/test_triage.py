@@ -148,6 +148,44 @@ def test_queue_filters_and_sorting(world: World):
         queue_filter({"ordering": "drop table"})
 
 
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("older_than_days", "²", "older_than_days: ganze Zahl von 0 bis 3650 erwartet."),
+        ("older_than_days", "9" * 5000, "older_than_days: ganze Zahl von 0 bis 3650 erwartet."),
+        ("organisation", "²", "organisation: Nummer der Organisation erwartet."),
+        ("organisation", "9" * 5000, "organisation: Nummer der Organisation erwartet."),
+    ],
+)
+def test_queue_and_export_refuse_odd_numbers_with_a_german_message(
+    client, world: World, name, value, message
+):
+    # "²".isdigit() is true but int("²") fails, and int() refuses more than 4,300 digits: both were 500s.
+    login(client, "caseworker_a")
+    page = client.get("/verwaltung/", {name: value})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert message in html
+    assert world.own.public_id in html  # the queue falls back to the default filter
+    export = client.get("/verwaltung/arbeitsliste.csv", {name: value})
+    assert export.status_code == 302 and export["Location"] == "/verwaltung/"
+    assert message in client.get(export["Location"]).content.decode()
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 5000])
+def test_settings_pages_ignore_an_odd_organisation_parameter(client, world: World, value):
+    login(client, "admin_a")
+    for url in (
+        "/verwaltung/einstellungen/",
+        "/verwaltung/einstellungen/kategorien/",
+        "/verwaltung/einstellungen/mitglieder/",
+        "/verwaltung/einstellungen/bereiche/",
+    ):
+        response = client.get(url, {"organisation": value})
+        assert response.status_code == 200, url
+        assert response.context["org"] == world.dresden  # the admin's own organisation, as without it
+
+
 def test_every_change_is_audited_with_user_and_time(world: World):
     caseworker = world.users["caseworker_a"]
     report_change_status(
