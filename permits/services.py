@@ -287,7 +287,8 @@ class CreatedPermit:
 
 def _units(value: Any, errors: _Errors) -> int:
     text = _text(value) or "1"
-    if not text.isdigit() or not 1 <= int(text) <= 1000:
+    # isascii: str.isdigit also accepts "²", which int() refuses; len: int() refuses > 4,300 digits.
+    if not (text.isascii() and text.isdigit() and len(text) <= 4) or not 1 <= int(text) <= 1000:
         errors.add("units", "Anzahl: ganze Zahl von 1 bis 1000.")
         return 1
     return int(text)

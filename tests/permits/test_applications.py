@@ -136,6 +136,8 @@ def test_line_with_width_is_buffered_to_a_rectangle(client):
         ({"start": "2020-01-01T08:00"}, "start", "Vergangenheit"),
         ({"start": "morgen"}, "start", "ISO 8601"),
         ({"end": future(900)}, "end", "höchstens 730 Tage"),
+        ({"kind": "container", "units": "²"}, "units", "ganze Zahl von 1 bis 1000"),
+        ({"kind": "container", "units": "9" * 5000}, "units", "ganze Zahl von 1 bis 1000"),
         ({"kind": "raumschiff"}, "kind", "Unbekannte Art"),
         ({"kind": "bewohnerparken"}, "kind", "Unbekannte Art"),
         ({"applicant": {"name": "", "email": "x"}}, "applicant.email", "gültige E-Mail"),

@@ -117,6 +117,16 @@ def test_estimate_without_area_says_what_is_missing_beside_the_field(client):
     assert "Namen" not in html.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
 
 
+@pytest.mark.parametrize("units", ["²", "9" * 5000])
+def test_an_odd_number_of_units_is_named_beside_the_field(client, units):
+    # "²".isdigit() is true but int("²") fails; int() refuses more than 4,300 digits: both were 500s.
+    for action in ("estimate", "submit"):
+        response = client.post(URL, {**_values(kind="container", units=units), "action": action})
+        assert response.status_code == 400
+        assert "Anzahl: ganze Zahl von 1 bis 1000." in _errors_beside(response.content.decode(), "units")
+    assert Permit.objects.count() == 0
+
+
 def test_submit_creates_a_web_permit_and_leads_via_confirmation_to_the_tracking_page(client):
     response = client.post(URL, _values())
     permit = Permit.objects.get()
