@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -150,6 +151,17 @@ def test_every_geometry_and_input_error_is_400_with_a_german_message(client, ove
     errors = response.json()["errors"]
     assert field in errors, errors
     assert fragment in " ".join(errors[field])
+    assert Permit.objects.count() == 0
+
+
+def test_coordinates_nested_thousands_deep_are_400_not_500(client):
+    # The JSON parser accepts this depth; the NUL check and the vertex count then recursed (RecursionError).
+    geometry = '{"type": "Polygon", "coordinates": ' + "[" * 3000 + "]" * 3000 + "}"
+    text = json.dumps(body(geometry={})).replace('"geometry": {}', f'"geometry": {geometry}')
+    for url in (URL, URL + "estimate/"):
+        response = client.post(url, text, content_type="application/json")
+        assert response.status_code == 400, response.content
+        assert "mindestens vier Punkte" in " ".join(response.json()["errors"]["geometry"])
     assert Permit.objects.count() == 0
 
 

@@ -219,6 +219,26 @@ def test_a_bad_geometry_is_refused_with_the_german_message_beside_the_field(clie
     assert Permit.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("geometry", "message"),
+    [
+        ("[" * 100_000, "Kein gültiges GeoJSON."),  # json.loads raised RecursionError
+        ('{"type": "Polygon", "coordinates": ' + "[" * 3000 + "]" * 3000 + "}", "mindestens vier Punkte"),
+    ],
+    ids=["unparsable-depth", "deep-coordinates"],
+)
+def test_deeply_nested_geojson_is_refused_beside_the_field_not_a_500(client, geometry, message):
+    for action in ("estimate", "submit"):
+        response = client.post(URL, {**_values(geometry=geometry), "action": action})
+        assert response.status_code == 400
+        assert message in _errors_beside(response.content.decode(), "geometry")
+    upload = SimpleUploadedFile("flaeche.geojson", geometry.encode(), content_type="application/geo+json")
+    response = client.post(URL, {**_values(geometry=""), "geometry_file": upload, "action": "estimate"})
+    assert response.status_code == 400
+    assert message in _errors_beside(response.content.decode(), "geometry_file")
+    assert Permit.objects.count() == 0
+
+
 def test_applicant_errors_sit_beside_the_applicant_fields(client):
     response = client.post(URL, _values(name="", email="kein-at", phone="abc"))
     html = response.content.decode()
