@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from reports.models import Report
@@ -153,6 +154,18 @@ def test_a_tracking_token_with_non_ascii_characters_is_404_not_500(client):
     response = client.get(f"/meldungen/{report.public_id}/verfolgen/%C3%A4%E2%82%AC/")
     assert response.status_code == 404
     assert "Seite nicht gefunden" in response.content.decode()
+
+
+def test_a_form_post_without_a_valid_csrf_token_gets_a_german_page():
+    # Django's built-in CSRF page is English; a citizen with a stale form must learn what to do.
+    browser = Client(enforce_csrf_checks=True)
+    for url in ("/", "/sondernutzung/beantragen/", "/parkausweis/beantragen/", "/anmelden/"):
+        response = browser.post(url, VALID)
+        assert response.status_code == 403
+        html = response.content.decode()
+        assert '<html lang="de">' in html and "Das Formular ist abgelaufen" in html, url
+        assert "CSRF verification failed" not in html
+    assert Report.objects.count() == 0
 
 
 def test_list_filters_by_status_category_and_commune(client):
