@@ -57,3 +57,25 @@ def test_nul_in_a_multipart_field_is_400_naming_the_field(client):
     )
     assert response.status_code == 400
     assert "category" in response.json()["errors"]
+
+
+@pytest.mark.parametrize("charset", ["utf-16", "latin-1", "utf8"])
+@pytest.mark.parametrize("url", ["/", "/anmelden/", "/sondernutzung/beantragen/", "/api/v1/reports/"])
+def test_a_form_body_in_another_charset_than_utf8_is_400_not_500(client, url, charset):
+    # Django raises BadRequest for it without marking the body unparsable; its 400 page's CSRF check then
+    # read request.POST again and the answer was a 500.
+    from reports.models import Report
+
+    response = client.post(
+        url, b"lat=51.05&lon=13.74", content_type=f"application/x-www-form-urlencoded; charset={charset}"
+    )
+    assert response.status_code == 400
+    assert "Formulardaten müssen UTF-8-kodiert sein." in response.content.decode()
+    assert Report.objects.count() == 0
+
+
+def test_a_form_body_declared_utf8_still_works(client):
+    response = client.post("/", b"lat=51.05", content_type="application/x-www-form-urlencoded; charset=UTF-8")
+    assert response.status_code == 400  # the report form's own validation, not the guard
+    assert "Formulardaten" not in response.content.decode()
+    assert "Kategorie" in response.content.decode()
