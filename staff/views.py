@@ -433,8 +433,15 @@ def areas(request: HttpRequest) -> HttpResponse:
     categories = list(Category.objects.filter(active=True))
     if request.method == "POST":
         if request.POST.get("deactivate"):
-            area = ResponsibilityArea.objects.filter(pk=request.POST["deactivate"], organisation=org).first()
-            if area is not None:
+            wanted = request.POST["deactivate"]
+            area = (
+                ResponsibilityArea.objects.filter(pk=int(wanted), organisation=org).first()
+                if ascii_digits(wanted, max_digits=18)
+                else None
+            )
+            if area is None:
+                messages.error(request, "Unbekannter Bereich.")
+            else:
                 area_deactivate(actor=request.user, area=area)
                 messages.success(request, "Bereich deaktiviert.")
             return redirect(f"{request.path}?organisation={org.pk}")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from api.filters import queue_filter
 from geo.errors import ValidationFailed
 from organisations.models import AuditEvent
+from organisations.services import area_create
 from reports.models import Report
 from reports.selectors import overdue_counts, staff_queue
 from reports.services import report_support
@@ -18,6 +19,15 @@ from tests.factories import DRESDEN, make_report, photo
 from tests.staff_world import World, login
 
 pytestmark = pytest.mark.django_db
+
+DRESDEN_SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[13.73, 51.04], [13.74, 51.04], [13.74, 51.05], [13.73, 51.05], [13.73, 51.04]]],
+}
+LEIPZIG_SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[12.37, 51.33], [12.38, 51.33], [12.38, 51.34], [12.37, 51.34], [12.37, 51.33]]],
+}
 
 
 def audit_actions(report: Report) -> list[str]:
@@ -184,6 +194,36 @@ def test_settings_pages_ignore_an_odd_organisation_parameter(client, world: Worl
         response = client.get(url, {"organisation": value})
         assert response.status_code == 200, url
         assert response.context["org"] == world.dresden  # the admin's own organisation, as without it
+
+
+@pytest.mark.parametrize("value", ["abc", "²", "1.5", "9" * 5000, "OTHER"])
+def test_deactivating_an_unknown_or_foreign_area_is_a_german_message(client, world: World, value):
+    # A non-numeric id used to reach the ORM as pk="abc" (ValueError, 500).
+    foreign = area_create(
+        actor=None,
+        organisation=world.leipzig,
+        name="Leipzig Mitte",
+        geometry=LEIPZIG_SQUARE,
+        all_categories=True,
+    )
+    value = str(foreign.pk) if value == "OTHER" else value
+    login(client, "admin_a")
+    response = client.post("/verwaltung/einstellungen/bereiche/", {"deactivate": value}, follow=True)
+    assert response.status_code == 200
+    assert "Unbekannter Bereich." in [str(m) for m in response.context["messages"]]
+    foreign.refresh_from_db()
+    assert foreign.active
+
+
+def test_deactivating_an_own_area_still_works(client, world: World):
+    own = area_create(
+        actor=None, organisation=world.dresden, name="Altstadt", geometry=DRESDEN_SQUARE, all_categories=True
+    )
+    login(client, "admin_a")
+    response = client.post("/verwaltung/einstellungen/bereiche/", {"deactivate": str(own.pk)}, follow=True)
+    assert "Bereich deaktiviert." in [str(m) for m in response.context["messages"]]
+    own.refresh_from_db()
+    assert not own.active
 
 
 def test_every_change_is_audited_with_user_and_time(world: World):
