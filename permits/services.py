@@ -21,10 +21,8 @@ from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -33,7 +31,7 @@ from geo.coords import CoordinateError, parse_lon_lat, to_storage
 from geo.errors import ValidationFailed, reject_nul
 from geo.geometry import parse_geojson_geometry
 from geo.images import PhotoRejected, process_photo
-from notifications.services import mail_queue
+from notifications.services import email_is_valid, mail_queue
 from organisations.scoping import get_visible, require_manager
 from organisations.services import audit, commune_organisation
 from permits.fees import Fee, compute_fee
@@ -320,20 +318,29 @@ def permit_estimate(*, draft: PermitDraft, errors: _Errors | None = None) -> Est
     return Estimate(kind=kind, area=area, start=period[0], end=period[1], units=units, fee=fee)
 
 
+# What the applicant columns hold (Permit and ParkingPermit); longer input is refused, never cut off.
+APPLICANT_MAX = {"name": 200, "organisation": 200, "address": 300}
+APPLICANT_TOO_LONG = {
+    "name": "Der Name darf höchstens 200 Zeichen lang sein.",
+    "organisation": "Firma/Verein darf höchstens 200 Zeichen lang sein.",
+    "address": "Die Anschrift darf höchstens 300 Zeichen lang sein.",
+}
+
+
 def _applicant(data: dict[str, Any], errors: _Errors) -> dict[str, str]:
     data = data if isinstance(data, dict) else {}
-    out = {k: _text(data.get(k))[:300] for k in ("name", "organisation", "email", "phone", "address")}
+    out = {k: _text(data.get(k)) for k in ("name", "organisation", "email", "phone", "address")}
     if not out["name"]:
         errors.add("applicant.name", "Bitte den Namen der antragstellenden Person angeben.")
+    for key, limit in APPLICANT_MAX.items():
+        if len(out[key]) > limit:
+            errors.add(f"applicant.{key}", APPLICANT_TOO_LONG[key])
     if not out["email"]:
         errors.add(
             "applicant.email", "Bitte eine E-Mail-Adresse angeben; wir senden Ihnen dorthin den Bescheid."
         )
-    else:
-        try:
-            validate_email(out["email"])
-        except ValidationError:
-            errors.add("applicant.email", "Bitte eine gültige E-Mail-Adresse angeben.")
+    elif not email_is_valid(out["email"]):
+        errors.add("applicant.email", "Bitte eine gültige E-Mail-Adresse angeben.")
     if out["phone"] and not PHONE_RE.match(out["phone"]):
         errors.add("applicant.phone", "Bitte eine gültige Telefonnummer angeben.")
     return out

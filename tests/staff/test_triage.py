@@ -11,7 +11,7 @@ from api.filters import queue_filter
 from geo.errors import ValidationFailed
 from organisations.models import AuditEvent
 from organisations.services import area_create
-from reports.models import Report
+from reports.models import CommuneCategorySetting, Report
 from reports.selectors import overdue_counts, staff_queue
 from reports.services import report_support
 from reports.triage import report_change_status, report_forward, report_mark_duplicate, report_moderate
@@ -213,6 +213,18 @@ def test_deactivating_an_unknown_or_foreign_area_is_a_german_message(client, wor
     assert "Unbekannter Bereich." in [str(m) for m in response.context["messages"]]
     foreign.refresh_from_db()
     assert foreign.active
+
+
+def test_a_recipient_email_longer_than_254_characters_is_refused_not_a_500(client, world: World):
+    # Passes the form's EmailField and validate_email (up to 320); the column holds 254 (DataError, 500).
+    login(client, "admin_a")
+    recipient = "a" * 200 + "@" + "b" * 60 + ".de"
+    data = {"category": "schlagloch", "enabled": "on", "recipient_email": recipient, "sla_days": "5"}
+    response = client.post("/verwaltung/einstellungen/kategorien/", data, follow=True)
+    assert response.status_code == 200
+    messages = [str(m) for m in response.context["messages"]]
+    assert "Bitte eine gültige Empfänger-E-Mail-Adresse angeben." in messages
+    assert not CommuneCategorySetting.objects.filter(ags="14612000", category__slug="schlagloch").exists()
 
 
 def test_deactivating_an_own_area_still_works(client, world: World):

@@ -92,6 +92,21 @@ def test_plain_post_with_errors_shows_the_service_messages_and_keeps_input(clien
     assert Report.objects.count() == 0
 
 
+LONG_EMAIL = "a" * 200 + "@" + "b" * 60 + ".de"  # passes Django's validate_email, but 264 > 254 characters
+
+
+def test_an_email_address_longer_than_254_characters_is_refused_not_a_500(client):
+    # validate_email accepts up to 320 characters; the reporter_email column holds 254 (DataError, 500).
+    response = _post(client, {**VALID, "email": LONG_EMAIL}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "email": ["Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."]
+    }
+    api = client.post("/api/v1/reports/", {**VALID, "lat": "51.0504", "lon": "13.7373", "email": LONG_EMAIL})
+    assert api.status_code == 400 and "email" in api.json()["errors"]
+    assert Report.objects.count() == 0
+
+
 def test_the_web_form_says_exactly_what_the_api_says(client):
     bad = {"lat": "95", "lon": "13.7", "category": "unbekannt", "description": "x" * 4001}
     api = client.post("/api/v1/reports/", bad).json()["errors"]

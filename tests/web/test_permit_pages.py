@@ -209,6 +209,27 @@ def test_tracking_page_shows_conditions_and_public_notes_but_no_staff_names_or_i
     assert "Nachbar" not in html and "sb-dresden" not in html
 
 
+LONG_EMAIL = "a" * 200 + "@" + "b" * 60 + ".de"  # passes Django's validate_email, but 264 > 254 characters
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "N" * 201, "Der Name darf höchstens 200 Zeichen lang sein."),
+        ("organisation", "O" * 201, "Firma/Verein darf höchstens 200 Zeichen lang sein."),
+        ("address", "A" * 301, "Die Anschrift darf höchstens 300 Zeichen lang sein."),
+        ("email", LONG_EMAIL, "Bitte eine gültige E-Mail-Adresse angeben."),
+    ],
+)
+def test_overlong_applicant_data_is_refused_beside_the_field_not_a_500(client, field, value, message):
+    # The columns hold 200/200/300/254 characters: longer values failed the INSERT (DataError, 500) or,
+    # for the address, were silently cut off at 300.
+    response = client.post(URL, _values(**{field: value}))
+    assert response.status_code == 400
+    assert message in _errors_beside(response.content.decode(), field)
+    assert Permit.objects.count() == 0
+
+
 def test_a_bad_geometry_is_refused_with_the_german_message_beside_the_field(client):
     response = client.post(URL, _values(geometry=json.dumps(BOWTIE)))
     html = response.content.decode()
@@ -427,6 +448,21 @@ def test_parking_plate_and_applicant_errors_beside_their_fields(client):
     assert "E-Mail" in _errors_beside(html, "email")
     as_json = client.post(PARKING_URL, {**PARKING, "licence_plate": ""}, HTTP_ACCEPT="application/json")
     assert list(as_json.json()["errors"]) == ["licence_plate"]
+    assert ParkingPermit.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "N" * 201, "Der Name darf höchstens 200 Zeichen lang sein."),
+        ("address", "A" * 301, "Die Anschrift darf höchstens 300 Zeichen lang sein."),
+        ("email", LONG_EMAIL, "Bitte eine gültige E-Mail-Adresse angeben."),
+    ],
+)
+def test_overlong_parking_applicant_data_is_refused_beside_the_field_not_a_500(client, field, value, message):
+    response = client.post(PARKING_URL, {**PARKING, field: value}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {field: [message]}
     assert ParkingPermit.objects.count() == 0
 
 
