@@ -79,3 +79,15 @@ def test_a_form_body_declared_utf8_still_works(client):
     assert response.status_code == 400  # the report form's own validation, not the guard
     assert "Formulardaten" not in response.content.decode()
     assert "Kategorie" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/api/v1/permits/estimate/", "/api/v1/permits/", "/api/v1/reports/"])
+def test_json_nested_thousands_deep_is_400_not_500(client, url):
+    # json raises RecursionError (not ValueError) for it, which DRF's parser let through as a 500.
+    from permits.models import Permit
+    from reports.models import Report
+
+    response = client.post(url, "[" * 100_000, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Die JSON-Daten sind zu tief verschachtelt.", "code": "parse_error"}
+    assert Report.objects.count() == 0 and Permit.objects.count() == 0
