@@ -183,6 +183,15 @@ def test_a_form_post_without_a_valid_csrf_token_gets_a_german_page():
     assert Report.objects.count() == 0
 
 
+def test_a_request_django_refuses_gets_a_german_400_page(client):
+    # e.g. more than DATA_UPLOAD_MAX_NUMBER_FIELDS parameters: Django's built-in page is English.
+    response = client.get("/meldungen/?" + "&".join(f"f{i}=1" for i in range(1500)))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert '<html lang="de">' in html and "Ungültige Anfrage" in html
+    assert "Bad Request" not in html
+
+
 def test_list_filters_by_status_category_and_commune(client):
     dresden = make_report().report
     make_report(lonlat=LEIPZIG, category="schlagloch")
