@@ -91,3 +91,29 @@ def test_json_nested_thousands_deep_is_400_not_500(client, url):
     assert response.status_code == 400
     assert response.json() == {"detail": "Die JSON-Daten sind zu tief verschachtelt.", "code": "parse_error"}
     assert Report.objects.count() == 0 and Permit.objects.count() == 0
+
+
+@pytest.mark.parametrize("url", ["/api/v1/permits/estimate/", "/api/v1/permits/", "/api/v1/reports/"])
+def test_json_with_an_unpaired_surrogate_is_400_not_500(client, url):
+    # Valid JSON, but "\ud800" is no UTF-8 text: the INSERT (or query) failed with a 500.
+    from permits.models import Permit
+    from reports.models import Report
+
+    body = '{"category": "schlagloch", "kind": "geruest", "description": "Loch \\ud800", "applicant": {}}'
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
+    assert "Surrogate" in response.json()["detail"]
+    assert Report.objects.count() == 0 and Permit.objects.count() == 0
+
+
+def test_json_with_a_paired_surrogate_emoji_is_accepted(client):
+    from reports.models import Report
+
+    body = (
+        '{"category": "schlagloch", "description": "Tiefes Loch \\ud83d\\udea7 auf der Fahrbahn", '
+        '"location": {"type": "Point", "coordinates": [13.74, 51.05]}}'
+    )
+    response = client.post("/api/v1/reports/", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert Report.objects.get().description == "Tiefes Loch \U0001f6a7 auf der Fahrbahn"
