@@ -49,6 +49,8 @@ from permits.workflow import PERMIT_WORKFLOW, PermitStatus
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 MAX_DURATION_DAYS = 730
+EARLIEST_MOMENT = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+LATEST_MOMENT = dt.datetime(9000, 1, 1, tzinfo=dt.UTC)
 MIN_WIDTH_M, MAX_WIDTH_M = Decimal("0.5"), Decimal("50")
 MAX_ATTACHMENTS = 5
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -193,6 +195,14 @@ def _moment(value: Any, key: str, errors: _Errors) -> dt.datetime | None:
             return None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
+    # Python's datetimes end with the year 9999 (and begin with year 1): a moment near either end overflows
+    # when the fee's days are counted in local time (OverflowError, a 500). Such a date is a typing error.
+    if moment > LATEST_MOMENT:
+        errors.add(key, "Das Datum liegt zu weit in der Zukunft.")
+        return None
+    if moment < EARLIEST_MOMENT:
+        errors.add(key, "Das Datum liegt zu weit in der Vergangenheit.")
+        return None
     return moment
 
 

@@ -136,6 +136,12 @@ def test_line_with_width_is_buffered_to_a_rectangle(client):
         ({"start": future(20), "end": future(10)}, "end", "nach dem Beginn"),
         ({"start": "2020-01-01T08:00"}, "start", "Vergangenheit"),
         ({"start": "morgen"}, "start", "ISO 8601"),
+        (
+            {"start": "9999-12-31T23:59+14:00", "end": "9999-12-31T23:59-12:00"},
+            "end",
+            "zu weit in der Zukunft",
+        ),
+        ({"start": "0001-01-01T00:00+14:00"}, "start", "zu weit in der Vergangenheit"),
         ({"end": future(900)}, "end", "höchstens 730 Tage"),
         ({"kind": "container", "units": "²"}, "units", "ganze Zahl von 1 bis 1000"),
         ({"kind": "container", "units": "9" * 5000}, "units", "ganze Zahl von 1 bis 1000"),

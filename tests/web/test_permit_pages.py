@@ -127,6 +127,23 @@ def test_an_odd_number_of_units_is_named_beside_the_field(client, units):
     assert Permit.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("9999-12-31T23:59+14:00", "9999-12-31T23:59-12:00"),  # counting the fee's days overflowed (500)
+        ("30.12.9999 07:00", "31.12.9999 23:59"),
+    ],
+)
+def test_a_date_near_the_year_9999_is_refused_beside_the_field(client, start, end):
+    for action in ("estimate", "submit"):
+        response = client.post(URL, {**_values(start=start, end=end), "action": action})
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert "Das Datum liegt zu weit in der Zukunft." in _errors_beside(html, "start")
+        assert "Das Datum liegt zu weit in der Zukunft." in _errors_beside(html, "end")
+    assert Permit.objects.count() == 0
+
+
 def test_submit_creates_a_web_permit_and_leads_via_confirmation_to_the_tracking_page(client):
     response = client.post(URL, _values())
     permit = Permit.objects.get()
