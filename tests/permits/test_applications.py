@@ -171,6 +171,13 @@ def test_coordinates_nested_thousands_deep_are_400_not_500(client):
     assert Permit.objects.count() == 0
 
 
+def test_active_permits_on_the_last_day_python_knows_is_400_not_500(client):
+    # The day's end (its next midnight) overflowed Python's datetime for 9999-12-31.
+    response = client.get("/api/v1/permits/active/", {"date": "9999-12-31"})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"date": ["date: Datum bis spätestens 9998-12-31 erwartet."]}
+
+
 def test_invalid_geometry_is_never_silently_repaired(client):
     bowtie = {
         "type": "Polygon",
