@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from django.contrib.gis.geos import Polygon
 from django.utils import timezone
 
-from api.params import invalid, optional_ags
+from api.params import ascii_digits, invalid, optional_ags
 from geo.srid import API_SRID
 from reports.models import Category
 from reports.selectors import QUEUE_ORDERINGS, QueueFilter, ReportFilter
@@ -70,7 +70,7 @@ def _moment(params: Mapping[str, str], name: str, *, end_of_day: bool) -> dt.dat
                 day += dt.timedelta(days=1)
             return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
         moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: the day after 9999-12-31
         raise invalid(name, f"{name}: Datum (JJJJ-MM-TT) oder Zeitpunkt nach ISO 8601 erwartet.") from None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
@@ -134,7 +134,7 @@ def queue_filter(params: Mapping[str, str]) -> QueueFilter:
         statuses = []
     older = params.get("older_than_days") or ""
     if older:
-        if not older.isdigit() or int(older) > 3650:
+        if not ascii_digits(older, max_digits=4) or int(older) > 3650:
             raise invalid("older_than_days", "older_than_days: ganze Zahl von 0 bis 3650 erwartet.")
     assigned = params.get("assigned") or None
     if assigned and assigned not in QUEUE_ASSIGNED:
@@ -146,7 +146,7 @@ def queue_filter(params: Mapping[str, str]) -> QueueFilter:
     if ordering not in QUEUE_ORDERINGS:
         raise invalid("ordering", f"ordering: erlaubt sind {', '.join(QUEUE_ORDERINGS)}.")
     org = params.get("organisation") or ""
-    if org and not org.isdigit():
+    if org and not ascii_digits(org, max_digits=18):
         raise invalid("organisation", "organisation: Nummer der Organisation erwartet.")
     return QueueFilter(
         statuses=statuses,

@@ -11,6 +11,13 @@ from geo.errors import ValidationFailed
 
 AGS8 = re.compile(r"^\d{8}$")
 AGS5 = re.compile(r"^\d{5}$")
+LAST_YEAR = 9998  # of a date parameter: Python's datetimes end with 9999-12-31
+
+
+def ascii_digits(value: str, *, max_digits: int) -> bool:
+    """Only 0-9, at most ``max_digits`` of them. ``str.isdigit`` alone also accepts "²" or "①", which
+    ``int()`` refuses, and Python refuses ``int()`` of more than 4,300 digits: both were 500s."""
+    return 0 < len(value) <= max_digits and value.isascii() and value.isdigit()
 
 
 def invalid(name: str, message: str) -> ValidationFailed:
@@ -22,9 +29,12 @@ def optional_date(params: Mapping[str, str], name: str) -> dt.date | None:
     if value in (None, ""):
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise invalid(name, f"{name}: Datum im Format JJJJ-MM-TT erwartet.") from None
+    if day.year > LAST_YEAR:  # the day after 9999-12-31 overflows (the end of the day is its next midnight)
+        raise invalid(name, f"{name}: Datum bis spätestens {LAST_YEAR}-12-31 erwartet.")
+    return day
 
 
 def optional_float(

@@ -71,6 +71,7 @@ class DatabaseUnavailableMiddleware:
 INVALID_INPUT = "Die Anfrage enthält ungültige Steuerzeichen (NUL)."
 TOO_LARGE = "Die Anfrage ist zu groß."
 INCOMPLETE = "Die Anfrage ist unvollständig: die Verbindung brach vor dem Ende der Übertragung ab."
+NOT_UTF8 = "Formulardaten müssen UTF-8-kodiert sein."
 
 
 class CompleteBodyStream(io.IOBase):
@@ -130,7 +131,10 @@ class RequestGuardMiddleware:
     * NUL characters in the path, the query string or a JSON/form body → 400 (PostgreSQL cannot store
       them, so they would otherwise surface as a 500 deep inside a query);
     * a body that ends before its Content-Length (the client hung up mid-upload) → 400, and nothing of
-      it reaches a view (see :class:`CompleteBodyStream`).
+      it reaches a view (see :class:`CompleteBodyStream`);
+    * a form body (``application/x-www-form-urlencoded``) declaring another charset than UTF-8 → 400.
+      Django refuses to parse it with ``BadRequest`` but does not mark the body as unparsable, so the CSRF
+      check of its own error page raises again and the answer was a 500.
     """
 
     TEXT_BODIES = ("application/json", "application/x-www-form-urlencoded", "text/")
@@ -155,6 +159,12 @@ class RequestGuardMiddleware:
         if "\x00" in request.path or b"\x00" in unquote_to_bytes(raw_query):
             return _error(request, 400, INVALID_INPUT, "invalid")
         content_type = request.META.get("CONTENT_TYPE", "")
+        if (
+            request.content_type == "application/x-www-form-urlencoded"
+            and request.encoding
+            and request.encoding.lower() != "utf-8"
+        ):
+            return _error(request, 400, NOT_UTF8, "invalid")
         if (
             length
             and content_type.startswith(self.TEXT_BODIES)

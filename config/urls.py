@@ -7,6 +7,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from config.health import healthz
+from staff.forms import LoginForm
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -15,7 +16,7 @@ urlpatterns = [
     path("", include("api.urls")),
     path("", include("web.urls")),
     path("", include("staff.urls")),
-    path("anmelden/", auth_views.LoginView.as_view(), name="login"),
+    path("anmelden/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
 ]
 

@@ -130,7 +130,7 @@ def parse_geojson_point(value: Any, *, field: str = "location") -> Point:
     if isinstance(value, str):
         try:
             value = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested thousands deep
             raise CoordinateError(
                 field,
                 'Ort: gültiges GeoJSON erwartet, z. B. {"type": "Point", "coordinates": [13.7373, 51.0504]}.',

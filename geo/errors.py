@@ -58,12 +58,17 @@ def reject_nul(values: dict[str, object]) -> None:
     bad: dict[str, list[str]] = {}
 
     def contains(value: object) -> bool:
-        if isinstance(value, str):
-            return "\x00" in value
-        if isinstance(value, dict):
-            return any(contains(k) or contains(v) for k, v in value.items())
-        if isinstance(value, list | tuple):
-            return any(contains(v) for v in value)
+        # Without recursion: a JSON body may nest arrays or objects thousands deep.
+        pending = [value]
+        while pending:
+            item = pending.pop()
+            if isinstance(item, str) and "\x00" in item:
+                return True
+            if isinstance(item, dict):
+                pending.extend(item.keys())
+                pending.extend(item.values())
+            elif isinstance(item, list | tuple):
+                pending.extend(item)
         return False
 
     for name, value in values.items():

@@ -60,11 +60,15 @@ def _polygon(value: Any, field: str) -> Polygon:
 
 
 def _count(coords: Any) -> int:
-    if isinstance(coords, list | tuple) and coords and isinstance(coords[0], int | float):
-        return 1
-    if isinstance(coords, list | tuple):
-        return sum(_count(c) for c in coords)
-    return 0
+    """Positions in a coordinates array. Without recursion: the text may nest arrays thousands deep."""
+    count, pending = 0, [coords]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, list | tuple) and item and isinstance(item[0], int | float):
+            count += 1
+        elif isinstance(item, list | tuple):
+            pending.extend(item)
+    return count
 
 
 def _unwrap(value: Any, field: str) -> Any:
@@ -72,7 +76,7 @@ def _unwrap(value: Any, field: str) -> Any:
     if isinstance(value, str | bytes):
         try:
             value = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: arrays/objects nested thousands deep
             raise _fail(field, "Kein gültiges GeoJSON.") from None
     if isinstance(value, dict) and value.get("type") == "FeatureCollection":
         features = value.get("features") or []

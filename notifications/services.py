@@ -8,13 +8,29 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
+from django.core.validators import validate_email
 from django.db import transaction
 from django.tasks import TaskResultStatus
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from notifications.models import OutgoingMail
+
+# RFC 5321 allows at most 254 characters in an address, and every e-mail column (EmailField) is that
+# long; Django's validate_email alone accepts up to 320 (then the INSERT failed with a 500).
+EMAIL_MAX = 254
+
+
+def email_is_valid(value: str) -> bool:
+    """An address we can store and send to: Django's syntax check and at most ``EMAIL_MAX`` characters."""
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return len(value) <= EMAIL_MAX
+
 
 logger = logging.getLogger(__name__)
 

@@ -21,10 +21,8 @@ from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -33,7 +31,7 @@ from geo.coords import CoordinateError, parse_lon_lat, to_storage
 from geo.errors import ValidationFailed, reject_nul
 from geo.geometry import parse_geojson_geometry
 from geo.images import PhotoRejected, process_photo
-from notifications.services import mail_queue
+from notifications.services import email_is_valid, mail_queue
 from organisations.scoping import get_visible, require_manager
 from organisations.services import audit, commune_organisation
 from permits.fees import Fee, compute_fee
@@ -51,6 +49,8 @@ from permits.workflow import PERMIT_WORKFLOW, PermitStatus
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 MAX_DURATION_DAYS = 730
+EARLIEST_MOMENT = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+LATEST_MOMENT = dt.datetime(9000, 1, 1, tzinfo=dt.UTC)
 MIN_WIDTH_M, MAX_WIDTH_M = Decimal("0.5"), Decimal("50")
 MAX_ATTACHMENTS = 5
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -86,6 +86,8 @@ def parking_tracking_url(permit: ParkingPermit) -> str:
 
 
 def tracking_token_matches(public_id: str, token: str) -> bool:
+    if not token.isascii():  # URL-safe base64 only; compare_digest raises TypeError for non-ASCII text
+        return False
     return hmac.compare_digest(tracking_token_for(public_id), token)
 
 
@@ -193,6 +195,14 @@ def _moment(value: Any, key: str, errors: _Errors) -> dt.datetime | None:
             return None
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
+    # Python's datetimes end with the year 9999 (and begin with year 1): a moment near either end overflows
+    # when the fee's days are counted in local time (OverflowError, a 500). Such a date is a typing error.
+    if moment > LATEST_MOMENT:
+        errors.add(key, "Das Datum liegt zu weit in der Zukunft.")
+        return None
+    if moment < EARLIEST_MOMENT:
+        errors.add(key, "Das Datum liegt zu weit in der Vergangenheit.")
+        return None
     return moment
 
 
@@ -285,7 +295,8 @@ class CreatedPermit:
 
 def _units(value: Any, errors: _Errors) -> int:
     text = _text(value) or "1"
-    if not text.isdigit() or not 1 <= int(text) <= 1000:
+    # isascii: str.isdigit also accepts "²", which int() refuses; len: int() refuses > 4,300 digits.
+    if not (text.isascii() and text.isdigit() and len(text) <= 4) or not 1 <= int(text) <= 1000:
         errors.add("units", "Anzahl: ganze Zahl von 1 bis 1000.")
         return 1
     return int(text)
@@ -317,20 +328,29 @@ def permit_estimate(*, draft: PermitDraft, errors: _Errors | None = None) -> Est
     return Estimate(kind=kind, area=area, start=period[0], end=period[1], units=units, fee=fee)
 
 
+# What the applicant columns hold (Permit and ParkingPermit); longer input is refused, never cut off.
+APPLICANT_MAX = {"name": 200, "organisation": 200, "address": 300}
+APPLICANT_TOO_LONG = {
+    "name": "Der Name darf höchstens 200 Zeichen lang sein.",
+    "organisation": "Firma/Verein darf höchstens 200 Zeichen lang sein.",
+    "address": "Die Anschrift darf höchstens 300 Zeichen lang sein.",
+}
+
+
 def _applicant(data: dict[str, Any], errors: _Errors) -> dict[str, str]:
     data = data if isinstance(data, dict) else {}
-    out = {k: _text(data.get(k))[:300] for k in ("name", "organisation", "email", "phone", "address")}
+    out = {k: _text(data.get(k)) for k in ("name", "organisation", "email", "phone", "address")}
     if not out["name"]:
         errors.add("applicant.name", "Bitte den Namen der antragstellenden Person angeben.")
+    for key, limit in APPLICANT_MAX.items():
+        if len(out[key]) > limit:
+            errors.add(f"applicant.{key}", APPLICANT_TOO_LONG[key])
     if not out["email"]:
         errors.add(
             "applicant.email", "Bitte eine E-Mail-Adresse angeben; wir senden Ihnen dorthin den Bescheid."
         )
-    else:
-        try:
-            validate_email(out["email"])
-        except ValidationError:
-            errors.add("applicant.email", "Bitte eine gültige E-Mail-Adresse angeben.")
+    elif not email_is_valid(out["email"]):
+        errors.add("applicant.email", "Bitte eine gültige E-Mail-Adresse angeben.")
     if out["phone"] and not PHONE_RE.match(out["phone"]):
         errors.add("applicant.phone", "Bitte eine gültige Telefonnummer angeben.")
     return out

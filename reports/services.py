@@ -19,10 +19,8 @@ from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -30,6 +28,7 @@ from django.utils import timezone
 from geo.assignment import OutsideSaxony, assign_point
 from geo.coords import CoordinateError, parse_geojson_point, parse_lon_lat, to_storage
 from geo.errors import Conflict, NotFound, ValidationFailed, reject_nul
+from notifications.services import email_is_valid
 from organisations.services import route
 from reports.attributes import clean_attributes
 from reports.catalogue import ATTRIBUTES, GROUPS
@@ -189,13 +188,10 @@ def _validate_texts(draft: ReportDraft, errors: _Errors) -> dict[str, str]:
     if len(name) > NAME_MAX:
         errors.add(draft.key("name"), f"Der Name darf höchstens {NAME_MAX} Zeichen lang sein.")
     email = _text(draft.email)
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            errors.add(
-                draft.key("email"), "Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."
-            )
+    if email and not email_is_valid(email):
+        errors.add(
+            draft.key("email"), "Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."
+        )
     phone = _text(draft.phone)
     if phone and not PHONE_RE.match(phone):
         errors.add(
@@ -482,6 +478,10 @@ def report_support(*, public_id: str, client_identity: str) -> SupportResult:
 
 
 def tracking_token_matches(report: Report, token: str) -> bool:
+    # Tokens are URL-safe base64; hmac.compare_digest raises TypeError for non-ASCII text (e.g. "ä" typed
+    # into the link), and such a token can never match anyway.
+    if not token.isascii():
+        return False
     secrets_to_try = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
     return any(hmac.compare_digest(_token(secret, report.public_id), token) for secret in secrets_to_try)
 
@@ -515,6 +515,8 @@ def category_setting_set(
     require_admin(actor, organisation.pk)
     if organisation.kind != OrganisationKind.COMMUNE:
         raise ValidationFailed({"organisation": ["Kategorien stellen nur Gemeinden ein."]})
+    if recipient_email and not email_is_valid(recipient_email):
+        raise ValidationFailed({"recipient_email": ["Bitte eine gültige Empfänger-E-Mail-Adresse angeben."]})
     with transaction.atomic():
         setting, _ = CommuneCategorySetting.objects.update_or_create(
             ags=organisation.ags,

@@ -3,9 +3,23 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
 
 from organisations.models import Role
 from reports.workflow import ReportStatus
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, plus the username length it only renders as ``maxlength`` but never checks:
+    a longer name reached django-axes, whose failed-attempt record (255 characters) then failed with a 500.
+    No such user can exist, so it is the ordinary "falsch" answer without trying to authenticate."""
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if len(username) > get_user_model()._meta.get_field("username").max_length:
+            raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+        return username
 
 
 class StatusForm(forms.Form):

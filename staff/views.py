@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from api.filters import queue_filter
+from api.params import ascii_digits
 from geo.coords import CoordinateError, parse_lon_lat, to_api
 from geo.errors import DomainError, NotFound, ValidationFailed
 from organisations.models import Membership, Organisation, OrganisationKind, ResponsibilityArea, Role, Team
@@ -332,7 +333,9 @@ def _admin_organisation(request: HttpRequest) -> Organisation:
 
         raise Forbidden("Einstellungen sind der Administration vorbehalten.")
     wanted = request.GET.get("organisation") or request.POST.get("organisation") or ""
-    org_id = int(wanted) if wanted.isdigit() and int(wanted) in admin_ids else min(admin_ids)
+    org_id = (
+        int(wanted) if ascii_digits(wanted, max_digits=18) and int(wanted) in admin_ids else min(admin_ids)
+    )
     return Organisation.objects.get(pk=org_id)
 
 
@@ -430,8 +433,15 @@ def areas(request: HttpRequest) -> HttpResponse:
     categories = list(Category.objects.filter(active=True))
     if request.method == "POST":
         if request.POST.get("deactivate"):
-            area = ResponsibilityArea.objects.filter(pk=request.POST["deactivate"], organisation=org).first()
-            if area is not None:
+            wanted = request.POST["deactivate"]
+            area = (
+                ResponsibilityArea.objects.filter(pk=int(wanted), organisation=org).first()
+                if ascii_digits(wanted, max_digits=18)
+                else None
+            )
+            if area is None:
+                messages.error(request, "Unbekannter Bereich.")
+            else:
                 area_deactivate(actor=request.user, area=area)
                 messages.success(request, "Bereich deaktiviert.")
             return redirect(f"{request.path}?organisation={org.pk}")

@@ -223,7 +223,12 @@ class ParkingForm(ServiceErrorsForm):
     """Bewohnerparkausweis beantragen: the residence (map or coordinates), plate and applicant."""
 
     # A refusal for the place as a whole (outside every zone) is shown where the place is typed.
-    FIELD_NAMES = {"location": "lat", "applicant.name": "name", "applicant.email": "email"}
+    FIELD_NAMES = {
+        "location": "lat",
+        "applicant.name": "name",
+        "applicant.email": "email",
+        "applicant.address": "address",
+    }
 
     lat = forms.CharField(
         label=_("Breitengrad"),

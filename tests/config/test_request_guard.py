@@ -57,3 +57,63 @@ def test_nul_in_a_multipart_field_is_400_naming_the_field(client):
     )
     assert response.status_code == 400
     assert "category" in response.json()["errors"]
+
+
+@pytest.mark.parametrize("charset", ["utf-16", "latin-1", "utf8"])
+@pytest.mark.parametrize("url", ["/", "/anmelden/", "/sondernutzung/beantragen/", "/api/v1/reports/"])
+def test_a_form_body_in_another_charset_than_utf8_is_400_not_500(client, url, charset):
+    # Django raises BadRequest for it without marking the body unparsable; its 400 page's CSRF check then
+    # read request.POST again and the answer was a 500.
+    from reports.models import Report
+
+    response = client.post(
+        url, b"lat=51.05&lon=13.74", content_type=f"application/x-www-form-urlencoded; charset={charset}"
+    )
+    assert response.status_code == 400
+    assert "Formulardaten müssen UTF-8-kodiert sein." in response.content.decode()
+    assert Report.objects.count() == 0
+
+
+def test_a_form_body_declared_utf8_still_works(client):
+    response = client.post("/", b"lat=51.05", content_type="application/x-www-form-urlencoded; charset=UTF-8")
+    assert response.status_code == 400  # the report form's own validation, not the guard
+    assert "Formulardaten" not in response.content.decode()
+    assert "Kategorie" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/api/v1/permits/estimate/", "/api/v1/permits/", "/api/v1/reports/"])
+def test_json_nested_thousands_deep_is_400_not_500(client, url):
+    # json raises RecursionError (not ValueError) for it, which DRF's parser let through as a 500.
+    from permits.models import Permit
+    from reports.models import Report
+
+    response = client.post(url, "[" * 100_000, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Die JSON-Daten sind zu tief verschachtelt.", "code": "parse_error"}
+    assert Report.objects.count() == 0 and Permit.objects.count() == 0
+
+
+@pytest.mark.parametrize("url", ["/api/v1/permits/estimate/", "/api/v1/permits/", "/api/v1/reports/"])
+def test_json_with_an_unpaired_surrogate_is_400_not_500(client, url):
+    # Valid JSON, but "\ud800" is no UTF-8 text: the INSERT (or query) failed with a 500.
+    from permits.models import Permit
+    from reports.models import Report
+
+    body = '{"category": "schlagloch", "kind": "geruest", "description": "Loch \\ud800", "applicant": {}}'
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
+    assert "Surrogate" in response.json()["detail"]
+    assert Report.objects.count() == 0 and Permit.objects.count() == 0
+
+
+def test_json_with_a_paired_surrogate_emoji_is_accepted(client):
+    from reports.models import Report
+
+    body = (
+        '{"category": "schlagloch", "description": "Tiefes Loch \\ud83d\\udea7 auf der Fahrbahn", '
+        '"location": {"type": "Point", "coordinates": [13.74, 51.05]}}'
+    )
+    response = client.post("/api/v1/reports/", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert Report.objects.get().description == "Tiefes Loch \U0001f6a7 auf der Fahrbahn"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -135,7 +136,15 @@ def test_line_with_width_is_buffered_to_a_rectangle(client):
         ({"start": future(20), "end": future(10)}, "end", "nach dem Beginn"),
         ({"start": "2020-01-01T08:00"}, "start", "Vergangenheit"),
         ({"start": "morgen"}, "start", "ISO 8601"),
+        (
+            {"start": "9999-12-31T23:59+14:00", "end": "9999-12-31T23:59-12:00"},
+            "end",
+            "zu weit in der Zukunft",
+        ),
+        ({"start": "0001-01-01T00:00+14:00"}, "start", "zu weit in der Vergangenheit"),
         ({"end": future(900)}, "end", "höchstens 730 Tage"),
+        ({"kind": "container", "units": "²"}, "units", "ganze Zahl von 1 bis 1000"),
+        ({"kind": "container", "units": "9" * 5000}, "units", "ganze Zahl von 1 bis 1000"),
         ({"kind": "raumschiff"}, "kind", "Unbekannte Art"),
         ({"kind": "bewohnerparken"}, "kind", "Unbekannte Art"),
         ({"applicant": {"name": "", "email": "x"}}, "applicant.email", "gültige E-Mail"),
@@ -149,6 +158,24 @@ def test_every_geometry_and_input_error_is_400_with_a_german_message(client, ove
     assert field in errors, errors
     assert fragment in " ".join(errors[field])
     assert Permit.objects.count() == 0
+
+
+def test_coordinates_nested_thousands_deep_are_400_not_500(client):
+    # The JSON parser accepts this depth; the NUL check and the vertex count then recursed (RecursionError).
+    geometry = '{"type": "Polygon", "coordinates": ' + "[" * 3000 + "]" * 3000 + "}"
+    text = json.dumps(body(geometry={})).replace('"geometry": {}', f'"geometry": {geometry}')
+    for url in (URL, URL + "estimate/"):
+        response = client.post(url, text, content_type="application/json")
+        assert response.status_code == 400, response.content
+        assert "mindestens vier Punkte" in " ".join(response.json()["errors"]["geometry"])
+    assert Permit.objects.count() == 0
+
+
+def test_active_permits_on_the_last_day_python_knows_is_400_not_500(client):
+    # The day's end (its next midnight) overflowed Python's datetime for 9999-12-31.
+    response = client.get("/api/v1/permits/active/", {"date": "9999-12-31"})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"date": ["date: Datum bis spätestens 9998-12-31 erwartet."]}
 
 
 def test_invalid_geometry_is_never_silently_repaired(client):

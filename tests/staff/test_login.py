@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from axes.models import AccessAttempt
 
 from tests.staff_world import PASSWORD
 
@@ -26,6 +27,16 @@ def test_wrong_password_shows_a_german_message(client, world):
     response = attempt(client, "caseworker_a", "falsch")
     assert response.status_code == 200
     assert "Benutzername oder Passwort sind falsch" in response.content.decode()
+
+
+@pytest.mark.parametrize("username", ["x" * 300, "9" * 5000])
+def test_an_overlong_username_is_the_german_message_not_a_500(client, world, username):
+    # Longer than any username can be; django-axes used to store it in a 255-character column (500).
+    response = attempt(client, username, "falsch")
+    assert response.status_code == 200
+    assert "Benutzername oder Passwort sind falsch" in response.content.decode()
+    assert not AccessAttempt.objects.filter(username=username[:255]).exists()
+    assert attempt(client, "caseworker_a", PASSWORD).status_code == 302  # the form still logs in
 
 
 def test_five_failures_lock_the_account_for_this_address(client, world, settings):

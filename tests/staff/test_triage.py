@@ -10,7 +10,8 @@ from django.utils import timezone
 from api.filters import queue_filter
 from geo.errors import ValidationFailed
 from organisations.models import AuditEvent
-from reports.models import Report
+from organisations.services import area_create
+from reports.models import CommuneCategorySetting, Report
 from reports.selectors import overdue_counts, staff_queue
 from reports.services import report_support
 from reports.triage import report_change_status, report_forward, report_mark_duplicate, report_moderate
@@ -18,6 +19,15 @@ from tests.factories import DRESDEN, make_report, photo
 from tests.staff_world import World, login
 
 pytestmark = pytest.mark.django_db
+
+DRESDEN_SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[13.73, 51.04], [13.74, 51.04], [13.74, 51.05], [13.73, 51.05], [13.73, 51.04]]],
+}
+LEIPZIG_SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[12.37, 51.33], [12.38, 51.33], [12.38, 51.34], [12.37, 51.34], [12.37, 51.33]]],
+}
 
 
 def audit_actions(report: Report) -> list[str]:
@@ -146,6 +156,86 @@ def test_queue_filters_and_sorting(world: World):
     )
     with pytest.raises(ValidationFailed):
         queue_filter({"ordering": "drop table"})
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("older_than_days", "²", "older_than_days: ganze Zahl von 0 bis 3650 erwartet."),
+        ("older_than_days", "9" * 5000, "older_than_days: ganze Zahl von 0 bis 3650 erwartet."),
+        ("organisation", "²", "organisation: Nummer der Organisation erwartet."),
+        ("organisation", "9" * 5000, "organisation: Nummer der Organisation erwartet."),
+    ],
+)
+def test_queue_and_export_refuse_odd_numbers_with_a_german_message(
+    client, world: World, name, value, message
+):
+    # "²".isdigit() is true but int("²") fails, and int() refuses more than 4,300 digits: both were 500s.
+    login(client, "caseworker_a")
+    page = client.get("/verwaltung/", {name: value})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert message in html
+    assert world.own.public_id in html  # the queue falls back to the default filter
+    export = client.get("/verwaltung/arbeitsliste.csv", {name: value})
+    assert export.status_code == 302 and export["Location"] == "/verwaltung/"
+    assert message in client.get(export["Location"]).content.decode()
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 5000])
+def test_settings_pages_ignore_an_odd_organisation_parameter(client, world: World, value):
+    login(client, "admin_a")
+    for url in (
+        "/verwaltung/einstellungen/",
+        "/verwaltung/einstellungen/kategorien/",
+        "/verwaltung/einstellungen/mitglieder/",
+        "/verwaltung/einstellungen/bereiche/",
+    ):
+        response = client.get(url, {"organisation": value})
+        assert response.status_code == 200, url
+        assert response.context["org"] == world.dresden  # the admin's own organisation, as without it
+
+
+@pytest.mark.parametrize("value", ["abc", "²", "1.5", "9" * 5000, "OTHER"])
+def test_deactivating_an_unknown_or_foreign_area_is_a_german_message(client, world: World, value):
+    # A non-numeric id used to reach the ORM as pk="abc" (ValueError, 500).
+    foreign = area_create(
+        actor=None,
+        organisation=world.leipzig,
+        name="Leipzig Mitte",
+        geometry=LEIPZIG_SQUARE,
+        all_categories=True,
+    )
+    value = str(foreign.pk) if value == "OTHER" else value
+    login(client, "admin_a")
+    response = client.post("/verwaltung/einstellungen/bereiche/", {"deactivate": value}, follow=True)
+    assert response.status_code == 200
+    assert "Unbekannter Bereich." in [str(m) for m in response.context["messages"]]
+    foreign.refresh_from_db()
+    assert foreign.active
+
+
+def test_a_recipient_email_longer_than_254_characters_is_refused_not_a_500(client, world: World):
+    # Passes the form's EmailField and validate_email (up to 320); the column holds 254 (DataError, 500).
+    login(client, "admin_a")
+    recipient = "a" * 200 + "@" + "b" * 60 + ".de"
+    data = {"category": "schlagloch", "enabled": "on", "recipient_email": recipient, "sla_days": "5"}
+    response = client.post("/verwaltung/einstellungen/kategorien/", data, follow=True)
+    assert response.status_code == 200
+    messages = [str(m) for m in response.context["messages"]]
+    assert "Bitte eine gültige Empfänger-E-Mail-Adresse angeben." in messages
+    assert not CommuneCategorySetting.objects.filter(ags="14612000", category__slug="schlagloch").exists()
+
+
+def test_deactivating_an_own_area_still_works(client, world: World):
+    own = area_create(
+        actor=None, organisation=world.dresden, name="Altstadt", geometry=DRESDEN_SQUARE, all_categories=True
+    )
+    login(client, "admin_a")
+    response = client.post("/verwaltung/einstellungen/bereiche/", {"deactivate": str(own.pk)}, follow=True)
+    assert "Bereich deaktiviert." in [str(m) for m in response.context["messages"]]
+    own.refresh_from_db()
+    assert not own.active
 
 
 def test_every_change_is_audited_with_user_and_time(world: World):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from reports.models import Report
@@ -91,6 +92,21 @@ def test_plain_post_with_errors_shows_the_service_messages_and_keeps_input(clien
     assert Report.objects.count() == 0
 
 
+LONG_EMAIL = "a" * 200 + "@" + "b" * 60 + ".de"  # passes Django's validate_email, but 264 > 254 characters
+
+
+def test_an_email_address_longer_than_254_characters_is_refused_not_a_500(client):
+    # validate_email accepts up to 320 characters; the reporter_email column holds 254 (DataError, 500).
+    response = _post(client, {**VALID, "email": LONG_EMAIL}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "email": ["Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."]
+    }
+    api = client.post("/api/v1/reports/", {**VALID, "lat": "51.0504", "lon": "13.7373", "email": LONG_EMAIL})
+    assert api.status_code == 400 and "email" in api.json()["errors"]
+    assert Report.objects.count() == 0
+
+
 def test_the_web_form_says_exactly_what_the_api_says(client):
     bad = {"lat": "95", "lon": "13.7", "category": "unbekannt", "description": "x" * 4001}
     api = client.post("/api/v1/reports/", bad).json()["errors"]
@@ -145,6 +161,35 @@ def test_wrong_tracking_token_and_unknown_pages_are_404_in_german(client):
     assert "Seite nicht gefunden" in response.content.decode()
     assert client.get("/meldungen/SN-XXXX-XX/").status_code == 404
     assert client.get("/gemeinden/99999999/").status_code == 404
+
+
+def test_a_tracking_token_with_non_ascii_characters_is_404_not_500(client):
+    # hmac.compare_digest raises TypeError for non-ASCII text; a mistyped link must be a plain 404.
+    report = make_report().report
+    response = client.get(f"/meldungen/{report.public_id}/verfolgen/%C3%A4%E2%82%AC/")
+    assert response.status_code == 404
+    assert "Seite nicht gefunden" in response.content.decode()
+
+
+def test_a_form_post_without_a_valid_csrf_token_gets_a_german_page():
+    # Django's built-in CSRF page is English; a citizen with a stale form must learn what to do.
+    browser = Client(enforce_csrf_checks=True)
+    for url in ("/", "/sondernutzung/beantragen/", "/parkausweis/beantragen/", "/anmelden/"):
+        response = browser.post(url, VALID)
+        assert response.status_code == 403
+        html = response.content.decode()
+        assert '<html lang="de">' in html and "Das Formular ist abgelaufen" in html, url
+        assert "CSRF verification failed" not in html
+    assert Report.objects.count() == 0
+
+
+def test_a_request_django_refuses_gets_a_german_400_page(client):
+    # e.g. more than DATA_UPLOAD_MAX_NUMBER_FIELDS parameters: Django's built-in page is English.
+    response = client.get("/meldungen/?" + "&".join(f"f{i}=1" for i in range(1500)))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert '<html lang="de">' in html and "Ungültige Anfrage" in html
+    assert "Bad Request" not in html
 
 
 def test_list_filters_by_status_category_and_commune(client):

@@ -117,6 +117,33 @@ def test_estimate_without_area_says_what_is_missing_beside_the_field(client):
     assert "Namen" not in html.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
 
 
+@pytest.mark.parametrize("units", ["²", "9" * 5000])
+def test_an_odd_number_of_units_is_named_beside_the_field(client, units):
+    # "²".isdigit() is true but int("²") fails; int() refuses more than 4,300 digits: both were 500s.
+    for action in ("estimate", "submit"):
+        response = client.post(URL, {**_values(kind="container", units=units), "action": action})
+        assert response.status_code == 400
+        assert "Anzahl: ganze Zahl von 1 bis 1000." in _errors_beside(response.content.decode(), "units")
+    assert Permit.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("9999-12-31T23:59+14:00", "9999-12-31T23:59-12:00"),  # counting the fee's days overflowed (500)
+        ("30.12.9999 07:00", "31.12.9999 23:59"),
+    ],
+)
+def test_a_date_near_the_year_9999_is_refused_beside_the_field(client, start, end):
+    for action in ("estimate", "submit"):
+        response = client.post(URL, {**_values(start=start, end=end), "action": action})
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert "Das Datum liegt zu weit in der Zukunft." in _errors_beside(html, "start")
+        assert "Das Datum liegt zu weit in der Zukunft." in _errors_beside(html, "end")
+    assert Permit.objects.count() == 0
+
+
 def test_submit_creates_a_web_permit_and_leads_via_confirmation_to_the_tracking_page(client):
     response = client.post(URL, _values())
     permit = Permit.objects.get()
@@ -172,6 +199,17 @@ def test_tracking_page_is_404_with_a_wrong_token(client):
     assert client.get(f"/parkausweis/{permit.public_id}/verfolgen/{token}/").status_code == 404
 
 
+def test_tracking_pages_with_a_non_ascii_token_are_404_not_500(client):
+    permit = approved_permit(start=local_input(2), end=local_input(4))
+    for url in (
+        f"/sondernutzung/{permit.public_id}/verfolgen/%C3%A4%E2%82%AC/",
+        f"/parkausweis/{permit.public_id}/verfolgen/%C3%A4%E2%82%AC/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "Seite nicht gefunden" in response.content.decode()
+
+
 def test_tracking_page_shows_conditions_and_public_notes_but_no_staff_names_or_internal_notes(client):
     permit = approved_permit(
         start=local_input(2),
@@ -188,6 +226,27 @@ def test_tracking_page_shows_conditions_and_public_notes_but_no_staff_names_or_i
     assert "Nachbar" not in html and "sb-dresden" not in html
 
 
+LONG_EMAIL = "a" * 200 + "@" + "b" * 60 + ".de"  # passes Django's validate_email, but 264 > 254 characters
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "N" * 201, "Der Name darf höchstens 200 Zeichen lang sein."),
+        ("organisation", "O" * 201, "Firma/Verein darf höchstens 200 Zeichen lang sein."),
+        ("address", "A" * 301, "Die Anschrift darf höchstens 300 Zeichen lang sein."),
+        ("email", LONG_EMAIL, "Bitte eine gültige E-Mail-Adresse angeben."),
+    ],
+)
+def test_overlong_applicant_data_is_refused_beside_the_field_not_a_500(client, field, value, message):
+    # The columns hold 200/200/300/254 characters: longer values failed the INSERT (DataError, 500) or,
+    # for the address, were silently cut off at 300.
+    response = client.post(URL, _values(**{field: value}))
+    assert response.status_code == 400
+    assert message in _errors_beside(response.content.decode(), field)
+    assert Permit.objects.count() == 0
+
+
 def test_a_bad_geometry_is_refused_with_the_german_message_beside_the_field(client):
     response = client.post(URL, _values(geometry=json.dumps(BOWTIE)))
     html = response.content.decode()
@@ -195,6 +254,26 @@ def test_a_bad_geometry_is_refused_with_the_german_message_beside_the_field(clie
     assert "überschneidet sich selbst" in _errors_beside(html, "geometry")
     assert '<a href="#id_geometry">Fläche als GeoJSON: Die Geometrie ist ungültig' in html
     assert 'aria-invalid="true"' in re.search(r'<textarea name="geometry"[^>]*>', html).group(0)
+    assert Permit.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("geometry", "message"),
+    [
+        ("[" * 100_000, "Kein gültiges GeoJSON."),  # json.loads raised RecursionError
+        ('{"type": "Polygon", "coordinates": ' + "[" * 3000 + "]" * 3000 + "}", "mindestens vier Punkte"),
+    ],
+    ids=["unparsable-depth", "deep-coordinates"],
+)
+def test_deeply_nested_geojson_is_refused_beside_the_field_not_a_500(client, geometry, message):
+    for action in ("estimate", "submit"):
+        response = client.post(URL, {**_values(geometry=geometry), "action": action})
+        assert response.status_code == 400
+        assert message in _errors_beside(response.content.decode(), "geometry")
+    upload = SimpleUploadedFile("flaeche.geojson", geometry.encode(), content_type="application/geo+json")
+    response = client.post(URL, {**_values(geometry=""), "geometry_file": upload, "action": "estimate"})
+    assert response.status_code == 400
+    assert message in _errors_beside(response.content.decode(), "geometry_file")
     assert Permit.objects.count() == 0
 
 
@@ -386,6 +465,21 @@ def test_parking_plate_and_applicant_errors_beside_their_fields(client):
     assert "E-Mail" in _errors_beside(html, "email")
     as_json = client.post(PARKING_URL, {**PARKING, "licence_plate": ""}, HTTP_ACCEPT="application/json")
     assert list(as_json.json()["errors"]) == ["licence_plate"]
+    assert ParkingPermit.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "N" * 201, "Der Name darf höchstens 200 Zeichen lang sein."),
+        ("address", "A" * 301, "Die Anschrift darf höchstens 300 Zeichen lang sein."),
+        ("email", LONG_EMAIL, "Bitte eine gültige E-Mail-Adresse angeben."),
+    ],
+)
+def test_overlong_parking_applicant_data_is_refused_beside_the_field_not_a_500(client, field, value, message):
+    response = client.post(PARKING_URL, {**PARKING, field: value}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {field: [message]}
     assert ParkingPermit.objects.count() == 0
 
 

@@ -1,0 +1,45 @@
+"""Request parsers of the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import parsers
+from rest_framework.exceptions import ParseError
+
+
+def _has_lone_surrogate(data: Any) -> bool:
+    """True if any string in the parsed JSON holds an unpaired UTF-16 surrogate (``"\\ud800"``): valid
+    JSON, but no UTF-8 text, so PostgreSQL cannot store it. Without recursion (nesting may be deep)."""
+    pending = [data]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if not item.isascii():
+                try:
+                    item.encode("utf-8")
+                except UnicodeEncodeError:
+                    return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, plus two bodies it let through as a 500:
+
+    * nested thousands deep (``[[[[…``): ``json`` raises RecursionError, DRF catches only ValueError;
+    * strings with an unpaired surrogate escape (``"\\ud800"``), which fail when the database encodes them.
+    """
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError("Die JSON-Daten sind zu tief verschachtelt.") from None
+        if _has_lone_surrogate(data):
+            raise ParseError("Die JSON-Daten enthalten ungültige Zeichen (einzelne UTF-16-Surrogate).")
+        return data
