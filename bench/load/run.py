@@ -250,10 +250,16 @@ def markdown(
     size, pipeline_ms, baseline_ms = photo
     mix = ", ".join(f"{k} {v}" for k, v in MIX.items())
     best_text = f"**{best[1]:.2f} POST/s** at {best[0]} concurrent" if best else "none without errors"
+    # The run itself loads the machine (server and client share it); only a busy start means other jobs.
+    busy_before = float(load_before.split(",")[0]) > (os.cpu_count() or 1) / 2
+    others = (
+        " (other jobs were running on the same machine before the run: absolute figures are noisy, compare ratios)"
+        if busy_before
+        else " (quiet before the run; the load after is the run's own)"
+    )
     return f"""
 Command: `{command}` — run `{run_id}`, {started}. Machine: {machine()}; load average before
-the run {load_before}, after {load_after} (other engineers' tests and benchmarks were running on the same
-machine: absolute figures are noisy, compare ratios). Database: `{db["NAME"]}` ({total:,} reports before the run), {server_versions()}, on the
+the run {load_before}, after {load_after}{others}. Database: `{db["NAME"]}` ({total:,} reports before the run), {server_versions()}, on the
 same machine; Redis for the throttling cache.
 
 Server: `scripts/serve.sh` exactly as `make run` starts it — gunicorn, **{workers} workers** (2 × cores) ×
