@@ -87,6 +87,27 @@ def route(*, location: Point, category_id: int, commune_ags: str) -> Organisatio
     return commune_organisation(commune_ags)
 
 
+LAST_ADMIN = (
+    "Die Organisation braucht mindestens eine aktive Administratorin oder einen aktiven Administrator. "
+    "Bitte zuerst eine andere Person zum Admin machen."
+)
+
+
+def _keep_an_admin(organisation_id: int, leaving: Membership | None) -> None:
+    """Refuse to demote or end the last active admin: nobody could then manage members, categories or
+    areas of that organisation from the staff pages. The admin rows are locked, so two admins removing
+    each other at the same moment cannot both succeed."""
+    if leaving is None or not leaving.active or leaving.role != Role.ADMIN:
+        return
+    others = (
+        Membership.objects.select_for_update()
+        .filter(organisation_id=organisation_id, role=Role.ADMIN, active=True)
+        .exclude(pk=leaving.pk)
+    )
+    if not list(others):
+        raise ValidationFailed({"role": [LAST_ADMIN]}, message=LAST_ADMIN)
+
+
 def membership_set(
     *, actor: Any, organisation: Organisation, username: str, role: str, team: str = "", email: str = ""
 ) -> Membership:
@@ -103,6 +124,11 @@ def membership_set(
         if email and not user.email:
             user.email = email
             user.save(update_fields=["email"])
+        if role != Role.ADMIN:
+            _keep_an_admin(
+                organisation.pk,
+                Membership.objects.select_for_update().filter(user=user, organisation=organisation).first(),
+            )
         team_obj = (
             Team.objects.get_or_create(organisation=organisation, name=team.strip())[0]
             if team.strip()
@@ -130,6 +156,7 @@ def membership_end(*, actor: Any, membership: Membership) -> Membership:
         require_admin(actor, membership.organisation_id)
     with transaction.atomic():
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        _keep_an_admin(membership.organisation_id, membership)
         membership.active = False
         membership.save(update_fields=["active"])
         audit(
