@@ -49,6 +49,9 @@ from permits.workflow import PERMIT_WORKFLOW, PermitStatus
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 MAX_DURATION_DAYS = 730
+# Applications are for works and events that are planned, not for a date decades away (a typing error in
+# the year, most likely): communes decide on current tariffs and street conditions.
+MAX_LEAD_DAYS = 730
 EARLIEST_MOMENT = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
 LATEST_MOMENT = dt.datetime(9000, 1, 1, tzinfo=dt.UTC)
 MIN_WIDTH_M, MAX_WIDTH_M = Decimal("0.5"), Decimal("50")
@@ -217,6 +220,12 @@ def permit_period(
         return None
     if not allow_past and begin < timezone.now() - dt.timedelta(hours=1):
         errors.add("start", "Der Beginn liegt in der Vergangenheit.")
+        return None
+    if begin > timezone.now() + dt.timedelta(days=MAX_LEAD_DAYS):
+        errors.add(
+            "start",
+            f"Anträge sind höchstens {MAX_LEAD_DAYS // 365} Jahre im Voraus möglich; bitte das Jahr prüfen.",
+        )
         return None
     if finish - begin > dt.timedelta(days=MAX_DURATION_DAYS):
         errors.add(

@@ -143,6 +143,8 @@ def test_line_with_width_is_buffered_to_a_rectangle(client):
         ),
         ({"start": "0001-01-01T00:00+14:00"}, "start", "zu weit in der Vergangenheit"),
         ({"end": future(900)}, "end", "höchstens 730 Tage"),
+        ({"start": future(731), "end": future(735)}, "start", "höchstens 2 Jahre im Voraus"),
+        ({"start": "5000-06-01T08:00", "end": "5000-06-02T08:00"}, "start", "bitte das Jahr prüfen"),
         ({"kind": "container", "units": "²"}, "units", "ganze Zahl von 1 bis 1000"),
         ({"kind": "container", "units": "9" * 5000}, "units", "ganze Zahl von 1 bis 1000"),
         ({"kind": "raumschiff"}, "kind", "Unbekannte Art"),
