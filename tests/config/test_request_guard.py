@@ -117,3 +117,27 @@ def test_json_with_a_paired_surrogate_emoji_is_accepted(client):
     response = client.post("/api/v1/reports/", body, content_type="application/json")
     assert response.status_code == 201, response.content
     assert Report.objects.get().description == "Tiefes Loch \U0001f6a7 auf der Fahrbahn"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "detail"),
+    [
+        (
+            '{"category": "schlagloch",\n "description": }',
+            "application/json",
+            "Ungültiges JSON (Zeile 2, Spalte 17).",
+        ),
+        ('{"description": NaN}', "application/json", "NaN und Infinity"),
+        (b'{"description": "Stra\xdfe"}', "application/json", "nicht UTF-8-kodiert"),
+        ('{"description": "x"}', "application/json; charset=bz2_codec", "bitte UTF-8 senden"),
+    ],
+)
+def test_broken_json_gets_a_german_message_saying_where(client, body, content_type, detail):
+    from reports.models import Report
+
+    # generic(): the body goes out as given, whatever charset the header names
+    response = client.generic("POST", "/api/v1/reports/", body, content_type=content_type)
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
+    assert detail in response.json()["detail"]
+    assert Report.objects.count() == 0
