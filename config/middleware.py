@@ -110,7 +110,7 @@ class CompleteBodyStream(io.IOBase):
         return True
 
 
-def _error(request: HttpRequest, status: int, message: str, code: str) -> HttpResponse:
+def error_for_path(request: HttpRequest, status: int, message: str, code: str) -> HttpResponse:
     if request.path.startswith("/open311/"):
         # Open311 clients expect the GeoReport error format, in the format the path asks for.
         from api.open311.errors import Open311Error, error_response
@@ -150,21 +150,21 @@ class RequestGuardMiddleware:
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            return _error(request, 400, "Ungültige Content-Length.", "invalid")
+            return error_for_path(request, 400, "Ungültige Content-Length.", "invalid")
         if length > settings.MAX_REQUEST_BYTES:
-            return _error(request, 413, TOO_LARGE, "too_large")
+            return error_for_path(request, 413, TOO_LARGE, "too_large")
         if length > 0 and hasattr(request, "_stream"):
             request._stream = CompleteBodyStream(request._stream, length)
         raw_query = request.META.get("QUERY_STRING", "")
         if "\x00" in request.path or b"\x00" in unquote_to_bytes(raw_query):
-            return _error(request, 400, INVALID_INPUT, "invalid")
+            return error_for_path(request, 400, INVALID_INPUT, "invalid")
         content_type = request.META.get("CONTENT_TYPE", "")
         if (
             request.content_type == "application/x-www-form-urlencoded"
             and request.encoding
             and request.encoding.lower() != "utf-8"
         ):
-            return _error(request, 400, NOT_UTF8, "invalid")
+            return error_for_path(request, 400, NOT_UTF8, "invalid")
         if (
             length
             and content_type.startswith(self.TEXT_BODIES)
@@ -173,16 +173,16 @@ class RequestGuardMiddleware:
             try:
                 body = request.body
             except UnreadablePostError:
-                return _error(request, 400, INCOMPLETE, "incomplete")
+                return error_for_path(request, 400, INCOMPLETE, "incomplete")
             if b"\x00" in body or b"\\u0000" in body or b"%00" in body:
-                return _error(request, 400, INVALID_INPUT, "invalid")
+                return error_for_path(request, 400, INVALID_INPUT, "invalid")
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, UnreadablePostError):
             logger.info("incomplete request body on %s: %s", request.path, exception)
             _discard_partial_uploads(request)
-            return _error(request, 400, INCOMPLETE, "incomplete")
+            return error_for_path(request, 400, INCOMPLETE, "incomplete")
         return None
 
 
