@@ -70,10 +70,10 @@ def _moment(params: Mapping[str, str], name: str, *, end_of_day: bool) -> dt.dat
                 day += dt.timedelta(days=1)
             return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
         moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        # Python allows offsets up to ±23:59, PostgreSQL only ±15:59: compare in UTC.
+        moment = timezone.make_aware(moment) if timezone.is_naive(moment) else moment.astimezone(dt.UTC)
     except (ValueError, OverflowError):  # OverflowError: the day after 9999-12-31
         raise invalid(name, f"{name}: Datum (JJJJ-MM-TT) oder Zeitpunkt nach ISO 8601 erwartet.") from None
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
     return moment
 
 

@@ -104,7 +104,10 @@ def _parse_w3c(value: str, name: str, *, end: bool) -> dt.datetime:
             following = start + dt.timedelta(days=1)
         else:
             moment = dt.datetime.fromisoformat(_UNESCAPED_PLUS.sub(r"\1+\2", value))
-            return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+            if timezone.is_naive(moment):
+                return timezone.make_aware(moment)
+            # Python allows offsets up to ±23:59, PostgreSQL only ±15:59: compare in UTC.
+            return moment.astimezone(dt.UTC)
         return timezone.make_aware(following if end else start)
     except (ValueError, OverflowError):
         raise bad(name, "Datum/Zeitpunkt im W3C-Format erwartet, z. B. 2026-11-25T13:00:00+01:00.") from None

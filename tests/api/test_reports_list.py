@@ -108,6 +108,15 @@ def test_invalid_filters_are_400_naming_the_parameter(client, params, field):
     assert field in response.json()["errors"]
 
 
+def test_offsets_beyond_what_postgresql_accepts_are_compared_in_utc(client):
+    # since=…+16:00 is valid ISO 8601 for Python but out of range for PostgreSQL (was a 500).
+    created = make_report().report
+    day = created.created.date()
+    response = client.get(URL, {"since": f"{day}T00:00:00+16:00", "until": f"{day}T23:59:59-23:00"})
+    assert response.status_code == 200, response.content
+    assert [f["id"] for f in response.json()["features"]] == [created.public_id]
+
+
 def test_detail_has_public_history_and_photos(client):
     created = make_report(photos=[photo()]).report
     response = client.get(f"{URL}{created.public_id}/")

@@ -52,3 +52,22 @@ def test_nul_bytes_in_a_post_are_refused_with_400(client, field, value):
     [(code, text)] = xml_errors(client.post("/open311/v2/requests.xml", data), 400)
     assert code == "400" and "NUL" in text
     assert Report.objects.count() == 0
+
+
+@pytest.mark.parametrize(("start_offset", "end_offset"), [("+16:00", "-16:00"), ("-23:59", "+23:59")])
+def test_offsets_python_accepts_but_postgresql_does_not_are_compared_in_utc(client, start_offset, end_offset):
+    # PostgreSQL refuses offsets beyond ±15:59 (DataError, a 500); the same moments in UTC work.
+    import datetime as dt
+    from urllib.parse import quote
+
+    from tests.factories import make_report
+
+    report = make_report().report
+    today = dt.date.today()
+    start = quote(f"{today - dt.timedelta(days=2)}T00:00:00{start_offset}")
+    end = quote(f"{today + dt.timedelta(days=2)}T00:00:00{end_offset}")
+    for fmt in ("json", "xml"):
+        response = client.get(f"/open311/v2/requests.{fmt}?start_date={start}&end_date={end}")
+        assert response.status_code == 200, response.content
+    answer = client.get(f"/open311/v2/requests.json?start_date={start}&end_date={end}").json()
+    assert [r["service_request_id"] for r in answer] == [report.public_id]
