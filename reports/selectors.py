@@ -391,12 +391,13 @@ def public_rows(qs: QuerySet[Report], *, media_base: str, limit: int) -> list[di
         wgs=Transform("location", API_SRID),
         status_note=Subquery(latest_note),
         photo_url=_first_photo("image", media_base),
+        public_description=public_description_expression(),  # moderation applies here too
     ).values(
         "public_id",
         "status",
         "category__slug",
         "category__name",
-        "description",
+        "public_description",
         "place",
         "commune__name",
         "created",
@@ -409,6 +410,7 @@ def public_rows(qs: QuerySet[Report], *, media_base: str, limit: int) -> list[di
     result = []
     for row in rows:
         point = row.pop("wgs")
+        row["description"] = row.pop("public_description")
         row["lon"], row["lat"] = round(point.x, 6), round(point.y, 6)
         row["is_open"] = REPORT_WORKFLOW.is_open(row["status"])
         result.append(row)

@@ -120,6 +120,11 @@ def test_moderation_hides_description_and_photos_from_the_public(client, world: 
     listed = client.get("/api/v1/reports/", {"bbox": "13.7,51.0,13.8,51.1"}).content.decode()
     assert "Beleidigender Text" not in listed and first.thumbnail.name not in listed
     assert "Beleidigender Text" not in client.get(f"/meldungen/{report.public_id}/").content.decode()
+    for url in (f"/open311/v2/requests/{report.public_id}", "/open311/v2/requests"):
+        for fmt in ("json", "xml"):
+            answer = client.get(f"{url}.{fmt}").content.decode()
+            assert "Beleidigender Text" not in answer and "ausgeblendet" in answer, (url, fmt)
+            assert first.image.name not in answer
     # Staff still see everything, marked as hidden.
     login(client, "caseworker_a")
     staff_page = client.get(f"/verwaltung/meldungen/{report.public_id}/").content.decode()
