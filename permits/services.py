@@ -38,6 +38,7 @@ from permits.fees import Fee, compute_fee
 from permits.models import (
     ParkingPermit,
     ParkingPermitStatusChange,
+    ParkingZone,
     Permit,
     PermitAttachment,
     PermitCommune,
@@ -781,8 +782,15 @@ def parking_decide(*, actor: Any, public_id: str, status: str, public_note: str 
         previous, permit.status = permit.status, status
         if status == PermitStatus.APPROVED:
             today = timezone.localdate()
-            sequence = ParkingPermit.objects.filter(zone=permit.zone).exclude(permit_number="").count() + 1
-            permit.permit_number = f"{permit.zone.ags}-{permit.zone.code}-{today.year}-{sequence:05d}"
+            # Numbers run per zone and year. Two approvals in one zone at once would count the same
+            # predecessors and collide on the unique number (a 500), so the zone row is locked first;
+            # NO KEY UPDATE still lets new applications reference the zone meanwhile.
+            ParkingZone.objects.select_for_update(no_key=True).filter(pk=permit.zone_id).first()
+            prefix = f"{permit.zone.ags}-{permit.zone.code}-{today.year}-"
+            sequence = (
+                ParkingPermit.objects.filter(zone=permit.zone, permit_number__startswith=prefix).count() + 1
+            )
+            permit.permit_number = f"{prefix}{sequence:05d}"
             permit.valid_from = today
             permit.valid_until = (
                 today.replace(year=today.year + 1) - dt.timedelta(days=1)
@@ -904,8 +912,6 @@ def parking_zones_load(path: Any, *, update_existing: bool = True) -> tuple[int,
     """
     import json
     from pathlib import Path
-
-    from permits.models import ParkingZone
 
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))

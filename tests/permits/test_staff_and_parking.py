@@ -157,3 +157,17 @@ def test_parking_api_refusal_names_the_nearest_zone(client):
     assert response.status_code == 400
     assert "Johannstadt-Nord" in response.json()["detail"]
     assert "DD-AB" not in response.content.decode()
+
+
+def test_permit_numbers_run_per_zone_and_year(world):
+    from permits.models import ParkingPermit as Model
+
+    today = timezone.localdate()
+    first = apply_parking(13.7550, 51.0670).permit
+    # A number of last year in the same zone does not count towards this year's sequence.
+    Model.objects.filter(pk=first.pk).update(permit_number=f"14612000-N1-{today.year - 1}-00007")
+    second = apply_parking(13.7560, 51.0670).permit
+    approved = parking_decide(
+        actor=world.users["caseworker_a"], public_id=second.public_id, status="approved"
+    )
+    assert approved.permit_number == f"14612000-N1-{today.year}-00001"
