@@ -101,12 +101,17 @@ class StaffReportDetailSerializer(StaffReportSerializer):
     photos = serializers.SerializerMethodField()
 
     class Meta(StaffReportSerializer.Meta):
-        fields = [*StaffReportSerializer.Meta.fields, "history", "photos"]
+        fields = [*StaffReportSerializer.Meta.fields, "attributes", "history", "photos"]
 
     def get_history(self, obj: Report) -> list[dict]:
+        """Internal notes only for caseworkers and admins, as on the staff page; crews get them blank."""
         from reports.selectors import staff_history
 
-        return StaffHistorySerializer(staff_history(obj), many=True).data
+        rows = StaffHistorySerializer(staff_history(obj), many=True).data
+        if role_in(self.context["request"].user, obj.organisation_id) not in (Role.ADMIN, Role.CASEWORKER):
+            for row in rows:
+                row["internal_note"] = ""
+        return rows
 
     def get_photos(self, obj: Report) -> list[dict]:
         return StaffPhotoSerializer(

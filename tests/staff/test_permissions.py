@@ -134,6 +134,25 @@ def test_reporter_contact_only_for_caseworkers_and_admins(client, world):
     assert api_client(client, world, "crew_a").get(url).json()["reporter"] is None
 
 
+def test_internal_notes_only_for_caseworkers_and_admins(client, world):
+    from reports.triage import report_change_status
+
+    report_change_status(
+        actor=world.users["caseworker_a"],
+        public_id=world.own.public_id,
+        status="in_review",
+        public_note="Wird geprüft.",
+        internal_note="Anwohner ist bekannt, bitte vorsichtig.",
+    )
+    url = f"/api/v1/staff/reports/{world.own.public_id}/"
+    for who, sees in (("caseworker_a", True), ("admin_a", True), ("crew_a", False)):
+        client.defaults.pop("HTTP_AUTHORIZATION", None)
+        history = api_client(client, world, who).get(url).json()["history"]
+        notes = [h["internal_note"] for h in history]
+        assert ("Anwohner ist bekannt, bitte vorsichtig." in notes) is sees, who
+        assert "Wird geprüft." in [h["public_note"] for h in history]
+
+
 # --- staff web ------------------------------------------------------------------------------------
 
 WEB_GET = [
