@@ -252,3 +252,12 @@ def test_every_change_is_audited_with_user_and_time(world: World):
     assert [e.action for e in events] == ["report.assign", "report.status"]
     assert events.last().actor == caseworker and events.last().created is not None
     assert AuditEvent.objects.filter(action="membership.set", organisation=world.dresden).count() == 4
+
+
+def test_staff_history_shows_german_status_labels_not_codes(client, world: World):
+    report_change_status(actor=world.users["caseworker_a"], public_id=world.own.public_id, status="in_review")
+    login(client, "caseworker_a")
+    page = client.get(f"/verwaltung/meldungen/{world.own.public_id}/").content.decode()
+    history = page[page.index("<h2>Verlauf</h2>") : page.index("<h2>Protokoll</h2>")]
+    assert "Eingegangen → <strong>In Prüfung</strong>" in history
+    assert "in_review" not in history and "submitted" not in history

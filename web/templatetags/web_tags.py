@@ -92,3 +92,19 @@ def percent(value: object) -> str:
 def break_at_slashes(value: object) -> str:
     """Allow a line break after each "/" in a heading (\"Gerüst/Baustelleneinrichtung\" on a phone)."""
     return mark_safe(escape(str(value)).replace("/", "/<wbr>"))  # escaped first
+
+
+@register.filter
+def report_status(value: object) -> str:
+    """The German label of a report status code ("in_review" → "In Prüfung")."""
+    from reports.workflow import REPORT_WORKFLOW
+
+    return REPORT_WORKFLOW.label(str(value)) if value else ""
+
+
+@register.filter
+def permit_status(value: object) -> str:
+    """The German label of a permit status code ("approved" → "Genehmigt")."""
+    from permits.workflow import PERMIT_WORKFLOW
+
+    return PERMIT_WORKFLOW.label(str(value)) if value else ""
