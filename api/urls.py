@@ -35,8 +35,9 @@ v1 = [
 ]
 
 urlpatterns = [
-    path("tiles/reports/<int:z>/<int:x>/<int:y>.pbf", tiles.reports_tile, name="tiles-reports"),
-    path("tiles/permits/<int:z>/<int:x>/<int:y>.pbf", tiles.permits_tile, name="tiles-permits"),
+    # Any text in z/x/y reaches the view, so "abc" or "-1" is a 400 naming the part, not a 404.
+    path("tiles/reports/<str:z>/<str:x>/<str:y>.pbf", tiles.reports_tile, name="tiles-reports"),
+    path("tiles/permits/<str:z>/<str:x>/<str:y>.pbf", tiles.permits_tile, name="tiles-permits"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),

@@ -216,6 +216,8 @@ class Report(LocatedCase):
             models.Index(fields=["category", "-created"], name="report_category_created"),
             models.Index(fields=["commune", "-created"], name="report_commune_created"),
             models.Index(fields=["-created", "-id"], name="report_created_id"),
+            # Low-zoom vector tiles count a commune's reports, filtered by status/category: index-only.
+            models.Index(fields=["commune", "status", "category"], name="report_commune_status_cat"),
         ]
 
     def __str__(self) -> str:

@@ -2,7 +2,8 @@
 
 Public fields only. So that a tile stays small with a million reports, points are aggregated at low zoom:
 
-* z ≤ 8: one feature per commune with the number of reports (at the commune's ``ST_PointOnSurface``);
+* z ≤ 8: one feature per commune with the number of all its reports, at the commune's
+  ``ST_PointOnSurface`` (in the tile holding that point);
 * z 9–14: grid clusters (64 × 64 cells per tile) with a count; a cell holding one report carries its id;
 * z ≥ 15: every report as a point with id, status and category.
 """
@@ -39,19 +40,29 @@ def _filters(statuses: Sequence[str], categories: Sequence[str]) -> tuple[str, d
 def report_tile(t: Tile, *, statuses: Sequence[str] = (), categories: Sequence[str] = ()) -> bytes:
     where, params = _filters(statuses, categories)
     params.update(z=t.z, x=t.x, y=t.y, extent=EXTENT, buffer=BUFFER, margin=t.size_m * BUFFER / EXTENT)
+    # The category join only when filtering by it: without it the commune counts are an index-only scan.
+    category_join = "JOIN reports_category c ON c.id = r.category_id" if categories else ""
     if t.z <= COMMUNE_LEVEL_MAX_Z:
+        # One feature per commune, at its ST_PointOnSurface, in the tile that holds that point, counting
+        # *all* the commune's reports: counting only the reports inside the tile would lose those of a
+        # commune that crosses a tile border (its point, and so its feature, is in one tile only).
         sql = (
             _ENVELOPE
             + f"""
-            , counts AS (
-                SELECT r.commune_id, count(*) AS n FROM reports_report r
-                JOIN reports_category c ON c.id = r.category_id, search
-                WHERE r.location && search.g {where}
+            , labels AS (
+                SELECT b.id, b.ags, b.name, ST_Transform(ST_PointOnSurface(b.geom), 3857) AS g
+                FROM boundaries_commune b, search
+                WHERE b.geom && search.g
+            ), inside AS (
+                SELECT labels.* FROM labels, env WHERE labels.g && ST_Expand(env.g, %(margin)s)
+            ), counts AS (
+                SELECT r.commune_id, count(*) AS n FROM reports_report r {category_join}
+                WHERE r.commune_id IN (SELECT id FROM inside) {where}
                 GROUP BY r.commune_id
             ), features AS (
-                SELECT ST_AsMVTGeom(ST_Transform(ST_PointOnSurface(b.geom), 3857), env.g, %(extent)s, %(buffer)s, true)
-                         AS geom, b.ags AS commune, b.name AS commune_name, counts.n::int AS count
-                FROM counts JOIN boundaries_commune b ON b.id = counts.commune_id, env
+                SELECT ST_AsMVTGeom(inside.g, env.g, %(extent)s, %(buffer)s, true) AS geom,
+                       inside.ags AS commune, inside.name AS commune_name, counts.n::int AS count
+                FROM counts JOIN inside ON inside.id = counts.commune_id, env
             )
             SELECT ST_AsMVT(features, 'reports', %(extent)s, 'geom') FROM features WHERE geom IS NOT NULL
             """

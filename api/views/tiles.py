@@ -47,7 +47,7 @@ def _respond(request: HttpRequest, data: bytes) -> HttpResponse:
 
 
 @require_GET
-def reports_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
+def reports_tile(request: HttpRequest, z: str, x: str, y: str) -> HttpResponse:
     try:
         t = tile(z, x, y)
         statuses = statuses_param(request.GET)
@@ -58,7 +58,7 @@ def reports_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
 
 
 @require_GET
-def permits_tile(request: HttpRequest, z: int, x: int, y: int) -> HttpResponse:
+def permits_tile(request: HttpRequest, z: str, x: str, y: str) -> HttpResponse:
     try:
         t = tile(z, x, y)
         day = optional_date(request.GET, "date") or timezone.localdate()

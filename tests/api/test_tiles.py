@@ -79,7 +79,17 @@ def test_filters_by_status_and_category(client, reports):
 
 def test_empty_area_is_204_and_invalid_addresses_are_400(client):
     assert get(client, 12.0, 50.3, 14).status_code == 204
-    for url in ["/tiles/reports/23/0/0.pbf", "/tiles/reports/3/8/0.pbf", "/tiles/reports/3/0/8.pbf"]:
+    for url in [
+        "/tiles/reports/23/0/0.pbf",
+        "/tiles/reports/3/8/0.pbf",
+        "/tiles/reports/3/0/8.pbf",
+        "/tiles/reports/abc/0/0.pbf",
+        "/tiles/reports/-1/0/0.pbf",
+        "/tiles/reports/3/1.5/0.pbf",
+        "/tiles/reports/3/0/%C2%B2.pbf",
+        "/tiles/permits/x/0/0.pbf",
+        "/tiles/reports/3/0/" + "9" * 5000 + ".pbf",
+    ]:
         response = client.get(url)
         assert response.status_code == 400
         assert response.json()["errors"]
@@ -117,3 +127,43 @@ def test_permit_tiles_show_approved_active_permits_without_applicant(client):
     assert [f["properties"]["id"] for f in features] == [permit.public_id]
     assert b"Geheim" not in response.content
     assert features[0]["geometry"]["type"] in ("Polygon", "MultiPolygon")
+
+
+def test_low_zoom_counts_a_commune_crossing_a_tile_border_once_with_all_its_reports(client):
+    """The commune's feature sits in the tile of its label point and counts the reports in its other
+    tile too; the other tile has no feature for it (nothing lost, nothing counted twice)."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            """
+            WITH c AS (
+                SELECT ags, geom, ST_Transform(ST_PointOnSurface(geom), 3857) AS label
+                FROM boundaries_commune WHERE valid_to IS NULL
+            ), t AS (
+                SELECT c.*, floor((ST_X(label) + 20037508.342789244) / (40075016.68557849 / 256))::int AS tx,
+                       floor((20037508.342789244 - ST_Y(label)) / (40075016.68557849 / 256))::int AS ty
+                FROM c
+            )
+            SELECT ags, tx, ty, ST_X(p), ST_Y(p) FROM (
+                SELECT ags, tx, ty, ST_Transform(ST_PointOnSurface(ST_Difference(
+                    ST_Transform(geom, 3857), ST_Buffer(ST_TileEnvelope(8, tx, ty), 500))), 4326) AS p
+                FROM t WHERE NOT ST_Within(ST_Transform(geom, 3857), ST_TileEnvelope(8, tx, ty))
+            ) s WHERE NOT ST_IsEmpty(p) ORDER BY ags LIMIT 1
+            """
+        )
+        ags, tx, ty, lon, lat = cur.fetchone()
+    created = make_report(lonlat=(lon, lat)).report
+    assert created.commune.ags == ags
+    label_tile = client.get(f"/tiles/reports/8/{tx}/{ty}.pbf")
+    counts = {f["properties"]["commune"]: f["properties"]["count"] for f in decode(label_tile)}
+    assert counts[ags] == 1
+    _, rx, ry = tile_of(lon, lat, 8)
+    assert (rx, ry) != (tx, ty)
+    other = client.get(f"/tiles/reports/8/{rx}/{ry}.pbf")
+    # It may appear there only inside the tile's buffer (so markers are not cut at tile edges), which
+    # clients drop: its point lies outside the tile's own 0…4096 square.
+    for feature in decode(other) if other.status_code == 200 else []:
+        if feature["properties"]["commune"] == ags:
+            x, y = feature["geometry"]["coordinates"]
+            assert not (0 <= x < 4096 and 0 < y <= 4096)
