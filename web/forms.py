@@ -12,6 +12,8 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from boundaries.models import Commune
@@ -60,16 +62,25 @@ class ReportForm(forms.Form):
         label=_("Beschreibung"),
         required=False,
         strip=False,
-        help_text=_("Was ist kaputt, und wo genau? Höchstens %(max)s Zeichen.") % {"max": "4.000"},
+        # lazy: translated per request (a "%" on a lazy text would fix it in the default language at import)
+        help_text=lazy(
+            lambda: gettext("Was ist kaputt, und wo genau? Höchstens %(max)s Zeichen.") % {"max": "4.000"},
+            str,
+        )(),
         widget=forms.Textarea(attrs={"rows": 6, "data-max": DESCRIPTION_MAX}),
     )
     photos = forms.FileField(
         label=_("Fotos"),
         required=False,
-        help_text=_(
-            "Bis zu %(n)s Fotos (JPEG, PNG, WebP oder HEIC). Auf dem Handy können Sie direkt die Kamera nutzen."
-        )
-        % {"n": MAX_PHOTOS},
+        help_text=lazy(
+            lambda: (
+                gettext(
+                    "Bis zu %(n)s Fotos (JPEG, PNG, WebP oder HEIC). Auf dem Handy können Sie direkt die Kamera nutzen."
+                )
+                % {"n": MAX_PHOTOS}
+            ),
+            str,
+        )(),
         widget=MultipleFileInput(attrs={"accept": "image/*"}),
     )
     email = forms.CharField(

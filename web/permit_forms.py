@@ -11,6 +11,8 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from permits.models import FeeUnit, PermitKind
@@ -153,8 +155,13 @@ class PermitForm(ServiceErrorsForm):
     attachments = forms.FileField(
         label=_("Anhänge"),
         required=False,
-        help_text=_("Pläne oder Fotos: PDF oder Bilder, je höchstens 10 MB, bis zu %(n)s Dateien.")
-        % {"n": MAX_ATTACHMENTS},
+        help_text=lazy(
+            lambda: (
+                gettext("Pläne oder Fotos: PDF oder Bilder, je höchstens 10 MB, bis zu %(n)s Dateien.")
+                % {"n": MAX_ATTACHMENTS}
+            ),
+            str,
+        )(),
         widget=MultipleFileInput(attrs={"accept": "application/pdf,image/*"}),
     )
 

@@ -1,5 +1,5 @@
 """Start and stop the app exactly as ``make run`` serves it: ``scripts/serve.sh`` (gunicorn with
-2 × cores workers × 4 threads, plus ``manage.py db_worker``), on a free loopback port.
+2 × cores workers × 4 threads, plus ``manage.py task_worker --sole-worker``), on a free loopback port.
 
 The environment passed in decides the database (``DATABASE_URL``), the media folder and the limits; the
 process tree is our own session, so stopping it never touches anything else on the machine.

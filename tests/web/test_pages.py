@@ -248,3 +248,15 @@ def test_lang_parameter_switches_to_english_and_is_remembered(client):
     assert '<html lang="en">' in client.get("/meldungen/").content.decode()
     assert "Meldung absenden" in client.get("/", {"lang": "de"}).content.decode()
     assert "Meldung absenden" in client.get("/", {"lang": "fr"}).content.decode()
+
+
+def test_help_texts_follow_the_page_language(client):
+    # They were formatted at import, which fixed them in German for every language.
+    english = client.get("/?lang=en").content.decode()
+    assert "What is broken, and where exactly? At most 4.000 characters." in english
+    assert "Up to 5 photos (JPEG, PNG, WebP or HEIC)." in english
+    assert "Was ist kaputt" not in english
+    permit = client.get("/sondernutzung/beantragen/?lang=en").content.decode()
+    assert "Plans or photos: PDF or images, at most 10 MB each" in permit
+    german = client.get("/?lang=de").content.decode()
+    assert "Was ist kaputt, und wo genau? Höchstens 4.000 Zeichen." in german
