@@ -269,6 +269,9 @@ class Support(models.Model):
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="supports")
     client_hash = models.CharField(max_length=64)
+    # HMAC of the IP address the support came from (never the raw address): app installations behind one
+    # address may each support once, but only up to a small number per report (reports.services).
+    address_hash = models.CharField(max_length=64, blank=True, default="")
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -459,8 +459,17 @@ def client_hash(identity: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), identity.encode(), hashlib.sha256).hexdigest()
 
 
-def report_support(*, public_id: str, client_identity: str) -> SupportResult:
-    """Add one "me too" per client to an open report; a repeat is not an error but adds nothing."""
+MAX_APP_SUPPORTS_PER_ADDRESS = 5
+
+
+def report_support(*, public_id: str, client_identity: str, address: str = "") -> SupportResult:
+    """Add one "me too" per client to an open report; a repeat is not an error but adds nothing.
+
+    ``client_identity`` is an app installation's id or the IP address; ``address`` the IP address. App
+    ids are the client's own claim, so a new id per request would add a support each time: from one
+    address at most MAX_APP_SUPPORTS_PER_ADDRESS supports per report count (a household or an office
+    behind one address still gets a few).
+    """
     with transaction.atomic():
         report = Report.objects.select_for_update().filter(public_id=public_id).first()
         if report is None:
@@ -470,7 +479,19 @@ def report_support(*, public_id: str, client_identity: str) -> SupportResult:
                 "Diese Meldung ist bereits abgeschlossen und kann nicht mehr unterstützt werden.",
                 code="report_closed",
             )
-        _, created = Support.objects.get_or_create(report=report, client_hash=client_hash(client_identity))
+        address_hash = client_hash(f"ip:{address}") if address else ""
+        identity_hash = client_hash(client_identity)
+        if Support.objects.filter(report=report, client_hash=identity_hash).exists():
+            return SupportResult(supporters=report.supporters, added=False)
+        if (
+            address_hash
+            and Support.objects.filter(report=report, address_hash=address_hash).count()
+            >= MAX_APP_SUPPORTS_PER_ADDRESS
+        ):
+            return SupportResult(supporters=report.supporters, added=False)
+        _, created = Support.objects.get_or_create(
+            report=report, client_hash=identity_hash, defaults={"address_hash": address_hash}
+        )
         if created:
             Report.objects.filter(pk=report.pk).update(supporters=F("supporters") + 1)
             report.refresh_from_db(fields=["supporters"])

@@ -287,6 +287,7 @@ class ReportSupportView(APIView):
         client_id = request.headers.get("X-Client-Id", "")
         if client_id and not CLIENT_ID_RE.match(client_id):
             raise invalid("X-Client-Id", "X-Client-Id: 8–100 Zeichen aus Buchstaben, Ziffern, - und _.")
-        identity = f"app:{client_id}" if client_id else f"ip:{SupportThrottle().get_ident(request)}"
-        result = report_support(public_id=public_id, client_identity=identity)
+        address = SupportThrottle().get_ident(request)
+        identity = f"app:{client_id}" if client_id else f"ip:{address}"
+        result = report_support(public_id=public_id, client_identity=identity, address=address)
         return Response({"supporters": result.supporters, "added": result.added})

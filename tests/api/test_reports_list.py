@@ -166,6 +166,24 @@ def test_support_counts_once_per_client(client):
     assert report.supporters == 3
 
 
+def test_new_app_ids_from_one_address_add_only_a_few_supports(client):
+    from reports.services import MAX_APP_SUPPORTS_PER_ADDRESS
+
+    report = make_report().report
+    url = f"{URL}{report.public_id}/support/"
+    answers = [client.post(url, HTTP_X_CLIENT_ID=f"install-{i:08d}").json() for i in range(12)]
+    assert [a["added"] for a in answers] == [True] * MAX_APP_SUPPORTS_PER_ADDRESS + [False] * (
+        12 - MAX_APP_SUPPORTS_PER_ADDRESS
+    )
+    # another address still counts, and the same installation stays counted once
+    assert (
+        client.post(url, HTTP_X_CLIENT_ID="install-00000099", REMOTE_ADDR="10.1.2.3").json()["added"] is True
+    )
+    assert client.post(url, HTTP_X_CLIENT_ID="install-00000000").json()["added"] is False
+    report.refresh_from_db()
+    assert report.supporters == MAX_APP_SUPPORTS_PER_ADDRESS + 1
+
+
 def test_support_of_closed_or_unknown_report(client):
     report = make_report().report
     Report.objects.filter(pk=report.pk).update(status="resolved")
