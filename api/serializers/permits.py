@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from permits.models import PermitKind
-from permits.workflow import PermitStatus
+from permits.workflow import PermitStatus, display_status
 
 
 class PermitKindSerializer(serializers.ModelSerializer):
@@ -105,7 +107,13 @@ class StaffPermitPatchSerializer(serializers.Serializer):
 class StaffPermitSerializer(serializers.Serializer):
     id = serializers.CharField(source="public_id")
     kind = serializers.CharField(source="kind.slug")
-    status = serializers.CharField()
+    status = serializers.CharField(
+        help_text="gespeicherter Status (Ablauf): submitted, in_review, approved …"
+    )
+    phase = serializers.SerializerMethodField(
+        help_text="wie der Antrag heute steht: bei approved je nach Zeitraum approved, active oder expired"
+    )
+    phase_label = serializers.SerializerMethodField()
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
     area_m2 = serializers.CharField()
@@ -119,6 +127,12 @@ class StaffPermitSerializer(serializers.Serializer):
     applicant_email = serializers.CharField()
     applicant_phone = serializers.CharField()
     created = serializers.DateTimeField()
+
+    def get_phase(self, obj: Any) -> str:
+        return display_status(obj.status, obj.start, obj.end)[0]
+
+    def get_phase_label(self, obj: Any) -> str:
+        return display_status(obj.status, obj.start, obj.end)[1]
 
 
 class ParkingApplySerializer(serializers.Serializer):

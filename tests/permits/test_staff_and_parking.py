@@ -171,3 +171,42 @@ def test_permit_numbers_run_per_zone_and_year(world):
         actor=world.users["caseworker_a"], public_id=second.public_id, status="approved"
     )
     assert approved.permit_number == f"14612000-N1-{today.year}-00001"
+
+
+@pytest.mark.parametrize(
+    ("who", "code"),
+    [
+        ("caseworker_a", 200),
+        ("admin_a", 200),
+        ("caseworker_b", 404),
+        ("crew_a", 404),
+        ("outsider", 403),
+        (None, 401),
+    ],
+)
+def test_staff_permit_detail_is_scoped_and_says_the_phase(client, world, permit, who, code):
+    if who:
+        client.defaults["HTTP_AUTHORIZATION"] = f"Token {world.tokens[who]}"
+    response = client.get(f"/api/v1/staff/permits/{permit.public_id}/")
+    assert response.status_code == code, response.content
+    if code == 200:
+        body = response.json()
+        assert (body["status"], body["phase"]) == ("submitted", "submitted")
+        assert body["applicant_email"]  # staff see the applicant
+
+
+def test_staff_permit_phase_follows_the_period_after_approval(client, world, permit):
+    client.defaults["HTTP_AUTHORIZATION"] = f"Token {world.tokens['caseworker_a']}"
+    assert patch(client, world, "caseworker_a", permit, {"status": "approved"}).status_code == 200
+    url = f"/api/v1/staff/permits/{permit.public_id}/"
+    assert client.get(url).json()["phase"] == "approved"  # not begun yet
+    now = timezone.now()
+    Permit.objects.filter(pk=permit.pk).update(
+        start=now - dt.timedelta(days=1), end=now + dt.timedelta(days=1)
+    )
+    assert client.get(url).json()["phase"] == "active"
+    Permit.objects.filter(pk=permit.pk).update(
+        start=now - dt.timedelta(days=3), end=now - dt.timedelta(days=1)
+    )
+    body = client.get(url).json()
+    assert (body["status"], body["phase"], body["phase_label"]) == ("approved", "expired", "Abgelaufen")
