@@ -338,8 +338,7 @@
       this.on("tileunload", function (e) {
         var state = e.tile._mmState;
         if (!state) return;
-        state.unloaded = true;
-        if (state.controller) state.controller.abort();
+        state.unloaded = true; // a fetch still running is left to finish (tiles are small) and ignored
         state.markers.forEach(function (m) { this._target.removeLayer(m); }, this);
         this.drawn -= state.markers.length;
         state.markers = [];
@@ -349,12 +348,11 @@
 
     createTile: function (coords, done) {
       var tile = document.createElement("div");
-      var state = (tile._mmState = { markers: [], unloaded: false, controller: null });
-      state.controller = window.AbortController ? new AbortController() : null;
+      var state = (tile._mmState = { markers: [], unloaded: false });
       var layer = this;
       var wrapped = this._wrapCoords(coords);
       var url = L.Util.template(this._url, { z: coords.z, x: wrapped.x, y: wrapped.y });
-      fetch(url, { credentials: "same-origin", signal: state.controller ? state.controller.signal : undefined })
+      fetch(url, { credentials: "same-origin" })
         .then(function (r) { return r.status === 200 ? r.arrayBuffer() : null; })
         .then(function (buffer) {
           if (state.unloaded || !layer._map) return;
@@ -441,8 +439,7 @@
       var useTiles = tilesUsable && map.getZoom() < GEOJSON_MIN_ZOOM;
       container.setAttribute("data-reports-mode", useTiles ? "tiles" : "geojson");
       if (useTiles) {
-        if (controller) controller.abort();
-        clearTimeout(timer);
+        clearTimeout(timer); // a GeoJSON request still running finds the group removed and is ignored
         if (map.hasLayer(group)) {
           map.removeLayer(group);
           group.clearLayers();
