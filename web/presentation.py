@@ -109,6 +109,10 @@ def js_texts() -> dict[str, str]:
         "permitsLayer": _("Baustellen & Sondernutzungen"),
         "permitPeriod": _("%(start)s bis %(end)s"),
         "permitNumber": _("Antrag %(id)s"),
+        "clusterOne": _("%(count)s Meldung"),
+        "clusterMany": _("%(count)s Meldungen"),
+        "clusterCommune": _("%(name)s: %(count)s"),
+        "reportLink": _("Meldung %(id)s"),
     }
 
 
@@ -161,6 +165,7 @@ def map_config(*, highlight_ags: str = "") -> dict[str, Any]:
         "bordersUrl": reverse("commune-geojson"),
         "bordersAttribution": BORDERS_ATTRIBUTION,
         "reportsUrl": reverse("report-list"),
+        "reportTilesUrl": reverse("tiles-reports", args=[0, 0, 0]).replace("/0/0/0.pbf", "/{z}/{x}/{y}.pbf"),
         "locateUrl": reverse("commune-locate"),
         "nearbyUrl": reverse("report-nearby"),
         "supportUrl": reverse("report-support", args=["__ID__"]),

@@ -1,9 +1,12 @@
 /* Mängelmelder Sachsen – maps (progressive enhancement: every page works without this script).
    Basemap tiles are optional; our own commune borders (/api/v1/communes.geojson) are always drawn, so
-   the map stays usable when tiles cannot load. Report markers come from /api/v1/reports/?bbox=…,
-   clustered, each with a symbol and a title so the status is not told by colour alone. The switchable
-   layer "Baustellen & Sondernutzungen" (off until switched on) shows approved permits active today from
-   /api/v1/permits/active/?bbox=…, hatched with a dashed outline, so it is not told by colour either. */
+   the map stays usable when tiles cannot load. Report markers: zoomed out (below GEOJSON_MIN_ZOOM) they
+   come from our vector tiles /tiles/reports/{z}/{x}/{y}.pbf (decoded here, no library) as count badges
+   per commune or grid cell, so a statewide view counts every report; zoomed in from
+   /api/v1/reports/?bbox=…, clustered. Each report has a symbol and a title, so the status is not told by
+   colour alone. The switchable layer "Baustellen & Sondernutzungen" (off until switched on) shows
+   approved permits active today from /api/v1/permits/active/?bbox=…, hatched with a dashed outline, so
+   it is not told by colour either. */
 (function () {
   "use strict";
 
@@ -123,27 +126,287 @@
     });
   }
 
-  /* Reports for the visible area, reloaded when the map moves. ``filters`` are API query parameters. */
+  /* --- a small Mapbox Vector Tile decoder (protobuf), enough for point layers ------------------- */
+
+  function Pbf(bytes) {
+    this.buf = bytes;
+    this.pos = 0;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  Pbf.prototype.varint = function () {
+    var result = 0, shift = 1, b;
+    do {
+      b = this.buf[this.pos++];
+      result += (b & 0x7f) * shift;
+      shift *= 128;
+    } while (b & 0x80);
+    return result;
+  };
+  Pbf.prototype.zigzag = function () {
+    var n = this.varint();
+    return n % 2 === 1 ? -(n + 1) / 2 : n / 2;
+  };
+  Pbf.prototype.bytes = function () {
+    var len = this.varint();
+    var start = this.pos;
+    this.pos += len;
+    return this.buf.subarray(start, start + len);
+  };
+  Pbf.prototype.string = function () {
+    return new TextDecoder("utf-8").decode(this.bytes());
+  };
+  Pbf.prototype.skip = function (wire) {
+    if (wire === 0) this.varint();
+    else if (wire === 1) this.pos += 8;
+    else if (wire === 2) this.pos += this.varint();
+    else if (wire === 5) this.pos += 4;
+    else throw new Error("unsupported wire type " + wire);
+  };
+  /* Call fn(field, wire) for every field of the message that ends at ``end``. */
+  Pbf.prototype.fields = function (end, fn) {
+    while (this.pos < end) {
+      var key = this.varint();
+      var before = this.pos;
+      fn(key >> 3, key & 7);
+      if (this.pos === before) this.skip(key & 7); // field not read by fn
+    }
+  };
+  Pbf.prototype.packed = function () {
+    var end = this.varint() + this.pos;
+    var list = [];
+    while (this.pos < end) list.push(this.varint());
+    return list;
+  };
+
+  function readValue(pbf) {
+    var end = pbf.varint() + pbf.pos;
+    var value = null;
+    pbf.fields(end, function (field, wire) {
+      if (field === 1) value = pbf.string();
+      else if (field === 2) { value = pbf.view.getFloat32(pbf.pos, true); pbf.pos += 4; }
+      else if (field === 3) { value = pbf.view.getFloat64(pbf.pos, true); pbf.pos += 8; }
+      else if (field === 4) { value = pbf.varint(); if (value >= 9223372036854775807) value -= 18446744073709551616; }
+      else if (field === 5) value = pbf.varint();
+      else if (field === 6) value = pbf.zigzag();
+      else if (field === 7) value = pbf.varint() !== 0;
+      else pbf.skip(wire);
+    });
+    return value;
+  }
+
+  /* Points of a geometry: every MoveTo (and LineTo) position, in tile coordinates. */
+  function readPoints(commands) {
+    var points = [], x = 0, y = 0, i = 0;
+    while (i < commands.length) {
+      var cmd = commands[i] & 7, count = commands[i] >> 3;
+      i++;
+      if (cmd === 7) continue; // ClosePath
+      for (var k = 0; k < count; k++) {
+        var dx = commands[i++], dy = commands[i++];
+        x += dx % 2 === 1 ? -(dx + 1) / 2 : dx / 2;
+        y += dy % 2 === 1 ? -(dy + 1) / 2 : dy / 2;
+        if (cmd === 1) points.push([x, y]);
+      }
+    }
+    return points;
+  }
+
+  function readLayer(pbf, end) {
+    var layer = { name: "", extent: 4096, features: [] };
+    var keys = [], values = [], raw = [];
+    pbf.fields(end, function (field) {
+      if (field === 1) layer.name = pbf.string();
+      else if (field === 2) {
+        var fend = pbf.varint() + pbf.pos;
+        var f = { id: null, type: 0, tags: [], geometry: [] };
+        pbf.fields(fend, function (ff) {
+          if (ff === 1) f.id = pbf.varint();
+          else if (ff === 2) f.tags = pbf.packed();
+          else if (ff === 3) f.type = pbf.varint();
+          else if (ff === 4) f.geometry = pbf.packed();
+        });
+        raw.push(f);
+      } else if (field === 3) keys.push(pbf.string());
+      else if (field === 4) values.push(readValue(pbf));
+      else if (field === 5) layer.extent = pbf.varint();
+    });
+    layer.features = raw.map(function (f) {
+      var props = {};
+      for (var i = 0; i + 1 < f.tags.length; i += 2) props[keys[f.tags[i]]] = values[f.tags[i + 1]];
+      return { id: f.id, type: f.type, properties: props, points: readPoints(f.geometry) };
+    });
+    return layer;
+  }
+
+  /* ArrayBuffer of a vector tile → {layerName: {name, extent, features: [{id, type, properties, points}]}}. */
+  MM.decodeTile = function (buffer) {
+    var pbf = new Pbf(new Uint8Array(buffer));
+    var layers = {};
+    pbf.fields(pbf.buf.length, function (field) {
+      if (field === 3) {
+        var end = pbf.varint() + pbf.pos;
+        var layer = readLayer(pbf, end);
+        layers[layer.name] = layer;
+      }
+    });
+    return layers;
+  };
+
+  /* --- reports: vector tiles when zoomed out, GeoJSON when zoomed in --------------------------- */
+
+  var GEOJSON_MIN_ZOOM = 14; // from here on every report is loaded as GeoJSON for the visible area
+  var TILE_FILTERS = ["status", "category"]; // what /tiles/reports/… can filter by
+
+  function countLabel(count) {
+    var t = MM.config().texts;
+    var n = Number(count).toLocaleString(document.documentElement.lang);
+    return MM.format(count === 1 ? t.clusterOne : t.clusterMany, { count: n });
+  }
+
+  function countIcon(count) {
+    var text = Number(count).toLocaleString(document.documentElement.lang);
+    var wide = text.length > 4;
+    return L.divIcon({
+      className: "",
+      html: '<span class="mm-cluster' + (wide ? " mm-cluster--wide" : "") + '" aria-hidden="true">' +
+        escapeHtml(text) + "</span>",
+      iconSize: [wide ? 72 : 40, 40]
+    });
+  }
+
+  function tilePopup(props) {
+    var cfg = MM.config();
+    var info = statusInfo(props.status);
+    var wrap = document.createElement("div");
+    var link = document.createElement("a");
+    link.href = cfg.detailUrl.replace("__ID__", encodeURIComponent(props.id));
+    link.textContent = MM.format(cfg.texts.reportLink, { id: props.id });
+    var status = document.createElement("p");
+    status.textContent = info.symbol + " " + info.label;
+    wrap.appendChild(link);
+    wrap.appendChild(status);
+    return wrap;
+  }
+
+  /* Markers for the points of one decoded tile (points in the tile buffer belong to the neighbour). */
+  function tileMarkers(map, layer, coords, options) {
+    var markers = [];
+    var extent = layer.extent || 4096;
+    layer.features.forEach(function (f) {
+      var p = f.properties;
+      f.points.forEach(function (pt) {
+        if (pt[0] < 0 || pt[1] < 0 || pt[0] >= extent || pt[1] >= extent) return;
+        var latlng = map.unproject(
+          L.point(coords.x * 256 + pt[0] * 256 / extent, coords.y * 256 + pt[1] * 256 / extent), coords.z);
+        var marker;
+        if (p.count === 1 && p.id) {
+          var info = statusInfo(p.status);
+          marker = L.marker(latlng, {
+            icon: MM.statusIcon(p.status),
+            title: info.label + " (" + p.id + ")",
+            keyboard: options.keyboard !== false
+          });
+          marker.bindPopup(function () { return tilePopup(p); });
+        } else {
+          var label = countLabel(p.count);
+          if (p.commune_name) label = MM.format(MM.config().texts.clusterCommune, { name: p.commune_name, count: label });
+          marker = L.marker(latlng, {
+            icon: countIcon(p.count),
+            title: label,
+            keyboard: options.keyboard !== false
+          });
+          marker.on("click", function () {
+            map.setView(latlng, Math.min(Math.floor(map.getZoom()) + 2, GEOJSON_MIN_ZOOM));
+          });
+        }
+        marker.mmCount = p.count;
+        markers.push(marker);
+      });
+    });
+    return markers;
+  }
+
+  /* A grid layer whose tiles are empty boxes; each tile fetches its .pbf and draws markers on ``target``. */
+  var ReportTiles = L.GridLayer.extend({
+    options: { tileSize: 256, updateWhenZooming: false },
+
+    initialize: function (url, target, options) {
+      L.GridLayer.prototype.initialize.call(this, options);
+      this._url = url;
+      this._target = target;
+      this.drawn = 0;
+      this.on("tileunload", function (e) {
+        var state = e.tile._mmState;
+        if (!state) return;
+        state.unloaded = true; // a fetch still running is left to finish (tiles are small) and ignored
+        state.markers.forEach(function (m) { this._target.removeLayer(m); }, this);
+        this.drawn -= state.markers.length;
+        state.markers = [];
+        this.fire("featurecount");
+      }, this);
+    },
+
+    createTile: function (coords, done) {
+      var tile = document.createElement("div");
+      var state = (tile._mmState = { markers: [], unloaded: false });
+      var layer = this;
+      var wrapped = this._wrapCoords(coords);
+      var url = L.Util.template(this._url, { z: coords.z, x: wrapped.x, y: wrapped.y });
+      fetch(url, { credentials: "same-origin" })
+        .then(function (r) { return r.status === 200 ? r.arrayBuffer() : null; })
+        .then(function (buffer) {
+          if (state.unloaded || !layer._map) return;
+          var reports = buffer ? MM.decodeTile(buffer).reports : null;
+          if (reports) {
+            state.markers = tileMarkers(layer._map, reports, coords, layer.options);
+            state.markers.forEach(function (m) { layer._target.addLayer(m); });
+            layer.drawn += state.markers.length;
+            layer.fire("featurecount");
+          }
+          done(null, tile);
+        })
+        .catch(function (err) { if (!state.unloaded) done(err, tile); });
+      return tile;
+    }
+  });
+
+  /* Reports for the visible area. ``filters`` are API query parameters. Below GEOJSON_MIN_ZOOM the
+     server's vector tiles (counts per commune or grid cell) are shown, so a statewide view counts every
+     report; from there on the reports themselves come as GeoJSON, clustered. Filters the tiles do not
+     know (e.g. ``commune``) keep GeoJSON at every zoom. */
   MM.reportsLayer = function (map, filters, options) {
     var cfg = MM.config();
     options = options || {};
+    filters = filters || {};
+    var container = map.getContainer();
     var group = L.markerClusterGroup({
       showCoverageOnHover: false,
       maxClusterRadius: 45,
       iconCreateFunction: clusterIcon
     });
-    map.addLayer(group);
+    var tileParams = new URLSearchParams();
+    var tilesUsable = !!cfg.reportTilesUrl;
+    Object.keys(filters).forEach(function (key) {
+      if (!filters[key]) return;
+      if (TILE_FILTERS.indexOf(key) === -1) tilesUsable = false;
+      else tileParams.set(key, filters[key]);
+    });
+    var tiles = null;
+    var tileTarget = L.layerGroup();
+    if (tilesUsable) {
+      var query = tileParams.toString();
+      tiles = new ReportTiles(cfg.reportTilesUrl + (query ? "?" + query : ""), tileTarget, options);
+      tiles.on("featurecount", function () {
+        container.setAttribute("data-tile-features", String(tiles.drawn));
+      });
+    }
     var controller = null;
     var timer = null;
 
     function load() {
-      var b = map.getBounds();
-      var bbox = [
-        Math.max(-180, b.getWest()), Math.max(-90, b.getSouth()),
-        Math.min(180, b.getEast()), Math.min(90, b.getNorth())
-      ].map(function (v) { return v.toFixed(5); }).join(",");
-      var params = new URLSearchParams(filters || {});
-      params.set("bbox", bbox);
+      if (!map.hasLayer(group)) return;
+      var params = new URLSearchParams(filters);
+      params.set("bbox", bboxOf(map));
       params.set("page_size", "1000");
       if (controller) controller.abort();
       controller = window.AbortController ? new AbortController() : null;
@@ -153,6 +416,7 @@
       })
         .then(function (r) { return r.ok ? r.json() : { features: [] }; })
         .then(function (data) {
+          if (!map.hasLayer(group)) return;
           group.clearLayers();
           group.addLayers(data.features.map(function (f) {
             var p = f.properties;
@@ -165,16 +429,42 @@
             marker.bindPopup(function () { return popupContent(p); });
             return marker;
           }));
-          map.getContainer().setAttribute("data-reports-loaded", String(data.features.length));
+          container.setAttribute("data-reports-loaded", String(data.features.length));
         })
         .catch(function () { /* aborted or offline: keep what is shown */ });
     }
 
+    /* Swap tiles and GeoJSON for the current zoom; true when GeoJSON is shown. */
+    function switchMode() {
+      var useTiles = tilesUsable && map.getZoom() < GEOJSON_MIN_ZOOM;
+      container.setAttribute("data-reports-mode", useTiles ? "tiles" : "geojson");
+      if (useTiles) {
+        clearTimeout(timer); // a GeoJSON request still running finds the group removed and is ignored
+        if (map.hasLayer(group)) {
+          map.removeLayer(group);
+          group.clearLayers();
+        }
+        if (!map.hasLayer(tiles)) {
+          map.addLayer(tileTarget);
+          map.addLayer(tiles);
+        }
+        return false;
+      }
+      if (tiles && map.hasLayer(tiles)) {
+        map.removeLayer(tiles); // unloads every tile and so removes its markers
+        map.removeLayer(tileTarget);
+      }
+      if (!map.hasLayer(group)) map.addLayer(group);
+      return true;
+    }
+
+    map.on("zoomend", switchMode);
     map.on("moveend", function () {
+      if (!switchMode()) return;
       clearTimeout(timer);
       timer = setTimeout(load, 250);
     });
-    load();
+    if (switchMode()) load();
     return group;
   };
 
