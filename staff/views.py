@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from api.filters import queue_filter
@@ -476,6 +478,16 @@ def areas(request: HttpRequest) -> HttpResponse:
 # --- crew (Bauhof) ----------------------------------------------------------------------------------
 
 
+def _device_position(params: Any) -> str:
+    """``lat=…&lon=…`` of the device, if ``params`` hold a readable position, else "" — carried from the
+    sorted list through a job and back, so the list stays sorted by distance after every update."""
+    try:
+        point = parse_lon_lat(params.get("lon", ""), params.get("lat", ""))
+    except CoordinateError:
+        return ""
+    return urlencode({"lat": f"{point.y:.6f}", "lon": f"{point.x:.6f}"})
+
+
 @staff_only
 def crew_jobs(request: HttpRequest) -> HttpResponse:
     near = None
@@ -488,7 +500,15 @@ def crew_jobs(request: HttpRequest) -> HttpResponse:
     for job in jobs:
         point = to_api(job.location)
         job.lon, job.lat = round(point.x, 6), round(point.y, 6)
-    return render(request, "staff/crew.html", {"jobs": jobs, "sorted_by_distance": near is not None})
+    return render(
+        request,
+        "staff/crew.html",
+        {
+            "jobs": jobs,
+            "sorted_by_distance": near is not None,
+            "position": _device_position(request.GET) if near is not None else "",
+        },
+    )
 
 
 @staff_only
@@ -509,7 +529,8 @@ def crew_job(request: HttpRequest, public_id: str) -> HttpResponse:
                 messages.success(
                     request, "Gespeichert: " + REPORT_WORKFLOW.label(form.cleaned_data["status"])
                 )
-                return redirect("staff:crew")
+                position = _device_position(request.GET)
+                return redirect(reverse("staff:crew") + (f"?{position}" if position else ""))
             except DomainError as exc:
                 if exc.status_code in (403, 404):
                     raise
@@ -526,6 +547,7 @@ def crew_job(request: HttpRequest, public_id: str) -> HttpResponse:
             "lon": round(point.x, 6),
             "lat": round(point.y, 6),
             "photos": job.photos.filter(hidden=False),
+            "device": _device_position(request.GET),
         },
     )
 

@@ -67,6 +67,8 @@ def test_crew_finishes_the_nearest_job_on_a_phone(browser, site, world, jobs):
     button.tap()
     expect(page.get_by_text("Gespeichert: Erledigt")).to_be_visible()
     expect(page.locator(".job-link")).to_have_count(2)
+    # Back on the list it is still sorted by distance (the position went through the job page).
+    expect(page.get_by_text("Sortiert nach Entfernung von Ihrem Standort.")).to_be_visible()
 
     near.refresh_from_db()
     assert near.status == "resolved"
