@@ -141,18 +141,24 @@ def secret_key(env: Env, key_file: Path) -> str:
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
+FILE_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+DEV_MAIL_DIR = BASE_DIR / ".local" / "mail"
 
 
 def mailers_from_env(env: Env, *, production: bool) -> dict[str, dict[str, Any]]:
     """Build Django 6.1's ``MAILERS`` from the familiar ``EMAIL_*`` environment variables.
 
-    Development prints mails to the console unless ``EMAIL_HOST`` is set; production always delivers
-    via SMTP (``EMAIL_HOST`` defaulting to a local MTA) unless ``EMAIL_BACKEND`` names another backend.
+    Development writes mails as files to ``.local/mail/`` unless ``EMAIL_HOST`` is set — not to the
+    console, whose output is a log, and reporters' addresses never go into logs. Production always
+    delivers via SMTP (``EMAIL_HOST`` defaulting to a local MTA) unless ``EMAIL_BACKEND`` names another
+    backend.
     """
     host = env.str("EMAIL_HOST", default="")
-    default_backend = SMTP_BACKEND if (host or production) else CONSOLE_BACKEND
+    default_backend = SMTP_BACKEND if (host or production) else FILE_BACKEND
     backend = env.str("EMAIL_BACKEND", default=default_backend)
     options: dict[str, Any] = {}
+    if backend == FILE_BACKEND:
+        options = {"file_path": env.str("EMAIL_FILE_PATH", default=str(DEV_MAIL_DIR))}
     if backend == SMTP_BACKEND:
         options = {
             "host": host or "localhost",

@@ -193,7 +193,7 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10
 # this over in larger deployments.
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 
-# E-mail (Django 6.1 MAILERS): console in development (`make run`), SMTP when EMAIL_HOST is set.
+# E-mail (Django 6.1 MAILERS): files in .local/mail/ in development (`make run`), SMTP when EMAIL_HOST is set.
 MAILERS = mailers_from_env(env, production=False)
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Mängelmelder Sachsen <noreply@maengelmelder.localhost>"

@@ -89,11 +89,13 @@ def test_secret_key_is_generated_once_and_reused(tmp_path):
     assert secret_key(Env(environ={"SECRET_KEY": "from-env"}), key_file) == "from-env"
 
 
-def test_mail_goes_to_console_in_development_and_smtp_when_host_is_set():
-    from config.env import mailers_from_env
+def test_mail_goes_to_files_in_development_and_smtp_when_host_is_set():
+    # Not the console: `make run`'s output is a log, and reporters' addresses never go into logs.
+    from config.env import DEV_MAIL_DIR, mailers_from_env
 
     dev = mailers_from_env(Env(environ={}), production=False)["default"]
-    assert dev["BACKEND"].endswith("console.EmailBackend")
+    assert dev["BACKEND"].endswith("filebased.EmailBackend")
+    assert dev["OPTIONS"] == {"file_path": str(DEV_MAIL_DIR)}
     smtp = mailers_from_env(
         Env(environ={"EMAIL_HOST": "mail.example", "EMAIL_PORT": "2525", "EMAIL_HOST_USER": "u"}),
         production=False,
