@@ -225,6 +225,51 @@ WEB_GET = [
 ]
 
 
+STAFF_LISTS = {
+    "anonymous": 302,
+    "outsider": 403,
+    "crew_a": 200,
+    "caseworker_a": 200,
+    "admin_a": 200,
+    "caseworker_b": 200,
+}
+WEB_GET += [
+    ("/verwaltung/sondernutzungen/", STAFF_LISTS),
+    ("/verwaltung/parkausweise/", STAFF_LISTS),
+    ("/verwaltung/arbeitsliste.csv", STAFF_LISTS),
+]
+
+
+@pytest.mark.parametrize(
+    ("who", "listed", "detail"),
+    [
+        ("anonymous", False, 302),
+        ("outsider", False, 403),
+        ("crew_a", False, 404),  # crews work on assigned jobs; permits are for caseworkers
+        ("caseworker_a", True, 200),
+        ("admin_a", True, 200),
+        ("caseworker_b", False, 404),
+    ],
+)
+def test_staff_permit_pages_are_scoped(client, world, who, listed, detail):
+    from permits.services import PermitDraft, permit_create
+    from tests.permits.helpers import applicant, future
+    from tests.permits.test_conflicts import box
+
+    permit = permit_create(
+        draft=PermitDraft(
+            kind="container", geometry=box(), start=future(3), end=future(5), applicant=applicant()
+        )
+    ).permit
+    web = web_client(client, who)
+    page = web.get("/verwaltung/sondernutzungen/")
+    assert (permit.public_id in page.content.decode()) is listed
+    response = web.get(f"/verwaltung/sondernutzungen/{permit.public_id}/")
+    assert response.status_code == detail
+    if detail == 200:
+        assert permit.applicant_email in response.content.decode()
+
+
 @pytest.mark.parametrize(("url", "codes"), WEB_GET, ids=[u for u, _ in WEB_GET])
 @pytest.mark.parametrize("who", ROLES)
 def test_web_pages(client, world, url, codes, who):
