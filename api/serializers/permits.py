@@ -98,7 +98,16 @@ class ConflictsSerializer(serializers.Serializer):
 
 
 class StaffPermitPatchSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=PermitStatus.choices)
+    """A decision (``status``) and/or, before it, a corrected area or period: then communes, area and fee
+    are recomputed. Both in one transaction."""
+
+    status = serializers.ChoiceField(choices=PermitStatus.choices, required=False)
+    geometry = serializers.JSONField(
+        required=False, help_text="neue Fläche: GeoJSON Polygon, MultiPolygon oder LineString (WGS84)"
+    )
+    width_m = serializers.CharField(required=False, help_text="Breite in Metern, nur zu einem LineString")
+    start = serializers.CharField(required=False, help_text="neuer Beginn, ISO 8601")
+    end = serializers.CharField(required=False, help_text="neues Ende, ISO 8601")
     conditions = serializers.CharField(required=False, allow_blank=True, max_length=8000)
     public_note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     internal_note = serializers.CharField(required=False, allow_blank=True, max_length=4000)

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django.contrib.gis.db.models.functions import AsGeoJSON, Distance, Transform
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -33,6 +34,7 @@ from api.serializers.permits import (
 )
 from api.throttling import ReportCreateThrottle
 from api.views.staff import IsStaffMember
+from geo.errors import ValidationFailed
 from geo.srid import API_SRID
 from organisations.scoping import get_visible
 from permits.models import PermitKind
@@ -47,6 +49,7 @@ from permits.services import (
     PermitDraft,
     parking_apply,
     parking_tracking_url,
+    permit_change_area_or_period,
     permit_create,
     permit_decide,
     permit_estimate,
@@ -245,7 +248,13 @@ class StaffPermitDetailView(APIView):
     permission_classes = [IsAuthenticated, IsStaffMember]
 
     @extend_schema(
-        summary="Ein Antrag (Verwaltung)", responses={200: StaffPermitSerializer, 404: ERROR_SERIALIZER}
+        summary="Ein Antrag (Verwaltung)",
+        responses={
+            200: StaffPermitSerializer,
+            401: ERROR_SERIALIZER,
+            403: ERROR_SERIALIZER,
+            404: ERROR_SERIALIZER,
+        },
     )
     def get(self, request: Request, public_id: str) -> Response:
         return Response(
@@ -255,11 +264,12 @@ class StaffPermitDetailView(APIView):
         )
 
     @extend_schema(
-        summary="Über einen Antrag entscheiden",
+        summary="Über einen Antrag entscheiden oder Fläche/Zeitraum vor der Entscheidung korrigieren",
         request=StaffPermitPatchSerializer,
         responses={
             200: StaffPermitSerializer,
             400: ERROR_SERIALIZER,
+            401: ERROR_SERIALIZER,
             403: ERROR_SERIALIZER,
             404: ERROR_SERIALIZER,
             409: ERROR_SERIALIZER,
@@ -268,7 +278,22 @@ class StaffPermitDetailView(APIView):
     def patch(self, request: Request, public_id: str) -> Response:
         serializer = StaffPermitPatchSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        permit = permit_decide(actor=request.user, public_id=public_id, **serializer.validated_data)
+        data = dict(serializer.validated_data)
+        change = {key: data.pop(key) for key in ("geometry", "width_m", "start", "end") if key in data}
+        if not change and "status" not in data:
+            raise ValidationFailed(
+                {"status": ["Bitte einen Status oder eine geänderte Fläche/Zeit angeben."]}
+            )
+        if "status" not in data and any(data.values()):
+            raise ValidationFailed(
+                {"status": ["Auflagen und Notizen gehören zu einer Entscheidung (status)."]}
+            )
+        with transaction.atomic():  # a refused decision also undoes the correction
+            permit = None
+            if change:
+                permit = permit_change_area_or_period(actor=request.user, public_id=public_id, **change)
+            if "status" in data:
+                permit = permit_decide(actor=request.user, public_id=public_id, **data)
         return Response(StaffPermitSerializer(permit).data)
 
 

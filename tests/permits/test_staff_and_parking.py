@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -210,3 +211,39 @@ def test_staff_permit_phase_follows_the_period_after_approval(client, world, per
     )
     body = client.get(url).json()
     assert (body["status"], body["phase"], body["phase_label"]) == ("approved", "expired", "Abgelaufen")
+
+
+def test_staff_patch_corrects_period_and_area_and_the_fee_follows(client, world):
+    from tests.permits.test_conflicts import apply
+
+    permit = apply(box(), future(3), future(5), kind="geruest")  # priced per m² and day
+    before_fee, before_area = permit.fee_total, permit.area_m2
+    response = patch(client, world, "caseworker_a", permit, {"end": future(15)})
+    assert response.status_code == 200, response.content
+    longer = response.json()
+    assert Decimal(longer["fee_total"]) > before_fee and Decimal(longer["area_m2"]) == before_area
+    response = patch(client, world, "caseworker_a", permit, {"geometry": box(width=0.0004)})
+    assert response.status_code == 200, response.content
+    wider = response.json()
+    assert Decimal(wider["area_m2"]) > before_area and Decimal(wider["fee_total"]) > Decimal(
+        longer["fee_total"]
+    )
+    permit.refresh_from_db()
+    assert permit.status == "submitted" and permit.area_m2 == Decimal(wider["area_m2"])
+
+
+def test_staff_patch_correction_and_decision_in_one_transaction(client, world, permit):
+    end_before = permit.end
+    # "submitted" → "submitted" is no valid move: the correction sent with it is undone as well
+    refused = patch(client, world, "caseworker_a", permit, {"end": future(15), "status": "submitted"})
+    assert refused.status_code == 409
+    permit.refresh_from_db()
+    assert permit.end == end_before
+    both = patch(client, world, "caseworker_a", permit, {"end": future(15), "status": "approved"})
+    assert both.status_code == 200, both.content
+    assert both.json()["status"] == "approved"
+    after = patch(client, world, "caseworker_a", permit, {"end": future(20)})
+    assert after.status_code == 400
+    assert "Nach der Entscheidung" in after.json()["detail"]
+    assert patch(client, world, "caseworker_a", permit, {}).status_code == 400
+    assert patch(client, world, "caseworker_a", permit, {"conditions": "x"}).status_code == 400
