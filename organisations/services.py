@@ -87,6 +87,33 @@ def route(*, location: Point, category_id: int, commune_ags: str) -> Organisatio
     return commune_organisation(commune_ags)
 
 
+def organisation_set_email(*, actor: Any, organisation: Organisation, email: str) -> Organisation:
+    """Set the organisation's general address: new reports go there unless a commune named a recipient
+    for the category. Districts and other bodies have no per-category settings, so this is their only
+    recipient; without one, new-report mails are skipped."""
+    from notifications.services import email_is_valid
+
+    if actor is not None:
+        require_admin(actor, organisation.pk)
+    email = (email or "").strip()
+    if email and not email_is_valid(email):
+        raise ValidationFailed(
+            {"email": ["Bitte eine gültige E-Mail-Adresse angeben (höchstens 254 Zeichen)."]}
+        )
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        previous, organisation.email = organisation.email, email
+        organisation.save(update_fields=["email"])
+        audit(
+            actor=actor,
+            action="organisation.email",
+            obj=organisation,
+            organisation=organisation,
+            summary=f"Allgemeine E-Mail: {previous or '–'} → {email or '–'}",
+        )
+    return organisation
+
+
 LAST_ADMIN = (
     "Die Organisation braucht mindestens eine aktive Administratorin oder einen aktiven Administrator. "
     "Bitte zuerst eine andere Person zum Admin machen."

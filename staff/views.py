@@ -23,7 +23,13 @@ from geo.coords import CoordinateError, parse_lon_lat, to_api
 from geo.errors import DomainError, NotFound, ValidationFailed
 from organisations.models import Membership, Organisation, OrganisationKind, ResponsibilityArea, Role, Team
 from organisations.scoping import get_visible, managed_organisations, require_admin, role_in, scope_of
-from organisations.services import area_create, area_deactivate, membership_end, membership_set
+from organisations.services import (
+    area_create,
+    area_deactivate,
+    membership_end,
+    membership_set,
+    organisation_set_email,
+)
 from reports.models import Category, CommuneCategorySetting, Report
 from reports.selectors import (
     QueueFilter,
@@ -344,6 +350,13 @@ def _admin_organisation(request: HttpRequest) -> Organisation:
 @staff_only
 def settings_page(request: HttpRequest) -> HttpResponse:
     org = _admin_organisation(request)
+    if request.method == "POST":
+        try:
+            organisation_set_email(actor=request.user, organisation=org, email=request.POST.get("email", ""))
+            messages.success(request, "E-Mail-Adresse gespeichert.")
+        except ValidationFailed as exc:
+            _flash_error(request, exc)
+        return redirect(f"{request.path}?organisation={org.pk}")
     return render(
         request,
         "staff/settings.html",
