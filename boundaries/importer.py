@@ -34,7 +34,9 @@ from geo.srid import STORAGE_SRID
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_COMMUNES = DATA_DIR / "sachsen_gemeinden_2024.geojson.gz"
 DEFAULT_DISTRICT_NAMES = DATA_DIR / "sachsen_kreise_2024.csv"
-ATTRIBUTION = "© GeoBasis-DE / BKG (2016), dl-de/by-2-0, Daten verändert"
+SHIPPED_EDITION_YEAR = 2016  # boundaries/data: VG250 geometry of 2016, mergers up to 2024 (SOURCES.md)
+ATTRIBUTION_TEMPLATE = "© GeoBasis-DE / BKG ({year}), dl-de/by-2-0, Daten verändert"
+ATTRIBUTION = ATTRIBUTION_TEMPLATE.format(year=SHIPPED_EDITION_YEAR)  # of the shipped data
 
 SAXONY_PREFIX = "14"
 MAX_PART_VERTICES = 256
@@ -540,9 +542,14 @@ def import_communes(
     rebuild_index: bool = False,
     dry_run: bool = False,
     force: bool = False,
+    edition_year: int | None = None,
     progress: Progress = lambda message: None,
 ) -> ImportResult:
-    """Import ``path`` as the state of Saxony's communes from ``valid_from``. See the module docstring."""
+    """Import ``path`` as the state of Saxony's communes from ``valid_from``. See the module docstring.
+
+    ``edition_year``: year of the BKG edition, for the attribution (the shipped data: 2016)."""
+    if edition_year is None and path.resolve() == DEFAULT_COMMUNES.resolve():
+        edition_year = SHIPPED_EDITION_YEAR
     checksum = sha256_of(path) if path.is_file() else ""
     if checksum and not force and not dry_run:
         latest = BoundaryImport.objects.first()
@@ -600,6 +607,7 @@ def import_communes(
                 communes_closed=len(result.closed),
                 communes_unchanged=result.unchanged,
                 repaired=len(result.repaired),
+                edition_year=edition_year,
             )
             communes_loaded.send(sender=ImportResult, valid_from=effective)
     return result

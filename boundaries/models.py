@@ -127,6 +127,8 @@ class BoundaryImport(models.Model):
     communes_closed = models.PositiveIntegerField("Beendete Gemeindeversionen", default=0)
     communes_unchanged = models.PositiveIntegerField("Unveränderte Gemeinden", default=0)
     repaired = models.PositiveIntegerField("Reparierte Geometrien", default=0)
+    # Year of the BKG edition the geometry comes from, for the attribution "© GeoBasis-DE / BKG (year)".
+    edition_year = models.PositiveSmallIntegerField("Ausgabejahr (BKG)", null=True, blank=True)
 
     class Meta:
         verbose_name = "Grenzdaten-Import"

@@ -159,3 +159,24 @@ def boundaries_version() -> str:
     last_import = BoundaryImport.objects.order_by("-id").values_list("id", flat=True).first()
     communes = Commune.objects.aggregate(n=Count("id"), last=Max("id"), closed=Count("valid_to"))
     return f"{last_import or 0}-{communes['n']}-{communes['last'] or 0}-{communes['closed']}"
+
+
+def boundary_edition_year() -> int:
+    """Year of the BKG edition of the boundaries in use: that of the newest import that names one, else
+    the shipped data's. Shown in "© GeoBasis-DE / BKG (year)" wherever the borders appear."""
+    from boundaries.importer import SHIPPED_EDITION_YEAR
+
+    year = (
+        BoundaryImport.objects.filter(edition_year__isnull=False)
+        .order_by("-started", "-id")
+        .values_list("edition_year", flat=True)
+        .first()
+    )
+    return year or SHIPPED_EDITION_YEAR
+
+
+def boundary_attribution() -> str:
+    """The attribution the licence (dl-de/by-2-0) asks for, with the edition year in use."""
+    from boundaries.importer import ATTRIBUTION_TEMPLATE
+
+    return ATTRIBUTION_TEMPLATE.format(year=boundary_edition_year())

@@ -15,10 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from boundaries.selectors import boundary_attribution
 from permits.workflow import PermitStatus, display_status
 from reports.workflow import ReportStatus
-
-BORDERS_ATTRIBUTION = "© GeoBasis-DE / BKG (2016), dl-de/by-2-0"
 
 # symbol (also readable without colour) per state; the CSS class is ``status--<value>``
 STATUS_SYMBOLS: dict[str, str] = {
@@ -163,7 +162,7 @@ def map_config(*, highlight_ags: str = "") -> dict[str, Any]:
         "tileUrl": settings.MAP_TILE_URL,
         "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
         "bordersUrl": reverse("commune-geojson"),
-        "bordersAttribution": BORDERS_ATTRIBUTION,
+        "bordersAttribution": boundary_attribution(),
         "reportsUrl": reverse("report-list"),
         "reportTilesUrl": reverse("tiles-reports", args=[0, 0, 0]).replace("/0/0/0.pbf", "/{z}/{x}/{y}.pbf"),
         "locateUrl": reverse("commune-locate"),

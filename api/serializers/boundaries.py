@@ -7,8 +7,8 @@ from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer, GeometryField
 
 from api.serializers.common import ERROR_SERIALIZER  # noqa: F401 - re-exported
-from boundaries.importer import ATTRIBUTION
 from boundaries.models import Commune, District
+from boundaries.selectors import boundary_attribution
 
 
 @extend_schema_field(
@@ -49,7 +49,7 @@ class LocateSerializer(serializers.ModelSerializer):
         fields = ["ags", "name", "name_official", "district", "valid_from", "attribution"]
 
     def get_attribution(self, obj: Commune) -> str:
-        return ATTRIBUTION
+        return boundary_attribution()
 
 
 class CommuneFeatureSerializer(GeoFeatureModelSerializer):
@@ -76,7 +76,7 @@ class CommuneFeatureSerializer(GeoFeatureModelSerializer):
         ]
 
     def get_attribution(self, obj: Commune) -> str:
-        return ATTRIBUTION
+        return boundary_attribution()
 
 
 class DistrictFeatureSerializer(GeoFeatureModelSerializer):
@@ -90,4 +90,4 @@ class DistrictFeatureSerializer(GeoFeatureModelSerializer):
         fields = ["ags", "name", "bez", "valid_from", "valid_to", "attribution"]
 
     def get_attribution(self, obj: District) -> str:
-        return ATTRIBUTION
+        return boundary_attribution()

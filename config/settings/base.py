@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "web.context_processors.boundaries",
             ],
         },
     },
@@ -260,7 +261,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Mängelmeldungen, Gemeindegrenzen und Sondernutzungen für die Gemeinden des Freistaats Sachsen. "
         "Koordinaten in WGS84 (EPSG:4326, Längengrad/Breitengrad). "
-        "Gemeindegrenzen: © GeoBasis-DE / BKG (2016), dl-de/by-2-0, Daten verändert."
+        "Gemeindegrenzen: © GeoBasis-DE / BKG (Jahr der Ausgabe im Feld attribution), dl-de/by-2-0, Daten verändert."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -310,3 +310,19 @@ def test_command_exits_non_zero_on_bad_input(tmp_path):
     )
     assert result.returncode != 0
     assert "Import abgebrochen" in result.stderr
+
+
+def test_attribution_names_the_edition_year_of_the_boundaries_in_use(client, tmp_path):
+    # The shipped data: VG250 of 2016.
+    locate = {"lon": "13.7373", "lat": "51.0504"}
+    assert "BKG (2016)" in client.get("/api/v1/communes/locate/", locate).json()["attribution"]
+    assert "BKG (2016)" in client.get("/meldungen/").content.decode()
+    edition = write_geojson(tmp_path / "vg250_2025.geojson", [ours("14999001", "Altdorf", square(0))])
+    with pytest.raises(CommandError, match="Jahr der BKG-Ausgabe"):
+        load(edition, "--valid-from", "2026-01-01", "--edition-year", "25")
+    load(edition, "--valid-from", "2026-01-01", "--edition-year", "2025")
+    assert BoundaryImport.objects.first().edition_year == 2025
+    answer = client.get("/api/v1/communes/locate/", locate).json()
+    assert answer["attribution"] == "© GeoBasis-DE / BKG (2025), dl-de/by-2-0, Daten verändert"
+    page = client.get("/meldungen/").content.decode()
+    assert "BKG (2025)" in page and "BKG (2016)" not in page

@@ -43,9 +43,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="Auch eine bereits importierte Datei neu vergleichen"
         )
+        parser.add_argument(
+            "--edition-year",
+            type=int,
+            help="Jahr der BKG-Ausgabe für die Quellenangabe „© GeoBasis-DE / BKG (Jahr)“ (mitgelieferte Daten: 2016)",
+        )
 
     def handle(self, *args, **options) -> None:
         valid_from = _date(options["valid_from"]) if options["valid_from"] else None
+        year = options["edition_year"]
+        if year is not None and not 1990 <= year <= dt.date.today().year + 1:
+            raise CommandError(f"--edition-year {year}: bitte das Jahr der BKG-Ausgabe (z. B. 2025).")
         verbosity = options["verbosity"]
 
         def progress(message: str) -> None:
@@ -61,6 +69,7 @@ class Command(BaseCommand):
                 rebuild_index=options["rebuild_index"],
                 dry_run=options["dry_run"],
                 force=options["force"],
+                edition_year=options["edition_year"],
                 progress=progress,
             )
         except BoundaryImportError as exc:
