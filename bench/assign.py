@@ -413,7 +413,7 @@ def run_all(args: argparse.Namespace, info: dict[str, str]) -> Report:
     wgs = [Point(lon, lat, srid=API_SRID) for lon, lat in to_wgs84(pts.xs[sample], pts.ys[sample])]
     latency = point_latency(utm, wgs)
     print("locate endpoint …", file=sys.stderr)
-    endpoint = locate_latency(ROOT, pts.xs[sample], pts.ys[sample], reference[sample])
+    endpoint = locate_latency(pts.xs[sample], pts.ys[sample], reference[sample])
     return Report(
         args=args,
         machine=info,

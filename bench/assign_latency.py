@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
-import socket
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -24,6 +21,7 @@ from django.db import connection
 from django.test import Client
 
 from bench.assign_report import EndpointResult, Latency
+from bench.common import free_port, start_gunicorn, wait_until_up
 from boundaries.models import Commune
 from geo.assignment import assign_point
 from geo.coords import to_storage
@@ -31,7 +29,6 @@ from geo.srid import API_SRID, STORAGE_SRID
 
 WORKERS, THREADS = 2, 4
 POINT_WARMUP, HTTP_WARMUP = 100, 200
-START_TIMEOUT_S = 30.0
 LOCATE = "/api/v1/communes/locate/?lon={lon!r}&lat={lat!r}"
 
 
@@ -124,40 +121,6 @@ def point_latency(utm: list[Point], wgs: list[Point]) -> Latency:
 # --- locate endpoint -------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_gunicorn(root: Path, port: int, log: Path) -> subprocess.Popen:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
-    command = [
-        sys.executable, "-m", "gunicorn", "config.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS), "--threads", str(THREADS),
-        "--timeout", "60",
-    ]  # fmt: skip
-    with log.open("wb") as out:
-        return subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
-
-
-def wait_until_up(port: int, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                conn.close()
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"gunicorn gave no /healthz within {START_TIMEOUT_S:.0f} s:\n{log.read_text()[-3000:]}")
-
-
 def stop(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
@@ -209,7 +172,7 @@ def in_process(points: list[tuple[float, float]], result: EndpointResult) -> Non
             result.in_process.append(time.perf_counter() - start)
 
 
-def locate_latency(root: Path, xs: np.ndarray, ys: np.ndarray, commune_ids: np.ndarray) -> EndpointResult:
+def locate_latency(xs: np.ndarray, ys: np.ndarray, commune_ids: np.ndarray) -> EndpointResult:
     """Sequential GETs for EPSG:25833 points whose bulk-assigned commune versions are ``commune_ids``."""
     points = to_wgs84(xs, ys)
     ags_by_id = dict(Commune.objects.values_list("id", "ags"))
@@ -218,9 +181,9 @@ def locate_latency(root: Path, xs: np.ndarray, ys: np.ndarray, commune_ids: np.n
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="bench-gunicorn-") as tmp:
         log = Path(tmp) / "gunicorn.log"
-        proc = start_gunicorn(root, port, log)
+        proc = start_gunicorn(port, log, workers=WORKERS, threads=THREADS)
         try:
-            wait_until_up(port, proc, log)
+            wait_until_up(port, proc, log, "/healthz")
             http_client(port, points, expected, result)
         finally:
             stop(proc)

@@ -39,6 +39,7 @@ import numpy as np  # noqa: E402
 import PIL  # noqa: E402
 from PIL import ExifTags, Image, ImageChops, ImageOps, ImageStat, features  # noqa: E402
 
+from bench.common import load, machine, write_section  # noqa: E402
 from geo.images import (  # noqa: E402
     DISPLAY_EDGE,
     JPEG_QUALITY,
@@ -50,12 +51,6 @@ from geo.images import (  # noqa: E402
 
 DOC = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Photo pipeline (bench/photos.py)"
-DOC_HEADER = """# Benchmarks
-
-Every figure below is a throughput, latency or ratio from **one run** of the named script on the machine
-stated in its section — a record to compare against, never a timed test. Absolute numbers move with the
-machine and its load; compare ratios across machines. Each script rewrites only its own section.
-"""
 SIZE = (4000, 3000)  # 12 MP, a typical phone main camera in 4:3
 SOURCE_QUALITY = 92
 TARGET_RATIO = 0.5
@@ -178,21 +173,6 @@ def compare_outputs(a: ProcessedPhoto, b: ProcessedPhoto) -> str:
     return "; ".join(parts)
 
 
-def machine() -> str:
-    cpuinfo = Path("/proc/cpuinfo").read_text()
-    model = next(
-        (ln.split(":", 1)[1].strip() for ln in cpuinfo.splitlines() if ln.startswith("model name")), "?"
-    )
-    virtual = " (virtual machine)" if " hypervisor" in cpuinfo else ""
-    meminfo = Path("/proc/meminfo").read_text().split()
-    ram_gib = int(meminfo[meminfo.index("MemTotal:") + 1]) / 1024**2
-    return f"{model}, {os.cpu_count()} cores{virtual}, {ram_gib:.1f} GiB RAM"
-
-
-def load() -> str:
-    return ", ".join(f"{v:.2f}" for v in os.getloadavg())
-
-
 # --- report -------------------------------------------------------------------------------------------
 
 
@@ -211,11 +191,9 @@ def markdown(args: argparse.Namespace, data: bytes, times: dict[str, list[float]
         f"| {rows[n]} | {statistics.median(v):.1f} | {p90(v):.1f} | {min(v):.1f} |" for n, v in ms.items()
     ]
     lines = [
-        SECTION,
-        "",
         f"Command: `{args.command}` — {args.started:%Y-%m-%d %H:%M %Z}.",
         "",
-        f"- Machine: {machine()}; {platform.system()} {platform.release()}; load average at start "
+        f"- Machine: {machine()}; load average at start "
         f"{args.load_start}, at end {load()} (other jobs were running: read the ratio, not the milliseconds).",
         f"- Python {platform.python_version()}, Pillow {PIL.__version__} "
         f"(libjpeg-turbo {features.version('libjpeg_turbo') or 'no'}), NumPy {np.__version__}.",
@@ -233,19 +211,6 @@ def markdown(args: argparse.Namespace, data: bytes, times: dict[str, list[float]
         "",
     ]
     return "\n".join(lines)
-
-
-def write_doc(section: str) -> None:
-    """Replace only this script's section; re-read right before writing (other scripts share the file)."""
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else DOC_HEADER
-    start = text.find(SECTION)
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + ("" if end < 0 else "\n" + text[end + 1 :])
-    DOC.parent.mkdir(exist_ok=True)
-    DOC.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
 
 
 def parse_args() -> argparse.Namespace:
@@ -276,9 +241,9 @@ def main() -> None:
     print(f"timing {args.runs} runs each …", file=sys.stderr)
     times = measure(methods, data, args.runs)
     section = markdown(args, data, times, outputs)
-    print(section)
+    print(f"{SECTION}\n\n{section}")
     if not args.no_write:
-        write_doc(section)
+        write_section(SECTION, section)
         print(f"written to {DOC.relative_to(ROOT)}", file=sys.stderr)
 
 
