@@ -23,19 +23,8 @@ class Tile:
         return WORLD_M / (2**self.z)
 
 
-def _number(value: int | str, name: str) -> int:
-    if isinstance(value, int):
-        return value
-    text = str(value)
-    if not (text.isascii() and text.isdigit() and len(text) <= 8):
-        raise ValidationFailed({name: [f"{name} muss eine ganze Zahl ab 0 sein."]})
-    return int(text)
-
-
-def tile(z: int | str, x: int | str, y: int | str) -> Tile:
-    """Validate z/x/y (XYZ scheme, y from the top; numbers or their text from the URL); a 400 with a
-    German message otherwise."""
-    z, x, y = _number(z, "z"), _number(x, "x"), _number(y, "y")
+def tile(z: int, x: int, y: int) -> Tile:
+    """Validate z/x/y (XYZ scheme, y from the top); a 400 with a German message otherwise."""
     if not 0 <= z <= MAX_ZOOM:
         raise ValidationFailed({"z": [f"Zoomstufe muss zwischen 0 und {MAX_ZOOM} liegen."]})
     limit = 2**z

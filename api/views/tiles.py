@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from api.filters import categories_param, statuses_param
-from api.params import optional_date
+from api.params import ascii_digits, invalid, optional_date
 from geo.errors import ValidationFailed
-from geo.tiles import tile
+from geo.tiles import Tile, tile
 from permits.tiles import permit_tile
 from reports.tiles import report_tile
 
@@ -29,6 +29,14 @@ def _error(exc: ValidationFailed) -> JsonResponse:
         status=400,
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+def _tile(z: str, x: str, y: str) -> Tile:
+    """z/x/y as the URL gives them (any text, so "abc" or "-1" is a 400 like an out-of-range number)."""
+    for name, value in (("z", z), ("x", x), ("y", y)):
+        if not ascii_digits(value, max_digits=8):
+            raise invalid(name, f"{name} muss eine ganze Zahl ab 0 sein.")
+    return tile(int(z), int(x), int(y))
 
 
 def _respond(request: HttpRequest, data: bytes) -> HttpResponse:
@@ -49,7 +57,7 @@ def _respond(request: HttpRequest, data: bytes) -> HttpResponse:
 @require_GET
 def reports_tile(request: HttpRequest, z: str, x: str, y: str) -> HttpResponse:
     try:
-        t = tile(z, x, y)
+        t = _tile(z, x, y)
         statuses = statuses_param(request.GET)
         categories = categories_param(request.GET)
     except ValidationFailed as exc:
@@ -60,7 +68,7 @@ def reports_tile(request: HttpRequest, z: str, x: str, y: str) -> HttpResponse:
 @require_GET
 def permits_tile(request: HttpRequest, z: str, x: str, y: str) -> HttpResponse:
     try:
-        t = tile(z, x, y)
+        t = _tile(z, x, y)
         day = optional_date(request.GET, "date") or timezone.localdate()
     except ValidationFailed as exc:
         return _error(exc)
