@@ -480,9 +480,6 @@ def report_support(*, public_id: str, client_identity: str, address: str = "") -
                 code="report_closed",
             )
         address_hash = client_hash(f"ip:{address}") if address else ""
-        identity_hash = client_hash(client_identity)
-        if Support.objects.filter(report=report, client_hash=identity_hash).exists():
-            return SupportResult(supporters=report.supporters, added=False)
         if (
             address_hash
             and Support.objects.filter(report=report, address_hash=address_hash).count()
@@ -490,7 +487,7 @@ def report_support(*, public_id: str, client_identity: str, address: str = "") -
         ):
             return SupportResult(supporters=report.supporters, added=False)
         _, created = Support.objects.get_or_create(
-            report=report, client_hash=identity_hash, defaults={"address_hash": address_hash}
+            report=report, client_hash=client_hash(client_identity), defaults={"address_hash": address_hash}
         )
         if created:
             Report.objects.filter(pk=report.pk).update(supporters=F("supporters") + 1)
