@@ -767,6 +767,25 @@ def parking_apply(
     return CreatedParkingPermit(permit=permit, tracking_token=tracking_token_for(permit.public_id))
 
 
+def permit_staff_update(
+    *, actor: Any, public_id: str, change: dict[str, Any], decision: dict[str, Any]
+) -> Permit:
+    """Staff PATCH: a corrected area/period (``change``: geometry, width_m, start, end) and/or a decision
+    (``decision``: status plus conditions and notes), in one transaction — a refused decision also undoes
+    the correction sent with it."""
+    if not change and "status" not in decision:
+        raise ValidationFailed({"status": ["Bitte einen Status oder eine geänderte Fläche/Zeit angeben."]})
+    if "status" not in decision and any(decision.values()):
+        raise ValidationFailed({"status": ["Auflagen und Notizen gehören zu einer Entscheidung (status)."]})
+    with transaction.atomic():
+        permit = None
+        if change:
+            permit = permit_change_area_or_period(actor=actor, public_id=public_id, **change)
+        if "status" in decision:
+            permit = permit_decide(actor=actor, public_id=public_id, **decision)
+    return permit
+
+
 def parking_decide(*, actor: Any, public_id: str, status: str, public_note: str = "") -> ParkingPermit:
     """Approve (permit number and one year of validity) or reject a parking permit application."""
     from organisations.scoping import visible_cases

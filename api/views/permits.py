@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 from django.contrib.gis.db.models.functions import AsGeoJSON, Distance, Transform
-from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -34,7 +33,6 @@ from api.serializers.permits import (
 )
 from api.throttling import ReportCreateThrottle
 from api.views.staff import IsStaffMember
-from geo.errors import ValidationFailed
 from geo.srid import API_SRID
 from organisations.scoping import get_visible
 from permits.models import PermitKind
@@ -49,10 +47,9 @@ from permits.services import (
     PermitDraft,
     parking_apply,
     parking_tracking_url,
-    permit_change_area_or_period,
     permit_create,
-    permit_decide,
     permit_estimate,
+    permit_staff_update,
     permit_tracking_url,
 )
 
@@ -280,20 +277,7 @@ class StaffPermitDetailView(APIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         change = {key: data.pop(key) for key in ("geometry", "width_m", "start", "end") if key in data}
-        if not change and "status" not in data:
-            raise ValidationFailed(
-                {"status": ["Bitte einen Status oder eine geänderte Fläche/Zeit angeben."]}
-            )
-        if "status" not in data and any(data.values()):
-            raise ValidationFailed(
-                {"status": ["Auflagen und Notizen gehören zu einer Entscheidung (status)."]}
-            )
-        with transaction.atomic():  # a refused decision also undoes the correction
-            permit = None
-            if change:
-                permit = permit_change_area_or_period(actor=request.user, public_id=public_id, **change)
-            if "status" in data:
-                permit = permit_decide(actor=request.user, public_id=public_id, **data)
+        permit = permit_staff_update(actor=request.user, public_id=public_id, change=change, decision=data)
         return Response(StaffPermitSerializer(permit).data)
 
 
