@@ -13,7 +13,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from geo.errors import DomainError, ValidationFailed
+from core.errors import DomainError, ValidationFailed
 
 
 def _first_message(errors: Any) -> str:

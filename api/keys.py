@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from api.models import ApiKey
-from geo.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 KEY_PREFIX = "mm311_"
 NAME_MAX = 100

@@ -7,7 +7,7 @@ import math
 import re
 from collections.abc import Mapping
 
-from geo.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 AGS8 = re.compile(r"^\d{8}$")
 AGS5 = re.compile(r"^\d{5}$")

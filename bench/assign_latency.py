@@ -22,8 +22,8 @@ from django.test import Client
 
 from bench.assign_report import EndpointResult, Latency
 from bench.common import free_port, start_gunicorn, wait_until_up
+from boundaries.assignment import assign_point
 from boundaries.models import Commune
-from geo.assignment import assign_point
 from geo.coords import to_storage
 from geo.srid import API_SRID, STORAGE_SRID
 

@@ -27,7 +27,7 @@ BULK_LABELS = {
     "a": f"(a) naive `ST_Covers` on full polygons (`{COMMUNES}`)",
     "b": f"(b) subdivided lookup table (`{PARTS}`)",
     "c": "(c) Shapely `STRtree`, prepared geometries, in process",
-    "d": "(d) `geo.assignment.assign_many` (service, one statement)",
+    "d": "(d) `boundaries.assignment.assign_many` (service, one statement)",
 }
 VARIANTS = {
     "v0": "floor: the service's transport with a statement that does no lookup",
@@ -44,7 +44,7 @@ VARIANTS = {
 FLOORS = ("v0", "v0b")
 LATENCY_LABELS = {
     "raw": "raw SQL: the statement(s) the service sends, replayed via one cursor",
-    "service": "`geo.assignment.assign_point`, point in EPSG:25833",
+    "service": "`boundaries.assignment.assign_point`, point in EPSG:25833",
     "service_wgs84": "`assign_point`, same point in WGS84 (as the locate endpoint passes it)",
     "to_storage": "`geo.coords.to_storage` alone, WGS84 → EPSG:25833",
 }

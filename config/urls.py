@@ -22,7 +22,7 @@ urlpatterns = [
 
 
 def media(request, path):
-    """Serve uploads. Photos are re-encoded without metadata before they are stored (geo.images),
+    """Serve uploads. Photos are re-encoded without metadata before they are stored (cases.images),
     so serving them directly is safe; the original upload never reaches MEDIA_ROOT."""
     response = serve(request, path, document_root=settings.MEDIA_ROOT)
     response["X-Content-Type-Options"] = "nosniff"

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.geos import Point
 
-from geo.errors import ValidationFailed
+from core.errors import ValidationFailed
 from geo.srid import API_SRID, SAXONY_BBOX_WGS84, STORAGE_SRID
 
 LON_RANGE = (-180.0, 180.0)

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib.gis.geos import GEOSGeometry, LinearRing, LineString, MultiPolygon, Point, Polygon
 
-from geo.errors import ValidationFailed
+from core.errors import ValidationFailed
 from geo.srid import API_SRID
 
 MAX_VERTICES = 10_000

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from geo.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 MAX_ZOOM = 22
 EXTENT = 4096  # MVT coordinate resolution per tile

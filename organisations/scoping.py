@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from geo.errors import DomainError, NotFound
+from core.errors import DomainError, NotFound
 from organisations.models import Membership, Organisation, Role
 
 CASE_MANAGERS = (Role.ADMIN, Role.CASEWORKER)

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from boundaries.models import Commune
-from geo.errors import NotFound, ValidationFailed
+from core.errors import NotFound, ValidationFailed
 from organisations.models import (
     AuditEvent,
     Membership,

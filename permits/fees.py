@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Q
 
-from geo.errors import ValidationFailed
+from core.errors import ValidationFailed
 from permits.models import FeeUnit, PermitKind, Tariff
 
 CENT = Decimal("0.01")

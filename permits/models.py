@@ -1,4 +1,4 @@
-"""Special-use permits and resident parking permits on the shared located-case core (geo.models)."""
+"""Special-use permits and resident parking permits on the shared located-case core (cases.models)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.contrib.gis.db import models
 from django.core.validators import MinValueValidator
 from django.db.models import Q
 
-from geo.models import LocatedCase, StatusChangeBase
+from cases.models import LocatedCase, StatusChangeBase
 from geo.srid import STORAGE_SRID
 from permits.workflow import PermitStatus
 

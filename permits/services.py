@@ -1,7 +1,7 @@
 """Writes for special-use permits and resident parking permits.
 
 The same core as reports: geometry parsed by GEOS with fixed SRIDs (geo.geometry), communes from the
-assignment service (geo.assignment), the responsible organisation, status history, audit and the
+assignment service (boundaries.assignment), the responsible organisation, status history, audit and the
 outbox — no second copy of any of it.
 """
 
@@ -26,11 +26,11 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from geo.assignment import AreaAssignment, OutsideSaxony, assign_geometry, assign_point
+from boundaries.assignment import AreaAssignment, OutsideSaxony, assign_geometry, assign_point
+from cases.images import PhotoRejected, process_photo
+from core.errors import ValidationFailed, reject_nul
 from geo.coords import CoordinateError, parse_lon_lat, to_storage
-from geo.errors import ValidationFailed, reject_nul
 from geo.geometry import parse_geojson_geometry
-from geo.images import PhotoRejected, process_photo
 from notifications.services import email_is_valid, mail_queue
 from organisations.scoping import get_visible, require_manager
 from organisations.services import audit, commune_organisation

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from geo.workflow import Workflow
+from cases.workflow import Workflow
 
 
 class PermitStatus(models.TextChoices):

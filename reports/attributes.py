@@ -15,7 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from geo.errors import ValidationFailed
+from core.errors import ValidationFailed
 from reports.models import AttributeDatatype, Category, CategoryAttribute
 
 STRING_MAX = 200

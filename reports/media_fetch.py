@@ -34,7 +34,7 @@ from django.conf import settings
 from django.db import transaction
 from django.tasks import task
 
-from geo.errors import ValidationFailed
+from core.errors import ValidationFailed
 from reports.models import Report
 from reports.photos import MAX_BYTES
 from reports.services import PhotoUpload, report_attach_photo

@@ -7,7 +7,7 @@ from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 
-from geo.models import LocatedCase, StatusChangeBase
+from cases.models import LocatedCase, StatusChangeBase
 from geo.srid import STORAGE_SRID
 from reports.workflow import ReportStatus
 

@@ -1,6 +1,6 @@
-"""Report photos: the shared image pipeline (geo.images) plus the per-report limit."""
+"""Report photos: the shared image pipeline (cases.images) plus the per-report limit."""
 
-from geo.images import (  # noqa: F401 - re-exported for the reports app and its tests
+from cases.images import (  # noqa: F401 - re-exported for the reports app and its tests
     ALLOWED_FORMATS,
     DISPLAY_EDGE,
     MAX_BYTES,

@@ -25,9 +25,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from geo.assignment import OutsideSaxony, assign_point
+from boundaries.assignment import OutsideSaxony, assign_point
+from core.errors import Conflict, NotFound, ValidationFailed, reject_nul
 from geo.coords import CoordinateError, parse_geojson_point, parse_lon_lat, to_storage
-from geo.errors import Conflict, NotFound, ValidationFailed, reject_nul
 from notifications.services import email_is_valid
 from organisations.services import route
 from reports.attributes import clean_attributes

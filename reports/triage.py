@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
 
-from geo.errors import Conflict, NotFound, ValidationFailed
+from core.errors import Conflict, NotFound, ValidationFailed
 from organisations.models import Membership, Organisation, Role, Team
 from organisations.scoping import Forbidden, get_visible, require_manager, role_in
 from organisations.services import audit

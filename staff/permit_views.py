@@ -11,8 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from core.errors import DomainError, ValidationFailed
 from geo.coords import to_api
-from geo.errors import DomainError, ValidationFailed
 from organisations.scoping import get_visible, visible_cases
 from permits.models import ParkingPermit
 from permits.selectors import permit_conflicts, staff_permits

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 
 from api.filters import queue_filter
 from api.params import ascii_digits
+from core.errors import DomainError, NotFound, ValidationFailed
 from geo.coords import CoordinateError, parse_lon_lat, to_api
-from geo.errors import DomainError, NotFound, ValidationFailed
 from organisations.models import Membership, Organisation, OrganisationKind, ResponsibilityArea, Role, Team
 from organisations.scoping import get_visible, managed_organisations, require_admin, role_in, scope_of
 from organisations.services import (

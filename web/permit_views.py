@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import Throttled
 
 from api.throttling import ReportCreateThrottle, enforce
-from geo.errors import ValidationFailed
+from core.errors import ValidationFailed
 from permits.selectors import (
     parking_permit_for_applicant,
     parking_public_history,

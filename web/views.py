@@ -21,8 +21,8 @@ from rest_framework.exceptions import Throttled
 from api.filters import STATUS_ALIASES
 from api.throttling import ReportCreateThrottle, enforce
 from boundaries.selectors import communes_light, today
+from core.errors import ValidationFailed
 from geo.coords import to_api
-from geo.errors import ValidationFailed
 from reports.selectors import (
     ReportFilter,
     commune_figures,

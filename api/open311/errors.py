@@ -19,7 +19,7 @@ from django.http.multipartparser import MultiPartParserError
 from rest_framework.exceptions import Throttled
 
 from api.open311.formats import CONTENT_TYPES, DEFAULT_FORMAT, render
-from geo.errors import DomainError, ValidationFailed
+from core.errors import DomainError, ValidationFailed
 
 logger = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from api.open311.formats import DEFAULT_FORMAT, render
 from api.open311.params import Jurisdiction, single
 from api.open311.throttling import ApiKeyThrottle
 from api.throttling import ReportCreateThrottle, enforce
-from geo.assignment import OutsideSaxony, assign_point
+from boundaries.assignment import OutsideSaxony, assign_point
 from geo.coords import CoordinateError, parse_lon_lat
 from reports.attributes import unknown_attribute_codes
 from reports.media_fetch import media_fetch_schedule

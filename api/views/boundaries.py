@@ -27,9 +27,9 @@ from api.serializers.boundaries import (
     LocateSerializer,
 )
 from api.serializers.common import ERROR_SERIALIZER
+from boundaries.assignment import OutsideSaxony, assign_point
 from boundaries.models import Commune, District
 from boundaries.selectors import boundaries_version, communes_geojson, communes_light, today
-from geo.assignment import OutsideSaxony, assign_point
 from geo.coords import parse_lon_lat
 from geo.functions import SimplifyPreserveTopology
 from geo.srid import API_SRID

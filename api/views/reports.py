@@ -28,8 +28,8 @@ from api.serializers.reports import (
     SupportResultSerializer,
 )
 from api.throttling import ReportCreateThrottle, SupportThrottle
+from core.errors import NotFound
 from geo.coords import parse_lon_lat
-from geo.errors import NotFound
 from reports.models import Category, Report
 from reports.selectors import (
     NEARBY_LIMIT,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from api.filters import categories_param, statuses_param
 from api.params import ascii_digits, invalid, optional_date
-from geo.errors import ValidationFailed
+from core.errors import ValidationFailed
 from geo.tiles import Tile, tile
 from permits.tiles import permit_tile
 from reports.tiles import report_tile

@@ -124,7 +124,7 @@ def app_env(db: dict, run_dir: Path, run_id: str) -> dict[str, str]:
 
 
 def photo_step(photo: bytes, runs: int = 10) -> tuple[float, float]:
-    """Median ms of ``geo.images.process_photo`` and of the full-decode baseline, on the posted photo."""
+    """Median ms of ``cases.images.process_photo`` and of the full-decode baseline, on the posted photo."""
     from bench.photos import baseline, measure, pipeline
 
     times = measure({"pipeline": pipeline, "baseline": baseline}, photo, runs)
@@ -285,7 +285,7 @@ status with a marker in `internal_note` — 409 (illegal move) is an expected an
 {chr(10).join(post_lines)}
 
 Highest sustained rate without errors: {best_text}. The photo step on the same photo, in-process (median
-of 10, while the server was stopped): `geo.images.process_photo` {pipeline_ms:.0f} ms against
+of 10, while the server was stopped): `cases.images.process_photo` {pipeline_ms:.0f} ms against
 {baseline_ms:.0f} ms for the full-decode baseline of `bench/photos.py` — **{pipeline_ms / baseline_ms:.2f}×**
 (target ≤ 0.5×).
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "geo",
+    "cases",
     "boundaries",
     "organisations",
     "notifications",

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from geo.images import MAX_BYTES
+from cases.images import MAX_BYTES
 from reports.models import Report
 from tests.factories import jpeg_bytes
 

@@ -13,8 +13,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from boundaries import importer
+from boundaries.assignment import assign_point
 from boundaries.models import BoundaryImport, Commune, CommunePart, District
-from geo.assignment import assign_point
 from tests.boundaries.helpers import X0, Y0, ogr2ogr, ours, square, vg250, write_geojson
 
 pytestmark = pytest.mark.django_db

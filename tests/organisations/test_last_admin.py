@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.errors import ValidationFailed
+from core.errors import ValidationFailed
 from organisations.models import Membership, Role
 from organisations.services import LAST_ADMIN, membership_end, membership_set
 from tests.staff_world import World, login

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from geo.errors import ValidationFailed
+from core.errors import ValidationFailed
 from permits.models import ParkingPermit, Permit
 from permits.services import PermitDraft, normalise_plate, parking_apply, parking_decide, permit_create
 from tests.permits.helpers import applicant, future

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from geo.errors import ValidationFailed
+from core.errors import ValidationFailed
 from reports.attributes import clean_attributes, unknown_attribute_codes
 from reports.catalogue import ATTRIBUTES
 from reports.models import Category, CategoryAttribute, Report

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from geo.workflow import IllegalTransition
+from cases.workflow import IllegalTransition
 from reports import services
 from reports.models import Report, ReportPhoto, StatusChange
 from reports.workflow import REPORT_WORKFLOW, ReportStatus

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from api.filters import queue_filter
-from geo.errors import ValidationFailed
+from core.errors import ValidationFailed
 from organisations.models import AuditEvent
 from organisations.services import area_create
 from reports.models import CommuneCategorySetting, Report

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from api.keys import api_key_create
-from geo.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from geo.errors import DomainError
+from core.errors import DomainError
 from organisations.models import Organisation, Role
 from organisations.services import commune_organisation, membership_set
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from geo.errors import ValidationFailed
+from core.errors import ValidationFailed
 from permits.services import parking_zones_load
 
 

@@ -16,8 +16,8 @@ from django.db import connection, transaction
 
 from boundaries.models import Commune, CommunePart, District
 from boundaries.selectors import commune_at, commune_shares, communes_light, today
+from core.errors import DomainError
 from geo.coords import looks_swapped, to_api, to_storage
-from geo.errors import DomainError
 from geo.srid import STORAGE_SRID
 
 

@@ -20,7 +20,7 @@ from typing import BinaryIO
 
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
-from geo.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 try:  # HEIC/HEIF from iPhones
     import pillow_heif

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import TextChoices
 
-from geo.errors import Conflict
+from core.errors import Conflict
 
 
 class IllegalTransition(Conflict):

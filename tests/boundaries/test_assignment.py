@@ -8,8 +8,8 @@ import pytest
 from django.contrib.gis.geos import LineString, Point, Polygon
 from django.db import connection
 
+from boundaries.assignment import OutsideSaxony, assign_geometry, assign_many, assign_point
 from boundaries.models import Commune, District
-from geo.assignment import OutsideSaxony, assign_geometry, assign_many, assign_point
 from geo.coords import parse_lon_lat
 
 pytestmark = pytest.mark.django_db
