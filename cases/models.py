@@ -7,13 +7,30 @@ Concrete apps narrow the geometry type and the status choices; they never copy t
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, ClassVar
+
 from django.contrib.gis.db import models
 from django.utils import timezone
 
 from geo.srid import STORAGE_SRID
 
+if TYPE_CHECKING:
+    from cases.workflow import Workflow
+
 
 class LocatedCase(models.Model):
+    """Abstract base of every case type. A concrete type adds ``public_id`` and its own fields, a history
+    model (``StatusChangeBase`` with a foreign key ``related_name="history"``) and declares the class
+    attributes below, which the kernel's services read (``cases.history``, ``cases.tracking``,
+    ``cases.public_ids``).
+    """
+
+    workflow: ClassVar[Workflow]  # states and allowed moves
+    audit_name: ClassVar[str]  # prefix of audit actions: "report" → "report.status"
+    public_id_prefix: ClassVar[str]  # "SN" → SN-XXXX-XX
+    tracking_namespace: ClassVar[str]  # HMAC namespace of the creator's link; never change a used one
+    tracking_path: ClassVar[str]  # the creator's page, with {public_id} and {token}
+
     # Subclasses override this with a narrower field (PointField for reports, MultiPolygonField for permits).
     location = models.GeometryField("Ort", srid=STORAGE_SRID)
     # PROTECT: a commune version that cases refer to is never deleted; boundary changes add new versions.

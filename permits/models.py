@@ -10,7 +10,7 @@ from django.db.models import Q
 
 from cases.models import LocatedCase, StatusChangeBase
 from geo.srid import STORAGE_SRID
-from permits.workflow import PermitStatus
+from permits.workflow import PERMIT_WORKFLOW, PermitStatus
 
 
 class FeeUnit(models.TextChoices):
@@ -46,6 +46,12 @@ class PermitKind(models.Model):
 
 class Permit(LocatedCase):
     """A special-use permit application. Applicant data is private: never in any public output."""
+
+    workflow = PERMIT_WORKFLOW
+    audit_name = "permit"
+    public_id_prefix = "SO"
+    tracking_namespace = "permit"
+    tracking_path = "/sondernutzung/{public_id}/verfolgen/{token}/"
 
     location = models.MultiPolygonField("Fläche", srid=STORAGE_SRID)
     public_id = models.CharField("Antragsnummer", max_length=12, unique=True)
@@ -186,6 +192,13 @@ class ParkingZone(models.Model):
 
 class ParkingPermit(LocatedCase):
     """An application for a resident parking permit; ``location`` is the residence. Plate is private."""
+
+    workflow = PERMIT_WORKFLOW
+    audit_name = "parking"
+    public_id_prefix = "PA"
+    # Shared with Permit since the first links were sent; the prefixes keep the two apart.
+    tracking_namespace = "permit"
+    tracking_path = "/parkausweis/{public_id}/verfolgen/{token}/"
 
     location = models.PointField("Wohnort", srid=STORAGE_SRID)
     public_id = models.CharField("Antragsnummer", max_length=12, unique=True)

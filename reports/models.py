@@ -9,7 +9,7 @@ from django.core.validators import MaxLengthValidator, RegexValidator
 
 from cases.models import LocatedCase, StatusChangeBase
 from geo.srid import STORAGE_SRID
-from reports.workflow import ReportStatus
+from reports.workflow import REPORT_WORKFLOW, ReportStatus
 
 DESCRIPTION_MAX = 4000
 PLACE_MAX = 300
@@ -158,6 +158,12 @@ class CommuneCategorySetting(models.Model):
 
 class Report(LocatedCase):
     """A defect reported by a citizen. Reporter contact data is private: never in any public output."""
+
+    workflow = REPORT_WORKFLOW
+    audit_name = "report"
+    public_id_prefix = "SN"
+    tracking_namespace = "track"
+    tracking_path = "/meldungen/{public_id}/verfolgen/{token}/"
 
     location = models.PointField("Ort", srid=STORAGE_SRID)
     public_id = models.CharField("Meldungsnummer", max_length=12, unique=True)

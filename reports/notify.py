@@ -3,19 +3,21 @@ the task worker sends them after the transaction committed."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
+from django.conf import settings
+from django.dispatch import receiver
+
+from cases.signals import status_recorded
+from cases.tracking import tracking_url
 from notifications.services import mail_queue
 from organisations.models import Organisation, OrganisationKind
-
-if TYPE_CHECKING:
-    from reports.models import Report, StatusChange
+from reports.models import CommuneCategorySetting, Report, StatusChange
+from reports.workflow import REPORT_WORKFLOW
 
 
 def recipient_for(report: Report) -> str:
     """The commune's recipient for this category if it set one, else the organisation's address."""
-    from reports.models import CommuneCategorySetting
-
     org = report.organisation
     if org.kind == OrganisationKind.COMMUNE:
         setting = CommuneCategorySetting.objects.filter(ags=org.ags, category_id=report.category_id).first()
@@ -25,8 +27,6 @@ def recipient_for(report: Report) -> str:
 
 
 def _staff_url(report: Report) -> str:
-    from django.conf import settings
-
     return f"{settings.SITE_URL}/verwaltung/meldungen/{report.public_id}/"
 
 
@@ -41,23 +41,25 @@ def notify_new_report(report: Report) -> None:
     )
 
 
-def notify_reporter_status(report: Report, change: StatusChange) -> None:
-    """Tell the citizen about every public status change, if they left an e-mail address."""
-    from reports.services import tracking_url
-    from reports.workflow import REPORT_WORKFLOW
-
+@receiver(status_recorded, sender=Report, dispatch_uid="reports.notify.reporter_status")
+def notify_reporter_status(sender: Any, *, case: Report, change: StatusChange, **kwargs: Any) -> None:
+    """Tell the citizen about every status change and every public note, if they left an e-mail address."""
+    if not case.reporter_email:
+        return
+    if change.from_status == change.to_status and not change.public_note:
+        return  # an internal note only
     mail_queue(
         kind="report.status",
-        to=report.reporter_email,
+        to=case.reporter_email,
         template="mail/report_status.txt",
         context={
-            "report": report,
+            "report": case,
             "status_label": REPORT_WORKFLOW.label(change.to_status),
             "note": change.public_note,
-            "tracking_url": tracking_url(report),
+            "tracking_url": tracking_url(case),
         },
         object_type="report",
-        object_id=report.public_id,
+        object_id=case.public_id,
     )
 
 

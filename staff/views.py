@@ -42,9 +42,10 @@ from reports.selectors import (
 from reports.selectors import (
     crew_jobs as crew_jobs_selector,
 )
-from reports.services import PhotoUpload, category_setting_set
-from reports.triage import (
+from reports.services import (
+    PhotoUpload,
     assignable_members,
+    category_setting_set,
     report_assign,
     report_change_status,
     report_crew_update,

@@ -50,12 +50,12 @@ def make_report(
 
 
 def set_status(report, status: str, *, public_note: str = "", internal_note: str = "") -> None:
-    """Move ``report`` like a caseworker of its organisation would (``reports.triage``), creating that
+    """Move ``report`` like a caseworker of its organisation would (``reports.services.triage``), creating that
     caseworker on first use."""
     from django.contrib.auth import get_user_model
 
     from organisations.services import membership_set
-    from reports.triage import report_change_status
+    from reports.services import report_change_status
 
     username = f"sachbearbeitung-{report.organisation_id}"
     user = get_user_model().objects.filter(username=username).first()

@@ -13,7 +13,7 @@ from rest_framework.authtoken.models import Token
 from organisations.models import Organisation, OrganisationKind
 from organisations.services import membership_set
 from reports.models import Report
-from reports.triage import report_assign
+from reports.services import report_assign
 from tests.factories import DRESDEN, LEIPZIG, make_report
 
 PASSWORD = "ein-sicheres-Passwort-42"

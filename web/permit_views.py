@@ -25,7 +25,9 @@ from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import Throttled
 
 from api.throttling import ReportCreateThrottle, enforce
+from cases.tracking import tracking_token_matches
 from core.errors import ValidationFailed
+from permits.models import ParkingPermit, Permit
 from permits.selectors import (
     parking_permit_for_applicant,
     parking_public_history,
@@ -34,7 +36,7 @@ from permits.selectors import (
     permit_for_applicant,
     permit_public_history,
 )
-from permits.services import Estimate, parking_apply, permit_create, permit_estimate, tracking_token_matches
+from permits.services import Estimate, parking_apply, permit_create, permit_estimate
 from permits.workflow import PermitStatus
 from web.permit_forms import ParkingForm, PermitForm
 from web.presentation import map_config, parking_status, permit_form_texts, permit_status
@@ -141,7 +143,11 @@ def permit_confirmation(request: HttpRequest, public_id: str) -> HttpResponse:
     Without the cookie the same "no longer available" page answers for every number, so this page does
     not reveal which application numbers exist."""
     token = created_cookie_token(request, salt=PERMIT_COOKIE_SALT)
-    permit = permit_for_applicant(public_id) if token and tracking_token_matches(public_id, token) else None
+    permit = (
+        permit_for_applicant(public_id)
+        if token and tracking_token_matches(Permit, public_id, token)
+        else None
+    )
     if permit is None:
         return _private(render(request, "web/permit_confirmation_gone.html", status=404))
     tracking_url = request.build_absolute_uri(reverse("web:permit-track", args=[public_id, token]))
@@ -151,7 +157,7 @@ def permit_confirmation(request: HttpRequest, public_id: str) -> HttpResponse:
 
 def permit_track(request: HttpRequest, public_id: str, token: str) -> HttpResponse:
     """The applicant's private page: state, period, area, communes, fee, conditions, public notes, map."""
-    if not tracking_token_matches(public_id, token):
+    if not tracking_token_matches(Permit, public_id, token):
         raise Http404(_("Antrag nicht gefunden."))
     permit = permit_for_applicant(public_id)
     if permit is None:
@@ -205,7 +211,7 @@ def parking_new(request: HttpRequest) -> HttpResponse:
 
 def parking_track(request: HttpRequest, public_id: str, token: str) -> HttpResponse:
     """The applicant's private page: state, zone, yearly fee, permit number and validity, the plate."""
-    if not tracking_token_matches(public_id, token):
+    if not tracking_token_matches(ParkingPermit, public_id, token):
         raise Http404(_("Antrag nicht gefunden."))
     permit = parking_permit_for_applicant(public_id)
     if permit is None:

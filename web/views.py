@@ -21,8 +21,10 @@ from rest_framework.exceptions import Throttled
 from api.filters import STATUS_ALIASES
 from api.throttling import ReportCreateThrottle, enforce
 from boundaries.selectors import communes_light, today
+from cases.tracking import tracking_token_matches
 from core.errors import ValidationFailed
 from geo.coords import to_api
+from reports.models import Report
 from reports.selectors import (
     ReportFilter,
     commune_figures,
@@ -31,7 +33,7 @@ from reports.selectors import (
     report_public,
     reports_for_list,
 )
-from reports.services import report_create, tracking_token_matches
+from reports.services import report_create
 from web.forms import ReportFilterForm, ReportForm
 from web.presentation import map_config, status_legend
 
@@ -72,7 +74,7 @@ def created_cookie_token(request: HttpRequest, *, salt: str = CREATED_COOKIE_SAL
 
 def _created_token(request: HttpRequest, report: Any) -> str | None:
     token = created_cookie_token(request)
-    return token if token and tracking_token_matches(report, token) else None
+    return token if token and tracking_token_matches(Report, report.public_id, token) else None
 
 
 def throttled_response(
@@ -154,7 +156,7 @@ def report_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 def report_track(request: HttpRequest, public_id: str, token: str) -> HttpResponse:
     """The creator's private link: the public page, marked as theirs, never indexed or cached."""
     report = report_public(public_id)
-    if report is None or not tracking_token_matches(report, token):
+    if report is None or not tracking_token_matches(Report, report.public_id, token):
         raise Http404(_("Meldung nicht gefunden."))
     response = render(request, "web/report_detail.html", {**_report_context(report), "tracking": True})
     response["Referrer-Policy"] = "no-referrer"  # the token must not leak to linked sites

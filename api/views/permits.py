@@ -33,6 +33,7 @@ from api.serializers.permits import (
 )
 from api.throttling import ReportCreateThrottle
 from api.views.staff import IsStaffMember
+from cases.tracking import tracking_url
 from geo.srid import API_SRID
 from organisations.scoping import get_visible
 from permits.models import PermitKind
@@ -46,11 +47,9 @@ from permits.selectors import (
 from permits.services import (
     PermitDraft,
     parking_apply,
-    parking_tracking_url,
     permit_create,
     permit_estimate,
     permit_staff_update,
-    permit_tracking_url,
 )
 
 
@@ -94,7 +93,7 @@ def _created_body(permit: Any) -> dict[str, Any]:
             "lines": permit.fee_lines,
             "complete": bool(permit.fee_lines),
         },
-        "tracking_url": permit_tracking_url(permit),
+        "tracking_url": tracking_url(permit),
     }
 
 
@@ -306,7 +305,7 @@ class ParkingPermitCreateView(APIView):
                 "status": permit.status,
                 "zone": {"code": permit.zone.code, "name": permit.zone.name},
                 "fee": {"total": str(permit.fee), "currency": "EUR", "period": "Jahr"},
-                "tracking_url": parking_tracking_url(permit),
+                "tracking_url": tracking_url(permit),
             },
             status=201,
         )

@@ -21,7 +21,7 @@ from api.serializers.staff import (
 )
 from organisations.scoping import get_visible, scope_of
 from reports.selectors import QUEUE_ORDERINGS, staff_queue, staff_reports
-from reports.triage import UNSET, report_staff_patch
+from reports.services import UNSET, report_staff_patch
 
 
 class IsStaffMember(BasePermission):

@@ -292,7 +292,7 @@ of 10, while the server was stopped): `cases.images.process_photo` {pipeline_ms:
 Found by the first full run and fixed: two report POSTs in Dresden were answered 503 after "deadlock
 detected" at COMMIT. A staff status change locked the report with `select_for_update()` joined to its
 organisation, category and commune, and PostgreSQL's `FOR UPDATE` locked those rows too — the rows every
-new report's foreign-key checks need a key-share lock on. `reports/triage.py` now locks only the report
+new report's foreign-key checks need a key-share lock on. `reports/services/triage.py` now locks only the report
 (`of=("self",)`; test in `tests/reports/test_locking.py`).
 
 **Reconciliation** (warm-up, mixed and POST-only runs together; `bench/load/reconcile.py`):

@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from notifications.models import OutgoingMail
-from reports.triage import report_change_status
+from reports.services import report_change_status
 from tests.factories import DRESDEN, make_report
 from tests.smtp_server import SmtpServer
 from tests.staff_world import World
@@ -71,9 +71,12 @@ def test_reporter_is_told_of_every_public_status_change_in_german_with_tracking_
     message = to_citizen[0]
     assert message.subject == f"Ihre Meldung {world.own.public_id}: In Prüfung"
     assert "Wir prüfen das." in message.body
-    from reports.services import tracking_token_for
+    from cases.tracking import tracking_token
 
-    assert f"/meldungen/{world.own.public_id}/verfolgen/{tracking_token_for(world.own)}/" in message.body
+    assert (
+        f"/meldungen/{world.own.public_id}/verfolgen/{tracking_token(type(world.own), world.own.public_id)}/"
+        in message.body
+    )
     assert "intern" not in message.body.lower()
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -41,34 +40,7 @@ def test_failure_after_files_were_written_removes_them_and_stores_nothing(monkey
     assert media_files() == []
 
 
-def test_public_ids_are_short_unguessable_and_unique():
-    ids = {make_report().report.public_id for _ in range(20)}
-    assert len(ids) == 20
-    pattern = re.compile(r"^SN-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{2}$")
-    assert all(pattern.match(i) for i in ids)
-
-
-def test_public_id_collision_is_retried(monkeypatch):
-    first = make_report().report
-    sequence = iter([first.public_id, first.public_id, "SN-AAAA-BB"])
-    monkeypatch.setattr(services, "new_public_id", lambda: next(sequence))
-    second = make_report().report
-    assert second.public_id == "SN-AAAA-BB"
-
-
-def test_tracking_token_is_derived_not_stored(settings):
-    created = make_report()
-    row = Report.objects.filter(pk=created.report.pk).values()[0]
-    assert created.tracking_token not in str(row)
-    assert services.tracking_token_matches(created.report, created.tracking_token)
-    # Rotating SECRET_KEY with the old one as fallback keeps links in sent e-mails working.
-    old = settings.SECRET_KEY
-    settings.SECRET_KEY = "a-new-secret-key-" + "x" * 40
-    settings.SECRET_KEY_FALLBACKS = [old]
-    assert services.tracking_token_matches(created.report, created.tracking_token)
-    settings.SECRET_KEY_FALLBACKS = []
-    assert not services.tracking_token_matches(created.report, created.tracking_token)
-    assert not services.tracking_token_matches(created.report, created.tracking_token + "x")
+# Public ids and tracking tokens of every case type: tests/cases/test_kernel.py.
 
 
 def test_workflow_allows_documented_moves_and_refuses_others():

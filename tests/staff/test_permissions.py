@@ -135,7 +135,7 @@ def test_reporter_contact_only_for_caseworkers_and_admins(client, world):
 
 
 def test_internal_notes_only_for_caseworkers_and_admins(client, world):
-    from reports.triage import report_change_status
+    from reports.services import report_change_status
 
     report_change_status(
         actor=world.users["caseworker_a"],

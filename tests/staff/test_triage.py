@@ -13,8 +13,13 @@ from organisations.models import AuditEvent
 from organisations.services import area_create
 from reports.models import CommuneCategorySetting, Report
 from reports.selectors import overdue_counts, staff_queue
-from reports.services import report_support
-from reports.triage import report_change_status, report_forward, report_mark_duplicate, report_moderate
+from reports.services import (
+    report_change_status,
+    report_forward,
+    report_mark_duplicate,
+    report_moderate,
+    report_support,
+)
 from tests.factories import DRESDEN, make_report, photo
 from tests.staff_world import World, login
 

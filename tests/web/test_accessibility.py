@@ -149,7 +149,8 @@ def test_english_interface_via_language_link(page, site):
 def test_axe_finds_no_serious_issues_on_the_application_pages(page, site):
     from django.utils import timezone
 
-    from permits.services import parking_apply, tracking_token_for
+    from cases.tracking import tracking_token
+    from permits.services import parking_apply
     from tests.web.permit_data import approved_permit, geojson_text, local_input
 
     _scan(page, site + "/sondernutzung/beantragen/")
@@ -176,7 +177,10 @@ def test_axe_finds_no_serious_issues_on_the_application_pages(page, site):
         end=timezone.now() + timezone.timedelta(days=1),
         conditions="Gehweg freihalten",
     )
-    _scan(page, f"{site}/sondernutzung/{permit.public_id}/verfolgen/{tracking_token_for(permit.public_id)}/")
+    _scan(
+        page,
+        f"{site}/sondernutzung/{permit.public_id}/verfolgen/{tracking_token(type(permit), permit.public_id)}/",
+    )
     _scan(page, site + "/parkausweis/beantragen/")
     page.get_by_role("button", name="Antrag absenden").click()
     expect(page.get_by_role("alert")).to_be_visible()

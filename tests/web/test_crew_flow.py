@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from reports.models import PhotoKind, Report
-from reports.triage import report_assign
+from reports.services import report_assign
 from tests.factories import jpeg_bytes, make_report
 from tests.staff_world import PASSWORD
 from tests.web.conftest import new_context

@@ -12,8 +12,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from cases.tracking import tracking_token
 from permits.models import ParkingPermit, Permit
-from permits.services import PermitDraft, parking_decide, permit_estimate, tracking_token_for
+from permits.services import PermitDraft, parking_decide, permit_estimate
 from tests.permits.helpers import NEUSTADT
 from tests.web.permit_data import (
     SECRET_APPLICANT,
@@ -165,7 +166,9 @@ def test_submit_creates_a_web_permit_and_leads_via_confirmation_to_the_tracking_
     assert "Dresden" in html and euro_de(permit.fee_total) in html
     assert "Wie geht es weiter?" in html
     tracking = re.search(r'href="(http://testserver/sondernutzung/[^"]+/verfolgen/[^"]+/)"', html).group(1)
-    assert tracking.endswith(f"/{permit.public_id}/verfolgen/{tracking_token_for(permit.public_id)}/")
+    assert tracking.endswith(
+        f"/{permit.public_id}/verfolgen/{tracking_token(type(permit), permit.public_id)}/"
+    )
 
     page = client.get(tracking)
     html = page.content.decode()
@@ -190,7 +193,7 @@ def test_confirmation_needs_the_cookie_and_does_not_reveal_which_numbers_exist(c
 
 def test_tracking_page_is_404_with_a_wrong_token(client):
     permit = approved_permit(start=local_input(2), end=local_input(4))
-    token = tracking_token_for(permit.public_id)
+    token = tracking_token(type(permit), permit.public_id)
     assert client.get(f"/sondernutzung/{permit.public_id}/verfolgen/{token}/").status_code == 200
     wrong = token[:-1] + ("A" if token[-1] != "A" else "B")
     assert client.get(f"/sondernutzung/{permit.public_id}/verfolgen/{wrong}/").status_code == 404
@@ -218,7 +221,9 @@ def test_tracking_page_shows_conditions_and_public_notes_but_no_staff_names_or_i
         public_note="Genehmigt mit Auflagen.",
         internal_note="Nachbar hat sich beschwert",
     )
-    html = client.get(f"/sondernutzung/{permit.public_id}/verfolgen/{tracking_token_for(permit.public_id)}/")
+    html = client.get(
+        f"/sondernutzung/{permit.public_id}/verfolgen/{tracking_token(type(permit), permit.public_id)}/"
+    )
     html = html.content.decode()
     assert "Genehmigt (noch nicht begonnen)" in html
     assert "Auflagen" in html and "Gehweg 1,50 m freihalten" in html
@@ -420,7 +425,7 @@ def test_parking_form_lists_the_zones_and_has_the_labelled_fields(client):
 def test_parking_inside_a_zone_leads_to_the_private_tracking_page(client):
     response = client.post(PARKING_URL, PARKING)
     permit = ParkingPermit.objects.get()
-    token = tracking_token_for(permit.public_id)
+    token = tracking_token(type(permit), permit.public_id)
     assert response.status_code == 302
     assert response["Location"] == f"/parkausweis/{permit.public_id}/verfolgen/{token}/"
     assert response["Referrer-Policy"] == "no-referrer"
@@ -440,7 +445,9 @@ def test_parking_tracking_page_shows_number_and_validity_once_approved(client):
     client.post(PARKING_URL, PARKING)
     permit = ParkingPermit.objects.get()
     approved = parking_decide(actor=caseworker(), public_id=permit.public_id, status="approved")
-    html = client.get(f"/parkausweis/{permit.public_id}/verfolgen/{tracking_token_for(permit.public_id)}/")
+    html = client.get(
+        f"/parkausweis/{permit.public_id}/verfolgen/{tracking_token(type(permit), permit.public_id)}/"
+    )
     html = html.content.decode()
     assert "Genehmigt" in html and approved.permit_number in html
     assert approved.valid_until.strftime("%d.%m.%Y") in html

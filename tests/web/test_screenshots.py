@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from permits.services import tracking_token_for
+from cases.tracking import tracking_token
 from tests.factories import CHEMNITZ, LEIPZIG, jpeg_bytes, make_report, photo, set_status
 from tests.permits.helpers import NEUSTADT
 from tests.web.conftest import new_context
@@ -106,7 +106,9 @@ def _permit_pages(page, site: str, size: str, out: Path) -> None:
         geometry=NEUSTADT,
         conditions="Gehweg 1,50 m freihalten.",
     )
-    page.goto(f"{site}/sondernutzung/{permit.public_id}/verfolgen/{tracking_token_for(permit.public_id)}/")
+    page.goto(
+        f"{site}/sondernutzung/{permit.public_id}/verfolgen/{tracking_token(type(permit), permit.public_id)}/"
+    )
     expect(page.locator("#map path.mm-permit")).to_have_count(1)
     _shoot(page, f"{size}-permit-tracking", out)
 

@@ -14,15 +14,19 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
 
+from cases.fields import clean_note
+from cases.files import files_for_transaction
+from cases.history import record_note, record_status_change
 from core.errors import Conflict, NotFound, ValidationFailed
 from organisations.models import Membership, Organisation, Role, Team
 from organisations.scoping import Forbidden, get_visible, require_manager, role_in
 from organisations.services import audit
 from reports.models import PhotoKind, Report, ReportPhoto, StatusChange, Support
-from reports.notify import notify_forwarded, notify_reporter_status
+from reports.notify import notify_forwarded
+from reports.photos import process_photo
+from reports.services.photos import store_photo
 from reports.workflow import REPORT_WORKFLOW, ReportStatus
 
-NOTE_MAX = 4000
 # What a Bauhof crew may do with a job assigned to it: start it and finish it.
 CREW_TARGETS = frozenset({ReportStatus.IN_PROGRESS, ReportStatus.RESOLVED})
 
@@ -43,53 +47,17 @@ def _locked(actor: Any, public_id: str) -> Report:
     )
 
 
-def _note(value: Any, field: str) -> str:
-    text = ("" if value is None else str(value)).strip()
-    if len(text) > NOTE_MAX:
-        raise ValidationFailed({field: [f"Die Notiz darf höchstens {NOTE_MAX} Zeichen lang sein."]})
-    return text
-
-
 def report_change_status(
     *, actor: Any, public_id: str, status: str, public_note: str = "", internal_note: str = ""
 ) -> StatusChange:
     """Move a report to ``status``; crews may only start or finish jobs assigned to them."""
-    public_note = _note(public_note, "public_note")
-    internal_note = _note(internal_note, "internal_note")
+    public_note = clean_note(public_note, "public_note")
+    internal_note = clean_note(internal_note, "internal_note")
     with transaction.atomic():
         report = _locked(actor, public_id)
         if role_in(actor, report.organisation_id) == Role.CREW and status not in CREW_TARGETS:
             raise Forbidden("Der Bauhof kann Aufträge nur auf „In Bearbeitung“ oder „Erledigt“ setzen.")
-        REPORT_WORKFLOW.check(report.status, status)
-        change = _record_status(report, actor, status, public_note, internal_note)
-    return change
-
-
-def _record_status(
-    report: Report, actor: Any, status: str, public_note: str, internal_note: str
-) -> StatusChange:
-    previous = report.status
-    report.status = status
-    report.save(update_fields=["status", "updated"])
-    change = StatusChange.objects.create(
-        report=report,
-        from_status=previous,
-        to_status=status,
-        by_user=actor if getattr(actor, "is_authenticated", False) else None,
-        public_note=public_note,
-        internal_note=internal_note,
-    )
-    audit(
-        actor=actor,
-        action="report.status",
-        obj=report,
-        organisation=report.organisation_id,
-        summary=f"Status: {REPORT_WORKFLOW.label(previous)} → {REPORT_WORKFLOW.label(status)}",
-        public_note=public_note,
-        internal_note=internal_note,
-    )
-    if report.reporter_email:
-        notify_reporter_status(report, change)
+        change = record_status_change(report, status, actor, public_note, internal_note)
     return change
 
 
@@ -97,29 +65,13 @@ def report_update_notes(
     *, actor: Any, public_id: str, public_note: str = "", internal_note: str = ""
 ) -> StatusChange:
     """A note without a status change (e.g. "Material bestellt"), shown in the history."""
-    public_note = _note(public_note, "public_note")
-    internal_note = _note(internal_note, "internal_note")
+    public_note = clean_note(public_note, "public_note")
+    internal_note = clean_note(internal_note, "internal_note")
     if not public_note and not internal_note:
         raise ValidationFailed({"public_note": ["Bitte eine Notiz eingeben."]})
     with transaction.atomic():
         report = _locked(actor, public_id)
-        change = StatusChange.objects.create(
-            report=report,
-            from_status=report.status,
-            to_status=report.status,
-            by_user=actor,
-            public_note=public_note,
-            internal_note=internal_note,
-        )
-        audit(
-            actor=actor,
-            action="report.note",
-            obj=report,
-            organisation=report.organisation_id,
-            summary="Notiz ergänzt",
-        )
-        if public_note and report.reporter_email:
-            notify_reporter_status(report, change)
+        change = record_note(report, actor, public_note, internal_note)
     return change
 
 
@@ -166,7 +118,7 @@ def report_assign(
 
 def report_forward(*, actor: Any, public_id: str, organisation_id: int, reason: str) -> Report:
     """Hand a report to another organisation (e.g. the state road authority) with a reason."""
-    reason = _note(reason, "reason")
+    reason = clean_note(reason, "reason")
     if not reason:
         raise ValidationFailed({"reason": ["Bitte geben Sie einen Grund für die Weiterleitung an."]})
     with transaction.atomic():
@@ -221,7 +173,7 @@ def report_mark_duplicate(*, actor: Any, public_id: str, original_id: str, publi
         report.supporters = 0
         report.save(update_fields=["duplicate_of", "supporters", "updated"])
         note = public_note or f"Diese Meldung wird zusammen mit {original.public_id} bearbeitet."
-        _record_status(report, actor, ReportStatus.DUPLICATE, note, "")
+        record_status_change(report, ReportStatus.DUPLICATE, actor, note, "")
         audit(
             actor=actor,
             action="report.duplicate",
@@ -243,7 +195,7 @@ def report_moderate(
     hide_photos: bool = True,
 ) -> Report:
     """Hide (or show again) the description and/or photos from the public, with a reason. Nothing is deleted."""
-    reason = _note(reason, "reason")
+    reason = clean_note(reason, "reason")
     if not reason:
         raise ValidationFailed({"reason": ["Bitte geben Sie einen Grund für die Moderation an."]})
     with transaction.atomic():
@@ -279,34 +231,23 @@ def report_crew_update(
     *, actor: Any, public_id: str, status: str, note: str = "", photo: Any = None
 ) -> Report:
     """One-tap update from the truck: "In Arbeit"/"Erledigt", a note for the public, an optional after-photo."""
-    from reports.photos import process_photo
-    from reports.services import store_photo
-
     processed = (
         process_photo(photo.file, photo.name, size=photo.size, field="photo") if photo is not None else None
     )
-    written: list[str] = []
-    try:
-        with transaction.atomic():
-            report_change_status(actor=actor, public_id=public_id, status=status, public_note=note)
-            report = Report.objects.get(public_id=public_id)
-            if processed is not None:
-                if report.photos.count() >= 10:
-                    raise Conflict("Zu dieser Meldung gibt es schon zu viele Fotos.", code="too_many_photos")
-                store_photo(report, processed, written, kind=PhotoKind.AFTER, position=report.photos.count())
-                audit(
-                    actor=actor,
-                    action="report.photo",
-                    obj=report,
-                    organisation=report.organisation_id,
-                    summary="Foto nach Erledigung ergänzt",
-                )
-    except BaseException:
-        from django.core.files.storage import default_storage
-
-        for name in written:
-            default_storage.delete(name)
-        raise
+    with files_for_transaction() as files, transaction.atomic():
+        report_change_status(actor=actor, public_id=public_id, status=status, public_note=note)
+        report = Report.objects.get(public_id=public_id)
+        if processed is not None:
+            if report.photos.count() >= 10:
+                raise Conflict("Zu dieser Meldung gibt es schon zu viele Fotos.", code="too_many_photos")
+            store_photo(report, processed, files, kind=PhotoKind.AFTER, position=report.photos.count())
+            audit(
+                actor=actor,
+                action="report.photo",
+                obj=report,
+                organisation=report.organisation_id,
+                summary="Foto nach Erledigung ergänzt",
+            )
     return report
 
 

@@ -1,0 +1,69 @@
+"""The one write path for a case's status history, used by every case type.
+
+A case type declares on its model: ``workflow`` (a :class:`cases.workflow.Workflow`), ``audit_name``
+(``report``, ``permit``, ``parking``) and a history model whose foreign key has ``related_name="history"``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cases.models import LocatedCase, StatusChangeBase
+from cases.signals import status_recorded
+
+
+def _user_or_none(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def record_creation(case: LocatedCase) -> StatusChangeBase:
+    """The first history row (empty ``from_status``) of a case that was just inserted. No audit, no mail:
+    creation has its own notifications (the new-case mail to the commune)."""
+    return case.history.create(from_status="", to_status=case.status, created=case.created)
+
+
+def _record(
+    case: LocatedCase, previous: str, actor: Any, public_note: str, internal_note: str
+) -> StatusChangeBase:
+    change = case.history.create(
+        from_status=previous,
+        to_status=case.status,
+        by_user=_user_or_none(actor),
+        public_note=public_note,
+        internal_note=internal_note,
+    )
+    status_recorded.send(sender=type(case), case=case, change=change, actor=actor)
+    return change
+
+
+def record_status_change(
+    case: LocatedCase,
+    to: str,
+    actor: Any,
+    public_note: str = "",
+    internal_note: str = "",
+    *,
+    update_fields: tuple[str, ...] = (),
+) -> StatusChangeBase:
+    """Move ``case`` to ``to`` and record it once.
+
+    The caller has locked the row (``select_for_update``) and checked who may do this; it may have set
+    further fields that belong to the change (``update_fields``, e.g. a permit's conditions). Raises
+    :class:`cases.workflow.IllegalTransition` for a move the case type's workflow does not allow
+    (staying in the same state is no move: use :func:`record_note`). Writes the case, the history row
+    and — through :data:`cases.signals.status_recorded` — the audit entry and the outbox mails, all in
+    the caller's transaction.
+    """
+    previous = case.status
+    type(case).workflow.check(previous, to)
+    case.status = to
+    case.save(update_fields=["status", "updated", *update_fields])
+    return _record(case, previous, actor, public_note, internal_note)
+
+
+def record_note(
+    case: LocatedCase, actor: Any, public_note: str = "", internal_note: str = ""
+) -> StatusChangeBase:
+    """A note without a status change (e.g. "Material bestellt"): a history row whose ``from_status``
+    equals ``to_status``, audited and announced like a status change."""
+    return _record(case, case.status, actor, public_note, internal_note)

@@ -1,0 +1,18 @@
+"""Signals the case kernel sends. Receivers run inside the transaction of the change they hear about.
+
+``status_recorded`` — sent by :func:`cases.history.record_status_change` after the history row is written.
+The kernel sits below ``organisations`` and ``notifications`` in the layers, so it cannot write the audit
+entry or queue mails itself; these receivers do, once for every case type:
+
+- ``organisations.receivers`` writes the audit entry (action ``<audit_name>.status`` or ``.note``);
+- each case type's ``notify`` module queues its mails (outbox rows, sent after commit).
+
+Arguments: ``sender`` (the case model class), ``case`` (saved, locked by the caller), ``change`` (the
+new history row), ``actor`` (the acting user or ``None``).
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+status_recorded = Signal()

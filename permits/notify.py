@@ -1,0 +1,54 @@
+"""Who is told what about a special-use permit. Only queues outbox rows (notifications.services.mail_queue);
+the task worker sends them after the transaction committed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.dispatch import receiver
+
+from cases.signals import status_recorded
+from cases.tracking import tracking_url
+from notifications.services import mail_queue
+from permits.models import Permit, PermitStatusChange
+from permits.workflow import PERMIT_WORKFLOW
+
+
+def notify_new_permit(permit: Permit) -> None:
+    """The commune hears of a new application; the applicant gets a receipt with the tracking link."""
+    context = {
+        "permit": permit,
+        "tracking_url": tracking_url(permit),
+        "staff_url": f"{settings.SITE_URL}/verwaltung/sondernutzungen/{permit.public_id}/",
+    }
+    for kind, to, template in (
+        ("permit.new", permit.organisation.email, "mail/permit_new.txt"),
+        ("permit.received", permit.applicant_email, "mail/permit_received.txt"),
+    ):
+        mail_queue(
+            kind=kind,
+            to=to,
+            template=template,
+            context=context,
+            object_type="permit",
+            object_id=permit.public_id,
+        )
+
+
+@receiver(status_recorded, sender=Permit, dispatch_uid="permits.notify.applicant_status")
+def notify_applicant_status(sender: Any, *, case: Permit, change: PermitStatusChange, **kwargs: Any) -> None:
+    """The applicant hears of every decision (approval with conditions, refusal, withdrawal)."""
+    mail_queue(
+        kind="permit.status",
+        to=case.applicant_email,
+        template="mail/permit_status.txt",
+        context={
+            "permit": case,
+            "status_label": PERMIT_WORKFLOW.label(change.to_status),
+            "note": change.public_note,
+            "tracking_url": tracking_url(case),
+        },
+        object_type="permit",
+        object_id=case.public_id,
+    )

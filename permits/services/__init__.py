@@ -1,0 +1,43 @@
+"""Writes for special-use permits and resident parking permits, by topic.
+
+- ``validation``: area (polygon, or line plus width), period, kind, units, applicant; the fee
+- ``attachments``: plans and photos attached to an application
+- ``applying``: ``permit_estimate`` (what the form shows) and ``permit_create``
+- ``decisions``: staff decisions and corrections of area or period
+- ``parking``: resident parking permits, applying and deciding
+- ``loading``: the permit catalogue, demo tariffs and fee zones, parking zones
+
+The same kernel as reports (``cases``): public ids, tracking links, the status history with audit and
+mails, files bound to the transaction. Callers import the names below from ``permits.services``.
+"""
+
+from permits.services.applying import CreatedPermit, Estimate, PermitDraft, permit_create, permit_estimate
+from permits.services.attachments import MAX_ATTACHMENTS, Upload
+from permits.services.decisions import permit_change_area_or_period, permit_decide, permit_staff_update
+from permits.services.loading import parking_zones_load, permit_demo_load, permit_kinds_load_defaults
+from permits.services.parking import CreatedParkingPermit, normalise_plate, parking_apply, parking_decide
+from permits.services.validation import PermitArea, permit_area, permit_fee, permit_period
+
+__all__ = [
+    "MAX_ATTACHMENTS",
+    "CreatedParkingPermit",
+    "CreatedPermit",
+    "Estimate",
+    "PermitArea",
+    "PermitDraft",
+    "Upload",
+    "normalise_plate",
+    "parking_apply",
+    "parking_decide",
+    "parking_zones_load",
+    "permit_area",
+    "permit_change_area_or_period",
+    "permit_create",
+    "permit_decide",
+    "permit_demo_load",
+    "permit_estimate",
+    "permit_fee",
+    "permit_kinds_load_defaults",
+    "permit_period",
+    "permit_staff_update",
+]

@@ -1,0 +1,132 @@
+"""Staff decisions on special-use permits: approve with conditions, reject, correct area or period."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from boundaries.assignment import assign_geometry
+from cases.fields import FieldErrors, clean_note
+from cases.history import record_status_change
+from core.errors import ValidationFailed
+from organisations.scoping import get_visible, require_manager
+from organisations.services import audit
+from permits.models import (
+    Permit,
+)
+from permits.selectors import staff_permits
+from permits.services.applying import set_communes
+from permits.services.validation import (
+    PermitArea,
+    permit_area,
+    permit_fee,
+    permit_period,
+)
+from permits.workflow import PermitStatus
+
+CONDITIONS_MAX = 8000
+
+
+def _locked_permit(actor: Any, public_id: str) -> Permit:
+    visible = get_visible(actor, staff_permits(actor), public_id=public_id)
+    permit = (
+        Permit.objects.select_for_update(of=("self",))
+        .select_related("organisation", "kind", "commune")
+        .get(pk=visible.pk)
+    )
+    require_manager(actor, permit)
+    return permit
+
+
+def permit_decide(
+    *,
+    actor: Any,
+    public_id: str,
+    status: str,
+    conditions: str = "",
+    public_note: str = "",
+    internal_note: str = "",
+) -> Permit:
+    """Move a permit through its workflow (approve with conditions, reject, …); the applicant is told."""
+    conditions = clean_note(conditions, "conditions", limit=CONDITIONS_MAX, label="Die Auflagen")
+    public_note = clean_note(public_note, "public_note")
+    internal_note = clean_note(internal_note, "internal_note")
+    with transaction.atomic():
+        permit = _locked_permit(actor, public_id)
+        if status == PermitStatus.APPROVED:
+            permit.conditions = conditions
+        record_status_change(permit, status, actor, public_note, internal_note, update_fields=("conditions",))
+    return permit
+
+
+def permit_change_area_or_period(
+    *,
+    actor: Any,
+    public_id: str,
+    geometry: Any = None,
+    width_m: Any = None,
+    start: Any = None,
+    end: Any = None,
+) -> Permit:
+    """Staff correct the area or period of a pending application; communes and fee are recomputed."""
+    errors = FieldErrors()
+    with transaction.atomic():
+        permit = _locked_permit(actor, public_id)
+        if permit.status not in (PermitStatus.SUBMITTED, PermitStatus.IN_REVIEW):
+            raise ValidationFailed(
+                {"status": ["Nach der Entscheidung können Fläche und Zeitraum nicht mehr geändert werden."]}
+            )
+        area = None
+        if geometry is not None:
+            area = permit_area(geometry, width_m, permit.kind, errors)
+        period = permit_period(start or permit.start, end or permit.end, errors, allow_past=True)
+        if errors or period is None:
+            raise ValidationFailed(dict(errors))
+        if area is not None:
+            permit.location, permit.input_line, permit.width_m, permit.area_m2 = (
+                area.geom,
+                area.line,
+                area.width_m,
+                area.area_m2,
+            )
+            permit.commune, permit.district = area.assignment.primary, area.assignment.primary.district
+            set_communes(permit, area.assignment)
+        permit.start, permit.end = period
+        current_area = area or PermitArea(
+            geom=permit.location,
+            line=permit.input_line,
+            width_m=permit.width_m,
+            area_m2=permit.area_m2,
+            assignment=assign_geometry(permit.location),
+        )
+        fee = permit_fee(current_area, permit.kind, permit.start, permit.end, permit.units)
+        permit.fee_total, permit.fee_lines = fee.total, fee.as_dict()["lines"]
+        permit.save()
+        audit(
+            actor=actor,
+            action="permit.change",
+            obj=permit,
+            organisation=permit.organisation_id,
+            summary=f"Fläche/Zeitraum geändert, Gebühr neu berechnet: {fee.total} EUR",
+        )
+    return permit
+
+
+def permit_staff_update(
+    *, actor: Any, public_id: str, change: dict[str, Any], decision: dict[str, Any]
+) -> Permit:
+    """Staff PATCH: a corrected area/period (``change``: geometry, width_m, start, end) and/or a decision
+    (``decision``: status plus conditions and notes), in one transaction — a refused decision also undoes
+    the correction sent with it."""
+    if not change and "status" not in decision:
+        raise ValidationFailed({"status": ["Bitte einen Status oder eine geänderte Fläche/Zeit angeben."]})
+    if "status" not in decision and any(decision.values()):
+        raise ValidationFailed({"status": ["Auflagen und Notizen gehören zu einer Entscheidung (status)."]})
+    with transaction.atomic():
+        permit = None
+        if change:
+            permit = permit_change_area_or_period(actor=actor, public_id=public_id, **change)
+        if "status" in decision:
+            permit = permit_decide(actor=actor, public_id=public_id, **decision)
+    return permit

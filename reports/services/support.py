@@ -1,0 +1,62 @@
+"""„Ich bin auch betroffen“: one "me too" per client on an open report."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+
+from core.errors import Conflict, NotFound
+from reports.models import Report, Support
+from reports.workflow import REPORT_WORKFLOW
+
+
+@dataclass(frozen=True)
+class SupportResult:
+    supporters: int
+    added: bool
+
+
+def client_hash(identity: str) -> str:
+    """Keyed hash of a client identity (IP or app id): stable for de-duplication, useless if leaked."""
+    return hmac.new(settings.SECRET_KEY.encode(), identity.encode(), hashlib.sha256).hexdigest()
+
+
+MAX_APP_SUPPORTS_PER_ADDRESS = 5
+
+
+def report_support(*, public_id: str, client_identity: str, address: str = "") -> SupportResult:
+    """Add one "me too" per client to an open report; a repeat is not an error but adds nothing.
+
+    ``client_identity`` is an app installation's id or the IP address; ``address`` the IP address. App
+    ids are the client's own claim, so a new id per request would add a support each time: from one
+    address at most MAX_APP_SUPPORTS_PER_ADDRESS supports per report count (a household or an office
+    behind one address still gets a few).
+    """
+    with transaction.atomic():
+        report = Report.objects.select_for_update().filter(public_id=public_id).first()
+        if report is None:
+            raise NotFound("Meldung nicht gefunden.")
+        if not REPORT_WORKFLOW.is_open(report.status):
+            raise Conflict(
+                "Diese Meldung ist bereits abgeschlossen und kann nicht mehr unterstützt werden.",
+                code="report_closed",
+            )
+        address_hash = client_hash(f"ip:{address}") if address else ""
+        if (
+            address_hash
+            and Support.objects.filter(report=report, address_hash=address_hash).count()
+            >= MAX_APP_SUPPORTS_PER_ADDRESS
+        ):
+            return SupportResult(supporters=report.supporters, added=False)
+        _, created = Support.objects.get_or_create(
+            report=report, client_hash=client_hash(client_identity), defaults={"address_hash": address_hash}
+        )
+        if created:
+            Report.objects.filter(pk=report.pk).update(supporters=F("supporters") + 1)
+            report.refresh_from_db(fields=["supporters"])
+    return SupportResult(supporters=report.supporters, added=created)
