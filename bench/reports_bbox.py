@@ -106,8 +106,8 @@ def bbox_around(lon: float, lat: float, half_km: float) -> str:
 
 
 def reports_in(bbox: str) -> int:
-    from api.filters import bbox_polygon
     from reports.selectors import ReportFilter, reports_filtered
+    from requestkit.filters import bbox_polygon
 
     return reports_filtered(ReportFilter(bbox=bbox_polygon(bbox))).count()
 
@@ -253,7 +253,7 @@ class Runner:
         return response.content
 
     def raw(self, box: Box) -> str:
-        from api.filters import bbox_polygon
+        from requestkit.filters import bbox_polygon
 
         params = {"media": self.media, "detail": self.detail, "wkt": bbox_polygon(box.bbox).wkt}
         with self.raw_conn.cursor() as cur:
@@ -347,7 +347,7 @@ def explain(runner: Runner, statement: str, params: dict[str, str] | None = None
 
 
 def explain_raw(runner: Runner, box: Box) -> str:
-    from api.filters import bbox_polygon
+    from requestkit.filters import bbox_polygon
 
     params = {"media": runner.media, "detail": runner.detail, "wkt": bbox_polygon(box.bbox).wkt}
     return explain(runner, runner.sql, params)

@@ -17,8 +17,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from api.filters import queue_filter
-from api.params import ascii_digits
 from core.errors import DomainError, NotFound, ValidationFailed
 from geo.coords import CoordinateError, parse_lon_lat, to_api
 from organisations.models import Membership, Organisation, OrganisationKind, ResponsibilityArea, Role, Team
@@ -54,6 +52,8 @@ from reports.services import (
     report_moderate,
 )
 from reports.workflow import REPORT_WORKFLOW
+from requestkit.filters import queue_filter
+from requestkit.params import ascii_digits
 from staff.forms import (
     AreaForm,
     AssignForm,

@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import Throttled
 
-from api.throttling import ReportCreateThrottle, enforce
 from cases.tracking import tracking_token_matches
 from core.errors import ValidationFailed
 from permits.models import ParkingPermit, Permit
@@ -38,6 +37,7 @@ from permits.selectors import (
 )
 from permits.services import Estimate, parking_apply, permit_create, permit_estimate
 from permits.workflow import PermitStatus
+from requestkit.throttling import ReportCreateThrottle, enforce
 from web.permit_forms import ParkingForm, PermitForm
 from web.presentation import map_config, parking_status, permit_form_texts, permit_status
 from web.views import created_cookie_token, remember_created, throttled_response, wants_json

@@ -18,8 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import Throttled
 
-from api.filters import STATUS_ALIASES
-from api.throttling import ReportCreateThrottle, enforce
 from boundaries.selectors import communes_light, today
 from cases.tracking import tracking_token_matches
 from core.errors import ValidationFailed
@@ -34,6 +32,8 @@ from reports.selectors import (
     reports_for_list,
 )
 from reports.services import report_create
+from requestkit.filters import STATUS_ALIASES
+from requestkit.throttling import ReportCreateThrottle, enforce
 from web.forms import ReportFilterForm, ReportForm
 from web.presentation import map_config, status_legend
 

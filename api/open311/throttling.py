@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.throttling import ScopedClientThrottle
+from requestkit.throttling import ScopedClientThrottle
 
 
 class ApiKeyThrottle(ScopedClientThrottle):

@@ -21,7 +21,6 @@ from api.open311.errors import Open311Error, error_response, open311_endpoint
 from api.open311.formats import DEFAULT_FORMAT, render
 from api.open311.params import Jurisdiction, single
 from api.open311.throttling import ApiKeyThrottle
-from api.throttling import ReportCreateThrottle, enforce
 from boundaries.assignment import OutsideSaxony, assign_point
 from geo.coords import CoordinateError, parse_lon_lat
 from reports.attributes import unknown_attribute_codes
@@ -29,6 +28,7 @@ from reports.media_fetch import media_fetch_schedule
 from reports.models import Category, Report
 from reports.selectors import categories_offered, public_rows, reports_public
 from reports.services import PhotoUpload, ReportDraft, report_create
+from requestkit.throttling import ReportCreateThrottle, enforce
 
 # Our field names → the ones Open311 clients send, so that every message names the client's field.
 FIELD_NAMES = {

@@ -18,7 +18,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.pagination import StandardPagination
-from api.params import optional_ags, optional_date, optional_float
 from api.serializers.boundaries import (
     CommuneFeatureSerializer,
     CommuneSerializer,
@@ -33,6 +32,7 @@ from boundaries.selectors import boundaries_version, communes_geojson, communes_
 from geo.coords import parse_lon_lat
 from geo.functions import SimplifyPreserveTopology
 from geo.srid import API_SRID
+from requestkit.params import optional_ags, optional_date, optional_float
 
 ERROR = ERROR_SERIALIZER
 ON_PARAM = OpenApiParameter("on", OpenApiTypes.DATE, description="Stichtag (JJJJ-MM-TT), Standard: heute")
@@ -108,7 +108,7 @@ class CommuneListView(generics.ListAPIView):
         qs = communes_light().valid_on(day).order_by("name", "ags")
         q = (params.get("q") or "").strip()
         if len(q) > 100:
-            from api.params import invalid
+            from requestkit.params import invalid
 
             raise invalid("q", "q darf höchstens 100 Zeichen lang sein.")
         if q:

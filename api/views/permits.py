@@ -16,9 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.filters import bbox_polygon
 from api.pagination import StandardPagination
-from api.params import invalid, optional_ags, optional_date
 from api.serializers.common import ERROR_SERIALIZER
 from api.serializers.permits import (
     ConflictsSerializer,
@@ -31,7 +29,6 @@ from api.serializers.permits import (
     StaffPermitPatchSerializer,
     StaffPermitSerializer,
 )
-from api.throttling import ReportCreateThrottle
 from api.views.staff import IsStaffMember
 from cases.tracking import tracking_url
 from geo.srid import API_SRID
@@ -51,6 +48,9 @@ from permits.services import (
     permit_estimate,
     permit_staff_update,
 )
+from requestkit.filters import bbox_polygon
+from requestkit.params import invalid, optional_ags, optional_date
+from requestkit.throttling import ReportCreateThrottle
 
 
 def _draft(data: Any) -> PermitDraft:

@@ -15,8 +15,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.filters import report_filter
-from api.params import invalid
 from api.serializers.common import ERROR_SERIALIZER
 from api.serializers.reports import (
     CategorySerializer,
@@ -27,7 +25,6 @@ from api.serializers.reports import (
     ReportFeatureCollectionSerializer,
     SupportResultSerializer,
 )
-from api.throttling import ReportCreateThrottle, SupportThrottle
 from core.errors import NotFound
 from geo.coords import parse_lon_lat
 from reports.models import Category, Report
@@ -42,6 +39,9 @@ from reports.selectors import (
     reports_nearby,
 )
 from reports.services import PhotoUpload, ReportDraft, report_create, report_support
+from requestkit.filters import report_filter
+from requestkit.params import invalid
+from requestkit.throttling import ReportCreateThrottle, SupportThrottle
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000

@@ -11,7 +11,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.filters import queue_filter
 from api.pagination import StandardPagination
 from api.serializers.common import ERROR_SERIALIZER
 from api.serializers.staff import (
@@ -22,6 +21,7 @@ from api.serializers.staff import (
 from organisations.scoping import get_visible, scope_of
 from reports.selectors import QUEUE_ORDERINGS, staff_queue, staff_reports
 from reports.services import UNSET, report_staff_patch
+from requestkit.filters import queue_filter
 
 
 class IsStaffMember(BasePermission):

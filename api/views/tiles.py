@@ -12,12 +12,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from api.filters import categories_param, statuses_param
-from api.params import ascii_digits, invalid, optional_date
 from core.errors import ValidationFailed
 from geo.tiles import Tile, tile
 from permits.tiles import permit_tile
 from reports.tiles import report_tile
+from requestkit.filters import categories_param, statuses_param
+from requestkit.params import ascii_digits, invalid, optional_date
 
 MVT = "application/vnd.mapbox-vector-tile"
 MAX_AGE = 60

@@ -222,7 +222,7 @@ def test_malformed_json_is_400_not_500(client):
 
 
 def test_anonymous_posting_is_throttled_per_ip_with_retry_after(client, monkeypatch):
-    from api.throttling import ReportCreateThrottle
+    from requestkit.throttling import ReportCreateThrottle
 
     monkeypatch.setattr(ReportCreateThrottle, "THROTTLE_RATES", {"report_create": "2/hour"})
     assert post_multipart(client).status_code == 201
@@ -237,7 +237,7 @@ def test_anonymous_posting_is_throttled_per_ip_with_retry_after(client, monkeypa
 
 
 def test_spoofed_forwarded_for_header_does_not_evade_throttling(client, monkeypatch):
-    from api.throttling import ReportCreateThrottle
+    from requestkit.throttling import ReportCreateThrottle
 
     monkeypatch.setattr(ReportCreateThrottle, "THROTTLE_RATES", {"report_create": "1/hour"})
     assert post_multipart(client, HTTP_X_FORWARDED_FOR="1.1.1.1").status_code == 201
@@ -247,7 +247,7 @@ def test_spoofed_forwarded_for_header_does_not_evade_throttling(client, monkeypa
 def test_throttle_state_lives_in_the_shared_cache_not_process_memory(client, monkeypatch):
     from django.core.cache import cache
 
-    from api.throttling import ReportCreateThrottle
+    from requestkit.throttling import ReportCreateThrottle
 
     monkeypatch.setattr(ReportCreateThrottle, "THROTTLE_RATES", {"report_create": "5/hour"})
     post_multipart(client)

@@ -194,7 +194,7 @@ def test_support_of_closed_or_unknown_report(client):
 
 
 def test_support_is_rate_limited(client, monkeypatch):
-    from api.throttling import SupportThrottle
+    from requestkit.throttling import SupportThrottle
 
     monkeypatch.setattr(SupportThrottle, "THROTTLE_RATES", {"support": "2/hour"})
     a, b, c = (make_report().report for _ in range(3))

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(autouse=True)
 def _no_throttling(monkeypatch):
     """The live server thread has its own cache connection (no per-test key prefix): lift the limit."""
-    from api.throttling import ReportCreateThrottle
+    from requestkit.throttling import ReportCreateThrottle
 
     monkeypatch.setattr(ReportCreateThrottle, "THROTTLE_RATES", {"report_create": "100000/hour"})
 

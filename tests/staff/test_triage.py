@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from api.filters import queue_filter
 from core.errors import ValidationFailed
 from organisations.models import AuditEvent
 from organisations.services import area_create
@@ -20,6 +19,7 @@ from reports.services import (
     report_moderate,
     report_support,
 )
+from requestkit.filters import queue_filter
 from tests.factories import DRESDEN, make_report, photo
 from tests.staff_world import World, login
 

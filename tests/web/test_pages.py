@@ -128,7 +128,7 @@ def test_json_errors_come_in_page_order(client):
 
 
 def test_too_many_reports_get_a_german_429_page(client, monkeypatch):
-    from api.throttling import ReportCreateThrottle
+    from requestkit.throttling import ReportCreateThrottle
 
     monkeypatch.setattr(ReportCreateThrottle, "THROTTLE_RATES", {"report_create": "1/hour"})
     assert _post(client, VALID).status_code == 302

@@ -370,7 +370,7 @@ def test_page_script_gets_errors_as_json_keyed_by_the_form_fields_and_a_redirect
 
 
 def test_applications_are_throttled_with_a_german_page(client, monkeypatch):
-    from api.throttling import ReportCreateThrottle
+    from requestkit.throttling import ReportCreateThrottle
 
     monkeypatch.setattr(ReportCreateThrottle, "THROTTLE_RATES", {"report_create": "1/hour"})
     assert client.post(URL, _values()).status_code == 302

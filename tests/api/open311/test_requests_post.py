@@ -12,8 +12,8 @@ from django_tasks_db.models import DBTaskResult
 
 from api.keys import api_key_create, api_key_revoke
 from api.open311.throttling import ApiKeyThrottle
-from api.throttling import ReportCreateThrottle
 from reports.models import Report, ReportPhoto
+from requestkit.throttling import ReportCreateThrottle
 from tests.api.open311.helpers import as_dict, children, jsn, json_errors, xml, xml_errors
 from tests.factories import jpeg_bytes
 

@@ -9,11 +9,11 @@ from collections.abc import Mapping
 from django.contrib.gis.geos import Polygon
 from django.utils import timezone
 
-from api.params import ascii_digits, invalid, optional_ags
 from geo.srid import API_SRID
 from reports.models import Category
 from reports.selectors import QUEUE_ORDERINGS, QueueFilter, ReportFilter
 from reports.workflow import OPEN_STATES, REPORT_WORKFLOW, ReportStatus
+from requestkit.params import ascii_digits, invalid, optional_ags
 
 STATUS_ALIASES = {
     "open": OPEN_STATES,

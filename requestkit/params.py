@@ -1,4 +1,5 @@
-"""Query-parameter parsing for the API: every bad value becomes a 400 naming the parameter, never a 500."""
+"""Query-parameter parsing for the API and the pages: every bad value becomes a 400 naming the parameter,
+never a 500."""
 
 from __future__ import annotations
 
