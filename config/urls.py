@@ -2,12 +2,10 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.static import serve
 
 from config.health import healthz
-from staff.forms import LoginForm
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -16,8 +14,7 @@ urlpatterns = [
     path("", include("api.urls")),
     path("", include("web.urls")),
     path("", include("staff.urls")),
-    path("anmelden/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
-    path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("staff.auth_urls")),
 ]
 
 
