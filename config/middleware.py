@@ -6,18 +6,38 @@ half-processed (every write is one transaction) and the client is told to try ag
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 from collections.abc import Callable
+from urllib.parse import unquote_to_bytes
 
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
 from django.template.loader import render_to_string
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 10
 MESSAGE = "Der Dienst ist vorübergehend nicht erreichbar (Datenbank). Bitte versuchen Sie es in Kürze erneut."
+
+
+ErrorRenderer = Callable[[HttpRequest, int, str, str], HttpResponse]
+_load_renderer = functools.cache(import_string)
+
+
+def interface_error_renderer(request: HttpRequest) -> ErrorRenderer | None:
+    """The renderer an interface registered in ``settings.ERROR_RENDERERS`` for the request's path, if any.
+
+    An interface with an error format of its own (Open311's GeoReport errors) names its renderer there by
+    dotted path, so this module answers in that format without importing the interface.
+    """
+    for prefix, dotted_path in settings.ERROR_RENDERERS.items():
+        if request.path.startswith(prefix):
+            return _load_renderer(dotted_path)
+    return None
 
 
 def _is_connection_error(exc: BaseException) -> bool:
@@ -32,12 +52,9 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
     wants_json = request.path.startswith(("/api/", "/healthz", "/tiles/")) or (
         "application/json" in request.headers.get("Accept", "")
     )
-    if request.path.startswith("/open311/"):
-        # Open311 clients parse the GeoReport error shape, in the format the path asks for.
-        from api.open311.errors import Open311Error, error_response
-
-        fmt = "xml" if request.path.endswith(".xml") else "json"
-        response: HttpResponse = error_response(fmt, Open311Error(503, [MESSAGE]))
+    render = interface_error_renderer(request)
+    if render is not None:
+        response: HttpResponse = render(request, 503, MESSAGE, "service_unavailable")
     elif wants_json:
         response = JsonResponse(
             {"detail": MESSAGE, "code": "service_unavailable"},
@@ -111,12 +128,9 @@ class CompleteBodyStream(io.IOBase):
 
 
 def error_for_path(request: HttpRequest, status: int, message: str, code: str) -> HttpResponse:
-    if request.path.startswith("/open311/"):
-        # Open311 clients expect the GeoReport error format, in the format the path asks for.
-        from api.open311.errors import Open311Error, error_response
-
-        fmt = "xml" if request.path.endswith(".xml") else "json"
-        return error_response(fmt, Open311Error(status, [message]))
+    render = interface_error_renderer(request)
+    if render is not None:
+        return render(request, status, message, code)
     if request.path.startswith(("/api/", "/tiles/")):
         return JsonResponse(
             {"detail": message, "code": code}, status=status, json_dumps_params={"ensure_ascii": False}
@@ -143,10 +157,6 @@ class RequestGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from urllib.parse import unquote_to_bytes
-
-        from django.conf import settings
-
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

@@ -43,6 +43,15 @@ def error_response(fmt: str, error: Open311Error) -> HttpResponse:
     return render(items, fmt=fmt, root="errors", status=error.status, headers=error.headers)
 
 
+def error_for_request(request: HttpRequest, status: int, message: str, code: str) -> HttpResponse:
+    """The GeoReport error for an Open311 request that no view answered (refused by config's middleware,
+    an unknown URL, the database gone), in the format the path asks for. Registered in
+    ``settings.ERROR_RENDERERS``; ``code`` is the REST API's error code, which GeoReport has no place for.
+    """
+    fmt = "xml" if request.path.endswith(".xml") else "json"
+    return error_response(fmt, Open311Error(status, [message]))
+
+
 def _field_messages(exc: ValidationFailed) -> list[str]:
     return [f"{field}: {message}" for field, messages in exc.errors.items() for message in messages]
 

@@ -50,3 +50,20 @@ def test_open311_gets_its_own_error_shape_with_retry_after(path, content_type, f
 def test_other_errors_are_left_alone():
     request = RequestFactory().get("/")
     assert _middleware().process_exception(request, ValueError("boom")) is None
+
+
+def teapot(request, status, message, code):
+    return HttpResponse(f"{status} {code}: {message}", status=418, content_type="text/plain")
+
+
+def test_an_interface_error_format_comes_from_the_error_renderers_setting(settings):
+    """config answers in an interface's own format without importing it: the path prefix names the
+    renderer in settings.ERROR_RENDERERS; the rest keeps the default JSON/HTML answer."""
+    settings.ERROR_RENDERERS = {"/kanne/": "tests.config.test_middleware.teapot"}
+    error = OperationalError("server closed the connection")
+    kanne = _middleware().process_exception(RequestFactory().get("/kanne/x"), error)
+    assert kanne.status_code == 418
+    assert kanne.content.decode().startswith("503 service_unavailable: Der Dienst")
+    assert kanne["Retry-After"] == "10"
+    open311 = _middleware().process_exception(RequestFactory().get("/open311/v2/requests.xml"), error)
+    assert open311["Content-Type"].startswith("text/html")  # no renderer registered for it here
