@@ -11,7 +11,7 @@ Pure functions here (tested in ``tests/config``); ``scripts/ensure_db.py`` does 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 DEFAULT_DB_NAME = "maengelmelder"
 LOCAL_SERVER = ("127.0.0.1", 5432)
@@ -57,8 +57,6 @@ def libpq_url(url: str, *, dbname: str | None = None) -> str:
 
 
 def db_name_of(url: str) -> str:
-    from urllib.parse import unquote
-
     name = unquote(urlsplit(url).path.lstrip("/"))
     if not name:
         raise ValueError(f"no database name in {url!r}")

@@ -6,6 +6,7 @@ choose; see README on gis.W001). Decimal commas are accepted because people in S
 
 from __future__ import annotations
 
+import json
 import math
 import threading
 from typing import Any
@@ -125,8 +126,6 @@ def parse_geojson_point(value: Any, *, field: str = "location") -> Point:
     A ``crs`` member is ignored on purpose: RFC 7946 fixes WGS84, and SRS text from a request must never
     reach GDAL (gis.W001).
     """
-    import json
-
     if isinstance(value, str):
         try:
             value = json.loads(value)

@@ -12,9 +12,10 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
-from django.tasks import TaskResultStatus
+from django.tasks import Task, TaskResultStatus
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from notifications.models import OutgoingMail
 
@@ -33,6 +34,15 @@ def email_is_valid(value: str) -> bool:
 
 
 logger = logging.getLogger(__name__)
+
+
+def _send_mail_task() -> Task:
+    """The task that sends one outbox row (``notifications.tasks.send_mail_task``)."""
+    # Imported when called, not at the top: notifications.tasks imports mail_send from this module, so a
+    # top-level import would be a cycle (whichever module is imported first would see the other half-done).
+    from notifications.tasks import send_mail_task
+
+    return send_mail_task
 
 
 def mail_queue(
@@ -54,12 +64,10 @@ def mail_queue(
         object_type=object_type,
         object_id=object_id,
     )
-    from notifications.tasks import send_mail_task
-
     # robust: the change this mail reports is already committed when the callback runs. If the enqueue
     # fails (the database went away in between), the request must not turn into an error for a stored
     # change; the row stays unsent and the task worker's sweep (mail_requeue_pending) queues it later.
-    transaction.on_commit(lambda: send_mail_task.enqueue(mail.pk), robust=True)
+    transaction.on_commit(lambda: _send_mail_task().enqueue(mail.pk), robust=True)
     return mail
 
 
@@ -108,10 +116,8 @@ def mail_send(mail_id: int) -> str:
             if mail.failed:
                 return "failed"
             delay = retry_delay(mail.attempts)
-            from notifications.tasks import send_mail_task
-
             transaction.on_commit(
-                lambda: send_mail_task.using(run_after=timezone.now() + delay).enqueue(mail.pk)
+                lambda: _send_mail_task().using(run_after=timezone.now() + delay).enqueue(mail.pk)
             )
             return "retry"
         mail.sent = timezone.now()
@@ -128,10 +134,7 @@ def mail_requeue_pending() -> int:
     waiting for its back-off — are left alone, so this never doubles tasks; sending is idempotent per row
     anyway. Returns the number of tasks queued.
     """
-    from django_tasks_db.models import DBTaskResult
-
-    from notifications.tasks import send_mail_task
-
+    send_mail_task = _send_mail_task()
     queued = set()
     for args_kwargs in DBTaskResult.objects.filter(
         task_path=send_mail_task.module_path, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
@@ -155,8 +158,6 @@ def tasks_requeue_orphaned(
     knows it is no longer running them), or claimed before ``claimed_before`` (longer ago than any task
     can take). Re-running is safe for mail (``mail_send`` skips a sent row). Returns the count.
     """
-    from django_tasks_db.models import DBTaskResult
-
     ids = set(worker_ids)
     orphaned = []
     for pk, started, workers in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).values_list(

@@ -6,4 +6,6 @@ class OrganisationsConfig(AppConfig):
     verbose_name = "Organisationen und Zuständigkeiten"
 
     def ready(self) -> None:
-        from organisations import receivers  # noqa: F401 - connects signal receivers
+        # In ready(), not at the top: the receivers import models and services, which the app registry
+        # cannot load while it is still importing this AppConfig. Importing them connects the receivers.
+        from organisations import receivers  # noqa: F401

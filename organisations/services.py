@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import MultiPolygon, Point
 from django.db import transaction
 from django.db.models import Q
 
 from boundaries.models import Commune
 from core.errors import NotFound, ValidationFailed
+from geo.coords import to_storage
+from geo.geometry import parse_geojson_geometry
+from notifications.services import email_is_valid
 from organisations.models import (
     AuditEvent,
     Membership,
@@ -91,8 +94,6 @@ def organisation_set_email(*, actor: Any, organisation: Organisation, email: str
     """Set the organisation's general address: new reports go there unless a commune named a recipient
     for the category. Districts and other bodies have no per-category settings, so this is their only
     recipient; without one, new-report mails are skipped."""
-    from notifications.services import email_is_valid
-
     if actor is not None:
         require_admin(actor, organisation.pk)
     email = (email or "").strip()
@@ -208,11 +209,6 @@ def area_create(
     all_categories: bool = False,
 ) -> ResponsibilityArea:
     """Add a responsibility area (admin of the organisation). ``geometry``: GeoJSON Polygon/MultiPolygon (WGS84)."""
-    from django.contrib.gis.geos import MultiPolygon
-
-    from geo.coords import to_storage
-    from geo.geometry import parse_geojson_geometry
-
     if actor is not None:
         require_admin(actor, organisation.pk)
     geom = to_storage(parse_geojson_geometry(geometry, allowed=("Polygon", "MultiPolygon"), field="geojson"))

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,7 +20,14 @@ from django.views.decorators.http import require_POST
 from core.errors import DomainError, NotFound, ValidationFailed
 from geo.coords import CoordinateError, parse_lon_lat, to_api
 from organisations.models import Membership, Organisation, OrganisationKind, ResponsibilityArea, Role, Team
-from organisations.scoping import get_visible, managed_organisations, require_admin, role_in, scope_of
+from organisations.scoping import (
+    Forbidden,
+    get_visible,
+    managed_organisations,
+    require_admin,
+    role_in,
+    scope_of,
+)
 from organisations.services import (
     area_create,
     area_deactivate,
@@ -54,6 +61,7 @@ from reports.services import (
 from reports.workflow import REPORT_WORKFLOW
 from requestkit.filters import queue_filter
 from requestkit.params import ascii_digits
+from staff.exports import queue_rows
 from staff.forms import (
     AreaForm,
     AssignForm,
@@ -155,10 +163,6 @@ def queue(request: HttpRequest) -> HttpResponse:
 @staff_only
 def queue_export(request: HttpRequest) -> HttpResponse:
     """The queue with the same filters as the page, as CSV (at most 10,000 rows)."""
-    from django.http import StreamingHttpResponse
-
-    from staff.exports import queue_rows
-
     try:
         flt = queue_filter(request.GET)
     except ValidationFailed as exc:
@@ -338,8 +342,6 @@ def _admin_organisation(request: HttpRequest) -> Organisation:
     """The organisation being configured: ?organisation=<id> among the user's admin organisations."""
     admin_ids = scope_of(request.user).admin_org_ids
     if not admin_ids:
-        from organisations.scoping import Forbidden
-
         raise Forbidden("Einstellungen sind der Administration vorbehalten.")
     wanted = request.GET.get("organisation") or request.POST.get("organisation") or ""
     org_id = (

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from organisations.models import Role
 from organisations.scoping import role_in
 from reports.models import Report
+from reports.selectors import staff_history
 from reports.workflow import REPORT_WORKFLOW, ReportStatus
 
 
@@ -84,8 +86,6 @@ class StaffReportSerializer(serializers.ModelSerializer):
         return round(self._wgs84(obj).y, 7)
 
     def get_overdue(self, obj: Report) -> bool:
-        from django.utils import timezone
-
         return bool(obj.due and obj.due < timezone.now() and REPORT_WORKFLOW.is_open(obj.status))
 
     def get_reporter(self, obj: Report) -> dict[str, str] | None:
@@ -105,8 +105,6 @@ class StaffReportDetailSerializer(StaffReportSerializer):
 
     def get_history(self, obj: Report) -> list[dict]:
         """Internal notes only for caseworkers and admins, as on the staff page; crews get them blank."""
-        from reports.selectors import staff_history
-
         rows = StaffHistorySerializer(staff_history(obj), many=True).data
         if role_in(self.context["request"].user, obj.organisation_id) not in (Role.ADMIN, Role.CASEWORKER):
             for row in rows:

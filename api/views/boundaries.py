@@ -32,7 +32,7 @@ from boundaries.selectors import boundaries_version, communes_geojson, communes_
 from geo.coords import parse_lon_lat
 from geo.functions import SimplifyPreserveTopology
 from geo.srid import API_SRID
-from requestkit.params import optional_ags, optional_date, optional_float
+from requestkit.params import invalid, optional_ags, optional_date, optional_float
 
 ERROR = ERROR_SERIALIZER
 ON_PARAM = OpenApiParameter("on", OpenApiTypes.DATE, description="Stichtag (JJJJ-MM-TT), Standard: heute")
@@ -108,8 +108,6 @@ class CommuneListView(generics.ListAPIView):
         qs = communes_light().valid_on(day).order_by("name", "ags")
         q = (params.get("q") or "").strip()
         if len(q) > 100:
-            from requestkit.params import invalid
-
             raise invalid("q", "q darf höchstens 100 Zeichen lang sein.")
         if q:
             qs = qs.filter(Q(name__istartswith=q) | Q(name_official__istartswith=q))

@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -49,8 +50,6 @@ CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9_\-]{8,100}$")
 
 
 def media_base(request: Request) -> str:
-    from django.conf import settings
-
     return request.build_absolute_uri(settings.MEDIA_URL)
 
 

@@ -9,6 +9,7 @@ from django.utils import formats
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from permits.workflow import PERMIT_WORKFLOW
 from reports.workflow import REPORT_WORKFLOW
 from web.presentation import STATUS_SYMBOLS
 
@@ -97,14 +98,10 @@ def break_at_slashes(value: object) -> str:
 @register.filter
 def report_status(value: object) -> str:
     """The German label of a report status code ("in_review" → "In Prüfung")."""
-    from reports.workflow import REPORT_WORKFLOW
-
     return REPORT_WORKFLOW.label(str(value)) if value else ""
 
 
 @register.filter
 def permit_status(value: object) -> str:
     """The German label of a permit status code ("approved" → "Genehmigt")."""
-    from permits.workflow import PERMIT_WORKFLOW
-
     return PERMIT_WORKFLOW.label(str(value)) if value else ""
