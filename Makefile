@@ -15,7 +15,7 @@ VENV_STAMP := $(VENV)/.stamp-$(shell cat $(LOCK) pyproject.toml .python-version 
 
 help:
 	@echo "make run   – installieren (falls nötig), Datenbank, Migrationen, Daten, dann http://127.0.0.1:8000"
-	@echo "make test  – installieren (falls nötig), ruff und pytest gegen echtes PostGIS"
+	@echo "make test  – installieren (falls nötig), ruff, Schichtenregeln (lint-imports) und pytest gegen echtes PostGIS"
 
 run: setup static
 	@scripts/serve.sh
@@ -23,6 +23,7 @@ run: setup static
 test: system-browser setup node
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 setup: system venv db data
@@ -86,6 +87,7 @@ audit: venv
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format:
 	$(VENV)/bin/ruff format .
