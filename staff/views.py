@@ -31,17 +31,6 @@ from organisations.services import (
     organisation_set_email,
 )
 from reports.models import Category, CommuneCategorySetting, Report
-from reports.selectors import (
-    QueueFilter,
-    overdue_counts,
-    report_audit,
-    staff_history,
-    staff_queue,
-    staff_reports,
-)
-from reports.selectors import (
-    crew_jobs as crew_jobs_selector,
-)
 from reports.services import (
     PhotoUpload,
     assignable_members,
@@ -52,6 +41,17 @@ from reports.services import (
     report_forward,
     report_mark_duplicate,
     report_moderate,
+)
+from reports.staff_selectors import (
+    QueueFilter,
+    overdue_counts,
+    report_audit,
+    staff_history,
+    staff_queue,
+    staff_reports,
+)
+from reports.staff_selectors import (
+    crew_jobs as crew_jobs_selector,
 )
 from reports.workflow import REPORT_WORKFLOW
 from staff.forms import (

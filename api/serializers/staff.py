@@ -105,7 +105,7 @@ class StaffReportDetailSerializer(StaffReportSerializer):
 
     def get_history(self, obj: Report) -> list[dict]:
         """Internal notes only for caseworkers and admins, as on the staff page; crews get them blank."""
-        from reports.selectors import staff_history
+        from reports.staff_selectors import staff_history
 
         rows = StaffHistorySerializer(staff_history(obj), many=True).data
         if role_in(self.context["request"].user, obj.organisation_id) not in (Role.ADMIN, Role.CASEWORKER):
