@@ -11,14 +11,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from core.errors import DomainError, ValidationFailed
 from geo.coords import to_api
 from organisations.scoping import get_visible, visible_cases
 from permits.models import ParkingPermit
 from permits.selectors import permit_conflicts, staff_permits
 from permits.services import parking_decide, permit_decide
 from permits.workflow import PERMIT_WORKFLOW, PermitStatus, display_status
-from staff.views import _flash_error, staff_only
+from staff.errors import flash_domain_errors, staff_only
 
 
 class DecisionForm(forms.Form):
@@ -116,15 +115,11 @@ def permit_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 def permit_decide_view(request: HttpRequest, public_id: str) -> HttpResponse:
     form = DecisionForm(request.POST)
     if form.is_valid():
-        try:
+        with flash_domain_errors(request):
             permit_decide(actor=request.user, public_id=public_id, **form.cleaned_data)
             messages.success(
                 request, "Entscheidung gespeichert; die antragstellende Person wird benachrichtigt."
             )
-        except DomainError as exc:
-            if exc.status_code in (403, 404):
-                raise
-            _flash_error(request, exc)
     else:
         messages.error(request, "Bitte eine Entscheidung wählen.")
     return redirect("staff:permit", public_id=public_id)
@@ -136,19 +131,13 @@ def parking_list(request: HttpRequest) -> HttpResponse:
         "-created"
     )
     if request.method == "POST":
-        try:
+        with flash_domain_errors(request):
             parking_decide(
                 actor=request.user,
                 public_id=request.POST.get("public_id", ""),
                 status=request.POST.get("status", ""),
             )
             messages.success(request, "Entscheidung gespeichert.")
-        except ValidationFailed as exc:
-            _flash_error(request, exc)
-        except DomainError as exc:
-            if exc.status_code in (403, 404):
-                raise
-            _flash_error(request, exc)
         return redirect("staff:parking")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "staff/parking.html", {"page": page})
