@@ -273,6 +273,17 @@ def commune_figures(ags: str, *, year: int | None = None) -> CommuneFigures:
 # --- staff -----------------------------------------------------------------------------------------
 
 
+def categories_active(*, with_group: bool = False) -> QuerySet[Category]:
+    """Active categories; ``with_group`` joins the group for pages that show it."""
+    qs = Category.objects.filter(active=True)
+    return qs.select_related("group") if with_group else qs
+
+
+def category_settings_by_category(ags: str) -> dict[int, CommuneCategorySetting]:
+    """The commune's own settings, keyed by category id (categories without one use the defaults)."""
+    return {s.category_id: s for s in CommuneCategorySetting.objects.filter(ags=ags)}
+
+
 def categories_offered(ags: str | None = None) -> QuerySet[Category]:
     """Active categories with their group and extra questions; with ``ags`` (8 digits) without those the
     commune has switched off."""

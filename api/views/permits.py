@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.contrib.gis.db.models.functions import AsGeoJSON, Distance, Transform
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -34,13 +33,12 @@ from api.serializers.permits import (
 from api.throttling import ReportCreateThrottle
 from api.views.staff import IsStaffMember
 from cases.tracking import tracking_url
-from geo.srid import API_SRID
 from organisations.scoping import get_visible
 from permits.models import PermitKind
 from permits.selectors import (
     active_permits,
     parking_zone_features,
-    permit_conflicts,
+    permit_conflict_rows,
     public_permit_features,
     staff_permits,
 )
@@ -185,12 +183,7 @@ class PermitConflictsView(APIView):
     )
     def get(self, request: Request, public_id: str) -> Response:
         permit = get_visible(request.user, staff_permits(request.user), public_id=public_id)
-        permits, reports = permit_conflicts(permit)
-        permits = permits.annotate(geojson=AsGeoJSON(Transform("location", API_SRID), precision=6))
-        reports = reports.annotate(
-            geojson=AsGeoJSON(Transform("location", API_SRID), precision=6),
-            distance=Distance("location", permit.location),
-        )
+        conflicts = permit_conflict_rows(permit)
         return Response(
             {
                 "permits": [
@@ -203,7 +196,7 @@ class PermitConflictsView(APIView):
                         "commune": p.commune.name,
                         "geometry": json.loads(p.geojson),
                     }
-                    for p in permits
+                    for p in conflicts.permits
                 ],
                 "reports": [
                     {
@@ -213,7 +206,7 @@ class PermitConflictsView(APIView):
                         "distance_m": round(r.distance.m, 1),
                         "geometry": json.loads(r.geojson),
                     }
-                    for r in reports
+                    for r in conflicts.reports
                 ],
             }
         )
