@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.gis.db.models.functions import AsGeoJSON, Distance, Transform
-from django.contrib.gis.geos import Point, Polygon
+from django.contrib.gis.geos import GEOSGeometry, Point, Polygon
 from django.contrib.gis.measure import D
 from django.db.models import (
     Aggregate,
@@ -271,6 +271,21 @@ def commune_figures(ags: str, *, year: int | None = None) -> CommuneFigures:
 
 
 # --- staff -----------------------------------------------------------------------------------------
+
+
+def open_reports_near(geom: GEOSGeometry, *, radius_m: float, precision: int = 6) -> list[Report]:
+    """Open reports within ``radius_m`` metres (EPSG:25833) of ``geom``, newest first, each with
+    ``geojson`` (WGS84 GeoJSON text with ``precision`` decimals) and ``distance`` (a ``D`` to ``geom``).
+    A permit's conflicts with defects on its area use this."""
+    return list(
+        Report.objects.filter(status__in=OPEN_STATES, location__dwithin=(geom, D(m=radius_m)))
+        .select_related("category")
+        .annotate(
+            geojson=AsGeoJSON(Transform("location", API_SRID), precision=precision),
+            distance=Distance("location", geom),
+        )
+        .order_by("-created")
+    )
 
 
 def categories_active(*, with_group: bool = False) -> QuerySet[Category]:

@@ -14,9 +14,15 @@ from django.views.decorators.http import require_POST
 from geo.coords import to_api
 from organisations.scoping import get_visible, visible_cases
 from permits.models import ParkingPermit, Permit
-from permits.selectors import PermitConflicts, permit_conflict_rows, staff_permits
+from permits.selectors import (
+    CONFLICT_GEOJSON_PRECISION,
+    CONFLICT_REPORT_RADIUS_M,
+    permit_conflict_rows,
+    staff_permits,
+)
 from permits.services import parking_decide, permit_decide
 from permits.workflow import PERMIT_WORKFLOW, PermitStatus, display_status
+from reports.selectors import open_reports_near
 from staff.errors import flash_domain_errors, staff_only
 
 
@@ -62,7 +68,7 @@ def permit_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _map_data(permit: Permit, conflicts: PermitConflicts) -> dict:
+def _map_data(permit: Permit, permits: list, reports: list) -> dict:
     """The permit and its conflicts as a GeoJSON FeatureCollection (WGS84) for the page's map."""
     features = [
         {
@@ -77,7 +83,7 @@ def _map_data(permit: Permit, conflicts: PermitConflicts) -> dict:
             "geometry": json.loads(p.geojson),
             "properties": {"role": "permit", "label": f"{p.public_id} {p.kind.name}"},
         }
-        for p in conflicts.permits
+        for p in permits
     ]
     features += [
         {
@@ -85,7 +91,7 @@ def _map_data(permit: Permit, conflicts: PermitConflicts) -> dict:
             "geometry": json.loads(r.geojson),
             "properties": {"role": "report", "label": f"{r.public_id} {r.category.name}"},
         }
-        for r in conflicts.reports
+        for r in reports
     ]
     return {"type": "FeatureCollection", "features": features}
 
@@ -93,7 +99,10 @@ def _map_data(permit: Permit, conflicts: PermitConflicts) -> dict:
 @staff_only
 def permit_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     permit = get_visible(request.user, staff_permits(request.user), public_id=public_id)
-    conflicts = permit_conflict_rows(permit)
+    conflict_permits = permit_conflict_rows(permit)
+    conflict_reports = open_reports_near(
+        permit.location, radius_m=CONFLICT_REPORT_RADIUS_M, precision=CONFLICT_GEOJSON_PRECISION
+    )
     allowed = PERMIT_WORKFLOW.allowed(permit.status)
     form = DecisionForm(initial={"status": allowed[0] if allowed else permit.status})
     form.fields["status"].choices = [(v, label) for v, label in PermitStatus.choices if v in allowed]
@@ -104,9 +113,9 @@ def permit_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "permit": permit,
             "display": display_status(permit.status, permit.start, permit.end)[1],
             "communes": permit.communes.select_related("commune").order_by("-share"),
-            "conflict_permits": conflicts.permits,
-            "conflict_reports": conflicts.reports,
-            "map_data": _map_data(permit, conflicts),
+            "conflict_permits": conflict_permits,
+            "conflict_reports": conflict_reports,
+            "map_data": _map_data(permit, conflict_permits, conflict_reports),
             "form": form if allowed else None,
             "history": permit.history.select_related("by_user"),
             "attachments": permit.attachments.all(),

@@ -36,6 +36,8 @@ from cases.tracking import tracking_url
 from organisations.scoping import get_visible
 from permits.models import PermitKind
 from permits.selectors import (
+    CONFLICT_GEOJSON_PRECISION,
+    CONFLICT_REPORT_RADIUS_M,
     active_permits,
     parking_zone_features,
     permit_conflict_rows,
@@ -49,6 +51,7 @@ from permits.services import (
     permit_estimate,
     permit_staff_update,
 )
+from reports.selectors import open_reports_near
 
 
 def _draft(data: Any) -> PermitDraft:
@@ -183,7 +186,9 @@ class PermitConflictsView(APIView):
     )
     def get(self, request: Request, public_id: str) -> Response:
         permit = get_visible(request.user, staff_permits(request.user), public_id=public_id)
-        conflicts = permit_conflict_rows(permit)
+        reports = open_reports_near(
+            permit.location, radius_m=CONFLICT_REPORT_RADIUS_M, precision=CONFLICT_GEOJSON_PRECISION
+        )
         return Response(
             {
                 "permits": [
@@ -196,7 +201,7 @@ class PermitConflictsView(APIView):
                         "commune": p.commune.name,
                         "geometry": json.loads(p.geojson),
                     }
-                    for p in conflicts.permits
+                    for p in permit_conflict_rows(permit)
                 ],
                 "reports": [
                     {
@@ -206,7 +211,7 @@ class PermitConflictsView(APIView):
                         "distance_m": round(r.distance.m, 1),
                         "geometry": json.loads(r.geojson),
                     }
-                    for r in conflicts.reports
+                    for r in reports
                 ],
             }
         )
