@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
+from boundaries.edition import ATTRIBUTION_TEMPLATE, SHIPPED_EDITION_YEAR
 from boundaries.models import BoundaryImport, Commune, CommunePart, District
 from geo.srid import API_SRID, STORAGE_SRID
 
@@ -164,8 +165,6 @@ def boundaries_version() -> str:
 def boundary_edition_year() -> int:
     """Year of the BKG edition of the boundaries in use: that of the newest import that names one, else
     the shipped data's. Shown in "© GeoBasis-DE / BKG (year)" wherever the borders appear."""
-    from boundaries.importer import SHIPPED_EDITION_YEAR
-
     year = (
         BoundaryImport.objects.filter(edition_year__isnull=False)
         .order_by("-started", "-id")
@@ -177,6 +176,4 @@ def boundary_edition_year() -> int:
 
 def boundary_attribution() -> str:
     """The attribution the licence (dl-de/by-2-0) asks for, with the edition year in use."""
-    from boundaries.importer import ATTRIBUTION_TEMPLATE
-
     return ATTRIBUTION_TEMPLATE.format(year=boundary_edition_year())

@@ -6,16 +6,18 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.gis.db.models.functions import AsGeoJSON, Transform
+from django.contrib.gis.db.models.functions import AsGeoJSON, Distance, Transform
 from django.contrib.gis.geos import GEOSGeometry, Point, Polygon
 from django.contrib.gis.measure import D
 from django.db import connection
 from django.db.models import CharField, F, JSONField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, JSONObject
+from django.utils import timezone
 
 from boundaries.models import Commune
 from geo.coords import to_storage
 from geo.srid import API_SRID
+from organisations.scoping import visible_cases
 from permits.fees import ZoneShare
 from permits.models import (
     ParkingPermit,
@@ -27,9 +29,10 @@ from permits.models import (
     TariffZone,
 )
 from permits.workflow import BLOCKING, PERMIT_WORKFLOW, PermitStatus
-from reports.workflow import OPEN_STATES
 
 CONFLICT_REPORT_RADIUS_M = 25
+# Decimals of a degree in conflict geometries: 6 are about 10 cm in Saxony, finer than any drawn area.
+CONFLICT_GEOJSON_PRECISION = 6
 
 
 def zone_shares(ags: str, geom: GEOSGeometry) -> list[ZoneShare]:
@@ -50,13 +53,15 @@ def zone_shares(ags: str, geom: GEOSGeometry) -> list[ZoneShare]:
     ]
 
 
-def permit_conflicts(permit: Permit) -> tuple[QuerySet[Permit], QuerySet]:
-    """Pending or approved permits whose *interiors* intersect and whose periods overlap, and open defect
-    reports within 25 m. Touching at an edge or adjacent in time (one ends when the other starts) is no
-    conflict. Permits of neighbouring communes count: the street does not end at the border."""
-    from reports.models import Report
+def permit_conflicts(permit: Permit) -> QuerySet[Permit]:
+    """Pending or approved permits whose *interiors* intersect and whose periods overlap. Touching at an
+    edge or adjacent in time (one ends when the other starts) is no conflict. Permits of neighbouring
+    communes count: the street does not end at the border.
 
-    permits = (
+    Open defect reports within ``CONFLICT_REPORT_RADIUS_M`` are conflicts too; the interfaces ask
+    ``reports.selectors.open_reports_near`` for them (permits and reports are independent domains).
+    """
+    return (
         Permit.objects.filter(status__in=BLOCKING, start__lt=permit.end, end__gt=permit.start)
         .exclude(pk=permit.pk)
         .filter(location__intersects=permit.location)
@@ -65,20 +70,16 @@ def permit_conflicts(permit: Permit) -> tuple[QuerySet[Permit], QuerySet]:
         .defer("commune__geom")
         .order_by("start")
     )
-    reports = (
-        Report.objects.filter(
-            status__in=OPEN_STATES, location__dwithin=(permit.location, D(m=CONFLICT_REPORT_RADIUS_M))
-        )
-        .select_related("category")
-        .order_by("-created")
-    )
-    return permits, reports
+
+
+def permit_conflict_rows(permit: Permit) -> list[Permit]:
+    """``permit_conflicts``, each with ``geojson`` (its area as WGS84 GeoJSON text, built by PostgreSQL)."""
+    geojson = AsGeoJSON(Transform("location", API_SRID), precision=CONFLICT_GEOJSON_PRECISION)
+    return list(permit_conflicts(permit).annotate(geojson=geojson))
 
 
 def active_permits(*, bbox: Polygon | None, day: dt.date) -> QuerySet[Permit]:
     """Approved permits active on ``day`` (any part of the day), public fields only."""
-    from django.utils import timezone
-
     day_start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
     day_end = day_start + dt.timedelta(days=1)
     qs = Permit.objects.filter(status=PermitStatus.APPROVED, start__lt=day_end, end__gt=day_start)
@@ -124,7 +125,6 @@ def zone_for_residence(point: Point, ags: str) -> ParkingZone | None:
 
 def nearest_zone(point: Point, ags: str) -> tuple[ParkingZone, float] | None:
     """The commune's nearest active zone and its distance in metres (EPSG:25833)."""
-    from django.contrib.gis.db.models.functions import Distance
 
     origin = to_storage(point)
     zone = (
@@ -210,8 +210,6 @@ def parking_public_history(permit: ParkingPermit) -> list[dict]:
 
 
 def staff_permits(user: Any) -> QuerySet[Permit]:
-    from organisations.scoping import visible_cases
-
     return visible_cases(
         user, Permit.objects.select_related("kind", "commune", "organisation").defer("commune__geom")
     )

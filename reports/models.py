@@ -12,6 +12,8 @@ from geo.srid import STORAGE_SRID
 from reports.workflow import REPORT_WORKFLOW, ReportStatus
 
 DESCRIPTION_MAX = 4000
+# What the public sees instead of a description that staff hid (moderation).
+HIDDEN_DESCRIPTION = "(Die Beschreibung wurde von der Verwaltung ausgeblendet.)"
 PLACE_MAX = 300
 
 ags8 = RegexValidator(r"^\d{8}$", "Der Gemeindeschlüssel (AGS) hat 8 Ziffern.")
@@ -232,8 +234,6 @@ class Report(LocatedCase):
     @property
     def public_description(self) -> str:
         """What citizens see: the description unless staff hid it (moderation)."""
-        from reports.selectors import HIDDEN_DESCRIPTION
-
         return HIDDEN_DESCRIPTION if self.description_hidden else self.description
 
 

@@ -13,16 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.gis.db.models.functions import AsGeoJSON, Distance, Transform
-from django.contrib.gis.geos import Point, Polygon
+from django.contrib.gis.geos import GEOSGeometry, Point, Polygon
 from django.contrib.gis.measure import D
 from django.db.models import (
     Aggregate,
-    BooleanField,
     Case,
     CharField,
     Count,
     DecimalField,
-    ExpressionWrapper,
     F,
     FloatField,
     Func,
@@ -39,7 +37,14 @@ from django.utils import timezone
 
 from geo.coords import to_storage
 from geo.srid import API_SRID
-from reports.models import Category, CommuneCategorySetting, Report, ReportPhoto, StatusChange
+from reports.models import (
+    HIDDEN_DESCRIPTION,
+    Category,
+    CommuneCategorySetting,
+    Report,
+    ReportPhoto,
+    StatusChange,
+)
 from reports.workflow import OPEN_STATES, REPORT_WORKFLOW, ReportStatus
 
 NEARBY_RADIUS_M = 50
@@ -90,9 +95,6 @@ def status_label_expression() -> Case:
         default=F("status"),
         output_field=CharField(),
     )
-
-
-HIDDEN_DESCRIPTION = "(Die Beschreibung wurde von der Verwaltung ausgeblendet.)"
 
 
 def public_description_expression() -> Case:
@@ -270,99 +272,31 @@ def commune_figures(ags: str, *, year: int | None = None) -> CommuneFigures:
 
 # --- staff -----------------------------------------------------------------------------------------
 
-QUEUE_ORDERINGS = {
-    "due": ("due", "created"),
-    "-due": ("-due", "-created"),
-    "created": ("created", "id"),
-    "-created": ("-created", "-id"),
-    "supporters": ("-supporters", "-created"),
-    "category": ("category__name", "-created"),
-    "status": ("status", "-created"),
-}
 
-
-@dataclass
-class QueueFilter:
-    statuses: Sequence[str] = field(default_factory=lambda: list(OPEN_STATES))
-    categories: Sequence[str] = ()
-    older_than_days: int | None = None
-    overdue: bool = False
-    assigned: str | None = None  # "yes", "no" or "me"
-    organisation_id: int | None = None
-    ordering: str = "due"
-
-
-def staff_reports(user: Any) -> QuerySet[Report]:
-    """Every report ``user`` may see as staff (organisations.scoping), with what lists need."""
-    from organisations.scoping import visible_cases
-
-    qs = Report.objects.select_related("category", "commune", "organisation", "assignee", "team").defer(
-        "commune__geom"
-    )
-    return visible_cases(user, qs)
-
-
-def overdue_condition() -> Q:
-    return Q(due__lt=timezone.now(), status__in=OPEN_STATES)
-
-
-def staff_queue(user: Any, flt: QueueFilter) -> QuerySet[Report]:
-    qs = staff_reports(user)
-    if flt.statuses:
-        qs = qs.filter(status__in=flt.statuses)
-    if flt.categories:
-        qs = qs.filter(category__slug__in=flt.categories)
-    if flt.older_than_days is not None:
-        qs = qs.filter(created__lt=timezone.now() - dt.timedelta(days=flt.older_than_days))
-    if flt.overdue:
-        qs = qs.filter(overdue_condition())
-    if flt.assigned == "yes":
-        qs = qs.filter(Q(assignee__isnull=False) | Q(team__isnull=False))
-    elif flt.assigned == "no":
-        qs = qs.filter(assignee__isnull=True, team__isnull=True)
-    elif flt.assigned == "me":
-        qs = qs.filter(assignee_id=getattr(user, "pk", None))
-    if flt.organisation_id:
-        qs = qs.filter(organisation_id=flt.organisation_id)
-    return qs.annotate(
-        is_overdue=ExpressionWrapper(overdue_condition(), output_field=BooleanField())
-    ).order_by(*QUEUE_ORDERINGS.get(flt.ordering, QUEUE_ORDERINGS["due"]))
-
-
-def overdue_counts(user: Any) -> list[dict]:
-    """Open and overdue reports per organisation the user works for (for the queue header)."""
+def open_reports_near(geom: GEOSGeometry, *, radius_m: float, precision: int = 6) -> list[Report]:
+    """Open reports within ``radius_m`` metres (EPSG:25833) of ``geom``, newest first, each with
+    ``geojson`` (WGS84 GeoJSON text with ``precision`` decimals) and ``distance`` (a ``D`` to ``geom``).
+    A permit's conflicts with defects on its area use this."""
     return list(
-        staff_reports(user)
-        .filter(status__in=OPEN_STATES)
-        .values("organisation__id", "organisation__name")
-        .annotate(open=Count("id"), overdue=Count("id", filter=Q(due__lt=timezone.now())))
-        .order_by("organisation__name")
+        Report.objects.filter(status__in=OPEN_STATES, location__dwithin=(geom, D(m=radius_m)))
+        .select_related("category")
+        .annotate(
+            geojson=AsGeoJSON(Transform("location", API_SRID), precision=precision),
+            distance=Distance("location", geom),
+        )
+        .order_by("-created")
     )
 
 
-def crew_jobs(user: Any, *, near: Point | None = None) -> QuerySet[Report]:
-    """Open jobs assigned to the user or their team, nearest first when the device position is known."""
-    from organisations.scoping import scope_of
-
-    scope = scope_of(user)
-    qs = (
-        staff_reports(user)
-        .filter(status__in=OPEN_STATES)
-        .filter(Q(assignee_id=scope.user_id) | Q(team_id__in=scope.team_ids))
-    )
-    if near is not None:
-        return qs.annotate(distance=Distance("location", to_storage(near))).order_by("distance", "due")
-    return qs.order_by("due", "created")
+def categories_active(*, with_group: bool = False) -> QuerySet[Category]:
+    """Active categories; ``with_group`` joins the group for pages that show it."""
+    qs = Category.objects.filter(active=True)
+    return qs.select_related("group") if with_group else qs
 
 
-def staff_history(report: Report) -> QuerySet[StatusChange]:
-    return StatusChange.objects.filter(report=report).select_related("by_user").order_by("created", "id")
-
-
-def report_audit(report: Report) -> QuerySet:
-    from organisations.models import AuditEvent
-
-    return AuditEvent.objects.filter(object_type="report", object_id=str(report.pk)).select_related("actor")
+def category_settings_by_category(ags: str) -> dict[int, CommuneCategorySetting]:
+    """The commune's own settings, keyed by category id (categories without one use the defaults)."""
+    return {s.category_id: s for s in CommuneCategorySetting.objects.filter(ags=ags)}
 
 
 def categories_offered(ags: str | None = None) -> QuerySet[Category]:

@@ -37,18 +37,13 @@ def _filters(statuses: Sequence[str], categories: Sequence[str]) -> tuple[str, d
     return sql, params
 
 
-def report_tile(t: Tile, *, statuses: Sequence[str] = (), categories: Sequence[str] = ()) -> bytes:
-    where, params = _filters(statuses, categories)
-    params.update(z=t.z, x=t.x, y=t.y, extent=EXTENT, buffer=BUFFER, margin=t.size_m * BUFFER / EXTENT)
-    # The category join only when filtering by it: without it the commune counts are an index-only scan.
-    category_join = "JOIN reports_category c ON c.id = r.category_id" if categories else ""
-    if t.z <= COMMUNE_LEVEL_MAX_Z:
-        # One feature per commune, at its ST_PointOnSurface, in the tile that holds that point, counting
-        # *all* the commune's reports: counting only the reports inside the tile would lose those of a
-        # commune that crosses a tile border (its point, and so its feature, is in one tile only).
-        sql = (
-            _ENVELOPE
-            + f"""
+def _commune_counts_sql(where: str, category_join: str) -> str:
+    # One feature per commune, at its ST_PointOnSurface, in the tile that holds that point, counting *all*
+    # the commune's reports: counting only the reports inside the tile would lose those of a commune that
+    # crosses a tile border (its point, and so its feature, is in one tile only).
+    return (
+        _ENVELOPE
+        + f"""
             , labels AS (
                 SELECT b.id, b.ags, b.name, ST_Transform(ST_PointOnSurface(b.geom), 3857) AS g
                 FROM boundaries_commune b, search
@@ -66,12 +61,13 @@ def report_tile(t: Tile, *, statuses: Sequence[str] = (), categories: Sequence[s
             )
             SELECT ST_AsMVT(features, 'reports', %(extent)s, 'geom') FROM features WHERE geom IS NOT NULL
             """
-        )
-    elif t.z <= CLUSTER_MAX_Z:
-        params["cell"] = t.size_m / GRID_CELLS
-        sql = (
-            _ENVELOPE
-            + f"""
+    )
+
+
+def _grid_clusters_sql(where: str) -> str:
+    return (
+        _ENVELOPE
+        + f"""
             , pts AS (
                 SELECT ST_Transform(r.location, 3857) AS g, r.public_id, r.status, c.slug AS category
                 FROM reports_report r JOIN reports_category c ON c.id = r.category_id, search
@@ -90,11 +86,13 @@ def report_tile(t: Tile, *, statuses: Sequence[str] = (), categories: Sequence[s
             )
             SELECT ST_AsMVT(features, 'reports', %(extent)s, 'geom') FROM features WHERE geom IS NOT NULL
             """
-        )
-    else:
-        sql = (
-            _ENVELOPE
-            + f"""
+    )
+
+
+def _points_sql(where: str) -> str:
+    return (
+        _ENVELOPE
+        + f"""
             , features AS (
                 SELECT ST_AsMVTGeom(ST_Transform(r.location, 3857), env.g, %(extent)s, %(buffer)s, true) AS geom,
                        r.public_id AS id, r.status, c.slug AS category, 1 AS count
@@ -103,7 +101,21 @@ def report_tile(t: Tile, *, statuses: Sequence[str] = (), categories: Sequence[s
             )
             SELECT ST_AsMVT(features, 'reports', %(extent)s, 'geom') FROM features WHERE geom IS NOT NULL
             """
-        )
+    )
+
+
+def report_tile(t: Tile, *, statuses: Sequence[str] = (), categories: Sequence[str] = ()) -> bytes:
+    where, params = _filters(statuses, categories)
+    params.update(z=t.z, x=t.x, y=t.y, extent=EXTENT, buffer=BUFFER, margin=t.size_m * BUFFER / EXTENT)
+    if t.z <= COMMUNE_LEVEL_MAX_Z:
+        # The category join only when filtering by it: without it the counts are an index-only scan.
+        category_join = "JOIN reports_category c ON c.id = r.category_id" if categories else ""
+        sql = _commune_counts_sql(where, category_join)
+    elif t.z <= CLUSTER_MAX_Z:
+        params["cell"] = t.size_m / GRID_CELLS
+        sql = _grid_clusters_sql(where)
+    else:
+        sql = _points_sql(where)
     with connection.cursor() as cur:
         cur.execute(sql, params)
         row = cur.fetchone()

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from geo.srid import API_SRID
 from reports.models import Category
-from reports.selectors import QUEUE_ORDERINGS, QueueFilter, ReportFilter
+from reports.selectors import ReportFilter
+from reports.staff_selectors import QUEUE_ORDERINGS, QueueFilter
 from reports.workflow import OPEN_STATES, REPORT_WORKFLOW, ReportStatus
 from requestkit.params import ascii_digits, invalid, optional_ags
 

@@ -11,14 +11,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from core.errors import DomainError, ValidationFailed
 from geo.coords import to_api
 from organisations.scoping import get_visible, visible_cases
-from permits.models import ParkingPermit
-from permits.selectors import permit_conflicts, staff_permits
+from permits.models import ParkingPermit, Permit
+from permits.selectors import (
+    CONFLICT_GEOJSON_PRECISION,
+    CONFLICT_REPORT_RADIUS_M,
+    permit_conflict_rows,
+    staff_permits,
+)
 from permits.services import parking_decide, permit_decide
 from permits.workflow import PERMIT_WORKFLOW, PermitStatus, display_status
-from staff.views import _flash_error, staff_only
+from reports.selectors import open_reports_near
+from staff.errors import flash_domain_errors, staff_only
 
 
 class DecisionForm(forms.Form):
@@ -63,11 +68,8 @@ def permit_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_only
-def permit_detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    permit = get_visible(request.user, staff_permits(request.user), public_id=public_id)
-    permits, reports = permit_conflicts(permit)
-    permits, reports = list(permits), list(reports)
+def _map_data(permit: Permit, permits: list, reports: list) -> dict:
+    """The permit and its conflicts as a GeoJSON FeatureCollection (WGS84) for the page's map."""
     features = [
         {
             "type": "Feature",
@@ -78,7 +80,7 @@ def permit_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     features += [
         {
             "type": "Feature",
-            "geometry": _geojson(p.location),
+            "geometry": json.loads(p.geojson),
             "properties": {"role": "permit", "label": f"{p.public_id} {p.kind.name}"},
         }
         for p in permits
@@ -86,11 +88,21 @@ def permit_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     features += [
         {
             "type": "Feature",
-            "geometry": _geojson(r.location),
+            "geometry": json.loads(r.geojson),
             "properties": {"role": "report", "label": f"{r.public_id} {r.category.name}"},
         }
         for r in reports
     ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+@staff_only
+def permit_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    permit = get_visible(request.user, staff_permits(request.user), public_id=public_id)
+    conflict_permits = permit_conflict_rows(permit)
+    conflict_reports = open_reports_near(
+        permit.location, radius_m=CONFLICT_REPORT_RADIUS_M, precision=CONFLICT_GEOJSON_PRECISION
+    )
     allowed = PERMIT_WORKFLOW.allowed(permit.status)
     form = DecisionForm(initial={"status": allowed[0] if allowed else permit.status})
     form.fields["status"].choices = [(v, label) for v, label in PermitStatus.choices if v in allowed]
@@ -101,9 +113,9 @@ def permit_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "permit": permit,
             "display": display_status(permit.status, permit.start, permit.end)[1],
             "communes": permit.communes.select_related("commune").order_by("-share"),
-            "conflict_permits": permits,
-            "conflict_reports": reports,
-            "map_data": {"type": "FeatureCollection", "features": features},
+            "conflict_permits": conflict_permits,
+            "conflict_reports": conflict_reports,
+            "map_data": _map_data(permit, conflict_permits, conflict_reports),
             "form": form if allowed else None,
             "history": permit.history.select_related("by_user"),
             "attachments": permit.attachments.all(),
@@ -116,15 +128,11 @@ def permit_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 def permit_decide_view(request: HttpRequest, public_id: str) -> HttpResponse:
     form = DecisionForm(request.POST)
     if form.is_valid():
-        try:
+        with flash_domain_errors(request):
             permit_decide(actor=request.user, public_id=public_id, **form.cleaned_data)
             messages.success(
                 request, "Entscheidung gespeichert; die antragstellende Person wird benachrichtigt."
             )
-        except DomainError as exc:
-            if exc.status_code in (403, 404):
-                raise
-            _flash_error(request, exc)
     else:
         messages.error(request, "Bitte eine Entscheidung wählen.")
     return redirect("staff:permit", public_id=public_id)
@@ -136,19 +144,13 @@ def parking_list(request: HttpRequest) -> HttpResponse:
         "-created"
     )
     if request.method == "POST":
-        try:
+        with flash_domain_errors(request):
             parking_decide(
                 actor=request.user,
                 public_id=request.POST.get("public_id", ""),
                 status=request.POST.get("status", ""),
             )
             messages.success(request, "Entscheidung gespeichert.")
-        except ValidationFailed as exc:
-            _flash_error(request, exc)
-        except DomainError as exc:
-            if exc.status_code in (403, 404):
-                raise
-            _flash_error(request, exc)
         return redirect("staff:parking")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "staff/parking.html", {"page": page})

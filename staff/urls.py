@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from staff import permit_views, views
+from staff import permit_views, settings_views, views
 
 app_name = "staff"
 
@@ -15,10 +15,10 @@ urlpatterns = [
     path("verwaltung/meldungen/<str:public_id>/weiterleiten/", views.forward, name="forward"),
     path("verwaltung/meldungen/<str:public_id>/dublette/", views.duplicate, name="duplicate"),
     path("verwaltung/meldungen/<str:public_id>/moderieren/", views.moderate, name="moderate"),
-    path("verwaltung/einstellungen/", views.settings_page, name="settings"),
-    path("verwaltung/einstellungen/kategorien/", views.category_settings, name="category-settings"),
-    path("verwaltung/einstellungen/mitglieder/", views.members, name="members"),
-    path("verwaltung/einstellungen/bereiche/", views.areas, name="areas"),
+    path("verwaltung/einstellungen/", settings_views.settings_page, name="settings"),
+    path("verwaltung/einstellungen/kategorien/", settings_views.category_settings, name="category-settings"),
+    path("verwaltung/einstellungen/mitglieder/", settings_views.members, name="members"),
+    path("verwaltung/einstellungen/bereiche/", settings_views.areas, name="areas"),
     path("verwaltung/sondernutzungen/", permit_views.permit_list, name="permits"),
     path("verwaltung/sondernutzungen/<str:public_id>/", permit_views.permit_detail, name="permit"),
     path(

@@ -1,56 +1,31 @@
-"""Staff pages. Thin: parse the request, call selectors/services, render. Every lookup goes through
-``organisations.scoping`` (other organisations' reports are 404)."""
+"""Staff pages for reports: the work queue, a report and its actions, the crew's (Bauhof) job list.
+Thin: parse the request, call selectors/services, render. Every lookup goes through
+``organisations.scoping`` (other organisations' reports are 404). The admins' settings pages are in
+``staff.settings_views``, permits in ``staff.permit_views``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from core.errors import DomainError, NotFound, ValidationFailed
+from core.errors import ValidationFailed
 from geo.coords import CoordinateError, parse_lon_lat, to_api
-from organisations.models import Membership, Organisation, OrganisationKind, ResponsibilityArea, Role, Team
-from organisations.scoping import (
-    Forbidden,
-    get_visible,
-    managed_organisations,
-    require_admin,
-    role_in,
-    scope_of,
-)
-from organisations.services import (
-    area_create,
-    area_deactivate,
-    membership_end,
-    membership_set,
-    organisation_set_email,
-)
-from reports.models import Category, CommuneCategorySetting, Report
-from reports.selectors import (
-    QueueFilter,
-    overdue_counts,
-    report_audit,
-    staff_history,
-    staff_queue,
-    staff_reports,
-)
-from reports.selectors import (
-    crew_jobs as crew_jobs_selector,
-)
+from organisations.models import Role
+from organisations.scoping import get_visible, managed_organisations, require_admin, role_in, scope_of
+from organisations.selectors import forward_targets, organisations_active, teams_of
+from reports.models import Report
+from reports.selectors import categories_active
 from reports.services import (
     PhotoUpload,
     assignable_members,
-    category_setting_set,
     report_assign,
     report_change_status,
     report_crew_update,
@@ -58,52 +33,32 @@ from reports.services import (
     report_mark_duplicate,
     report_moderate,
 )
+from reports.staff_selectors import (
+    QueueFilter,
+    overdue_counts,
+    report_audit,
+    staff_history,
+    staff_queue,
+    staff_reports,
+)
+from reports.staff_selectors import (
+    crew_jobs as crew_jobs_selector,
+)
 from reports.workflow import REPORT_WORKFLOW
 from requestkit.filters import queue_filter
-from requestkit.params import ascii_digits
+from staff.errors import flash_domain_errors, flash_error, flash_form_errors, staff_only
 from staff.exports import queue_rows
 from staff.forms import (
-    AreaForm,
     AssignForm,
-    CategorySettingForm,
     CrewUpdateForm,
     DuplicateForm,
     ForwardForm,
-    MemberForm,
     ModerateForm,
     StatusForm,
 )
 
-
-def staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Logged in (else to the login page) and member of an organisation (else 403); DomainErrors → pages."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not scope_of(request.user).is_staff:
-            return HttpResponseForbidden(render_to_string("staff/forbidden.html", request=request))
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            return HttpResponse(render_to_string("staff/not_found.html", request=request), status=404)
-        except DomainError as exc:
-            if exc.status_code == 403:
-                return HttpResponseForbidden(
-                    render_to_string("staff/forbidden.html", {"message": exc.message}, request=request)
-                )
-            raise
-
-    return wrapper
-
-
-def _flash_error(request: HttpRequest, exc: DomainError) -> None:
-    if isinstance(exc, ValidationFailed):
-        for msgs in exc.errors.values():
-            for msg in msgs:
-                messages.error(request, msg)
-    else:
-        messages.error(request, exc.message)
+# At most this many rows in the CSV export: a spreadsheet, not a backup.
+QUEUE_EXPORT_MAX_ROWS = 10_000
 
 
 def _back(public_id: str) -> HttpResponse:
@@ -138,7 +93,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     try:
         flt = queue_filter(request.GET)
     except ValidationFailed as exc:
-        _flash_error(request, exc)
+        flash_error(request, exc)
         flt = QueueFilter()
     qs = staff_queue(request.user, flt)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
@@ -152,7 +107,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "filter": flt,
             "params": params.urlencode(),
             "counts": overdue_counts(request.user),
-            "categories": Category.objects.filter(active=True),
+            "categories": categories_active(),
             "organisations": managed_organisations(request.user),
             "statuses": REPORT_WORKFLOW.states.choices,
             "map_data": _queue_geojson(list(page.object_list)),
@@ -166,9 +121,9 @@ def queue_export(request: HttpRequest) -> HttpResponse:
     try:
         flt = queue_filter(request.GET)
     except ValidationFailed as exc:
-        _flash_error(request, exc)
+        flash_error(request, exc)
         return redirect("staff:queue")
-    reports = staff_queue(request.user, flt)[:10_000]
+    reports = staff_queue(request.user, flt)[:QUEUE_EXPORT_MAX_ROWS]
     response = StreamingHttpResponse(
         queue_rows(reports.iterator(chunk_size=500)), content_type="text/csv; charset=utf-8"
     )
@@ -201,17 +156,13 @@ def report(request: HttpRequest, public_id: str) -> HttpResponse:
             ),
             assign_form=AssignForm(
                 members=members,
-                teams=Team.objects.filter(organisation_id=obj.organisation_id),
+                teams=teams_of(obj.organisation_id),
                 initial={
                     "assignee": obj.assignee.username if obj.assignee else "",
                     "team": obj.team_id or "",
                 },
             ),
-            forward_form=ForwardForm(
-                organisations=Organisation.objects.filter(active=True)
-                .exclude(pk=obj.organisation_id)
-                .order_by("name")
-            ),
+            forward_form=ForwardForm(organisations=forward_targets(obj.organisation_id)),
             duplicate_form=DuplicateForm(),
             moderate_form=ModerateForm(photos=context["photos"]),
         )
@@ -222,19 +173,10 @@ def _post_action(
     request: HttpRequest, public_id: str, form: Any, action: Callable[[dict], Any], success: str
 ) -> HttpResponse:
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        flash_form_errors(request, form)
         return _back(public_id)
-    try:
+    with flash_domain_errors(request):
         action(form.cleaned_data)
-    except ValidationFailed as exc:
-        _flash_error(request, exc)
-    except DomainError as exc:
-        if exc.status_code in (403, 404):
-            raise
-        _flash_error(request, exc)
-    else:
         messages.success(request, success)
     return _back(public_id)
 
@@ -264,7 +206,7 @@ def assign(request: HttpRequest, public_id: str) -> HttpResponse:
     form = AssignForm(
         request.POST,
         members=assignable_members(obj),
-        teams=Team.objects.filter(organisation_id=obj.organisation_id),
+        teams=teams_of(obj.organisation_id),
     )
     return _post_action(
         request,
@@ -283,7 +225,7 @@ def assign(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 @staff_only
 def forward(request: HttpRequest, public_id: str) -> HttpResponse:
-    form = ForwardForm(request.POST, organisations=Organisation.objects.filter(active=True))
+    form = ForwardForm(request.POST, organisations=organisations_active())
     return _post_action(
         request,
         public_id,
@@ -335,162 +277,6 @@ def moderate(request: HttpRequest, public_id: str) -> HttpResponse:
     return _post_action(request, public_id, form, action, "Moderation gespeichert.")
 
 
-# --- settings (admins) ----------------------------------------------------------------------------
-
-
-def _admin_organisation(request: HttpRequest) -> Organisation:
-    """The organisation being configured: ?organisation=<id> among the user's admin organisations."""
-    admin_ids = scope_of(request.user).admin_org_ids
-    if not admin_ids:
-        raise Forbidden("Einstellungen sind der Administration vorbehalten.")
-    wanted = request.GET.get("organisation") or request.POST.get("organisation") or ""
-    org_id = (
-        int(wanted) if ascii_digits(wanted, max_digits=18) and int(wanted) in admin_ids else min(admin_ids)
-    )
-    return Organisation.objects.get(pk=org_id)
-
-
-@staff_only
-def settings_page(request: HttpRequest) -> HttpResponse:
-    org = _admin_organisation(request)
-    if request.method == "POST":
-        try:
-            organisation_set_email(actor=request.user, organisation=org, email=request.POST.get("email", ""))
-            messages.success(request, "E-Mail-Adresse gespeichert.")
-        except ValidationFailed as exc:
-            _flash_error(request, exc)
-        return redirect(f"{request.path}?organisation={org.pk}")
-    return render(
-        request,
-        "staff/settings.html",
-        {"org": org, "admin_orgs": Organisation.objects.filter(pk__in=scope_of(request.user).admin_org_ids)},
-    )
-
-
-@staff_only
-def category_settings(request: HttpRequest) -> HttpResponse:
-    org = _admin_organisation(request)
-    if org.kind != OrganisationKind.COMMUNE:
-        messages.info(request, "Kategorie-Einstellungen gibt es nur für Gemeinden.")
-        return redirect("staff:settings")
-    categories = list(Category.objects.filter(active=True).select_related("group"))
-    settings_by_cat = {s.category_id: s for s in CommuneCategorySetting.objects.filter(ags=org.ags)}
-    if request.method == "POST":
-        category = next((c for c in categories if c.slug == request.POST.get("category")), None)
-        form = CategorySettingForm(request.POST)
-        if category is None:
-            messages.error(request, "Unbekannte Kategorie.")
-        elif form.is_valid():
-            try:
-                category_setting_set(
-                    actor=request.user,
-                    organisation=org,
-                    category=category,
-                    enabled=form.cleaned_data["enabled"],
-                    recipient_email=form.cleaned_data["recipient_email"] or "",
-                    sla_days=form.cleaned_data["sla_days"],
-                )
-                messages.success(request, f"„{category.name}“ gespeichert.")
-            except ValidationFailed as exc:
-                _flash_error(request, exc)
-        else:
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-        return redirect(f"{request.path}?organisation={org.pk}")
-    rows = []
-    for category in categories:
-        setting = settings_by_cat.get(category.pk)
-        rows.append({"category": category, "setting": setting})
-    return render(request, "staff/category_settings.html", {"org": org, "rows": rows})
-
-
-@staff_only
-def members(request: HttpRequest) -> HttpResponse:
-    org = _admin_organisation(request)
-    form = MemberForm(request.POST or None)
-    if request.method == "POST":
-        try:
-            if request.POST.get("end"):
-                membership = Membership.objects.get(pk=int(request.POST["end"]), organisation=org)
-                membership_end(actor=request.user, membership=membership)
-                messages.success(request, "Mitgliedschaft beendet.")
-            elif form.is_valid():
-                membership_set(
-                    actor=request.user,
-                    organisation=org,
-                    username=form.cleaned_data["username"],
-                    role=form.cleaned_data["role"],
-                    team=form.cleaned_data["team"],
-                )
-                messages.success(request, "Mitglied gespeichert.")
-            else:
-                for errors in form.errors.values():
-                    for error in errors:
-                        messages.error(request, error)
-        except (Membership.DoesNotExist, ValueError):
-            messages.error(request, "Unbekannte Mitgliedschaft.")
-        except ValidationFailed as exc:
-            _flash_error(request, exc)
-        except NotFound as exc:
-            messages.error(request, exc.message)
-        return redirect(f"{request.path}?organisation={org.pk}")
-    memberships = (
-        Membership.objects.filter(organisation=org)
-        .select_related("user", "team")
-        .order_by("-active", "user__username")
-    )
-    return render(
-        request, "staff/members.html", {"org": org, "memberships": memberships, "form": MemberForm()}
-    )
-
-
-@staff_only
-def areas(request: HttpRequest) -> HttpResponse:
-    org = _admin_organisation(request)
-    categories = list(Category.objects.filter(active=True))
-    if request.method == "POST":
-        if request.POST.get("deactivate"):
-            wanted = request.POST["deactivate"]
-            area = (
-                ResponsibilityArea.objects.filter(pk=int(wanted), organisation=org).first()
-                if ascii_digits(wanted, max_digits=18)
-                else None
-            )
-            if area is None:
-                messages.error(request, "Unbekannter Bereich.")
-            else:
-                area_deactivate(actor=request.user, area=area)
-                messages.success(request, "Bereich deaktiviert.")
-            return redirect(f"{request.path}?organisation={org.pk}")
-        form = AreaForm(request.POST, request.FILES, categories=categories)
-        if form.is_valid():
-            upload = form.cleaned_data["geojson"]
-            try:
-                if upload.size > 2 * 1024 * 1024:
-                    raise ValidationFailed({"geojson": ["Die GeoJSON-Datei darf höchstens 2 MB groß sein."]})
-                by_slug = {c.slug: c.pk for c in categories}
-                area_create(
-                    actor=request.user,
-                    organisation=org,
-                    name=form.cleaned_data["name"],
-                    geometry=upload.read(),
-                    priority=form.cleaned_data["priority"],
-                    category_ids=[by_slug[s] for s in form.cleaned_data["categories"]],
-                    all_categories=form.cleaned_data["all_categories"],
-                )
-                messages.success(request, "Bereich angelegt.")
-                return redirect(f"{request.path}?organisation={org.pk}")
-            except ValidationFailed as exc:
-                _flash_error(request, exc)
-    else:
-        form = AreaForm(categories=categories)
-    area_list = (
-        ResponsibilityArea.objects.filter(organisation=org).prefetch_related("categories").defer("geom")
-    )
-    return render(request, "staff/areas.html", {"org": org, "areas": area_list, "form": form})
-
-
 # --- crew (Bauhof) ----------------------------------------------------------------------------------
 
 
@@ -534,7 +320,7 @@ def crew_job(request: HttpRequest, public_id: str) -> HttpResponse:
         form = CrewUpdateForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["photo"]
-            try:
+            with flash_domain_errors(request):
                 report_crew_update(
                     actor=request.user,
                     public_id=public_id,
@@ -547,10 +333,6 @@ def crew_job(request: HttpRequest, public_id: str) -> HttpResponse:
                 )
                 position = _device_position(request.GET)
                 return redirect(reverse("staff:crew") + (f"?{position}" if position else ""))
-            except DomainError as exc:
-                if exc.status_code in (403, 404):
-                    raise
-                _flash_error(request, exc)
         else:
             messages.error(request, "Bitte „In Arbeit“ oder „Erledigt“ wählen.")
         return redirect("staff:crew-job", public_id=public_id)

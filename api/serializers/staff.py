@@ -10,7 +10,7 @@ from rest_framework import serializers
 from organisations.models import Role
 from organisations.scoping import role_in
 from reports.models import Report
-from reports.selectors import staff_history
+from reports.staff_selectors import staff_history
 from reports.workflow import REPORT_WORKFLOW, ReportStatus
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.contrib.gis.db.models.functions import AsGeoJSON, Distance, Transform
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -31,13 +30,14 @@ from api.serializers.permits import (
 )
 from api.views.staff import IsStaffMember
 from cases.tracking import tracking_url
-from geo.srid import API_SRID
 from organisations.scoping import get_visible
 from permits.models import PermitKind
 from permits.selectors import (
+    CONFLICT_GEOJSON_PRECISION,
+    CONFLICT_REPORT_RADIUS_M,
     active_permits,
     parking_zone_features,
-    permit_conflicts,
+    permit_conflict_rows,
     public_permit_features,
     staff_permits,
 )
@@ -48,6 +48,7 @@ from permits.services import (
     permit_estimate,
     permit_staff_update,
 )
+from reports.selectors import open_reports_near
 from requestkit.filters import bbox_polygon
 from requestkit.params import invalid, optional_ags, optional_date
 from requestkit.throttling import ReportCreateThrottle
@@ -185,11 +186,8 @@ class PermitConflictsView(APIView):
     )
     def get(self, request: Request, public_id: str) -> Response:
         permit = get_visible(request.user, staff_permits(request.user), public_id=public_id)
-        permits, reports = permit_conflicts(permit)
-        permits = permits.annotate(geojson=AsGeoJSON(Transform("location", API_SRID), precision=6))
-        reports = reports.annotate(
-            geojson=AsGeoJSON(Transform("location", API_SRID), precision=6),
-            distance=Distance("location", permit.location),
+        reports = open_reports_near(
+            permit.location, radius_m=CONFLICT_REPORT_RADIUS_M, precision=CONFLICT_GEOJSON_PRECISION
         )
         return Response(
             {
@@ -203,7 +201,7 @@ class PermitConflictsView(APIView):
                         "commune": p.commune.name,
                         "geometry": json.loads(p.geojson),
                     }
-                    for p in permits
+                    for p in permit_conflict_rows(permit)
                 ],
                 "reports": [
                     {

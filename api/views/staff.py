@@ -19,8 +19,8 @@ from api.serializers.staff import (
     StaffReportSerializer,
 )
 from organisations.scoping import get_visible, scope_of
-from reports.selectors import QUEUE_ORDERINGS, staff_queue, staff_reports
 from reports.services import UNSET, report_staff_patch
+from reports.staff_selectors import QUEUE_ORDERINGS, staff_queue, staff_reports
 from requestkit.filters import queue_filter
 
 

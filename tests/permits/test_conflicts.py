@@ -88,7 +88,7 @@ def test_conflicts_across_a_commune_border_are_found(client, world):
     ).permit
     from permits.selectors import permit_conflicts
 
-    assert list(permit_conflicts(a)[0]) == [b]
+    assert list(permit_conflicts(a)) == [b]
 
 
 def test_open_reports_within_25_m_are_listed(client, world, base):

@@ -11,7 +11,6 @@ from core.errors import ValidationFailed
 from organisations.models import AuditEvent
 from organisations.services import area_create
 from reports.models import CommuneCategorySetting, Report
-from reports.selectors import overdue_counts, staff_queue
 from reports.services import (
     report_change_status,
     report_forward,
@@ -19,6 +18,7 @@ from reports.services import (
     report_moderate,
     report_support,
 )
+from reports.staff_selectors import overdue_counts, staff_queue
 from requestkit.filters import queue_filter
 from tests.factories import DRESDEN, make_report, photo
 from tests.staff_world import World, login
