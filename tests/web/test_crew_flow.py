@@ -3,6 +3,8 @@ with a note and an after-photo."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -46,6 +48,9 @@ def test_crew_finishes_the_nearest_job_on_a_phone(browser, site, world, jobs):
 
     # All jobs are listed; after "Nach Entfernung sortieren" the nearest comes first.
     page.get_by_role("button", name="Nach Entfernung sortieren").click()
+    # Layout is measured below (scrollWidth): wait until the sorted page has loaded, stylesheet included.
+    # Elements are there and "visible" as soon as the HTML is parsed, before staff.css has arrived.
+    page.wait_for_url(re.compile(r"/bauhof/\?lat=51\.050000&lon=13\.740000$"), wait_until="load")
     expect(page.get_by_text("Sortiert nach Entfernung von Ihrem Standort.")).to_be_visible()
     links = page.locator(".job-link")
     expect(links).to_have_count(3)  # the two above and the world fixture's assigned report
@@ -57,6 +62,11 @@ def test_crew_finishes_the_nearest_job_on_a_phone(browser, site, world, jobs):
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
     links.first.click()
+    # The tap target's height comes from staff.css: measure it only once the job page has loaded
+    # (before that the button has the browser's default 21 px).
+    page.wait_for_url(
+        re.compile(rf"/bauhof/auftraege/{near.public_id}/\?lat=51\.050000&lon=13\.740000$"), wait_until="load"
+    )
     page.get_by_label("Notiz (öffentlich)").fill("Loch verfüllt.")
     page.get_by_label("Foto nach der Erledigung (optional)").set_input_files(
         files=[{"name": "nachher.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes((1200, 900))}]
