@@ -230,13 +230,22 @@ def report_moderate(
 def report_crew_update(
     *, actor: Any, public_id: str, status: str, note: str = "", photo: Any = None
 ) -> Report:
-    """One-tap update from the truck: "In Arbeit"/"Erledigt", a note for the public, an optional after-photo."""
+    """One-tap update from the truck: "In Arbeit"/"Erledigt", a note for the public, an optional after-photo.
+
+    A second tap on the same button (a double tap, or the form sent again on a bad connection) finds the
+    job already in that state: it changes nothing and is no error, so the crew sees "Gespeichert" rather
+    than a refusal for work that was saved. A photo sent to a job already in that state is still added.
+    """
     processed = (
         process_photo(photo.file, photo.name, size=photo.size, field="photo") if photo is not None else None
     )
     with files_for_transaction() as files, transaction.atomic():
-        report_change_status(actor=actor, public_id=public_id, status=status, public_note=note)
-        report = Report.objects.get(public_id=public_id)
+        report = _locked(actor, public_id)
+        if report.status == status and processed is None:
+            return report
+        if report.status != status:
+            report_change_status(actor=actor, public_id=public_id, status=status, public_note=note)
+            report.refresh_from_db()
         if processed is not None:
             if report.photos.count() >= 10:
                 raise Conflict("Zu dieser Meldung gibt es schon zu viele Fotos.", code="too_many_photos")

@@ -266,3 +266,17 @@ def test_staff_history_shows_german_status_labels_not_codes(client, world: World
     history = page[page.index("<h2>Verlauf</h2>") : page.index("<h2>Protokoll</h2>")]
     assert "Eingegangen → <strong>In Prüfung</strong>" in history
     assert "in_review" not in history and "submitted" not in history
+
+
+def test_a_double_tap_on_done_saves_once_and_is_no_error(client, world):
+    login(client, "crew_a")
+    url = f"/bauhof/auftraege/{world.own.public_id}/"
+    first = client.post(url, {"status": "resolved"}, follow=True)
+    second = client.post(url, {"status": "resolved"}, follow=True)
+    for answer in (first, second):
+        assert answer.redirect_chain[-1][0].startswith("/bauhof/")
+        assert "Gespeichert: Erledigt" in answer.content.decode()
+        assert "kann nicht" not in answer.content.decode()
+    world.own.refresh_from_db()
+    assert world.own.status == "resolved"
+    assert list(world.own.history.values_list("to_status", flat=True)) == ["submitted", "resolved"]
