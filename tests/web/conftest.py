@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.utils import translation
+from playwright.sync_api import expect
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -89,6 +90,12 @@ def new_context(browser, **options):
     context.route(lambda url: not LOCAL_URL.match(url), _block_outside)
     context.set_default_timeout(15_000)
     return context
+
+
+# Waiting assertions (expect) get the same patience as actions: on a loaded 2-core CI machine a photo
+# upload or a tile request can take longer than Playwright's default 5 s, and a test must wait for the
+# condition, not fail on a busy machine.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture
