@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('permits', '0001_initial'),
+        ("permits", "0001_initial"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='permitattachment',
-            index=models.Index(fields=['file'], name='permitattachment_file_idx'),
+            model_name="permitattachment",
+            index=models.Index(fields=["file"], name="permitattachment_file_idx"),
         ),
     ]

@@ -4,18 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0004_support_address_hash'),
+        ("reports", "0004_support_address_hash"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='reportphoto',
-            index=models.Index(fields=['image'], name='reportphoto_image_idx'),
+            model_name="reportphoto",
+            index=models.Index(fields=["image"], name="reportphoto_image_idx"),
         ),
         migrations.AddIndex(
-            model_name='reportphoto',
-            index=models.Index(fields=['thumbnail'], name='reportphoto_thumbnail_idx'),
+            model_name="reportphoto",
+            index=models.Index(fields=["thumbnail"], name="reportphoto_thumbnail_idx"),
         ),
     ]
