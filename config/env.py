@@ -169,3 +169,21 @@ def mailers_from_env(env: Env, *, production: bool) -> dict[str, dict[str, Any]]
             "timeout": env.int("EMAIL_TIMEOUT", default=10),
         }
     return {"default": {"BACKEND": backend, "OPTIONS": options}}
+
+
+def media_accel_prefix(env: Env) -> str:
+    """``MEDIA_ACCEL_REDIRECT_PREFIX``: empty, or nginx's internal location as an absolute path.
+
+    ``SERVE_MEDIA`` is refused: it used to let the web server hand out ``MEDIA_ROOT`` by name, which would
+    serve hidden photos and private attachments to anyone; now the app authorises every file."""
+    if env.raw("SERVE_MEDIA") is not None:
+        raise ImproperlyConfigured(
+            "SERVE_MEDIA is no longer supported: uploaded files are always authorised by the app. Remove it "
+            "and, with nginx in front, set MEDIA_ACCEL_REDIRECT_PREFIX instead (docs/security.md)."
+        )
+    prefix = env.str("MEDIA_ACCEL_REDIRECT_PREFIX", default="").strip()
+    if prefix and (not prefix.startswith("/") or "//" in prefix or ".." in prefix):
+        raise ImproperlyConfigured(
+            f"MEDIA_ACCEL_REDIRECT_PREFIX must be an absolute path such as /_media/, got {prefix!r}."
+        )
+    return prefix

@@ -1,11 +1,13 @@
 """Root URL configuration."""
 
+import re
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
 from config.health import healthz
+from web.media import media
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -18,18 +20,10 @@ urlpatterns = [
 ]
 
 
-def media(request, path):
-    """Serve uploads. Photos are re-encoded without metadata before they are stored (cases.images),
-    so serving them directly is safe; the original upload never reaches MEDIA_ROOT."""
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    response["Cache-Control"] = "public, max-age=86400"
-    return response
-
-
-if settings.SERVE_MEDIA:
-    urlpatterns += [re_path(r"^media/(?P<path>.*)$", media, name="media")]
+# Every uploaded file goes through one authorising view (web.media): public photos, hidden photos for
+# staff only, permit attachments for staff in scope and the applicant's tracking link. No MEDIA_ROOT file
+# is served by name alone; with MEDIA_ACCEL_REDIRECT_PREFIX nginx sends the bytes the view allowed.
+urlpatterns += [re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", media, name="media")]
 
 handler400 = "config.errors.bad_request"
 handler404 = "config.errors.page_not_found"

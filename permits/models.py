@@ -123,6 +123,10 @@ class PermitAttachment(models.Model):
     original_name = models.CharField(max_length=120)
     created = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        # Every request under MEDIA_URL looks its file up by name (web.media).
+        indexes = [models.Index(fields=["file"], name="permitattachment_file_idx")]
+
 
 class Tariff(models.Model):
     """One dated version of a commune's fee for one kind (Sondernutzungssatzung)."""

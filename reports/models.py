@@ -268,6 +268,11 @@ class ReportPhoto(models.Model):
         verbose_name = "Foto"
         verbose_name_plural = "Fotos"
         ordering = ["position", "id"]
+        # Every request under MEDIA_URL looks its file up by name (web.media).
+        indexes = [
+            models.Index(fields=["image"], name="reportphoto_image_idx"),
+            models.Index(fields=["thumbnail"], name="reportphoto_thumbnail_idx"),
+        ]
 
 
 class Support(models.Model):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -169,6 +170,11 @@ def permit_track(request: HttpRequest, public_id: str, token: str) -> HttpRespon
         ],
         "area_geojson": json.loads(permit.area_geojson),
         "map_config": map_config(),
+        # The applicant's own files, opened by the same tracking token (web.media checks it).
+        "attachments": [
+            {"name": a.original_name, "url": f"{a.file.url}?{urlencode({'token': token})}", "size": a.size}
+            for a in permit.attachments.order_by("id")
+        ],
     }
     return _private(render(request, "web/permit_track.html", context))
 

@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
 
-from config.env import BASE_DIR, Env, database_config, mailers_from_env, secret_key
+from config.env import BASE_DIR, Env, database_config, mailers_from_env, media_accel_prefix, secret_key
 
 env = Env(dotenv=BASE_DIR / ".env")
 
@@ -198,9 +198,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
-# Serve uploaded (already re-encoded, metadata-free) photos from the app as well; a reverse proxy can take
-# this over in larger deployments.
-SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
+# Uploaded files are always authorised by the app (web.media: public photos, private attachments). With
+# nginx in front, set this to nginx's `internal` location (e.g. "/_media/", aliased to MEDIA_ROOT): the app
+# then answers with X-Accel-Redirect and nginx sends the bytes. Empty: the app streams the file itself.
+MEDIA_ACCEL_REDIRECT_PREFIX = media_accel_prefix(env)
 
 # E-mail (Django 6.1 MAILERS): files in .local/mail/ in development (`make run`), SMTP when EMAIL_HOST is set.
 MAILERS = mailers_from_env(env, production=False)
@@ -231,6 +232,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # pikepdf (cases.pdfs) announces its qpdf log bridge at INFO on every start; qpdf's warnings stay.
+        "pikepdf": {"level": "WARNING"},
     },
 }
 

@@ -1,4 +1,5 @@
-"""Applicants' attachments (plans as PDF, photos): images re-encoded by the photo pipeline, PDFs checked."""
+"""Applicants' attachments (plans as PDF, photos): images re-encoded by the photo pipeline, PDFs rewritten
+without active content by the PDF pipeline (``cases.pdfs``). The uploaded bytes are never stored."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import BinaryIO
 
 from cases.fields import FieldErrors
 from cases.images import PhotoRejected, process_photo
+from cases.pdfs import sanitise_pdf
 
 MAX_ATTACHMENTS = 5
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -20,20 +22,8 @@ class Upload:
     size: int
 
 
-def _check_pdf(data: bytes, name: str) -> None:
-    """Plans as PDF: a real PDF (header and end marker) without active content."""
-    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-2048:]:
-        raise PhotoRejected(name, "ist kein gültiges PDF.", field="attachments")
-    lowered = data.lower()
-    for marker in (b"/javascript", b"/js ", b"/js(", b"/launch", b"/embeddedfile", b"/openaction"):
-        if marker in lowered:
-            raise PhotoRejected(
-                name, "enthält aktive Inhalte (Skripte oder eingebettete Dateien).", field="attachments"
-            )
-
-
 def prepare_attachments(uploads: Sequence[Upload], errors: FieldErrors) -> list[tuple[str, bytes, str]]:
-    """(original name, bytes to store, content type) — images re-encoded, PDFs checked."""
+    """(original name, bytes to store, content type) — images re-encoded, PDFs rewritten."""
     if len(uploads) > MAX_ATTACHMENTS:
         errors.add("attachments", f"Höchstens {MAX_ATTACHMENTS} Anhänge.")
         return []
@@ -47,8 +37,9 @@ def prepare_attachments(uploads: Sequence[Upload], errors: FieldErrors) -> list[
             upload.file.seek(0)
             if head == b"%PDF-":
                 data = upload.file.read(MAX_ATTACHMENT_BYTES + 1)
-                _check_pdf(data, name)
-                prepared.append((name, data, "application/pdf"))
+                if len(data) > MAX_ATTACHMENT_BYTES:
+                    raise PhotoRejected(name, "ist größer als 10 MB.", field="attachments")
+                prepared.append((name, sanitise_pdf(data, name, field="attachments"), "application/pdf"))
             else:
                 image = process_photo(
                     upload.file,

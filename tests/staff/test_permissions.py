@@ -355,3 +355,77 @@ def test_crew_can_update_only_its_own_jobs_on_the_crew_page(client, world):
     )
     world.own.refresh_from_db()
     assert world.own.status == "in_progress"
+
+
+# --- media: photos and permit attachments (web.media) ---------------------------------------------
+
+MEDIA_WHO = [*ROLES, "crew_a2", "applicant_token", "applicant_wrong_token"]
+
+
+PHOTO_CODES = {  # (public photo, hidden photo) of a Dresden report assigned to crew_a
+    "anonymous": (200, 404),
+    "outsider": (200, 404),
+    "crew_a": (200, 200),
+    "crew_a2": (200, 404),  # another crew of the same commune: not its job
+    "caseworker_a": (200, 200),
+    "admin_a": (200, 200),
+    "caseworker_b": (200, 404),
+    "applicant_token": (200, 404),
+    "applicant_wrong_token": (200, 404),
+}
+
+
+@pytest.mark.parametrize("who", MEDIA_WHO)
+def test_media_photos(client, world, who):
+    from tests.web.test_media import photo_urls, report_with_photo
+
+    public = photo_urls(report_with_photo(world, hidden=False))
+    hidden = photo_urls(report_with_photo(world, hidden=True))
+    if who.startswith("applicant"):
+        who = "anonymous"
+    web = web_client(client, who)
+    expected_public, expected_hidden = PHOTO_CODES[who]
+    assert [web.get(url).status_code for url in public] == [expected_public] * 2
+    responses = [web.get(url) for url in hidden]
+    assert [r.status_code for r in responses] == [expected_hidden] * 2
+    for response in responses:
+        if response.status_code == 200:
+            assert response["Cache-Control"] == "private, no-store"
+
+
+ATTACHMENT_CODES = {
+    "anonymous": 404,
+    "outsider": 404,
+    "crew_a": 404,  # crews work on assigned jobs; permits are for caseworkers
+    "crew_a2": 404,
+    "caseworker_a": 200,
+    "admin_a": 200,
+    "caseworker_b": 404,  # another commune
+    "applicant_token": 200,
+    "applicant_wrong_token": 404,
+}
+
+
+@pytest.mark.parametrize("who", MEDIA_WHO)
+def test_media_permit_attachments(client, world, who):
+    from cases.tracking import tracking_token
+    from permits.models import Permit
+    from tests.web.test_media import permit_with_attachments
+
+    permit = permit_with_attachments()
+    other = permit_with_attachments()  # a token for another application opens nothing here
+    query = {}
+    if who == "applicant_token":
+        query = {"token": tracking_token(Permit, permit.public_id)}
+    elif who == "applicant_wrong_token":
+        query = {"token": tracking_token(Permit, other.public_id)}
+    else:
+        web_client(client, who)
+    before = (Permit.objects.get(pk=permit.pk).status, permit.attachments.count())
+    for attachment in permit.attachments.all():
+        response = client.get(attachment.file.url, query)
+        assert response.status_code == ATTACHMENT_CODES[who]
+        if response.status_code == 200:
+            assert response["Content-Disposition"].startswith("attachment;")
+            assert response["Cache-Control"] == "private, no-store"
+    assert (Permit.objects.get(pk=permit.pk).status, permit.attachments.count()) == before

@@ -4,10 +4,12 @@ permits inside and outside a zone; privacy of applicant data."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from decimal import Decimal
 
+import pikepdf
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -336,9 +338,11 @@ def test_an_unreadable_file_is_named_beside_the_file_field(client, content, mess
 
 
 def test_attachments_are_stored_as_service_uploads(client):
-    pdf = SimpleUploadedFile(
-        "plan.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n", content_type="application/pdf"
-    )
+    plan = pikepdf.new()
+    plan.add_blank_page()
+    data = io.BytesIO()
+    plan.save(data)
+    pdf = SimpleUploadedFile("plan.pdf", data.getvalue(), content_type="application/pdf")
     assert client.post(URL, {**_values(), "attachments": [pdf]}).status_code == 302
     attachment = Permit.objects.get().attachments.get()
     assert (attachment.original_name, attachment.content_type) == ("plan.pdf", "application/pdf")
