@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "notifications",
     "reports",
     "permits",
+    "privacy",
     "api",
     "web",
     "staff",
