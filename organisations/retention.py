@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 
 from core.errors import ValidationFailed
 from organisations.models import RETENTION_BOUNDS, RETENTION_DEFAULTS, Organisation
@@ -63,3 +64,11 @@ def organisation_set_retention(
             changed=changed,
         )
     return organisation
+
+
+def organisations_with_own_retention() -> QuerySet[Organisation]:
+    """Active organisations whose periods differ from the defaults (listed on /datenschutz/)."""
+    differs = Q()
+    for name, default in RETENTION_DEFAULTS.items():
+        differs |= ~Q(**{name: default})
+    return Organisation.objects.filter(differs, active=True).order_by("name")
