@@ -31,3 +31,22 @@ class OutgoingMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.to} ({'gesendet' if self.sent else 'offen'})"
+
+
+class DailyJobRun(models.Model):
+    """One row per daily job and day: written in the transaction that ran the job, so with several task
+    workers a day's job runs exactly once (``notifications.daily``)."""
+
+    job = models.CharField("Aufgabe", max_length=60)
+    day = models.DateField("Tag")
+    finished = models.DateTimeField("Beendet", auto_now_add=True)
+    result = models.JSONField("Ergebnis", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "Tägliche Aufgabe"
+        verbose_name_plural = "Tägliche Aufgaben"
+        ordering = ["-day", "job"]
+        constraints = [models.UniqueConstraint(fields=["job", "day"], name="one_daily_run_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.day:%d.%m.%Y}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -34,6 +35,16 @@ def email_is_valid(value: str) -> bool:
 
 
 logger = logging.getLogger(__name__)
+
+# The secret part of every case's tracking link (``cases.tracking``: /…/verfolgen/<token>/, the token
+# URL-safe base64). After delivery a stored body keeps the link's shape but not the token, so a database
+# dump or backup holds no working link.
+TRACKING_TOKEN = re.compile(r"/verfolgen/[A-Za-z0-9_-]+/")
+REDACTED_TOKEN = "/verfolgen/[entfernt]/"
+
+
+def redact_tracking_links(text: str) -> str:
+    return TRACKING_TOKEN.sub(REDACTED_TOKEN, text)
 
 
 def _send_mail_task() -> Task:
@@ -122,7 +133,8 @@ def mail_send(mail_id: int) -> str:
             return "retry"
         mail.sent = timezone.now()
         mail.last_error = ""
-        mail.save(update_fields=["attempts", "sent", "last_error"])
+        mail.body = redact_tracking_links(mail.body)  # delivered: the stored copy needs no working link
+        mail.save(update_fields=["attempts", "sent", "last_error", "body"])
         return "sent"
 
 

@@ -12,7 +12,9 @@ RUNNING for ever, so that notification was never sent. This loop therefore:
 * before the first batch, after every outage and every ``sweep_every`` seconds: puts orphaned tasks back
   (``tasks_requeue_orphaned``: its own claims after an outage; with ``sole`` — the only worker, as in
   ``make run`` — every RUNNING task at start; else tasks claimed longer than ``stale_after`` ago) and
-  queues unsent mails that have no task (``mail_requeue_pending``).
+  queues unsent mails that have no task (``mail_requeue_pending``);
+* on the same sweeps runs the daily jobs that are due (``notifications.daily``: data retention), exactly
+  once per day across all workers; a failing job is logged and tried again on the next sweep.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import Any
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.utils import timezone
 
+from notifications.daily import daily_jobs_run_due
 from notifications.services import mail_requeue_pending, tasks_requeue_orphaned
 
 logger = logging.getLogger(__name__)
@@ -67,6 +70,7 @@ class TaskWorkerLoop:
     stale_after: dt.timedelta = dt.timedelta(minutes=10)
     sweep_every: float = 60.0
     until_empty: bool = False
+    daily: bool = True  # run the daily jobs (retention) on each sweep
     sleep: Callable[[float], None] = time.sleep
     outages: int = field(default=0, init=False)
     _started: bool = field(default=False, init=False)
@@ -82,6 +86,16 @@ class TaskWorkerLoop:
         if queued:
             logger.warning("%s unsent mail(s) without a task queued again", queued)
         self._started = True
+        if self.daily:
+            self.run_daily_jobs()
+
+    def run_daily_jobs(self) -> None:
+        try:
+            daily_jobs_run_due()
+        except DATABASE_DOWN:
+            raise
+        except Exception:  # noqa: BLE001 - a failing job must not stop the mail; it is retried next sweep
+            logger.exception("daily job failed; the next sweep tries again")
 
     def run(self) -> None:
         next_sweep = 0.0

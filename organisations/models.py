@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 
 from geo.srid import STORAGE_SRID
@@ -20,6 +21,27 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", "Sonstige Stelle"
 
 
+# Retention (DSGVO Art. 5(1)(e)): defaults stated on /datenschutz/, each organisation may set its own within
+# these bounds (staff settings page "Datenschutz"). ``privacy.retention`` applies them daily.
+RETENTION_DEFAULTS = {
+    "retention_report_contact_days": 90,  # reporter name/e-mail/phone, after the report reached a final state
+    "retention_support_days": 30,  # "me too" client hashes, after the support was given
+    "retention_permit_years": 6,  # permit applicant data and attachments, after the permit ends (fees)
+    "retention_parking_years": 1,  # parking permit plate and applicant, after expiry or decision
+}
+RETENTION_BOUNDS = {
+    "retention_report_contact_days": (7, 730),
+    "retention_support_days": (1, 365),
+    "retention_permit_years": (1, 10),
+    "retention_parking_years": (1, 10),
+}
+
+
+def _bounded(name: str) -> list:
+    low, high = RETENTION_BOUNDS[name]
+    return [MinValueValidator(low), MaxValueValidator(high)]
+
+
 class Organisation(models.Model):
     kind = models.CharField("Art", max_length=20, choices=OrganisationKind.choices)
     name = models.CharField("Name", max_length=200)
@@ -28,6 +50,26 @@ class Organisation(models.Model):
     email = models.EmailField("Allgemeine E-Mail", blank=True)
     active = models.BooleanField("Aktiv", default=True)
     created = models.DateTimeField(auto_now_add=True)
+    retention_report_contact_days = models.PositiveSmallIntegerField(
+        "Kontaktdaten der Meldenden löschen nach (Tagen ab Abschluss)",
+        default=RETENTION_DEFAULTS["retention_report_contact_days"],
+        validators=_bounded("retention_report_contact_days"),
+    )
+    retention_support_days = models.PositiveSmallIntegerField(
+        "Prüfwerte der Unterstützungen löschen nach (Tagen)",
+        default=RETENTION_DEFAULTS["retention_support_days"],
+        validators=_bounded("retention_support_days"),
+    )
+    retention_permit_years = models.PositiveSmallIntegerField(
+        "Antragsdaten von Sondernutzungen löschen nach (Jahren ab Ende)",
+        default=RETENTION_DEFAULTS["retention_permit_years"],
+        validators=_bounded("retention_permit_years"),
+    )
+    retention_parking_years = models.PositiveSmallIntegerField(
+        "Daten von Parkausweisen löschen nach (Jahren ab Ablauf)",
+        default=RETENTION_DEFAULTS["retention_parking_years"],
+        validators=_bounded("retention_parking_years"),
+    )
 
     class Meta:
         verbose_name = "Organisation"

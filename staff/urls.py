@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from staff import permit_views, settings_views, views
+from staff import permit_views, privacy_views, settings_views, views
 
 app_name = "staff"
 
@@ -19,6 +19,8 @@ urlpatterns = [
     path("verwaltung/einstellungen/kategorien/", settings_views.category_settings, name="category-settings"),
     path("verwaltung/einstellungen/mitglieder/", settings_views.members, name="members"),
     path("verwaltung/einstellungen/bereiche/", settings_views.areas, name="areas"),
+    path("verwaltung/einstellungen/datenschutz/", privacy_views.retention_settings, name="retention"),
+    path("verwaltung/datenschutz-anfragen/", privacy_views.privacy_requests, name="privacy-requests"),
     path("verwaltung/sondernutzungen/", permit_views.permit_list, name="permits"),
     path("verwaltung/sondernutzungen/<str:public_id>/", permit_views.permit_detail, name="permit"),
     path(

@@ -21,6 +21,7 @@ PACKAGES = [
     "notifications",
     "reports",
     "permits",
+    "privacy",
     "api",
     "web",
     "staff",

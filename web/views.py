@@ -22,6 +22,8 @@ from boundaries.selectors import communes_light, today
 from cases.tracking import tracking_token_matches
 from core.errors import ValidationFailed
 from geo.coords import to_api
+from organisations.models import RETENTION_DEFAULTS
+from organisations.retention import organisations_with_own_retention
 from reports.models import Report
 from reports.selectors import (
     ReportFilter,
@@ -208,4 +210,15 @@ def commune_detail(request: HttpRequest, ags: str) -> HttpResponse:
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/privacy.html")
+    """What is stored, why and how long (the defaults, and the organisations that set their own), and who
+    answers requests: the commune, and the platform operator from the settings."""
+    context = {
+        "retention": RETENTION_DEFAULTS,
+        "own_periods": organisations_with_own_retention(),
+        "operator": {
+            "name": settings.PLATFORM_OPERATOR_NAME,
+            "email": settings.PLATFORM_OPERATOR_EMAIL,
+            "address": settings.PLATFORM_OPERATOR_ADDRESS,
+        },
+    }
+    return render(request, "web/privacy.html", context)

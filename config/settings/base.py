@@ -10,7 +10,15 @@ import datetime as dt
 
 from django.utils.translation import gettext_lazy as _
 
-from config.env import BASE_DIR, Env, database_config, mailers_from_env, media_accel_prefix, secret_key
+from config.env import (
+    BASE_DIR,
+    Env,
+    database_config,
+    mailers_from_env,
+    media_accel_prefix,
+    platform_operator,
+    secret_key,
+)
 
 env = Env(dotenv=BASE_DIR / ".env")
 
@@ -48,6 +56,7 @@ INSTALLED_APPS = [
     "notifications",
     "reports",
     "permits",
+    "privacy",
     "api",
     "web",
     "staff",
@@ -211,6 +220,12 @@ DEFAULT_FROM_EMAIL = env.str(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Failed mails are retried by the task worker after 1, 2, 4 … × this many seconds (max. 8 attempts).
 MAIL_RETRY_BASE_SECONDS = env.int("MAIL_RETRY_BASE_SECONDS", default=60)
+
+# The platform operator, named on /datenschutz/ next to the communes (who answer for their own cases).
+_operator = platform_operator(env)
+PLATFORM_OPERATOR_NAME = _operator["name"]
+PLATFORM_OPERATOR_EMAIL = _operator["email"]
+PLATFORM_OPERATOR_ADDRESS = _operator["address"]
 
 # gis.W001 warns that GDAL < 3.9 (Debian 12 ships 3.6) cannot block file/network access while parsing
 # spatial reference text. This service never hands user-supplied SRS text to GDAL: API input is parsed

@@ -1,0 +1,76 @@
+"""Reads for requests of a person about their applications (Art. 15 DSGVO): permits and parking permits
+carrying their e-mail address, and what is stored about each. ``organisation_ids`` limits it to those
+organisations' cases (an organisation admin's page); ``None`` means every organisation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import QuerySet
+
+from permits.models import ParkingPermit, Permit
+
+
+def _scoped(queryset: QuerySet, organisation_ids: Iterable[int] | None) -> QuerySet:
+    if organisation_ids is not None:
+        queryset = queryset.filter(organisation_id__in=list(organisation_ids))
+    return queryset.select_related("organisation", "commune").order_by("created", "pk")
+
+
+def permits_of_person(email: str, *, organisation_ids: Iterable[int] | None = None) -> QuerySet[Permit]:
+    return _scoped(
+        Permit.objects.filter(applicant_email__iexact=email.strip()).select_related("kind"), organisation_ids
+    )
+
+
+def parking_of_person(
+    email: str, *, organisation_ids: Iterable[int] | None = None
+) -> QuerySet[ParkingPermit]:
+    return _scoped(
+        ParkingPermit.objects.filter(applicant_email__iexact=email.strip()).select_related("zone"),
+        organisation_ids,
+    )
+
+
+def permit_personal_record(permit: Permit) -> dict[str, Any]:
+    return {
+        "type": "Sondernutzung",
+        "public_id": permit.public_id,
+        "organisation": permit.organisation.name,
+        "commune": permit.commune.name,
+        "created": permit.created.isoformat(),
+        "status": permit.get_status_display(),
+        "kind": permit.kind.name,
+        "start": permit.start.isoformat(),
+        "end": permit.end.isoformat(),
+        "description": permit.description,
+        "fee_total": str(permit.fee_total),
+        "applicant_name": permit.applicant_name,
+        "applicant_organisation": permit.applicant_organisation,
+        "applicant_email": permit.applicant_email,
+        "applicant_phone": permit.applicant_phone,
+        "applicant_address": permit.applicant_address,
+        "attachments": [a.original_name for a in permit.attachments.all()],
+        "purpose": "Prüfung und Entscheidung des Antrags, Gebührenerhebung",
+    }
+
+
+def parking_personal_record(permit: ParkingPermit) -> dict[str, Any]:
+    return {
+        "type": "Bewohnerparkausweis",
+        "public_id": permit.public_id,
+        "organisation": permit.organisation.name,
+        "commune": permit.commune.name,
+        "created": permit.created.isoformat(),
+        "status": permit.get_status_display(),
+        "zone": permit.zone.name,
+        "licence_plate": permit.licence_plate,
+        "applicant_name": permit.applicant_name,
+        "applicant_email": permit.applicant_email,
+        "applicant_address": permit.applicant_address,
+        "permit_number": permit.permit_number,
+        "valid_from": permit.valid_from.isoformat() if permit.valid_from else None,
+        "valid_until": permit.valid_until.isoformat() if permit.valid_until else None,
+        "purpose": "Prüfung des Antrags und Ausstellung des Parkausweises",
+    }

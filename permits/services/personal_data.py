@@ -1,0 +1,155 @@
+"""Personal data of permit applications: erased when the retention period is over (DSGVO Art. 5(1)(e)),
+erased on request (Art. 17); the reads for a request are in ``permits.personal_selectors``.
+
+* Sondernutzung: applicant name, firm, e-mail, phone, address and the attachments (rows and files) go
+  ``Organisation.retention_permit_years`` (default 6: fee records) after the permit's end. Kind, area,
+  period, fee and status history stay — the approved ones are public.
+* Bewohnerparkausweis: plate, name, e-mail, address and the residence point (moved to a point of its
+  zone) go ``retention_parking_years`` (default 1) after ``valid_until``; a rejected or withdrawn
+  application that long after the decision (the status history says when).
+
+Erasing uses ``QuerySet.update`` (``updated`` stays, public output does not change); files are deleted
+only after the transaction commits. Each erasure is audited with the field names, never the values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+
+from organisations.models import Organisation
+from organisations.services import audit
+from permits.models import ParkingPermit, ParkingPermitStatusChange, Permit, PermitAttachment
+from permits.workflow import PERMIT_WORKFLOW, PermitStatus
+
+PERMIT_FIELDS = (
+    "applicant_name",
+    "applicant_organisation",
+    "applicant_email",
+    "applicant_phone",
+    "applicant_address",
+)
+PARKING_FIELDS = ("licence_plate", "applicant_name", "applicant_email", "applicant_address")
+DECIDED_AGAINST = (PermitStatus.REJECTED, PermitStatus.WITHDRAWN)
+
+
+def years_before(moment: dt.datetime, years: int) -> dt.datetime:
+    """The same calendar moment ``years`` earlier (29 February → 28 February)."""
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:
+        return moment.replace(year=moment.year - years, day=28)
+
+
+def _per_organisation(field: str, lookup: str, cutoff: Any) -> Q | None:
+    condition = None
+    for years in Organisation.objects.values_list(field, flat=True).distinct():
+        part = Q(**{f"organisation__{field}": years, lookup: cutoff(years)})
+        condition = part if condition is None else condition | part
+    return condition
+
+
+def permits_applicant_due(*, moment: dt.datetime) -> QuerySet[Permit]:
+    """Decided permits whose end lies the organisation's period back and that still hold applicant data
+    or attachments."""
+    due = _per_organisation("retention_permit_years", "end__lte", lambda years: years_before(moment, years))
+    if due is None:
+        return Permit.objects.none()
+    has_data = Q(attachments__isnull=False)
+    for name in PERMIT_FIELDS:
+        has_data |= Q(**{f"{name}__gt": ""})
+    return Permit.objects.filter(due, has_data, status__in=PERMIT_WORKFLOW.closed).distinct().order_by("pk")
+
+
+def _reason_text(reason: str) -> str:
+    return "(Aufbewahrungsfrist abgelaufen)" if reason == "retention" else "(auf Anfrage, Art. 17 DSGVO)"
+
+
+def permit_erase_applicant(*, permit_id: int, actor: Any = None, reason: str = "retention") -> list[str]:
+    """Empty the applicant fields and delete the attachments; returns the erased field names (plus
+    "attachments" if there were any)."""
+    with transaction.atomic():
+        permit = Permit.objects.select_for_update().filter(pk=permit_id).first()
+        if permit is None:
+            return []
+        fields = [name for name in PERMIT_FIELDS if getattr(permit, name)]
+        attachments = list(PermitAttachment.objects.filter(permit=permit).values_list("pk", "file"))
+        if not fields and not attachments:
+            return []
+        Permit.objects.filter(pk=permit.pk).update(**dict.fromkeys(fields, ""))
+        PermitAttachment.objects.filter(pk__in=[pk for pk, _ in attachments]).delete()
+        names = [name for _, name in attachments if name]
+        transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+        audit(
+            actor=actor,
+            action="permit.personal_erased",
+            obj=permit,
+            organisation=permit.organisation_id,
+            summary=f"Antragsdaten gelöscht {_reason_text(reason)}",
+            fields=fields,
+            attachments=len(attachments),
+            reason=reason,
+        )
+    return fields + (["attachments"] if attachments else [])
+
+
+def _decided_at() -> Subquery:
+    """When the application was last rejected or withdrawn (notes repeat the state: not a decision)."""
+    moves = ParkingPermitStatusChange.objects.filter(permit=OuterRef("pk"), to_status__in=DECIDED_AGAINST)
+    moves = moves.exclude(from_status__in=DECIDED_AGAINST)
+    return Subquery(moves.order_by("-created", "-id").values("created")[:1])
+
+
+def parking_applicant_due(*, moment: dt.datetime) -> QuerySet[ParkingPermit]:
+    """Parking permits past ``valid_until`` (approved) or past the decision (rejected, withdrawn) by the
+    organisation's period that still hold a plate or applicant data."""
+    expired = _per_organisation(
+        "retention_parking_years", "valid_until__lt", lambda years: years_before(moment, years).date()
+    )
+    decided = _per_organisation(
+        "retention_parking_years", "decided_at__lte", lambda years: years_before(moment, years)
+    )
+    if expired is None or decided is None:
+        return ParkingPermit.objects.none()
+    has_data = Q()
+    for name in PARKING_FIELDS:
+        has_data |= Q(**{f"{name}__gt": ""})
+    return (
+        ParkingPermit.objects.filter(has_data)
+        .annotate(decided_at=_decided_at())
+        .filter((Q(status=PermitStatus.APPROVED) & expired) | (Q(status__in=DECIDED_AGAINST) & decided))
+        .order_by("pk")
+    )
+
+
+def parking_erase_applicant(*, permit_id: int, actor: Any = None, reason: str = "retention") -> list[str]:
+    """Empty plate and applicant fields and move the residence point to a point of the zone."""
+    with transaction.atomic():
+        permit = (
+            ParkingPermit.objects.select_for_update(of=("self",))
+            .select_related("zone")
+            .filter(pk=permit_id)
+            .first()
+        )
+        if permit is None:
+            return []
+        fields = [name for name in PARKING_FIELDS if getattr(permit, name)]
+        if not fields:
+            return []
+        point = permit.zone.geom.point_on_surface
+        point.srid = permit.zone.geom.srid
+        ParkingPermit.objects.filter(pk=permit.pk).update(location=point, **dict.fromkeys(fields, ""))
+        audit(
+            actor=actor,
+            action="parking.personal_erased",
+            obj=permit,
+            organisation=permit.organisation_id,
+            summary=f"Kennzeichen und Antragsdaten gelöscht {_reason_text(reason)}",
+            fields=[*fields, "location"],
+            reason=reason,
+        )
+    return [*fields, "location"]

@@ -1,0 +1,170 @@
+"""Requests of a person about their data, by e-mail address: access (Art. 15 DSGVO) and erasure (Art. 17).
+
+``organisation`` limits a request to that organisation's cases and the mails about them (its admins'
+page "Datenschutz-Anfragen"); ``None`` covers every organisation and every mail to the address
+(``manage.py personal_data`` of the platform operator). Both are recorded in the register
+(``PrivacyRequest``) and the audit log — with counts and case numbers, never the address.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import ValidationFailed
+from notifications.models import OutgoingMail
+from notifications.personal import mail_erase, mails_to
+from notifications.services import email_is_valid
+from organisations.models import Organisation
+from organisations.scoping import Forbidden, require_admin
+from organisations.services import audit
+from permits.personal_selectors import (
+    parking_of_person,
+    parking_personal_record,
+    permit_personal_record,
+    permits_of_person,
+)
+from permits.services.personal_data import parking_erase_applicant, permit_erase_applicant
+from privacy.models import PrivacyRequest, RequestKind
+from reports.personal_selectors import report_personal_record, reports_of_person
+from reports.services.personal_data import report_erase_contact
+
+
+@dataclass
+class PersonCases:
+    reports: list[Any] = field(default_factory=list)
+    permits: list[Any] = field(default_factory=list)
+    parking: list[Any] = field(default_factory=list)
+
+    @property
+    def public_ids(self) -> list[str]:
+        return [case.public_id for case in (*self.reports, *self.permits, *self.parking)]
+
+
+def _authorise(actor: Any, organisation: Organisation | None) -> None:
+    """A person signed in answers for one organisation they administer; only a command (``actor=None``)
+    goes across all organisations."""
+    if actor is None:
+        return
+    if organisation is None:
+        raise Forbidden("Anfragen über alle Organisationen beantwortet nur der Plattformbetrieb.")
+    require_admin(actor, organisation.pk)
+
+
+def _checked_email(email: str) -> str:
+    email = (email or "").strip()
+    if not email_is_valid(email):
+        raise ValidationFailed({"email": ["Bitte eine gültige E-Mail-Adresse angeben."]})
+    return email
+
+
+def _cases_of(email: str, organisation: Organisation | None) -> PersonCases:
+    org_ids = None if organisation is None else [organisation.pk]
+    return PersonCases(
+        reports=list(reports_of_person(email, organisation_ids=org_ids)),
+        permits=list(permits_of_person(email, organisation_ids=org_ids)),
+        parking=list(parking_of_person(email, organisation_ids=org_ids)),
+    )
+
+
+def _mails_of(email: str, organisation: Organisation | None, cases: PersonCases) -> list[OutgoingMail]:
+    object_ids = None if organisation is None else cases.public_ids
+    return list(mails_to(email, object_ids=object_ids))
+
+
+def _mail_record(mail: OutgoingMail) -> dict[str, Any]:
+    return {
+        "subject": mail.subject,
+        "about": mail.object_id,
+        "created": mail.created.isoformat(),
+        "sent": mail.sent.isoformat() if mail.sent else None,
+        "body": mail.body,
+    }
+
+
+def _register(
+    *, kind: str, actor: Any, organisation: Organisation | None, cases: PersonCases, mails: int
+) -> PrivacyRequest:
+    request = PrivacyRequest.objects.create(
+        kind=kind,
+        organisation=organisation,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        cases=len(cases.public_ids),
+        mails=mails,
+    )
+    label = "Auskunft (Art. 15 DSGVO)" if kind == RequestKind.EXPORT else "Löschung (Art. 17 DSGVO)"
+    audit(
+        actor=actor,
+        action=f"privacy.{kind}",
+        obj=request,
+        organisation=organisation,
+        summary=f"{label}: {len(cases.public_ids)} Vorgang/Vorgänge, {mails} E-Mail(s)",
+        cases=cases.public_ids,
+        mails=mails,
+    )
+    return request
+
+
+def personal_data_export(*, email: str, organisation: Organisation | None = None, actor: Any = None) -> dict:
+    """Everything stored about the person with this address (JSON-serialisable), recorded as answered."""
+    _authorise(actor, organisation)
+    email = _checked_email(email)
+    with transaction.atomic():
+        cases = _cases_of(email, organisation)
+        mails = _mails_of(email, organisation, cases)
+        _register(
+            kind=RequestKind.EXPORT, actor=actor, organisation=organisation, cases=cases, mails=len(mails)
+        )
+    reports = [report_personal_record(r) for r in cases.reports]
+    permits = [permit_personal_record(p) for p in cases.permits]
+    parking = [parking_personal_record(p) for p in cases.parking]
+    return {
+        "email": email,
+        "scope": organisation.name if organisation else "alle Organisationen",
+        "created": timezone.now().isoformat(),
+        "reports": reports,
+        "permits": permits,
+        "parking_permits": parking,
+        # No separate subscriptions exist: status mails of a case go to the address stored on it.
+        "subscriptions": [
+            {"case": record["public_id"], "type": record["type"], "channel": "E-Mail zum Bearbeitungsstand"}
+            for record in (*reports, *permits, *parking)
+        ],
+        "mails": [_mail_record(m) for m in mails],
+    }
+
+
+def personal_data_erase(*, email: str, organisation: Organisation | None = None, actor: Any = None) -> dict:
+    """Erase the person's personal fields on every case and their mails; returns counts per kind."""
+    _authorise(actor, organisation)
+    email = _checked_email(email)
+    with transaction.atomic():
+        cases = _cases_of(email, organisation)
+        mails = _mails_of(email, organisation, cases)
+        for report in cases.reports:
+            report_erase_contact(report_id=report.pk, actor=actor, reason="request")
+        for permit in cases.permits:
+            permit_erase_applicant(permit_id=permit.pk, actor=actor, reason="request")
+        for permit in cases.parking:
+            parking_erase_applicant(permit_id=permit.pk, actor=actor, reason="request")
+        for mail in mails:
+            mail_erase(mail_id=mail.pk)
+            audit(
+                actor=actor,
+                action="mail.personal_erased",
+                obj=mail,
+                organisation=organisation,
+                summary=f"E-Mail auf Anfrage gelöscht ({mail.object_type} {mail.object_id})",
+            )
+        _register(
+            kind=RequestKind.ERASE, actor=actor, organisation=organisation, cases=cases, mails=len(mails)
+        )
+    return {
+        "reports": len(cases.reports),
+        "permits": len(cases.permits),
+        "parking_permits": len(cases.parking),
+        "mails": len(mails),
+    }
