@@ -28,6 +28,17 @@ class Organisation(models.Model):
     email = models.EmailField("Allgemeine E-Mail", blank=True)
     active = models.BooleanField("Aktiv", default=True)
     created = models.DateTimeField(auto_now_add=True)
+    # Only for bodies without a boundary of their own (kind "other", e.g. the state road authority): the
+    # area they may be responsible for, set by a platform operator (Django admin or ``set_territory``),
+    # never by the organisation's admins. Communes and districts take theirs from the boundaries app
+    # (``organisations.territory``).
+    territory = models.MultiPolygonField(
+        "Gebiet (nur Plattformbetrieb)",
+        srid=STORAGE_SRID,
+        null=True,
+        blank=True,
+        help_text="Nur für sonstige Stellen; Gemeinden und Landkreise haben ihr Gebiet aus den Grenzdaten.",
+    )
 
     class Meta:
         verbose_name = "Organisation"
