@@ -13,10 +13,11 @@ PostGIS in EPSG:25833 (metres).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from django.contrib.gis.geos import GEOSGeometry, Point
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Left
 
@@ -24,6 +25,8 @@ from boundaries.models import Commune, CommunePart
 from core.errors import ValidationFailed
 from geo.srid import STORAGE_SRID
 from organisations.models import Organisation, OrganisationKind
+
+logger = logging.getLogger(__name__)
 
 # Digitising noise: an area drawn along the commune border in a web map or a GIS with another source of
 # the boundary strays a few metres across it. Up to this distance (metres, EPSG:25833) outside the
@@ -34,6 +37,7 @@ NO_TERRITORY = (
     "Für „{name}“ ist kein Gebiet hinterlegt. Zuständigkeitsbereiche sind erst möglich, wenn der "
     "Plattformbetrieb das Gebiet festgelegt hat."
 )
+CHECK_FAILED = "Die Fläche konnte nicht mit dem Gebiet abgeglichen werden. Bitte die Geometrie prüfen."
 TERRITORY_ONLY_FOR_OTHER = (
     "Gemeinden und Landkreise haben ihr Gebiet aus den Grenzdaten; ein eigenes Gebiet ist nur für "
     "sonstige Stellen vorgesehen."
@@ -90,9 +94,14 @@ def area_outside(organisation: Organisation, geom: GEOSGeometry) -> Outside:
                ST_Area(a.geom)
         FROM t, a
     """
-    with connection.cursor() as cur:
-        cur.execute(sql, [*params, bytes(geom.ewkb), AREA_TOLERANCE_M])
-        has_territory, within, outside_m2, area_m2 = cur.fetchone()
+    try:
+        # A savepoint, so a GEOS error on odd input leaves the caller's transaction usable.
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute(sql, [*params, bytes(geom.ewkb), AREA_TOLERANCE_M])
+            has_territory, within, outside_m2, area_m2 = cur.fetchone()
+    except DatabaseError:
+        logger.exception("territory check failed for organisation %s", organisation.pk)
+        raise ValidationFailed({"geojson": [CHECK_FAILED]}) from None
     return Outside(bool(has_territory), bool(within), float(outside_m2), float(area_m2))
 
 

@@ -97,3 +97,12 @@ def test_route_function_directly(bodies):
     point = to_storage(parse_lon_lat(*DRESDEN))
     pothole = Category.objects.get(slug="schlagloch")
     assert route(location=point, category_id=pothole.pk, commune_ags="14612000") == lasuv
+
+
+def test_routing_checks_the_territory_in_the_same_single_query(bodies, django_assert_num_queries):
+    lasuv, _ = bodies
+    area(lasuv, "S 177", priority=1, categories=["schlagloch"])
+    point = to_storage(parse_lon_lat(*DRESDEN))
+    pothole = Category.objects.get(slug="schlagloch")
+    with django_assert_num_queries(1):
+        assert route(location=point, category_id=pothole.pk, commune_ags="14612000") == lasuv
