@@ -19,7 +19,9 @@ def _user_or_none(actor: Any) -> Any:
 def record_creation(case: LocatedCase) -> StatusChangeBase:
     """The first history row (empty ``from_status``) of a case that was just inserted. No audit, no mail:
     creation has its own notifications (the new-case mail to the commune)."""
-    return case.history.create(from_status="", to_status=case.status, created=case.created)
+    return case.history.create(
+        from_status="", to_status=case.status, created=case.created, organisation_id=case.organisation_id
+    )
 
 
 def _record(
@@ -31,6 +33,7 @@ def _record(
         by_user=_user_or_none(actor),
         public_note=public_note,
         internal_note=internal_note,
+        organisation_id=case.organisation_id,
     )
     status_recorded.send(sender=type(case), case=case, change=change, actor=actor)
     return change

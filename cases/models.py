@@ -66,7 +66,9 @@ class StatusChangeBase(models.Model):
     """One row of a case's status history. Concrete subclasses add the foreign key to their case.
 
     ``public_note`` is shown to citizens; ``internal_note`` only to staff of the responsible organisation.
-    ``from_status`` is empty for the first entry (creation).
+    ``from_status`` is empty for the first entry (creation). ``organisation`` is the organisation that was
+    responsible when the row was written: after a forward, the receiver sees the earlier rows' status and
+    public note but not the sender's internal notes or staff names (``reports.staff_selectors``).
     """
 
     from_status = models.CharField("Vorheriger Status", max_length=32, blank=True)
@@ -82,6 +84,14 @@ class StatusChangeBase(models.Model):
     )
     public_note = models.TextField("Öffentliche Notiz", blank=True, max_length=4000)
     internal_note = models.TextField("Interne Notiz", blank=True, max_length=4000)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name="Zuständig zu diesem Zeitpunkt",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         abstract = True

@@ -1,15 +1,53 @@
 """Django admin for platform operators (superusers): organisations, memberships, areas, audit (read-only)."""
 
+from django import forms
 from django.contrib.gis import admin
 
+from core.errors import ValidationFailed
 from organisations.models import AuditEvent, Membership, Organisation, ResponsibilityArea, Team
+from organisations.services import organisation_set_territory
+from organisations.territory import check_territory
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "ags", "email", "active", "territory"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        probe = Organisation(kind=data.get("kind") or "")
+        try:
+            check_territory(probe, data.get("territory"))
+        except ValidationFailed as exc:
+            self.add_error("territory", exc.message)
+        return data
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(admin.GISModelAdmin):
+    """The territory of a body without boundary (kind "other") is set here by superusers only, through
+    ``organisation_set_territory`` (validated and audited); everyone else sees it read-only."""
+
+    form = OrganisationForm
     list_display = ["name", "kind", "ags", "email", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["name", "ags"]
+
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        return [] if request.user.is_superuser else ["territory"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        territory_changed = "territory" in form.changed_data and request.user.is_superuser
+        territory = obj.territory
+        if territory_changed and change:
+            obj.territory = Organisation.objects.get(pk=obj.pk).territory  # written by the service below
+        elif territory_changed:
+            obj.territory = None
+        super().save_model(request, obj, form, change)
+        if territory_changed:
+            organisation_set_territory(actor=request.user, organisation=obj, territory=territory)
+            obj.territory = territory
 
 
 @admin.register(Membership)

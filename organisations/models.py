@@ -70,6 +70,17 @@ class Organisation(models.Model):
         default=RETENTION_DEFAULTS["retention_parking_years"],
         validators=_bounded("retention_parking_years"),
     )
+    # Only for bodies without a boundary of their own (kind "other", e.g. the state road authority): the
+    # area they may be responsible for, set by a platform operator (Django admin or ``set_territory``),
+    # never by the organisation's admins. Communes and districts take theirs from the boundaries app
+    # (``organisations.territory``).
+    territory = models.MultiPolygonField(
+        "Gebiet (nur Plattformbetrieb)",
+        srid=STORAGE_SRID,
+        null=True,
+        blank=True,
+        help_text="Nur für sonstige Stellen; Gemeinden und Landkreise haben ihr Gebiet aus den Grenzdaten.",
+    )
 
     class Meta:
         verbose_name = "Organisation"

@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from core.errors import DomainError, NotFound
-from organisations.models import Membership, Organisation, Role
+from organisations.models import Membership, Organisation, OrganisationKind, Role
 
 CASE_MANAGERS = (Role.ADMIN, Role.CASEWORKER)
 
@@ -90,6 +90,21 @@ def visible_cases(user: Any, queryset: QuerySet) -> QuerySet:
             Q(assignee_id=scope.user_id) | Q(team_id__in=scope.team_ids)
         )
     return queryset.filter(condition)
+
+
+def in_own_communes(user: Any, *, ags_field: str) -> Q:
+    """Condition on rows whose commune key ``ags_field`` (8-digit AGS) is a commune of one of the user's
+    case-managing organisations: a commune organisation's own AGS, or any commune of a district
+    organisation (AGS starting with its 5 digits). Bodies without a boundary (kind "other") have no
+    communes. Used where another organisation's case is shown only in part (permit conflicts)."""
+    keys = Organisation.objects.filter(pk__in=scope_of(user).manager_org_ids).exclude(ags="")
+    condition = Q(pk__in=[])
+    for kind, ags in keys.values_list("kind", "ags"):
+        if kind == OrganisationKind.COMMUNE:
+            condition |= Q(**{ags_field: ags})
+        elif kind == OrganisationKind.DISTRICT:
+            condition |= Q(**{f"{ags_field}__startswith": ags})
+    return condition
 
 
 def role_in(user: Any, organisation_id: int) -> str | None:

@@ -24,6 +24,7 @@ from organisations.models import (
     Team,
 )
 from organisations.scoping import forget_scope, require_admin
+from organisations.territory import check_territory, require_inside_territory, territory_contains
 
 
 def audit(
@@ -76,11 +77,15 @@ def route(*, location: Point, category_id: int, commune_ags: str) -> Organisatio
     """Who handles a new case at ``location`` (EPSG:25833) in ``category``.
 
     The active responsibility area covering the point for this category (or for all categories) with the
-    highest priority wins (ties: the older area); without one, the commune's own organisation.
+    highest priority wins (ties: the older area); without one, the commune's own organisation. An area
+    counts only where its organisation's territory contains the point (``organisations.territory``), so an
+    oversized area — e.g. one drawn before areas were checked — never captures another commune's case.
+    One query.
     """
     area = (
         ResponsibilityArea.objects.filter(active=True, organisation__active=True, geom__covers=location)
         .filter(Q(all_categories=True) | Q(categories__id=category_id))
+        .filter(territory_contains(location))
         .order_by("-priority", "id")
         .select_related("organisation")
         .first()
@@ -208,7 +213,11 @@ def area_create(
     category_ids: list[int] | None = None,
     all_categories: bool = False,
 ) -> ResponsibilityArea:
-    """Add a responsibility area (admin of the organisation). ``geometry``: GeoJSON Polygon/MultiPolygon (WGS84)."""
+    """Add a responsibility area (admin of the organisation). ``geometry``: GeoJSON Polygon/MultiPolygon (WGS84).
+
+    The area must lie inside the organisation's territory (``organisations.territory``, a few metres of
+    tolerance); otherwise it is refused with the share outside and nothing is stored.
+    """
     if actor is not None:
         require_admin(actor, organisation.pk)
     geom = to_storage(parse_geojson_geometry(geometry, allowed=("Polygon", "MultiPolygon"), field="geojson"))
@@ -216,6 +225,7 @@ def area_create(
         geom = MultiPolygon(geom, srid=geom.srid)
     if not all_categories and not category_ids:
         raise ValidationFailed({"categories": ["Bitte Kategorien wählen oder „Alle Kategorien“ ankreuzen."]})
+    require_inside_territory(organisation, geom, field="geojson")
     with transaction.atomic():
         area = ResponsibilityArea.objects.create(
             organisation=organisation,
@@ -249,3 +259,32 @@ def area_deactivate(*, actor: Any, area: ResponsibilityArea) -> ResponsibilityAr
             summary=f"Bereich „{area.name}“ deaktiviert",
         )
     return area
+
+
+def organisation_set_territory(
+    *, actor: Any, organisation: Organisation, territory: MultiPolygon | None
+) -> Organisation:
+    """Set (or clear, ``None``) the territory of a body without a boundary of its own (kind "other").
+
+    Platform operators only: the Django admin (superusers) and ``manage.py set_territory`` call this;
+    there is no staff page for it, so an organisation's admins cannot widen their own territory.
+    ``territory``: MultiPolygon in EPSG:25833.
+    """
+    check_territory(organisation, territory)
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        organisation.territory = territory
+        organisation.save(update_fields=["territory"])
+        area_km2 = territory.area / 1e6 if territory is not None else 0.0
+        audit(
+            actor=actor,
+            action="organisation.territory",
+            obj=organisation,
+            organisation=organisation,
+            summary=(
+                f"Gebiet festgelegt ({area_km2:.2f} km²)".replace(".", ",")
+                if territory is not None
+                else "Gebiet entfernt"
+            ),
+        )
+    return organisation

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -10,14 +11,28 @@ from django.contrib.gis.db.models.functions import AsGeoJSON, Distance, Transfor
 from django.contrib.gis.geos import GEOSGeometry, Point, Polygon
 from django.contrib.gis.measure import D
 from django.db import connection
-from django.db.models import CharField, F, JSONField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, JSONObject
 from django.utils import timezone
 
 from boundaries.models import Commune
 from geo.coords import to_storage
 from geo.srid import API_SRID
-from organisations.scoping import visible_cases
+from organisations.scoping import in_own_communes, scope_of, visible_cases
 from permits.fees import ZoneShare
 from permits.models import (
     ParkingPermit,
@@ -72,10 +87,78 @@ def permit_conflicts(permit: Permit) -> QuerySet[Permit]:
     )
 
 
-def permit_conflict_rows(permit: Permit) -> list[Permit]:
-    """``permit_conflicts``, each with ``geojson`` (its area as WGS84 GeoJSON text, built by PostgreSQL)."""
+OTHER_PENDING_LABEL = "eine weitere Sondernutzung (noch nicht entschieden)"
+OTHER_APPROVED_LABEL = "eine weitere Sondernutzung (genehmigt)"
+
+
+@dataclass(frozen=True)
+class ConflictPermit:
+    """One overlapping permit as the viewer may see it.
+
+    ``detailed``: a permit of the viewer's own organisations or communes — everything is filled.
+    Otherwise only the fact, the period and whether it is approved; the outline (``geojson``, WGS84 text)
+    only if approved (approved permits are public anyway, see ``active_permits``). No id, kind, commune,
+    status or applicant of another commune's application.
+    """
+
+    detailed: bool
+    approved: bool
+    start: dt.datetime
+    end: dt.datetime
+    geojson: str | None
+    public_id: str | None = None
+    kind: str | None = None
+    status: str | None = None
+    status_label: str | None = None
+    commune: str | None = None
+
+    @property
+    def label(self) -> str:
+        if self.detailed:
+            return f"{self.public_id} {self.kind}"
+        return OTHER_APPROVED_LABEL if self.approved else OTHER_PENDING_LABEL
+
+
+def _conflict_row(p: Permit) -> ConflictPermit:
+    approved = p.status == PermitStatus.APPROVED
+    if not p.detailed:
+        return ConflictPermit(False, approved, p.start, p.end, p.geojson)
+    return ConflictPermit(
+        True,
+        approved,
+        p.start,
+        p.end,
+        p.geojson,
+        public_id=p.public_id,
+        kind=p.kind.name,
+        status=p.status,
+        status_label=PERMIT_WORKFLOW.label(p.status),
+        commune=p.commune.name,
+    )
+
+
+def permit_conflict_rows(permit: Permit, *, viewer: Any) -> list[ConflictPermit]:
+    """``permit_conflicts`` as ``viewer`` may see them (see :class:`ConflictPermit`).
+
+    Full details only for permits of the viewer's organisations or whose communes (``PermitCommune``)
+    include a commune of one of them (``organisations.scoping.in_own_communes``); the outline of
+    another commune's permit is built by PostgreSQL only when it is approved, so a pending application's
+    area never leaves the database.
+    """
+    own_commune = PermitCommune.objects.filter(permit=OuterRef("pk")).filter(
+        in_own_communes(viewer, ags_field="commune__ags")
+    )
+    detailed = Q(organisation_id__in=scope_of(viewer).manager_org_ids) | Exists(own_commune)
     geojson = AsGeoJSON(Transform("location", API_SRID), precision=CONFLICT_GEOJSON_PRECISION)
-    return list(permit_conflicts(permit).annotate(geojson=geojson))
+    rows = permit_conflicts(permit).annotate(
+        detailed=ExpressionWrapper(detailed, output_field=BooleanField()),
+        geojson=Case(
+            When(Q(detailed=True) | Q(status=PermitStatus.APPROVED), then=geojson),
+            default=Value(None),
+            output_field=CharField(),
+        ),
+    )
+    return [_conflict_row(p) for p in rows]
 
 
 def active_permits(*, bbox: Polygon | None, day: dt.date) -> QuerySet[Permit]:

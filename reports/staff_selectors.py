@@ -103,9 +103,27 @@ def crew_jobs(user: Any, *, near: Point | None = None) -> QuerySet[Report]:
     return qs.order_by("due", "created")
 
 
-def staff_history(report: Report) -> QuerySet[StatusChange]:
-    return StatusChange.objects.filter(report=report).select_related("by_user").order_by("created", "id")
+def staff_history(report: Report, viewer: Any) -> list[StatusChange]:
+    """The report's history as ``viewer`` may see it.
+
+    Rows written while another organisation was responsible (before a forward) keep their status, time
+    and public note — the public history — but lose the internal note and the staff name: those belong to
+    that organisation. Such rows carry ``foreign = True``. The blanked rows are never saved.
+    """
+    own = scope_of(viewer).org_ids
+    rows = list(
+        StatusChange.objects.filter(report=report).select_related("by_user").order_by("created", "id")
+    )
+    for row in rows:
+        row.foreign = row.organisation_id not in own
+        if row.foreign:
+            row.internal_note, row.by_user = "", None
+    return rows
 
 
-def report_audit(report: Report) -> QuerySet:
-    return AuditEvent.objects.filter(object_type="report", object_id=str(report.pk)).select_related("actor")
+def report_audit(report: Report, viewer: Any) -> QuerySet[AuditEvent]:
+    """The report's audit entries of the viewer's own organisations only: another organisation's trail
+    (e.g. the sender's before a forward) stays with it; the forward itself is recorded for both."""
+    return AuditEvent.objects.filter(
+        object_type="report", object_id=str(report.pk), organisation_id__in=scope_of(viewer).org_ids
+    ).select_related("actor")

@@ -17,6 +17,7 @@ from permits.models import ParkingPermit, Permit
 from permits.selectors import (
     CONFLICT_GEOJSON_PRECISION,
     CONFLICT_REPORT_RADIUS_M,
+    ConflictPermit,
     permit_conflict_rows,
     staff_permits,
 )
@@ -68,7 +69,7 @@ def permit_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _map_data(permit: Permit, permits: list, reports: list) -> dict:
+def _map_data(permit: Permit, permits: list[ConflictPermit], reports: list) -> dict:
     """The permit and its conflicts as a GeoJSON FeatureCollection (WGS84) for the page's map."""
     features = [
         {
@@ -81,9 +82,10 @@ def _map_data(permit: Permit, permits: list, reports: list) -> dict:
         {
             "type": "Feature",
             "geometry": json.loads(p.geojson),
-            "properties": {"role": "permit", "label": f"{p.public_id} {p.kind.name}"},
+            "properties": {"role": "permit", "label": p.label},
         }
         for p in permits
+        if p.geojson  # another commune's pending application: no outline
     ]
     features += [
         {
@@ -99,7 +101,7 @@ def _map_data(permit: Permit, permits: list, reports: list) -> dict:
 @staff_only
 def permit_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     permit = get_visible(request.user, staff_permits(request.user), public_id=public_id)
-    conflict_permits = permit_conflict_rows(permit)
+    conflict_permits = permit_conflict_rows(permit, viewer=request.user)
     conflict_reports = open_reports_near(
         permit.location, radius_m=CONFLICT_REPORT_RADIUS_M, precision=CONFLICT_GEOJSON_PRECISION
     )

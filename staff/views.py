@@ -143,8 +143,8 @@ def report(request: HttpRequest, public_id: str) -> HttpResponse:
         "manager": manager,
         "lon": round(point.x, 6),
         "lat": round(point.y, 6),
-        "history": staff_history(obj),
-        "audit": report_audit(obj),
+        "history": staff_history(obj, request.user),
+        "audit": report_audit(obj, request.user),
         "photos": obj.photos.order_by("position", "id"),
         "allowed": REPORT_WORKFLOW.allowed(obj.status),
     }

@@ -75,13 +75,23 @@ class PermitCreatedSerializer(PermitEstimateSerializer):
 
 
 class ConflictPermitSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    kind = serializers.CharField()
-    status = serializers.CharField()
+    """An overlapping permit. Full details (``detailed: true``) only for permits of the viewer's own
+    organisations or whose area touches one of their communes; any other permit shows only the period,
+    ``label`` „eine weitere Sondernutzung (noch nicht entschieden)“ or „… (genehmigt)“ and — if approved —
+    its outline; ``id``, ``kind``, ``status`` and ``commune`` are then null."""
+
+    detailed = serializers.BooleanField(help_text="true: eigener Antrag mit allen Angaben")
+    label = serializers.CharField(help_text="Anzeigetext, z. B. „eine weitere Sondernutzung (genehmigt)“")
+    approved = serializers.BooleanField(help_text="genehmigt (sonst: noch nicht entschieden)")
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
-    commune = serializers.CharField()
-    geometry = serializers.JSONField()
+    geometry = serializers.JSONField(
+        allow_null=True, help_text="Fläche (GeoJSON, WGS84); bei fremden Anträgen nur wenn genehmigt"
+    )
+    id = serializers.CharField(allow_null=True, help_text="nur bei eigenen Anträgen")
+    kind = serializers.CharField(allow_null=True, help_text="nur bei eigenen Anträgen")
+    status = serializers.CharField(allow_null=True, help_text="nur bei eigenen Anträgen")
+    commune = serializers.CharField(allow_null=True, help_text="nur bei eigenen Anträgen")
 
 
 class ConflictReportSerializer(serializers.Serializer):

@@ -104,9 +104,11 @@ class StaffReportDetailSerializer(StaffReportSerializer):
         fields = [*StaffReportSerializer.Meta.fields, "attributes", "history", "photos"]
 
     def get_history(self, obj: Report) -> list[dict]:
-        """Internal notes only for caseworkers and admins, as on the staff page; crews get them blank."""
-        rows = StaffHistorySerializer(staff_history(obj), many=True).data
-        if role_in(self.context["request"].user, obj.organisation_id) not in (Role.ADMIN, Role.CASEWORKER):
+        """Internal notes only for caseworkers and admins, as on the staff page; crews get them blank. Rows
+        from before a forward show no internal note or staff name of the other organisation."""
+        user = self.context["request"].user
+        rows = StaffHistorySerializer(staff_history(obj, user), many=True).data
+        if role_in(user, obj.organisation_id) not in (Role.ADMIN, Role.CASEWORKER):
             for row in rows:
                 row["internal_note"] = ""
         return rows

@@ -35,6 +35,7 @@ from permits.models import PermitKind
 from permits.selectors import (
     CONFLICT_GEOJSON_PRECISION,
     CONFLICT_REPORT_RADIUS_M,
+    ConflictPermit,
     active_permits,
     parking_zone_features,
     permit_conflict_rows,
@@ -172,6 +173,22 @@ class ParkingZonesView(APIView):
         return HttpResponse(body, content_type="application/json")
 
 
+def _conflict_body(p: ConflictPermit) -> dict[str, Any]:
+    """One overlapping permit; another commune's shows only the period (and, if approved, the outline)."""
+    return {
+        "detailed": p.detailed,
+        "label": p.label,
+        "approved": p.approved,
+        "start": p.start,
+        "end": p.end,
+        "geometry": json.loads(p.geojson) if p.geojson else None,
+        "id": p.public_id,
+        "kind": p.kind,
+        "status": p.status,
+        "commune": p.commune,
+    }
+
+
 class PermitConflictsView(APIView):
     permission_classes = [IsAuthenticated, IsStaffMember]
 
@@ -191,18 +208,7 @@ class PermitConflictsView(APIView):
         )
         return Response(
             {
-                "permits": [
-                    {
-                        "id": p.public_id,
-                        "kind": p.kind.name,
-                        "status": p.status,
-                        "start": p.start,
-                        "end": p.end,
-                        "commune": p.commune.name,
-                        "geometry": json.loads(p.geojson),
-                    }
-                    for p in permit_conflict_rows(permit)
-                ],
+                "permits": [_conflict_body(p) for p in permit_conflict_rows(permit, viewer=request.user)],
                 "reports": [
                     {
                         "id": r.public_id,

@@ -29,10 +29,21 @@ def area(org, name, *, priority, categories=(), all_categories=False, size_m=500
     return obj
 
 
+def around_dresden(size_m: float = 5000) -> MultiPolygon:
+    """A territory for bodies without a boundary: a square around the Altmarkt (EPSG:25833)."""
+    centre = to_storage(parse_lon_lat(*DRESDEN))
+    box = Polygon.from_bbox((centre.x - size_m, centre.y - size_m, centre.x + size_m, centre.y + size_m))
+    return MultiPolygon(box, srid=25833)
+
+
 @pytest.fixture
 def bodies():
-    lasuv = Organisation.objects.create(kind=OrganisationKind.OTHER, name="LASuV Niederlassung Meißen")
-    utility = Organisation.objects.create(kind=OrganisationKind.OTHER, name="DREWAG Netz")
+    lasuv = Organisation.objects.create(
+        kind=OrganisationKind.OTHER, name="LASuV Niederlassung Meißen", territory=around_dresden()
+    )
+    utility = Organisation.objects.create(
+        kind=OrganisationKind.OTHER, name="DREWAG Netz", territory=around_dresden()
+    )
     return lasuv, utility
 
 
@@ -86,3 +97,12 @@ def test_route_function_directly(bodies):
     point = to_storage(parse_lon_lat(*DRESDEN))
     pothole = Category.objects.get(slug="schlagloch")
     assert route(location=point, category_id=pothole.pk, commune_ags="14612000") == lasuv
+
+
+def test_routing_checks_the_territory_in_the_same_single_query(bodies, django_assert_num_queries):
+    lasuv, _ = bodies
+    area(lasuv, "S 177", priority=1, categories=["schlagloch"])
+    point = to_storage(parse_lon_lat(*DRESDEN))
+    pothole = Category.objects.get(slug="schlagloch")
+    with django_assert_num_queries(1):
+        assert route(location=point, category_id=pothole.pk, commune_ags="14612000") == lasuv

@@ -5,8 +5,15 @@ Asserts the exact status code and, for every refusal, that nothing changed.
 
 from __future__ import annotations
 
-import pytest
+import json
 
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from organisations.models import ResponsibilityArea
+from permits.selectors import OTHER_PENDING_LABEL
+from tests.permits.test_conflict_scoping import CROSSING, RADEBEUL_ONLY, SECRET_APPLICANT
+from tests.permits.test_conflict_scoping import apply as apply_permit
 from tests.staff_world import login, state
 
 pytestmark = pytest.mark.django_db
@@ -429,3 +436,112 @@ def test_media_permit_attachments(client, world, who):
             assert response["Content-Disposition"].startswith("attachment;")
             assert response["Cache-Control"] == "private, no-store"
     assert (Permit.objects.get(pk=permit.pk).status, permit.attachments.count()) == before
+
+
+# --- tenant isolation (issue 15, items 1–3): areas, permit conflicts, forwarding --------------------
+
+DRESDEN_SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[13.73, 51.04], [13.74, 51.04], [13.74, 51.05], [13.73, 51.05], [13.73, 51.04]]],
+}
+LEIPZIG_SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[12.37, 51.33], [12.38, 51.33], [12.38, 51.34], [12.37, 51.34], [12.37, 51.33]]],
+}
+
+
+@pytest.mark.parametrize(
+    ("who", "square", "code", "stored"),
+    [
+        ("anonymous", "dresden", 302, False),
+        ("outsider", "dresden", 403, False),
+        ("crew_a", "dresden", 403, False),
+        ("caseworker_a", "dresden", 403, False),
+        ("caseworker_b", "leipzig", 403, False),  # caseworkers configure no areas, not even their own
+        ("admin_a", "dresden", 302, True),
+        ("admin_a", "leipzig", 200, False),  # outside Dresden: refused with a German message
+    ],
+)
+def test_areas_only_by_admins_and_only_inside_their_territory(client, world, who, square, code, stored):
+    geometry = DRESDEN_SQUARE if square == "dresden" else LEIPZIG_SQUARE
+    upload = SimpleUploadedFile("bereich.geojson", json.dumps(geometry).encode(), "application/geo+json")
+    data = {"name": "Bereich", "priority": "1000", "all_categories": "on", "geojson": upload}
+    response = web_client(client, who).post("/verwaltung/einstellungen/bereiche/", data)
+    assert response.status_code == code
+    assert ResponsibilityArea.objects.filter(name="Bereich").exists() is stored
+    if code == 200:
+        assert "außerhalb des Gebiets von Dresden" in response.content.decode()
+
+
+@pytest.fixture
+def border_permits(world):
+    crossing = apply_permit(CROSSING)  # Dresden's case, partly in Radebeul
+    radebeul = apply_permit(RADEBEUL_ONLY, name=SECRET_APPLICANT)  # Radebeul's pending application
+    return crossing, radebeul
+
+
+@pytest.mark.parametrize(
+    ("who", "api_code", "page_code"),
+    [
+        ("anonymous", 401, 302),
+        ("outsider", 403, 403),
+        ("crew_a", 404, 404),
+        ("caseworker_a", 200, 200),
+        ("admin_a", 200, 200),
+        ("caseworker_b", 404, 404),
+    ],
+)
+def test_permit_conflicts_never_show_another_communes_application(
+    client, world, border_permits, who, api_code, page_code
+):
+    crossing, radebeul = border_permits
+    api = api_client(client, world, who).get(f"/api/v1/permits/{crossing.public_id}/conflicts/")
+    assert api.status_code == api_code
+    client.defaults.pop("HTTP_AUTHORIZATION", None)
+    page = web_client(client, who).get(f"/verwaltung/sondernutzungen/{crossing.public_id}/")
+    assert page.status_code == page_code
+    for response in (api, page):
+        assert radebeul.public_id.encode() not in response.content
+        assert SECRET_APPLICANT.encode() not in response.content
+    if api_code == 200:
+        assert [(p["detailed"], p["label"]) for p in api.json()["permits"]] == [(False, OTHER_PENDING_LABEL)]
+
+
+@pytest.mark.parametrize(
+    ("who", "api_code", "page_code"),
+    [
+        ("anonymous", 401, 302),
+        ("outsider", 403, 403),
+        ("crew_a", 404, 404),
+        ("caseworker_a", 404, 404),  # the sender no longer sees the case at all
+        ("admin_a", 404, 404),
+        ("caseworker_b", 200, 200),  # the receiver: public history, forwarding note, no internal notes
+    ],
+)
+def test_forwarded_report_without_the_senders_internal_notes(client, world, who, api_code, page_code):
+    from reports.services import report_change_status, report_forward
+
+    secret = "Intern: Anwohner ist bekannt"
+    report_change_status(
+        actor=world.users["caseworker_a"],
+        public_id=world.own.public_id,
+        status="in_review",
+        public_note="Wird geprüft.",
+        internal_note=secret,
+    )
+    report_forward(
+        actor=world.users["caseworker_a"],
+        public_id=world.own.public_id,
+        organisation_id=world.leipzig.pk,
+        reason="Zuständig ist Leipzig",
+    )
+    api = api_client(client, world, who).get(f"/api/v1/staff/reports/{world.own.public_id}/")
+    assert api.status_code == api_code
+    client.defaults.pop("HTTP_AUTHORIZATION", None)
+    page = web_client(client, who).get(f"/verwaltung/meldungen/{world.own.public_id}/")
+    assert page.status_code == page_code
+    for response in (api, page):
+        assert secret.encode() not in response.content
+    if page_code == 200:
+        assert "Wird geprüft." in page.content.decode() and "Zuständig ist Leipzig" in page.content.decode()
+        assert "Wird geprüft." in [h["public_note"] for h in api.json()["history"]]
