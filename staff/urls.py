@@ -19,6 +19,7 @@ urlpatterns = [
     path("verwaltung/einstellungen/kategorien/", settings_views.category_settings, name="category-settings"),
     path("verwaltung/einstellungen/mitglieder/", settings_views.members, name="members"),
     path("verwaltung/einstellungen/bereiche/", settings_views.areas, name="areas"),
+    path("verwaltung/einstellungen/api-tokens/", settings_views.api_tokens, name="api-tokens"),
     path("verwaltung/sondernutzungen/", permit_views.permit_list, name="permits"),
     path("verwaltung/sondernutzungen/<str:public_id>/", permit_views.permit_detail, name="permit"),
     path(

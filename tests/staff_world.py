@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
 
 from organisations.models import Organisation, OrganisationKind
 from organisations.services import membership_set
+from organisations.tokens import api_token_issue
 from reports.models import Report
 from reports.services import report_assign
 from tests.factories import DRESDEN, LEIPZIG, make_report
@@ -54,7 +54,11 @@ def world(db) -> World:
     own_unassigned = make_report(lonlat=(13.75, 51.06)).report
     other = make_report(lonlat=LEIPZIG).report
     report_assign(actor=users["caseworker_a"], public_id=own.public_id, assignee="crew_a")
-    tokens = {name: Token.objects.create(user=user).key for name, user in users.items()}
+    tokens = {
+        name: api_token_issue(actor=None, user=user, name="Test", days=30).key
+        for name, user in users.items()
+        if name != "outsider"  # a token is issued to staff members only
+    }
     for user in users.values():
         user.__dict__.pop("_mm_scope", None)
     return World(dresden, leipzig, users, tokens, own, own_unassigned, other)
