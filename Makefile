@@ -5,6 +5,11 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
+# manage.py and config/wsgi.py default to production settings; every target here is development
+# (pytest takes config.settings.test from pyproject.toml). A value from the environment wins.
+DJANGO_SETTINGS_MODULE ?= config.settings.dev
+export DJANGO_SETTINGS_MODULE
+
 VENV  := .venv
 PY    := $(VENV)/bin/python
 LOCK  := requirements/dev.txt

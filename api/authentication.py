@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication
 from rest_framework import exceptions
 
@@ -34,3 +35,18 @@ class StaffTokenAuthentication(TokenAuthentication):
         except UnicodeDecodeError:  # knox would raise it unhandled (a 500)
             raise exceptions.AuthenticationFailed(INVALID_TOKEN) from None
         return super().authenticate_credentials(token)
+
+
+class StaffTokenScheme(OpenApiAuthenticationExtension):
+    """The OpenAPI security scheme: the same name (``tokenAuth``) and header as before knox."""
+
+    target_class = StaffTokenAuthentication
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Staff-API-Token mit Präfix „Token“, z. B. „Token mm_0123…“ (manage.py issue_token).",
+        }
