@@ -35,7 +35,7 @@ from reports.models import Category
 from reports.selectors import categories_active, category_settings_by_category
 from reports.services import category_setting_set
 from requestkit.params import ascii_digits
-from staff.errors import flash_domain_errors, flash_form_errors, staff_only
+from staff.errors import SecondFactorRequired, flash_domain_errors, flash_form_errors, staff_only
 from staff.forms import AreaForm, CategorySettingForm, MemberForm
 
 MB = 1024 * 1024
@@ -45,10 +45,13 @@ AREA_GEOJSON_MAX_BYTES = 2 * MB
 
 
 def _admin_organisation(request: HttpRequest) -> Organisation:
-    """The organisation being configured: ?organisation=<id> among the user's admin organisations."""
+    """The organisation being configured: ?organisation=<id> among the user's admin organisations.
+    Every admin page starts here, so this is also where the admin's second factor is required."""
     admin_ids = scope_of(request.user).admin_org_ids
     if not admin_ids:
         raise Forbidden("Einstellungen sind der Administration vorbehalten.")
+    if not request.user.is_verified():  # set by django-otp's middleware: this session passed a TOTP code
+        raise SecondFactorRequired
     wanted = request.GET.get("organisation") or request.POST.get("organisation") or ""
     org_id = (
         int(wanted) if ascii_digits(wanted, max_digits=18) and int(wanted) in admin_ids else min(admin_ids)

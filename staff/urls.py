@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from staff import permit_views, settings_views, views
+from staff import permit_views, settings_views, two_factor, views
 
 app_name = "staff"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("verwaltung/meldungen/<str:public_id>/weiterleiten/", views.forward, name="forward"),
     path("verwaltung/meldungen/<str:public_id>/dublette/", views.duplicate, name="duplicate"),
     path("verwaltung/meldungen/<str:public_id>/moderieren/", views.moderate, name="moderate"),
+    path("verwaltung/zwei-faktor/", two_factor.second_factor, name="second-factor"),
     path("verwaltung/einstellungen/", settings_views.settings_page, name="settings"),
     path("verwaltung/einstellungen/kategorien/", settings_views.category_settings, name="category-settings"),
     path("verwaltung/einstellungen/mitglieder/", settings_views.members, name="members"),

@@ -100,6 +100,9 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "requestkit.client.client_ip"
 AXES_VERBOSE = False
 
+# Second factor (django-otp, TOTP): the issuer shown in the authenticator app; see staff/two_factor.py.
+OTP_TOTP_ISSUER = "Mängelmelder Sachsen"
+
 # Query parameters that carry a secret: removed from QUERY_STRING before any logging (see
 # requestkit/query_secrets.py); only the view that needs one reads it.
 QUERY_SECRET_PARAMETERS = ["api_key"]
