@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
 
 from api.keys import active_api_key
 from api.open311 import params, representations
@@ -80,6 +81,7 @@ def service_definition(request: HttpRequest, service_code: str, fmt: str) -> Htt
     return render(representations.service_definition(category), fmt=fmt, root="service_definition")
 
 
+@sensitive_post_parameters("api_key")  # an error mail shows POST fields: not this one
 @csrf_exempt  # no cookies or sessions are used here; clients authenticate (if at all) with api_key
 @open311_endpoint(methods=("GET", "POST"))
 def service_requests(request: HttpRequest, fmt: str) -> HttpResponse:
