@@ -1,8 +1,9 @@
 """Sign-in with a second factor and the TOTP page ``/verwaltung/zwei-faktor/``.
 
 A person with a confirmed TOTP device is not logged in after the password: the session only remembers,
-for 5 minutes and 5 tries, who passed the password step (``/anmelden/code/``), and the login happens
-with the right code. An organisation admin without a device is logged in and sent to enrolment; admin
+for 5 minutes and 3 tries, who passed the password step (``/anmelden/code/``), and the login happens
+with the right code. A wrong code counts as a failed login for django-axes (same lockout as wrong
+passwords), on top of django-otp's growing delay between tries. An organisation admin without a device is logged in and sent to enrolment; admin
 pages refuse to work until this session is confirmed (``staff.settings_views._admin_organisation``).
 The QR code is drawn here as SVG (segno), so the secret never leaves the server for a QR service.
 """
@@ -14,10 +15,13 @@ import time
 from typing import Any
 
 import segno
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,7 +41,7 @@ from staff.forms import LoginForm
 
 PENDING = "mm_login_pending"
 PENDING_SECONDS = 300
-MAX_CODE_TRIES = 5
+MAX_CODE_TRIES = 3
 WRONG_CODE = (
     "Der Code ist falsch oder schon verwendet. Bitte geben Sie den aktuellen sechsstelligen Code aus "
     "Ihrer Authenticator-App ein (nach einem Fehlversuch erst nach einigen Sekunden erneut)."
@@ -85,6 +89,10 @@ def login_code(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Bitte melden Sie sich erneut an.")
         return redirect("login")
     pending, user = found
+    credentials = {"username": user.get_username()}
+    if not AxesProxyHandler.is_allowed(request, credentials):
+        del request.session[PENDING]
+        return get_lockout_response(request, None, credentials)
     error = ""
     if request.method == "POST":
         if totp_verify(device=device, code=request.POST.get("code", "")):
@@ -92,8 +100,9 @@ def login_code(request: HttpRequest) -> HttpResponse:
             auth_login(request, user, backend=pending["backend"])
             otp_login(request, device)
             return redirect(pending["next"])
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
         pending["tries"] += 1
-        if pending["tries"] >= MAX_CODE_TRIES:
+        if pending["tries"] >= MAX_CODE_TRIES or getattr(request, "axes_locked_out", False):
             del request.session[PENDING]
             messages.error(request, "Zu viele falsche Codes. Bitte melden Sie sich erneut an.")
             return redirect("login")
