@@ -5,6 +5,12 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
+# manage.py and config/wsgi.py default to production settings; every target here is development
+# (the test target and pytest's --ds in pyproject.toml choose config.settings.test). A value from the
+# environment wins for the other targets.
+DJANGO_SETTINGS_MODULE ?= config.settings.dev
+export DJANGO_SETTINGS_MODULE
+
 VENV  := .venv
 PY    := $(VENV)/bin/python
 LOCK  := requirements/dev.txt
@@ -24,7 +30,7 @@ test: system-browser setup node
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest
 
 setup: system venv db data
 

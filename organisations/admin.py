@@ -1,10 +1,10 @@
-"""Django admin for platform operators (superusers): organisations, memberships, areas, audit (read-only)."""
+"""Django admin for platform operators (superusers): organisations, memberships, areas, audit and API tokens (read-only)."""
 
 from django import forms
 from django.contrib.gis import admin
 
 from core.errors import ValidationFailed
-from organisations.models import AuditEvent, Membership, Organisation, ResponsibilityArea, Team
+from organisations.models import ApiToken, AuditEvent, Membership, Organisation, ResponsibilityArea, Team
 from organisations.services import organisation_set_territory
 from organisations.territory import check_territory
 
@@ -81,6 +81,26 @@ class AuditEventAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Read-only: tokens are issued and revoked with ``manage.py issue_token`` (or by the organisation's
+    admin on its settings page), so that both are audited; the digest is not shown."""
+
+    list_display = ["name", "user", "token_key", "created", "expiry"]
+    search_fields = ["name", "user__username", "token_key"]
+    fields = ["name", "user", "token_key", "created", "expiry", "created_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
+from knox.models import AbstractAuthToken
+from knox.settings import CONSTANTS as KNOX
 
 from geo.srid import STORAGE_SRID
 
@@ -187,3 +189,28 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created:%d.%m.%Y %H:%M} {self.action} {self.object_type}:{self.object_id}"
+
+
+class ApiToken(AbstractAuthToken):
+    """A staff member's named token for the staff API (django-rest-knox's model, swapped in by
+    ``KNOX_TOKEN_MODEL``): only the SHA-512 digest of the token is stored, the token itself is shown once.
+
+    It expires (``API_TOKEN_DEFAULT_DAYS``, 180 days unless given) and is revoked by deleting the row
+    (``organisations.tokens``), which the organisation's admin and ``manage.py issue_token --revoke`` do.
+    An integer key instead of knox's digest key: forms and the audit log refer to tokens by it.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    digest = models.CharField(max_length=KNOX.DIGEST_LENGTH, unique=True)
+    name = models.CharField("Bezeichnung", max_length=100)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "API-Token"
+        verbose_name_plural = "API-Tokens"
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user}, {self.token_key}…)"

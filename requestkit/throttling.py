@@ -1,9 +1,9 @@
 """Rate limits for anonymous writes, kept in the shared cache (Redis or the database cache table).
 
 The same throttles guard the REST API, Open311 and the web form, so a client cannot dodge a limit by
-switching interfaces. The client is identified by REMOTE_ADDR; behind a reverse proxy set
-``NUM_PROXIES`` so the right X-Forwarded-For entry is used (never a header the client can choose
-freely). If the cache is unreachable the request is let through and the failure is logged: refusing
+switching interfaces. The client is identified by ``requestkit.client.client_ip`` (REMOTE_ADDR, or
+behind ``TRUSTED_PROXY_COUNT`` reverse proxies the X-Forwarded-For entry the outermost one wrote — never a
+header the client can choose freely), the same function django-axes uses for the login lockout. If the cache is unreachable the request is let through and the failure is logged: refusing
 every citizen report because Redis restarted would be the worse outcome.
 """
 
@@ -16,6 +16,8 @@ from django.http import HttpRequest
 from rest_framework.exceptions import Throttled
 from rest_framework.throttling import SimpleRateThrottle
 
+from requestkit.client import client_ip
+
 logger = logging.getLogger(__name__)
 
 
@@ -23,6 +25,9 @@ class ScopedClientThrottle(SimpleRateThrottle):
     """One bucket per client IP (anonymous) or per user (logged in) and scope."""
 
     scope = ""
+
+    def get_ident(self, request: Any) -> str:
+        return client_ip(request)
 
     def get_cache_key(self, request: Any, view: Any) -> str | None:
         user = getattr(request, "user", None)

@@ -10,12 +10,15 @@ THREADS="${WEB_THREADS:-4}"
 # Django switches its processes to TIME_ZONE; give the gunicorn master the same zone so that all log
 # lines of one run carry the same offset.
 export TZ="${TIME_ZONE:-Europe/Berlin}"
+# manage.py and config/wsgi.py default to production settings; this script is `make run`, i.e. development,
+# unless the caller chose otherwise.
+export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.dev}"
 
 # task_worker (not plain db_worker): survives a PostgreSQL restart and requeues tasks a killed worker
 # left RUNNING; --sole-worker because it is the only one here (see notifications/worker.py).
 .venv/bin/python manage.py task_worker --sole-worker --queue-name default &
 worker=$!
-.venv/bin/gunicorn config.wsgi:application \
+.venv/bin/gunicorn config.wsgi:application --config config/gunicorn.conf.py \
   --bind "$BIND" --workers "$WORKERS" --threads "$THREADS" \
   --timeout 60 --graceful-timeout 10 --max-requests 2000 --max-requests-jitter 200 \
   --access-logfile - --forwarded-allow-ips 127.0.0.1 &

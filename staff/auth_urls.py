@@ -7,9 +7,10 @@ by their plain names ``login`` and ``logout``.
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from staff.forms import LoginForm
+from staff.two_factor import StaffLoginView, login_code
 
 urlpatterns = [
-    path("anmelden/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("anmelden/", StaffLoginView.as_view(), name="login"),
+    path("anmelden/code/", login_code, name="login-code"),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
 ]

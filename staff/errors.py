@@ -15,10 +15,19 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from core.errors import DomainError, NotFound, ValidationFailed
 from organisations.scoping import scope_of
+
+
+class SecondFactorRequired(Exception):
+    """An admin function was asked for in a session without a confirmed second factor (``staff_only``
+    sends the person to the enrolment/confirmation page, then back)."""
+
 
 # Errors with these statuses are whole pages (rendered by ``staff_only``), never messages: a form must not
 # reveal, by a friendlier answer, that a case of another organisation exists.
@@ -35,6 +44,11 @@ def staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
             return HttpResponseForbidden(render_to_string("staff/forbidden.html", request=request))
         try:
             return view(request, *args, **kwargs)
+        except SecondFactorRequired:
+            messages.info(request, "Für Verwaltungsfunktionen ist die Zwei-Faktor-Anmeldung nötig.")
+            return redirect(
+                f"{reverse('staff:second-factor')}?{urlencode({'next': request.get_full_path()})}"
+            )
         except NotFound:
             return HttpResponse(render_to_string("staff/not_found.html", request=request), status=404)
         except DomainError as exc:

@@ -1,4 +1,4 @@
-"""Settings pages of an organisation's admins: e-mail address, category settings, members, areas.
+"""Settings pages of an organisation's admins: e-mail address, category settings, members, areas, API tokens.
 
 Thin like the other staff pages: the organisation comes from the admin's scope, reads go through
 selectors, writes through ``organisations.services`` / ``reports.services`` (which check the admin role
@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from core.errors import NotFound, ValidationFailed
 from organisations.models import Organisation, OrganisationKind
@@ -29,11 +30,12 @@ from organisations.services import (
     membership_set,
     organisation_set_email,
 )
+from organisations.tokens import api_token_in, api_token_revoke, api_tokens_of_organisation
 from reports.models import Category
 from reports.selectors import categories_active, category_settings_by_category
 from reports.services import category_setting_set
 from requestkit.params import ascii_digits
-from staff.errors import flash_domain_errors, flash_form_errors, staff_only
+from staff.errors import SecondFactorRequired, flash_domain_errors, flash_form_errors, staff_only
 from staff.forms import AreaForm, CategorySettingForm, MemberForm
 
 MB = 1024 * 1024
@@ -43,10 +45,13 @@ AREA_GEOJSON_MAX_BYTES = 2 * MB
 
 
 def _admin_organisation(request: HttpRequest) -> Organisation:
-    """The organisation being configured: ?organisation=<id> among the user's admin organisations."""
+    """The organisation being configured: ?organisation=<id> among the user's admin organisations.
+    Every admin page starts here, so this is also where the admin's second factor is required."""
     admin_ids = scope_of(request.user).admin_org_ids
     if not admin_ids:
         raise Forbidden("Einstellungen sind der Administration vorbehalten.")
+    if not request.user.is_verified():  # set by django-otp's middleware: this session passed a TOTP code
+        raise SecondFactorRequired
     wanted = request.GET.get("organisation") or request.POST.get("organisation") or ""
     org_id = (
         int(wanted) if ascii_digits(wanted, max_digits=18) and int(wanted) in admin_ids else min(admin_ids)
@@ -192,3 +197,25 @@ def areas(request: HttpRequest) -> HttpResponse:
     else:
         form = AreaForm(categories=categories)
     return render(request, "staff/areas.html", {"org": org, "areas": areas_of(org), "form": form})
+
+
+@staff_only
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The API tokens of the organisation's members: list (name, owner, key prefix, expiry) and revoke.
+    Tokens are issued with ``manage.py issue_token``; the token itself is never shown again."""
+    org = _admin_organisation(request)
+    if request.method == "POST":
+        wanted = request.POST.get("revoke", "")
+        token = api_token_in(org, int(wanted)) if ascii_digits(wanted, max_digits=18) else None
+        if token is None:
+            messages.error(request, "Unbekanntes Token.")
+        else:
+            with flash_domain_errors(request, only=ValidationFailed):
+                api_token_revoke(actor=request.user, token=token, organisation=org)
+                messages.success(request, f"Token „{token.name}“ von {token.user.username} widerrufen.")
+        return _back_to_page(request, org)
+    return render(
+        request,
+        "staff/api_tokens.html",
+        {"org": org, "tokens": api_tokens_of_organisation(org), "now": timezone.now()},
+    )

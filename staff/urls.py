@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from staff import permit_views, privacy_views, settings_views, views
+from staff import permit_views, privacy_views, settings_views, two_factor, views
 
 app_name = "staff"
 
@@ -15,12 +15,14 @@ urlpatterns = [
     path("verwaltung/meldungen/<str:public_id>/weiterleiten/", views.forward, name="forward"),
     path("verwaltung/meldungen/<str:public_id>/dublette/", views.duplicate, name="duplicate"),
     path("verwaltung/meldungen/<str:public_id>/moderieren/", views.moderate, name="moderate"),
+    path("verwaltung/zwei-faktor/", two_factor.second_factor, name="second-factor"),
     path("verwaltung/einstellungen/", settings_views.settings_page, name="settings"),
     path("verwaltung/einstellungen/kategorien/", settings_views.category_settings, name="category-settings"),
     path("verwaltung/einstellungen/mitglieder/", settings_views.members, name="members"),
     path("verwaltung/einstellungen/bereiche/", settings_views.areas, name="areas"),
     path("verwaltung/einstellungen/datenschutz/", privacy_views.retention_settings, name="retention"),
     path("verwaltung/datenschutz-anfragen/", privacy_views.privacy_requests, name="privacy-requests"),
+    path("verwaltung/einstellungen/api-tokens/", settings_views.api_tokens, name="api-tokens"),
     path("verwaltung/sondernutzungen/", permit_views.permit_list, name="permits"),
     path("verwaltung/sondernutzungen/<str:public_id>/", permit_views.permit_detail, name="permit"),
     path(

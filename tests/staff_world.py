@@ -8,10 +8,12 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from organisations.models import Organisation, OrganisationKind
+from organisations.models import ApiToken, Organisation, OrganisationKind
 from organisations.services import membership_set
+from organisations.tokens import api_token_issue
 from reports.models import Report
 from reports.services import report_assign
 from tests.factories import DRESDEN, LEIPZIG, make_report
@@ -54,7 +56,15 @@ def world(db) -> World:
     own_unassigned = make_report(lonlat=(13.75, 51.06)).report
     other = make_report(lonlat=LEIPZIG).report
     report_assign(actor=users["caseworker_a"], public_id=own.public_id, assignee="crew_a")
-    tokens = {name: Token.objects.create(user=user).key for name, user in users.items()}
+    tokens = {
+        name: api_token_issue(actor=None, user=user, name="Test", days=30).key
+        for name, user in users.items()
+        if name != "outsider"  # a token is issued to staff members only …
+    }
+    # … the outsider's is one left from a former membership (the API answers it with 403).
+    tokens["outsider"] = ApiToken.objects.create(users["outsider"], name="Alt")[1]
+    # Organisation admins must use a second factor (tests/staff/test_second_factor.py covers enrolment).
+    TOTPDevice.objects.create(user=users["admin_a"], name="Test", confirmed=True)
     for user in users.values():
         user.__dict__.pop("_mm_scope", None)
     return World(dresden, leipzig, users, tokens, own, own_unassigned, other)
@@ -75,6 +85,13 @@ def state(report: Report) -> tuple:
 
 
 def login(client, username: str) -> None:
-    """Log in without the password round trip (django-axes requires a request for real logins;
-    tests/staff/test_login.py covers the real login form)."""
-    client.force_login(get_user_model().objects.get(username=username))
+    """Log in without the password and code round trip (django-axes requires a request for real logins;
+    tests/staff/test_login.py and test_second_factor.py cover the real forms). A user with a confirmed
+    TOTP device gets a session confirmed with it, as after the code step."""
+    user = get_user_model().objects.get(username=username)
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()

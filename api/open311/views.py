@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
 
 from api.keys import active_api_key
 from api.open311 import params, representations
@@ -28,6 +29,7 @@ from reports.media_fetch import media_fetch_schedule
 from reports.models import Category, Report
 from reports.selectors import categories_offered, public_rows, reports_public
 from reports.services import PhotoUpload, ReportDraft, report_create
+from requestkit.query_secrets import query_secret
 from requestkit.throttling import ReportCreateThrottle, enforce
 
 # Our field names → the ones Open311 clients send, so that every message names the client's field.
@@ -79,6 +81,7 @@ def service_definition(request: HttpRequest, service_code: str, fmt: str) -> Htt
     return render(representations.service_definition(category), fmt=fmt, root="service_definition")
 
 
+@sensitive_post_parameters("api_key")  # an error mail shows POST fields: not this one
 @csrf_exempt  # no cookies or sessions are used here; clients authenticate (if at all) with api_key
 @open311_endpoint(methods=("GET", "POST"))
 def service_requests(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -139,7 +142,8 @@ def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
 
 def _authorize(request: HttpRequest) -> None:
     """403 for an unknown or revoked key; then the key's own limit, or the anonymous per-IP limit."""
-    key = single(request.POST, "api_key") or single(request.GET, "api_key")
+    # A key in the query string was taken out of it before logging could see it (requestkit.query_secrets).
+    key = single(request.POST, "api_key") or query_secret(request, "api_key")
     if key:
         api_key = active_api_key(key)
         if api_key is None:

@@ -40,6 +40,7 @@ from reports.selectors import (
     reports_nearby,
 )
 from reports.services import PhotoUpload, ReportDraft, report_create, report_support
+from requestkit.client import client_ip
 from requestkit.filters import report_filter
 from requestkit.params import invalid
 from requestkit.throttling import ReportCreateThrottle, SupportThrottle
@@ -286,7 +287,7 @@ class ReportSupportView(APIView):
         client_id = request.headers.get("X-Client-Id", "")
         if client_id and not CLIENT_ID_RE.match(client_id):
             raise invalid("X-Client-Id", "X-Client-Id: 8–100 Zeichen aus Buchstaben, Ziffern, - und _.")
-        address = SupportThrottle().get_ident(request)
+        address = client_ip(request)
         identity = f"app:{client_id}" if client_id else f"ip:{address}"
         result = report_support(public_id=public_id, client_identity=identity, address=address)
         return Response({"supporters": result.supporters, "added": result.added})

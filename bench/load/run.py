@@ -82,7 +82,7 @@ def prepare(run_id: str, *, sample: int = 2000) -> Workload:
         "add_staff", ags=DRESDEN_AGS, role="caseworker", username=STAFF_USER, password=STAFF_PASSWORD
     )
     out = StringIO()
-    call_command("issue_token", STAFF_USER, stdout=out)
+    call_command("issue_token", STAFF_USER, name="Lasttest", expires="1d", stdout=out, stderr=StringIO())
     token = out.getvalue().strip()
     near = Q()
     for _, lon, lat in CITIES:

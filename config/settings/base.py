@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import (
@@ -42,13 +43,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "rest_framework_gis",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "geo",
     "cases",
     "boundaries",
@@ -67,6 +70,8 @@ LOGIN_REDIRECT_URL = "/verwaltung/"
 LOGOUT_REDIRECT_URL = "/anmelden/"
 
 MIDDLEWARE = [
+    # First: takes Open311's api_key out of the query string before anything can log it.
+    "requestkit.query_secrets.QuerySecretMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.RequestGuardMiddleware",
@@ -77,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
@@ -85,18 +91,37 @@ MIDDLEWARE = [
 
 # Staff login throttling (django-axes, state in the database so every gunicorn worker sees it): after
 # 5 failed attempts for the same user name from the same address, that combination is locked for
-# 15 minutes; a successful login resets the counter. The API's token authentication is not affected.
+# 15 minutes; after 30 failures from one address across user names (password spraying) the address is
+# locked (staff.lockout). A successful login resets its own user+address counter only. The client address
+# is requestkit.client.client_ip (TRUSTED_PROXY_COUNT), the same as for every throttle. The API's token
+# authentication is not affected.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+AXES_HANDLER = "staff.lockout.UserAndAddressLimitsHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "requestkit.client.client_ip"
 AXES_VERBOSE = False
+
+# Second factor (django-otp, TOTP): the issuer shown in the authenticator app; see staff/two_factor.py.
+OTP_TOTP_ISSUER = "Mängelmelder Sachsen"
+
+# Query parameters that carry a secret: removed from QUERY_STRING before any logging (see
+# requestkit/query_secrets.py); only the view that needs one reads it.
+QUERY_SECRET_PARAMETERS = ["api_key"]
+
+# Reverse proxies in front of the app that append to X-Forwarded-For (nginx: $proxy_add_x_forwarded_for).
+# 0: the client is REMOTE_ADDR. N: the N-th address from the right. One function decides it for every
+# throttle and for the login lockout (requestkit.client.client_ip).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=env.int("NUM_PROXIES", default=0))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or a positive number of proxies.")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -257,7 +282,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: unauthenticated API calls then get 401 with "WWW-Authenticate: Token".
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.StaffTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -267,15 +292,33 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    # Anonymous writes per client IP (shared cache). Behind a reverse proxy set NUM_PROXIES=1.
+    # Anonymous writes per client IP (shared cache); the IP comes from requestkit.client.client_ip
+    # (TRUSTED_PROXY_COUNT). DRF's own NUM_PROXIES follows it for anything that still asks DRF.
     "DEFAULT_THROTTLE_RATES": {
         "report_create": env.str("THROTTLE_REPORT_CREATE", default="20/hour"),
         "support": env.str("THROTTLE_SUPPORT", default="60/hour"),
         # Open311 POSTs with a valid api_key: one bucket per client application (many citizens behind it).
         "open311_api_key": env.str("THROTTLE_OPEN311_API_KEY", default="600/hour"),
     },
-    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+
+# Staff API tokens (django-rest-knox with our named model organisations.ApiToken): stored as SHA-512
+# digests, "Authorization: Token mm_…"; each expires after API_TOKEN_DEFAULT_DAYS unless issued with
+# another lifetime (at most API_TOKEN_MAX_DAYS). Issued and revoked with `manage.py issue_token`; the
+# organisation's admin lists and revokes its members' tokens under /verwaltung/einstellungen/api-tokens/.
+KNOX_TOKEN_MODEL = "organisations.ApiToken"
+# knox's own AuthToken is swapped out; its migrations would still create an unused table whose foreign
+# key to auth_user breaks TRUNCATE (flush) of the user table. Without them knox has no tables at all.
+MIGRATION_MODULES = {"knox": None}
+API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=180)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=730)
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(days=API_TOKEN_DEFAULT_DAYS),
+    "TOKEN_PREFIX": "mm_",
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 
 # Open311 media_url: only these hosts are ever fetched (by the task worker, with size/time limits and no

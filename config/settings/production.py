@@ -1,4 +1,5 @@
-"""Production: a real SECRET_KEY is required and HTTPS hardening is on (``manage.py check --deploy``)."""
+"""Production: SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL are required, DEBUG is refused, and HTTPS
+hardening is on (``manage.py check --deploy``). The default of ``manage.py`` and ``config/wsgi.py``."""
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -15,6 +16,14 @@ if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
     )
 
 DEBUG = env.bool("DEBUG", default=False)
+if DEBUG:
+    raise ImproperlyConfigured("DEBUG must be off in production (it shows settings and code to visitors).")
+if not env.raw("ALLOWED_HOSTS"):
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must be set in production (the public host names, comma-separated)."
+    )
+if not env.raw("DATABASE_URL"):
+    raise ImproperlyConfigured("DATABASE_URL must be set in production (no local default database).")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)

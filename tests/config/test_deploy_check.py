@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -43,3 +45,97 @@ def test_production_refuses_to_start_without_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def _without_settings_choice() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
+
+
+def test_manage_py_defaults_to_production_settings_and_fails_without_a_secret_key():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=_without_settings_choice(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_the_wsgi_application_defaults_to_production_settings():
+    code = "import config.wsgi"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=_without_settings_choice(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+    with_key = {
+        **_without_settings_choice(),
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "maengel.sachsen.example",
+    }
+    code = "import config.wsgi; from django.conf import settings; print(settings.SETTINGS_MODULE, settings.SESSION_COOKIE_SECURE)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=with_key, capture_output=True, text=True, timeout=120
+    )
+    assert result.stdout.split() == ["config.settings.production", "True"], result.stderr
+
+
+def test_the_make_targets_and_serve_sh_choose_development_settings_explicitly():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "DJANGO_SETTINGS_MODULE ?= config.settings.dev\nexport DJANGO_SETTINGS_MODULE" in makefile
+    serve = (ROOT / "scripts" / "serve.sh").read_text()
+    assert 'export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.dev}"' in serve
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-s", "-f", "-", "show"],
+        input=makefile + "\nshow:\n\t@echo $$DJANGO_SETTINGS_MODULE\n",
+        cwd=ROOT,
+        env=_without_settings_choice(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "config.settings.dev", result.stderr
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"DEBUG": "true"}, "DEBUG must be off in production"),
+        ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must be set in production"),
+    ],
+)
+def test_production_refuses_debug_and_missing_hosts(override, message):
+    env = {
+        **_without_settings_choice(),
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "maengel.sachsen.example",
+        **override,
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_pytest_uses_the_test_settings_even_when_the_shell_exported_dev():
+    env = {**_without_settings_choice(), "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--co", "tests/test_code_size.py"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "settings: config.settings.test (from option)" in result.stdout, result.stdout + result.stderr
+    makefile = (ROOT / "Makefile").read_text()
+    assert "\tDJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest\n" in makefile

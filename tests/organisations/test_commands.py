@@ -43,13 +43,15 @@ def test_add_staff_creates_user_and_membership_and_issue_token_prints_a_working_
         True,
     )
 
-    token = run("issue_token", "erika").strip()
-    assert len(token) == 40
+    token = run("issue_token", "erika", "--name", "Fachverfahren").strip()
+    assert token.startswith("mm_") and len(token) == 67
     response = client.get("/api/v1/staff/reports/", HTTP_AUTHORIZATION=f"Token {token}")
     assert response.status_code == 200
-    rotated = run("issue_token", "erika", "--rotate").strip()
-    assert rotated != token
+    second = run("issue_token", "erika", "--name", "Skript").strip()
+    assert second != token
+    run("issue_token", "erika", "--revoke", "Fachverfahren")
     assert client.get("/api/v1/staff/reports/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 401
+    assert client.get("/api/v1/staff/reports/", HTTP_AUTHORIZATION=f"Token {second}").status_code == 200
 
 
 def test_add_staff_changes_the_role_of_an_existing_member():
@@ -102,6 +104,6 @@ def test_add_staff_refuses_bad_input(args, message):
 def test_issue_token_needs_a_staff_member():
     get_user_model().objects.create_user("nobody", password="x")
     with pytest.raises(CommandError, match="keiner Organisation"):
-        run("issue_token", "nobody")
+        run("issue_token", "nobody", "--name", "x")
     with pytest.raises(CommandError, match="Kein aktiver"):
-        run("issue_token", "ghost")
+        run("issue_token", "ghost", "--name", "x")

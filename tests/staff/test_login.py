@@ -59,3 +59,45 @@ def test_success_resets_the_failure_counter(client, world):
     for _ in range(4):
         attempt(client, "caseworker_a", "falsch")
     assert attempt(client, "caseworker_a", PASSWORD).status_code == 302
+
+
+def test_password_spraying_from_one_address_locks_that_address(client, world, settings):
+    # One wrong guess each for many user names: the per-user counter never fills, the per-address one does.
+    settings.AXES_IP_FAILURE_LIMIT = 6
+    for n in range(6):
+        attempt(client, f"opfer{n}", "Sommer2026!")
+    locked = attempt(client, "caseworker_a", PASSWORD)
+    assert locked.status_code == 429
+    assert "vorübergehend gesperrt" in locked.content.decode()
+    assert client.get("/verwaltung/").status_code == 302
+    assert attempt(client, "caseworker_a", PASSWORD, ip="10.9.9.9").status_code == 302
+
+
+def test_one_valid_account_does_not_reset_the_address_counter(client, world, settings):
+    settings.AXES_IP_FAILURE_LIMIT = 6
+    for n in range(5):
+        attempt(client, f"opfer{n}", "Sommer2026!")
+    assert attempt(client, "crew_a", PASSWORD).status_code == 302
+    client.logout()
+    attempt(client, "opfer9", "Sommer2026!")
+    assert attempt(client, "admin_a", PASSWORD).status_code == 429
+
+
+def test_behind_a_proxy_the_lockout_is_per_forwarded_client(client, world, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    def via_proxy(username, password, forwarded):
+        return client.post(
+            "/anmelden/",
+            {"username": username, "password": password},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+
+    for n in range(5):
+        # A client rotating a self-written first entry still counts as the address the proxy saw.
+        via_proxy("caseworker_a", "falsch", f"6.6.6.{n}, 203.0.113.7")
+    assert via_proxy("caseworker_a", PASSWORD, "203.0.113.7").status_code == 429
+    assert AccessAttempt.objects.filter(ip_address="203.0.113.7").exists()
+    # Another colleague behind the same proxy logs in.
+    assert via_proxy("caseworker_a", PASSWORD, "203.0.113.8").status_code == 302

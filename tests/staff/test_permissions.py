@@ -164,6 +164,28 @@ def test_internal_notes_only_for_caseworkers_and_admins(client, world):
 
 WEB_GET = [
     (
+        "/verwaltung/einstellungen/api-tokens/",
+        {
+            "anonymous": 302,
+            "outsider": 403,
+            "crew_a": 403,
+            "caseworker_a": 403,
+            "admin_a": 200,
+            "caseworker_b": 403,
+        },
+    ),
+    (
+        "/verwaltung/zwei-faktor/",
+        {
+            "anonymous": 302,
+            "outsider": 403,
+            "crew_a": 200,
+            "caseworker_a": 200,
+            "admin_a": 200,
+            "caseworker_b": 200,
+        },
+    ),
+    (
         "/verwaltung/",
         {
             "anonymous": 302,
@@ -545,3 +567,28 @@ def test_forwarded_report_without_the_senders_internal_notes(client, world, who,
     if page_code == 200:
         assert "Wird geprüft." in page.content.decode() and "Zuständig ist Leipzig" in page.content.decode()
         assert "Wird geprüft." in [h["public_note"] for h in api.json()["history"]]
+
+
+# --- issue 15: API tokens and the admins' second factor ---------------------------------------------
+
+ADMIN_PAGES = [
+    "/verwaltung/einstellungen/",
+    "/verwaltung/einstellungen/kategorien/",
+    "/verwaltung/einstellungen/mitglieder/",
+    "/verwaltung/einstellungen/bereiche/",
+    "/verwaltung/einstellungen/api-tokens/",
+]
+
+
+@pytest.mark.parametrize("url", ADMIN_PAGES)
+def test_admin_pages_need_a_session_confirmed_with_the_second_factor(client, world, url):
+    client.force_login(world.users["admin_a"])  # password only: the code step was skipped
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/verwaltung/zwei-faktor/?next=")
+
+
+@pytest.mark.parametrize(("who", "code"), [("caseworker_b", 404), ("crew_a", 200), ("admin_a", 200)])
+def test_api_tokens_keep_their_scope(client, world, who, code):
+    response = api_client(client, world, who).get(f"/api/v1/staff/reports/{world.own.public_id}/")
+    assert response.status_code == code

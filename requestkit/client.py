@@ -1,0 +1,42 @@
+"""The client's address, decided in one place for every rate limit and the login lockout.
+
+``TRUSTED_PROXY_COUNT`` says how many reverse proxies this deployment has in front of the app, each of
+which appends the address it received the request from to ``X-Forwarded-For``:
+
+* ``0`` (default, no proxy): ``REMOTE_ADDR``; ``X-Forwarded-For`` is ignored, a client can write anything
+  into it;
+* ``N``: the N-th address from the right of ``X-Forwarded-For`` — the one the outermost trusted proxy saw.
+  Addresses further left were written by the client and are never used. With fewer entries than N (a
+  request that came through fewer proxies) the leftmost entry, which a trusted proxy wrote.
+
+A value that is not an IP address falls back to ``REMOTE_ADDR``. Used by django-axes
+(``AXES_CLIENT_IP_CALLABLE``) and by ``requestkit.throttling`` (all REST, Open311 and web form limits).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from django.conf import settings
+
+
+def _valid_ip(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def client_ip(request: Any) -> str:
+    """The address to count and lock by (a DRF request or a Django ``HttpRequest``)."""
+    meta = request.META
+    remote = meta.get("REMOTE_ADDR", "") or ""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        forwarded = [a for a in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if forwarded:
+            chosen = _valid_ip(forwarded[-min(proxies, len(forwarded))])
+            if chosen:
+                return chosen
+    return remote
