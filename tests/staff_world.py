@@ -84,6 +84,14 @@ def state(report: Report) -> tuple:
     )
 
 
+def confirmed_second_factor(username: str) -> None:
+    """Give a user a confirmed TOTP device, as organisation admins must have (issue 15); ``login`` then
+    confirms the session with it."""
+    TOTPDevice.objects.create(
+        user=get_user_model().objects.get(username=username), name="Test", confirmed=True
+    )
+
+
 def login(client, username: str) -> None:
     """Log in without the password and code round trip (django-axes requires a request for real logins;
     tests/staff/test_login.py and test_second_factor.py cover the real forms). A user with a confirmed

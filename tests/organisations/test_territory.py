@@ -24,7 +24,7 @@ from organisations.models import AuditEvent, Organisation, OrganisationKind, Res
 from organisations.services import area_create, membership_set, organisation_set_territory
 from organisations.territory import AREA_TOLERANCE_M
 from tests.factories import DRESDEN, make_report
-from tests.staff_world import PASSWORD, login
+from tests.staff_world import PASSWORD, confirmed_second_factor, login
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +65,7 @@ def saxony_storage() -> MultiPolygon:
 def rathen_admin():
     get_user_model().objects.create_user(username="admin_rathen", password=PASSWORD)
     membership_set(actor=None, organisation=commune_org(RATHEN), username="admin_rathen", role="admin")
+    confirmed_second_factor("admin_rathen")
     return get_user_model().objects.get(username="admin_rathen")
 
 

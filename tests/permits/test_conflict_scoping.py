@@ -15,10 +15,10 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
 
 from organisations.models import Organisation
 from organisations.services import membership_set
+from organisations.tokens import api_token_issue
 from permits.models import Permit
 from permits.selectors import OTHER_APPROVED_LABEL, OTHER_PENDING_LABEL
 from permits.services import PermitDraft, permit_create
@@ -67,8 +67,8 @@ def border(world):
         username="caseworker_radebeul",
         role="caseworker",
     )
-    world.tokens["caseworker_radebeul"] = Token.objects.create(
-        user=get_user_model().objects.get(username="caseworker_radebeul")
+    world.tokens["caseworker_radebeul"] = api_token_issue(
+        actor=None, user=get_user_model().objects.get(username="caseworker_radebeul"), name="Test", days=30
     ).key
     return crossing, radebeul, dresden
 

@@ -15,7 +15,7 @@ from privacy.models import PrivacyRequest
 from reports.models import Report
 from tests.factories import LEIPZIG
 from tests.privacy.helpers import PERSON, reported
-from tests.staff_world import PASSWORD, login
+from tests.staff_world import PASSWORD, confirmed_second_factor, login
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +27,7 @@ RETENTION_URL = "/verwaltung/einstellungen/datenschutz/"
 def person(world):
     get_user_model().objects.create_user(username="admin_b", password=PASSWORD)
     membership_set(actor=None, organisation=world.leipzig, username="admin_b", role="admin")
+    confirmed_second_factor("admin_b")
     return {"dresden": reported(), "leipzig": reported(lonlat=LEIPZIG)}
 
 
