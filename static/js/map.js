@@ -1,7 +1,7 @@
 /* Mängelmelder Sachsen – maps (progressive enhancement: every page works without this script).
    Basemap tiles are optional; our own commune borders (/api/v1/communes.geojson) are always drawn, so
    the map stays usable when tiles cannot load. Report markers: zoomed out (below GEOJSON_MIN_ZOOM) they
-   come from our vector tiles /tiles/reports/{z}/{x}/{y}.pbf (decoded here, no library) as count badges
+   come from our vector tiles /tiles/reports/{z}/{x}/{y}.pbf (decoded with @mapbox/vector-tile) as count badges
    per commune or grid cell, so a statewide view counts every report; zoomed in from
    /api/v1/reports/?bbox=…, clustered. Each report has a symbol and a title, so the status is not told by
    colour alone. The switchable layer "Baustellen & Sondernutzungen" (off until switched on) shows
@@ -126,128 +126,31 @@
     });
   }
 
-  /* --- a small Mapbox Vector Tile decoder (protobuf), enough for point layers ------------------- */
+  /* --- vector tiles: decoded by @mapbox/vector-tile + pbf (static/vendor/vector-tile/) --------- */
 
-  function Pbf(bytes) {
-    this.buf = bytes;
-    this.pos = 0;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-  Pbf.prototype.varint = function () {
-    var result = 0, shift = 1, b;
-    do {
-      b = this.buf[this.pos++];
-      result += (b & 0x7f) * shift;
-      shift *= 128;
-    } while (b & 0x80);
-    return result;
-  };
-  Pbf.prototype.zigzag = function () {
-    var n = this.varint();
-    return n % 2 === 1 ? -(n + 1) / 2 : n / 2;
-  };
-  Pbf.prototype.bytes = function () {
-    var len = this.varint();
-    var start = this.pos;
-    this.pos += len;
-    return this.buf.subarray(start, start + len);
-  };
-  Pbf.prototype.string = function () {
-    return new TextDecoder("utf-8").decode(this.bytes());
-  };
-  Pbf.prototype.skip = function (wire) {
-    if (wire === 0) this.varint();
-    else if (wire === 1) this.pos += 8;
-    else if (wire === 2) this.pos += this.varint();
-    else if (wire === 5) this.pos += 4;
-    else throw new Error("unsupported wire type " + wire);
-  };
-  /* Call fn(field, wire) for every field of the message that ends at ``end``. */
-  Pbf.prototype.fields = function (end, fn) {
-    while (this.pos < end) {
-      var key = this.varint();
-      var before = this.pos;
-      fn(key >> 3, key & 7);
-      if (this.pos === before) this.skip(key & 7); // field not read by fn
-    }
-  };
-  Pbf.prototype.packed = function () {
-    var end = this.varint() + this.pos;
-    var list = [];
-    while (this.pos < end) list.push(this.varint());
-    return list;
-  };
-
-  function readValue(pbf) {
-    var end = pbf.varint() + pbf.pos;
-    var value = null;
-    pbf.fields(end, function (field, wire) {
-      if (field === 1) value = pbf.string();
-      else if (field === 2) { value = pbf.view.getFloat32(pbf.pos, true); pbf.pos += 4; }
-      else if (field === 3) { value = pbf.view.getFloat64(pbf.pos, true); pbf.pos += 8; }
-      else if (field === 4) { value = pbf.varint(); if (value >= 9223372036854775807) value -= 18446744073709551616; }
-      else if (field === 5) value = pbf.varint();
-      else if (field === 6) value = pbf.zigzag();
-      else if (field === 7) value = pbf.varint() !== 0;
-      else pbf.skip(wire);
-    });
-    return value;
-  }
-
-  /* Points of a geometry: every MoveTo (and LineTo) position, in tile coordinates. */
-  function readPoints(commands) {
-    var points = [], x = 0, y = 0, i = 0;
-    while (i < commands.length) {
-      var cmd = commands[i] & 7, count = commands[i] >> 3;
-      i++;
-      if (cmd === 7) continue; // ClosePath
-      for (var k = 0; k < count; k++) {
-        var dx = commands[i++], dy = commands[i++];
-        x += dx % 2 === 1 ? -(dx + 1) / 2 : dx / 2;
-        y += dy % 2 === 1 ? -(dy + 1) / 2 : dy / 2;
-        if (cmd === 1) points.push([x, y]);
-      }
-    }
-    return points;
-  }
-
-  function readLayer(pbf, end) {
-    var layer = { name: "", extent: 4096, features: [] };
-    var keys = [], values = [], raw = [];
-    pbf.fields(end, function (field) {
-      if (field === 1) layer.name = pbf.string();
-      else if (field === 2) {
-        var fend = pbf.varint() + pbf.pos;
-        var f = { id: null, type: 0, tags: [], geometry: [] };
-        pbf.fields(fend, function (ff) {
-          if (ff === 1) f.id = pbf.varint();
-          else if (ff === 2) f.tags = pbf.packed();
-          else if (ff === 3) f.type = pbf.varint();
-          else if (ff === 4) f.geometry = pbf.packed();
-        });
-        raw.push(f);
-      } else if (field === 3) keys.push(pbf.string());
-      else if (field === 4) values.push(readValue(pbf));
-      else if (field === 5) layer.extent = pbf.varint();
-    });
-    layer.features = raw.map(function (f) {
-      var props = {};
-      for (var i = 0; i + 1 < f.tags.length; i += 2) props[keys[f.tags[i]]] = values[f.tags[i + 1]];
-      return { id: f.id, type: f.type, properties: props, points: readPoints(f.geometry) };
-    });
-    return layer;
-  }
-
-  /* ArrayBuffer of a vector tile → {layerName: {name, extent, features: [{id, type, properties, points}]}}. */
+  /* ArrayBuffer of a vector tile → {layerName: {name, extent, features: [{id, type, properties, points}]}},
+     ``points`` being every position of the feature's geometry in tile coordinates (0..extent). */
   MM.decodeTile = function (buffer) {
-    var pbf = new Pbf(new Uint8Array(buffer));
+    var lib = window.mapboxVectorTile;
+    var tile = new lib.VectorTile(new lib.PbfReader(new Uint8Array(buffer)));
     var layers = {};
-    pbf.fields(pbf.buf.length, function (field) {
-      if (field === 3) {
-        var end = pbf.varint() + pbf.pos;
-        var layer = readLayer(pbf, end);
-        layers[layer.name] = layer;
+    Object.keys(tile.layers).forEach(function (name) {
+      var layer = tile.layers[name];
+      var features = [];
+      for (var i = 0; i < layer.length; i++) {
+        var feature = layer.feature(i);
+        var points = [];
+        feature.loadGeometry().forEach(function (ring) {
+          ring.forEach(function (p) { points.push([p.x, p.y]); });
+        });
+        features.push({
+          id: feature.id === undefined ? null : feature.id,
+          type: feature.type,
+          properties: Object.assign({}, feature.properties),
+          points: points
+        });
       }
+      layers[name] = { name: name, extent: layer.extent, features: features };
     });
     return layers;
   };
@@ -385,7 +288,7 @@
       iconCreateFunction: clusterIcon
     });
     var tileParams = new URLSearchParams();
-    var tilesUsable = !!cfg.reportTilesUrl;
+    var tilesUsable = !!cfg.reportTilesUrl && !!window.mapboxVectorTile; // the page loads the decoder
     Object.keys(filters).forEach(function (key) {
       if (!filters[key]) return;
       if (TILE_FILTERS.indexOf(key) === -1) tilesUsable = false;
