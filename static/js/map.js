@@ -99,6 +99,50 @@
     return map;
   };
 
+  /* The map in ``element`` as a labelled region (createMap's options); null without Leaflet, when the
+     page's fields and lists carry the same information. Every page and form script starts here. */
+  MM.regionMap = function (element, options) {
+    if (!window.L || !element) return null;
+    element.setAttribute("role", "region");
+    element.setAttribute("aria-label", MM.config().texts.mapLabel);
+    return MM.createMap(element, options);
+  };
+
+  /* A typed coordinate ("51,0504" or "51.0504") as a number, or null. */
+  MM.parseCoord = function (text) {
+    var value = String(text || "").trim();
+    if (value.split(",").length === 2 && value.indexOf(".") < 0) value = value.replace(",", ".");
+    var number = Number(value);
+    return value !== "" && isFinite(number) ? number : null;
+  };
+
+  /* The draggable pin of a place chosen on ``map`` (null: no map, then every call does nothing).
+     options: title, zoom (at least this zoom when the map pans to a typed place), onDrag(lat, lon). */
+  MM.pickMarker = function (map, options) {
+    var marker = null;
+    return {
+      place: function (lat, lon, pan) {
+        if (!map) return;
+        if (!marker) {
+          marker = L.marker([lat, lon], {
+            draggable: true,
+            keyboard: false,
+            title: options.title,
+            icon: L.divIcon({ className: "", html: '<span class="mm-pick"></span>', iconSize: [34, 34], iconAnchor: [17, 40] })
+          }).addTo(map);
+          marker.on("dragend", function () {
+            var p = marker.getLatLng();
+            options.onDrag(p.lat, p.lng);
+          });
+        } else {
+          marker.setLatLng([lat, lon]);
+        }
+        if (pan) map.setView([lat, lon], Math.max(map.getZoom(), options.zoom));
+      },
+      isSet: function () { return marker !== null; }
+    };
+  };
+
   function popupContent(props) {
     var cfg = MM.config();
     var info = statusInfo(props.status);
@@ -489,7 +533,7 @@
   /* A read-only area (the applicant's tracking page): GeoJSON from a json_script element. */
   function areaMap(element) {
     var source = document.getElementById(element.dataset.geojson);
-    var map = MM.createMap(element);
+    var map = MM.regionMap(element);
     if (!source) return;
     var layer = L.geoJSON(JSON.parse(source.textContent), { style: MM.permitStyle, interactive: false }).addTo(map);
     map.fitBounds(layer.getBounds(), { maxZoom: 18, padding: [20, 20], animate: false });
@@ -508,17 +552,15 @@
     var element = document.querySelector("[data-map]");
     if (!element) return;
     var kind = element.getAttribute("data-map");
-    element.setAttribute("role", "region");
-    element.setAttribute("aria-label", MM.config().texts.mapLabel);
     if (kind === "report") {
-      var map = MM.createMap(element);
+      var map = MM.regionMap(element);
       var lat = parseFloat(element.dataset.lat);
       var lon = parseFloat(element.dataset.lon);
       map.setView([lat, lon], 16);
       L.marker([lat, lon], { icon: MM.statusIcon(element.dataset.status), keyboard: false, interactive: false }).addTo(map);
     } else if (kind === "reports") {
       var filters = filtersFrom(element);
-      var listMap = MM.createMap(element, { fitHighlight: !!filters.commune });
+      var listMap = MM.regionMap(element, { fitHighlight: !!filters.commune });
       MM.reportsLayer(listMap, filters, { keyboard: true });
       MM.permitsLayer(listMap);
     } else if (kind === "area") {
