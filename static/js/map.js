@@ -22,6 +22,13 @@
     return configCache;
   };
 
+  /* A whole number with the page language's thousands separator ("4.000", "4,000"). Not Intl: building
+     the first Intl.NumberFormat of a page loads locale data, ~30 ms on a phone, for four digits. */
+  MM.formatCount = function (n) {
+    var sep = document.documentElement.lang === "en" ? "," : ".";
+    return String(Math.round(Number(n))).replace(/\B(?=(\d{3})+(?!\d))/g, sep);
+  };
+
   MM.format = function (text, values) {
     return text.replace(/%\((\w+)\)s/g, function (_, key) {
       return values[key] === undefined ? "" : String(values[key]);
@@ -54,12 +61,165 @@
     });
   };
 
-  /* A Leaflet map with optional basemap and our borders layer; returns the map. */
+  /* --- commune borders --------------------------------------------------------------------- */
+
+  var BORDERS_DETAIL_ZOOM = 10; // below it, outlines simplified by 1000 m are ≤ 2 px off (zoom 9: 190 m/px)
+  var COARSE_TOLERANCE_M = 1000; // the API's maximum; from BORDERS_DETAIL_ZOOM on its default (100 m)
+
+  /* Run ``fn`` once the browser is idle (the page's own scripts and first paint come first). */
+  function whenIdle(fn) {
+    if (window.requestIdleCallback) window.requestIdleCallback(fn, { timeout: 2000 });
+    else setTimeout(fn, 50);
+  }
+
+  /* Run ``fn`` in a task of its own, after those queued before it: setting up a map step by step keeps
+     each task short, so a phone answers a tap in between (and no step blocks the page for long). */
+  MM.later = function (fn) { setTimeout(fn, 0); };
+
+  /* GeoJSON (Multi)Polygon features → Leaflet's nested [polygon][ring][LatLng] arrays. */
+  function polygonsOf(features) {
+    var polygons = [];
+    features.forEach(function (f) {
+      var g = f.geometry;
+      if (g && g.type === "Polygon") polygons.push(L.GeoJSON.coordsToLatLngs(g.coordinates, 1));
+      else if (g && g.type === "MultiPolygon") {
+        Array.prototype.push.apply(polygons, L.GeoJSON.coordsToLatLngs(g.coordinates, 2));
+      }
+    });
+    return polygons;
+  }
+
+  /* Bounds of a (Multi)Polygon feature from its outer rings. */
+  function boundsOf(feature) {
+    var g = feature.geometry;
+    var bounds = L.latLngBounds([]);
+    if (!g) return bounds;
+    (g.type === "Polygon" ? [g.coordinates] : g.coordinates).forEach(function (rings) {
+      rings[0].forEach(function (c) { bounds.extend([c[1], c[0]]); });
+    });
+    return bounds;
+  }
+
+  /* Our commune borders (/api/v1/communes.geojson), drawn as ONE path: 418 separate Leaflet polygons
+     kept a phone's main thread busy for seconds, one path costs a few milliseconds. Below
+     BORDERS_DETAIL_ZOOM all outlines simplified by 1000 m; from there on the API's default detail, but
+     only the communes around the view (redrawn when the map leaves that area). Each version is fetched
+     once, when first needed, and only after the page is idle. The commune of ``cfg.highlightAgs`` is
+     drawn on top; ``options.fitHighlight`` zooms the map to it. */
+  function bordersLayer(map, options) {
+    var cfg = MM.config();
+    var container = map.getContainer();
+    var outlines = L.polygon([], {
+      interactive: false,
+      fill: false,
+      color: "#3d4852",
+      weight: 1,
+      opacity: 0.7,
+      attribution: escapeHtml(cfg.bordersAttribution)
+    });
+    var versions = {}; // "coarse" / "detail" → promise of {features, polygons | parts} (null: unavailable)
+    var shown = null;
+    var area = null; // with the detailed version: the area whose communes are drawn
+
+    function version(key) {
+      if (!versions[key]) {
+        var url = key === "detail" ? cfg.bordersUrl : cfg.bordersUrl + "?tolerance=" + COARSE_TOLERANCE_M;
+        versions[key] = fetch(url, { credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (data) {
+            if (!data) return null;
+            if (key === "coarse") return { features: data.features, polygons: polygonsOf(data.features) };
+            return {
+              features: data.features,
+              parts: data.features.map(function (f) { return { feature: f, bounds: boundsOf(f), polygons: null }; })
+            };
+          })
+          .catch(function () { return null; }); // borders are decoration; the page works without them
+      }
+      return versions[key];
+    }
+
+    function wanted() { return map.getZoom() >= BORDERS_DETAIL_ZOOM ? "detail" : "coarse"; }
+
+    function current(key) {
+      return shown === key && (key === "coarse" || (area && area.contains(map.getBounds())));
+    }
+
+    /* Polygons of the communes whose bounds meet ``bounds`` (converted once each). */
+    function polygonsIn(parts, bounds) {
+      var polygons = [];
+      parts.forEach(function (part) {
+        if (!bounds.intersects(part.bounds)) return;
+        part.polygons = part.polygons || polygonsOf([part.feature]);
+        Array.prototype.push.apply(polygons, part.polygons);
+      });
+      return polygons;
+    }
+
+    function update() {
+      var key = wanted();
+      if (current(key)) return;
+      version(key).then(function (data) {
+        if (!data || wanted() !== key || current(key)) return; // zoomed across meanwhile: that call draws
+        if (key === "detail") {
+          area = map.getBounds().pad(1); // the view and as much again on every side
+          outlines.setLatLngs(polygonsIn(data.parts, area));
+        } else {
+          outlines.setLatLngs(data.polygons);
+        }
+        shown = key;
+        if (!map.hasLayer(outlines)) outlines.addTo(map);
+        outlines.bringToBack();
+        container.setAttribute("data-borders", key);
+      });
+    }
+
+    function highlight() {
+      version("detail").then(function (data) {
+        var feature = data && data.features.filter(function (f) { return f.id === cfg.highlightAgs; })[0];
+        if (!feature) return;
+        var own = L.geoJSON(feature, {
+          interactive: false,
+          style: { color: "#00573d", weight: 3, opacity: 1, fillColor: "#00573d", fillOpacity: 0.08 }
+        }).addTo(map);
+        own.bringToBack();
+        outlines.bringToBack();
+        if (options.fitHighlight) map.fitBounds(own.getBounds());
+      });
+    }
+
+    /* Only one commune, e.g. around a report: one small request instead of every outline. */
+    function single(url) {
+      fetch(url, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (feature) {
+          if (!feature) return;
+          outlines.setLatLngs(polygonsOf([feature])).addTo(map).bringToBack();
+          container.setAttribute("data-borders", "commune");
+        })
+        .catch(function () { /* decoration only */ });
+    }
+
+    whenIdle(function () {
+      if (options.communeUrl) return single(options.communeUrl);
+      if (cfg.highlightAgs) highlight();
+      update();
+      map.on("moveend", update); // Leaflet fires moveend after every zoom as well
+    });
+    return outlines;
+  }
+
+  /* --- maps ------------------------------------------------------------------------------------ */
+
+  /* A Leaflet map with optional basemap and our borders layer; returns the map. ``options``: view
+     ([lat, lon, zoom] to start with instead of all Saxony), communeUrl (draw only this commune's outline,
+     an /api/v1/communes/<ags>/ URL), fitHighlight (see bordersLayer). */
   MM.createMap = function (element, options) {
     var cfg = MM.config();
     options = options || {};
     element.innerHTML = "";
-    var map = L.map(element, { minZoom: 6, maxZoom: 19, zoomSnap: 0.5 });
+    // no fade-in of tiles: it repaints the map every frame for a quarter second after each load
+    var map = L.map(element, { minZoom: 6, maxZoom: 19, zoomSnap: 0.5, fadeAnimation: false });
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     if (cfg.tileUrl) {
       L.tileLayer(cfg.tileUrl, {
@@ -68,33 +228,9 @@
         maxNativeZoom: 18
       }).addTo(map);
     }
-    map.fitBounds(SAXONY);
-    fetch(cfg.bordersUrl, { credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (data) {
-        if (!data) return;
-        var layer = L.geoJSON(data, {
-          interactive: false,
-          attribution: escapeHtml(cfg.bordersAttribution),
-          style: function (feature) {
-            var own = feature.id === cfg.highlightAgs;
-            return {
-              color: own ? "#00573d" : "#3d4852",
-              weight: own ? 3 : 1,
-              opacity: own ? 1 : 0.7,
-              fillColor: "#00573d",
-              fillOpacity: own ? 0.08 : 0
-            };
-          }
-        }).addTo(map);
-        layer.bringToBack();
-        if (cfg.highlightAgs && options.fitHighlight) {
-          layer.eachLayer(function (l) {
-            if (l.feature.id === cfg.highlightAgs) map.fitBounds(l.getBounds());
-          });
-        }
-      })
-      .catch(function () { /* borders are decoration; the page works without them */ });
+    if (options.view) map.setView([options.view[0], options.view[1]], options.view[2]);
+    else map.fitBounds(SAXONY);
+    bordersLayer(map, options);
     element.leafletMap = map; // for tests and page scripts
     return map;
   };
@@ -206,12 +342,12 @@
 
   function countLabel(count) {
     var t = MM.config().texts;
-    var n = Number(count).toLocaleString(document.documentElement.lang);
+    var n = MM.formatCount(count);
     return MM.format(count === 1 ? t.clusterOne : t.clusterMany, { count: n });
   }
 
   function countIcon(count) {
-    var text = Number(count).toLocaleString(document.documentElement.lang);
+    var text = MM.formatCount(count);
     var wide = text.length > 4;
     return L.divIcon({
       className: "",
@@ -317,6 +453,25 @@
     }
   });
 
+  /* Leaflet.markercluster: loaded with the page, or — where the page starts with tiles and may never
+     need it — only when GeoJSON is first shown; the page then names its URL in #mm-markercluster. */
+  var clusterScript = null;
+  function clusterLibrary() {
+    if (L.markerClusterGroup) return Promise.resolve();
+    if (!clusterScript) {
+      clusterScript = new Promise(function (resolve, reject) {
+        var source = document.getElementById("mm-markercluster");
+        if (!source) return reject(new Error("Leaflet.markercluster is missing"));
+        var script = document.createElement("script");
+        script.src = JSON.parse(source.textContent);
+        script.onload = resolve;
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    return clusterScript;
+  }
+
   /* Reports for the visible area. ``filters`` are API query parameters. Below GEOJSON_MIN_ZOOM the
      server's vector tiles (counts per commune or grid cell) are shown, so a statewide view counts every
      report; from there on the reports themselves come as GeoJSON, clustered. Filters the tiles do not
@@ -326,11 +481,7 @@
     options = options || {};
     filters = filters || {};
     var container = map.getContainer();
-    var group = L.markerClusterGroup({
-      showCoverageOnHover: false,
-      maxClusterRadius: 45,
-      iconCreateFunction: clusterIcon
-    });
+    var group = null; // the clustered GeoJSON markers, made when first needed (clusterLibrary)
     var tileParams = new URLSearchParams();
     var tilesUsable = !!cfg.reportTilesUrl && !!window.mapboxVectorTile; // the page loads the decoder
     Object.keys(filters).forEach(function (key) {
@@ -351,7 +502,7 @@
     var timer = null;
 
     function load() {
-      if (!map.hasLayer(group)) return;
+      if (!group || !map.hasLayer(group)) return;
       var params = new URLSearchParams(filters);
       params.set("bbox", bboxOf(map));
       params.set("page_size", "1000");
@@ -387,7 +538,7 @@
       container.setAttribute("data-reports-mode", useTiles ? "tiles" : "geojson");
       if (useTiles) {
         clearTimeout(timer); // a GeoJSON request still running finds the group removed and is ignored
-        if (map.hasLayer(group)) {
+        if (group && map.hasLayer(group)) {
           map.removeLayer(group);
           group.clearLayers();
         }
@@ -401,7 +552,17 @@
         map.removeLayer(tiles); // unloads every tile and so removes its markers
         map.removeLayer(tileTarget);
       }
-      if (!map.hasLayer(group)) map.addLayer(group);
+      if (!group) {
+        clusterLibrary().then(function () {
+          if (group) return;
+          group = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 45, iconCreateFunction: clusterIcon });
+          if (container.getAttribute("data-reports-mode") !== "geojson") return;
+          map.addLayer(group);
+          load();
+        });
+      } else if (!map.hasLayer(group)) {
+        map.addLayer(group);
+      }
       return true;
     }
 
@@ -411,8 +572,7 @@
       clearTimeout(timer);
       timer = setTimeout(load, 250);
     });
-    if (switchMode()) load();
-    return group;
+    MM.later(function () { if (switchMode()) load(); });
   };
 
   /* --- approved special uses (Baustellen & Sondernutzungen) ------------------------------------- */
@@ -501,7 +661,9 @@
         layer.bindPopup(function () { return permitPopup(feature.properties); });
       }
     });
-    L.control.layers(null, null, { collapsed: false }).addOverlay(group, escapeHtml(cfg.texts.permitsLayer)).addTo(map);
+    MM.later(function () {
+      L.control.layers(null, null, { collapsed: false }).addOverlay(group, escapeHtml(cfg.texts.permitsLayer)).addTo(map);
+    });
     var controller = null;
     var timer = null;
 
@@ -553,10 +715,9 @@
     if (!element) return;
     var kind = element.getAttribute("data-map");
     if (kind === "report") {
-      var map = MM.regionMap(element);
       var lat = parseFloat(element.dataset.lat);
       var lon = parseFloat(element.dataset.lon);
-      map.setView([lat, lon], 16);
+      var map = MM.regionMap(element, { view: [lat, lon, 16], communeUrl: element.dataset.communeUrl });
       L.marker([lat, lon], { icon: MM.statusIcon(element.dataset.status), keyboard: false, interactive: false }).addTo(map);
     } else if (kind === "reports") {
       var filters = filtersFrom(element);

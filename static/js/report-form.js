@@ -159,10 +159,9 @@
     var description = form.elements.description;
     var counter = $("description-counter");
     var max = Number(description.getAttribute("data-max")) || 4000;
-    var numberFormat = new Intl.NumberFormat(document.documentElement.lang);
     function count() {
       var n = description.value.replace(/\r\n/g, "\n").length;
-      counter.textContent = MM.format(t.chars, { count: numberFormat.format(n), max: numberFormat.format(max) }) +
+      counter.textContent = MM.format(t.chars, { count: MM.formatCount(n), max: MM.formatCount(max) }) +
         (n > max ? " – " + t.tooLong : "");
       counter.classList.toggle("counter--over", n > max);
     }
@@ -223,5 +222,6 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", init);
+  // a task of its own, apart from map.js's and forms.js's start (MM.later), so that none of them is long
+  document.addEventListener("DOMContentLoaded", function () { window.MM.later(init); });
 })();
