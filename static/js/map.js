@@ -128,7 +128,7 @@
           .then(function (r) { return r.ok ? r.json() : null; })
           .then(function (data) {
             if (!data) return null;
-            if (key === "coarse") return { features: data.features, polygons: polygonsOf(data.features) };
+            if (key === "coarse") return { features: data.features, polygons: null };
             return {
               features: data.features,
               parts: data.features.map(function (f) { return { feature: f, bounds: boundsOf(f), polygons: null }; })
@@ -159,19 +159,28 @@
     function update() {
       var key = wanted();
       if (current(key)) return;
+      // reading the JSON, converting it and drawing are three tasks, each short enough for a phone
       version(key).then(function (data) {
-        if (!data || wanted() !== key || current(key)) return; // zoomed across meanwhile: that call draws
-        if (key === "detail") {
-          area = map.getBounds().pad(1); // the view and as much again on every side
-          outlines.setLatLngs(polygonsIn(data.parts, area));
-        } else {
-          outlines.setLatLngs(data.polygons);
-        }
-        shown = key;
-        if (!map.hasLayer(outlines)) outlines.addTo(map);
-        outlines.bringToBack();
-        container.setAttribute("data-borders", key);
+        if (!data) return;
+        MM.later(function () {
+          if (key === "coarse") data.polygons = data.polygons || polygonsOf(data.features);
+          MM.later(function () { draw(key, data); });
+        });
       });
+    }
+
+    function draw(key, data) {
+      if (wanted() !== key || current(key)) return; // zoomed across meanwhile: that update draws
+      if (key === "detail") {
+        area = map.getBounds().pad(1); // the view and as much again on every side
+        outlines.setLatLngs(polygonsIn(data.parts, area));
+      } else {
+        outlines.setLatLngs(data.polygons);
+      }
+      shown = key;
+      if (!map.hasLayer(outlines)) outlines.addTo(map);
+      outlines.bringToBack();
+      container.setAttribute("data-borders", key);
     }
 
     function highlight() {
