@@ -24,16 +24,22 @@
     Array.prototype.forEach.call(document.querySelectorAll(".js-only"), function (el) { el.hidden = false; });
 
     /* --- map and location (map.js) ----------------------------------------------------------- */
-    var map = MM.regionMap($("map"));
-    if (map) {
-      MM.reportsLayer(map, { status: "open" }, { keyboard: false });
-      MM.permitsLayer(map);
-      map.on("click", function (e) { setLocation(e.latlng.lat, e.latlng.lng, false); });
-    }
-    var pin = MM.pickMarker(map, {
+    var pinOptions = {
       title: t.marker,
       zoom: 16,
       onDrag: function (la, lo) { setLocation(la, lo, false); }
+    };
+    var pin = MM.pickMarker(null, pinOptions); // places nothing until the map is there
+    MM.later(function () { // the map in a task of its own, after the form's set-up below
+      var map = MM.regionMap($("map"));
+      if (!map) return;
+      pin = MM.pickMarker(map, pinOptions);
+      MM.reportsLayer(map, { status: "open" }, { keyboard: false });
+      MM.permitsLayer(map);
+      map.on("click", function (e) { setLocation(e.latlng.lat, e.latlng.lng, false); });
+      var la = parseCoord(lat.value);
+      var lo = parseCoord(lon.value);
+      if (la !== null && lo !== null) pin.place(la, lo, true); // typed before the map was there
     });
 
     function setLocation(la, lo, pan) {
