@@ -462,8 +462,9 @@
     }
   });
 
-  /* Leaflet.markercluster: loaded with the page, or — where the page starts with tiles and may never
-     need it — only when GeoJSON is first shown; the page then names its URL in #mm-markercluster. */
+  /* Leaflet.markercluster, loaded only when single reports are first shown (the pages name its URL in
+     #mm-markercluster): a report's page and the forms never need it, `/` and `/meldungen/` only from
+     zoom 14 on, and evaluating it costs a phone ~50 ms. */
   var clusterScript = null;
   function clusterLibrary() {
     if (L.markerClusterGroup) return Promise.resolve();
@@ -567,6 +568,7 @@
           group = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 45, iconCreateFunction: clusterIcon });
           if (container.getAttribute("data-reports-mode") !== "geojson") return;
           map.addLayer(group);
+          clearTimeout(timer); // one request: a load the move scheduled would abort this one
           load();
         });
       } else if (!map.hasLayer(group)) {
