@@ -263,7 +263,14 @@ def markdown(args: argparse.Namespace, results: dict[str, list[dict[str, Any]]],
     ]
     head = "| page | performance | accessibility | total blocking time | largest contentful paint | CLS |"
     if before:
-        lines.append(f"Before: {before['label']}. After: this run.")
+        context = before.get("context")
+        when = (
+            f", measured {context['when']} the same way (load average at start {context['load_start']}, at end "
+            f"{context['load_end']}; {context['busy'][0].lower() + context['busy'][1:].rstrip('.')})"
+            if context
+            else ""
+        )
+        lines.append(f"Before: {before['label']}{when}. After: this run.")
         lines.append("")
         head = head.replace(" |", " (before → after) |", 1).replace("| page (before → after) |", "| page |")
     lines += [head, "|---|---:|---:|---:|---:|---:|"]
@@ -348,7 +355,15 @@ def main() -> None:
             "status", "--porcelain", "--untracked-files=no", "--", "static", "templates"
         ):
             label += " with uncommitted changes to static/ or templates/"
-        args.json.write_text(json.dumps({"label": label, "results": results}, indent=1), encoding="utf-8")
+        context = {
+            "when": now_utc(),
+            "load_start": args.load_start,
+            "load_end": args.load_end,
+            "busy": args.busy,
+        }
+        args.json.write_text(
+            json.dumps({"label": label, "context": context, "results": results}, indent=1), encoding="utf-8"
+        )
     before = json.loads(args.before.read_text(encoding="utf-8")) if args.before else None
     section = markdown(args, results, before)
     print(section)
