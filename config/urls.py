@@ -4,13 +4,25 @@ import re
 
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import include, path, re_path
 
 from config.health import healthz
 from web.media import media
 
+
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Browsers ask for /favicon.ico whatever a page links: send them to the static file (served and
+    cached by whitenoise under its hashed name, so the redirect is temporary: the hash changes with it)."""
+    response = HttpResponseRedirect(static("favicon.ico"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("open311/", include("api.open311.urls")),
     path("", include("api.urls")),

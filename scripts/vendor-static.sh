@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 leaflet=static/vendor/leaflet
 cluster=static/vendor/leaflet.markercluster
 geoman=static/vendor/leaflet-geoman
-rm -rf "$leaflet" "$cluster" "$geoman"
-mkdir -p "$leaflet/images" "$cluster" "$geoman"
+vt=static/vendor/vector-tile
+rm -rf "$leaflet" "$cluster" "$geoman" "$vt"
+mkdir -p "$leaflet/images" "$cluster" "$geoman" "$vt"
 cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css "$leaflet/"
 cp node_modules/leaflet/dist/images/*.png "$leaflet/images/"
 cp node_modules/leaflet/LICENSE "$leaflet/LICENSE"
@@ -43,10 +44,31 @@ node -e '
   out.sort();
   fs.writeFileSync(process.argv[1], out.join("\n"));
 ' "$geoman/THIRD-PARTY-LICENSES"
-find "$leaflet" "$cluster" "$geoman" -type f -exec chmod 644 {} +
+# Decoding the report vector tiles: @mapbox/vector-tile and pbf publish ES modules only (pbf's UMD file
+# alone is not enough, vector-tile imports @mapbox/point-geometry by bare name), so the pinned esbuild
+# bundles the three into one classic script with the global `mapboxVectorTile` = {VectorTile, PbfReader}.
+# Same inputs and esbuild version → the same bytes; the code itself is not changed, only minified.
+version() { node -p "require('./node_modules/$1/package.json').version"; }
+banner="/* @mapbox/vector-tile $(version @mapbox/vector-tile), pbf $(version pbf), @mapbox/point-geometry"
+banner+=" $(version @mapbox/point-geometry), bundled by esbuild $(version esbuild); licences: LICENSE, THIRD-PARTY-LICENSES */"
+printf 'export { VectorTile } from "@mapbox/vector-tile";\nexport { PbfReader } from "pbf";\n' |
+  node_modules/.bin/esbuild --banner:js="$banner" --bundle --format=iife --global-name=mapboxVectorTile --target=es2018 \
+    --minify --legal-comments=none --sourcefile=vector-tile-entry.js --log-level=warning \
+    --outfile="$vt/vector-tile.min.js"
+cp node_modules/@mapbox/vector-tile/LICENSE.txt "$vt/LICENSE"
+{
+  for pkg in pbf @mapbox/point-geometry; do
+    echo "== $pkg $(node -p "require('./node_modules/$pkg/package.json').version")" \
+         "($(node -p "require('./node_modules/$pkg/package.json').license")) =="
+    echo
+    cat "node_modules/$pkg/LICENSE"
+    echo
+  done
+} > "$vt/THIRD-PARTY-LICENSES"
+find "$leaflet" "$cluster" "$geoman" "$vt" -type f -exec chmod 644 {} +
 # The minified files point at source maps we do not ship; drop the comment so browsers do not ask for them.
 sed -i '/^\/\/# sourceMappingURL=/d' "$leaflet/leaflet.js" "$cluster/leaflet.markercluster.js" "$geoman/leaflet-geoman.min.js"
 sed -i '/^\/\*# sourceMappingURL=.*\*\/$/d' "$geoman/leaflet-geoman.css"
-version() { node -p "require('./node_modules/$1/package.json').version"; }
 echo "leaflet $(version leaflet), leaflet.markercluster $(version leaflet.markercluster)," \
-     "@geoman-io/leaflet-geoman-free $(version @geoman-io/leaflet-geoman-free)"
+     "@geoman-io/leaflet-geoman-free $(version @geoman-io/leaflet-geoman-free)," \
+     "@mapbox/vector-tile $(version @mapbox/vector-tile) + pbf $(version pbf) (esbuild $(version esbuild))"

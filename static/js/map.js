@@ -1,7 +1,7 @@
 /* Mängelmelder Sachsen – maps (progressive enhancement: every page works without this script).
    Basemap tiles are optional; our own commune borders (/api/v1/communes.geojson) are always drawn, so
    the map stays usable when tiles cannot load. Report markers: zoomed out (below GEOJSON_MIN_ZOOM) they
-   come from our vector tiles /tiles/reports/{z}/{x}/{y}.pbf (decoded here, no library) as count badges
+   come from our vector tiles /tiles/reports/{z}/{x}/{y}.pbf (decoded with @mapbox/vector-tile) as count badges
    per commune or grid cell, so a statewide view counts every report; zoomed in from
    /api/v1/reports/?bbox=…, clustered. Each report has a symbol and a title, so the status is not told by
    colour alone. The switchable layer "Baustellen & Sondernutzungen" (off until switched on) shows
@@ -20,6 +20,13 @@
       configCache = node ? JSON.parse(node.textContent) : {};
     }
     return configCache;
+  };
+
+  /* A whole number with the page language's thousands separator ("4.000", "4,000"). Not Intl: building
+     the first Intl.NumberFormat of a page loads locale data, ~30 ms on a phone, for four digits. */
+  MM.formatCount = function (n) {
+    var sep = document.documentElement.lang === "en" ? "," : ".";
+    return String(Math.round(Number(n))).replace(/\B(?=(\d{3})+(?!\d))/g, sep);
   };
 
   MM.format = function (text, values) {
@@ -54,12 +61,174 @@
     });
   };
 
-  /* A Leaflet map with optional basemap and our borders layer; returns the map. */
+  /* --- commune borders --------------------------------------------------------------------- */
+
+  var BORDERS_DETAIL_ZOOM = 10; // below it, outlines simplified by 1000 m are ≤ 2 px off (zoom 9: 190 m/px)
+  var COARSE_TOLERANCE_M = 1000; // the API's maximum; from BORDERS_DETAIL_ZOOM on its default (100 m)
+
+  /* Run ``fn`` once the browser is idle (the page's own scripts and first paint come first). */
+  function whenIdle(fn) {
+    if (window.requestIdleCallback) window.requestIdleCallback(fn, { timeout: 2000 });
+    else setTimeout(fn, 50);
+  }
+
+  /* Run ``fn`` in a task of its own, after those queued before it: setting up a map step by step keeps
+     each task short, so a phone answers a tap in between (and no step blocks the page for long). */
+  MM.later = function (fn) { setTimeout(fn, 0); };
+
+  /* GeoJSON (Multi)Polygon features → Leaflet's nested [polygon][ring][LatLng] arrays. */
+  function polygonsOf(features) {
+    var polygons = [];
+    features.forEach(function (f) {
+      var g = f.geometry;
+      if (g && g.type === "Polygon") polygons.push(L.GeoJSON.coordsToLatLngs(g.coordinates, 1));
+      else if (g && g.type === "MultiPolygon") {
+        Array.prototype.push.apply(polygons, L.GeoJSON.coordsToLatLngs(g.coordinates, 2));
+      }
+    });
+    return polygons;
+  }
+
+  /* Bounds of a (Multi)Polygon feature from its outer rings. */
+  function boundsOf(feature) {
+    var g = feature.geometry;
+    var bounds = L.latLngBounds([]);
+    if (!g) return bounds;
+    (g.type === "Polygon" ? [g.coordinates] : g.coordinates).forEach(function (rings) {
+      rings[0].forEach(function (c) { bounds.extend([c[1], c[0]]); });
+    });
+    return bounds;
+  }
+
+  /* Our commune borders (/api/v1/communes.geojson), drawn as ONE path: 418 separate Leaflet polygons
+     kept a phone's main thread busy for seconds, one path costs a few milliseconds. Below
+     BORDERS_DETAIL_ZOOM all outlines simplified by 1000 m; from there on the API's default detail, but
+     only the communes around the view (redrawn when the map leaves that area). Each version is fetched
+     once, when first needed, and only after the page is idle. The commune of ``cfg.highlightAgs`` is
+     drawn on top; ``options.fitHighlight`` zooms the map to it. */
+  function bordersLayer(map, options) {
+    var cfg = MM.config();
+    var container = map.getContainer();
+    var outlines = L.polygon([], {
+      interactive: false,
+      fill: false,
+      color: "#3d4852",
+      weight: 1,
+      opacity: 0.7,
+      attribution: escapeHtml(cfg.bordersAttribution)
+    });
+    var versions = {}; // "coarse" / "detail" → promise of {features, polygons | parts} (null: unavailable)
+    var shown = null;
+    var area = null; // with the detailed version: the area whose communes are drawn
+
+    function version(key) {
+      if (!versions[key]) {
+        var url = key === "detail" ? cfg.bordersUrl : cfg.bordersUrl + "?tolerance=" + COARSE_TOLERANCE_M;
+        versions[key] = fetch(url, { credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (data) {
+            if (!data) return null;
+            if (key === "coarse") return { features: data.features, polygons: null };
+            return {
+              features: data.features,
+              parts: data.features.map(function (f) { return { feature: f, bounds: boundsOf(f), polygons: null }; })
+            };
+          })
+          .catch(function () { return null; }); // borders are decoration; the page works without them
+      }
+      return versions[key];
+    }
+
+    function wanted() { return map.getZoom() >= BORDERS_DETAIL_ZOOM ? "detail" : "coarse"; }
+
+    function current(key) {
+      return shown === key && (key === "coarse" || (area && area.contains(map.getBounds())));
+    }
+
+    /* Polygons of the communes whose bounds meet ``bounds`` (converted once each). */
+    function polygonsIn(parts, bounds) {
+      var polygons = [];
+      parts.forEach(function (part) {
+        if (!bounds.intersects(part.bounds)) return;
+        part.polygons = part.polygons || polygonsOf([part.feature]);
+        Array.prototype.push.apply(polygons, part.polygons);
+      });
+      return polygons;
+    }
+
+    function update() {
+      var key = wanted();
+      if (current(key)) return;
+      // reading the JSON, converting it and drawing are three tasks, each short enough for a phone
+      version(key).then(function (data) {
+        if (!data) return;
+        MM.later(function () {
+          if (key === "coarse") data.polygons = data.polygons || polygonsOf(data.features);
+          MM.later(function () { draw(key, data); });
+        });
+      });
+    }
+
+    function draw(key, data) {
+      if (wanted() !== key || current(key)) return; // zoomed across meanwhile: that update draws
+      if (key === "detail") {
+        area = map.getBounds().pad(1); // the view and as much again on every side
+        outlines.setLatLngs(polygonsIn(data.parts, area));
+      } else {
+        outlines.setLatLngs(data.polygons);
+      }
+      shown = key;
+      if (!map.hasLayer(outlines)) outlines.addTo(map);
+      outlines.bringToBack();
+      container.setAttribute("data-borders", key);
+    }
+
+    function highlight() {
+      version("detail").then(function (data) {
+        var feature = data && data.features.filter(function (f) { return f.id === cfg.highlightAgs; })[0];
+        if (!feature) return;
+        var own = L.geoJSON(feature, {
+          interactive: false,
+          style: { color: "#00573d", weight: 3, opacity: 1, fillColor: "#00573d", fillOpacity: 0.08 }
+        }).addTo(map);
+        own.bringToBack();
+        outlines.bringToBack();
+        if (options.fitHighlight) map.fitBounds(own.getBounds());
+      });
+    }
+
+    /* Only one commune, e.g. around a report: one small request instead of every outline. */
+    function single(url) {
+      fetch(url, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (feature) {
+          if (!feature) return;
+          outlines.setLatLngs(polygonsOf([feature])).addTo(map).bringToBack();
+          container.setAttribute("data-borders", "commune");
+        })
+        .catch(function () { /* decoration only */ });
+    }
+
+    whenIdle(function () {
+      if (options.communeUrl) return single(options.communeUrl);
+      if (cfg.highlightAgs) highlight();
+      update();
+      map.on("moveend", update); // Leaflet fires moveend after every zoom as well
+    });
+    return outlines;
+  }
+
+  /* --- maps ------------------------------------------------------------------------------------ */
+
+  /* A Leaflet map with optional basemap and our borders layer; returns the map. ``options``: view
+     ([lat, lon, zoom] to start with instead of all Saxony), communeUrl (draw only this commune's outline,
+     an /api/v1/communes/<ags>/ URL), fitHighlight (see bordersLayer). */
   MM.createMap = function (element, options) {
     var cfg = MM.config();
     options = options || {};
     element.innerHTML = "";
-    var map = L.map(element, { minZoom: 6, maxZoom: 19, zoomSnap: 0.5 });
+    // no fade-in of tiles: it repaints the map every frame for a quarter second after each load
+    var map = L.map(element, { minZoom: 6, maxZoom: 19, zoomSnap: 0.5, fadeAnimation: false });
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     if (cfg.tileUrl) {
       L.tileLayer(cfg.tileUrl, {
@@ -68,35 +237,55 @@
         maxNativeZoom: 18
       }).addTo(map);
     }
-    map.fitBounds(SAXONY);
-    fetch(cfg.bordersUrl, { credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (data) {
-        if (!data) return;
-        var layer = L.geoJSON(data, {
-          interactive: false,
-          attribution: escapeHtml(cfg.bordersAttribution),
-          style: function (feature) {
-            var own = feature.id === cfg.highlightAgs;
-            return {
-              color: own ? "#00573d" : "#3d4852",
-              weight: own ? 3 : 1,
-              opacity: own ? 1 : 0.7,
-              fillColor: "#00573d",
-              fillOpacity: own ? 0.08 : 0
-            };
-          }
-        }).addTo(map);
-        layer.bringToBack();
-        if (cfg.highlightAgs && options.fitHighlight) {
-          layer.eachLayer(function (l) {
-            if (l.feature.id === cfg.highlightAgs) map.fitBounds(l.getBounds());
-          });
-        }
-      })
-      .catch(function () { /* borders are decoration; the page works without them */ });
+    if (options.view) map.setView([options.view[0], options.view[1]], options.view[2]);
+    else map.fitBounds(SAXONY);
+    bordersLayer(map, options);
     element.leafletMap = map; // for tests and page scripts
     return map;
+  };
+
+  /* The map in ``element`` as a labelled region (createMap's options); null without Leaflet, when the
+     page's fields and lists carry the same information. Every page and form script starts here. */
+  MM.regionMap = function (element, options) {
+    if (!window.L || !element) return null;
+    element.setAttribute("role", "region");
+    element.setAttribute("aria-label", MM.config().texts.mapLabel);
+    return MM.createMap(element, options);
+  };
+
+  /* A typed coordinate ("51,0504" or "51.0504") as a number, or null. */
+  MM.parseCoord = function (text) {
+    var value = String(text || "").trim();
+    if (value.split(",").length === 2 && value.indexOf(".") < 0) value = value.replace(",", ".");
+    var number = Number(value);
+    return value !== "" && isFinite(number) ? number : null;
+  };
+
+  /* The draggable pin of a place chosen on ``map`` (null: no map, then every call does nothing).
+     options: title, zoom (at least this zoom when the map pans to a typed place), onDrag(lat, lon). */
+  MM.pickMarker = function (map, options) {
+    var marker = null;
+    return {
+      place: function (lat, lon, pan) {
+        if (!map) return;
+        if (!marker) {
+          marker = L.marker([lat, lon], {
+            draggable: true,
+            keyboard: false,
+            title: options.title,
+            icon: L.divIcon({ className: "", html: '<span class="mm-pick"></span>', iconSize: [34, 34], iconAnchor: [17, 40] })
+          }).addTo(map);
+          marker.on("dragend", function () {
+            var p = marker.getLatLng();
+            options.onDrag(p.lat, p.lng);
+          });
+        } else {
+          marker.setLatLng([lat, lon]);
+        }
+        if (pan) map.setView([lat, lon], Math.max(map.getZoom(), options.zoom));
+      },
+      isSet: function () { return marker !== null; }
+    };
   };
 
   function popupContent(props) {
@@ -126,128 +315,31 @@
     });
   }
 
-  /* --- a small Mapbox Vector Tile decoder (protobuf), enough for point layers ------------------- */
+  /* --- vector tiles: decoded by @mapbox/vector-tile + pbf (static/vendor/vector-tile/) --------- */
 
-  function Pbf(bytes) {
-    this.buf = bytes;
-    this.pos = 0;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-  Pbf.prototype.varint = function () {
-    var result = 0, shift = 1, b;
-    do {
-      b = this.buf[this.pos++];
-      result += (b & 0x7f) * shift;
-      shift *= 128;
-    } while (b & 0x80);
-    return result;
-  };
-  Pbf.prototype.zigzag = function () {
-    var n = this.varint();
-    return n % 2 === 1 ? -(n + 1) / 2 : n / 2;
-  };
-  Pbf.prototype.bytes = function () {
-    var len = this.varint();
-    var start = this.pos;
-    this.pos += len;
-    return this.buf.subarray(start, start + len);
-  };
-  Pbf.prototype.string = function () {
-    return new TextDecoder("utf-8").decode(this.bytes());
-  };
-  Pbf.prototype.skip = function (wire) {
-    if (wire === 0) this.varint();
-    else if (wire === 1) this.pos += 8;
-    else if (wire === 2) this.pos += this.varint();
-    else if (wire === 5) this.pos += 4;
-    else throw new Error("unsupported wire type " + wire);
-  };
-  /* Call fn(field, wire) for every field of the message that ends at ``end``. */
-  Pbf.prototype.fields = function (end, fn) {
-    while (this.pos < end) {
-      var key = this.varint();
-      var before = this.pos;
-      fn(key >> 3, key & 7);
-      if (this.pos === before) this.skip(key & 7); // field not read by fn
-    }
-  };
-  Pbf.prototype.packed = function () {
-    var end = this.varint() + this.pos;
-    var list = [];
-    while (this.pos < end) list.push(this.varint());
-    return list;
-  };
-
-  function readValue(pbf) {
-    var end = pbf.varint() + pbf.pos;
-    var value = null;
-    pbf.fields(end, function (field, wire) {
-      if (field === 1) value = pbf.string();
-      else if (field === 2) { value = pbf.view.getFloat32(pbf.pos, true); pbf.pos += 4; }
-      else if (field === 3) { value = pbf.view.getFloat64(pbf.pos, true); pbf.pos += 8; }
-      else if (field === 4) { value = pbf.varint(); if (value >= 9223372036854775807) value -= 18446744073709551616; }
-      else if (field === 5) value = pbf.varint();
-      else if (field === 6) value = pbf.zigzag();
-      else if (field === 7) value = pbf.varint() !== 0;
-      else pbf.skip(wire);
-    });
-    return value;
-  }
-
-  /* Points of a geometry: every MoveTo (and LineTo) position, in tile coordinates. */
-  function readPoints(commands) {
-    var points = [], x = 0, y = 0, i = 0;
-    while (i < commands.length) {
-      var cmd = commands[i] & 7, count = commands[i] >> 3;
-      i++;
-      if (cmd === 7) continue; // ClosePath
-      for (var k = 0; k < count; k++) {
-        var dx = commands[i++], dy = commands[i++];
-        x += dx % 2 === 1 ? -(dx + 1) / 2 : dx / 2;
-        y += dy % 2 === 1 ? -(dy + 1) / 2 : dy / 2;
-        if (cmd === 1) points.push([x, y]);
-      }
-    }
-    return points;
-  }
-
-  function readLayer(pbf, end) {
-    var layer = { name: "", extent: 4096, features: [] };
-    var keys = [], values = [], raw = [];
-    pbf.fields(end, function (field) {
-      if (field === 1) layer.name = pbf.string();
-      else if (field === 2) {
-        var fend = pbf.varint() + pbf.pos;
-        var f = { id: null, type: 0, tags: [], geometry: [] };
-        pbf.fields(fend, function (ff) {
-          if (ff === 1) f.id = pbf.varint();
-          else if (ff === 2) f.tags = pbf.packed();
-          else if (ff === 3) f.type = pbf.varint();
-          else if (ff === 4) f.geometry = pbf.packed();
-        });
-        raw.push(f);
-      } else if (field === 3) keys.push(pbf.string());
-      else if (field === 4) values.push(readValue(pbf));
-      else if (field === 5) layer.extent = pbf.varint();
-    });
-    layer.features = raw.map(function (f) {
-      var props = {};
-      for (var i = 0; i + 1 < f.tags.length; i += 2) props[keys[f.tags[i]]] = values[f.tags[i + 1]];
-      return { id: f.id, type: f.type, properties: props, points: readPoints(f.geometry) };
-    });
-    return layer;
-  }
-
-  /* ArrayBuffer of a vector tile → {layerName: {name, extent, features: [{id, type, properties, points}]}}. */
+  /* ArrayBuffer of a vector tile → {layerName: {name, extent, features: [{id, type, properties, points}]}},
+     ``points`` being every position of the feature's geometry in tile coordinates (0..extent). */
   MM.decodeTile = function (buffer) {
-    var pbf = new Pbf(new Uint8Array(buffer));
+    var lib = window.mapboxVectorTile;
+    var tile = new lib.VectorTile(new lib.PbfReader(new Uint8Array(buffer)));
     var layers = {};
-    pbf.fields(pbf.buf.length, function (field) {
-      if (field === 3) {
-        var end = pbf.varint() + pbf.pos;
-        var layer = readLayer(pbf, end);
-        layers[layer.name] = layer;
+    Object.keys(tile.layers).forEach(function (name) {
+      var layer = tile.layers[name];
+      var features = [];
+      for (var i = 0; i < layer.length; i++) {
+        var feature = layer.feature(i);
+        var points = [];
+        feature.loadGeometry().forEach(function (ring) {
+          ring.forEach(function (p) { points.push([p.x, p.y]); });
+        });
+        features.push({
+          id: feature.id === undefined ? null : feature.id,
+          type: feature.type,
+          properties: Object.assign({}, feature.properties),
+          points: points
+        });
       }
+      layers[name] = { name: name, extent: layer.extent, features: features };
     });
     return layers;
   };
@@ -259,12 +351,12 @@
 
   function countLabel(count) {
     var t = MM.config().texts;
-    var n = Number(count).toLocaleString(document.documentElement.lang);
+    var n = MM.formatCount(count);
     return MM.format(count === 1 ? t.clusterOne : t.clusterMany, { count: n });
   }
 
   function countIcon(count) {
-    var text = Number(count).toLocaleString(document.documentElement.lang);
+    var text = MM.formatCount(count);
     var wide = text.length > 4;
     return L.divIcon({
       className: "",
@@ -370,6 +462,26 @@
     }
   });
 
+  /* Leaflet.markercluster, loaded only when single reports are first shown (the pages name its URL in
+     #mm-markercluster): a report's page and the forms never need it, `/` and `/meldungen/` only from
+     zoom 14 on, and evaluating it costs a phone ~50 ms. */
+  var clusterScript = null;
+  function clusterLibrary() {
+    if (L.markerClusterGroup) return Promise.resolve();
+    if (!clusterScript) {
+      clusterScript = new Promise(function (resolve, reject) {
+        var source = document.getElementById("mm-markercluster");
+        if (!source) return reject(new Error("Leaflet.markercluster is missing"));
+        var script = document.createElement("script");
+        script.src = JSON.parse(source.textContent);
+        script.onload = resolve;
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    return clusterScript;
+  }
+
   /* Reports for the visible area. ``filters`` are API query parameters. Below GEOJSON_MIN_ZOOM the
      server's vector tiles (counts per commune or grid cell) are shown, so a statewide view counts every
      report; from there on the reports themselves come as GeoJSON, clustered. Filters the tiles do not
@@ -379,13 +491,9 @@
     options = options || {};
     filters = filters || {};
     var container = map.getContainer();
-    var group = L.markerClusterGroup({
-      showCoverageOnHover: false,
-      maxClusterRadius: 45,
-      iconCreateFunction: clusterIcon
-    });
+    var group = null; // the clustered GeoJSON markers, made when first needed (clusterLibrary)
     var tileParams = new URLSearchParams();
-    var tilesUsable = !!cfg.reportTilesUrl;
+    var tilesUsable = !!cfg.reportTilesUrl && !!window.mapboxVectorTile; // the page loads the decoder
     Object.keys(filters).forEach(function (key) {
       if (!filters[key]) return;
       if (TILE_FILTERS.indexOf(key) === -1) tilesUsable = false;
@@ -404,7 +512,7 @@
     var timer = null;
 
     function load() {
-      if (!map.hasLayer(group)) return;
+      if (!group || !map.hasLayer(group)) return;
       var params = new URLSearchParams(filters);
       params.set("bbox", bboxOf(map));
       params.set("page_size", "1000");
@@ -440,7 +548,7 @@
       container.setAttribute("data-reports-mode", useTiles ? "tiles" : "geojson");
       if (useTiles) {
         clearTimeout(timer); // a GeoJSON request still running finds the group removed and is ignored
-        if (map.hasLayer(group)) {
+        if (group && map.hasLayer(group)) {
           map.removeLayer(group);
           group.clearLayers();
         }
@@ -454,7 +562,18 @@
         map.removeLayer(tiles); // unloads every tile and so removes its markers
         map.removeLayer(tileTarget);
       }
-      if (!map.hasLayer(group)) map.addLayer(group);
+      if (!group) {
+        clusterLibrary().then(function () {
+          if (group) return;
+          group = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 45, iconCreateFunction: clusterIcon });
+          if (container.getAttribute("data-reports-mode") !== "geojson") return;
+          map.addLayer(group);
+          clearTimeout(timer); // one request: a load the move scheduled would abort this one
+          load();
+        });
+      } else if (!map.hasLayer(group)) {
+        map.addLayer(group);
+      }
       return true;
     }
 
@@ -464,8 +583,7 @@
       clearTimeout(timer);
       timer = setTimeout(load, 250);
     });
-    if (switchMode()) load();
-    return group;
+    MM.later(function () { if (switchMode()) load(); });
   };
 
   /* --- approved special uses (Baustellen & Sondernutzungen) ------------------------------------- */
@@ -554,7 +672,9 @@
         layer.bindPopup(function () { return permitPopup(feature.properties); });
       }
     });
-    L.control.layers(null, null, { collapsed: false }).addOverlay(group, escapeHtml(cfg.texts.permitsLayer)).addTo(map);
+    MM.later(function () {
+      L.control.layers(null, null, { collapsed: false }).addOverlay(group, escapeHtml(cfg.texts.permitsLayer)).addTo(map);
+    });
     var controller = null;
     var timer = null;
 
@@ -586,7 +706,7 @@
   /* A read-only area (the applicant's tracking page): GeoJSON from a json_script element. */
   function areaMap(element) {
     var source = document.getElementById(element.dataset.geojson);
-    var map = MM.createMap(element);
+    var map = MM.regionMap(element);
     if (!source) return;
     var layer = L.geoJSON(JSON.parse(source.textContent), { style: MM.permitStyle, interactive: false }).addTo(map);
     map.fitBounds(layer.getBounds(), { maxZoom: 18, padding: [20, 20], animate: false });
@@ -605,17 +725,14 @@
     var element = document.querySelector("[data-map]");
     if (!element) return;
     var kind = element.getAttribute("data-map");
-    element.setAttribute("role", "region");
-    element.setAttribute("aria-label", MM.config().texts.mapLabel);
     if (kind === "report") {
-      var map = MM.createMap(element);
       var lat = parseFloat(element.dataset.lat);
       var lon = parseFloat(element.dataset.lon);
-      map.setView([lat, lon], 16);
+      var map = MM.regionMap(element, { view: [lat, lon, 16], communeUrl: element.dataset.communeUrl });
       L.marker([lat, lon], { icon: MM.statusIcon(element.dataset.status), keyboard: false, interactive: false }).addTo(map);
     } else if (kind === "reports") {
       var filters = filtersFrom(element);
-      var listMap = MM.createMap(element, { fitHighlight: !!filters.commune });
+      var listMap = MM.regionMap(element, { fitHighlight: !!filters.commune });
       MM.reportsLayer(listMap, filters, { keyboard: true });
       MM.permitsLayer(listMap);
     } else if (kind === "area") {

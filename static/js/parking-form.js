@@ -10,13 +10,6 @@
 
   function $(id) { return document.getElementById(id); }
 
-  function parseCoord(text) {
-    var value = String(text || "").trim();
-    if (value.split(",").length === 2 && value.indexOf(".") < 0) value = value.replace(",", ".");
-    var number = Number(value);
-    return value !== "" && isFinite(number) ? number : null;
-  }
-
   /* The zones with their names; the map zooms to them unless ``keepView()`` says a place is already set. */
   function zonesLayer(map, cfg, keepView) {
     var labels = L.layerGroup();
@@ -74,45 +67,29 @@
     var lon = form.elements.lon;
     Array.prototype.forEach.call(document.querySelectorAll(".js-only"), function (node) { node.hidden = false; });
 
-    var map = null;
-    var marker = null;
-    var mapElement = $("map");
-    if (window.L && mapElement) {
-      mapElement.setAttribute("role", "region");
-      mapElement.setAttribute("aria-label", t.mapLabel);
-      map = MM.createMap(mapElement);
-      zonesLayer(map, cfg, function () { return marker !== null; });
+    /* --- map and residence (map.js) ---------------------------------------------------------- */
+    var map = MM.regionMap($("map"));
+    var pin = MM.pickMarker(map, {
+      title: t.marker,
+      zoom: 15,
+      onDrag: function (la, lo) {
+        lat.value = la.toFixed(6);
+        lon.value = lo.toFixed(6);
+      }
+    });
+    if (map) {
+      zonesLayer(map, cfg, pin.isSet);
       map.on("click", function (e) {
         lat.value = e.latlng.lat.toFixed(6);
         lon.value = e.latlng.lng.toFixed(6);
-        placeMarker(e.latlng.lat, e.latlng.lng, false);
+        pin.place(e.latlng.lat, e.latlng.lng, false);
       });
     }
 
-    function placeMarker(la, lo, pan) {
-      if (!map) return;
-      if (!marker) {
-        marker = L.marker([la, lo], {
-          draggable: true,
-          keyboard: false,
-          title: t.marker,
-          icon: L.divIcon({ className: "", html: '<span class="mm-pick"></span>', iconSize: [34, 34], iconAnchor: [17, 40] })
-        }).addTo(map);
-        marker.on("dragend", function () {
-          var p = marker.getLatLng();
-          lat.value = p.lat.toFixed(6);
-          lon.value = p.lng.toFixed(6);
-        });
-      } else {
-        marker.setLatLng([la, lo]);
-      }
-      if (pan) map.setView([la, lo], Math.max(map.getZoom(), 15));
-    }
-
     function typedLocation() {
-      var la = parseCoord(lat.value);
-      var lo = parseCoord(lon.value);
-      if (la !== null && lo !== null) placeMarker(la, lo, true);
+      var la = MM.parseCoord(lat.value);
+      var lo = MM.parseCoord(lon.value);
+      if (la !== null && lo !== null) pin.place(la, lo, true);
     }
     lat.addEventListener("change", typedLocation);
     lon.addEventListener("change", typedLocation);

@@ -32,15 +32,11 @@
     el.kind.addEventListener("change", toggleUnits);
     toggleUnits();
 
-    /* --- map and drawing ---------------------------------------------------------------------- */
-    var map = null;
+    /* --- map (map.js) and drawing ------------------------------------------------------------ */
     var shown = null; // the layer on the map that stands for the text field's area
-    var mapElement = $("map");
     var finishButton = $("draw-finish");
-    if (window.L && L.PM && mapElement) {
-      mapElement.setAttribute("role", "region");
-      mapElement.setAttribute("aria-label", t.mapLabel);
-      map = MM.createMap(mapElement);
+    var map = window.L && L.PM ? MM.regionMap($("map")) : null; // drawing needs Leaflet-Geoman
+    if (map) {
       map.pm.setLang(document.documentElement.lang === "en" ? "en" : "de");
       map.pm.setGlobalOptions({
         snappable: false,               // never pull a corner onto a commune border

@@ -10,17 +10,11 @@
 
   function $(id) { return document.getElementById(id); }
 
-  function parseCoord(text) {
-    var value = String(text || "").trim();
-    if (value.split(",").length === 2 && value.indexOf(".") < 0) value = value.replace(",", ".");
-    var number = Number(value);
-    return value !== "" && isFinite(number) ? number : null;
-  }
-
   function init() {
     var form = $("report-form");
     if (!form || !window.fetch) return;
     var MM = window.MM;
+    var parseCoord = MM.parseCoord;
     var cfg = MM.config();
     var t = cfg.texts;
     var lat = form.elements.lat;
@@ -29,42 +23,29 @@
     var responsible = $("responsible");
     Array.prototype.forEach.call(document.querySelectorAll(".js-only"), function (el) { el.hidden = false; });
 
-    /* --- map and location ------------------------------------------------------------------- */
-    var map = null;
-    var marker = null;
-    var mapElement = $("map");
-    if (window.L && mapElement) {
-      mapElement.setAttribute("role", "region");
-      mapElement.setAttribute("aria-label", t.mapLabel);
-      map = MM.createMap(mapElement);
+    /* --- map and location (map.js) ----------------------------------------------------------- */
+    var pinOptions = {
+      title: t.marker,
+      zoom: 16,
+      onDrag: function (la, lo) { setLocation(la, lo, false); }
+    };
+    var pin = MM.pickMarker(null, pinOptions); // places nothing until the map is there
+    MM.later(function () { // the map in a task of its own, after the form's set-up below
+      var map = MM.regionMap($("map"));
+      if (!map) return;
+      pin = MM.pickMarker(map, pinOptions);
       MM.reportsLayer(map, { status: "open" }, { keyboard: false });
       MM.permitsLayer(map);
       map.on("click", function (e) { setLocation(e.latlng.lat, e.latlng.lng, false); });
-    }
-
-    function placeMarker(la, lo, pan) {
-      if (!map) return;
-      if (!marker) {
-        marker = L.marker([la, lo], {
-          draggable: true,
-          keyboard: false,
-          title: t.marker,
-          icon: L.divIcon({ className: "", html: '<span class="mm-pick"></span>', iconSize: [34, 34], iconAnchor: [17, 40] })
-        }).addTo(map);
-        marker.on("dragend", function () {
-          var p = marker.getLatLng();
-          setLocation(p.lat, p.lng, false);
-        });
-      } else {
-        marker.setLatLng([la, lo]);
-      }
-      if (pan) map.setView([la, lo], Math.max(map.getZoom(), 16));
-    }
+      var la = parseCoord(lat.value);
+      var lo = parseCoord(lon.value);
+      if (la !== null && lo !== null) pin.place(la, lo, true); // typed before the map was there
+    });
 
     function setLocation(la, lo, pan) {
       lat.value = la.toFixed(6);
       lon.value = lo.toFixed(6);
-      placeMarker(la, lo, pan);
+      pin.place(la, lo, pan);
       lookUp(la, lo);
     }
 
@@ -93,7 +74,7 @@
       var la = parseCoord(lat.value);
       var lo = parseCoord(lon.value);
       if (la === null || lo === null) return;
-      placeMarker(la, lo, true);
+      pin.place(la, lo, true);
       lookUp(la, lo);
     }
     lat.addEventListener("change", typedLocation);
@@ -184,10 +165,9 @@
     var description = form.elements.description;
     var counter = $("description-counter");
     var max = Number(description.getAttribute("data-max")) || 4000;
-    var numberFormat = new Intl.NumberFormat(document.documentElement.lang);
     function count() {
       var n = description.value.replace(/\r\n/g, "\n").length;
-      counter.textContent = MM.format(t.chars, { count: numberFormat.format(n), max: numberFormat.format(max) }) +
+      counter.textContent = MM.format(t.chars, { count: MM.formatCount(n), max: MM.formatCount(max) }) +
         (n > max ? " – " + t.tooLong : "");
       counter.classList.toggle("counter--over", n > max);
     }
@@ -248,5 +228,6 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", init);
+  // a task of its own, apart from map.js's and forms.js's start (MM.later), so that none of them is long
+  document.addEventListener("DOMContentLoaded", function () { window.MM.later(init); });
 })();
