@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("open311/", include("api.open311.urls")),
+    path("", include("ogcapi.urls")),
     path("", include("api.urls")),
     path("", include("web.urls")),
     path("", include("staff.urls")),
