@@ -7,6 +7,7 @@ from ogcapi import views
 urlpatterns = [
     path("ogcapi", views.landing),
     path("ogcapi/", views.landing, name="ogcapi-landing"),
+    path("ogcapi/api", views.api, name="ogcapi-api"),
     path("ogcapi/conformance", views.conformance, name="ogcapi-conformance"),
     path("ogcapi/collections", views.collections, name="ogcapi-collections"),
     path("ogcapi/collections/<str:name>", views.collection, name="ogcapi-collection"),

@@ -20,13 +20,16 @@ from geo.srid import SAXONY_BBOX_WGS84
 from ogcapi.collections import COLLECTIONS, Collection
 from ogcapi.crs import CRS84, PRECISION, SRID_BY_URI, STORAGE_CRS, SUPPORTED
 from ogcapi.errors import OgcError
+from ogcapi.openapi import definition
 from ogcapi.params import crs_param, items_query
 
 JSON = "application/json"
+OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
 GEOJSON = "application/geo+json"
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
     "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
 ]
 
@@ -68,11 +71,17 @@ def landing(request: HttpRequest) -> HttpResponse:
             "description": "Öffentliche Mängelmeldungen, genehmigte Sondernutzungen, Gemeinden und Landkreise.",
             "links": [
                 _link(request, "/ogcapi/", "self", JSON, "Diese Seite"),
+                _link(request, "/ogcapi/api", "service-desc", OPENAPI, "API-Beschreibung (OpenAPI 3.0)"),
                 _link(request, "/ogcapi/conformance", "conformance", JSON, "Konformitätsklassen"),
                 _link(request, "/ogcapi/collections", "data", JSON, "Sammlungen"),
             ],
         }
     )
+
+
+@ogc_view
+def api(request: HttpRequest) -> HttpResponse:
+    return _json(definition(request.build_absolute_uri("/ogcapi")), OPENAPI)
 
 
 @ogc_view

@@ -205,3 +205,16 @@ def test_invalid_parameters_are_400_naming_the_parameter(client, params, named):
 
 def test_writes_are_refused(client):
     assert client.post(ITEMS.format("reports"), {}).status_code == 405
+
+
+def test_openapi_definition_is_linked_and_states_the_limit(client):
+    _, landing = _get(client, "/ogcapi/")
+    [desc] = [link for link in landing["links"] if link["rel"] == "service-desc"]
+    response = client.get(desc["href"])
+    assert response.status_code == 200
+    document = json.loads(response.content)
+    assert document["openapi"].startswith("3.0")
+    parameters = document["paths"]["/collections/reports/items"]["get"]["parameters"]
+    limit = next(p for p in parameters if p["name"] == "limit")
+    assert limit["schema"]["maximum"] == 10_000
+    assert {p["name"] for p in parameters} >= {"bbox", "datetime", "crs", "bbox-crs", "status", "commune"}
