@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 
 
 class OgcError(Exception):
@@ -23,3 +23,17 @@ class OgcError(Exception):
 
 def bad_parameter(name: str, message: str) -> OgcError:
     return OgcError("InvalidParameterValue", f"{name}: {message}")
+
+
+OGC_CODES = {
+    400: "InvalidParameterValue",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    503: "ServiceUnavailable",
+}
+
+
+def error_for_request(request: HttpRequest, status: int, message: str, code: str) -> HttpResponse:
+    """An OGC exception for a ``/ogcapi/`` request no view answered (refused by config's request guard, an
+    unknown URL, the database gone). Registered in ``settings.ERROR_RENDERERS``."""
+    return OgcError(OGC_CODES.get(status, code), message, status=status).response()

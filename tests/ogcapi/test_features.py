@@ -168,6 +168,8 @@ def test_single_items_and_unknown_ones(client, three_reports):
     assert missing.status_code == 404 and error["code"] == "NotFound"
     nowhere, _ = _get(client, "/ogcapi/collections/reporters/items")
     assert nowhere.status_code == 404
+    unrouted, body = _get(client, "/ogcapi/collections/reports/items/a/b")  # Django's 404, OGC-shaped
+    assert unrouted.status_code == 404 and body["code"] == "NotFound"
 
 
 @pytest.mark.parametrize(
@@ -218,3 +220,32 @@ def test_openapi_definition_is_linked_and_states_the_limit(client):
     limit = next(p for p in parameters if p["name"] == "limit")
     assert limit["schema"]["maximum"] == 10_000
     assert {p["name"] for p in parameters} >= {"bbox", "datetime", "crs", "bbox-crs", "status", "commune"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "bbox=13,51,13,51",
+        "bbox=1e400,0,1e401,1",
+        "bbox-crs=http://www.opengis.net/def/crs/EPSG/0/25833&bbox=-1e300,-1e300,1e300,1e300",
+        "datetime=2026-13-01",
+        "datetime=2026-05-01T25:00:00Z",
+        "datetime=%00",
+        "status=%00",
+        "commune=%00",
+        "category=%00",
+        "crs=%00",
+        "limit=%D9%A3",
+        "offset=999999999",
+    ],
+)
+def test_hostile_query_strings_never_cause_a_server_error(client, query):
+    response = client.get(f"{ITEMS.format('reports')}?{query}")
+    assert response.status_code in (200, 400)
+    json.loads(response.content)
+
+
+def test_hostile_feature_ids_are_404_not_500(client):
+    for feature_id in ("%00", "x" * 500, "%C3%BC%E2%80%AE"):
+        response = client.get(f"{ITEMS.format('reports')}/{feature_id}")
+        assert response.status_code in (400, 404), feature_id
