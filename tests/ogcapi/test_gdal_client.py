@@ -6,14 +6,17 @@ Runs Debian's ``ogrinfo``/``ogr2ogr`` (gdal-bin, scripts/system-packages.sh) as 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import sqlite3
 import subprocess
 
 import pytest
+from django.utils import timezone
 
 from tests.factories import CHEMNITZ, DRESDEN, LEIPZIG, make_report
+from tests.web.permit_data import SECRETS, approved_permit
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -85,3 +88,18 @@ def test_ogr2ogr_copies_communes_with_their_names(live_server, tmp_path):
         (count,) = db.execute("SELECT count(*) FROM communes").fetchone()
         (name,) = db.execute("SELECT name FROM communes WHERE ags = '14612000'").fetchone()
     assert count == 418 and name == "Dresden"
+
+
+def test_ogr2ogr_copies_approved_permits_with_their_period_and_no_applicant(live_server, tmp_path):
+    now = timezone.now()
+    permit = approved_permit(start=now + dt.timedelta(hours=1), end=now + dt.timedelta(days=2))
+    target = tmp_path / "sondernutzungen.gpkg"
+    _gdal("ogr2ogr", "-f", "GPKG", str(target), f"OAPIF:{live_server.url}/ogcapi", "permits")
+    with sqlite3.connect(target) as db:
+        columns = {row[1] for row in db.execute("PRAGMA table_info(permits)")}
+        rows = db.execute("SELECT id, kind, start FROM permits").fetchall()
+    assert [(row[0], row[1]) for row in rows] == [(permit.public_id, "geruest")]
+    stored_start = dt.datetime.fromisoformat(rows[0][2])  # GDAL keeps milliseconds
+    assert abs(stored_start - permit.start) < dt.timedelta(seconds=1)
+    assert not columns & {"applicant", "name", "email", "phone", "address"}
+    assert not any(secret in str(rows) for secret in SECRETS)
