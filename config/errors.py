@@ -12,7 +12,7 @@ from django.views import defaults
 
 from config.middleware import error_for_path
 
-MACHINE_PATHS = ("/api/", "/tiles/", "/open311/")
+MACHINE_PATHS = ("/api/", "/tiles/", "/open311/", "/ogcapi/")
 
 
 def _for_machines(request: HttpRequest) -> bool:

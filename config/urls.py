@@ -25,6 +25,7 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("open311/", include("api.open311.urls")),
+    path("", include("ogcapi.urls")),
     path("", include("api.urls")),
     path("", include("web.urls")),
     path("", include("staff.urls")),

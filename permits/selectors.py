@@ -171,12 +171,13 @@ def active_permits(*, bbox: Polygon | None, day: dt.date) -> QuerySet[Permit]:
     return qs.order_by("start", "id")
 
 
-def public_permit_features(qs: QuerySet[Permit], limit: int = 1000) -> list[str]:
-    """Public GeoJSON features (kind, period, commune — never the applicant), built in PostgreSQL."""
-    feature = JSONObject(
+def permit_public_feature_expression(*, srid: int = API_SRID, precision: int = 6) -> JSONObject:
+    """One public GeoJSON feature per permit (kind, period, commune — never the applicant), built in
+    PostgreSQL; ``srid`` is one of the project's fixed SRIDs, ``precision`` the coordinates' decimals."""
+    return JSONObject(
         type=Value("Feature"),
         id=F("public_id"),
-        geometry=Cast(AsGeoJSON(Transform("location", API_SRID), precision=6), JSONField()),
+        geometry=Cast(AsGeoJSON(Transform("location", srid), precision=precision), JSONField()),
         properties=JSONObject(
             id=F("public_id"),
             kind=F("kind__slug"),
@@ -187,7 +188,17 @@ def public_permit_features(qs: QuerySet[Permit], limit: int = 1000) -> list[str]
             area_m2=F("area_m2"),
         ),
     )
-    return list(qs.annotate(feature=Cast(feature, CharField())).values_list("feature", flat=True)[:limit])
+
+
+def permits_public() -> QuerySet[Permit]:
+    """Approved permits, past, current and future: the public ones (fields via the expression above)."""
+    return Permit.objects.filter(status=PermitStatus.APPROVED)
+
+
+def public_permit_features(qs: QuerySet[Permit], limit: int = 1000) -> list[str]:
+    """Public GeoJSON features (kind, period, commune — never the applicant), built in PostgreSQL."""
+    feature = Cast(permit_public_feature_expression(), CharField())
+    return list(qs.annotate(feature=feature).values_list("feature", flat=True)[:limit])
 
 
 # A residence exactly on a zone boundary belongs to the zone. Boundaries drawn in WGS84 are not exactly

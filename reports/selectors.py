@@ -112,12 +112,17 @@ def _first_photo(column: str, media_base: str) -> Subquery:
     )
 
 
-def public_feature_expression(*, media_base: str, detail_base: str, **extra: Any) -> JSONObject:
-    """One public GeoJSON Feature per report, built by PostgreSQL; ``extra`` adds properties."""
+def public_feature_expression(
+    *, media_base: str, detail_base: str, srid: int = API_SRID, precision: int = 6, **extra: Any
+) -> JSONObject:
+    """One public GeoJSON Feature per report, built by PostgreSQL; ``extra`` adds properties.
+
+    ``srid`` is one of the project's fixed SRIDs (WGS84 by default; OGC API may ask for EPSG:25833),
+    ``precision`` the decimals of the coordinates."""
     return JSONObject(
         type=Value("Feature"),
         id=F("public_id"),
-        geometry=Cast(AsGeoJSON(Transform("location", API_SRID), precision=6), JSONField()),
+        geometry=Cast(AsGeoJSON(Transform("location", srid), precision=precision), JSONField()),
         properties=JSONObject(
             id=F("public_id"),
             category=F("category__slug"),

@@ -222,7 +222,10 @@ STORAGES = {
 # database gone — in the format of the interface the path belongs to: path prefix → dotted path of a
 # function (request, status, message, code) → HttpResponse. Paths not listed get JSON on /api/ and
 # /tiles/, HTML or text elsewhere (config.middleware, config.errors); config imports no interface.
-ERROR_RENDERERS = {"/open311/": "api.open311.errors.error_for_request"}
+ERROR_RENDERERS = {
+    "/open311/": "api.open311.errors.error_for_request",
+    "/ogcapi/": "ogcapi.errors.error_for_request",
+}
 
 # Request size limits, all in one place. A report carries ≤ 5 photos of ≤ 15 MB each; larger bodies are
 # refused with 413 before they are read (RequestGuardMiddleware). Non-file form/JSON data is capped by
