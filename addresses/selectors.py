@@ -43,6 +43,8 @@ class Hit:
     score: float
     address_id: int | None = None
     distance_m: float | None = None
+    # "hk-de:<OI>" or "osm:<id>": stable across reloads (row ids are not), Open311's address_id.
+    address_key: str = ""
 
 
 def _sql_normalised(column: str) -> str:
@@ -149,7 +151,8 @@ def search(query: str, *, limit: int = 10) -> list[Hit]:
 
 REVERSE_SQL = f"""
     SELECT a.id, a.street, a.housenumber || a.suffix, a.postcode, a.place, a.ags, coalesce(c.name, ''),
-           {_xy("a.geom")}, ST_Distance(a.geom, p.geom)
+           {_xy("a.geom")}, ST_Distance(a.geom, p.geom),
+           a.source || ':' || coalesce(nullif(a.source_id, ''), a.id::text)
     FROM {ADDR} a {CURRENT_COMMUNE},
          (SELECT ST_SetSRID(ST_MakePoint(%(x)s, %(y)s), {STORAGE_SRID}) AS geom) p
     WHERE ST_DWithin(a.geom, p.geom, %(radius)s)
@@ -166,8 +169,8 @@ def nearest(point: Point, *, radius_m: float = REVERSE_RADIUS_M) -> Hit | None:
         row = cur.fetchone()
     if row is None:
         return None
-    pk, street, number, postcode, place, ags, commune, lon, lat, distance = row
+    pk, street, number, postcode, place, ags, commune, lon, lat, distance, key = row
     return Hit(
         "address", label(street, number, postcode, place), street, number, postcode, place, ags,
-        commune, lon, lat, 1.0, address_id=pk, distance_m=round(distance, 1),
+        commune, lon, lat, 1.0, address_id=pk, distance_m=round(distance, 1), address_key=key,
     )  # fmt: skip
