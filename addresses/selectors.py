@@ -18,6 +18,7 @@ from addresses.models import Address, label
 from addresses.normalise import house_number_in, normalise
 from boundaries.models import Commune, District
 from boundaries.selectors import today
+from core.errors import DomainError
 from geo.srid import API_SRID, STORAGE_SRID
 
 # word_similarity threshold for the `<%` operator (GIN-indexed): lower finds more typos, costs more rows.
@@ -174,3 +175,29 @@ def nearest(point: Point, *, radius_m: float = REVERSE_RADIUS_M) -> Hit | None:
         "address", label(street, number, postcode, place), street, number, postcode, place, ags,
         commune, lon, lat, 1.0, address_id=pk, distance_m=round(distance, 1), address_key=key,
     )  # fmt: skip
+
+
+class AddressNotFound(DomainError):
+    code = "address_not_found"
+    default_message = (
+        "Zu dieser Adresse ist keine Hausadresse bekannt. Bitte Straße, Hausnummer und Ort angeben."
+    )
+
+
+class AddressAmbiguous(DomainError):
+    code = "address_ambiguous"
+    default_message = "Die Adresse ist mehrdeutig."
+
+
+def geocode(text: str) -> Hit:
+    """The one house address ``text`` names: its house number must match exactly, and no other address may
+    score as well (e.g. the same street and number in two communes without a postcode or place)."""
+    hits = [h for h in search(text, limit=5) if h.kind == "address" and h.score >= 1]
+    if not hits:
+        raise AddressNotFound
+    if len(hits) > 1 and hits[1].score >= hits[0].score - 1e-9:
+        candidates = "; ".join(h.label for h in hits[:3])
+        raise AddressAmbiguous(
+            f"Die Adresse ist mehrdeutig ({candidates}). Bitte Postleitzahl oder Ort ergänzen."
+        )
+    return hits[0]
