@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('permits', '0004_fill_history_organisation'),
+        ("permits", "0004_fill_history_organisation"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='parkingpermit',
-            name='nearest_address',
-            field=models.CharField(blank=True, max_length=300, verbose_name='Nächste Adresse (privat)'),
+            model_name="parkingpermit",
+            name="nearest_address",
+            field=models.CharField(blank=True, max_length=300, verbose_name="Nächste Adresse (privat)"),
         ),
         migrations.AddField(
-            model_name='parkingpermit',
-            name='nearest_address_id',
-            field=models.CharField(blank=True, max_length=80, verbose_name='Adress-ID (privat)'),
+            model_name="parkingpermit",
+            name="nearest_address_id",
+            field=models.CharField(blank=True, max_length=80, verbose_name="Adress-ID (privat)"),
         ),
         migrations.AddField(
-            model_name='permit',
-            name='nearest_address',
-            field=models.CharField(blank=True, max_length=300, verbose_name='Nächste Adresse'),
+            model_name="permit",
+            name="nearest_address",
+            field=models.CharField(blank=True, max_length=300, verbose_name="Nächste Adresse"),
         ),
         migrations.AddField(
-            model_name='permit',
-            name='nearest_address_id',
-            field=models.CharField(blank=True, max_length=80, verbose_name='Adress-ID (Quelle)'),
+            model_name="permit",
+            name="nearest_address_id",
+            field=models.CharField(blank=True, max_length=80, verbose_name="Adress-ID (Quelle)"),
         ),
     ]
