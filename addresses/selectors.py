@@ -24,6 +24,7 @@ from geo.srid import API_SRID, STORAGE_SRID
 # word_similarity threshold for the `<%` operator (GIN-indexed): lower finds more typos, costs more rows.
 WORD_THRESHOLD = 0.5
 REVERSE_RADIUS_M = 50.0
+MAX_GEOCODE_CHARS = 300
 ADDR = Address._meta.db_table
 COMMUNE = Commune._meta.db_table
 DISTRICT = District._meta.db_table
@@ -192,7 +193,8 @@ class AddressAmbiguous(DomainError):
 def geocode(text: str) -> Hit:
     """The one house address ``text`` names: its house number must match exactly, and no other address may
     score as well (e.g. the same street and number in two communes without a postcode or place)."""
-    hits = [h for h in search(text, limit=5) if h.kind == "address" and h.score >= 1]
+    # An address is short; a longer text (a whole description) is cut rather than searched at length.
+    hits = [h for h in search(text[:MAX_GEOCODE_CHARS], limit=5) if h.kind == "address" and h.score >= 1]
     if not hits:
         raise AddressNotFound
     if len(hits) > 1 and hits[1].score >= hits[0].score - 1e-9:
