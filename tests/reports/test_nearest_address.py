@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from addresses.models import Address
-from tests.addresses.files import dresden_hkde
+from tests.addresses.files import dresden_hkde, hkde_line, write_hkde
 from tests.factories import make_report
 from tests.staff_world import login
 
@@ -58,3 +58,16 @@ def test_staff_page_and_csv_export_name_the_address(client, world, dresden):
     )
     assert rows[0][4] == "Nächste Adresse"
     assert [row[4] for row in rows[1:] if row[0] == report.public_id] == [LABEL]
+
+
+@pytest.fixture
+def altmarkt(tmp_path):
+    """An address next to tests.factories.DRESDEN, loaded before the staff world's reports are made."""
+    line = hkde_line("Altmarkt", "1", "", "01067", 13.7374, 51.0505, oid="DESNAL0000000200")
+    call_command("load_addresses", str(write_hkde(tmp_path / "alt.txt", [line])), verbosity=0)
+
+
+def test_crew_view_names_the_address(client, altmarkt, world):
+    login(client, "crew_a")
+    page = client.get(f"/bauhof/auftraege/{world.own.public_id}/").content.decode()
+    assert "nahe Altmarkt 1, 01067 Dresden" in page
