@@ -3,9 +3,11 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from api.views import boundaries, permits, reports, staff, tiles
+from api.views import addresses, boundaries, permits, reports, staff, tiles
 
 v1 = [
+    path("addresses/", addresses.AddressSearchView.as_view(), name="address-search"),
+    path("addresses/reverse/", addresses.AddressReverseView.as_view(), name="address-reverse"),
     path("communes/", boundaries.CommuneListView.as_view(), name="commune-list"),
     path("communes.geojson", boundaries.CommunesGeoJSONView.as_view(), name="commune-geojson"),
     path("communes/locate/", boundaries.LocateView.as_view(), name="commune-locate"),

@@ -77,6 +77,10 @@ class Permit(LocatedCase):
     applicant_email = models.EmailField("E-Mail (privat)")
     applicant_phone = models.CharField("Telefon (privat)", max_length=40, blank=True)
     applicant_address = models.CharField("Anschrift (privat)", max_length=300, blank=True)
+    # The house address nearest to the area's point on surface (within 50 m) at application: a place.
+    # Copied with the source's stable id, as for reports (reloading addresses replaces their rows).
+    nearest_address = models.CharField("Nächste Adresse", max_length=300, blank=True)
+    nearest_address_id = models.CharField("Adress-ID (Quelle)", max_length=80, blank=True)
     channel = models.CharField("Eingangskanal", max_length=20, default="api")
 
     class Meta(LocatedCase.Meta):
@@ -214,6 +218,9 @@ class ParkingPermit(LocatedCase):
     applicant_name = models.CharField("Name (privat)", max_length=200)
     applicant_email = models.EmailField("E-Mail (privat)")
     applicant_address = models.CharField("Anschrift (privat)", max_length=300)
+    # Nearest house address to the residence: personal data here, erased with the applicant fields.
+    nearest_address = models.CharField("Nächste Adresse (privat)", max_length=300, blank=True)
+    nearest_address_id = models.CharField("Adress-ID (privat)", max_length=80, blank=True)
     fee = models.DecimalField("Gebühr (EUR)", max_digits=8, decimal_places=2)
     permit_number = models.CharField("Ausweisnummer", max_length=30, blank=True)
     valid_from = models.DateField("Gültig ab", null=True, blank=True)

@@ -69,6 +69,7 @@ def parking_personal_record(permit: ParkingPermit) -> dict[str, Any]:
         "applicant_name": permit.applicant_name,
         "applicant_email": permit.applicant_email,
         "applicant_address": permit.applicant_address,
+        "nearest_address": permit.nearest_address,  # near the residence
         "permit_number": permit.permit_number,
         "valid_from": permit.valid_from.isoformat() if permit.valid_from else None,
         "valid_until": permit.valid_until.isoformat() if permit.valid_until else None,

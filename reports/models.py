@@ -174,6 +174,10 @@ class Report(LocatedCase):
     )
     description = models.TextField("Beschreibung", validators=[MaxLengthValidator(DESCRIPTION_MAX)])
     place = models.CharField("Ortsbeschreibung", max_length=PLACE_MAX, blank=True)
+    # The nearest house address (within 50 m) when the report was made: a place, not personal data. Copied,
+    # not a foreign key, because reloading the addresses replaces their rows; the key is the source's id.
+    nearest_address = models.CharField("Nächste Adresse", max_length=300, blank=True)
+    nearest_address_id = models.CharField("Adress-ID (Quelle)", max_length=80, blank=True)
     status = models.CharField(
         "Status", max_length=32, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED
     )

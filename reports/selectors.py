@@ -338,6 +338,8 @@ def public_rows(qs: QuerySet[Report], *, media_base: str, limit: int) -> list[di
         "category__name",
         "public_description",
         "place",
+        "nearest_address",
+        "nearest_address_id",
         "commune__name",
         "created",
         "updated",

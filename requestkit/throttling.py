@@ -58,3 +58,9 @@ def enforce(request: HttpRequest, throttle_class: type[ScopedClientThrottle]) ->
     throttle = throttle_class()
     if not throttle.allow_request(request, None):
         raise Throttled(wait=throttle.wait())
+
+
+class AddressSearchThrottle(ScopedClientThrottle):
+    """Anonymous reads that cost a trigram search: address search and reverse lookup."""
+
+    scope = "address_search"

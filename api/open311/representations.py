@@ -70,8 +70,9 @@ def request(row: dict[str, Any]) -> dict[str, Any]:
         "requested_datetime": w3c(row["created"]),
         "updated_datetime": w3c(row["updated"]),
         "expected_datetime": w3c(row["due"]),
-        "address": row["place"],
-        "address_id": "",
+        # The nearest house address (a place, not personal data); the citizen's own description otherwise.
+        "address": row["nearest_address"] or row["place"],
+        "address_id": row["nearest_address_id"],
         "zipcode": "",
         "lat": row["lat"],
         "long": row["lon"],

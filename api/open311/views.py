@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 
+from addresses.selectors import AddressAmbiguous, AddressNotFound, geocode
 from api.keys import active_api_key
 from api.open311 import params, representations
 from api.open311.errors import Open311Error, error_response, open311_endpoint
@@ -160,26 +161,31 @@ def _authorize(request: HttpRequest) -> None:
         enforce(request, ReportCreateThrottle)
 
 
-def _require_location(data: Any) -> None:
+def _location(data: Any) -> tuple[Any, Any]:
+    """(long, lat): as sent when either is given (preferred), else the geocoded ``address_string``."""
     if single(data, "lat") or single(data, "long"):
-        return
-    if single(data, "address_string") or single(data, "address_id"):
+        return data.get("long"), data.get("lat")
+    text = single(data, "address_string")
+    if text:
+        try:
+            hit = geocode(text)
+        except (AddressNotFound, AddressAmbiguous) as exc:
+            raise Open311Error(400, [f"address_string: {exc.message}"]) from None
+        return hit.lon, hit.lat
+    if single(data, "address_id"):
         raise Open311Error(
             400,
-            [
-                "lat/long: Bitte senden Sie den Ort als lat und long (WGS84). Eine Adresse allein "
-                "(address_string, address_id) kann hier nicht verortet werden, da kein Geokodierer "
-                "eingerichtet ist."
-            ],
+            ["lat/long: Bitte senden Sie den Ort als lat und long (WGS84) oder als address_string."],
         )
+    return None, None  # report_create names the missing place
 
 
-def _check_jurisdiction(jurisdiction: Jurisdiction | None, data: Any) -> None:
+def _check_jurisdiction(jurisdiction: Jurisdiction | None, lon: Any, lat: Any) -> None:
     """A POST for a jurisdiction must lie in it (otherwise report_create finds the place's own commune)."""
     if jurisdiction is None:
         return
     try:
-        assignment = assign_point(parse_lon_lat(data.get("long"), data.get("lat")))
+        assignment = assign_point(parse_lon_lat(lon, lat))
     except (CoordinateError, OutsideSaxony):
         return  # report_create names the problem with the client's field names
     ags = assignment.commune.ags if jurisdiction.is_commune else assignment.district.ags
@@ -193,14 +199,14 @@ def _check_jurisdiction(jurisdiction: Jurisdiction | None, data: Any) -> None:
         )
 
 
-def _draft(request: HttpRequest) -> ReportDraft:
+def _draft(request: HttpRequest, lon: Any, lat: Any) -> ReportDraft:
     data = request.POST
     name = " ".join(part for part in (single(data, "first_name"), single(data, "last_name")) if part)
     return ReportDraft(
         category=single(data, "service_code"),
         description=data.get("description", ""),
-        lon=data.get("long"),
-        lat=data.get("lat"),
+        lon=lon,
+        lat=lat,
         place=single(data, "address_string"),
         name=name,
         email=single(data, "email"),
@@ -238,9 +244,9 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     data = request.POST  # reading it may raise for broken bodies; the decorator answers 400
     _authorize(request)
     jurisdiction = params.jurisdiction(data if single(data, "jurisdiction_id") else request.GET)
-    _require_location(data)
-    _check_jurisdiction(jurisdiction, data)
-    draft = _draft(request)
+    lon, lat = _location(data)
+    _check_jurisdiction(jurisdiction, lon, lat)
+    draft = _draft(request, lon, lat)
     created = report_create(
         draft=draft,
         # Inside the creating transaction (it reads and queues): never an error for a stored report.

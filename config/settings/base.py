@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    "django.contrib.postgres",
     "rest_framework",
     "knox",
     "rest_framework_gis",
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "geo",
     "cases",
     "boundaries",
+    "addresses",
     "organisations",
     "notifications",
     "reports",
@@ -300,6 +302,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "report_create": env.str("THROTTLE_REPORT_CREATE", default="20/hour"),
         "support": env.str("THROTTLE_SUPPORT", default="60/hour"),
+        # Address search and reverse lookup (anonymous reads, typed as people type: generous).
+        "address_search": env.str("THROTTLE_ADDRESS_SEARCH", default="1200/hour"),
         # Open311 POSTs with a valid api_key: one bucket per client application (many citizens behind it).
         "open311_api_key": env.str("THROTTLE_OPEN311_API_KEY", default="600/hour"),
     },

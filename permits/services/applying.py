@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
+from addresses.selectors import nearest
 from boundaries.assignment import AreaAssignment
 from cases.fields import FieldErrors, clean_text
 from cases.files import files_for_transaction
@@ -141,8 +142,13 @@ def _new_permit(valid: ValidApplication, channel: str) -> Permit:
     estimate, applicant = valid.estimate, valid.applicant
     area = estimate.area
     primary = area.assignment.primary
+    inside = area.geom.point_on_surface
+    inside.srid = area.geom.srid
+    near = nearest(inside)
     return Permit(
         location=area.geom,
+        nearest_address=near.label if near else "",
+        nearest_address_id=near.address_key if near else "",
         kind=estimate.kind,
         start=estimate.start,
         end=estimate.end,

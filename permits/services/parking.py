@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from addresses.selectors import nearest
 from boundaries.assignment import OutsideSaxony, assign_point
 from cases.fields import FieldErrors, clean_note, clean_text
 from cases.history import record_creation, record_status_change
@@ -118,8 +119,12 @@ def parking_apply(
     except OutsideSaxony as exc:
         raise ValidationFailed({"location": [exc.message]}) from None
     commune = assignment.commune
+    residence = to_storage(point)
+    near = nearest(residence)
     permit = ParkingPermit(
-        location=to_storage(point),
+        location=residence,
+        nearest_address=near.label if near else "",
+        nearest_address_id=near.address_key if near else "",
         zone=_zone_at(point, commune),
         licence_plate=plate,
         applicant_name=applicant["name"],

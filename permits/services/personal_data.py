@@ -33,7 +33,14 @@ PERMIT_FIELDS = (
     "applicant_phone",
     "applicant_address",
 )
-PARKING_FIELDS = ("licence_plate", "applicant_name", "applicant_email", "applicant_address")
+PARKING_FIELDS = (
+    "licence_plate",
+    "applicant_name",
+    "applicant_email",
+    "applicant_address",
+    "nearest_address",  # near the residence: personal here
+    "nearest_address_id",
+)
 DECIDED_AGAINST = (PermitStatus.REJECTED, PermitStatus.WITHDRAWN)
 
 

@@ -15,6 +15,7 @@ from django.contrib.gis.geos import Point
 from django.db import transaction
 from django.utils import timezone
 
+from addresses.selectors import nearest
 from boundaries.assignment import Assignment, OutsideSaxony, assign_point
 from cases.fields import PHONE_RE, FieldErrors, clean_text
 from cases.files import files_for_transaction
@@ -205,8 +206,11 @@ def _new_report(valid: ValidReport, draft: ReportDraft, user: Any) -> Report:
     now = timezone.now()
     location = to_storage(valid.point)
     commune, texts = valid.assignment.commune, valid.texts
+    near = nearest(location)
     return Report(
         location=location,
+        nearest_address=near.label if near else "",
+        nearest_address_id=near.address_key if near else "",
         category=valid.category,
         description=texts["description"],
         place=texts["place"],

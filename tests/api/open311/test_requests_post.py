@@ -148,7 +148,9 @@ def test_unknown_and_revoked_api_keys_are_403(client, fmt):
 
 
 @pytest.mark.parametrize("fmt", ["xml", "json"])
-def test_address_only_is_400_explaining_that_a_location_is_needed(client, fmt):
+def test_unknown_address_only_is_400_naming_address_string(client, fmt):
+    """No house addresses loaded: the address cannot be geocoded (tests/api/open311/test_address_string.py
+    covers geocoding with addresses)."""
     pairs = [
         ("service_code", "schlagloch"),
         ("description", "Loch"),
@@ -156,7 +158,8 @@ def test_address_only_is_400_explaining_that_a_location_is_needed(client, fmt):
     ]
     read = xml_errors if fmt == "xml" else json_errors
     [(_, text)] = read(post_form(client, fmt=fmt, pairs=pairs), 400)
-    assert text.startswith("lat/long:") and "kein Geokodierer" in text
+    assert text.startswith("address_string:") and "keine Hausadresse" in text
+    assert not Report.objects.exists()
 
 
 @pytest.mark.parametrize(
