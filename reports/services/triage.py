@@ -54,11 +54,14 @@ def report_change_status(
     public_note = clean_note(public_note, "public_note")
     internal_note = clean_note(internal_note, "internal_note")
     with transaction.atomic():
-        report = _locked(actor, public_id)
-        if role_in(actor, report.organisation_id) == Role.CREW and status not in CREW_TARGETS:
-            raise Forbidden("Der Bauhof kann Aufträge nur auf „In Bearbeitung“ oder „Erledigt“ setzen.")
-        change = record_status_change(report, status, actor, public_note, internal_note)
-    return change
+        return _move(_locked(actor, public_id), actor, status, public_note, internal_note)
+
+
+def _move(report: Report, actor: Any, status: str, public_note: str, internal_note: str) -> StatusChange:
+    """The status change itself, on a report the caller has locked."""
+    if role_in(actor, report.organisation_id) == Role.CREW and status not in CREW_TARGETS:
+        raise Forbidden("Der Bauhof kann Aufträge nur auf „In Bearbeitung“ oder „Erledigt“ setzen.")
+    return record_status_change(report, status, actor, public_note, internal_note)
 
 
 def report_update_notes(
@@ -244,8 +247,7 @@ def report_crew_update(
         if report.status == status and processed is None:
             return report
         if report.status != status:
-            report_change_status(actor=actor, public_id=public_id, status=status, public_note=note)
-            report.refresh_from_db()
+            _move(report, actor, status, clean_note(note, "public_note"), "")
         if processed is not None:
             if report.photos.count() >= 10:
                 raise Conflict("Zu dieser Meldung gibt es schon zu viele Fotos.", code="too_many_photos")
