@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "reports",
     "permits",
     "privacy",
+    "operations",
     "api",
     "web",
     "staff",
