@@ -92,3 +92,33 @@ class Cluster:
     def stop(self) -> None:
         if self.running():
             self._pg_ctl("-w", "-m", "fast", "stop")
+
+    def _own_dirs(self) -> None:
+        for d in (self.base, self.run):
+            d.mkdir(parents=True, exist_ok=True)
+            if os.geteuid() == 0:
+                shutil.chown(d, "postgres", "postgres")
+
+    def basebackup_from(self, primary: Cluster) -> None:
+        """Make this cluster a streaming replica of ``primary`` and start it: ``pg_basebackup -R``
+        (``standby.signal`` + ``primary_conninfo``) over a replication connection, WAL streamed during the
+        copy, then started as a hot standby that answers reads."""
+        if (self.data / "PG_VERSION").exists():
+            raise SystemExit(f"{self.data} exists already; a replica is made into an empty directory")
+        self._own_dirs()
+        res = _as_postgres(
+            [
+                str(self.bin / "pg_basebackup"),
+                *("-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres"),
+                *("-D", str(self.data), "-R", "-X", "stream", "-c", "fast"),
+            ]
+        )
+        if res.returncode != 0:
+            raise SystemExit(f"pg_basebackup failed:\n{res.stdout}{res.stderr}")
+        self._pg_ctl("-l", str(self.log), "-w", "-t", "60", "-o", self._options(), "start")
+
+    def destroy(self) -> None:
+        """Stop (immediately) and remove the whole cluster directory."""
+        if self.running():
+            self._pg_ctl("-w", "-m", "immediate", "stop", check=False)
+        shutil.rmtree(self.base, ignore_errors=True)

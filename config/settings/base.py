@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.RequestGuardMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
+    # Before anything that may read the database for the request: marks heavy public reads for the replica.
+    "requestkit.replica.ReplicaReadMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "web.middleware.QueryLanguageMiddleware",
@@ -152,6 +154,30 @@ DATABASES = {
         conn_max_age=env.int("CONN_MAX_AGE", default=60),
     )
 }
+# A streaming replica for the heavy public reads (core.db, requestkit.replica): tiles, GeoJSON lists,
+# Open311 lists, OGC API, statistics, feeds, open data. Everything else — writes, staff pages, tracking and
+# confirmation pages, reads right after a person's own change — uses the primary. In tests the alias
+# mirrors the primary unless a test starts a real replica.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = database_config(
+        DATABASE_REPLICA_URL, conn_max_age=env.int("CONN_MAX_AGE", default=60)
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.db.ReplicaRouter"]
+REPLICA_MAX_LAG_SECONDS = env.int("REPLICA_MAX_LAG_SECONDS", default=30)
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=30)
+REPLICA_READ_PATHS = [
+    r"^/tiles/",
+    r"^/api/v1/reports/$",
+    r"^/api/v1/communes\.geojson$",
+    r"^/api/v1/permits/active/$",
+    r"^/open311/v2/(services|requests)(\.(json|xml))?$",
+    r"^/ogcapi/",
+    r"^/statistik/",
+    r"^/feeds/",
+    r"^/opendata/",
+]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A shared cache: throttling state must be the same for every gunicorn worker. Redis when configured,
