@@ -17,6 +17,7 @@ from config.env import (
     database_config,
     mailers_from_env,
     media_accel_prefix,
+    media_storage,
     platform_operator,
     secret_key,
 )
@@ -242,8 +243,13 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+# Uploaded files: MEDIA_ROOT by default; an S3-compatible object store with MEDIA_STORAGE_URL or AWS_*
+# (config.env.media_storage). Either way web.media authorises every request; with an object store it
+# redirects to a presigned URL valid MEDIA_PRIVATE_URL_SECONDS for private files (attachments, notices,
+# hidden photos for staff) and PUBLIC_MAX_AGE_SECONDS for public photos.
+MEDIA_PRIVATE_URL_SECONDS = env.int("MEDIA_PRIVATE_URL_SECONDS", default=300)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(env, private_url_seconds=MEDIA_PRIVATE_URL_SECONDS),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
