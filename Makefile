@@ -17,7 +17,7 @@ LOCK  := requirements/dev.txt
 # The stamp's name carries a hash of everything that defines the venv, so a changed lock file rebuilds it.
 VENV_STAMP := $(VENV)/.stamp-$(shell cat $(LOCK) pyproject.toml .python-version 2>/dev/null | sha256sum | cut -c1-16)
 
-.PHONY: audit help run test setup system system-browser venv db data static messages node lint format lock stop-db backup restore-drill
+.PHONY: audit help run test setup system system-browser venv db data static messages node lint format lock stop-db backup restore-drill cluster-test
 
 help:
 	@echo "make run   – installieren (falls nötig), Datenbank, Migrationen, Daten, dann http://127.0.0.1:8000"
@@ -113,6 +113,11 @@ backup: setup
 
 restore-drill: setup
 	DJANGO_SETTINGS_MODULE=$(OPS_SETTINGS) $(PY) manage.py restore_drill $(BACKUP)
+
+# Two app nodes in network namespaces behind nginx, primary + replica, Redis, S3, one node killed
+# (bench/load/cluster_test.py, root only; not part of `make test`). Writes its section of docs/benchmarks.md.
+cluster-test: setup
+	$(PY) bench/load/cluster_test.py $(CLUSTER_ARGS)
 
 stop-db:
 	@if [ -e .local/pg/data/PG_VERSION ]; then runuser -u postgres -- $$(ls -d /usr/lib/postgresql/*/bin | tail -1)/pg_ctl -D .local/pg/data stop; fi

@@ -33,8 +33,9 @@ def _as_postgres(cmd: list[str], **kw) -> subprocess.CompletedProcess:
 
 
 class Cluster:
-    def __init__(self, port: int = DEFAULT_PORT, base: Path = BASE) -> None:
+    def __init__(self, port: int = DEFAULT_PORT, base: Path = BASE, listen: str = "127.0.0.1") -> None:
         self.port = port
+        self.listen = listen  # listen_addresses; other than loopback also gets a trust line in pg_hba
         self.base = base
         self.data = base / "data"
         self.run = base / "run"
@@ -74,11 +75,12 @@ class Cluster:
             )
             if res.returncode != 0:
                 raise SystemExit(f"initdb failed:\n{res.stdout}{res.stderr}")
+            self._trust_listen_networks()
         if not self.running():
             self._pg_ctl("-l", str(self.log), "-w", "-t", "60", "-o", self._options(), "start")
 
     def _options(self) -> str:
-        return f"-p {self.port} -k {self.run} -c listen_addresses=127.0.0.1 -c max_connections=200"
+        return f"-p {self.port} -k {self.run} -c listen_addresses={self.listen} -c max_connections=300"
 
     def running(self) -> bool:
         return self._pg_ctl("status", check=False).returncode == 0
@@ -92,6 +94,18 @@ class Cluster:
     def stop(self) -> None:
         if self.running():
             self._pg_ctl("-w", "-m", "fast", "stop")
+
+    def _trust_listen_networks(self) -> None:
+        """Trust (also for replication) the /16 of every non-loopback listen address: test networks only."""
+        lines = []
+        for addr in self.listen.split(","):
+            addr = addr.strip()
+            if addr and not addr.startswith("127."):
+                net = ".".join(addr.split(".")[:2]) + ".0.0/16"
+                lines += [f"host all all {net} trust", f"host replication all {net} trust"]
+        if lines:
+            with (self.data / "pg_hba.conf").open("a") as fh:
+                fh.write("\n".join(lines) + "\n")
 
     def _own_dirs(self) -> None:
         for d in (self.base, self.run):
