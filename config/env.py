@@ -120,6 +120,36 @@ def database_config(url: str, *, conn_max_age: int = 60) -> dict[str, Any]:
     return config
 
 
+def databases_from_env(env: Env) -> dict[str, dict[str, Any]]:
+    """``DATABASES``: the primary from ``DATABASE_URL`` (pooled as configured) and, with
+    ``DATABASE_REPLICA_URL``, a ``replica`` alias (mirroring the primary in tests)."""
+    conn_max_age = env.int("CONN_MAX_AGE", default=60)
+    default = database_config(
+        env.str("DATABASE_URL", default="postgis://postgres@127.0.0.1:5432/maengelmelder"),
+        conn_max_age=conn_max_age,
+    )
+    pool, pgbouncer = env.bool("DATABASE_POOL", default=False), env.bool("DATABASE_PGBOUNCER", default=False)
+    if pool and pgbouncer:
+        raise ImproperlyConfigured("DATABASE_POOL and DATABASE_PGBOUNCER exclude each other: choose one.")
+    if pool:  # the pool keeps connections; Django must not keep them too
+        default["CONN_MAX_AGE"] = 0
+        default["CONN_HEALTH_CHECKS"] = False
+        default["OPTIONS"]["pool"] = {
+            "min_size": env.int("DATABASE_POOL_MIN", default=2),
+            "max_size": env.int("DATABASE_POOL_MAX", default=8),
+            "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
+        }
+    if pgbouncer:  # transaction mode keeps neither cursors nor prepared statements across transactions
+        default["DISABLE_SERVER_SIDE_CURSORS"] = True
+        default["OPTIONS"]["prepare_threshold"] = None
+    databases = {"default": default}
+    replica_url = env.str("DATABASE_REPLICA_URL", default="")
+    if replica_url:
+        databases["replica"] = database_config(replica_url, conn_max_age=conn_max_age)
+        databases["replica"]["TEST"] = {"MIRROR": "default"}
+    return databases
+
+
 def secret_key(env: Env, key_file: Path) -> str:
     """Return SECRET_KEY from the environment, else one generated once into ``.local/``.
 

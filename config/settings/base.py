@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from config.env import (
     BASE_DIR,
     Env,
-    database_config,
+    databases_from_env,
     mailers_from_env,
     media_accel_prefix,
     media_storage,
@@ -149,42 +149,12 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": database_config(
-        env.str("DATABASE_URL", default="postgis://postgres@127.0.0.1:5432/maengelmelder"),
-        conn_max_age=env.int("CONN_MAX_AGE", default=60),
-    )
-}
-# Connection pooling (docs/deployment.md, measured in bench/load/pooling.py). DATABASE_POOL=true: Django's
-# psycopg pool per process (CONN_MAX_AGE must then be 0). DATABASE_PGBOUNCER=true: DATABASE_URL points at
-# PgBouncer in transaction mode, which cannot keep server-side cursors or prepared statements across
-# transactions, so both are switched off. The two are alternatives.
-DATABASE_POOL = env.bool("DATABASE_POOL", default=False)
-DATABASE_PGBOUNCER = env.bool("DATABASE_PGBOUNCER", default=False)
-if DATABASE_POOL and DATABASE_PGBOUNCER:
-    raise ImproperlyConfigured("DATABASE_POOL and DATABASE_PGBOUNCER exclude each other: choose one.")
-if DATABASE_POOL:
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
-    DATABASES["default"]["OPTIONS"]["pool"] = {
-        "min_size": env.int("DATABASE_POOL_MIN", default=2),
-        "max_size": env.int("DATABASE_POOL_MAX", default=8),
-        "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
-    }
-if DATABASE_PGBOUNCER:
-    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
-    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
-
-# A streaming replica for the heavy public reads (core.db, requestkit.replica): tiles, GeoJSON lists,
-# Open311 lists, OGC API, statistics, feeds, open data. Everything else — writes, staff pages, tracking and
-# confirmation pages, reads right after a person's own change — uses the primary. In tests the alias
-# mirrors the primary unless a test starts a real replica.
-DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
-if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = database_config(
-        DATABASE_REPLICA_URL, conn_max_age=env.int("CONN_MAX_AGE", default=60)
-    )
-    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# PostgreSQL: DATABASE_URL, optionally pooled (DATABASE_POOL: Django's psycopg pool per process;
+# DATABASE_PGBOUNCER: DATABASE_URL points at PgBouncer in transaction mode), and optionally a streaming
+# replica (DATABASE_REPLICA_URL) for the heavy public reads (core.db, requestkit.replica): tiles, GeoJSON
+# lists, Open311 lists, OGC API, statistics, feeds, open data. Everything else — writes, staff pages,
+# tracking and confirmation pages, a person's reads right after their own change — uses the primary.
+DATABASES = databases_from_env(env)
 DATABASE_ROUTERS = ["core.db.ReplicaRouter"]
 REPLICA_MAX_LAG_SECONDS = env.int("REPLICA_MAX_LAG_SECONDS", default=30)
 REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=30)
