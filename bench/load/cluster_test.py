@@ -385,8 +385,6 @@ def markdown(
     last_error = max((r.start for r in errors_after), default=None)
     total = summarise(results, wall)[-1]
     lines = [
-        SECTION,
-        "",
         f"`make cluster-test` (`bench/load/cluster_test.py --count {args.count} --users {args.users} "
         f"--seconds {args.seconds} --kill-at {args.kill_at}`) — {started}, {machine()}, load average "
         f"{load_before} → {load()}. Two nodes (2 gunicorn workers × 4 threads + task worker each) in their own "

@@ -179,8 +179,6 @@ def main() -> None:
 
 def markdown(runs, args, db, started, load_before, load_after) -> str:
     lines = [
-        SECTION,
-        "",
         f"`DATABASE_URL=…/{db['NAME']} .venv/bin/python bench/load/pooling.py --users {args.users} "
         f"--seconds {args.seconds} --rounds {args.rounds}` — {started}, {machine()}, "
         f"load average {load_before} → {load_after}.",
