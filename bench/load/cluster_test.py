@@ -347,8 +347,31 @@ def main() -> None:  # noqa: C901 (one linear script: set up, run, check, tear d
         from bench.load.reconcile import reconcile
         from reports.models import ReportPhoto
 
-        stored = bucket_keys(s3)
-        rec = reconcile(results, run_id, run_dir / "media", stored=stored)
+        before = reconcile(results, run_id, run_dir / "media", stored=bucket_keys(s3))
+        # What a killed node left in the bucket (photos written, transaction never committed) is what the
+        # daily sweep removes; run it now instead of waiting an hour, from the surviving node.
+        sweep = subprocess.run(
+            [
+                "ip",
+                "netns",
+                "exec",
+                "mm-node2",
+                str(ROOT / ".venv" / "bin" / "python"),
+                str(ROOT / "manage.py"),
+                "sweep_orphan_files",
+                "--older-than",
+                "0",
+            ],
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        rec = reconcile(results, run_id, run_dir / "media", stored=bucket_keys(s3))
+        rec.sweep_note = (
+            f"{len(before.orphan_files)} orphan object(s) left by the killed node before the sweep; "
+            f"`sweep_orphan_files`: {sweep.stdout.strip() or sweep.stderr.strip()[-300:]}"
+        )
         names = list(
             ReportPhoto.objects.filter(report__description__startswith=f"load-{run_id}-").values_list(
                 "image", flat=True
@@ -380,7 +403,8 @@ def main() -> None:  # noqa: C901 (one linear script: set up, run, check, tear d
 def markdown(
     args, results, wall, summarise, kill_rel, rec, names, photo_ok, lag, sink, started, load_before
 ) -> str:
-    after = [r for r in results if kill_rel is not None and r.start >= kill_rel]
+    # in flight at the kill or started after it
+    after = [r for r in results if kill_rel is not None and r.start + r.seconds >= kill_rel]
     errors_after = [r for r in after if not r.ok]
     last_error = max((r.start for r in errors_after), default=None)
     total = summarise(results, wall)[-1]
@@ -393,8 +417,9 @@ def markdown(
         "",
         f"- requests: {total['requests']:,} in {wall:.0f} s ({total['rps']:.1f}/s), p50 {total['p50']:.0f} ms, "
         f"p95 {total['p95']:.0f} ms, answers {total['statuses']}",
-        f"- node 1 killed (SIGKILL, whole process group) at {kill_rel:.1f} s; afterwards {len(after):,} requests, "
-        f"{len(errors_after)} without a good answer"
+        f"- node 1 killed (SIGKILL, whole process group) at {kill_rel:.1f} s; {len(after):,} requests in flight "
+        f"then or started afterwards, {len(errors_after)} without a good answer "
+        f"({', '.join(sorted({r.endpoint + ' ' + str(r.status or r.error) for r in errors_after})) or '-'})"
         + (
             f", the last at {last_error:.1f} s ({last_error - kill_rel:.1f} s after the kill)"
             if last_error
@@ -404,7 +429,8 @@ def markdown(
         else "- node 1 was not killed (run shorter than --kill-at)",
         f"- reconciliation: {rec.acknowledged} reports acknowledged, {len(rec.lost)} lost, {len(rec.duplicated)} "
         f"duplicated, {rec.unanswered} unanswered ({rec.unanswered_stored} of them stored); bucket: "
-        f"{rec.files} objects, {len(rec.orphan_files)} orphans, {len(rec.missing_files)} missing",
+        f"{rec.files} objects, {len(rec.orphan_files)} orphans, {len(rec.missing_files)} missing "
+        f"({getattr(rec, 'sweep_note', '')})",
         f"- photos of the run answered (302 → presigned → JPEG): node 1 {photo_ok[1]}/{len(names)}, "
         f"node 2 {photo_ok[2]}/{len(names)}",
         f"- replica lag (pg_stat_replication, {lag.samples} samples): max replay_lag {lag.max_lag_ms:.0f} ms, "

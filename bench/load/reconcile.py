@@ -91,6 +91,11 @@ class Reconciliation:
         return "\n".join(lines)
 
 
+# A proxy's 502/504 means the app node died or stalled mid-request: the outcome is as unknown as a broken
+# connection (bench/load/cluster_test.py kills a node behind nginx), so those count as unanswered.
+GATEWAY_ERRORS = (502, 504)
+
+
 def reconcile(
     results: list[Result], run_id: str, media_root: Path, stored: set[str] | None = None
 ) -> Reconciliation:
@@ -130,7 +135,7 @@ def _check_post(rec: Reconciliation, r: Result, found: list[tuple[int, str]], ph
             rec.photo_rows_wrong.append(r.marker)
         else:
             rec.stored_once += 1
-    elif r.status:
+    elif r.status and r.status not in GATEWAY_ERRORS:
         rec.refused += 1
         if found:
             rec.refused_but_stored.append(f"{r.marker}→{r.status}")
