@@ -5,6 +5,9 @@ The same access rules as local files: the app authorises, then redirects to a pr
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import urllib.error
 import urllib.request
 import uuid
@@ -14,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import boto3
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 from moto.server import ThreadedMotoServer
 
 from cases.tracking import tracking_token
@@ -141,3 +145,16 @@ def test_private_attachment_is_a_short_presigned_download_for_the_applicant(clie
 def test_a_wrong_storage_url_fails_loudly(url):
     with pytest.raises(ImproperlyConfigured, match="MEDIA_STORAGE_URL"):
         media_storage(Env(environ={"MEDIA_STORAGE_URL": url}), private_url_seconds=300)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_copies_every_object_with_its_checksum(bucket, tmp_path):
+    make_report(photos=[photo()])
+    call_command("backup", dest=tmp_path / "set", stdout=open(os.devnull, "w"))
+    manifest = json.loads((tmp_path / "set" / "manifest.json").read_text())
+    s3, name = bucket
+    assert sorted(f["name"] for f in manifest["files"]) == keys(bucket)
+    for entry in manifest["files"]:
+        body = s3.get_object(Bucket=name, Key=entry["name"])["Body"].read()
+        assert hashlib.sha256(body).hexdigest() == entry["sha256"]
+        assert (tmp_path / "set" / "files" / entry["name"]).read_bytes() == body
