@@ -17,11 +17,13 @@ LOCK  := requirements/dev.txt
 # The stamp's name carries a hash of everything that defines the venv, so a changed lock file rebuilds it.
 VENV_STAMP := $(VENV)/.stamp-$(shell cat $(LOCK) pyproject.toml .python-version 2>/dev/null | sha256sum | cut -c1-16)
 
-.PHONY: audit help run test setup system system-browser venv db data static messages node lint format lock stop-db
+.PHONY: audit help run test setup system system-browser venv db data static messages node lint format lock stop-db backup restore-drill cluster-test
 
 help:
 	@echo "make run   – installieren (falls nötig), Datenbank, Migrationen, Daten, dann http://127.0.0.1:8000"
 	@echo "make test  – installieren (falls nötig), ruff, Schichtenregeln (lint-imports) und pytest gegen echtes PostGIS"
+	@echo "make backup        – Datenbank (pg_dump) und Dateien mit Prüfsummen nach .local/backups/<Zeit>/ (BACKUP_DIR=…)"
+	@echo "make restore-drill – neueste (oder BACKUP=…) Sicherung probeweise wiederherstellen und prüfen"
 
 run: setup static
 	@scripts/serve.sh
@@ -103,6 +105,19 @@ format:
 lock: venv
 	$(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements/base.txt pyproject.toml
 	$(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra dev -o requirements/dev.txt pyproject.toml
+
+# Backups (operations/, docs/operations.md). DJANGO_SETTINGS_MODULE may be overridden for production.
+OPS_SETTINGS ?= config.settings.dev
+backup: setup
+	DJANGO_SETTINGS_MODULE=$(OPS_SETTINGS) $(PY) manage.py backup $(if $(BACKUP_DIR),--dest $(BACKUP_DIR))
+
+restore-drill: setup
+	DJANGO_SETTINGS_MODULE=$(OPS_SETTINGS) $(PY) manage.py restore_drill $(BACKUP)
+
+# Two app nodes in network namespaces behind nginx, primary + replica, Redis, S3, one node killed
+# (bench/load/cluster_test.py, root only; not part of `make test`). Writes its section of docs/benchmarks.md.
+cluster-test: setup
+	$(PY) bench/load/cluster_test.py $(CLUSTER_ARGS)
 
 stop-db:
 	@if [ -e .local/pg/data/PG_VERSION ]; then runuser -u postgres -- $$(ls -d /usr/lib/postgresql/*/bin | tail -1)/pg_ctl -D .local/pg/data stop; fi

@@ -110,14 +110,14 @@ def start_gunicorn(port: int, log: Path, *, workers: int, threads: int) -> subpr
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
-def wait_until_up(port: int, proc: subprocess.Popen, log: Path, path: str) -> None:
+def wait_until_up(port: int, proc: subprocess.Popen, log: Path, path: str, host: str = "127.0.0.1") -> None:
     """Poll ``path`` until it answers 200; fail with the log's tail if gunicorn exits or stays silent."""
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise SystemExit(f"gunicorn exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn = http.client.HTTPConnection(host, port, timeout=2)
             conn.request("GET", path)
             if conn.getresponse().status == 200:
                 return

@@ -6,12 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.gis.geos import GEOSGeometry, Point
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
 from boundaries.edition import ATTRIBUTION_TEMPLATE, SHIPPED_EDITION_YEAR
 from boundaries.models import BoundaryImport, Commune, CommunePart, District
+from core.db import read_alias
 from geo.srid import API_SRID, STORAGE_SRID
 
 # Columns needed to show and link a commune; the big geometry is loaded only where it is drawn.
@@ -146,7 +147,7 @@ def communes_geojson(*, on: dt.date | None = None, tolerance_m: float = 100.0) -
     Each commune is simplified on its own, so neighbours may show hairline gaps at small scales; that is
     fine for drawing and keeps the query to one pass. Never used for assignment (see ``commune_at``).
     """
-    with connection.cursor() as cur:
+    with connections[read_alias()].cursor() as cur:
         cur.execute(COMMUNES_GEOJSON_SQL, {"tolerance": tolerance_m, "day": on or today()})
         return cur.fetchone()[0]
 

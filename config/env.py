@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -119,6 +120,36 @@ def database_config(url: str, *, conn_max_age: int = 60) -> dict[str, Any]:
     return config
 
 
+def databases_from_env(env: Env) -> dict[str, dict[str, Any]]:
+    """``DATABASES``: the primary from ``DATABASE_URL`` (pooled as configured) and, with
+    ``DATABASE_REPLICA_URL``, a ``replica`` alias (mirroring the primary in tests)."""
+    conn_max_age = env.int("CONN_MAX_AGE", default=60)
+    default = database_config(
+        env.str("DATABASE_URL", default="postgis://postgres@127.0.0.1:5432/maengelmelder"),
+        conn_max_age=conn_max_age,
+    )
+    pool, pgbouncer = env.bool("DATABASE_POOL", default=False), env.bool("DATABASE_PGBOUNCER", default=False)
+    if pool and pgbouncer:
+        raise ImproperlyConfigured("DATABASE_POOL and DATABASE_PGBOUNCER exclude each other: choose one.")
+    if pool:  # the pool keeps connections; Django must not keep them too
+        default["CONN_MAX_AGE"] = 0
+        default["CONN_HEALTH_CHECKS"] = False
+        default["OPTIONS"]["pool"] = {
+            "min_size": env.int("DATABASE_POOL_MIN", default=2),
+            "max_size": env.int("DATABASE_POOL_MAX", default=8),
+            "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
+        }
+    if pgbouncer:  # transaction mode keeps neither cursors nor prepared statements across transactions
+        default["DISABLE_SERVER_SIDE_CURSORS"] = True
+        default["OPTIONS"]["prepare_threshold"] = None
+    databases = {"default": default}
+    replica_url = env.str("DATABASE_REPLICA_URL", default="")
+    if replica_url:
+        databases["replica"] = database_config(replica_url, conn_max_age=conn_max_age)
+        databases["replica"]["TEST"] = {"MIRROR": "default"}
+    return databases
+
+
 def secret_key(env: Env, key_file: Path) -> str:
     """Return SECRET_KEY from the environment, else one generated once into ``.local/``.
 
@@ -201,3 +232,64 @@ def platform_operator(env: Env) -> dict[str, str]:
         "email": email,
         "address": env.str("PLATFORM_OPERATOR_ADDRESS", default="").replace("\\n", "\n").strip(),
     }
+
+
+S3_BACKEND = "cases.storage.ObjectStorage"
+
+
+def media_storage(env: Env, *, private_url_seconds: int) -> dict[str, Any]:
+    """``STORAGES['default']``: the local ``MEDIA_ROOT`` unless an S3-compatible object store is configured.
+
+    ``MEDIA_STORAGE_URL=s3://KEY:SECRET@host:port/bucket?region=eu-central-1&secure=true`` names it in one
+    value (Ceph RGW, MinIO, any cloud); alternatively django-storages' own ``AWS_STORAGE_BUCKET_NAME``,
+    ``AWS_S3_ENDPOINT_URL``, ``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``, ``AWS_S3_REGION_NAME``.
+    Every object is private in the bucket: the app's media view authorises each request and redirects to a
+    presigned URL (web.media), so hiding a photo closes it at once, as with local files.
+    """
+    url = env.str("MEDIA_STORAGE_URL", default="").strip()
+    bucket = env.str("AWS_STORAGE_BUCKET_NAME", default="").strip()
+    if not url and not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options: dict[str, Any] = {
+        "default_acl": "private",
+        "querystring_auth": True,
+        "querystring_expire": private_url_seconds,
+        "file_overwrite": False,
+        "signature_version": "s3v4",
+        "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="path"),
+    }
+    if url:
+        options.update(_parse_storage_url(url))
+    else:
+        options["bucket_name"] = bucket
+        for option, var in (
+            ("endpoint_url", "AWS_S3_ENDPOINT_URL"),
+            ("access_key", "AWS_ACCESS_KEY_ID"),
+            ("secret_key", "AWS_SECRET_ACCESS_KEY"),
+            ("region_name", "AWS_S3_REGION_NAME"),
+        ):
+            if env.raw(var):
+                options[option] = env.str(var)
+    return {"BACKEND": S3_BACKEND, "OPTIONS": options}
+
+
+def _parse_storage_url(url: str) -> dict[str, Any]:
+    parts = urlsplit(url)
+    bucket = parts.path.strip("/")
+    if parts.scheme != "s3" or not parts.hostname or not bucket or "/" in bucket:
+        raise ImproperlyConfigured(
+            "MEDIA_STORAGE_URL must look like s3://KEY:SECRET@host:port/bucket?region=…&secure=true."
+        )
+    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    secure = query.get("secure", "true").lower() in _TRUE
+    port = f":{parts.port}" if parts.port else ""
+    options: dict[str, Any] = {
+        "bucket_name": bucket,
+        "endpoint_url": f"{'https' if secure else 'http'}://{parts.hostname}{port}",
+        "region_name": query.get("region", "us-east-1"),
+        "use_ssl": secure,
+    }
+    if parts.username:
+        options["access_key"] = unquote(parts.username)
+        options["secret_key"] = unquote(parts.password or "")
+    return options

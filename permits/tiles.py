@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connection
+from django.db import connections
 from django.utils import timezone
 
+from core.db import read_alias
 from geo.tiles import BUFFER, EXTENT, Tile
 
 
@@ -41,7 +42,7 @@ def permit_tile(t: Tile, *, day: dt.date, kinds: list[str] | None = None) -> byt
              )
         SELECT ST_AsMVT(features, 'permits', %(extent)s, 'geom') FROM features WHERE geom IS NOT NULL
     """
-    with connection.cursor() as cur:
+    with connections[read_alias()].cursor() as cur:
         cur.execute(sql, params)
         row = cur.fetchone()
     return bytes(row[0]) if row and row[0] is not None else b""

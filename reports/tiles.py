@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db import connection
+from django.db import connections
 
+from core.db import read_alias
 from geo.tiles import BUFFER, EXTENT, Tile
 
 COMMUNE_LEVEL_MAX_Z = 9  # a z9 tile is ~80 km wide: grid clusters there cost ~0.7 s with 1M reports
@@ -116,7 +117,7 @@ def report_tile(t: Tile, *, statuses: Sequence[str] = (), categories: Sequence[s
         sql = _grid_clusters_sql(where)
     else:
         sql = _points_sql(where)
-    with connection.cursor() as cur:
+    with connections[read_alias()].cursor() as cur:
         cur.execute(sql, params)
         row = cur.fetchone()
     return bytes(row[0]) if row and row[0] is not None else b""

@@ -16,12 +16,14 @@ export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.dev}"
 
 # task_worker (not plain db_worker): survives a PostgreSQL restart and requeues tasks a killed worker
 # left RUNNING; --sole-worker because it is the only one here (see notifications/worker.py).
-.venv/bin/python manage.py task_worker --sole-worker --queue-name default &
+# One node: --sole-worker. Several nodes (docs/deployment.md): TASK_WORKER_ARGS="--stale-after 600".
+# shellcheck disable=SC2086
+.venv/bin/python manage.py task_worker ${TASK_WORKER_ARGS:---sole-worker} --queue-name default &
 worker=$!
 .venv/bin/gunicorn config.wsgi:application --config config/gunicorn.conf.py \
   --bind "$BIND" --workers "$WORKERS" --threads "$THREADS" \
   --timeout 60 --graceful-timeout 10 --max-requests 2000 --max-requests-jitter 200 \
-  --access-logfile - --forwarded-allow-ips 127.0.0.1 &
+  --access-logfile - --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}" &
 web=$!
 
 stop() {

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Install the Debian packages GeoDjango and the tests need, but only those that are missing.
-# Usage: scripts/system-packages.sh [--with-browser]
+# Usage: scripts/system-packages.sh [--with-browser | --with-ops]
 set -euo pipefail
 
 # gettext: msgfmt compiles the English translation (locale/en) in the make targets.
 packages=(postgresql-15 postgresql-15-postgis-3 postgresql-client-15 gdal-bin libgdal-dev libgeos-c1v5 libproj25 gettext)
+# --with-ops: what the operations benchmarks and `make cluster-test` start themselves (not `make test`):
+# PgBouncer (bench/load/pooling.py), nginx as load balancer and iproute2 for network namespaces.
+if [ "${1:-}" = "--with-ops" ]; then
+  packages+=(pgbouncer nginx-light iproute2)
+fi
 if [ "${1:-}" = "--with-browser" ]; then
   packages+=(chromium fonts-dejavu-core)
   # npm installs axe-core for the accessibility scan. A Node.js that brings its own npm (e.g. NodeSource's

@@ -18,6 +18,7 @@ PACKAGES = [
     "cases",
     "boundaries",
     "organisations",
+    "operations",
     "notifications",
     "reports",
     "permits",

@@ -10,6 +10,11 @@ The path never becomes a file-system path: only the name stored in the owning ro
 
 With ``MEDIA_ACCEL_REDIRECT_PREFIX`` set (nginx in front), the view only decides and answers with an
 ``X-Accel-Redirect`` to nginx's ``internal`` location, which sends the bytes (docs/security.md).
+
+With an object store (``MEDIA_STORAGE_URL``, config.env.media_storage) every object is private in the
+bucket; the view decides the same way and redirects to a presigned URL: minutes for a private file (sent
+as a download where the owner says so), an hour for a public photo, whose redirect caches may keep for a
+fraction of that. So every node serves every file, and a hidden photo's /media/ URL is gone at once.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -76,6 +81,23 @@ def _accel(media: MediaFile, prefix: str) -> HttpResponse:
     return response
 
 
+def _redirect(media: MediaFile) -> HttpResponse:
+    """302 to a presigned URL of the object store (no bytes through the app)."""
+    params = {"ResponseContentType": media.content_type}
+    if media.download_name:
+        params["ResponseContentDisposition"] = content_disposition_header(True, media.download_name)
+    expire = PUBLIC_MAX_AGE_SECONDS if media.public else settings.MEDIA_PRIVATE_URL_SECONDS
+    response = HttpResponseRedirect(default_storage.signed_url(media.name, parameters=params, expire=expire))
+    _headers(response, media)
+    if media.public:  # a cached redirect must never point to an expired URL
+        response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE_SECONDS // 6}"
+    return response
+
+
+def _local_storage() -> bool:
+    return not hasattr(default_storage, "signed_url")  # cases.storage.ObjectStorage
+
+
 @require_safe
 def media(request: HttpRequest, path: str) -> HttpResponse:
     name = storage_name(path)
@@ -83,6 +105,8 @@ def media(request: HttpRequest, path: str) -> HttpResponse:
     found = find_media(name, user=request.user, token=token) if name else None
     if found is None:
         raise Http404(_("Datei nicht gefunden."))
+    if not _local_storage():
+        return _redirect(found)
     prefix = settings.MEDIA_ACCEL_REDIRECT_PREFIX
     if prefix:
         return _headers(_accel(found, prefix), found)

@@ -33,8 +33,9 @@ def _as_postgres(cmd: list[str], **kw) -> subprocess.CompletedProcess:
 
 
 class Cluster:
-    def __init__(self, port: int = DEFAULT_PORT, base: Path = BASE) -> None:
+    def __init__(self, port: int = DEFAULT_PORT, base: Path = BASE, listen: str = "127.0.0.1") -> None:
         self.port = port
+        self.listen = listen  # listen_addresses; other than loopback also gets a trust line in pg_hba
         self.base = base
         self.data = base / "data"
         self.run = base / "run"
@@ -74,11 +75,12 @@ class Cluster:
             )
             if res.returncode != 0:
                 raise SystemExit(f"initdb failed:\n{res.stdout}{res.stderr}")
+            self._trust_listen_networks()
         if not self.running():
             self._pg_ctl("-l", str(self.log), "-w", "-t", "60", "-o", self._options(), "start")
 
     def _options(self) -> str:
-        return f"-p {self.port} -k {self.run} -c listen_addresses=127.0.0.1 -c max_connections=200"
+        return f"-p {self.port} -k {self.run} -c listen_addresses={self.listen} -c max_connections=300"
 
     def running(self) -> bool:
         return self._pg_ctl("status", check=False).returncode == 0
@@ -92,3 +94,45 @@ class Cluster:
     def stop(self) -> None:
         if self.running():
             self._pg_ctl("-w", "-m", "fast", "stop")
+
+    def _trust_listen_networks(self) -> None:
+        """Trust (also for replication) the /16 of every non-loopback listen address: test networks only."""
+        lines = []
+        for addr in self.listen.split(","):
+            addr = addr.strip()
+            if addr and not addr.startswith("127."):
+                net = ".".join(addr.split(".")[:2]) + ".0.0/16"
+                lines += [f"host all all {net} trust", f"host replication all {net} trust"]
+        if lines:
+            with (self.data / "pg_hba.conf").open("a") as fh:
+                fh.write("\n".join(lines) + "\n")
+
+    def _own_dirs(self) -> None:
+        for d in (self.base, self.run):
+            d.mkdir(parents=True, exist_ok=True)
+            if os.geteuid() == 0:
+                shutil.chown(d, "postgres", "postgres")
+
+    def basebackup_from(self, primary: Cluster) -> None:
+        """Make this cluster a streaming replica of ``primary`` and start it: ``pg_basebackup -R``
+        (``standby.signal`` + ``primary_conninfo``) over a replication connection, WAL streamed during the
+        copy, then started as a hot standby that answers reads."""
+        if (self.data / "PG_VERSION").exists():
+            raise SystemExit(f"{self.data} exists already; a replica is made into an empty directory")
+        self._own_dirs()
+        res = _as_postgres(
+            [
+                str(self.bin / "pg_basebackup"),
+                *("-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres"),
+                *("-D", str(self.data), "-R", "-X", "stream", "-c", "fast"),
+            ]
+        )
+        if res.returncode != 0:
+            raise SystemExit(f"pg_basebackup failed:\n{res.stdout}{res.stderr}")
+        self._pg_ctl("-l", str(self.log), "-w", "-t", "60", "-o", self._options(), "start")
+
+    def destroy(self) -> None:
+        """Stop (immediately) and remove the whole cluster directory."""
+        if self.running():
+            self._pg_ctl("-w", "-m", "immediate", "stop", check=False)
+        shutil.rmtree(self.base, ignore_errors=True)

@@ -91,7 +91,15 @@ class Reconciliation:
         return "\n".join(lines)
 
 
-def reconcile(results: list[Result], run_id: str, media_root: Path) -> Reconciliation:
+# A proxy's 502/504 means the app node died or stalled mid-request: the outcome is as unknown as a broken
+# connection (bench/load/cluster_test.py kills a node behind nginx), so those count as unanswered.
+GATEWAY_ERRORS = (502, 504)
+
+
+def reconcile(
+    results: list[Result], run_id: str, media_root: Path, stored: set[str] | None = None
+) -> Reconciliation:
+    """``stored``: the names in an object store (bench/load/cluster_test.py) instead of ``media_root``."""
     from reports.models import Report, ReportPhoto, StatusChange
 
     rec = Reconciliation()
@@ -109,7 +117,7 @@ def reconcile(results: list[Result], run_id: str, media_root: Path) -> Reconcili
         sent.add(r.marker)
         _check_post(rec, r, rows.get(r.marker, []), photos)
     rec.unknown_rows = sorted(set(rows) - sent)
-    _check_files(rec, prefix, media_root, ReportPhoto)
+    _check_files(rec, prefix, media_root, ReportPhoto, stored)
     _check_patches(rec, results, prefix, StatusChange)
     return rec
 
@@ -127,7 +135,7 @@ def _check_post(rec: Reconciliation, r: Result, found: list[tuple[int, str]], ph
             rec.photo_rows_wrong.append(r.marker)
         else:
             rec.stored_once += 1
-    elif r.status:
+    elif r.status and r.status not in GATEWAY_ERRORS:
         rec.refused += 1
         if found:
             rec.refused_but_stored.append(f"{r.marker}→{r.status}")
@@ -138,13 +146,16 @@ def _check_post(rec: Reconciliation, r: Result, found: list[tuple[int, str]], ph
             rec.duplicated.append(r.marker)
 
 
-def _check_files(rec: Reconciliation, prefix: str, media_root: Path, photo_model) -> None:
+def _check_files(rec: Reconciliation, prefix: str, media_root: Path, photo_model, stored=None) -> None:
     referenced = set()
     for image, thumb in photo_model.objects.filter(report__description__startswith=prefix).values_list(
         "image", "thumbnail"
     ):
         referenced.update((image, thumb))
-    on_disk = {str(p.relative_to(media_root)) for p in media_root.rglob("*") if p.is_file()}
+    if stored is not None:
+        on_disk = set(stored)
+    else:
+        on_disk = {str(p.relative_to(media_root)) for p in media_root.rglob("*") if p.is_file()}
     rec.files = len(on_disk)
     rec.orphan_files = sorted(on_disk - referenced)
     rec.missing_files = sorted(referenced - on_disk)

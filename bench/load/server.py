@@ -36,10 +36,21 @@ def _cmdline(pid: int) -> str:
 class App:
     """``scripts/serve.sh`` in its own session; knows its gunicorn master, workers and task worker."""
 
-    def __init__(self, port: int, env: dict[str, str], log: Path, *, workers: int | None = None) -> None:
+    def __init__(
+        self,
+        port: int,
+        env: dict[str, str],
+        log: Path,
+        *,
+        workers: int | None = None,
+        host: str = "127.0.0.1",
+        prefix: list[str] | None = None,
+    ) -> None:
         self.port = port
+        self.host = host
+        self.prefix = prefix or []  # e.g. ["ip", "netns", "exec", "mm-node1"] (bench/load/cluster_test.py)
         self.log = log
-        self.env = {**os.environ, **env, "BIND": f"127.0.0.1:{port}"}
+        self.env = {**os.environ, **env, "BIND": f"{host}:{port}"}
         if workers:
             self.env["WEB_CONCURRENCY"] = str(workers)
         self.proc: subprocess.Popen | None = None
@@ -48,14 +59,14 @@ class App:
         self.log.parent.mkdir(parents=True, exist_ok=True)
         out = self.log.open("ab")
         self.proc = subprocess.Popen(
-            ["bash", str(SERVE), *(extra_args or [])],
+            [*self.prefix, "bash", str(SERVE), *(extra_args or [])],
             cwd=ROOT,
             env=self.env,
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        wait_until_up(self.port, self.proc, self.log, "/healthz")
+        wait_until_up(self.port, self.proc, self.log, "/healthz", host=self.host)
 
     @property
     def master(self) -> int | None:

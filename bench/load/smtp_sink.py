@@ -46,8 +46,8 @@ class SmtpSink(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, delay: float = 0.0) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(self, delay: float = 0.0, host: str = "127.0.0.1") -> None:
+        super().__init__((host, 0), _Handler)
         self.delay = delay
         self.lock = threading.Lock()
         self.messages: list[tuple[str, str]] = []

@@ -14,9 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from config.env import (
     BASE_DIR,
     Env,
-    database_config,
+    databases_from_env,
     mailers_from_env,
     media_accel_prefix,
+    media_storage,
     platform_operator,
     secret_key,
 )
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "reports",
     "permits",
     "privacy",
+    "operations",
     "api",
     "web",
     "staff",
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.RequestGuardMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
+    # Before anything that may read the database for the request: marks heavy public reads for the replica.
+    "requestkit.replica.ReplicaReadMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "web.middleware.QueryLanguageMiddleware",
@@ -145,12 +149,26 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": database_config(
-        env.str("DATABASE_URL", default="postgis://postgres@127.0.0.1:5432/maengelmelder"),
-        conn_max_age=env.int("CONN_MAX_AGE", default=60),
-    )
-}
+# PostgreSQL: DATABASE_URL, optionally pooled (DATABASE_POOL: Django's psycopg pool per process;
+# DATABASE_PGBOUNCER: DATABASE_URL points at PgBouncer in transaction mode), and optionally a streaming
+# replica (DATABASE_REPLICA_URL) for the heavy public reads (core.db, requestkit.replica): tiles, GeoJSON
+# lists, Open311 lists, OGC API, statistics, feeds, open data. Everything else — writes, staff pages,
+# tracking and confirmation pages, a person's reads right after their own change — uses the primary.
+DATABASES = databases_from_env(env)
+DATABASE_ROUTERS = ["core.db.ReplicaRouter"]
+REPLICA_MAX_LAG_SECONDS = env.int("REPLICA_MAX_LAG_SECONDS", default=30)
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=30)
+REPLICA_READ_PATHS = [
+    r"^/tiles/",
+    r"^/api/v1/reports/$",
+    r"^/api/v1/communes\.geojson$",
+    r"^/api/v1/permits/active/$",
+    r"^/open311/v2/(services|requests)(\.(json|xml))?$",
+    r"^/ogcapi/",
+    r"^/statistik/",
+    r"^/feeds/",
+    r"^/opendata/",
+]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A shared cache: throttling state must be the same for every gunicorn worker. Redis when configured,
@@ -215,8 +233,13 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+# Uploaded files: MEDIA_ROOT by default; an S3-compatible object store with MEDIA_STORAGE_URL or AWS_*
+# (config.env.media_storage). Either way web.media authorises every request; with an object store it
+# redirects to a presigned URL valid MEDIA_PRIVATE_URL_SECONDS for private files (attachments, notices,
+# hidden photos for staff) and PUBLIC_MAX_AGE_SECONDS for public photos.
+MEDIA_PRIVATE_URL_SECONDS = env.int("MEDIA_PRIVATE_URL_SECONDS", default=300)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(env, private_url_seconds=MEDIA_PRIVATE_URL_SECONDS),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
