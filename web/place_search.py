@@ -1,4 +1,4 @@
-""" "Adresse oder Ort suchen" above the maps of the report, permit and parking forms — the path without
+"""„Adresse oder Ort suchen“ above the maps of the report, permit and parking forms — the path without
 JavaScript (static/js/place-search.js turns the same field into a combobox over ``/api/v1/addresses/``).
 
 ``GET <form page>?adresse=…`` lists the candidates of ``addresses.selectors.search`` (the one search the

@@ -1,4 +1,4 @@
-""" "Adresse oder Ort suchen" on the report, permit and parking forms without JavaScript: a GET lists the
+"""„Adresse oder Ort suchen“ on the report, permit and parking forms without JavaScript: a GET lists the
 places as links; a link comes back with the place set (coordinates filled in, responsible commune named)."""
 
 from __future__ import annotations

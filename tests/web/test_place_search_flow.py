@@ -1,4 +1,4 @@
-""""Adresse oder Ort suchen" in Chromium: the combobox by keyboard alone on the three forms, its announcements,
+"""„Adresse oder Ort suchen“ in Chromium: the combobox by keyboard alone on the three forms, its announcements,
 an axe scan with the list open, and the same field without JavaScript."""
 
 from __future__ import annotations
@@ -86,9 +86,13 @@ def test_report_form_keyboard_only_search_sets_the_place_like_a_map_click(page, 
     expect(page.locator("#place-search-status")).to_have_text(f"Ort übernommen: {HOUSE}")
     expect(page.get_by_text("Zuständig: Dresden")).to_be_visible()
     expect(page.locator("#map .mm-pick")).to_be_visible()
-    assert_near_house(page.get_by_label("Breitengrad").input_value(), page.get_by_label("Längengrad").input_value())
+    assert_near_house(
+        page.get_by_label("Breitengrad").input_value(), page.get_by_label("Längengrad").input_value()
+    )
     state = map_state(page)
-    assert state["zoom"] == 18 and abs(state["lat"] - HOUSE_LAT) < 1e-3 and abs(state["lon"] - HOUSE_LON) < 1e-3
+    assert (
+        state["zoom"] == 18 and abs(state["lat"] - HOUSE_LAT) < 1e-3 and abs(state["lon"] - HOUSE_LON) < 1e-3
+    )
     assert "adresse=" not in page.url  # chosen in place: no reload, nothing typed elsewhere is lost
 
 
@@ -136,7 +140,9 @@ def test_parking_form_keyboard_search_sets_the_residence(page, dresden):
     page.goto(dresden + "/parkausweis/beantragen/")
     type_and_choose_first(page)
     expect(page.locator("#map .mm-pick")).to_be_visible()
-    assert_near_house(page.get_by_label("Breitengrad").input_value(), page.get_by_label("Längengrad").input_value())
+    assert_near_house(
+        page.get_by_label("Breitengrad").input_value(), page.get_by_label("Längengrad").input_value()
+    )
     assert map_state(page)["zoom"] == 18
 
 
@@ -145,7 +151,9 @@ def test_permit_form_search_centres_the_map_and_leaves_the_area_to_draw(page, dr
     type_and_choose_first(page)
     expect(page.locator("#place-search-status")).to_have_text(f"Ort übernommen: {HOUSE}")
     state = map_state(page)
-    assert state["zoom"] == 18 and abs(state["lat"] - HOUSE_LAT) < 1e-3 and abs(state["lon"] - HOUSE_LON) < 1e-3
+    assert (
+        state["zoom"] == 18 and abs(state["lat"] - HOUSE_LAT) < 1e-3 and abs(state["lon"] - HOUSE_LON) < 1e-3
+    )
     assert page.get_by_label("Fläche als GeoJSON").input_value() == ""  # the area is still drawn
 
 
