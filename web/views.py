@@ -37,6 +37,7 @@ from reports.services import report_create
 from requestkit.filters import STATUS_ALIASES
 from requestkit.throttling import ReportCreateThrottle, enforce
 from web.forms import ReportFilterForm, ReportForm
+from web.place_search import place_search
 from web.presentation import map_config, status_legend
 
 PAGE_SIZE = 20
@@ -100,8 +101,13 @@ def throttled_response(
 
 @require_http_methods(["GET", "POST"])
 def report_new(request: HttpRequest) -> HttpResponse:
-    """Mängel melden: the map + form page (GET) and its submission (POST → confirmation)."""
-    form = ReportForm(request.POST, request.FILES) if request.method == "POST" else ReportForm()
+    """Mängel melden: the map + form page (GET, also "Adresse oder Ort suchen" without JavaScript) and its
+    submission (POST → confirmation)."""
+    place = place_search(request)
+    if request.method == "POST":
+        form = ReportForm(request.POST, request.FILES)
+    else:
+        form = ReportForm(initial=place.initial())
     status = 200
     if request.method == "POST":
         try:
@@ -118,7 +124,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
             return remember_created(response, created.tracking_token, url)
         if wants_json(request):
             return JsonResponse({"errors": form.errors_in_page_order()}, status=status)
-    context = {"form": form, "map_config": map_config(), "statuses": status_legend()}
+    context = {"form": form, "place": place, "map_config": map_config(), "statuses": status_legend()}
     return render(request, "web/report_new.html", context, status=status)
 
 
