@@ -128,3 +128,9 @@ class StaffReportPatchSerializer(serializers.Serializer):
     assignee = serializers.CharField(
         required=False, allow_null=True, allow_blank=True, help_text="Benutzername; leer hebt auf"
     )
+    template = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="Name eines Textbausteins der Organisation: öffentliche Notiz, wenn keine angegeben ist",
+    )
