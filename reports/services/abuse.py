@@ -123,7 +123,7 @@ def notice_decide(*, actor: Any, notice_id: int, decision: str, note: Any = "") 
     require_manager(actor, report)
     with transaction.atomic():
         notice = (
-            AbuseNotice.objects.select_for_update()
+            AbuseNotice.objects.select_for_update(of=("self",))
             .select_related("report", "photo", "update")
             .get(pk=notice_id)
         )
