@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from notifications.models import OutgoingMail
 from organisations.models import AuditEvent
+from privacy.requests import personal_data_erase, personal_data_export
 from privacy.retention import retention_apply
 from reports.models import AbuseNotice, CitizenUpdate, ReportPhoto
 from reports.services import report_attach_photo
@@ -175,3 +176,29 @@ def test_addresses_of_updates_and_notices_are_erased_after_their_period(client, 
     counts = retention_apply(as_of=timezone.localdate() + dt.timedelta(days=days + 1))
     assert counts["update_emails"] == 1 and counts["notice_emails"] == 1
     assert CitizenUpdate.objects.get().email == "" and AbuseNotice.objects.get().email == ""
+
+
+def test_access_and_erasure_requests_cover_updates_and_notices(client, world: World):
+    post_update(client, world.own)
+    client.post(
+        f"/meldungen/{world.own.public_id}/missbrauch/", {"reason": "spam", "email": "nachbar@example.org"}
+    )
+    data = personal_data_export(email="nachbar@example.org")
+    assert {row["type"] for row in data["participation"]} == {
+        "Ergänzung",
+        "Hinweis auf rechtswidrige Inhalte",
+    }
+    assert personal_data_erase(email="nachbar@example.org")["participation"] == 2
+    assert CitizenUpdate.objects.get().email == "" and AbuseNotice.objects.get().email == ""
+
+
+def test_the_staff_api_lists_confirmed_updates_without_the_address(client, world: World):
+    post_update(client, world.own)
+    client.post(confirm_url(CitizenUpdate.objects.get()))
+    response = client.get(
+        f"/api/v1/staff/reports/{world.own.public_id}/",
+        HTTP_AUTHORIZATION=f"Token {world.tokens['caseworker_a']}",
+    )
+    rows = response.json()["citizen_updates"]
+    assert [(r["state"], r["text"]) for r in rows] == [("pending", "Das Schlagloch ist größer geworden.")]
+    assert "nachbar@example.org" not in response.content.decode()
