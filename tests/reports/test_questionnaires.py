@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from notifications.daily import daily_jobs_run_due
 from notifications.models import OutgoingMail
+from notifications.services import mail_send
 from reports.models import Questionnaire, Report, StatusChange
 from reports.participation_selectors import confirmation_figures
 from reports.selectors import commune_figures, public_history
@@ -179,3 +180,14 @@ def test_an_overlong_text_is_refused_with_a_message_and_nothing_saved(client, wo
     assert Questionnaire.objects.get(report=report).answer == ""
     report.refresh_from_db()
     assert report.status == "resolved"
+
+
+def test_a_delivered_questionnaire_mail_keeps_no_working_link(world: World):
+    report = resolve(days_ago=14)
+    send(timezone.localdate())
+    mail = questionnaire_mails(report)[0]
+    token = links(report)["ja"].split("/")[-3]
+    assert mail_send(mail.pk) == "sent"
+    mail.refresh_from_db()
+    assert token not in mail.body
+    assert "/behoben/[entfernt]/ja/" in mail.body and "/behoben/[entfernt]/nein/" in mail.body
