@@ -96,3 +96,19 @@ def notify_citizen(*, kind: str, to: str, template: str, report: Report, **conte
         object_type="report",
         object_id=report.public_id,
     )
+
+
+def notify_notice(report: Report, notice: Any) -> None:
+    """A notice of illegal content arrived: tell the organisation, whose moderation queue now holds it."""
+    mail_queue(
+        kind="report.notice",
+        to=recipient_for(report),
+        template="mail/notice_new.txt",
+        context={
+            "report": report,
+            "notice": notice,
+            "moderation_url": f"{settings.SITE_URL}/verwaltung/moderation/",
+        },
+        object_type="report",
+        object_id=report.public_id,
+    )

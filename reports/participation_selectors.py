@@ -99,3 +99,8 @@ def note_templates_of(organisation_id: int) -> QuerySet[NoteTemplate]:
 def note_template_choices(report: Report) -> list[tuple[str, str]]:
     """(name, text filled in for ``report``) of its organisation's Textbausteine, for the status forms."""
     return [(t.name, note_template_render(t, report)) for t in note_templates_of(report.organisation_id)]
+
+
+def questionnaire_of(report: Report) -> Questionnaire | None:
+    """The report's „Ist der Mangel behoben?“ questionnaire, if one was sent (for its staff page)."""
+    return Questionnaire.objects.filter(report=report).first()

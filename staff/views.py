@@ -22,7 +22,7 @@ from organisations.models import Role
 from organisations.scoping import get_visible, managed_organisations, require_admin, role_in, scope_of
 from organisations.selectors import forward_targets, organisations_active, teams_of
 from reports.models import Report
-from reports.participation_selectors import note_template_choices, staff_updates
+from reports.participation_selectors import note_template_choices, questionnaire_of, staff_updates
 from reports.selectors import categories_active
 from reports.services import (
     PhotoUpload,
@@ -149,6 +149,7 @@ def report(request: HttpRequest, public_id: str) -> HttpResponse:
         "photos": obj.photos.order_by("position", "id"),
         "allowed": REPORT_WORKFLOW.allowed(obj.status),
         "updates": staff_updates(obj),
+        "questionnaire": questionnaire_of(obj),
         "note_templates": note_template_choices(obj),
     }
     if manager:

@@ -27,7 +27,7 @@ from reports.models import (
     ReportPhoto,
     UpdateState,
 )
-from reports.notify import notify_citizen
+from reports.notify import notify_citizen, notify_notice
 from reports.participation_models import CITIZEN_TEXT_MAX
 from reports.services.citizen_updates import update_moderate
 from reports.services.triage import report_moderate
@@ -85,6 +85,7 @@ def notice_submit(
             summary=f"Hinweis auf rechtswidrige Inhalte ({notice.target_label}): {NoticeReason(reason).label}",
             notice=notice.pk,
         )
+        notify_notice(report, notice)
         if email:
             notify_citizen(
                 kind="report.notice_received", to=email, template="mail/notice_received.txt",

@@ -125,6 +125,8 @@ def test_a_notice_on_a_photo_hides_it_mails_the_decision_and_is_audited(client, 
     notice = AbuseNotice.objects.get()
     assert notice.photo_id == attached.pk
     assert OutgoingMail.objects.filter(kind="report.notice_received", to="melder@example.org").exists()
+    to_commune = OutgoingMail.objects.get(kind="report.notice", to="maengel@dresden.example")
+    assert "Mein Gesicht ist zu sehen" in to_commune.body and "melder@example.org" not in to_commune.body
     login(client, "caseworker_a")
     assert [n.pk for n in client.get("/verwaltung/moderation/").context["notices"]] == [notice.pk]
     client.post(

@@ -20,7 +20,7 @@ from reports.participation_selectors import confirmation_figures
 from reports.selectors import commune_figures, public_history
 from reports.services.questionnaires import NOT_FIXED_NOTE
 from tests.factories import DRESDEN, jpeg_bytes, make_report, set_status
-from tests.staff_world import World
+from tests.staff_world import World, login
 
 pytestmark = pytest.mark.django_db
 DRESDEN_AGS = "14612000"
@@ -130,6 +130,10 @@ def test_no_reopens_visibly_notifies_the_organisation_and_counts(client, world: 
     assert confirmation_figures(DRESDEN_AGS).percent == 0.0
     page = client.get(f"/meldungen/{report.public_id}/").content.decode()
     assert NOT_FIXED_NOTE in page
+    login(client, f"sachbearbeitung-{report.organisation_id}")
+    staff_page = client.get(f"/verwaltung/meldungen/{report.public_id}/").content.decode()
+    assert "Antwort: <strong>Nein, nicht behoben</strong>" in staff_page
+    client.logout()
     commune = client.get(f"/gemeinden/{DRESDEN_AGS}/").content.decode()
     assert "Von Meldenden bestätigt" in commune
 
