@@ -72,3 +72,7 @@ class NoticeForm(ServiceErrorsForm):
         help_text=_("Dann erhalten Sie eine Eingangsbestätigung und die Entscheidung."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+    good_faith = forms.BooleanField(
+        label=_("Ich bin in gutem Glauben überzeugt, dass meine Angaben richtig und vollständig sind."),
+        required=False,
+    )

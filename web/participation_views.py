@@ -173,6 +173,7 @@ def notice_new(request: HttpRequest, public_id: str) -> HttpResponse:
                 email=request.POST.get("email"),
                 photo_id=photo_id,
                 update_id=update_id,
+                good_faith=request.POST.get("good_faith") == "on",
             )
         except Throttled as exc:
             return throttled_response(request, exc)

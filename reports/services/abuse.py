@@ -33,8 +33,13 @@ from reports.services.citizen_updates import update_moderate
 from reports.services.triage import report_moderate
 
 
-def _checked(reason: Any, text: Any, email: Any) -> tuple[str, str, str]:
+def _checked(reason: Any, text: Any, email: Any, good_faith: bool) -> tuple[str, str, str]:
     errors = FieldErrors()
+    if not good_faith:  # Art. 16(2)(d) DSA: a notice states the notifier's good faith
+        errors.add(
+            "good_faith",
+            "Bitte bestätigen Sie, dass Ihre Angaben nach bestem Wissen richtig und vollständig sind.",
+        )
     reason, text, email = clean_text(reason), clean_text(text), clean_text(email)
     if reason not in NoticeReason.values:
         errors.add("reason", "Bitte wählen Sie einen Grund.")
@@ -66,9 +71,9 @@ def notice_target(report: Report, *, photo_id: int | None, update_id: int | None
 
 def notice_submit(
     *, public_id: str, reason: Any, text: Any = "", email: Any = "", photo_id: int | None = None,
-    update_id: int | None = None,
+    update_id: int | None = None, good_faith: bool = False,
 ) -> AbuseNotice:  # fmt: skip
-    reason, text, email = _checked(reason, text, email)
+    reason, text, email = _checked(reason, text, email, good_faith)
     with transaction.atomic():
         report = Report.objects.select_related("category", "commune").filter(public_id=public_id).first()
         if report is None:

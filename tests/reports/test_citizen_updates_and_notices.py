@@ -97,7 +97,10 @@ def test_other_communes_staff_cannot_moderate_updates_or_decide_notices(client, 
     post_update(client, world.own)
     update = CitizenUpdate.objects.get(report=world.own)
     client.post(confirm_url(update))
-    client.post(f"/meldungen/{world.own.public_id}/missbrauch/", {"reason": "insult", "text": "Beleidigend"})
+    client.post(
+        f"/meldungen/{world.own.public_id}/missbrauch/",
+        {"reason": "insult", "text": "Beleidigend", "good_faith": "on"},
+    )
     notice = AbuseNotice.objects.get()
     login(client, "caseworker_b")  # Leipzig
     assert client.get("/verwaltung/moderation/").context["notices"] == []
@@ -119,7 +122,12 @@ def test_a_notice_on_a_photo_hides_it_mails_the_decision_and_is_audited(client, 
     attached = report_attach_photo(report=world.own, upload=photo())
     response = client.post(
         f"/meldungen/{world.own.public_id}/missbrauch/?foto={attached.pk}",
-        {"reason": "personal", "text": "Mein Gesicht ist zu sehen", "email": "melder@example.org"},
+        {
+            "reason": "personal",
+            "text": "Mein Gesicht ist zu sehen",
+            "email": "melder@example.org",
+            "good_faith": "on",
+        },
     )
     assert response.status_code == 200
     notice = AbuseNotice.objects.get()
@@ -147,7 +155,10 @@ def test_a_notice_on_a_photo_hides_it_mails_the_decision_and_is_audited(client, 
 
 
 def test_a_rejected_notice_leaves_the_content(client, world: World):
-    client.post(f"/meldungen/{world.own.public_id}/missbrauch/", {"reason": "spam", "email": "m@example.org"})
+    client.post(
+        f"/meldungen/{world.own.public_id}/missbrauch/",
+        {"reason": "spam", "email": "m@example.org", "good_faith": "on"},
+    )
     notice = AbuseNotice.objects.get()
     login(client, "caseworker_a")
     client.post(f"/verwaltung/moderation/hinweise/{notice.pk}/", {"decision": "rejected", "note": "Sachlich"})
@@ -159,7 +170,9 @@ def test_a_rejected_notice_leaves_the_content(client, world: World):
 def test_notice_form_needs_a_reason_and_refuses_unknown_targets(client, world: World):
     url = f"/meldungen/{world.own.public_id}/missbrauch/"
     response = client.post(url, {"reason": ""})
-    assert response.status_code == 400 and "Bitte wählen Sie einen Grund." in response.content.decode()
+    body = response.content.decode()
+    assert response.status_code == 400 and "Bitte wählen Sie einen Grund." in body
+    assert "nach bestem Wissen richtig und vollständig" in body
     assert client.get(url + "?foto=999999").status_code == 404
     assert client.get(url + "?ergaenzung=abc").status_code == 404
     assert not AbuseNotice.objects.exists()
@@ -169,7 +182,10 @@ def test_addresses_of_updates_and_notices_are_erased_after_their_period(client, 
     post_update(client, world.own)
     update = CitizenUpdate.objects.get()
     client.post(confirm_url(update))
-    client.post(f"/meldungen/{world.own.public_id}/missbrauch/", {"reason": "spam", "email": "m@example.org"})
+    client.post(
+        f"/meldungen/{world.own.public_id}/missbrauch/",
+        {"reason": "spam", "email": "m@example.org", "good_faith": "on"},
+    )
     notice = AbuseNotice.objects.get()
     login(client, "caseworker_a")
     client.post(f"/verwaltung/moderation/hinweise/{notice.pk}/", {"decision": "rejected", "note": "Sachlich"})
@@ -183,7 +199,8 @@ def test_addresses_of_updates_and_notices_are_erased_after_their_period(client, 
 def test_access_and_erasure_requests_cover_updates_and_notices(client, world: World):
     post_update(client, world.own)
     client.post(
-        f"/meldungen/{world.own.public_id}/missbrauch/", {"reason": "spam", "email": "nachbar@example.org"}
+        f"/meldungen/{world.own.public_id}/missbrauch/",
+        {"reason": "spam", "email": "nachbar@example.org", "good_faith": "on"},
     )
     data = personal_data_export(email="nachbar@example.org")
     assert {row["type"] for row in data["participation"]} == {

@@ -57,7 +57,7 @@ def loop(transactional_db, world):
         public_id=world.own.public_id, text="Es ist schlimmer geworden.", email="n@example.org"
     )
     update_confirm(update_id=update.pk)
-    notice_submit(public_id=world.own.public_id, reason="insult", text="Beleidigend")
+    notice_submit(public_id=world.own.public_id, reason="insult", text="Beleidigend", good_faith=True)
     note_template_save(
         actor=world.users["admin_a"],
         organisation_id=world.dresden.pk,
