@@ -37,8 +37,8 @@ from reports.services import report_create
 from requestkit.filters import STATUS_ALIASES
 from requestkit.throttling import ReportCreateThrottle, enforce
 from web.forms import ReportFilterForm, ReportForm
-from web.place_search import place_search
 from web.participation_forms import UpdateForm
+from web.place_search import place_search
 from web.presentation import map_config, status_legend
 
 PAGE_SIZE = 20
