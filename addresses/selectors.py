@@ -25,6 +25,9 @@ from geo.srid import API_SRID, STORAGE_SRID
 WORD_THRESHOLD = 0.5
 REVERSE_RADIUS_M = 50.0
 MAX_GEOCODE_CHARS = 300
+# What a search needs and may be: the API and the pages' "Adresse oder Ort suchen" refuse the same texts.
+MIN_QUERY = 3
+MAX_QUERY = 200
 ADDR = Address._meta.db_table
 COMMUNE = Commune._meta.db_table
 DISTRICT = District._meta.db_table

@@ -39,8 +39,10 @@ logger = logging.getLogger(__name__)
 # The secret part of every case's tracking link (``cases.tracking``: /…/verfolgen/<token>/, the token
 # URL-safe base64). After delivery a stored body keeps the link's shape but not the token, so a database
 # dump or backup holds no working link.
-TRACKING_TOKEN = re.compile(r"/verfolgen/[A-Za-z0-9_-]+/")
-REDACTED_TOKEN = "/verfolgen/[entfernt]/"
+# The same holds for the signed one-time links of „Ist der Mangel behoben?“ (/behoben/<token>/ja/) and of
+# an update's confirmation (/ergaenzung/<token>/): ``django.core.signing`` tokens, which also contain ":".
+TRACKING_TOKEN = re.compile(r"/(verfolgen|behoben|ergaenzung)/[A-Za-z0-9_:-]+/")
+REDACTED_TOKEN = r"/\1/[entfernt]/"
 
 
 def redact_tracking_links(text: str) -> str:

@@ -72,6 +72,18 @@ class Organisation(models.Model):
         default=RETENTION_DEFAULTS["retention_parking_years"],
         validators=_bounded("retention_parking_years"),
     )
+    # Closing the loop with citizens (``reports.services.questionnaires``, ``…citizen_updates``).
+    questionnaire_days = models.PositiveSmallIntegerField(
+        "Rückfrage „Ist der Mangel behoben?“ nach (Tagen ab Erledigung)",
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    update_moderation = models.CharField(
+        "Ergänzungen von Bürgerinnen und Bürgern",
+        max_length=4,
+        choices=[("pre", "erst nach Freigabe zeigen"), ("post", "sofort zeigen, nachträglich prüfen")],
+        default="pre",
+    )
     # Only for bodies without a boundary of their own (kind "other", e.g. the state road authority): the
     # area they may be responsible for, set by a platform operator (Django admin or ``set_territory``),
     # never by the organisation's admins. Communes and districts take theirs from the boundaries app

@@ -30,6 +30,7 @@ from permits.personal_selectors import (
 from permits.services.personal_data import parking_erase_applicant, permit_erase_applicant
 from privacy.models import PrivacyRequest, RequestKind
 from reports.personal_selectors import report_personal_record, reports_of_person
+from reports.services.participation_privacy import participation_erase_person, participation_personal_records
 from reports.services.personal_data import report_erase_contact
 
 
@@ -59,6 +60,10 @@ def _checked_email(email: str) -> str:
     if not email_is_valid(email):
         raise ValidationFailed({"email": ["Bitte eine gültige E-Mail-Adresse angeben."]})
     return email
+
+
+def _org_ids(organisation: Organisation | None) -> list[int] | None:
+    return None if organisation is None else [organisation.pk]
 
 
 def _cases_of(email: str, organisation: Organisation | None) -> PersonCases:
@@ -134,6 +139,7 @@ def personal_data_export(*, email: str, organisation: Organisation | None = None
             for record in (*reports, *permits, *parking)
         ],
         "mails": [_mail_record(m) for m in mails],
+        "participation": participation_personal_records(email, organisation_ids=_org_ids(organisation)),
     }
 
 
@@ -159,6 +165,9 @@ def personal_data_erase(*, email: str, organisation: Organisation | None = None,
                 organisation=organisation,
                 summary=f"E-Mail auf Anfrage gelöscht ({mail.object_type} {mail.object_id})",
             )
+        participation = participation_erase_person(
+            email, organisation_ids=_org_ids(organisation), actor=actor
+        )
         _register(
             kind=RequestKind.ERASE, actor=actor, organisation=organisation, cases=cases, mails=len(mails)
         )
@@ -167,4 +176,5 @@ def personal_data_erase(*, email: str, organisation: Organisation | None = None,
         "permits": len(cases.permits),
         "parking_permits": len(cases.parking),
         "mails": len(mails),
+        "participation": participation,
     }

@@ -28,6 +28,11 @@ from permits.services.personal_data import (
     permit_erase_applicant,
     permits_applicant_due,
 )
+from reports.services.participation_privacy import (
+    notice_emails_due,
+    participation_emails_erase,
+    update_emails_due,
+)
 from reports.services.personal_data import (
     report_erase_contact,
     reports_contact_due,
@@ -42,6 +47,8 @@ KINDS = {
     "permits": "Antragsdaten und Anhänge von Sondernutzungen",
     "parking": "Kennzeichen und Antragsdaten von Parkausweisen",
     "mail_links": "Verfolgungslinks in versandten E-Mails",
+    "update_emails": "E-Mail-Adressen zu Ergänzungen",
+    "notice_emails": "E-Mail-Adressen zu Hinweisen auf rechtswidrige Inhalte",
 }
 
 
@@ -95,6 +102,12 @@ _KINDS = {
         erase=lambda qs: _erase_each(qs, parking_erase_applicant),
     ),
     "mail_links": _Kind(due=lambda moment: mails_with_tracking_links(), erase=_redact_mails),
+    "update_emails": _Kind(
+        due=lambda moment: update_emails_due(moment=moment), erase=participation_emails_erase
+    ),
+    "notice_emails": _Kind(
+        due=lambda moment: notice_emails_due(moment=moment), erase=participation_emails_erase
+    ),
 }
 
 

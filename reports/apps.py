@@ -6,5 +6,10 @@ class ReportsConfig(AppConfig):
     verbose_name = "Mängelmeldungen"
 
     def ready(self) -> None:
-        # Importing the module connects its receivers (reporter mails on status changes).
-        from reports import notify  # noqa: F401
+        # Imported here, not at the top: these modules import models, which the app registry only allows
+        # once every app is loaded (this method). Importing notify connects its receivers (reporter mails).
+        from notifications.daily import register_daily_job  # with the others, for the same reason
+        from reports import notify  # noqa: F401  # connects the receivers
+        from reports.services.questionnaires import questionnaires_daily_job  # the daily questionnaire job
+
+        register_daily_job("send_questionnaires", questionnaires_daily_job)

@@ -295,3 +295,16 @@ class Support(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["report", "client_hash"], name="one_support_per_client")
         ]
+
+
+# Registered with this app by importing them here (the module imports Report and ReportPhoto from above).
+from reports.participation_models import (  # noqa: E402, F401
+    AbuseNotice,
+    Answer,
+    CitizenUpdate,
+    NoteTemplate,
+    NoticeDecision,
+    NoticeReason,
+    Questionnaire,
+    UpdateState,
+)

@@ -72,3 +72,43 @@ def notify_forwarded(report: Report, source: Organisation, reason: str) -> None:
         object_type="report",
         object_id=report.public_id,
     )
+
+
+def notify_not_fixed(report: Report, comment: str) -> None:
+    """The reporter answered "Nein" to „Ist der Mangel behoben?“ (``reports.services.questionnaires``)."""
+    mail_queue(
+        kind="report.not_fixed",
+        to=recipient_for(report),
+        template="mail/report_not_fixed.txt",
+        context={"report": report, "comment": comment, "staff_url": _staff_url(report)},
+        object_type="report",
+        object_id=report.public_id,
+    )
+
+
+def notify_citizen(*, kind: str, to: str, template: str, report: Report, **context: Any) -> None:
+    """A mail to a citizen who is not the reporter (an update's author, a notifier) about ``report``."""
+    mail_queue(
+        kind=kind,
+        to=to,
+        template=template,
+        context={"report": report, **context},
+        object_type="report",
+        object_id=report.public_id,
+    )
+
+
+def notify_notice(report: Report, notice: Any) -> None:
+    """A notice of illegal content arrived: tell the organisation, whose moderation queue now holds it."""
+    mail_queue(
+        kind="report.notice",
+        to=recipient_for(report),
+        template="mail/notice_new.txt",
+        context={
+            "report": report,
+            "notice": notice,
+            "moderation_url": f"{settings.SITE_URL}/verwaltung/moderation/",
+        },
+        object_type="report",
+        object_id=report.public_id,
+    )

@@ -36,6 +36,7 @@ class StatusForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=4000,
     )
+    template = forms.CharField(label="Textbaustein", required=False, max_length=100)
 
 
 class AssignForm(forms.Form):
@@ -96,6 +97,7 @@ class CrewUpdateForm(forms.Form):
         label="Notiz (öffentlich)", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )
     photo = forms.FileField(label="Foto nach der Erledigung (optional)", required=False)
+    template = forms.CharField(label="Textbaustein", required=False, max_length=100)
 
 
 class CategorySettingForm(forms.Form):

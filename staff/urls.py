@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from staff import kontrolle_views, permit_views, privacy_views, settings_views, two_factor, views
+from staff import (
+    kontrolle_views,
+    participation_views,
+    permit_views,
+    privacy_views,
+    settings_views,
+    two_factor,
+    views,
+)
 
 app_name = "staff"
 
@@ -15,6 +23,22 @@ urlpatterns = [
     path("verwaltung/meldungen/<str:public_id>/weiterleiten/", views.forward, name="forward"),
     path("verwaltung/meldungen/<str:public_id>/dublette/", views.duplicate, name="duplicate"),
     path("verwaltung/meldungen/<str:public_id>/moderieren/", views.moderate, name="moderate"),
+    path("verwaltung/moderation/", participation_views.moderation, name="moderation"),
+    path(
+        "verwaltung/moderation/hinweise/<int:notice_id>/",
+        participation_views.notice_decision,
+        name="notice-decide",
+    ),
+    path(
+        "verwaltung/moderation/ergaenzungen/<int:update_id>/",
+        participation_views.update_decision,
+        name="update-decide",
+    ),
+    path(
+        "verwaltung/einstellungen/beteiligung/",
+        participation_views.participation_settings,
+        name="participation",
+    ),
     path("verwaltung/zwei-faktor/", two_factor.second_factor, name="second-factor"),
     path("verwaltung/einstellungen/", settings_views.settings_page, name="settings"),
     path("verwaltung/einstellungen/kategorien/", settings_views.category_settings, name="category-settings"),

@@ -22,6 +22,7 @@ from organisations.models import Role
 from organisations.scoping import get_visible, managed_organisations, require_admin, role_in, scope_of
 from organisations.selectors import forward_targets, organisations_active, teams_of
 from reports.models import Report
+from reports.participation_selectors import note_template_choices, questionnaire_of, staff_updates
 from reports.selectors import categories_active
 from reports.services import (
     PhotoUpload,
@@ -147,6 +148,9 @@ def report(request: HttpRequest, public_id: str) -> HttpResponse:
         "audit": report_audit(obj, request.user),
         "photos": obj.photos.order_by("position", "id"),
         "allowed": REPORT_WORKFLOW.allowed(obj.status),
+        "updates": staff_updates(obj),
+        "questionnaire": questionnaire_of(obj),
+        "note_templates": note_template_choices(obj),
     }
     if manager:
         members = assignable_members(obj)
@@ -194,6 +198,7 @@ def change_status(request: HttpRequest, public_id: str) -> HttpResponse:
             status=d["status"],
             public_note=d["public_note"],
             internal_note=d["internal_note"],
+            template=d["template"],
         ),
         "Status geändert.",
     )
@@ -327,6 +332,7 @@ def crew_job(request: HttpRequest, public_id: str) -> HttpResponse:
                     status=form.cleaned_data["status"],
                     note=form.cleaned_data["note"],
                     photo=PhotoUpload(file=upload, name=upload.name, size=upload.size) if upload else None,
+                    template=form.cleaned_data["template"],
                 )
                 messages.success(
                     request, "Gespeichert: " + REPORT_WORKFLOW.label(form.cleaned_data["status"])
@@ -346,6 +352,7 @@ def crew_job(request: HttpRequest, public_id: str) -> HttpResponse:
             "lat": round(point.y, 6),
             "photos": job.photos.filter(hidden=False),
             "device": _device_position(request.GET),
+            "note_templates": note_template_choices(job),
         },
     )
 

@@ -26,6 +26,9 @@ PACKAGES = [
     "api",
     "web",
     "staff",
+    "addresses",
+    "requestkit",
+    "ogcapi",
 ]
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60

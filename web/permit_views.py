@@ -42,6 +42,7 @@ from permits.services import Estimate, parking_apply, permit_create, permit_esti
 from permits.workflow import PermitStatus
 from requestkit.throttling import ReportCreateThrottle, enforce
 from web.permit_forms import ParkingForm, PermitForm
+from web.place_search import place_search
 from web.presentation import map_config, parking_status, permit_form_texts, permit_status
 from web.views import created_cookie_token, remember_created, throttled_response, wants_json
 
@@ -122,6 +123,7 @@ def permit_new(request: HttpRequest) -> HttpResponse:
             return JsonResponse({"errors": form.errors_in_page_order()}, status=status)
     context = {
         "form": form,
+        "place": place_search(request),
         "estimate": estimate,
         "attachments_dropped": bool(request.FILES.getlist("attachments")),
         "map_config": _page_config(estimateUrl=reverse("permit-estimate"), kindUnits=form.kind_units()),
@@ -191,7 +193,8 @@ def _zones() -> list[dict[str, str]]:
 @require_http_methods(["GET", "POST"])
 def parking_new(request: HttpRequest) -> HttpResponse:
     """Bewohnerparkausweis beantragen: map with the zones + form; success → the tracking page."""
-    form = ParkingForm(request.POST) if request.method == "POST" else ParkingForm()
+    place = place_search(request)
+    form = ParkingForm(request.POST) if request.method == "POST" else ParkingForm(initial=place.initial())
     status = 200
     if request.method == "POST":
         try:
@@ -211,6 +214,7 @@ def parking_new(request: HttpRequest) -> HttpResponse:
             return JsonResponse({"errors": form.errors_in_page_order()}, status=status)
     context = {
         "form": form,
+        "place": place,
         "zones": _zones(),
         "map_config": _page_config(parkingZonesUrl=reverse("parking-zones")),
     }

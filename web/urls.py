@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from web import permit_views, views
+from web import participation_views, permit_views, views
 
 app_name = "web"
 
@@ -12,6 +12,18 @@ urlpatterns = [
     path("meldungen/<str:public_id>/", views.report_detail, name="report-detail"),
     path("meldungen/<str:public_id>/bestaetigung/", views.report_confirmation, name="report-confirmation"),
     path("meldungen/<str:public_id>/verfolgen/<str:token>/", views.report_track, name="report-track"),
+    path(
+        "meldungen/<str:public_id>/behoben/<str:token>/<str:answer>/",
+        participation_views.questionnaire,
+        name="questionnaire",
+    ),
+    path("meldungen/<str:public_id>/ergaenzen/", participation_views.update_new, name="update-new"),
+    path(
+        "meldungen/<str:public_id>/ergaenzung/<str:token>/",
+        participation_views.update_confirmation,
+        name="update-confirm",
+    ),
+    path("meldungen/<str:public_id>/missbrauch/", participation_views.notice_new, name="notice-new"),
     path("gemeinden/<str:ags>/", views.commune_detail, name="commune-detail"),
     path("datenschutz/", views.privacy, name="privacy"),
     path("sondernutzung/beantragen/", permit_views.permit_new, name="permit-new"),

@@ -25,10 +25,10 @@ from geo.coords import to_api
 from organisations.models import RETENTION_DEFAULTS
 from organisations.retention import organisations_with_own_retention
 from reports.models import Report
+from reports.participation_selectors import confirmation_figures, public_timeline
 from reports.selectors import (
     ReportFilter,
     commune_figures,
-    public_history,
     public_photos,
     report_public,
     reports_for_list,
@@ -37,6 +37,8 @@ from reports.services import report_create
 from requestkit.filters import STATUS_ALIASES
 from requestkit.throttling import ReportCreateThrottle, enforce
 from web.forms import ReportFilterForm, ReportForm
+from web.participation_forms import UpdateForm
+from web.place_search import place_search
 from web.presentation import map_config, status_legend
 
 PAGE_SIZE = 20
@@ -100,8 +102,13 @@ def throttled_response(
 
 @require_http_methods(["GET", "POST"])
 def report_new(request: HttpRequest) -> HttpResponse:
-    """Mängel melden: the map + form page (GET) and its submission (POST → confirmation)."""
-    form = ReportForm(request.POST, request.FILES) if request.method == "POST" else ReportForm()
+    """Mängel melden: the map + form page (GET, also "Adresse oder Ort suchen" without JavaScript) and its
+    submission (POST → confirmation)."""
+    place = place_search(request)
+    if request.method == "POST":
+        form = ReportForm(request.POST, request.FILES)
+    else:
+        form = ReportForm(initial=place.initial())
     status = 200
     if request.method == "POST":
         try:
@@ -118,7 +125,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
             return remember_created(response, created.tracking_token, url)
         if wants_json(request):
             return JsonResponse({"errors": form.errors_in_page_order()}, status=status)
-    context = {"form": form, "map_config": map_config(), "statuses": status_legend()}
+    context = {"form": form, "place": place, "map_config": map_config(), "statuses": status_legend()}
     return render(request, "web/report_new.html", context, status=status)
 
 
@@ -138,10 +145,11 @@ def report_confirmation(request: HttpRequest, public_id: str) -> HttpResponse:
     return response
 
 
-def _report_context(report: Any) -> dict[str, Any]:
+def report_context(report: Any) -> dict[str, Any]:
     return {
         "report": report,
-        "history": public_history(report),
+        "history": public_timeline(report),  # status rows and published citizen updates, by time
+        "update_form": UpdateForm(),
         "photos": public_photos(report),
         "point": to_api(report.location),  # one point: WGS84 for the small map and the coordinates
         "map_config": map_config(),
@@ -152,7 +160,7 @@ def report_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     report = report_public(public_id)
     if report is None:
         raise Http404(_("Meldung nicht gefunden."))
-    return render(request, "web/report_detail.html", _report_context(report))
+    return render(request, "web/report_detail.html", report_context(report))
 
 
 def report_track(request: HttpRequest, public_id: str, token: str) -> HttpResponse:
@@ -160,7 +168,7 @@ def report_track(request: HttpRequest, public_id: str, token: str) -> HttpRespon
     report = report_public(public_id)
     if report is None or not tracking_token_matches(Report, report.public_id, token):
         raise Http404(_("Meldung nicht gefunden."))
-    response = render(request, "web/report_detail.html", {**_report_context(report), "tracking": True})
+    response = render(request, "web/report_detail.html", {**report_context(report), "tracking": True})
     response["Referrer-Policy"] = "no-referrer"  # the token must not leak to linked sites
     response["X-Robots-Tag"] = "noindex"
     response["Cache-Control"] = "private, no-store"
@@ -202,6 +210,7 @@ def commune_detail(request: HttpRequest, ags: str) -> HttpResponse:
     context = {
         "commune": commune,
         "figures": commune_figures(ags),
+        "confirmation": confirmation_figures(ags),
         "page": _page(request, ReportFilter(commune=ags)),
         "map_config": map_config(highlight_ags=ags),
         "statuses": status_legend(),

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from organisations.models import Role
 from organisations.scoping import role_in
 from reports.models import Report
+from reports.participation_selectors import staff_updates
 from reports.staff_selectors import staff_history
 from reports.workflow import REPORT_WORKFLOW, ReportStatus
 
@@ -99,9 +100,10 @@ class StaffReportSerializer(serializers.ModelSerializer):
 class StaffReportDetailSerializer(StaffReportSerializer):
     history = serializers.SerializerMethodField()
     photos = serializers.SerializerMethodField()
+    citizen_updates = serializers.SerializerMethodField()
 
     class Meta(StaffReportSerializer.Meta):
-        fields = [*StaffReportSerializer.Meta.fields, "attributes", "history", "photos"]
+        fields = [*StaffReportSerializer.Meta.fields, "attributes", "history", "photos", "citizen_updates"]
 
     def get_history(self, obj: Report) -> list[dict]:
         """Internal notes only for caseworkers and admins, as on the staff page; crews get them blank. Rows
@@ -112,6 +114,13 @@ class StaffReportDetailSerializer(StaffReportSerializer):
             for row in rows:
                 row["internal_note"] = ""
         return rows
+
+    def get_citizen_updates(self, obj: Report) -> list[dict]:
+        """Confirmed citizen updates with their moderation state (never the author's address)."""
+        return [
+            {"id": u.pk, "text": u.text, "state": u.state, "confirmed": u.confirmed, "photo_id": u.photo_id}
+            for u in staff_updates(obj)
+        ]
 
     def get_photos(self, obj: Report) -> list[dict]:
         return StaffPhotoSerializer(
@@ -127,4 +136,10 @@ class StaffReportPatchSerializer(serializers.Serializer):
     internal_note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     assignee = serializers.CharField(
         required=False, allow_null=True, allow_blank=True, help_text="Benutzername; leer hebt auf"
+    )
+    template = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="Name eines Textbausteins der Organisation: öffentliche Notiz, wenn keine angegeben ist",
     )

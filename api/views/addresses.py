@@ -8,15 +8,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from addresses.selectors import REVERSE_RADIUS_M, Hit, nearest, search
+from addresses.selectors import MAX_QUERY, MIN_QUERY, REVERSE_RADIUS_M, Hit, nearest, search
 from api.serializers.addresses import AddressCollectionSerializer, ReverseFeatureSerializer
 from api.serializers.common import ERROR_SERIALIZER
 from geo.coords import in_saxony_extent, parse_lon_lat, to_storage
 from requestkit.params import ascii_digits, invalid
 from requestkit.throttling import AddressSearchThrottle
 
-MIN_QUERY = 3
-MAX_QUERY = 200
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50
 

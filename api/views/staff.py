@@ -113,6 +113,7 @@ class StaffReportDetailView(APIView):
                 public_note=data.get("public_note", ""),
                 internal_note=data.get("internal_note", ""),
                 assignee=data["assignee"] if "assignee" in data else UNSET,
+                template=data.get("template", ""),
             )
             report = get_visible(request.user, staff_reports(request.user), public_id=public_id)
             body = StaffReportDetailSerializer(report, context={"request": request}).data

@@ -24,6 +24,7 @@ from organisations.services import audit
 from reports.models import PhotoKind, Report, ReportPhoto, StatusChange, Support
 from reports.notify import notify_forwarded
 from reports.photos import process_photo
+from reports.services.note_templates import public_note_from
 from reports.services.photos import store_photo
 from reports.workflow import REPORT_WORKFLOW, ReportStatus
 
@@ -48,13 +49,22 @@ def _locked(actor: Any, public_id: str) -> Report:
 
 
 def report_change_status(
-    *, actor: Any, public_id: str, status: str, public_note: str = "", internal_note: str = ""
+    *,
+    actor: Any,
+    public_id: str,
+    status: str,
+    public_note: str = "",
+    internal_note: str = "",
+    template: str = "",
 ) -> StatusChange:
-    """Move a report to ``status``; crews may only start or finish jobs assigned to them."""
+    """Move a report to ``status``; crews may only start or finish jobs assigned to them. ``template``
+    names a Textbaustein of the report's organisation used as public note when none was typed."""
     public_note = clean_note(public_note, "public_note")
     internal_note = clean_note(internal_note, "internal_note")
     with transaction.atomic():
-        return _move(_locked(actor, public_id), actor, status, public_note, internal_note)
+        report = _locked(actor, public_id)
+        public_note = public_note_from(report, public_note, template)
+        return _move(report, actor, status, public_note, internal_note)
 
 
 def _move(report: Report, actor: Any, status: str, public_note: str, internal_note: str) -> StatusChange:
@@ -231,7 +241,7 @@ def report_moderate(
 
 
 def report_crew_update(
-    *, actor: Any, public_id: str, status: str, note: str = "", photo: Any = None
+    *, actor: Any, public_id: str, status: str, note: str = "", photo: Any = None, template: str = ""
 ) -> Report:
     """One-tap update from the truck: "In Arbeit"/"Erledigt", a note for the public, an optional after-photo.
 
@@ -247,7 +257,8 @@ def report_crew_update(
         if report.status == status and processed is None:
             return report
         if report.status != status:
-            _move(report, actor, status, clean_note(note, "public_note"), "")
+            note = public_note_from(report, clean_note(note, "public_note"), template)
+            _move(report, actor, status, note, "")
         if processed is not None:
             if report.photos.count() >= 10:
                 raise Conflict("Zu dieser Meldung gibt es schon zu viele Fotos.", code="too_many_photos")
@@ -282,6 +293,7 @@ def report_staff_patch(
     public_note: str = "",
     internal_note: str = "",
     assignee: Any = UNSET,
+    template: str = "",
 ) -> Report:
     """The staff API's PATCH: status and/or notes and/or assignee, all or nothing in one transaction."""
     with transaction.atomic():
@@ -297,6 +309,11 @@ def report_staff_patch(
                 status=status,
                 public_note=public_note,
                 internal_note=internal_note,
+                template=template,
+            )
+        elif template:
+            raise ValidationFailed(
+                {"template": ["Ein Textbaustein gehört zu einem Statuswechsel („status“)."]}
             )
         elif public_note or internal_note:
             report_update_notes(

@@ -262,11 +262,12 @@
   };
 
   /* The draggable pin of a place chosen on ``map`` (null: no map, then every call does nothing).
-     options: title, zoom (at least this zoom when the map pans to a typed place), onDrag(lat, lon). */
+     options: title, zoom (at least this zoom when the map pans to a typed place), onDrag(lat, lon).
+     place(lat, lon, pan, zoom): ``zoom`` (a searched place) replaces the "at least" zoom. */
   MM.pickMarker = function (map, options) {
     var marker = null;
     return {
-      place: function (lat, lon, pan) {
+      place: function (lat, lon, pan, zoom) {
         if (!map) return;
         if (!marker) {
           marker = L.marker([lat, lon], {
@@ -282,7 +283,7 @@
         } else {
           marker.setLatLng([lat, lon]);
         }
-        if (pan) map.setView([lat, lon], Math.max(map.getZoom(), options.zoom));
+        if (pan) map.setView([lat, lon], zoom || Math.max(map.getZoom(), options.zoom));
       },
       isSet: function () { return marker !== null; }
     };

@@ -86,6 +86,13 @@
       });
     }
 
+    /* "Adresse oder Ort suchen" (place-search.js): the chosen place becomes the residence. */
+    MM.placeSearch(function (la, lo, place) {
+      lat.value = la.toFixed(6);
+      lon.value = lo.toFixed(6);
+      pin.place(la, lo, true, MM.placeZoom(place.kind));
+    });
+
     function typedLocation() {
       var la = MM.parseCoord(lat.value);
       var lo = MM.parseCoord(lon.value);

@@ -284,6 +284,12 @@
       MM.postForm(form, { errors: errors, button: submit, texts: { sending: t.sending, sendFailed: t.applicationFailed } });
     });
 
+    /* "Adresse oder Ort suchen" (place-search.js): the map goes to the place; the area is still drawn. */
+    var chosen = MM.placeSearch(function (la, lo, place) {
+      if (map) map.setView([la, lo], MM.placeZoom(place.kind));
+    });
+    if (chosen && map) map.setView(chosen, MM.placeZoom("address"));
+
     if (el.geometry.value.trim()) showText(true);
   }
 

@@ -42,12 +42,16 @@
       if (la !== null && lo !== null) pin.place(la, lo, true); // typed before the map was there
     });
 
-    function setLocation(la, lo, pan) {
+    function setLocation(la, lo, pan, zoom) {
       lat.value = la.toFixed(6);
       lon.value = lo.toFixed(6);
-      pin.place(la, lo, pan);
+      pin.place(la, lo, pan, zoom);
       lookUp(la, lo);
     }
+
+    /* "Adresse oder Ort suchen" (place-search.js): a chosen place is set like a click on the map. A place
+       the server chose (a followed link) is already in the fields and placed once the map is there. */
+    MM.placeSearch(function (la, lo, place) { setLocation(la, lo, true, MM.placeZoom(place.kind)); });
 
     var lookupSeq = 0;
     function lookUp(la, lo) {

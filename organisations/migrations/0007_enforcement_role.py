@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("organisations", "0005_api_tokens"),
+        ("organisations", "0006_citizen_participation_settings"),
     ]
 
     operations = [
