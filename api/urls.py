@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from api.views import addresses, boundaries, permits, reports, staff, tiles
+from api.views import addresses, boundaries, parking_cards, permits, reports, staff, tiles
 
 v1 = [
     path("addresses/", addresses.AddressSearchView.as_view(), name="address-search"),
@@ -34,6 +34,12 @@ v1 = [
     ),
     path("parking-permits/", permits.ParkingPermitCreateView.as_view(), name="parking-permit-create"),
     path("parking-zones/", permits.ParkingZonesView.as_view(), name="parking-zones"),
+    path(
+        "parking-permits/revoked/",
+        parking_cards.RevokedParkingPermitsView.as_view(),
+        name="parking-permits-revoked",
+    ),
+    path("parking-permits/keys/", parking_cards.ParkingCardKeysView.as_view(), name="parking-card-keys"),
 ]
 
 urlpatterns = [

@@ -114,6 +114,8 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Administration"
     CASEWORKER = "caseworker", "Sachbearbeitung"
     CREW = "crew", "Bauhof"
+    # Parkraumkontrolle: checks parking cards (/kontrolle/), sees no cases.
+    ENFORCEMENT = "enforcement", "Vollzugsdienst"
 
 
 class Team(models.Model):

@@ -4,6 +4,7 @@ Every staff page, staff API endpoint and staff service goes through these functi
 
 * ``admin`` and ``caseworker`` members see every case of their organisation;
 * ``crew`` members see only cases assigned to them or to their team (Kolonne) in that organisation;
+* ``enforcement`` members (Vollzugsdienst) see no cases; they check parking cards on /kontrolle/;
 * nobody sees cases of other organisations: those are answered with 404, so their existence does not
   leak, and can never be changed.
 """
@@ -35,10 +36,11 @@ class Scope:
     admin_org_ids: frozenset[int]
     team_ids: frozenset[int]
     user_id: int | None
+    enforcement_org_ids: frozenset[int] = frozenset()  # parking enforcement: /kontrolle/, no cases
 
     @property
     def is_staff(self) -> bool:
-        return bool(self.manager_org_ids or self.crew_org_ids)
+        return bool(self.manager_org_ids or self.crew_org_ids or self.enforcement_org_ids)
 
     @property
     def org_ids(self) -> frozenset[int]:
@@ -66,6 +68,7 @@ def scope_of(user: Any) -> Scope:
         admin_org_ids=frozenset(o for o, role, _ in memberships if role == Role.ADMIN),
         team_ids=frozenset(t for _, role, t in memberships if t is not None),
         user_id=user.pk,
+        enforcement_org_ids=frozenset(o for o, role, _ in memberships if role == Role.ENFORCEMENT),
     )
     user._mm_scope = scope
     return scope
@@ -135,6 +138,14 @@ def require_manager(user: Any, case: Any) -> None:
 def require_admin(user: Any, organisation_id: int) -> None:
     if role_in(user, organisation_id) != Role.ADMIN:
         raise Forbidden("Nur die Administration der Organisation darf das.")
+
+
+def enforcement_organisations(user: Any) -> QuerySet[Organisation]:
+    """Organisations whose parking cards ``user`` may check: as Vollzugsdienst or administration."""
+    scope = scope_of(user)
+    return Organisation.objects.filter(pk__in=scope.enforcement_org_ids | scope.admin_org_ids).order_by(
+        "name"
+    )
 
 
 def managed_organisations(user: Any) -> QuerySet[Organisation]:

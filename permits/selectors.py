@@ -311,3 +311,18 @@ def staff_permits(user: Any) -> QuerySet[Permit]:
 
 def pending_filter() -> Q:
     return Q(status__in=[PermitStatus.SUBMITTED, PermitStatus.IN_REVIEW])
+
+
+def revoked_parking_numbers(*, since: dt.date) -> list[str]:
+    """Numbers of parking permits withdrawn after approval that would still be valid after ``since``:
+    the revocation list enforcement devices load (numbers only, no personal data)."""
+    return list(
+        ParkingPermit.objects.filter(status=PermitStatus.WITHDRAWN, valid_until__gte=since)
+        .exclude(permit_number="")
+        .order_by("permit_number")
+        .values_list("permit_number", flat=True)
+    )
+
+
+def parking_zones_of(ags: str) -> list[ParkingZone]:
+    return list(ParkingZone.objects.filter(ags=ags).order_by("code"))

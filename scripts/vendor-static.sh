@@ -9,8 +9,12 @@ leaflet=static/vendor/leaflet
 cluster=static/vendor/leaflet.markercluster
 geoman=static/vendor/leaflet-geoman
 vt=static/vendor/vector-tile
-rm -rf "$leaflet" "$cluster" "$geoman" "$vt"
-mkdir -p "$leaflet/images" "$cluster" "$geoman" "$vt"
+jsqr=static/vendor/jsqr
+rm -rf "$leaflet" "$cluster" "$geoman" "$vt" "$jsqr"
+mkdir -p "$leaflet/images" "$cluster" "$geoman" "$vt" "$jsqr"
+# QR decoding from the camera on /kontrolle/ (parking card checks).
+cp node_modules/jsqr/dist/jsQR.js "$jsqr/"
+cp node_modules/jsqr/LICENSE "$jsqr/LICENSE"
 cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css "$leaflet/"
 cp node_modules/leaflet/dist/images/*.png "$leaflet/images/"
 cp node_modules/leaflet/LICENSE "$leaflet/LICENSE"

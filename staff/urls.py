@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from staff import participation_views, permit_views, privacy_views, settings_views, two_factor, views
+from staff import (
+    kontrolle_views,
+    participation_views,
+    permit_views,
+    privacy_views,
+    settings_views,
+    two_factor,
+    views,
+)
 
 app_name = "staff"
 
@@ -48,5 +56,6 @@ urlpatterns = [
     ),
     path("verwaltung/parkausweise/", permit_views.parking_list, name="parking"),
     path("bauhof/", views.crew_jobs, name="crew"),
+    path("kontrolle/", kontrolle_views.kontrolle, name="kontrolle"),
     path("bauhof/auftraege/<str:public_id>/", views.crew_job, name="crew-job"),
 ]

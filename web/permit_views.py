@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import Throttled
@@ -28,6 +29,7 @@ from rest_framework.exceptions import Throttled
 from cases.tracking import tracking_token_matches
 from core.errors import ValidationFailed
 from permits.models import ParkingPermit, Permit
+from permits.parking_card import card_for_permit, qr_svg
 from permits.selectors import (
     parking_permit_for_applicant,
     parking_public_history,
@@ -234,4 +236,7 @@ def parking_track(request: HttpRequest, public_id: str, token: str) -> HttpRespo
             {**entry, "badge": permit_status(entry["status"])} for entry in parking_public_history(permit)
         ],
     }
+    code = card_for_permit(permit, today=timezone.localdate())
+    if code:
+        context.update(card_code=code, card_qr=qr_svg(code))
     return _private(render(request, "web/parking_track.html", context))

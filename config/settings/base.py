@@ -18,6 +18,7 @@ from config.env import (
     mailers_from_env,
     media_accel_prefix,
     media_storage,
+    parking_card_keys,
     platform_operator,
     secret_key,
 )
@@ -27,6 +28,8 @@ env = Env(dotenv=BASE_DIR / ".env")
 LOCAL_DIR = BASE_DIR / ".local"
 
 SECRET_KEY = secret_key(env, LOCAL_DIR / "secret_key")
+# Signed parking cards (permits.parking_card): Ed25519 seed, plate-hash secret, earlier public keys.
+PARKING_SIGNING_KEY, PARKING_PLATE_SECRET, PARKING_VERIFY_KEYS = parking_card_keys(env, SECRET_KEY)
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

@@ -1,0 +1,99 @@
+"""The signed parking card (permits.parking_card): what it carries, and every change that must fail."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from permits.parking_card import b64, card_code, check_card, public_key_b64, unb64
+
+DAY = dt.date(2026, 12, 4)
+AGS = "14612000"
+
+
+def code(**overrides) -> str:
+    values = {
+        "number": "14612000-N1-2026-00001",
+        "ags": AGS,
+        "zone": "N1",
+        "valid_from": dt.date(2026, 12, 1),
+        "valid_until": dt.date(2027, 11, 30),
+        "plate": "DD-AB 123",
+    }
+    return card_code(**{**values, **overrides})
+
+
+def payload(text: str) -> dict:
+    return json.loads(unb64(text.split(".")[1]))
+
+
+def with_payload(text: str, **changes) -> str:
+    """The same signature over a changed payload: what a forger who edits the code gets."""
+    prefix, _body, signature = text.split(".")
+    body = b64(json.dumps({**payload(text), **changes}, separators=(",", ":"), sort_keys=True).encode())
+    return f"{prefix}.{body}.{signature}"
+
+
+def test_a_valid_card_passes_and_carries_no_plate():
+    text = code()
+    result = check_card(text, plate="DD-AB 123", ags=AGS, zone="N1", on=DAY)
+    assert result.valid and result.problems == []
+    assert result.payload["n"] == "14612000-N1-2026-00001"
+    assert "AB" not in base64.urlsafe_b64decode(text.split(".")[1] + "==").decode()
+    assert set(payload(text)) == {"n", "a", "z", "f", "u", "h"}
+    assert len(text) < 300  # fits a small QR code
+
+
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        ({"u": "2028-11-30"}, "Signatur falsch"),
+        ({"z": "N2"}, "Signatur falsch"),
+        ({"h": "AAAAAAAAAAAAAAAAAAAAAA"}, "Signatur falsch"),
+        ({"n": "14612000-N1-2026-00002"}, "Signatur falsch"),
+    ],
+)
+def test_a_changed_field_breaks_the_signature(change, problem):
+    result = check_card(with_payload(code(), **change), plate="DD-AB 123", ags=AGS, on=DAY)
+    assert not result.valid and problem in result.problems[0]
+
+
+def test_another_plate_zone_day_commune_or_a_revocation_fails_with_its_reason():
+    text = code()
+    assert check_card(text, plate="DD-AB 124", ags=AGS, on=DAY).problems == [
+        "Das Kennzeichen passt nicht zum Ausweis."
+    ]
+    assert check_card(text, plate="DD-AB 123", ags=AGS, zone="J1", on=DAY).problems == [
+        "Der Ausweis gilt für Zone N1, nicht für Zone J1."
+    ]
+    assert check_card(text, plate="DD-AB 123", ags=AGS, on=dt.date(2027, 12, 1)).problems == [
+        "Der Ausweis ist seit 01.12.2027 abgelaufen."
+    ]
+    assert check_card(text, plate="DD-AB 123", ags=AGS, on=dt.date(2026, 11, 30)).problems == [
+        "Der Ausweis gilt erst ab 01.12.2026."
+    ]
+    other = check_card(text, plate="DD-AB 123", ags="14713000", on=DAY)
+    assert "anderen Gemeinde" in other.problems[0] and "Kennzeichen passt nicht" in other.problems[1]
+    revoked = check_card(text, plate="DD-AB 123", ags=AGS, on=DAY, revoked={"14612000-N1-2026-00001"})
+    assert revoked.problems == ["Der Ausweis wurde widerrufen."]
+
+
+@pytest.mark.parametrize("garbage", ["", "PA1", "PA1.x.y", "XX1.a.b", "PA1." + "A" * 700 + ".b", "PA1.@@.##"])
+def test_garbage_is_no_card(garbage):
+    result = check_card(garbage, plate="DD-AB 123", ags=AGS, on=DAY)
+    assert not result.valid and "Kein gültiger Parkausweis-Code" in result.problems[0]
+
+
+def test_a_card_signed_with_another_key_fails_and_a_rotated_key_is_still_accepted(settings):
+    old_key = settings.PARKING_SIGNING_KEY
+    old_public = public_key_b64()
+    text = code()
+    settings.PARKING_SIGNING_KEY = b64(Ed25519PrivateKey.generate().private_bytes_raw())
+    assert not check_card(text, plate="DD-AB 123", ags=AGS, on=DAY).valid
+    settings.PARKING_VERIFY_KEYS = [old_public]  # the previous key, kept after a rotation
+    assert check_card(text, plate="DD-AB 123", ags=AGS, on=DAY).valid
+    settings.PARKING_SIGNING_KEY = old_key

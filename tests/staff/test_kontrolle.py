@@ -1,0 +1,108 @@
+"""/kontrolle/ (Vollzugsdienst), the revocation list and the card on the applicant's page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.utils import timezone
+
+from cases.tracking import tracking_token
+from organisations.services import membership_set
+from permits.models import ParkingPermit
+from permits.parking_card import card_for_permit, verification_keys
+from permits.services import parking_apply, parking_decide
+from tests.staff_world import _user, login
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def enforcer(world):
+    _user("vollzug_a")
+    membership_set(actor=None, organisation=world.dresden, username="vollzug_a", role="enforcement")
+    return "vollzug_a"
+
+
+@pytest.fixture
+def approved(world) -> ParkingPermit:
+    permit = parking_apply(
+        lon=13.7550,
+        lat=51.0670,
+        licence_plate="DD-XY 42",
+        name="Rita Rad",
+        email="rita@example.org",
+        address="Alaunstraße 1, 01099 Dresden",
+    ).permit
+    return parking_decide(actor=world.users["caseworker_a"], public_id=permit.public_id, status="approved")
+
+
+def card(permit: ParkingPermit) -> str:
+    permit = ParkingPermit.objects.select_related("zone").get(pk=permit.pk)
+    return card_for_permit(permit, today=timezone.localdate())
+
+
+def verdict(client, **data) -> str:
+    response = client.post("/kontrolle/", data)
+    text = re.sub(r"\s+", " ", response.content.decode())
+    return text[text.index('id="result"') :]
+
+
+def test_only_enforcement_and_admins_of_a_commune_open_the_page(client, world, enforcer):
+    assert client.get("/kontrolle/").status_code == 302  # to the login
+    login(client, "caseworker_a")
+    assert client.get("/kontrolle/").status_code == 403
+    login(client, enforcer)
+    response = client.get("/kontrolle/")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    assert verification_keys()[0] in response.content.decode()
+    assert "vendor/jsqr/jsQR.js" in response.content.decode()
+
+
+def test_enforcement_staff_see_no_cases(client, world, enforcer):
+    login(client, enforcer)
+    assert world.own.public_id not in client.get("/verwaltung/").content.decode()
+    assert client.get(f"/verwaltung/meldungen/{world.own.public_id}/").status_code == 404
+
+
+def test_server_check_without_javascript(client, world, enforcer, approved):
+    login(client, enforcer)
+    text = card(approved)
+    assert "Gültig" in verdict(client, code=text, plate="dd xy 42", zone="N1")
+    wrong = verdict(client, code=text, plate="DD-XY 43", zone="N1")
+    assert "Ungültig" in wrong and "Das Kennzeichen passt nicht zum Ausweis." in wrong
+    assert "Signatur falsch" in verdict(client, code=text[:-3] + "AAA", plate="DD-XY 42")
+    response = client.post("/kontrolle/", {"code": text, "plate": "nicht lesbar"})
+    assert response.status_code == 400 and "deutsches Kennzeichen" in response.content.decode()
+
+
+def test_a_withdrawn_permit_is_on_the_revocation_list_and_fails(client, world, enforcer, approved):
+    text = card(approved)
+    assert client.get("/api/v1/parking-permits/revoked/").json()["revoked"] == []
+    parking_decide(actor=world.users["caseworker_a"], public_id=approved.public_id, status="withdrawn")
+    body = client.get("/api/v1/parking-permits/revoked/").json()
+    assert body["revoked"] == [approved.permit_number]
+    login(client, enforcer)
+    assert "Der Ausweis wurde widerrufen." in verdict(client, code=text, plate="DD-XY 42")
+
+
+def test_keys_endpoint_names_the_format_and_the_keys(client):
+    body = client.get("/api/v1/parking-permits/keys/").json()
+    assert body == {"format": "PA1", "algorithm": "Ed25519", "keys": verification_keys()}
+
+
+def test_the_applicant_sees_the_card_once_approved(client, world, approved):
+    url = f"/parkausweis/{approved.public_id}/verfolgen/{tracking_token(ParkingPermit, approved.public_id)}/"
+    html = client.get(url).content.decode()
+    assert "<svg" in html and card(approved) in html
+    pending = parking_apply(
+        lon=13.7550,
+        lat=51.0670,
+        licence_plate="DD-XY 7",
+        name="Rita Rad",
+        email="rita@example.org",
+        address="Alaunstraße 1, 01099 Dresden",
+    ).permit
+    url = f"/parkausweis/{pending.public_id}/verfolgen/{tracking_token(ParkingPermit, pending.public_id)}/"
+    assert "PA1." not in client.get(url).content.decode()
