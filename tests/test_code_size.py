@@ -21,6 +21,7 @@ PACKAGES = [
     "notifications",
     "reports",
     "permits",
+    "accessibility",
     "privacy",
     "api",
     "web",
