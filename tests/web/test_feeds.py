@@ -36,7 +36,9 @@ def _private_report(lonlat=DRESDEN, **extra):
         phone="+49 351 123456",
         **extra,
     ).report
-    set_status(report, "in_review", public_note="Wir sehen uns das an.", internal_note="Nur intern: Bauhof Nord")
+    set_status(
+        report, "in_review", public_note="Wir sehen uns das an.", internal_note="Nur intern: Bauhof Nord"
+    )
     return report
 
 
@@ -150,7 +152,10 @@ def test_report_feed_is_its_public_history_without_internal_notes(client):
     assert "Reparatur ist beauftragt." in parsed.entries[0].summary
     assert "Wir sehen uns das an." in parsed.entries[1].summary
     assert len({e.id for e in parsed.entries}) == 3
-    assert all(e.id.startswith(f"http://127.0.0.1:8000/meldungen/{report.public_id}/#verlauf-") for e in parsed.entries)
+    assert all(
+        e.id.startswith(f"http://127.0.0.1:8000/meldungen/{report.public_id}/#verlauf-")
+        for e in parsed.entries
+    )
 
 
 def test_feed_answers_conditional_requests_with_304(client):
@@ -160,7 +165,10 @@ def test_feed_answers_conditional_requests_with_304(client):
     again = client.get("/feeds/gemeinden/14612000.atom", headers={"If-None-Match": first["ETag"]})
     assert again.status_code == 304
     make_report()  # a new report changes the feed
-    assert client.get("/feeds/gemeinden/14612000.atom", headers={"If-None-Match": first["ETag"]}).status_code == 200
+    assert (
+        client.get("/feeds/gemeinden/14612000.atom", headers={"If-None-Match": first["ETag"]}).status_code
+        == 200
+    )
 
 
 def test_feed_is_limited_to_the_newest_50_entries(client, monkeypatch):
@@ -177,7 +185,9 @@ def test_pages_link_their_feeds(client):
 
     def alternates(url: str) -> list[str]:
         html = client.get(url).content.decode()
-        return re.findall(r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="([^"]+)">', html)
+        return re.findall(
+            r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="([^"]+)">', html
+        )
 
     assert alternates(f"/meldungen/{report.public_id}/") == [f"/feeds/meldungen/{report.public_id}.atom"]
     assert alternates("/gemeinden/14612000/") == ["/feeds/gemeinden/14612000.atom"]
