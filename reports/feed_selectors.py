@@ -8,6 +8,7 @@ description is shown as ``Report.public_description`` (moderation may have hidde
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db.models import Max, QuerySet
 
@@ -25,6 +26,15 @@ FEED_FIELDS = (
     "place",
     "nearest_address",
 )
+
+# People sometimes type their address into the public description. A page shows it as they wrote it (and
+# moderation can hide it); feeds are harvested by machines, so they never carry anything that looks like one.
+EMAIL_LIKE = re.compile(r"[\w.%+-]+@[\w-]+(\.[\w-]+)+")
+EMAIL_REMOVED = "[E-Mail-Adresse entfernt]"
+
+
+def without_email_addresses(text: str) -> str:
+    return EMAIL_LIKE.sub(EMAIL_REMOVED, text)
 
 
 def reports_for_feed(flt: ReportFilter, *, limit: int) -> list[Report]:

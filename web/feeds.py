@@ -26,7 +26,7 @@ from django.views.decorators.http import conditional_page
 
 from boundaries.selectors import communes_light, today
 from core.errors import ValidationFailed
-from reports.feed_selectors import history_for_feed, reports_for_feed
+from reports.feed_selectors import history_for_feed, reports_for_feed, without_email_addresses
 from reports.models import Report, StatusChange
 from reports.selectors import ReportFilter, report_public
 from reports.workflow import REPORT_WORKFLOW
@@ -89,7 +89,7 @@ class ReportsFeed(Feed):
     def item_description(self, item: Report) -> str:
         return format_html(
             "<p>{}</p><p>Status: {} · Kategorie: {} · Gemeinde: {}{}</p>",
-            item.public_description,
+            without_email_addresses(item.public_description),
             REPORT_WORKFLOW.label(item.status),
             item.category.name,
             item.commune.name,
@@ -143,7 +143,7 @@ class ReportHistoryFeed(Feed):
 
     def item_description(self, item: StatusChange) -> str:
         if item.public_note:
-            return format_html("<p>{}</p>", item.public_note)
+            return format_html("<p>{}</p>", without_email_addresses(item.public_note))
         return format_html("<p>Status: {}</p>", REPORT_WORKFLOW.label(item.to_status))
 
     def item_link(self, item: StatusChange) -> str:

@@ -88,6 +88,17 @@ def test_a_changed_report_moves_to_the_top_with_the_same_id(client):
     assert "In Prüfung" in entries[0].title
 
 
+def test_an_address_typed_into_the_description_or_a_note_never_reaches_a_feed(client):
+    report = make_report(description="Laterne aus. Rückfragen an max.muster@example.org bitte").report
+    set_status(report, "in_review", public_note="Danke, wir melden uns unter max.muster@example.org.")
+    for url in ("/feeds/gemeinden/14612000.atom", f"/feeds/meldungen/{report.public_id}.atom"):
+        raw = client.get(url).content.decode()
+        assert "max.muster" not in raw and EMAIL.findall(raw) == []
+        assert "[E-Mail-Adresse entfernt]" in raw
+    summary = _feed(client, "/feeds/gemeinden/14612000.atom").entries[0].summary
+    assert "Laterne aus. Rückfragen an [E-Mail-Adresse entfernt] bitte" in summary
+
+
 def test_hidden_description_stays_hidden_in_the_feed(client):
     from reports.models import HIDDEN_DESCRIPTION, Report
 
