@@ -88,3 +88,20 @@ def test_operator_request_exports_and_erases_the_feedback_address():
     assert result["accessibility_feedback"] == 1
     feedback.refresh_from_db()
     assert feedback.email == ""
+
+
+def test_operator_sees_overdue_feedback_in_the_admin_and_marks_it_answered(admin_client):
+    late = feedback_submit(description="Fokus unsichtbar auf der Karte")
+    fresh = feedback_submit(description="Kontrast der Fußzeile")
+    AccessibilityFeedback.objects.filter(pk=late.pk).update(due=timezone.now() - dt.timedelta(days=2))
+    url = "/admin/accessibility/accessibilityfeedback/"
+
+    overdue = admin_client.get(url, {"frist": "ueberfaellig"}).content.decode()
+    assert f"{url}{late.pk}/change/" in overdue and f"{url}{fresh.pk}/change/" not in overdue
+    assert admin_client.get(f"{url}add/").status_code == 403
+
+    response = admin_client.post(url, {"action": "mark_answered", "_selected_action": [late.pk]}, follow=True)
+    assert "1 Rückmeldung(en) als beantwortet markiert." in response.content.decode()
+    late.refresh_from_db()
+    assert late.status == "answered" and late.answered is not None
+    assert f"{url}{late.pk}/change/" not in admin_client.get(url, {"frist": "ueberfaellig"}).content.decode()

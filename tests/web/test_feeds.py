@@ -209,3 +209,19 @@ def test_pages_link_their_feeds(client):
     assert alternates("/meldungen/?commune=14612000") == ["/feeds/gemeinden/14612000.atom"]
     for href in (f"/feeds/meldungen/{report.public_id}.atom", "/feeds/gemeinden/14612000.atom"):
         assert client.get(href).status_code == 200
+
+
+def test_feed_queries_do_not_grow_with_the_entries(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/feeds/gemeinden/14612000.atom").status_code == 200
+        return len(captured)
+
+    make_report()
+    one = queries()
+    for _ in range(4):
+        make_report()
+    assert queries() == one
