@@ -8,6 +8,7 @@ import datetime as dt
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import Throttled
 
@@ -22,6 +23,10 @@ from web.views import throttled_response
 STATEMENT_CREATED = dt.date(2026, 12, 4)
 STATEMENT_REVIEWED = dt.date(2026, 12, 4)
 SENT_FLAG = "gesendet"
+THROTTLED = gettext_lazy(
+    "Von Ihrem Anschluss kamen in kurzer Zeit sehr viele Rückmeldungen. "
+    "Bitte versuchen Sie es in %(minutes)s Minute(n) erneut."
+)
 
 
 def _initial_page(request: HttpRequest) -> str:
@@ -30,31 +35,31 @@ def _initial_page(request: HttpRequest) -> str:
     return page[:500] if page.startswith("/") and not page.startswith("//") else ""
 
 
+def _submit(request: HttpRequest, form: AccessibilityFeedbackForm) -> None:
+    """Open the case from the form's values; a value the form itself refused (say, a NUL character) is
+    an error like the service's, so nothing is saved without it."""
+    if not form.is_valid():
+        return
+    enforce(request, AccessibilityFeedbackThrottle)
+    feedback_submit(
+        description=form.cleaned_data["description"],
+        page_url=form.cleaned_data["page_url"],
+        email=form.cleaned_data["email"],
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def accessibility_statement(request: HttpRequest) -> HttpResponse:
     """Erklärung zur Barrierefreiheit + feedback form (plain POST, redirect after success)."""
-    status = 200
     if request.method == "POST":
         form = AccessibilityFeedbackForm(request.POST)
-        form.is_valid()
         try:
-            enforce(request, AccessibilityFeedbackThrottle)
-            feedback_submit(
-                description=form.cleaned_data.get("description", ""),
-                page_url=form.cleaned_data.get("page_url", ""),
-                email=form.cleaned_data.get("email", ""),
-            )
+            _submit(request, form)
         except Throttled as exc:
-            return throttled_response(
-                request,
-                exc,
-                message="Von Ihrem Anschluss kamen in kurzer Zeit sehr viele Rückmeldungen. "
-                "Bitte versuchen Sie es in %(minutes)s Minute(n) erneut.",
-            )
+            return throttled_response(request, exc, message=str(THROTTLED))
         except ValidationFailed as exc:
             form.add_service_errors(exc.errors)
-            status = 400
-        else:
+        if not form.errors:
             return redirect(f"{request.path}?{SENT_FLAG}=1#rueckmeldung")
     else:
         form = AccessibilityFeedbackForm(initial={"page_url": _initial_page(request)})
@@ -70,7 +75,7 @@ def accessibility_statement(request: HttpRequest) -> HttpResponse:
             "address": settings.PLATFORM_OPERATOR_ADDRESS,
         },
     }
-    return render(request, "web/accessibility.html", context, status=status)
+    return render(request, "web/accessibility.html", context, status=400 if form.errors else 200)
 
 
 def easy_language(request: HttpRequest) -> HttpResponse:

@@ -197,3 +197,20 @@ def test_english_footer_and_form(client):
     assert "This statement is available in German only." in html
     assert "Which barrier did you notice?" in html
     assert '<div lang="de">' in html
+
+
+def test_feedback_is_throttled_per_client_with_a_german_page(client, monkeypatch):
+    from requestkit.throttling import AccessibilityFeedbackThrottle
+
+    monkeypatch.setattr(AccessibilityFeedbackThrottle, "THROTTLE_RATES", {"a11y_feedback": "1/hour"})
+    assert client.post("/barrierefreiheit/", {"description": "Erste"}).status_code == 302
+    response = client.post("/barrierefreiheit/", {"description": "Zweite"})
+    assert response.status_code == 429
+    assert "sehr viele Rückmeldungen" in response.content.decode()
+    assert AccessibilityFeedback.objects.count() == 1
+
+
+def test_a_value_the_form_refuses_saves_nothing(client):
+    response = client.post("/barrierefreiheit/", {"description": "Kontrast", "email": "a\x00@b.de"})
+    assert response.status_code == 400
+    assert not AccessibilityFeedback.objects.exists()
