@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accessibility.models import AccessibilityFeedback, FeedbackStatus
@@ -214,3 +215,13 @@ def test_a_value_the_form_refuses_saves_nothing(client):
     response = client.post("/barrierefreiheit/", {"description": "Kontrast", "email": "a\x00@b.de"})
     assert response.status_code == 400
     assert not AccessibilityFeedback.objects.exists()
+
+
+def test_the_plain_error_pages_link_them_too():
+    from django.test import Client
+
+    html = Client(enforce_csrf_checks=True).post("/barrierefreiheit/", {"description": "x"}).content.decode()
+    assert "Das Formular ist abgelaufen" in html
+    for page in (html, *(render_to_string(name) for name in ("400.html", "500.html"))):
+        footer = page.split("<footer", 1)[1]
+        assert 'href="/barrierefreiheit/"' in footer and 'href="/leichte-sprache/"' in footer
