@@ -320,3 +320,30 @@ def parking_card_keys(env: Env, secret: str) -> tuple[str, str, list[str]]:
         raise ImproperlyConfigured("PARKING_SIGNING_KEY must be 32 bytes, base64url encoded.")
     plate = env.str("PARKING_PLATE_SECRET", default="") or derived_secret(secret, "parking-plate-hash")
     return signing, plate, env.list("PARKING_VERIFY_KEYS", default=[])
+
+
+# Defaults as published by the Free State of Saxony (checked December 2026): the Durchsetzungsstelle at the
+# Sächsische Staatskanzlei takes complaints about websites of Saxon public bodies. The operator keeps them
+# current through the environment; an empty value hides that line on /barrierefreiheit/.
+ENFORCEMENT_DEFAULTS = {
+    "name": "Durchsetzungsstelle für digitale Barrierefreiheit des Freistaates Sachsen",
+    "address": "Sächsische Staatskanzlei\nArchivstraße 1\n01097 Dresden",
+    "email": "Durchsetzungsstelle@sk.sachsen.de",
+    "url": "https://www.durchsetzungsstelle.sachsen.de/",
+}
+
+
+def accessibility_enforcement(env: Env) -> dict[str, str]:
+    """The enforcement body named in the accessibility statement (BITV 2.0 § 7, EU model statement):
+    ``A11Y_ENFORCEMENT_NAME``, ``…_ADDRESS`` (``\\n`` for line breaks), ``…_EMAIL``, ``…_URL``. A malformed
+    e-mail address or a URL that is not http(s) stops the start rather than appearing on the page."""
+    values = {
+        key: env.str(f"A11Y_ENFORCEMENT_{key.upper()}", default=default).replace("\\n", "\n").strip()
+        for key, default in ENFORCEMENT_DEFAULTS.items()
+    }
+    email, url = values["email"], values["url"]
+    if email and (email.count("@") != 1 or " " in email or not email.split("@")[1].count(".")):
+        raise ImproperlyConfigured(f"A11Y_ENFORCEMENT_EMAIL ist keine E-Mail-Adresse: {email!r}")
+    if url and not url.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(f"A11Y_ENFORCEMENT_URL muss mit https:// beginnen: {url!r}")
+    return values

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from accessibility.services import feedback_erase_email, feedback_personal_record, feedbacks_of_person
 from core.errors import ValidationFailed
 from notifications.models import OutgoingMail
 from notifications.personal import mail_erase, mails_to
@@ -140,6 +141,10 @@ def personal_data_export(*, email: str, organisation: Organisation | None = None
         ],
         "mails": [_mail_record(m) for m in mails],
         "participation": participation_personal_records(email, organisation_ids=_org_ids(organisation)),
+        # Feedback on barriers is the platform operator's, not a commune's: only a request across all.
+        "accessibility_feedback": []
+        if organisation
+        else [feedback_personal_record(f) for f in feedbacks_of_person(email)],
     }
 
 
@@ -156,6 +161,14 @@ def personal_data_erase(*, email: str, organisation: Organisation | None = None,
             permit_erase_applicant(permit_id=permit.pk, actor=actor, reason="request")
         for permit in cases.parking:
             parking_erase_applicant(permit_id=permit.pk, actor=actor, reason="request")
+        feedback = (
+            0
+            if organisation
+            else sum(
+                feedback_erase_email(feedback_id=pk)
+                for pk in feedbacks_of_person(email).values_list("pk", flat=True)
+            )
+        )
         for mail in mails:
             mail_erase(mail_id=mail.pk)
             audit(
@@ -175,6 +188,7 @@ def personal_data_erase(*, email: str, organisation: Organisation | None = None,
         "reports": len(cases.reports),
         "permits": len(cases.permits),
         "parking_permits": len(cases.parking),
+        "accessibility_feedback": feedback,
         "mails": len(mails),
         "participation": participation,
     }

@@ -20,6 +20,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accessibility.services import feedback_email_due, feedback_erase_email
 from notifications.personal import mail_redact_links, mails_with_tracking_links
 from organisations.services import audit
 from permits.services.personal_data import (
@@ -46,6 +47,7 @@ KINDS = {
     "supports": "Prüfwerte von Unterstützungen",
     "permits": "Antragsdaten und Anhänge von Sondernutzungen",
     "parking": "Kennzeichen und Antragsdaten von Parkausweisen",
+    "a11y_feedback": "E-Mail-Adressen aus Rückmeldungen zur Barrierefreiheit",
     "mail_links": "Verfolgungslinks in versandten E-Mails",
     "update_emails": "E-Mail-Adressen zu Ergänzungen",
     "notice_emails": "E-Mail-Adressen zu Hinweisen auf rechtswidrige Inhalte",
@@ -100,6 +102,10 @@ _KINDS = {
     "parking": _Kind(
         due=lambda moment: parking_applicant_due(moment=moment),
         erase=lambda qs: _erase_each(qs, parking_erase_applicant),
+    ),
+    "a11y_feedback": _Kind(
+        due=lambda moment: feedback_email_due(moment=moment),
+        erase=lambda qs: _erase_each(qs, feedback_erase_email, key="feedback_id"),
     ),
     "mail_links": _Kind(due=lambda moment: mails_with_tracking_links(), erase=_redact_mails),
     "update_emails": _Kind(

@@ -158,3 +158,13 @@ def queue_filter(params: Mapping[str, str]) -> QueueFilter:
         organisation_id=int(org) if org else None,
         ordering=ordering,
     )
+
+
+def feed_filter(params: Mapping[str, str]) -> ReportFilter:
+    """``/feeds/meldungen.atom``: ``bbox`` (WGS84), ``category`` and ``status`` (lists, as in the API)."""
+    bbox = params.get("bbox")
+    return ReportFilter(
+        bbox=bbox_polygon(bbox) if bbox else None,
+        statuses=statuses_param(params),
+        categories=categories_param(params),
+    )

@@ -64,3 +64,9 @@ class AddressSearchThrottle(ScopedClientThrottle):
     """Anonymous reads that cost a trigram search: address search and reverse lookup."""
 
     scope = "address_search"
+
+
+class AccessibilityFeedbackThrottle(ScopedClientThrottle):
+    """Anonymous feedback on barriers: each one opens a case for the operator and may send mails."""
+
+    scope = "a11y_feedback"

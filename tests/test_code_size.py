@@ -22,6 +22,7 @@ PACKAGES = [
     "notifications",
     "reports",
     "permits",
+    "accessibility",
     "privacy",
     "api",
     "web",

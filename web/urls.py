@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from web import participation_views, permit_views, views
+from web import feeds, info_views, participation_views, permit_views, views
 
 app_name = "web"
 
@@ -26,6 +26,11 @@ urlpatterns = [
     path("meldungen/<str:public_id>/missbrauch/", participation_views.notice_new, name="notice-new"),
     path("gemeinden/<str:ags>/", views.commune_detail, name="commune-detail"),
     path("datenschutz/", views.privacy, name="privacy"),
+    path("barrierefreiheit/", info_views.accessibility_statement, name="accessibility"),
+    path("leichte-sprache/", info_views.easy_language, name="easy-language"),
+    path("feeds/meldungen.atom", feeds.reports_feed, name="feed-reports"),
+    path("feeds/meldungen/<str:public_id>.atom", feeds.report_history_feed, name="feed-report"),
+    path("feeds/gemeinden/<str:ags>.atom", feeds.commune_feed, name="feed-commune"),
     path("sondernutzung/beantragen/", permit_views.permit_new, name="permit-new"),
     path(
         "sondernutzung/<str:public_id>/bestaetigung/",

@@ -8,6 +8,7 @@ gets the same messages as JSON, so it can show them beside the fields without a 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -188,6 +189,14 @@ def _page(request: HttpRequest, flt: ReportFilter) -> Any:
     return Paginator(reports_for_list(flt), PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def _list_feed_url(values: dict[str, str]) -> str:
+    """The Atom feed matching the list's filters: the commune's feed, or the filtered reports feed."""
+    if values.get("commune"):
+        return reverse("web:feed-commune", args=[values["commune"]])
+    query = urlencode({key: values[key] for key in ("category", "status") if values.get(key)})
+    return reverse("web:feed-reports") + (f"?{query}" if query else "")
+
+
 def report_list(request: HttpRequest) -> HttpResponse:
     """All reports, newest first, with filters; the map shows the same filters for the visible area."""
     form = ReportFilterForm(request.GET or None)
@@ -196,6 +205,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": _page(request, _report_filter(values)),
         "filters": values,
+        "feed_url": _list_feed_url(values),
         "map_config": map_config(),
         "statuses": status_legend(),
     }

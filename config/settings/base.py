@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from config.env import (
     BASE_DIR,
     Env,
+    accessibility_enforcement,
     databases_from_env,
     mailers_from_env,
     media_accel_prefix,
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "notifications",
     "reports",
     "permits",
+    "accessibility",
     "privacy",
     "operations",
     "api",
@@ -282,6 +284,8 @@ _operator = platform_operator(env)
 PLATFORM_OPERATOR_NAME = _operator["name"]
 PLATFORM_OPERATOR_EMAIL = _operator["email"]
 PLATFORM_OPERATOR_ADDRESS = _operator["address"]
+# The enforcement body named on /barrierefreiheit/ (defaults: Saxony's Durchsetzungsstelle, config.env).
+A11Y_ENFORCEMENT = accessibility_enforcement(env)
 
 # gis.W001 warns that GDAL < 3.9 (Debian 12 ships 3.6) cannot block file/network access while parsing
 # spatial reference text. This service never hands user-supplied SRS text to GDAL: API input is parsed
@@ -332,6 +336,8 @@ REST_FRAMEWORK = {
         "address_search": env.str("THROTTLE_ADDRESS_SEARCH", default="1200/hour"),
         # Open311 POSTs with a valid api_key: one bucket per client application (many citizens behind it).
         "open311_api_key": env.str("THROTTLE_OPEN311_API_KEY", default="600/hour"),
+        # Feedback on barriers (/barrierefreiheit/): anonymous, each one a case and up to two mails.
+        "a11y_feedback": env.str("THROTTLE_A11Y_FEEDBACK", default="10/hour"),
     },
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

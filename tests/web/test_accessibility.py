@@ -199,3 +199,25 @@ def test_axe_finds_no_serious_issues_on_the_application_pages(page, site):
     _scan(page, site + "/")
     page.get_by_label("Baustellen & Sondernutzungen").check()
     assert axe_serious(page) == []
+
+
+def test_axe_finds_no_serious_issues_on_the_statement_its_form_and_easy_language(page, site):
+    from accessibility.models import AccessibilityFeedback
+
+    _scan(page, site + "/barrierefreiheit/")
+    page.get_by_role("button", name="Rückmeldung senden").click()  # empty: every error shown
+    expect(page.get_by_role("alert")).to_be_visible()
+    assert axe_serious(page) == []
+
+    page.get_by_label("Welche Barriere ist Ihnen aufgefallen?").fill(
+        "Die Karte ist mit der Tastatur schwer bedienbar."
+    )
+    page.get_by_label("E-Mail für die Antwort (optional)").fill("hinweis@example.org")
+    page.get_by_role("button", name="Rückmeldung senden").click()
+    expect(page.get_by_role("status")).to_contain_text("Vielen Dank, Ihre Rückmeldung ist eingegangen.")
+    assert axe_serious(page) == []
+    assert AccessibilityFeedback.objects.get().email == "hinweis@example.org"
+
+    _scan(page, site + "/leichte-sprache/")
+    page.get_by_role("link", name="Barriere·freiheit").click()
+    expect(page).to_have_url(re.compile(r"/barrierefreiheit/#rueckmeldung$"))
