@@ -11,6 +11,7 @@ from django.dispatch import receiver
 from cases.signals import status_recorded
 from cases.tracking import tracking_url
 from notifications.services import mail_queue
+from permits.media import notice_filename
 from permits.models import Permit, PermitStatusChange
 from permits.workflow import PERMIT_WORKFLOW
 
@@ -38,8 +39,15 @@ def notify_new_permit(permit: Permit) -> None:
 
 @receiver(status_recorded, sender=Permit, dispatch_uid="permits.notify.applicant_status")
 def notify_applicant_status(sender: Any, *, case: Permit, change: PermitStatusChange, **kwargs: Any) -> None:
-    """The applicant hears of every decision (approval with conditions, refusal, withdrawal)."""
+    """The applicant hears of every decision (approval with conditions, refusal, withdrawal); a decision
+    with written notices (``permits.services.notices`` leaves them on ``case.issued_notices``) carries
+    them as PDF attachments."""
+    notices = getattr(case, "issued_notices", [])
     mail_queue(
+        attachments=[
+            {"name": n.file.name, "filename": notice_filename(case, n), "content_type": "application/pdf"}
+            for n in notices
+        ],
         kind="permit.status",
         to=case.applicant_email,
         template="mail/permit_status.txt",

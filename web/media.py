@@ -26,11 +26,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from cases.media import PUBLIC_MAX_AGE_SECONDS, MediaFile
-from permits.media import attachment_file
+from permits.media import attachment_file, notice_file
 from reports.media import photo_file
 
 # Each case type answers for its own files: (storage name, user=…, token=…) → MediaFile or None.
-MEDIA_OWNERS: tuple[Callable[..., MediaFile | None], ...] = (photo_file, attachment_file)
+MEDIA_OWNERS: tuple[Callable[..., MediaFile | None], ...] = (photo_file, attachment_file, notice_file)
 MAX_NAME_LENGTH = 255
 
 
