@@ -105,7 +105,9 @@ def _credits_of_entry(entry: etree._Element, ns: dict[str, str]) -> list[Credit]
         if own is None:
             own = tx.find("c:Amt", ns) if tx is not entry else None
         amount, currency = _amount(own) if own is not None else entry_amount
-        reference = _text(tx, "c:Refs/c:AcctSvcrRef", ns) or _text(tx, "c:Refs/c:EndToEndId", ns) or entry_ref
+        end_to_end = _text(tx, "c:Refs/c:EndToEndId", ns)
+        end_to_end = "" if end_to_end == "NOTPROVIDED" else end_to_end
+        reference = _text(tx, "c:Refs/c:AcctSvcrRef", ns) or entry_ref or end_to_end
         debtor = _text(tx, "c:RltdPties/c:Dbtr/c:Nm", ns) or _text(tx, "c:RltdPties/c:Dbtr/c:Pty/c:Nm", ns)
         credits.append(Credit(amount, currency, booked_on, _references(tx, ns), reference, debtor))
     return credits

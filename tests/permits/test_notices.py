@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from notifications.models import OutgoingMail
+from notifications.services import mail_send
 from organisations.models import AuditEvent
 from permits.models import FeeClaim, Notice, Permit, PermitKind
 from permits.payments import kassenzeichen_is_valid
@@ -26,6 +27,7 @@ from tests.permits.notice_helpers import (
     stored_bytes,
 )
 from tests.permits.test_conflicts import box
+from tests.smtp_server import SmtpServer
 
 pytestmark = pytest.mark.django_db
 
@@ -152,16 +154,21 @@ def test_decision_mail_carries_the_notices(client, world, permit, settings):
         f"Bescheid-{permit.public_id}.pdf",
         f"Gebuehrenbescheid-{permit.public_id}.pdf",
     ]
-    from django.core import mail as outbox
-
-    from notifications.services import mail_send
-
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert mail_send(mail.pk) == "sent"
-    sent = [m for m in outbox.outbox if permit.public_id in m.subject][-1]
-    names = [name for name, _, _ in sent.attachments]
-    assert names == [a["filename"] for a in mail.attachments]
-    assert all(data.startswith(b"%PDF-") for _, data, _ in sent.attachments)
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 0, "use_tls": False, "timeout": 3},
+        }
+    }
+    with SmtpServer(0) as server:
+        settings.MAILERS["default"]["OPTIONS"]["port"] = server.server_address[1]
+        assert mail_send(mail.pk) == "sent"
+    _, message = next((to, m) for to, m in server.messages if permit.public_id in m["Subject"])
+    parts = list(message.iter_attachments())
+    assert [p.get_filename() for p in parts] == [a["filename"] for a in mail.attachments]
+    for part, notice in zip(parts, Notice.objects.filter(permit=permit).order_by("pk"), strict=True):
+        assert part.get_content_type() == "application/pdf"
+        assert hashlib.sha256(part.get_content()).hexdigest() == notice.sha256
 
 
 def test_without_bank_details_the_notice_says_so_and_has_no_girocode(client, world, permit, tmp_path):
