@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.contrib.gis.db import models
 from django.core.validators import MinValueValidator
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from cases.models import LocatedCase, StatusChangeBase
 from geo.srid import STORAGE_SRID
@@ -250,9 +251,9 @@ class ParkingPermitStatusChange(StatusChangeBase):
 
 
 class PaymentState(models.TextChoices):
-    OPEN = "open", "Offen"
-    PAID = "paid", "Bezahlt"
-    OVERDUE = "overdue", "Überfällig"  # computed from the due date, never stored
+    OPEN = "open", _("Offen")
+    PAID = "paid", _("Bezahlt")
+    OVERDUE = "overdue", _("Überfällig")  # computed from the due date, never stored
 
 
 class FeeClaim(models.Model):

@@ -72,6 +72,12 @@ def payment_state(claim: FeeClaim | None, today: dt.date | None = None) -> str:
     return PaymentState.OVERDUE if today > claim.due_date else PaymentState.OPEN
 
 
+def fee_claim_of(case: Any) -> FeeClaim | None:
+    """The fee claim of a permit or parking permit, if its decision charged one."""
+    owner = "parking_permit" if case._meta.model_name == "parkingpermit" else "permit"
+    return FeeClaim.objects.select_related("organisation").filter(**{owner: case}).first()
+
+
 def payment_summary(claim: FeeClaim | None) -> dict[str, Any] | None:
     """What the staff API and pages show about a fee: Kassenzeichen, amount, due date and state."""
     if claim is None:
@@ -83,7 +89,7 @@ def payment_summary(claim: FeeClaim | None) -> dict[str, Any] | None:
         "currency": "EUR",
         "due_date": claim.due_date.isoformat(),
         "state": state,
-        "state_label": PaymentState(state).label,
+        "state_label": str(PaymentState(state).label),
         "paid_on": claim.paid_on.isoformat() if claim.paid_on else None,
         "paid_via": claim.paid_via,
     }
