@@ -139,7 +139,7 @@ class PaymentSerializer(serializers.Serializer):
 
 class NoticeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=["bescheid", "gebuehrenbescheid", "parkausweis"])
+    kind = serializers.CharField(help_text="bescheid, gebuehrenbescheid oder parkausweis")
     title = serializers.CharField()
     url = serializers.URLField()
     sha256 = serializers.CharField()
