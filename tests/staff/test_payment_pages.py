@@ -64,3 +64,37 @@ def test_parking_page_books_the_fee_and_the_permit_becomes_valid(client, world):
     permit = ParkingPermit.objects.get(pk=created.permit.pk)
     assert permit.valid_from is not None
     assert "Parkausweis</a>" in client.get("/verwaltung/parkausweise/").content.decode()
+
+
+def test_admin_sets_letterhead_and_bank_details_with_a_checked_iban(client, world):
+    login(client, "admin_a")
+    values = {
+        "form": "letterhead",
+        "letterhead_name": "Landeshauptstadt Dresden, Straßen- und Tiefbauamt",
+        "letterhead_address": "Postfach 12 00 20\r\n01001 Dresden",
+        "payment_recipient": "Landeshauptstadt Dresden",
+        "iban": "de89 3704 0044 0532 0130 00",
+        "bic": "cobadeffxxx",
+        "bank_name": "Commerzbank",
+    }
+    client.post(f"/verwaltung/einstellungen/?organisation={world.dresden.pk}", values)
+    world.dresden.refresh_from_db()
+    assert world.dresden.iban == "DE89370400440532013000" and world.dresden.bic == "COBADEFFXXX"
+    assert world.dresden.letterhead_address == "Postfach 12 00 20\n01001 Dresden"
+    assert AuditEvent.objects.filter(action="organisation.letterhead").count() == 1
+
+    response = client.post(
+        f"/verwaltung/einstellungen/?organisation={world.dresden.pk}",
+        {**values, "iban": "DE89370400440532013001"},
+        follow=True,
+    )
+    assert "Prüfziffer" in response.content.decode()
+    world.dresden.refresh_from_db()
+    assert world.dresden.iban == "DE89370400440532013000"  # the wrong one changed nothing
+
+
+def test_caseworker_cannot_set_bank_details(client, world):
+    login(client, "caseworker_a")
+    client.post("/verwaltung/einstellungen/", {"form": "letterhead", "iban": "DE89370400440532013000"})
+    world.dresden.refresh_from_db()
+    assert world.dresden.iban == ""
