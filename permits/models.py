@@ -296,9 +296,9 @@ class FeeClaim(models.Model):
 
 
 class NoticeKind(models.TextChoices):
-    DECISION = "bescheid", "Bescheid"
-    FEE = "gebuehrenbescheid", "Gebührenbescheid"
-    PARKING_CARD = "parkausweis", "Parkausweis"
+    DECISION = "bescheid", _("Bescheid")
+    FEE = "gebuehrenbescheid", _("Gebührenbescheid")
+    PARKING_CARD = "parkausweis", _("Parkausweis")
 
 
 class Notice(models.Model):
