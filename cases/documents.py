@@ -14,8 +14,15 @@ from __future__ import annotations
 import hashlib
 
 from django.template.loader import render_to_string
+from django.utils import translation
+from PIL import ImageFile
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
+
+# Importing WeasyPrint switches Pillow to accept truncated images, process-wide. The upload pipeline
+# (cases.images) relies on Pillow refusing them, and notices embed only images we draw ourselves, so the
+# default is restored right here, where WeasyPrint is imported.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 PDF_VARIANT = "pdf/a-2b"
 PDF_CONTENT_TYPE = "application/pdf"
@@ -23,7 +30,8 @@ PDF_CONTENT_TYPE = "application/pdf"
 
 def render_pdfa(template: str, context: dict) -> bytes:
     """The template rendered as a PDF/A-2b document (bytes)."""
-    html = render_to_string(template, context)
+    with translation.override("de"):  # a notice is German, whatever language the deciding page used
+        html = render_to_string(template, context)
     fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
     document = HTML(string=html, base_url="data:,", url_fetcher=fetcher).render()
     return document.write_pdf(pdf_variant=PDF_VARIANT)

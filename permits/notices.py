@@ -14,6 +14,7 @@ Every notice carries the letterhead from the organisation's settings. Storing, h
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -23,6 +24,7 @@ from permits.models import FeeClaim, NoticeKind, ParkingPermit, Permit
 from permits.payments import payment_instructions
 from permits.workflow import PermitStatus
 
+CENT = Decimal("0.01")
 PARKING_REFUSAL_DEFAULT = "Die Voraussetzungen für einen Bewohnerparkausweis liegen nicht vor."
 
 
@@ -89,9 +91,13 @@ def render_decision(
     )
 
 
-def _fee_lines(case: Permit | ParkingPermit, claim: FeeClaim) -> list[dict[str, str]]:
+def _fee_lines(case: Permit | ParkingPermit, claim: FeeClaim) -> list[dict[str, Any]]:
+    """The stored breakdown; amounts as cents (``Decimal``), which the German template prints as 15,00."""
     if isinstance(case, Permit):
-        return list(case.fee_lines)
+        return [
+            {**line, "amount": Decimal(line["amount"]).quantize(CENT, rounding=ROUND_HALF_UP)}
+            for line in case.fee_lines
+        ]
     return [
         {
             "label": "Bewohnerparkausweis (1 Jahr)",

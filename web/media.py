@@ -1,7 +1,7 @@
 """The one authorising path for every uploaded file (``MEDIA_URL``, by default ``/media/``).
 
 Nothing under ``MEDIA_ROOT`` is served by name alone. The requested path is looked up as a storage name
-in the rows that own files — report photos (``reports.media``) and permit attachments
+in the rows that own files — report photos (``reports.media``), permit attachments and written notices
 (``permits.media``) — and the owning case type decides: public (photos not hidden: cacheable for at most
 an hour), private (staff in scope, the applicant with the tracking token: a download, never cached) or
 not at all. Unknown names, refused requests and files missing from the storage all answer the same 404.

@@ -16,7 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from cases.files import files_for_transaction
+from cases.files import TransactionFiles, files_for_transaction
 from core.errors import Conflict, NotFound, ValidationFailed
 from organisations.scoping import get_visible, require_manager, visible_cases
 from organisations.services import audit
@@ -36,7 +36,14 @@ class AlreadyPaid(Conflict):
 
 
 def _record_payment(
-    claim: FeeClaim, *, actor: Any, paid_on: dt.date, amount: Decimal, via: str, reference: str
+    claim: FeeClaim,
+    *,
+    actor: Any,
+    paid_on: dt.date,
+    amount: Decimal,
+    via: str,
+    reference: str,
+    files: TransactionFiles,
 ) -> None:
     """Book the payment on the locked ``claim``; a parking permit becomes valid."""
     claim.paid_on, claim.paid_amount, claim.paid_via = paid_on, amount, via
@@ -63,8 +70,7 @@ def _record_payment(
         .get(pk=claim.parking_permit_id)
     )
     if permit.status == PermitStatus.APPROVED and permit.valid_from is None:
-        with files_for_transaction() as files:
-            parking_start_validity(permit, actor=actor, files=files)
+        parking_start_validity(permit, actor=actor, files=files)
 
 
 def _locked_claim(**lookup: Any) -> FeeClaim | None:
@@ -93,7 +99,7 @@ def payment_record_staff(*, actor: Any, public_id: str, paid_on: Any = None) -> 
             raise ValidationFailed({"paid_on": ["Bitte ein Datum wie 2026-03-31 angeben."]}) from None
         if day > timezone.localdate():
             raise ValidationFailed({"paid_on": ["Das Zahlungsdatum darf nicht in der Zukunft liegen."]})
-    with transaction.atomic():
+    with files_for_transaction() as files, transaction.atomic():
         case = _case_for_staff(actor, public_id)
         owner = {"permit": case} if isinstance(case, Permit) else {"parking_permit": case}
         claim = _locked_claim(**owner)
@@ -101,7 +107,9 @@ def payment_record_staff(*, actor: Any, public_id: str, paid_on: Any = None) -> 
             raise NotFound("Zu diesem Antrag gibt es keine Gebühr.")
         if claim.paid_on is not None:
             raise AlreadyPaid()
-        _record_payment(claim, actor=actor, paid_on=day, amount=claim.amount, via=VIA_STAFF, reference="")
+        _record_payment(
+            claim, actor=actor, paid_on=day, amount=claim.amount, via=VIA_STAFF, reference="", files=files
+        )
     return claim
 
 
@@ -113,7 +121,7 @@ class CreditOutcome:
     message: str = ""
 
 
-def _outcome(credit: Credit, *, dry_run: bool) -> CreditOutcome:
+def _outcome(credit: Credit, *, dry_run: bool, files: TransactionFiles) -> CreditOutcome:
     candidates = [kz for text in credit.references for kz in kassenzeichen_in(text)]
     if not candidates:
         return CreditOutcome(credit, "unknown_reference", message="kein Kassenzeichen im Verwendungszweck")
@@ -138,6 +146,7 @@ def _outcome(credit: Credit, *, dry_run: bool) -> CreditOutcome:
             amount=credit.amount,
             via=VIA_BANK_STATEMENT,
             reference=credit.reference,
+            files=files,
         )
     return CreditOutcome(credit, "paid", kz, f"{claim.amount} EUR verbucht")
 
@@ -150,8 +159,8 @@ def payments_import_credits(credits: list[Credit], *, dry_run: bool = False) -> 
     nothing twice (the second time every line is "already paid")."""
     outcomes = []
     for credit in credits:
-        with transaction.atomic():
-            outcome = _outcome(credit, dry_run=dry_run)
+        with files_for_transaction() as files, transaction.atomic():
+            outcome = _outcome(credit, dry_run=dry_run, files=files)
             if dry_run:
                 transaction.set_rollback(True)
         outcomes.append(outcome)

@@ -76,8 +76,9 @@ def test_approval_issues_bescheid_and_fee_notice_as_pdfa(client, world, permit, 
     assert "DE89 3704 0044 0532 0130 00" in fee_text and BIC in fee_text
     assert claim.due_date.strftime("%d.%m.%Y") in fee_text
     assert f"{claim.amount}".replace(".", ",") in fee_text  # German notation
-    for line in permit.fee_lines:
+    for line in permit.fee_lines:  # each stored line, its amount in cents and German notation
         assert line["label"] in fee_text
+        assert f"{Decimal(line['amount']):.2f}".replace(".", ",") in fee_text
     for notice in (decision, fee):
         assert pdfa_identification(stored_bytes(notice)) == ("2", "B")
 
