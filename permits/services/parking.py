@@ -173,6 +173,8 @@ def parking_start_validity(permit: ParkingPermit, *, actor: Any, files: Transact
     today = timezone.localdate()
     permit.valid_from, permit.valid_until = today, one_year_from(today)
     permit.save(update_fields=["valid_from", "valid_until", "updated"])
+    card = notice_parking_card(permit, files=files, actor=actor)
+    permit.issued_notices = [card]  # the note's mail carries the card (permits.notify)
     record_note(
         permit,
         actor,
@@ -181,7 +183,7 @@ def parking_start_validity(permit: ParkingPermit, *, actor: Any, files: Transact
             "er steht zum Ausdrucken bereit."
         ),
     )
-    return notice_parking_card(permit, files=files, actor=actor)
+    return card
 
 
 def parking_decide(*, actor: Any, public_id: str, status: str, public_note: str = "") -> ParkingPermit:

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from notifications.models import OutgoingMail
 from organisations.models import AuditEvent
 from permits.camt import StatementError, read_credits
 from permits.models import FeeClaim, Notice, ParkingPermit
@@ -161,7 +162,17 @@ def test_parking_permit_becomes_valid_only_when_paid(client, world, tmp_path):
         "gebuehrenbescheid",
     ]
 
+    [decision_mail] = OutgoingMail.objects.filter(kind="parking.status", object_id=permit.public_id)
+    assert [a["filename"] for a in decision_mail.attachments] == [
+        f"Bescheid-{permit.public_id}.pdf",
+        f"Gebuehrenbescheid-{permit.public_id}.pdf",
+    ]
+    assert decision_mail.to == "rita@example.org" and "DD-XY" not in decision_mail.body
+
     import_camt(tmp_path, statement(entry("30.70", f"Bewohnerparken {claim.kassenzeichen}")))
+    card_mail = OutgoingMail.objects.filter(kind="parking.status").latest("pk")
+    assert [a["filename"] for a in card_mail.attachments] == [f"Parkausweis-{permit.public_id}.pdf"]
+    assert "gilt vom" in card_mail.body
     permit.refresh_from_db()
     today = timezone.localdate()
     assert permit.valid_from == today and permit.valid_until in (
