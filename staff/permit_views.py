@@ -63,7 +63,10 @@ def permit_list(request: HttpRequest) -> HttpResponse:
     else:
         qs = qs.order_by("-created")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    rows = [(p, display_status(p.status, p.start, p.end)[1]) for p in page]
+    rows = [
+        (p, display_status(p.status, p.start, p.end)[1], payment_summary(getattr(p, "fee_claim", None)))
+        for p in page
+    ]
     return render(
         request,
         "staff/permits.html",

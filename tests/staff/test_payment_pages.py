@@ -31,6 +31,8 @@ def test_permit_page_shows_payment_and_books_it(client, world, approved):
     html = client.get(f"/verwaltung/sondernutzungen/{approved.public_id}/").content.decode()
     assert claim.kassenzeichen in html and "Offen" in html and "Als bezahlt verbuchen" in html
     assert "Gebührenbescheid" in html and "/media/notices/" in html
+    listing = client.get("/verwaltung/sondernutzungen/?status=all").content.decode()
+    assert claim.kassenzeichen in listing and "Offen" in listing
 
     response = client.post(f"/verwaltung/zahlungen/{approved.public_id}/", {"paid_on": "2026-01-05"})
     assert response.status_code == 302
