@@ -22,8 +22,7 @@ from permits.selectors import (
     permit_conflict_rows,
     staff_permits,
 )
-from permits.services import parking_decide, permit_decide
-from permits.services.payments import payment_record_staff
+from permits.services import parking_decide, payment_record_staff, permit_decide
 from permits.workflow import PERMIT_WORKFLOW, PermitStatus, display_status
 from reports.selectors import open_reports_near
 from staff.errors import flash_domain_errors, staff_only

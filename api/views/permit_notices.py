@@ -22,7 +22,7 @@ from organisations.scoping import get_visible
 from permits.media import notice_filename
 from permits.payments import payment_summary
 from permits.selectors import staff_permits
-from permits.services.payments import payment_record_staff
+from permits.services import payment_record_staff
 
 
 class StaffPermitNoticeView(APIView):

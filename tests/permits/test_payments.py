@@ -200,3 +200,17 @@ def test_parking_permit_without_fee_is_valid_at_approval(world):
     assert permit.valid_from == timezone.localdate()
     assert not FeeClaim.objects.exists()
     assert Notice.objects.filter(parking_permit=permit, kind="parkausweis").exists()
+
+
+def test_operators_see_fee_claims_and_notices_read_only_in_the_admin(client, world):
+    from django.contrib.auth import get_user_model
+
+    permit, claim = approved_permit(world)
+    admin = get_user_model().objects.create_superuser("operator", "op@example.org", "x-sehr-geheim-42")
+    client.force_login(admin)
+    listing = client.get("/admin/permits/feeclaim/")
+    assert listing.status_code == 200 and claim.kassenzeichen in listing.content.decode()
+    assert client.get("/admin/permits/notice/").status_code == 200
+    assert client.get("/admin/permits/feeclaim/add/").status_code == 403
+    kind = client.get(f"/admin/permits/permitkind/{permit.kind_id}/change/").content.decode()
+    assert "Regelauflagen" in kind

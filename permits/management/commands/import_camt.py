@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from permits.camt import StatementError, read_credits
-from permits.services.payments import payments_import_credits
+from permits.services import payments_import_credits
 
 LABELS = {
     "paid": "verbucht",
