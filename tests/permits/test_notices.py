@@ -181,3 +181,11 @@ def test_without_bank_details_the_notice_says_so_and_has_no_girocode(client, wor
     assert "Bankverbindung teilt Ihnen" in text
     assert re.search(r"IBAN", text) is None
     assert timezone.localdate().strftime("%d.%m.%Y") in text
+
+
+def test_markup_in_conditions_is_printed_as_text_never_fetched(client, world, permit, tmp_path):
+    typed = '<img src="file:///etc/hostname"> <b>fett</b>'
+    response = decide(client, world, "caseworker_a", permit, {"status": "approved", "conditions": typed})
+    assert response.status_code == 200
+    text = pdf_text(stored_bytes(Notice.objects.get(permit=permit, kind="bescheid")), tmp_path)
+    assert '<img src="file:///etc/hostname">' in text and "<b>fett</b>" in text
