@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from api.views import addresses, boundaries, parking_cards, permits, reports, staff, tiles
+from api.views import addresses, boundaries, parking_cards, permit_notices, permits, reports, staff, tiles
 
 v1 = [
     path("addresses/", addresses.AddressSearchView.as_view(), name="address-search"),
@@ -31,6 +31,16 @@ v1 = [
     path("staff/permits/", permits.StaffPermitListView.as_view(), name="staff-permit-list"),
     path(
         "staff/permits/<str:public_id>/", permits.StaffPermitDetailView.as_view(), name="staff-permit-detail"
+    ),
+    path(
+        "staff/permits/<str:public_id>/documents/<int:notice_id>/",
+        permit_notices.StaffPermitNoticeView.as_view(),
+        name="staff-permit-notice",
+    ),
+    path(
+        "staff/permits/<str:public_id>/payment/",
+        permit_notices.StaffPermitPaymentView.as_view(),
+        name="staff-permit-payment",
     ),
     path("parking-permits/", permits.ParkingPermitCreateView.as_view(), name="parking-permit-create"),
     path("parking-zones/", permits.ParkingZonesView.as_view(), name="parking-zones"),

@@ -17,6 +17,9 @@ class OutgoingMail(models.Model):
     # What the mail is about, for the staff audit view ("report", "SN-7K3M-Q2").
     object_type = models.CharField(max_length=40, blank=True)
     object_id = models.CharField(max_length=40, blank=True, db_index=True)
+    # Files sent with the mail (written notices): [{"name": storage name, "filename": …, "content_type": …}].
+    # Only references: the file stays where its owner keeps it (private, under MEDIA_ROOT).
+    attachments = models.JSONField("Anhänge", default=list, blank=True)
     created = models.DateTimeField(auto_now_add=True, db_index=True)
     sent = models.DateTimeField("Gesendet", null=True, blank=True)
     attempts = models.PositiveSmallIntegerField("Versuche", default=0)

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
@@ -59,11 +60,19 @@ def _send_mail_task() -> Task:
 
 
 def mail_queue(
-    *, kind: str, to: str, template: str, context: dict, object_type: str = "", object_id: str = ""
+    *,
+    kind: str,
+    to: str,
+    template: str,
+    context: dict,
+    object_type: str = "",
+    object_id: str = "",
+    attachments: Iterable[dict[str, str]] = (),
 ) -> OutgoingMail | None:
     """Record an e-mail in the outbox and hand it to the task worker once the transaction commits.
 
     ``template`` names a text template whose first line is the subject. Returns None without a recipient.
+    ``attachments``: stored files to send along (``{"name": storage name, "filename", "content_type"}``).
     """
     if not to:
         return None
@@ -76,6 +85,7 @@ def mail_queue(
         body=body.strip() + "\n",
         object_type=object_type,
         object_id=object_id,
+        attachments=list(attachments),
     )
     # robust: the change this mail reports is already committed when the callback runs. If the enqueue
     # fails (the database went away in between), the request must not turn into an error for a stored
@@ -105,6 +115,19 @@ def message_id(mail: OutgoingMail) -> str:
     return f"<outbox.{mail.pk}.{mail.created:%Y%m%d%H%M%S}@{host}>"
 
 
+def _attach(message: EmailMessage, attachments: list[dict[str, str]]) -> None:
+    """Read each attached file from the storage. A file that is gone (erased under the retention rules
+    before the mail went out) is left out rather than holding the mail back."""
+    for item in attachments:
+        try:
+            with default_storage.open(item["name"], "rb") as handle:
+                data = handle.read()
+        except (FileNotFoundError, OSError):
+            logger.warning("mail attachment %s is gone", item["name"])
+            continue
+        message.attach(item["filename"], data, item["content_type"])
+
+
 def mail_send(mail_id: int) -> str:
     """Send one outbox row. Returns "sent", "already-sent", "retry" or "failed".
 
@@ -118,9 +141,11 @@ def mail_send(mail_id: int) -> str:
             return "already-sent"
         mail.attempts += 1
         try:
-            EmailMessage(
+            message = EmailMessage(
                 subject=mail.subject, body=mail.body, to=[mail.to], headers={"Message-ID": message_id(mail)}
-            ).send()
+            )
+            _attach(message, mail.attachments)
+            message.send()
         except Exception as exc:  # noqa: BLE001 - any transport error means: try again later
             mail.last_error = f"{type(exc).__name__}: {exc}"[:300]
             mail.failed = mail.attempts >= MAX_ATTEMPTS

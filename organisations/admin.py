@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.gis import admin
 
 from core.errors import ValidationFailed
+from core.iban import normalise_iban
 from organisations.models import ApiToken, AuditEvent, Membership, Organisation, ResponsibilityArea, Team
 from organisations.services import organisation_set_territory
 from organisations.territory import check_territory
@@ -12,10 +13,25 @@ from organisations.territory import check_territory
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "kind", "ags", "email", "active", "territory"]
+        fields = [
+            "name",
+            "kind",
+            "ags",
+            "email",
+            "active",
+            "letterhead_name",
+            "letterhead_address",
+            "payment_recipient",
+            "iban",
+            "bic",
+            "bank_name",
+            "territory",
+        ]
 
     def clean(self) -> dict:
         data = super().clean()
+        data["iban"] = normalise_iban(data.get("iban") or "")
+        data["bic"] = (data.get("bic") or "").strip().upper()
         probe = Organisation(kind=data.get("kind") or "")
         try:
             check_territory(probe, data.get("territory"))

@@ -14,6 +14,7 @@ from django.db.models import Q
 from knox.models import AbstractAuthToken
 from knox.settings import CONSTANTS as KNOX
 
+from core.iban import validate_bic, validate_iban
 from geo.srid import STORAGE_SRID
 
 
@@ -84,6 +85,17 @@ class Organisation(models.Model):
         choices=[("pre", "erst nach Freigabe zeigen"), ("post", "sofort zeigen, nachträglich prüfen")],
         default="pre",
     )
+    # Letterhead and bank details of written notices (Bescheid, Gebührenbescheid, GiroCode): set by the
+    # organisation's admins (staff settings) or the platform operator (Django admin). Empty: the notices
+    # fall back to the organisation's name and print no bank transfer code.
+    letterhead_name = models.CharField("Briefkopf: Behörde", max_length=200, blank=True)
+    letterhead_address = models.TextField(
+        "Briefkopf: Anschrift", max_length=400, blank=True, help_text="Eine Zeile je Zeile des Briefkopfs"
+    )
+    payment_recipient = models.CharField("Zahlungsempfänger (Kontoinhaber)", max_length=70, blank=True)
+    iban = models.CharField("IBAN", max_length=34, blank=True, validators=[validate_iban])
+    bic = models.CharField("BIC", max_length=11, blank=True, validators=[validate_bic])
+    bank_name = models.CharField("Kreditinstitut", max_length=100, blank=True)
     # Only for bodies without a boundary of their own (kind "other", e.g. the state road authority): the
     # area they may be responsible for, set by a platform operator (Django admin or ``set_territory``),
     # never by the organisation's admins. Communes and districts take theirs from the boundaries app

@@ -11,6 +11,7 @@ from django.db.models import Q
 
 from boundaries.models import Commune
 from core.errors import NotFound, ValidationFailed
+from core.iban import BIC_RE, iban_is_valid, normalise_iban
 from geo.coords import to_storage
 from geo.geometry import parse_geojson_geometry
 from notifications.services import email_is_valid
@@ -116,6 +117,61 @@ def organisation_set_email(*, actor: Any, organisation: Organisation, email: str
             obj=organisation,
             organisation=organisation,
             summary=f"Allgemeine E-Mail: {previous or '–'} → {email or '–'}",
+        )
+    return organisation
+
+
+LETTERHEAD_FIELDS = {
+    "letterhead_name": 200,
+    "letterhead_address": 400,
+    "payment_recipient": 70,
+    "iban": 34,
+    "bic": 11,
+    "bank_name": 100,
+}
+
+
+def _letterhead_values(values: dict[str, Any]) -> dict[str, str]:
+    errors: dict[str, list[str]] = {}
+    cleaned = {}
+    for name, limit in LETTERHEAD_FIELDS.items():
+        text = str(values.get(name) or "").replace("\r\n", "\n").strip()
+        if "\x00" in text or len(text) > limit:
+            errors[name] = [f"Bitte höchstens {limit} Zeichen angeben."]
+        cleaned[name] = text
+    cleaned["iban"] = normalise_iban(cleaned["iban"])
+    cleaned["bic"] = cleaned["bic"].replace(" ", "").upper()
+    if cleaned["iban"] and not iban_is_valid(cleaned["iban"]):
+        errors["iban"] = ["Bitte eine gültige IBAN angeben (die Prüfziffer stimmt nicht)."]
+    if cleaned["bic"] and not BIC_RE.match(cleaned["bic"]):
+        errors["bic"] = ["Bitte eine gültige BIC angeben (8 oder 11 Zeichen)."]
+    if errors:
+        raise ValidationFailed(errors)
+    return cleaned
+
+
+def organisation_set_letterhead(
+    *, actor: Any, organisation: Organisation, values: dict[str, Any]
+) -> Organisation:
+    """Letterhead and bank account printed on written notices (Bescheid, Gebührenbescheid, GiroCode).
+    The IBAN's check digits are verified: a wrong account would send every citizen's payment astray."""
+    if actor is not None:
+        require_admin(actor, organisation.pk)
+    cleaned = _letterhead_values(values)
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        changed = [name for name, value in cleaned.items() if getattr(organisation, name) != value]
+        for name in changed:
+            setattr(organisation, name, cleaned[name])
+        organisation.save(update_fields=list(LETTERHEAD_FIELDS))
+        audit(
+            actor=actor,
+            action="organisation.letterhead",
+            obj=organisation,
+            organisation=organisation,
+            summary="Briefkopf/Bankverbindung geändert: " + (", ".join(changed) or "nichts"),
+            fields=changed,
+            iban=cleaned["iban"],
         )
     return organisation
 

@@ -42,6 +42,16 @@ KINDS = [
 ]
 PARKING_KIND = ("bewohnerparken", "Bewohnerparkausweis", FeeUnit.YEAR, "Parkausweis für Bewohnerparkgebiete.")
 
+# Conditions printed in every approval of a kind (Regelauflagen); a commune edits them in the admin.
+STANDARD_CONDITIONS = {
+    "geruest": "Für Fußgänger ist ein Durchgang von mindestens 1,30 m Breite freizuhalten. Die Fläche ist "
+    "abzusichern und bei Dunkelheit zu beleuchten.",
+    "container": "Der Container ist mit rot-weißen Warnmarkierungen und Beleuchtung zu sichern. "
+    "Straßenabläufe und Hydranten bleiben frei.",
+    "umzug": "Die Halteverbotsschilder sind spätestens 72 Stunden vor Beginn aufzustellen.",
+    "aufgrabung": "Die Oberfläche ist nach Abschluss der Arbeiten gleichwertig wiederherzustellen.",
+}
+
 # rate, minimum fee, administrative fee — per kind, for both demo communes.
 DEMO_TARIFFS = {
     "geruest": (D("0.15"), D("20.00"), D("25.00")),

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+
 from cases.media import MediaFile
 from cases.tracking import tracking_token_matches
 from organisations.scoping import visible_cases
-from permits.models import Permit, PermitAttachment
+from permits.models import Notice, ParkingPermit, Permit, PermitAttachment
 
 
 def attachment_file(name: str, *, user: Any, token: str = "") -> MediaFile | None:
@@ -37,3 +39,32 @@ def attachment_file(name: str, *, user: Any, token: str = "") -> MediaFile | Non
         public=False,
         download_name=attachment.original_name or "Anhang",
     )
+
+
+def notice_filename(case: Any, notice: Notice) -> str:
+    names = {"bescheid": "Bescheid", "gebuehrenbescheid": "Gebuehrenbescheid", "parkausweis": "Parkausweis"}
+    return f"{names.get(notice.kind, 'Bescheid')}-{case.public_id}.pdf"
+
+
+def notice_file(name: str, *, user: Any, token: str = "") -> MediaFile | None:
+    """A written notice (PDF): for staff whose scope includes the case and for the applicant with the
+    case's tracking token; never public, never cached."""
+    notice = Notice.objects.filter(file=name).select_related("permit", "parking_permit").first()
+    if notice is None:
+        return None
+    case = notice.permit or notice.parking_permit
+    model = Permit if notice.permit_id else ParkingPermit
+    allowed = (token and tracking_token_matches(model, case.public_id, token)) or visible_cases(
+        user, model.objects.filter(pk=case.pk)
+    ).exists()
+    if not allowed:
+        return None
+    return MediaFile(
+        name=name, content_type="application/pdf", public=False, download_name=notice_filename(case, notice)
+    )
+
+
+def notice_url(notice: Notice, *, token: str = "") -> str:
+    """Where a notice is downloaded (``web.media``); the applicant's link carries the tracking token."""
+    url = settings.MEDIA_URL + notice.file.name
+    return f"{url}?token={token}" if token else url

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.contrib.gis.db import models
 from django.core.validators import MinValueValidator
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from cases.models import LocatedCase, StatusChangeBase
 from geo.srid import STORAGE_SRID
@@ -25,6 +26,8 @@ class PermitKind(models.Model):
     slug = models.SlugField("Kürzel", unique=True)
     name = models.CharField("Name", max_length=120)
     description = models.TextField("Beschreibung", blank=True)
+    # Printed in every approval notice (Bescheid) of this kind, before the caseworker's own conditions.
+    standard_conditions = models.TextField("Regelauflagen", blank=True, max_length=4000)
     unit = models.CharField("Gebührenbasis", max_length=20, choices=FeeUnit.choices, default=FeeUnit.M2_DAY)
     max_area_m2 = models.DecimalField(
         "Größte Fläche ohne Sonderprüfung (m²)", max_digits=12, decimal_places=2, default=Decimal("10000")
@@ -245,3 +248,87 @@ class ParkingPermitStatusChange(StatusChangeBase):
     class Meta(StatusChangeBase.Meta):
         verbose_name = "Statusänderung (Parkausweis)"
         verbose_name_plural = "Statusänderungen (Parkausweis)"
+
+
+class PaymentState(models.TextChoices):
+    OPEN = "open", _("Offen")
+    PAID = "paid", _("Bezahlt")
+    OVERDUE = "overdue", _("Überfällig")  # computed from the due date, never stored
+
+
+class FeeClaim(models.Model):
+    """The fee a decision charges (Gebührenbescheid): Kassenzeichen, amount, due date and its payment.
+
+    Belongs to exactly one permit or parking permit. ``overdue`` is not stored: an open claim past its
+    due date is overdue (``permits.payments.payment_state``), so nothing has to flip it at midnight.
+    """
+
+    permit = models.OneToOneField(
+        Permit, null=True, blank=True, on_delete=models.CASCADE, related_name="fee_claim"
+    )
+    parking_permit = models.OneToOneField(
+        ParkingPermit, null=True, blank=True, on_delete=models.CASCADE, related_name="fee_claim"
+    )
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    kassenzeichen = models.CharField("Kassenzeichen", max_length=20, unique=True)
+    amount = models.DecimalField("Betrag (EUR)", max_digits=12, decimal_places=2)
+    due_date = models.DateField("Fällig am")
+    created = models.DateTimeField("Erstellt", auto_now_add=True)
+    paid_on = models.DateField("Bezahlt am", null=True, blank=True)
+    paid_amount = models.DecimalField("Gezahlt (EUR)", max_digits=12, decimal_places=2, null=True, blank=True)
+    paid_via = models.CharField("Zahlungsweg", max_length=30, blank=True)
+    payment_reference = models.CharField("Buchungsreferenz", max_length=140, blank=True)
+
+    class Meta:
+        verbose_name = "Gebührenforderung"
+        verbose_name_plural = "Gebührenforderungen"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(permit__isnull=False, parking_permit__isnull=True)
+                | Q(permit__isnull=True, parking_permit__isnull=False),
+                name="fee_claim_one_case",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="fee_claim_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.kassenzeichen
+
+
+class NoticeKind(models.TextChoices):
+    DECISION = "bescheid", _("Bescheid")
+    FEE = "gebuehrenbescheid", _("Gebührenbescheid")
+    PARKING_CARD = "parkausweis", _("Parkausweis")
+
+
+class Notice(models.Model):
+    """A written notice as PDF/A (``permits.notices``): stored once, never changed; its SHA-256 is in
+    the audit log. Private: served only through ``web.media`` to staff in scope and the applicant."""
+
+    permit = models.ForeignKey(
+        Permit, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    parking_permit = models.ForeignKey(
+        ParkingPermit, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
+    )
+    kind = models.CharField("Art", max_length=20, choices=NoticeKind.choices)
+    file = models.FileField(upload_to="notices/")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveIntegerField()
+    created = models.DateTimeField("Erstellt", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Bescheid (PDF)"
+        verbose_name_plural = "Bescheide (PDF)"
+        ordering = ["created", "id"]
+        indexes = [models.Index(fields=["file"], name="notice_file_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(permit__isnull=False, parking_permit__isnull=True)
+                | Q(permit__isnull=True, parking_permit__isnull=False),
+                name="notice_one_case",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.file.name}"

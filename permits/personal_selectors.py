@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from permits.models import ParkingPermit, Permit
+from permits.payments import fee_claim_of, payment_summary
 
 
 def _scoped(queryset: QuerySet, organisation_ids: Iterable[int] | None) -> QuerySet:
@@ -33,6 +34,18 @@ def parking_of_person(
     )
 
 
+def _notices_and_payment(case: Permit | ParkingPermit) -> dict[str, Any]:
+    """The written notices (they name the person; the PDFs themselves are on the tracking page) and the
+    fee with its payment state."""
+    return {
+        "notices": [
+            {"kind": str(n.get_kind_display()), "created": n.created.isoformat(), "sha256": n.sha256}
+            for n in case.notices.order_by("pk")
+        ],
+        "payment": payment_summary(fee_claim_of(case)),
+    }
+
+
 def permit_personal_record(permit: Permit) -> dict[str, Any]:
     return {
         "type": "Sondernutzung",
@@ -52,6 +65,7 @@ def permit_personal_record(permit: Permit) -> dict[str, Any]:
         "applicant_phone": permit.applicant_phone,
         "applicant_address": permit.applicant_address,
         "attachments": [a.original_name for a in permit.attachments.all()],
+        **_notices_and_payment(permit),
         "purpose": "Prüfung und Entscheidung des Antrags, Gebührenerhebung",
     }
 
@@ -73,5 +87,6 @@ def parking_personal_record(permit: ParkingPermit) -> dict[str, Any]:
         "permit_number": permit.permit_number,
         "valid_from": permit.valid_from.isoformat() if permit.valid_from else None,
         "valid_until": permit.valid_until.isoformat() if permit.valid_until else None,
+        **_notices_and_payment(permit),
         "purpose": "Prüfung des Antrags und Ausstellung des Parkausweises",
     }

@@ -305,7 +305,10 @@ def parking_public_history(permit: ParkingPermit) -> list[dict]:
 
 def staff_permits(user: Any) -> QuerySet[Permit]:
     return visible_cases(
-        user, Permit.objects.select_related("kind", "commune", "organisation").defer("commune__geom")
+        user,
+        Permit.objects.select_related("kind", "commune", "organisation", "fee_claim")
+        .prefetch_related("notices")
+        .defer("commune__geom"),
     )
 
 

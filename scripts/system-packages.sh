@@ -4,14 +4,18 @@
 set -euo pipefail
 
 # gettext: msgfmt compiles the English translation (locale/en) in the make targets.
-packages=(postgresql-15 postgresql-15-postgis-3 postgresql-client-15 gdal-bin libgdal-dev libgeos-c1v5 libproj25 gettext)
+# WeasyPrint (PDF notices) needs Pango with HarfBuzz; DejaVu is the font embedded in the PDF/A files.
+packages=(postgresql-15 postgresql-15-postgis-3 postgresql-client-15 gdal-bin libgdal-dev libgeos-c1v5 libproj25 gettext
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
 # --with-ops: what the operations benchmarks and `make cluster-test` start themselves (not `make test`):
 # PgBouncer (bench/load/pooling.py), nginx as load balancer and iproute2 for network namespaces.
 if [ "${1:-}" = "--with-ops" ]; then
   packages+=(pgbouncer nginx-light iproute2)
 fi
 if [ "${1:-}" = "--with-browser" ]; then
-  packages+=(chromium fonts-dejavu-core)
+  packages+=(chromium)
+  # The notice tests read the PDFs back: pdftotext/pdftoppm (poppler) and zbarimg (the GiroCode).
+  packages+=(poppler-utils zbar-tools)
   # npm installs axe-core for the accessibility scan. A Node.js that brings its own npm (e.g. NodeSource's
   # nodejs package) is fine; Debian's npm package would conflict with it, so it is added only when missing.
   command -v npm >/dev/null 2>&1 || packages+=(npm)

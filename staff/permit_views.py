@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 
 from geo.coords import to_api
 from organisations.scoping import get_visible, visible_cases
-from permits.models import ParkingPermit, Permit
+from permits.models import ParkingPermit, PaymentState, Permit
+from permits.payments import payment_state, payment_summary
 from permits.selectors import (
     CONFLICT_GEOJSON_PRECISION,
     CONFLICT_REPORT_RADIUS_M,
@@ -21,7 +22,7 @@ from permits.selectors import (
     permit_conflict_rows,
     staff_permits,
 )
-from permits.services import parking_decide, permit_decide
+from permits.services import parking_decide, payment_record_staff, permit_decide
 from permits.workflow import PERMIT_WORKFLOW, PermitStatus, display_status
 from reports.selectors import open_reports_near
 from staff.errors import flash_domain_errors, staff_only
@@ -36,7 +37,7 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     public_note = forms.CharField(
-        label="Nachricht an die antragstellende Person",
+        label="Nachricht an die antragstellende Person (bei Ablehnung die Begründung für den Bescheid)",
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -61,7 +62,10 @@ def permit_list(request: HttpRequest) -> HttpResponse:
     else:
         qs = qs.order_by("-created")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    rows = [(p, display_status(p.status, p.start, p.end)[1]) for p in page]
+    rows = [
+        (p, display_status(p.status, p.start, p.end)[1], payment_summary(getattr(p, "fee_claim", None)))
+        for p in page
+    ]
     return render(
         request,
         "staff/permits.html",
@@ -121,6 +125,8 @@ def permit_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "form": form if allowed else None,
             "history": permit.history.select_related("by_user"),
             "attachments": permit.attachments.all(),
+            "payment": payment_summary(getattr(permit, "fee_claim", None)),
+            "notices": permit.notices.all(),
         },
     )
 
@@ -142,9 +148,10 @@ def permit_decide_view(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @staff_only
 def parking_list(request: HttpRequest) -> HttpResponse:
-    qs = visible_cases(request.user, ParkingPermit.objects.select_related("zone", "commune")).order_by(
-        "-created"
-    )
+    qs = visible_cases(
+        request.user,
+        ParkingPermit.objects.select_related("zone", "commune", "fee_claim").prefetch_related("notices"),
+    ).order_by("-created")
     if request.method == "POST":
         with flash_domain_errors(request):
             parking_decide(
@@ -155,4 +162,20 @@ def parking_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Entscheidung gespeichert.")
         return redirect("staff:parking")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    for permit in page:
+        permit.fee_claim_or_none = getattr(permit, "fee_claim", None)
+        permit.payment_state = payment_state(permit.fee_claim_or_none)
+        permit.payment_label = str(PaymentState(permit.payment_state).label) if permit.payment_state else ""
     return render(request, "staff/parking.html", {"page": page})
+
+
+@require_POST
+@staff_only
+def payment_record_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Staff book a fee as paid (permit or parking permit); back to where they came from."""
+    with flash_domain_errors(request):
+        payment_record_staff(actor=request.user, public_id=public_id, paid_on=request.POST.get("paid_on"))
+        messages.success(request, f"Zahlung zu {public_id} verbucht.")
+    if public_id.upper().startswith(ParkingPermit.public_id_prefix):
+        return redirect("staff:parking")
+    return redirect("staff:permit", public_id=public_id)

@@ -29,6 +29,7 @@ from organisations.services import (
     membership_end,
     membership_set,
     organisation_set_email,
+    organisation_set_letterhead,
 )
 from organisations.tokens import api_token_in, api_token_revoke, api_tokens_of_organisation
 from reports.models import Category
@@ -66,6 +67,11 @@ def _back_to_page(request: HttpRequest, org: Organisation) -> HttpResponse:
 @staff_only
 def settings_page(request: HttpRequest) -> HttpResponse:
     org = _admin_organisation(request)
+    if request.method == "POST" and request.POST.get("form") == "letterhead":
+        with flash_domain_errors(request, only=ValidationFailed):
+            organisation_set_letterhead(actor=request.user, organisation=org, values=request.POST.dict())
+            messages.success(request, "Briefkopf und Bankverbindung gespeichert.")
+        return _back_to_page(request, org)
     if request.method == "POST":
         with flash_domain_errors(request, only=ValidationFailed):
             organisation_set_email(actor=request.user, organisation=org, email=request.POST.get("email", ""))

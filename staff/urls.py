@@ -55,6 +55,11 @@ urlpatterns = [
         name="permit-decide",
     ),
     path("verwaltung/parkausweise/", permit_views.parking_list, name="parking"),
+    path(
+        "verwaltung/zahlungen/<str:public_id>/",
+        permit_views.payment_record_view,
+        name="payment-record",
+    ),
     path("bauhof/", views.crew_jobs, name="crew"),
     path("kontrolle/", kontrolle_views.kontrolle, name="kontrolle"),
     path("bauhof/auftraege/<str:public_id>/", views.crew_job, name="crew-job"),

@@ -1,7 +1,7 @@
 """The one authorising path for every uploaded file (``MEDIA_URL``, by default ``/media/``).
 
 Nothing under ``MEDIA_ROOT`` is served by name alone. The requested path is looked up as a storage name
-in the rows that own files — report photos (``reports.media``) and permit attachments
+in the rows that own files — report photos (``reports.media``), permit attachments and written notices
 (``permits.media``) — and the owning case type decides: public (photos not hidden: cacheable for at most
 an hour), private (staff in scope, the applicant with the tracking token: a download, never cached) or
 not at all. Unknown names, refused requests and files missing from the storage all answer the same 404.
@@ -31,11 +31,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from cases.media import PUBLIC_MAX_AGE_SECONDS, MediaFile
-from permits.media import attachment_file
+from permits.media import attachment_file, notice_file
 from reports.media import photo_file
 
 # Each case type answers for its own files: (storage name, user=…, token=…) → MediaFile or None.
-MEDIA_OWNERS: tuple[Callable[..., MediaFile | None], ...] = (photo_file, attachment_file)
+MEDIA_OWNERS: tuple[Callable[..., MediaFile | None], ...] = (photo_file, attachment_file, notice_file)
 MAX_NAME_LENGTH = 255
 
 

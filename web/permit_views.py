@@ -28,8 +28,10 @@ from rest_framework.exceptions import Throttled
 
 from cases.tracking import tracking_token_matches
 from core.errors import ValidationFailed
-from permits.models import ParkingPermit, Permit
+from permits.media import notice_url
+from permits.models import ParkingPermit, PaymentState, Permit
 from permits.parking_card import card_for_permit, qr_svg
+from permits.payments import fee_claim_of, payment_state
 from permits.selectors import (
     parking_permit_for_applicant,
     parking_public_history,
@@ -179,8 +181,29 @@ def permit_track(request: HttpRequest, public_id: str, token: str) -> HttpRespon
             {"name": a.original_name, "url": f"{a.file.url}?{urlencode({'token': token})}", "size": a.size}
             for a in permit.attachments.order_by("id")
         ],
+        **_notices_context(permit, token),
     }
     return _private(render(request, "web/permit_track.html", context))
+
+
+def _notices_context(case: Permit | ParkingPermit, token: str) -> dict:
+    """The applicant's notices (opened by the tracking token, web.media checks it) and the fee to pay."""
+    claim = fee_claim_of(case)
+    state = payment_state(claim)
+    return {
+        "claim": claim,
+        "payment_state": state,
+        "payment_label": str(PaymentState(state).label) if state else "",
+        "notices": [
+            {
+                "title": n.get_kind_display(),
+                "url": notice_url(n, token=token),
+                "size": n.size,
+                "created": n.created,
+            }
+            for n in case.notices.order_by("id")
+        ],
+    }
 
 
 # --- Bewohnerparkausweis ----------------------------------------------------------------------------
@@ -235,6 +258,7 @@ def parking_track(request: HttpRequest, public_id: str, token: str) -> HttpRespo
         "history": [
             {**entry, "badge": permit_status(entry["status"])} for entry in parking_public_history(permit)
         ],
+        **_notices_context(permit, token),
     }
     code = card_for_permit(permit, today=timezone.localdate())
     if code:

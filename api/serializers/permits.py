@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from permits.models import PermitKind
+from permits.payments import payment_summary
 from permits.workflow import PermitStatus, display_status
 
 
@@ -123,6 +126,31 @@ class StaffPermitPatchSerializer(serializers.Serializer):
     internal_note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
 
 
+class PaymentSerializer(serializers.Serializer):
+    kassenzeichen = serializers.CharField()
+    amount = serializers.CharField()
+    currency = serializers.CharField()
+    due_date = serializers.DateField()
+    state = serializers.ChoiceField(choices=["open", "paid", "overdue"])
+    state_label = serializers.CharField()
+    paid_on = serializers.DateField(allow_null=True)
+    paid_via = serializers.CharField()
+
+
+class NoticeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField(help_text="bescheid, gebuehrenbescheid oder parkausweis")
+    title = serializers.CharField()
+    url = serializers.URLField()
+    sha256 = serializers.CharField()
+    size = serializers.IntegerField()
+    created = serializers.DateTimeField()
+
+
+class PaymentRecordSerializer(serializers.Serializer):
+    paid_on = serializers.DateField(required=False, help_text="Tag des Zahlungseingangs (Standard: heute)")
+
+
 class StaffPermitSerializer(serializers.Serializer):
     id = serializers.CharField(source="public_id")
     kind = serializers.CharField(source="kind.slug")
@@ -146,6 +174,35 @@ class StaffPermitSerializer(serializers.Serializer):
     applicant_email = serializers.CharField()
     applicant_phone = serializers.CharField()
     created = serializers.DateTimeField()
+    payment = serializers.SerializerMethodField(
+        help_text="Gebühr: kassenzeichen, amount, due_date, state (open, paid, overdue), paid_on; null ohne Gebühr"
+    )
+    documents = serializers.SerializerMethodField(
+        help_text="Bescheide als PDF/A: kind (bescheid, gebuehrenbescheid), url, sha256, size, created"
+    )
+
+    @extend_schema_field(PaymentSerializer(allow_null=True))
+    def get_payment(self, obj: Any) -> dict | None:
+        return payment_summary(getattr(obj, "fee_claim", None))
+
+    @extend_schema_field(NoticeSerializer(many=True))
+    def get_documents(self, obj: Any) -> list[dict]:
+        request = self.context.get("request")
+        rows = []
+        for notice in obj.notices.all():
+            path = reverse("staff-permit-notice", args=[obj.public_id, notice.pk])
+            rows.append(
+                {
+                    "id": notice.pk,
+                    "kind": notice.kind,
+                    "title": notice.get_kind_display(),
+                    "url": request.build_absolute_uri(path) if request else path,
+                    "sha256": notice.sha256,
+                    "size": notice.size,
+                    "created": notice.created.isoformat(),
+                }
+            )
+        return rows
 
     def get_phase(self, obj: Any) -> str:
         return display_status(obj.status, obj.start, obj.end)[0]

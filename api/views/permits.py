@@ -259,7 +259,8 @@ class StaffPermitDetailView(APIView):
     def get(self, request: Request, public_id: str) -> Response:
         return Response(
             StaffPermitSerializer(
-                get_visible(request.user, staff_permits(request.user), public_id=public_id)
+                get_visible(request.user, staff_permits(request.user), public_id=public_id),
+                context={"request": request},
             ).data
         )
 
@@ -281,7 +282,7 @@ class StaffPermitDetailView(APIView):
         data = dict(serializer.validated_data)
         change = {key: data.pop(key) for key in ("geometry", "width_m", "start", "end") if key in data}
         permit = permit_staff_update(actor=request.user, public_id=public_id, change=change, decision=data)
-        return Response(StaffPermitSerializer(permit).data)
+        return Response(StaffPermitSerializer(permit, context={"request": request}).data)
 
 
 class ParkingPermitCreateView(APIView):

@@ -309,6 +309,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # pikepdf (cases.pdfs) announces its qpdf log bridge at INFO on every start; qpdf's warnings stay.
         "pikepdf": {"level": "WARNING"},
+        # WeasyPrint (cases.documents) logs every rendering step at INFO; its warnings stay.
+        "weasyprint": {"level": "WARNING"},
     },
 }
 

@@ -4,7 +4,10 @@
 - ``attachments``: plans and photos attached to an application
 - ``applying``: ``permit_estimate`` (what the form shows) and ``permit_create``
 - ``decisions``: staff decisions and corrections of area or period
-- ``parking``: resident parking permits, applying and deciding
+- ``parking``: resident parking permits, applying, deciding and the start of the validity
+- ``fee_claims``: the fee a decision charges (Kassenzeichen, due date)
+- ``notices``: written notices as PDF/A (Bescheid, Gebührenbescheid, Parkausweis), stored and audited
+- ``payments``: payments booked by staff or from a camt.053 bank statement
 - ``loading``: the permit catalogue, demo tariffs and fee zones, parking zones
 
 The same kernel as reports (``cases``): public ids, tracking links, the status history with audit and
@@ -16,10 +19,12 @@ from permits.services.attachments import MAX_ATTACHMENTS, Upload
 from permits.services.decisions import permit_change_area_or_period, permit_decide, permit_staff_update
 from permits.services.loading import parking_zones_load, permit_demo_load, permit_kinds_load_defaults
 from permits.services.parking import CreatedParkingPermit, normalise_plate, parking_apply, parking_decide
+from permits.services.payments import AlreadyPaid, payment_record_staff, payments_import_credits
 from permits.services.validation import PermitArea, permit_area, permit_fee, permit_period
 
 __all__ = [
     "MAX_ATTACHMENTS",
+    "AlreadyPaid",
     "CreatedParkingPermit",
     "CreatedPermit",
     "Estimate",
@@ -30,6 +35,8 @@ __all__ = [
     "parking_apply",
     "parking_decide",
     "parking_zones_load",
+    "payment_record_staff",
+    "payments_import_credits",
     "permit_area",
     "permit_change_area_or_period",
     "permit_create",

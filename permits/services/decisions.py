@@ -8,6 +8,7 @@ from django.db import transaction
 
 from boundaries.assignment import assign_geometry
 from cases.fields import FieldErrors, clean_note
+from cases.files import files_for_transaction
 from cases.history import record_status_change
 from core.errors import ValidationFailed
 from organisations.scoping import get_visible, require_manager
@@ -17,13 +18,15 @@ from permits.models import (
 )
 from permits.selectors import staff_permits
 from permits.services.applying import set_communes
+from permits.services.fee_claims import fee_claim_open
+from permits.services.notices import notices_for_decision
 from permits.services.validation import (
     PermitArea,
     permit_area,
     permit_fee,
     permit_period,
 )
-from permits.workflow import PermitStatus
+from permits.workflow import PERMIT_WORKFLOW, PermitStatus
 
 CONDITIONS_MAX = 8000
 
@@ -48,14 +51,29 @@ def permit_decide(
     public_note: str = "",
     internal_note: str = "",
 ) -> Permit:
-    """Move a permit through its workflow (approve with conditions, reject, …); the applicant is told."""
+    """Move a permit through its workflow (approve with conditions, reject, …); the applicant is told.
+
+    An approval or refusal is a written notice: the Bescheid (approval with the kind's standard and the
+    caseworker's conditions, or refusal with the reasons from ``public_note``, which a refusal needs)
+    and, for a fee, the Gebührenbescheid with a new Kassenzeichen — PDFs attached to the decision mail."""
     conditions = clean_note(conditions, "conditions", limit=CONDITIONS_MAX, label="Die Auflagen")
     public_note = clean_note(public_note, "public_note")
     internal_note = clean_note(internal_note, "internal_note")
-    with transaction.atomic():
+    if status == PermitStatus.REJECTED and not public_note:
+        raise ValidationFailed(
+            {"public_note": ["Bitte die Gründe der Ablehnung angeben; sie stehen im Bescheid."]}
+        )
+    with files_for_transaction() as files, transaction.atomic():
         permit = _locked_permit(actor, public_id)
+        PERMIT_WORKFLOW.check(permit.status, status)  # before a Kassenzeichen is taken
+        claim = None
         if status == PermitStatus.APPROVED:
             permit.conditions = conditions
+            claim = fee_claim_open(case=permit, amount=permit.fee_total)
+        if status in (PermitStatus.APPROVED, PermitStatus.REJECTED):
+            notices_for_decision(
+                permit, status=status, claim=claim, reasons=public_note, files=files, actor=actor
+            )
         record_status_change(permit, status, actor, public_note, internal_note, update_fields=("conditions",))
     return permit
 

@@ -22,6 +22,7 @@ from permits.catalogue import (
     DEMO_TARIFFS,
     KINDS,
     PARKING_KIND,
+    STANDARD_CONDITIONS,
 )
 from permits.models import (
     ParkingZone,
@@ -44,6 +45,15 @@ def permit_kinds_load_defaults() -> int:
                     "description": description,
                     "order": order,
                     "is_parking": slug == PARKING_KIND[0],
+                },
+                # Only for a new kind: conditions a commune has edited are kept.
+                create_defaults={
+                    "name": name,
+                    "unit": unit,
+                    "description": description,
+                    "order": order,
+                    "is_parking": slug == PARKING_KIND[0],
+                    "standard_conditions": STANDARD_CONDITIONS.get(slug, ""),
                 },
             )
             created += was_created

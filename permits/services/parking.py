@@ -1,4 +1,5 @@
-"""Resident parking permits: applying at the residence and the staff decision (number and validity)."""
+"""Resident parking permits: applying at the residence, the staff decision (number, fee claim, notices)
+and the start of the validity."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from django.utils import timezone
 from addresses.selectors import nearest
 from boundaries.assignment import OutsideSaxony, assign_point
 from cases.fields import FieldErrors, clean_note, clean_text
-from cases.history import record_creation, record_status_change
+from cases.files import TransactionFiles, files_for_transaction
+from cases.history import record_creation, record_note, record_status_change
 from cases.public_ids import insert_with_public_id
 from cases.tracking import tracking_token
 from core.errors import ValidationFailed, reject_nul
@@ -22,11 +24,14 @@ from geo.coords import CoordinateError, parse_lon_lat, to_storage
 from organisations.scoping import get_visible, require_manager, visible_cases
 from organisations.services import commune_organisation
 from permits.models import (
+    Notice,
     ParkingPermit,
     ParkingZone,
     Tariff,
 )
 from permits.selectors import nearest_zone, zone_for_residence
+from permits.services.fee_claims import fee_claim_open
+from permits.services.notices import notice_parking_card, notices_for_decision
 from permits.services.validation import (
     applicant_fields,
 )
@@ -142,8 +147,8 @@ def parking_apply(
     return CreatedParkingPermit(permit=permit, tracking_token=tracking_token(ParkingPermit, permit.public_id))
 
 
-def _number_and_validity(permit: ParkingPermit) -> None:
-    """Permit number (per zone and year) and one year of validity from today."""
+def _permit_number(permit: ParkingPermit) -> None:
+    """Permit number, per zone and year of the approval."""
     today = timezone.localdate()
     # Numbers run per zone and year. Two approvals in one zone at once would count the same predecessors
     # and collide on the unique number (a 500), so the zone row is locked first; NO KEY UPDATE still lets
@@ -152,28 +157,60 @@ def _number_and_validity(permit: ParkingPermit) -> None:
     prefix = f"{permit.zone.ags}-{permit.zone.code}-{today.year}-"
     sequence = ParkingPermit.objects.filter(zone=permit.zone, permit_number__startswith=prefix).count() + 1
     permit.permit_number = f"{prefix}{sequence:05d}"
-    permit.valid_from = today
-    permit.valid_until = (
-        today.replace(year=today.year + 1) - dt.timedelta(days=1)
-        if not (today.month == 2 and today.day == 29)
-        else dt.date(today.year + 1, 2, 28)
+
+
+def one_year_from(day: dt.date) -> dt.date:
+    """The last day of a year of validity starting on ``day`` (29 February → 28 February)."""
+    if day.month == 2 and day.day == 29:
+        return dt.date(day.year + 1, 2, 28)
+    return day.replace(year=day.year + 1) - dt.timedelta(days=1)
+
+
+def parking_start_validity(permit: ParkingPermit, *, actor: Any, files: TransactionFiles) -> Notice:
+    """An approved permit becomes valid today, for one year (after its fee was paid, or at approval when
+    there is none); recorded as a note in the history and the Parkausweis is issued. The caller holds
+    the row lock and the transaction."""
+    today = timezone.localdate()
+    permit.valid_from, permit.valid_until = today, one_year_from(today)
+    permit.save(update_fields=["valid_from", "valid_until", "updated"])
+    card = notice_parking_card(permit, files=files, actor=actor)
+    permit.issued_notices = [card]  # the note's mail carries the card (permits.notify)
+    record_note(
+        permit,
+        actor,
+        public_note=(
+            f"Der Parkausweis gilt vom {permit.valid_from:%d.%m.%Y} bis {permit.valid_until:%d.%m.%Y}; "
+            "er steht zum Ausdrucken bereit."
+        ),
     )
+    return card
 
 
 def parking_decide(*, actor: Any, public_id: str, status: str, public_note: str = "") -> ParkingPermit:
-    """Approve (permit number and one year of validity) or reject a parking permit application."""
+    """Approve or reject a parking permit application. An approval takes a permit number and opens the
+    fee claim; the permit becomes valid once the fee is paid (``permits.services.payments``), at once
+    when there is no fee. Approval and refusal issue their Bescheid (PDF), an approval with a fee also
+    the Gebührenbescheid."""
     public_note = clean_note(public_note, "public_note")
-    with transaction.atomic():
+    with files_for_transaction() as files, transaction.atomic():
         visible = get_visible(actor, visible_cases(actor, ParkingPermit.objects.all()), public_id=public_id)
         # Lock only the permit row (of=self), not the zone it joins: see reports.services.triage._locked.
         permit = (
-            ParkingPermit.objects.select_for_update(of=("self",)).select_related("zone").get(pk=visible.pk)
+            ParkingPermit.objects.select_for_update(of=("self",))
+            .select_related("zone", "organisation", "commune")
+            .get(pk=visible.pk)
         )
         require_manager(actor, permit)
         PERMIT_WORKFLOW.check(permit.status, status)  # before a number is taken
+        claim = None
         if status == PermitStatus.APPROVED:
-            _number_and_validity(permit)
-        record_status_change(
-            permit, status, actor, public_note, update_fields=("permit_number", "valid_from", "valid_until")
-        )
+            _permit_number(permit)
+            claim = fee_claim_open(case=permit, amount=permit.fee)
+        if status in (PermitStatus.APPROVED, PermitStatus.REJECTED):
+            notices_for_decision(
+                permit, status=status, claim=claim, reasons=public_note, files=files, actor=actor
+            )
+        record_status_change(permit, status, actor, public_note, update_fields=("permit_number",))
+        if status == PermitStatus.APPROVED and claim is None:
+            parking_start_validity(permit, actor=actor, files=files)
     return permit

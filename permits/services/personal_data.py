@@ -1,12 +1,14 @@
 """Personal data of permit applications: erased when the retention period is over (DSGVO Art. 5(1)(e)),
 erased on request (Art. 17); the reads for a request are in ``permits.personal_selectors``.
 
-* Sondernutzung: applicant name, firm, e-mail, phone, address and the attachments (rows and files) go
+* Sondernutzung: applicant name, firm, e-mail, phone, address, the attachments and the written notices
+  (rows and files; the notices' hashes stay in the audit log) go
   ``Organisation.retention_permit_years`` (default 6: fee records) after the permit's end. Kind, area,
   period, fee and status history stay — the approved ones are public.
 * Bewohnerparkausweis: plate, name, e-mail, address and the residence point (moved to a point of its
-  zone) go ``retention_parking_years`` (default 1) after ``valid_until``; a rejected or withdrawn
-  application that long after the decision (the status history says when).
+  zone) and the notices (Bescheid, Gebührenbescheid, Parkausweis) go ``retention_parking_years``
+  (default 1) after ``valid_until``; a rejected or withdrawn application, and an approved one that was
+  never paid (so never valid), that long after the decision (the status history says when).
 
 Erasing uses ``QuerySet.update`` (``updated`` stays, public output does not change); files are deleted
 only after the transaction commits. Each erasure is audited with the field names, never the values.
@@ -23,7 +25,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from organisations.models import Organisation
 from organisations.services import audit
-from permits.models import ParkingPermit, ParkingPermitStatusChange, Permit, PermitAttachment
+from permits.models import Notice, ParkingPermit, ParkingPermitStatusChange, Permit, PermitAttachment
 from permits.workflow import PERMIT_WORKFLOW, PermitStatus
 
 PERMIT_FIELDS = (
@@ -66,7 +68,7 @@ def permits_applicant_due(*, moment: dt.datetime) -> QuerySet[Permit]:
     due = _per_organisation("retention_permit_years", "end__lte", lambda years: years_before(moment, years))
     if due is None:
         return Permit.objects.none()
-    has_data = Q(attachments__isnull=False)
+    has_data = Q(attachments__isnull=False) | Q(notices__isnull=False)
     for name in PERMIT_FIELDS:
         has_data |= Q(**{f"{name}__gt": ""})
     return Permit.objects.filter(due, has_data, status__in=PERMIT_WORKFLOW.closed).distinct().order_by("pk")
@@ -85,11 +87,14 @@ def permit_erase_applicant(*, permit_id: int, actor: Any = None, reason: str = "
             return []
         fields = [name for name in PERMIT_FIELDS if getattr(permit, name)]
         attachments = list(PermitAttachment.objects.filter(permit=permit).values_list("pk", "file"))
-        if not fields and not attachments:
+        notices = list(Notice.objects.filter(permit=permit).values_list("pk", "file"))
+        if not fields and not attachments and not notices:
             return []
         Permit.objects.filter(pk=permit.pk).update(**dict.fromkeys(fields, ""))
         PermitAttachment.objects.filter(pk__in=[pk for pk, _ in attachments]).delete()
-        names = [name for _, name in attachments if name]
+        # The notices name the applicant: they go with the applicant data (their hashes stay audited).
+        Notice.objects.filter(pk__in=[pk for pk, _ in notices]).delete()
+        names = [name for _, name in attachments + notices if name]
         transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
         audit(
             actor=actor,
@@ -99,15 +104,16 @@ def permit_erase_applicant(*, permit_id: int, actor: Any = None, reason: str = "
             summary=f"Antragsdaten gelöscht {_reason_text(reason)}",
             fields=fields,
             attachments=len(attachments),
+            notices=len(notices),
             reason=reason,
         )
-    return fields + (["attachments"] if attachments else [])
+    return fields + (["attachments"] if attachments else []) + (["notices"] if notices else [])
 
 
-def _decided_at() -> Subquery:
-    """When the application was last rejected or withdrawn (notes repeat the state: not a decision)."""
-    moves = ParkingPermitStatusChange.objects.filter(permit=OuterRef("pk"), to_status__in=DECIDED_AGAINST)
-    moves = moves.exclude(from_status__in=DECIDED_AGAINST)
+def _decided_at(statuses: tuple[str, ...] = DECIDED_AGAINST) -> Subquery:
+    """When the application last moved into one of ``statuses`` (notes repeat the state: no decision)."""
+    moves = ParkingPermitStatusChange.objects.filter(permit=OuterRef("pk"), to_status__in=statuses)
+    moves = moves.exclude(from_status__in=statuses)
     return Subquery(moves.order_by("-created", "-id").values("created")[:1])
 
 
@@ -125,10 +131,17 @@ def parking_applicant_due(*, moment: dt.datetime) -> QuerySet[ParkingPermit]:
     has_data = Q()
     for name in PARKING_FIELDS:
         has_data |= Q(**{f"{name}__gt": ""})
+    approved = _per_organisation(
+        "retention_parking_years", "approved_at__lte", lambda years: years_before(moment, years)
+    )
+    # Approved but never paid (so never valid): as long after the approval as after a refusal.
+    unpaid = Q(status=PermitStatus.APPROVED, valid_until__isnull=True) & approved
     return (
         ParkingPermit.objects.filter(has_data)
-        .annotate(decided_at=_decided_at())
-        .filter((Q(status=PermitStatus.APPROVED) & expired) | (Q(status__in=DECIDED_AGAINST) & decided))
+        .annotate(decided_at=_decided_at(), approved_at=_decided_at((PermitStatus.APPROVED,)))
+        .filter(
+            (Q(status=PermitStatus.APPROVED) & expired) | (Q(status__in=DECIDED_AGAINST) & decided) | unpaid
+        )
         .order_by("pk")
     )
 
@@ -150,6 +163,11 @@ def parking_erase_applicant(*, permit_id: int, actor: Any = None, reason: str = 
         point = permit.zone.geom.point_on_surface
         point.srid = permit.zone.geom.srid
         ParkingPermit.objects.filter(pk=permit.pk).update(location=point, **dict.fromkeys(fields, ""))
+        # The notices and the card show name, address and plate: deleted with them.
+        notices = list(Notice.objects.filter(parking_permit=permit).values_list("pk", "file"))
+        Notice.objects.filter(pk__in=[pk for pk, _ in notices]).delete()
+        names = [name for _, name in notices if name]
+        transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
         audit(
             actor=actor,
             action="parking.personal_erased",

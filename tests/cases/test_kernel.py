@@ -97,7 +97,7 @@ def test_a_token_of_one_case_opens_no_other():
     [
         ("report", "in_review", ["report.status"]),
         ("permit", "in_review", ["permit.status"]),
-        ("parking", "in_review", []),
+        ("parking", "in_review", ["parking.status"]),  # parking applicants are told since issue 18
     ],
 )
 def test_record_status_change_writes_history_audit_and_mail_once(kind, target, mails, world):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from core.errors import ValidationFailed
 from permits.models import ParkingPermit, Permit
 from permits.services import PermitDraft, normalise_plate, parking_apply, parking_decide, permit_create
+from permits.services.payments import payment_record_staff
 from tests.permits.helpers import applicant, future
 from tests.permits.test_conflicts import box
 
@@ -129,13 +130,16 @@ def test_point_on_the_zone_border_counts_as_inside():
     assert apply_parking(13.745, 51.065).permit.zone.code == "N1"  # on the western edge of N1
 
 
-def test_approval_gives_a_permit_number_and_one_year(world):
+def test_approval_gives_a_permit_number_and_payment_one_year(world):
     permit = apply_parking(13.7550, 51.0670).permit
     approved = parking_decide(
         actor=world.users["caseworker_a"], public_id=permit.public_id, status="approved"
     )
     today = timezone.localdate()
     assert approved.permit_number == f"14612000-N1-{today.year}-00001"
+    assert approved.valid_from is None  # valid only when paid (tests/permits/test_payments.py)
+    payment_record_staff(actor=world.users["caseworker_a"], public_id=permit.public_id)
+    approved.refresh_from_db()
     assert approved.valid_from == today
     assert approved.valid_until in (today + dt.timedelta(days=364), today + dt.timedelta(days=365))
     with pytest.raises(Exception):  # noqa: B017 - other commune's staff do not see it

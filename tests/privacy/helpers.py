@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 
 from organisations.services import membership_set
 from permits.services import PermitDraft, Upload, parking_apply, parking_decide, permit_create, permit_decide
+from permits.services.payments import payment_record_staff
 from tests.factories import jpeg_bytes, make_report
 from tests.permits.helpers import NEUSTADT, applicant, future
 
@@ -57,5 +58,11 @@ def applied_parking(email: str = PERSON):
     ).permit
 
 
-def decide_parking(permit, status: str):
-    return parking_decide(actor=caseworker(permit.organisation), public_id=permit.public_id, status=status)
+def decide_parking(permit, status: str, *, paid: bool = True):
+    """Decide; an approval is paid at once (by staff), so the permit is valid as before fees were due."""
+    actor = caseworker(permit.organisation)
+    decided = parking_decide(actor=actor, public_id=permit.public_id, status=status)
+    if status == "approved" and paid:
+        payment_record_staff(actor=actor, public_id=permit.public_id)
+        decided.refresh_from_db()
+    return decided

@@ -121,3 +121,18 @@ def test_bad_address_is_a_clear_error_and_changes_nothing(cases, email, tmp_path
 def test_export_into_missing_folder_is_a_clear_error(cases, tmp_path):
     with pytest.raises(CommandError, match="Verzeichnis"):
         run("--email", PERSON, "--export", str(tmp_path / "fehlt" / "a.json"))
+
+
+def test_export_names_the_notices_and_payment_and_erasure_deletes_the_notices(cases, tmp_path):
+    from permits.models import Notice
+    from tests.privacy.helpers import decide_parking
+
+    decide_parking(cases["parking"], "approved", paid=False)
+    target = tmp_path / "auskunft.json"
+    run("--email", PERSON, "--export", str(target))
+    [parking] = json.loads(target.read_text(encoding="utf-8"))["parking_permits"]
+    assert [n["kind"] for n in parking["notices"]] == ["Bescheid", "Gebührenbescheid"]
+    assert parking["payment"]["state"] == "open" and parking["payment"]["kassenzeichen"]
+
+    run("--email", PERSON, "--erase")
+    assert not Notice.objects.filter(parking_permit=cases["parking"]).exists()

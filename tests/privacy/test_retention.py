@@ -17,7 +17,7 @@ from notifications.models import OutgoingMail
 from notifications.services import mail_send
 from organisations.models import AuditEvent
 from organisations.retention import organisation_set_retention
-from permits.models import ParkingPermit, Permit, PermitAttachment
+from permits.models import Notice, ParkingPermit, Permit, PermitAttachment
 from reports.models import Report, StatusChange, Support
 from reports.services import report_support
 from tests.factories import LEIPZIG, set_status
@@ -207,6 +207,26 @@ def test_parking_permit_data_goes_one_year_after_expiry():
     assert permit.permit_number and permit.status == "approved"
     [text] = audit_texts("parking.personal_erased")
     assert "DD-XY" not in text and PERSON not in text and "Alaunstraße" not in text
+
+
+def test_parking_notices_go_with_the_data_and_unpaid_approvals_a_year_after_approval(
+    django_capture_on_commit_callbacks,
+):
+    paid = decide_parking(applied_parking(), "approved")
+    unpaid = decide_parking(applied_parking(), "approved", paid=False)
+    assert unpaid.valid_until is None and Notice.objects.filter(parking_permit=unpaid).count() == 2
+    names = list(Notice.objects.filter(parking_permit=paid).values_list("file", flat=True))
+    assert len(names) == 3  # Bescheid, Gebührenbescheid, Parkausweis
+
+    assert "Parkausweisen: 0" in retention(in_years(TODAY, 1) - dt.timedelta(days=1))
+    assert "Parkausweisen: 1" in retention(in_years(TODAY, 1) + dt.timedelta(days=1))
+    assert ParkingPermit.objects.get(pk=unpaid.pk).licence_plate == ""
+    assert not Notice.objects.filter(parking_permit=unpaid).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        retention(in_years(paid.valid_until, 1) + dt.timedelta(days=1))
+    assert not Notice.objects.filter(parking_permit=paid).exists()
+    assert not any(default_storage.exists(name) for name in names)
 
 
 @pytest.mark.parametrize("decision", ["rejected", "withdrawn"])

@@ -150,8 +150,8 @@ def test_axe_finds_no_serious_issues_on_the_application_pages(page, site):
     from django.utils import timezone
 
     from cases.tracking import tracking_token
-    from permits.services import parking_apply
-    from tests.web.permit_data import approved_permit, geojson_text, local_input
+    from permits.services import parking_apply, parking_decide
+    from tests.web.permit_data import approved_permit, caseworker, geojson_text, local_input
 
     _scan(page, site + "/sondernutzung/beantragen/")
     # with every error shown, then with the estimate (fee table) shown
@@ -193,6 +193,8 @@ def test_axe_finds_no_serious_issues_on_the_application_pages(page, site):
         email="rita@example.org",
         address="Alaunstr. 1",
     )
+    # approved: the page lists the notices and the fee to pay (Kassenzeichen, state)
+    parking_decide(actor=caseworker(), public_id=parking.permit.public_id, status="approved")
     _scan(page, f"{site}/parkausweis/{parking.permit.public_id}/verfolgen/{parking.tracking_token}/")
 
     # the report map with the permits layer switched on

@@ -17,6 +17,7 @@ from django.utils import timezone
 from cases.tracking import tracking_token
 from permits.models import ParkingPermit, Permit
 from permits.services import PermitDraft, parking_decide, permit_estimate
+from permits.services.payments import payment_record_staff
 from tests.permits.helpers import NEUSTADT
 from tests.web.permit_data import (
     SECRET_APPLICANT,
@@ -449,12 +450,22 @@ def test_parking_tracking_page_shows_number_and_validity_once_approved(client):
     client.post(PARKING_URL, PARKING)
     permit = ParkingPermit.objects.get()
     approved = parking_decide(actor=caseworker(), public_id=permit.public_id, status="approved")
-    html = client.get(
-        f"/parkausweis/{permit.public_id}/verfolgen/{tracking_token(type(permit), permit.public_id)}/"
-    )
-    html = html.content.decode()
+    url = f"/parkausweis/{permit.public_id}/verfolgen/{tracking_token(type(permit), permit.public_id)}/"
+    html = client.get(url).content.decode()
     assert "Genehmigt" in html and approved.permit_number in html
-    assert approved.valid_until.strftime("%d.%m.%Y") in html
+    assert "ein Jahr ab Zahlungseingang" in html and approved.fee_claim.kassenzeichen in html
+    assert "Gebührenbescheid" in html and "Überfällig" not in html and "Offen" in html
+
+    payment_record_staff(actor=caseworker(), public_id=permit.public_id)
+    approved.refresh_from_db()
+    html = client.get(url).content.decode()
+    assert approved.valid_until.strftime("%d.%m.%Y") in html and "Bezahlt" in html
+    # The applicant's links carry the tracking token and open the PDFs (web.media checks it).
+    links = re.findall(r'href="(/media/notices/[^"]+)"', html)
+    assert len(links) == 3  # Bescheid, Gebührenbescheid, Parkausweis
+    for link in links:
+        response = client.get(link.replace("&amp;", "&"))
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
 
 
 def test_parking_outside_every_zone_is_refused_naming_the_nearest_zone(client):

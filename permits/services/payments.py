@@ -1,0 +1,167 @@
+"""Record fee payments: by staff (audited) or from a bank statement (camt.053, ``permits.camt``).
+
+A payment is recorded once: a claim that is already paid stays as it is and the second payment is
+reported, never booked on top. Paying the fee of an approved parking permit starts its validity
+(``permits.services.parking.parking_start_validity``: history note and Parkausweis) in the same
+transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases.files import TransactionFiles, files_for_transaction
+from core.errors import Conflict, NotFound, ValidationFailed
+from organisations.scoping import get_visible, require_manager, visible_cases
+from organisations.services import audit
+from permits.camt import Credit
+from permits.models import FeeClaim, ParkingPermit, Permit
+from permits.payments import kassenzeichen_in
+from permits.services.parking import parking_start_validity
+from permits.workflow import PermitStatus
+
+VIA_STAFF = "staff"
+VIA_BANK_STATEMENT = "bank_transfer"
+
+
+class AlreadyPaid(Conflict):
+    code = "already_paid"
+    default_message = "Diese Gebühr ist bereits als bezahlt verbucht."
+
+
+def _record_payment(
+    claim: FeeClaim,
+    *,
+    actor: Any,
+    paid_on: dt.date,
+    amount: Decimal,
+    via: str,
+    reference: str,
+    files: TransactionFiles,
+) -> None:
+    """Book the payment on the locked ``claim``; a parking permit becomes valid."""
+    claim.paid_on, claim.paid_amount, claim.paid_via = paid_on, amount, via
+    claim.payment_reference = reference[:140]
+    claim.save(update_fields=["paid_on", "paid_amount", "paid_via", "payment_reference"])
+    case = claim.permit or claim.parking_permit
+    audit(
+        actor=actor,
+        action=f"{type(case).audit_name}.paid",
+        obj=case,
+        organisation=claim.organisation_id,
+        summary=f"Gebühr {claim.amount} EUR bezahlt (Kassenzeichen {claim.kassenzeichen}, {via})",
+        kassenzeichen=claim.kassenzeichen,
+        amount=str(amount),
+        paid_on=paid_on.isoformat(),
+        via=via,
+        reference=reference[:140],
+    )
+    if claim.parking_permit_id is None:
+        return
+    permit = (
+        ParkingPermit.objects.select_for_update(of=("self",))
+        .select_related("zone", "organisation", "commune")
+        .get(pk=claim.parking_permit_id)
+    )
+    if permit.status == PermitStatus.APPROVED and permit.valid_from is None:
+        parking_start_validity(permit, actor=actor, files=files)
+
+
+def _locked_claim(**lookup: Any) -> FeeClaim | None:
+    return (
+        FeeClaim.objects.select_for_update(of=("self",))
+        .select_related("organisation", "permit", "parking_permit")
+        .filter(**lookup)
+        .first()
+    )
+
+
+def _case_for_staff(actor: Any, public_id: str) -> Permit | ParkingPermit:
+    model = ParkingPermit if public_id.upper().startswith(ParkingPermit.public_id_prefix) else Permit
+    case = get_visible(actor, visible_cases(actor, model.objects.all()), public_id=public_id)
+    require_manager(actor, case)
+    return case
+
+
+def payment_record_staff(*, actor: Any, public_id: str, paid_on: Any = None) -> FeeClaim:
+    """Staff book the fee of a permit or parking permit as paid (e.g. paid at the counter)."""
+    day = timezone.localdate()
+    if paid_on not in (None, ""):
+        try:
+            day = dt.date.fromisoformat(str(paid_on))
+        except ValueError:
+            raise ValidationFailed({"paid_on": ["Bitte ein Datum wie 2026-03-31 angeben."]}) from None
+        if day > timezone.localdate():
+            raise ValidationFailed({"paid_on": ["Das Zahlungsdatum darf nicht in der Zukunft liegen."]})
+    with files_for_transaction() as files, transaction.atomic():
+        case = _case_for_staff(actor, public_id)
+        owner = {"permit": case} if isinstance(case, Permit) else {"parking_permit": case}
+        claim = _locked_claim(**owner)
+        if claim is None:
+            raise NotFound("Zu diesem Antrag gibt es keine Gebühr.")
+        if claim.paid_on is not None:
+            raise AlreadyPaid()
+        _record_payment(
+            claim, actor=actor, paid_on=day, amount=claim.amount, via=VIA_STAFF, reference="", files=files
+        )
+    return claim
+
+
+@dataclass(frozen=True)
+class CreditOutcome:
+    credit: Credit
+    result: str  # paid, wrong_amount, unknown_reference, already_paid
+    kassenzeichen: str = ""
+    message: str = ""
+
+
+def _outcome(credit: Credit, *, dry_run: bool, files: TransactionFiles) -> CreditOutcome:
+    candidates = [kz for text in credit.references for kz in kassenzeichen_in(text)]
+    if not candidates:
+        return CreditOutcome(credit, "unknown_reference", message="kein Kassenzeichen im Verwendungszweck")
+    claim = _locked_claim(kassenzeichen__in=candidates)
+    if claim is None:
+        return CreditOutcome(credit, "unknown_reference", candidates[0], "Kassenzeichen unbekannt")
+    kz = claim.kassenzeichen
+    if claim.paid_on is not None:
+        return CreditOutcome(credit, "already_paid", kz, f"bereits bezahlt am {claim.paid_on:%d.%m.%Y}")
+    if credit.currency != "EUR" or credit.amount != claim.amount:
+        return CreditOutcome(
+            credit,
+            "wrong_amount",
+            kz,
+            f"Betrag {credit.amount} {credit.currency}, erwartet {claim.amount} EUR",
+        )
+    if not dry_run:
+        _record_payment(
+            claim,
+            actor=None,
+            paid_on=credit.booked_on,
+            amount=credit.amount,
+            via=VIA_BANK_STATEMENT,
+            reference=credit.reference,
+            files=files,
+        )
+    return CreditOutcome(credit, "paid", kz, f"{claim.amount} EUR verbucht")
+
+
+def payments_import_credits(credits: list[Credit], *, dry_run: bool = False) -> list[CreditOutcome]:
+    """Match incoming credits of a bank statement with open fee claims by Kassenzeichen and amount.
+
+    Only an exact match is booked (same Kassenzeichen, same amount in EUR, claim still open); everything
+    else is reported and changes nothing. One transaction per credit: a statement imported twice books
+    nothing twice (the second time every line is "already paid")."""
+    outcomes = []
+    for credit in credits:
+        with files_for_transaction() as files, transaction.atomic():
+            outcome = _outcome(credit, dry_run=dry_run, files=files)
+            if dry_run:
+                transaction.set_rollback(True)
+        outcomes.append(outcome)
+    return outcomes
