@@ -173,3 +173,8 @@ def card_for_permit(permit: Any, *, today: dt.date) -> str | None:
 def qr_svg(code: str) -> str:
     """The code as an inline SVG QR code (error correction M, scales with CSS)."""
     return segno.make(code, error="m").svg_inline(scale=4, border=4, omitsize=True)
+
+
+def qr_data_uri(code: str) -> str:
+    """The code as a QR image data URI (SVG), for the printed Parkausweis (PDF renderer takes data: only)."""
+    return segno.make(code, error="m").svg_data_uri(scale=4, border=4)

@@ -21,6 +21,7 @@ from cases.files import TransactionFiles
 from organisations.services import audit
 from permits.models import FeeClaim, Notice, ParkingPermit, Permit
 from permits.notices import RenderedNotice, render_decision, render_fee_notice, render_parking_card
+from permits.parking_card import card_for_permit, qr_data_uri
 
 
 def _store(
@@ -70,5 +71,8 @@ def notices_for_decision(
 
 
 def notice_parking_card(permit: ParkingPermit, *, files: TransactionFiles, actor: Any) -> Notice:
-    """The Parkausweis of a parking permit that just became valid."""
-    return _store(permit, render_parking_card(permit), files, actor)
+    """The Parkausweis of a parking permit that just became valid, with its signed code as QR
+    (permits.parking_card), which enforcement staff check on /kontrolle/."""
+    code = card_for_permit(permit, today=timezone.localdate())
+    verification = {"svg_data_uri": qr_data_uri(code), "text": "Prüfcode für die Kontrolle"} if code else None
+    return _store(permit, render_parking_card(permit, verification=verification), files, actor)

@@ -15,11 +15,12 @@ from notifications.models import OutgoingMail
 from organisations.models import AuditEvent
 from permits.camt import StatementError, read_credits
 from permits.models import FeeClaim, Notice, ParkingPermit
+from permits.parking_card import check_card
 from permits.payments import kassenzeichen_for, kassenzeichen_in, kassenzeichen_is_valid
 from permits.services import PermitDraft, parking_decide, permit_create, permit_decide
 from tests.permits.camt_files import entry, statement
 from tests.permits.helpers import applicant, future
-from tests.permits.notice_helpers import configure_bank, pdf_text, stored_bytes
+from tests.permits.notice_helpers import configure_bank, girocode_payload, pdf_text, stored_bytes
 from tests.permits.test_conflicts import box
 from tests.permits.test_staff_and_parking import apply_parking
 
@@ -190,6 +191,10 @@ def test_parking_permit_becomes_valid_only_when_paid(client, world, tmp_path):
         box_ = pdf.pages[0].mediabox
         width_mm, height_mm = (float(box_[2]) / 72 * 25.4, float(box_[3]) / 72 * 25.4)
     assert (round(width_mm), round(height_mm)) == (148, 105)  # A6 landscape
+    # The printed card carries the signed code that /kontrolle/ checks (issue 18 item 6).
+    (tmp_path / "card").mkdir()
+    printed = girocode_payload(stored_bytes(card), tmp_path / "card")
+    assert check_card(printed, plate="DD-XY 42", ags="14612000", zone="N1", on=today).valid
 
 
 def test_parking_permit_without_fee_is_valid_at_approval(world):

@@ -11,7 +11,7 @@ from cases.tracking import tracking_token
 from organisations.services import membership_set
 from permits.models import ParkingPermit
 from permits.parking_card import card_for_permit, verification_keys
-from permits.services import parking_apply, parking_decide
+from permits.services import parking_apply, parking_decide, payment_record_staff
 from tests.staff_world import _user, login
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,9 @@ def approved(world) -> ParkingPermit:
         email="rita@example.org",
         address="Alaunstraße 1, 01099 Dresden",
     ).permit
-    return parking_decide(actor=world.users["caseworker_a"], public_id=permit.public_id, status="approved")
+    parking_decide(actor=world.users["caseworker_a"], public_id=permit.public_id, status="approved")
+    payment_record_staff(actor=world.users["caseworker_a"], public_id=permit.public_id)  # valid once paid
+    return ParkingPermit.objects.get(pk=permit.pk)
 
 
 def card(permit: ParkingPermit) -> str:
@@ -92,7 +94,7 @@ def test_keys_endpoint_names_the_format_and_the_keys(client):
     assert body == {"format": "PA1", "algorithm": "Ed25519", "keys": verification_keys()}
 
 
-def test_the_applicant_sees_the_card_once_approved(client, world, approved):
+def test_the_applicant_sees_the_card_once_approved_and_paid(client, world, approved):
     url = f"/parkausweis/{approved.public_id}/verfolgen/{tracking_token(ParkingPermit, approved.public_id)}/"
     html = client.get(url).content.decode()
     assert "<svg" in html and card(approved) in html

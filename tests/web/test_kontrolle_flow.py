@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from organisations.services import membership_set
 from permits.models import ParkingPermit
-from permits.services import parking_apply, parking_decide
+from permits.services import parking_apply, parking_decide, payment_record_staff
 from tests.staff.test_kontrolle import card
 from tests.staff_world import PASSWORD, _user
 from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, axe_serious, new_context
@@ -30,7 +30,9 @@ def approved(transactional_db, world) -> ParkingPermit:
         email="rita@example.org",
         address="Alaunstraße 1, 01099 Dresden",
     ).permit
-    return parking_decide(actor=world.users["caseworker_a"], public_id=permit.public_id, status="approved")
+    parking_decide(actor=world.users["caseworker_a"], public_id=permit.public_id, status="approved")
+    payment_record_staff(actor=world.users["caseworker_a"], public_id=permit.public_id)  # valid once paid
+    return ParkingPermit.objects.get(pk=permit.pk)
 
 
 def open_check_page(browser, site):
