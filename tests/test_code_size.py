@@ -25,6 +25,7 @@ PACKAGES = [
     "api",
     "web",
     "staff",
+    "opendata",
 ]
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60

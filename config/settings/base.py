@@ -7,6 +7,7 @@ that ``manage.py`` finds the same database as ``make run``.
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "api",
     "web",
     "staff",
+    "opendata",
 ]
 
 LOGIN_URL = "/anmelden/"
@@ -330,6 +332,17 @@ REST_KNOX = {
 
 # Open311 media_url: only these hosts are ever fetched (by the task worker, with size/time limits and no
 # private addresses; see reports/media_fetch.py). Empty: links are ignored and the client is told so.
+# Open data (/opendata/): where the nightly export writes its dated folders (default MEDIA_ROOT/opendata,
+# served by the opendata app, never by /media/), the licence of the statewide data sets (each commune's
+# organisation chooses its own), the DCAT-AP.de contributor id harvesters group our data sets by, and how
+# long the statistics pages' figures are cached (seconds).
+OPENDATA_ROOT = env.str("OPENDATA_ROOT", default=os.path.join(MEDIA_ROOT, "opendata"))
+OPENDATA_LICENSE = env.str("OPENDATA_LICENSE", default="http://dcat-ap.de/def/licenses/dl-by-de/2.0")
+OPENDATA_CONTRIBUTOR_ID = env.str(
+    "OPENDATA_CONTRIBUTOR_ID", default="http://dcat-ap.de/def/contributors/maengelmelderSachsen"
+)
+STATISTICS_CACHE_SECONDS = env.int("STATISTICS_CACHE_SECONDS", default=300)
+
 OPEN311_MEDIA_HOSTS = [h.lower() for h in env.list("OPEN311_MEDIA_HOSTS", default=[])]
 
 SPECTACULAR_SETTINGS = {
