@@ -85,6 +85,7 @@ def test_per_1000_inhabitants_when_population_is_known(reports):
     assert [row.label for row in stats.areas] == ["Dresden"]
     state = compute_statistics("state")
     assert state.summary.total == 5 and state.summary.per_1000 is None  # not every commune known
+    assert state.summary.median_days == pytest.approx(10, abs=0.01) and state.summary.in_deadline == 2
     districts = {row.key: row.figures for row in state.areas}
     assert districts["14612"].per_1000 == pytest.approx(0.008) and districts["14713"].total == 1
 

@@ -2,7 +2,7 @@
 
 Run after ``bench/generate_reports.py`` filled a ``*_bench`` database::
 
-    DATABASE_URL=postgis://postgres@127.0.0.1:5432/mm_opendata_bench .venv/bin/python bench/statistics.py
+    DATABASE_URL=postgis://postgres@127.0.0.1:5432/mm_opendata_bench .venv/bin/python bench/statistics_page.py
 
 Steps: ``migrate``; give every synthetic resolved report one status-history row "→ resolved" at its
 ``updated`` time (the generator writes no history; the statistics read resolution times from it;
@@ -39,7 +39,7 @@ from bench.common import (  # noqa: E402
     write_section,
 )
 
-SECTION = "## Statistics page of Saxony (bench/statistics.py)"
+SECTION = "## Statistics page of Saxony (bench/statistics_page.py)"
 HISTORY_SQL = """
 INSERT INTO reports_statuschange (report_id, from_status, to_status, created, public_note, internal_note)
 SELECT r.id, 'in_progress', 'resolved', r.updated, '', ''
@@ -107,7 +107,7 @@ def markdown(args: argparse.Namespace, prep: tuple[int, int, float], times: dict
 
     cold, sql, warm = (statistics.median(times[k]) for k in ("cold", "sql", "warm"))
     return f"""
-Command: `DATABASE_URL=… .venv/bin/python bench/statistics.py --rounds {args.rounds} --warm {args.warm}` — {now_utc()}.
+Command: `DATABASE_URL=… .venv/bin/python bench/statistics_page.py --rounds {args.rounds} --warm {args.warm}` — {now_utc()}.
 
 - Machine: {machine()}; load average at start {start_load}, at end {load()}. **The machine was busy**: up
   to eight engineers' test runs and benchmarks shared its 2 cores — read ratios, not milliseconds.
