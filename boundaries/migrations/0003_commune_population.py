@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('boundaries', '0002_boundaryimport_edition_year'),
+        ("boundaries", "0002_boundaryimport_edition_year"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='commune',
-            name='population',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='Einwohnerzahl'),
+            model_name="commune",
+            name="population",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="Einwohnerzahl"),
         ),
     ]
