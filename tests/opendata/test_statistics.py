@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import time
 
 import pytest
 from django.core.cache import cache
@@ -136,3 +137,16 @@ def test_csv_per_table(client, reports):
     assert {r[1] for r in comparison[1:]} == {"14612", "14713"}
     summary = list(csv.reader(io.StringIO(client.get("/statistik/14612/kennzahlen.csv").content.decode())))
     assert ["Median Tage bis erledigt", "10.0"] in summary
+
+
+def test_stale_figures_are_served_while_another_request_refreshes(reports, settings, monkeypatch):
+    settings.STATISTICS_CACHE_SECONDS = 60
+    first = scope_statistics("commune", "14612000")
+    make_report(lonlat=DRESDEN)
+    later = time.time() + 61  # the entry has gone stale
+    monkeypatch.setattr("reports.statistics.time.time", lambda: later)
+    cache.add("statistics:v2:commune:14612000:lock", 1, 60)  # someone else is refreshing
+    assert scope_statistics("commune", "14612000").summary.total == first.summary.total
+    cache.delete("statistics:v2:commune:14612000:lock")
+    assert scope_statistics("commune", "14612000").summary.total == first.summary.total + 1
+    assert cache.get("statistics:v2:commune:14612000:lock") is None
