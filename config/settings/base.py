@@ -7,7 +7,6 @@ that ``manage.py`` finds the same database as ``make run``.
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -336,7 +335,8 @@ REST_KNOX = {
 # served by the opendata app, never by /media/), the licence of the statewide data sets (each commune's
 # organisation chooses its own), the DCAT-AP.de contributor id harvesters group our data sets by, and how
 # long the statistics pages' figures are cached (seconds).
-OPENDATA_ROOT = env.str("OPENDATA_ROOT", default=os.path.join(MEDIA_ROOT, "opendata"))
+# Empty: MEDIA_ROOT/opendata, resolved when used (so a MEDIA_ROOT changed later — tests — is followed).
+OPENDATA_ROOT = env.str("OPENDATA_ROOT", default="")
 OPENDATA_LICENSE = env.str("OPENDATA_LICENSE", default="http://dcat-ap.de/def/licenses/dl-by-de/2.0")
 OPENDATA_CONTRIBUTOR_ID = env.str(
     "OPENDATA_CONTRIBUTOR_ID", default="http://dcat-ap.de/def/contributors/maengelmelderSachsen"
