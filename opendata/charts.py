@@ -91,7 +91,7 @@ def month_chart(rows: Sequence[tuple[str, int, int]]) -> MonthChart:
     slots = [
         MonthSlot(
             label=label,
-            show_label=index % 3 == 0,
+            show_label=index % 3 == 1,  # every third, none at the edges (labels are centred)
             label_x=round(index * slot + slot / 2, 1),
             first=col(index * slot + slot * 0.1, first),
             second=col(index * slot + slot * 0.1 + column, second),

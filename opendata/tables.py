@@ -23,11 +23,16 @@ class Table:
     caption: str
     headers: list[str]
     rows: list[list[Any]] = field(default_factory=list)  # raw values (CSV)
+    csv_only: frozenset[int] = frozenset()  # columns for spreadsheets (keys), not shown on the page
+
+    @property
+    def display_headers(self) -> list[str]:
+        return [h for i, h in enumerate(self.headers) if i not in self.csv_only]
 
     @property
     def display(self) -> list[list[str]]:
         """The rows as the page shows them: localised numbers, "–" for unknown figures."""
-        return [[_display(value) for value in row] for row in self.rows]
+        return [[_display(v) for i, v in enumerate(row) if i not in self.csv_only] for row in self.rows]
 
 
 def _display(value: Any) -> str:
@@ -73,7 +78,7 @@ def _figure_headers() -> list[str]:
 
 
 def _rows_table(slug: str, caption: str, first: str, rows: list[Row]) -> Table:
-    table = Table(slug, caption, [first, _("Schlüssel"), *_figure_headers()])
+    table = Table(slug, caption, [first, _("Schlüssel"), *_figure_headers()], csv_only=frozenset({1}))
     table.rows = [[row.label, row.key, *_figure_columns(row.figures)] for row in rows]
     return table
 
