@@ -9,8 +9,8 @@ class OpendataConfig(AppConfig):
         # Imported here, not at the top: the job's module imports models, which the app registry only
         # allows once every app is loaded (this method).
         from notifications.daily import register_daily_job
-        from opendata.jobs import (
-            opendata_daily_job,
-        )  # imports selectors and models: only once apps are loaded
+
+        # selectors and models again: only once apps are loaded
+        from opendata.jobs import opendata_daily_job
 
         register_daily_job("export_opendata", opendata_daily_job)
