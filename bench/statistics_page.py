@@ -14,6 +14,9 @@ idempotent); ``ANALYZE``. Then, interleaved per round:
   what visitors get for ``STATISTICS_CACHE_SECONDS`` after one of them paid the cold price;
 - *SQL only*: ``compute_statistics("state")`` alone, the baseline the cold page is compared with.
 
+With ``--export`` it also times one run of the nightly export (``opendata.export.export_opendata``) of
+the same database into a temporary folder (deleted afterwards).
+
 p50/p95 are nearest-rank percentiles. Results go to the "Statistics page" section of docs/benchmarks.md.
 """
 
@@ -95,7 +98,35 @@ def measure(rounds: int, warm_per_round: int) -> dict[str, list[float]]:
     return times
 
 
-def markdown(args: argparse.Namespace, prep: tuple[int, int, float], times: dict, start_load: str) -> str:
+def measure_export() -> str:
+    """One nightly export of the bench database, as a Markdown bullet."""
+    import datetime as dt
+    import shutil
+    import tempfile
+
+    from opendata.export import export_opendata
+
+    root = Path(tempfile.mkdtemp(prefix="mm-bench-opendata-"))
+    try:
+        started = time.perf_counter()
+        result = export_opendata(day=dt.date.today(), root=root)
+        seconds = time.perf_counter() - started
+        files = [p for p in root.rglob("*") if p.is_file()]
+        sizes = {p.name: p.stat().st_size for p in files}
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    mib = 1024 * 1024
+    return (
+        f"- Nightly export (`export_opendata`, same database, `--export`): {seconds / 60:.1f} min for "
+        f"{result['datasets']} data sets ({len(files) - 1} files, {sum(sizes.values()) / mib:.0f} MiB); "
+        f"`meldungen-sachsen.gpkg` {sizes['meldungen-sachsen.gpkg'] / mib:.0f} MiB, "
+        f"`meldungen-sachsen.csv` {sizes['meldungen-sachsen.csv'] / mib:.0f} MiB."
+    )
+
+
+def markdown(
+    args: argparse.Namespace, prep: tuple[int, int, float], times: dict, start_load: str, export: str
+) -> str:
     reports, history, seconds = prep
 
     def line(name: str, label: str) -> str:
@@ -107,7 +138,7 @@ def markdown(args: argparse.Namespace, prep: tuple[int, int, float], times: dict
 
     cold, sql, warm = (statistics.median(times[k]) for k in ("cold", "sql", "warm"))
     return f"""
-Command: `DATABASE_URL=… .venv/bin/python bench/statistics_page.py --rounds {args.rounds} --warm {args.warm}` — {now_utc()}.
+Command: `DATABASE_URL=… .venv/bin/python bench/statistics_page.py --rounds {args.rounds} --warm {args.warm}{" --export" if args.export else ""}` — {now_utc()}.
 
 - Machine: {machine()}; load average at start {start_load}, at end {load()}. **The machine was busy**: up
   to eight engineers' test runs and benchmarks shared its 2 cores — read ratios, not milliseconds.
@@ -127,7 +158,8 @@ Command: `DATABASE_URL=… .venv/bin/python bench/statistics_page.py --rounds {a
 - **Warm: p50 {warm:.1f} ms, p95 {percentile(times["warm"], 95):.1f} ms — target < 300 ms
   {"met" if percentile(times["warm"], 95) < 300 else "NOT met"}.** Cold page / SQL only = {cold / sql:.2f}× (rendering is
   the difference); the cold page costs {cold / warm:.0f}× the warm one, paid at most once per scope and
-  `STATISTICS_CACHE_SECONDS`.
+  `STATISTICS_CACHE_SECONDS`; after that the stale figures are still served while one request refreshes.
+{export}
 """
 
 
@@ -146,7 +178,8 @@ def main() -> None:
     prep = prepare()
     print(f"prepared: {prep[0]:,} reports, {prep[1]:,} history rows in {prep[2]:.1f} s", flush=True)
     times = measure(args.rounds, args.warm)
-    text = markdown(args, prep, times, start_load)
+    export = measure_export() if args.export else ""
+    text = markdown(args, prep, times, start_load, export)
     print(text)
     if not args.no_write:
         write_section(SECTION, text)

@@ -43,6 +43,12 @@ KEEP = 7
 FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CRS_25833 = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::25833"}}
 COORDINATE_COLUMNS = ["x_25833", "y_25833", "lon_wgs84", "lat_wgs84"]
+# CSV columns in a reading order (PostgreSQL's jsonb sorts keys by length); any other public field follows.
+COLUMN_ORDER = [
+    "id", "category", "category_name", "kind", "kind_name", "description", "place", "status", "status_label",
+    "start", "end", "area_m2", "commune_ags", "commune_name", "district_ags", "district_name",
+    "created", "updated", "supporters", "url", "thumbnail_url",
+]  # fmt: skip
 MEDIA_TYPES = {"gpkg": "application/geopackage+sqlite3", "csv": "text/csv"}
 OGR_TIMEOUT_S = 3600
 
@@ -97,9 +103,10 @@ class Writer:
     ) -> None:
         """Append one feature: its JSON text (GeoJSON file) and its flattened properties (CSV)."""
         if self.header is None:
-            self.header = [*flat, *COORDINATE_COLUMNS]
-            self.csv.writerow(self.header)
-        self.csv.writerow([*flat.values(), *coordinates])
+            known = [c for c in COLUMN_ORDER if c in flat]
+            self.header = [*known, *(c for c in flat if c not in known)]
+            self.csv.writerow([*self.header, *COORDINATE_COLUMNS])
+        self.csv.writerow([*(flat.get(c) for c in self.header), *coordinates])
         self.geojson.write(("," if self.dataset.count else "") + feature_text + "\n")
         self.dataset.add(coordinates[2], coordinates[3], start, end)
 

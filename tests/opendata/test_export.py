@@ -172,3 +172,12 @@ def test_download_page_lists_files_with_sizes_and_serves_them(client, root, data
 def test_download_page_without_export(client, root):
     response = client.get(reverse("opendata:downloads"))
     assert response.status_code == 200 and "Noch kein Export" in response.content.decode()
+
+
+def test_csv_columns_in_reading_order(root, data):
+    export_opendata(day=DAY)
+    header = (root / DAY.isoformat() / "meldungen-14612000.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("id,category,category_name,description,place,status,status_label,commune_ags")
+    assert header.endswith("x_25833,y_25833,lon_wgs84,lat_wgs84")
+    permits = (root / DAY.isoformat() / "sondernutzungen-sachsen.csv").read_text(encoding="utf-8")
+    assert permits.startswith("id,kind,kind_name,start,end,area_m2,commune_ags,commune_name,x_25833")
