@@ -8,6 +8,7 @@ import pytest
 from rdflib import Graph
 
 from opendata.export import export_opendata
+from organisations.admin import OrganisationForm
 from organisations.models import Organisation
 from tests.factories import DRESDEN, LEIPZIG, make_report
 
@@ -115,3 +116,19 @@ def test_empty_catalogue_before_the_first_export(client, settings, tmp_path):
     graph = _graph(client, "/opendata/catalog.ttl", "turtle")
     assert len(_rows(graph, "SELECT ?c WHERE { ?c a dcat:Catalog }")) == 1
     assert _rows(graph, "SELECT ?d WHERE { ?d a dcat:Dataset }") == []
+
+
+def test_licence_is_chosen_in_the_organisation_admin_and_refuses_unknown_ones():
+
+    dresden = Organisation.objects.get(kind="commune", ags="14612000")
+    data = {"name": dresden.name, "kind": "commune", "ags": "14612000", "email": "", "active": True}
+    form = OrganisationForm(
+        data={**data, "opendata_license": "http://example.org/eigene-lizenz"}, instance=dresden
+    )
+    assert not form.is_valid() and "opendata_license" in form.errors
+    form = OrganisationForm(
+        data={**data, "opendata_license": "http://dcat-ap.de/def/licenses/cc-by/4.0"}, instance=dresden
+    )
+    assert form.is_valid(), form.errors
+    form.save()
+    assert Organisation.objects.get(pk=dresden.pk).opendata_license.endswith("cc-by/4.0")
