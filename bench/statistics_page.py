@@ -169,6 +169,7 @@ def main() -> None:
         "--rounds", type=int, default=5, help="cold measurements (each followed by warm ones)"
     )
     parser.add_argument("--warm", type=int, default=10, help="warm page loads per round")
+    parser.add_argument("--export", action="store_true", help="also time one nightly export")
     parser.add_argument(
         "--no-write", action="store_true", help="print only, do not update docs/benchmarks.md"
     )
