@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class OpendataConfig(AppConfig):
@@ -13,4 +14,5 @@ class OpendataConfig(AppConfig):
         # selectors and models again: only once apps are loaded
         from opendata.jobs import opendata_daily_job
 
-        register_daily_job("export_opendata", opendata_daily_job)
+        if getattr(settings, "OPENDATA_EXPORT_DAILY", True):
+            register_daily_job("export_opendata", opendata_daily_job)

@@ -342,6 +342,8 @@ OPENDATA_CONTRIBUTOR_ID = env.str(
     "OPENDATA_CONTRIBUTOR_ID", default="http://dcat-ap.de/def/contributors/maengelmelderSachsen"
 )
 STATISTICS_CACHE_SECONDS = env.int("STATISTICS_CACHE_SECONDS", default=300)
+# The task worker runs the export once a day; off when cron (or another host) runs `export_opendata`.
+OPENDATA_EXPORT_DAILY = env.bool("OPENDATA_EXPORT_DAILY", default=True)
 
 OPEN311_MEDIA_HOSTS = [h.lower() for h in env.list("OPEN311_MEDIA_HOSTS", default=[])]
 
