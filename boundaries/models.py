@@ -74,6 +74,9 @@ class Commune(models.Model):
     geom = models.MultiPolygonField("Gebiet", srid=STORAGE_SRID)
     valid_from = models.DateField("Gültig ab")
     valid_to = models.DateField("Gültig bis (ausschließlich)", null=True, blank=True)
+    # Inhabitants (Statistisches Landesamt, e.g. VG250's EWZ) for "reports per 1,000 inhabitants" on the
+    # statistics pages; empty when unknown — the pages then leave that figure out rather than guess.
+    population = models.PositiveIntegerField("Einwohnerzahl", null=True, blank=True)
 
     objects = VersionQuerySet.as_manager()
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("open311/", include("api.open311.urls")),
     path("", include("ogcapi.urls")),
+    path("", include("opendata.urls")),
     path("", include("api.urls")),
     path("", include("web.urls")),
     path("", include("staff.urls")),

@@ -25,6 +25,7 @@ class OrganisationForm(forms.ModelForm):
             "iban",
             "bic",
             "bank_name",
+            "opendata_license",
             "territory",
         ]
 

@@ -40,6 +40,17 @@ RETENTION_BOUNDS = {
 }
 
 
+# Licences an organisation may publish its open data under (DCAT-AP.de licence vocabulary). Default: the
+# Datenlizenz Deutschland – Namensnennung 2.0, which the Saxon open data portal recommends.
+OPENDATA_LICENSES = [
+    ("http://dcat-ap.de/def/licenses/dl-by-de/2.0", "Datenlizenz Deutschland – Namensnennung – Version 2.0"),
+    ("http://dcat-ap.de/def/licenses/dl-zero-de/2.0", "Datenlizenz Deutschland – Zero – Version 2.0"),
+    ("http://dcat-ap.de/def/licenses/cc-by/4.0", "Creative Commons Namensnennung 4.0 International"),
+    ("http://dcat-ap.de/def/licenses/cc-zero", "Creative Commons Zero (CC0 1.0)"),
+]
+OPENDATA_LICENSE_DEFAULT = OPENDATA_LICENSES[0][0]
+
+
 def _bounded(name: str) -> list:
     low, high = RETENTION_BOUNDS[name]
     return [MinValueValidator(low), MaxValueValidator(high)]
@@ -96,6 +107,12 @@ class Organisation(models.Model):
     iban = models.CharField("IBAN", max_length=34, blank=True, validators=[validate_iban])
     bic = models.CharField("BIC", max_length=11, blank=True, validators=[validate_bic])
     bank_name = models.CharField("Kreditinstitut", max_length=100, blank=True)
+    opendata_license = models.URLField(
+        "Lizenz der offenen Daten",
+        choices=OPENDATA_LICENSES,
+        default=OPENDATA_LICENSE_DEFAULT,
+        help_text="Gilt für die Downloads unter /opendata/ und steht im DCAT-AP.de-Katalog.",
+    )
     # Only for bodies without a boundary of their own (kind "other", e.g. the state road authority): the
     # area they may be responsible for, set by a platform operator (Django admin or ``set_territory``),
     # never by the organisation's admins. Communes and districts take theirs from the boundaries app

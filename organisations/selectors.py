@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
-from organisations.models import Membership, Organisation, ResponsibilityArea, Team
+from organisations.models import Membership, Organisation, OrganisationKind, ResponsibilityArea, Team
 
 
 def organisation_get(pk: int) -> Organisation:
@@ -63,3 +63,12 @@ def areas_of(organisation: Organisation) -> QuerySet[ResponsibilityArea]:
 def area_in(organisation: Organisation, pk: int) -> ResponsibilityArea | None:
     """Area ``pk`` if it belongs to ``organisation``; None for ids of other organisations."""
     return ResponsibilityArea.objects.filter(pk=pk, organisation=organisation).first()
+
+
+def commune_opendata_publishers() -> dict[str, tuple[str, str]]:
+    """``{AGS: (organisation name, open-data licence URI)}`` of the communes' organisations, for the
+    DCAT-AP.de catalogue (publisher and licence per commune)."""
+    rows = Organisation.objects.filter(kind=OrganisationKind.COMMUNE).values_list(
+        "ags", "name", "opendata_license"
+    )
+    return {ags: (name, licence) for ags, name, licence in rows}

@@ -30,6 +30,7 @@ PACKAGES = [
     "addresses",
     "requestkit",
     "ogcapi",
+    "opendata",
 ]
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60

@@ -1,0 +1,150 @@
+"""The DCAT-AP.de catalogue of the newest export, built with rdflib, for open-data portals to harvest.
+
+One ``dcat:Dataset`` per data set of the manifest (all reports, each commune's reports, approved
+permits) with a ``dcat:Distribution`` per file (GeoPackage, CSV): download URL, IANA media type, EU
+file-type vocabulary, size and licence. Each commune's data set names the commune's organisation as
+``dct:publisher`` (a ``foaf:Agent``) and carries the licence that organisation chose
+(``Organisation.opendata_license``, default dl-de/by-2-0); the statewide ones the platform operator and
+``OPENDATA_LICENSE``. Temporal coverage is the span of the features' dates, spatial coverage their WGS84
+bounding box plus ``dcatde:politicalGeocodingURI`` (the commune's AGS or Saxony's state key 14).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
+
+from organisations.models import OPENDATA_LICENSE_DEFAULT
+from organisations.selectors import commune_opendata_publishers
+
+DCATDE = Namespace("http://dcat-ap.de/def/dcatde/")
+GSP = Namespace("http://www.opengis.net/ont/geosparql#")
+GEOCODING = "http://dcat-ap.de/def/politicalGeocoding/"
+FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+IANA = "https://www.iana.org/assignments/media-types/"
+STATE_KEY = "14"  # Saxony
+TITLES = {
+    "reports": ("Mängelmeldungen {place}", "Öffentliche Mängelmeldungen (Schlagloch, Straßenlaterne, wilder Müll …) "
+                "{place}: Ort, Kategorie, Status, Gemeinde, Zeitpunkte; ohne personenbezogene Daten."),
+    "permits": ("Genehmigte Sondernutzungen {place}", "Genehmigte Sondernutzungen des öffentlichen Raums "
+                "{place} (Gerüst, Container, Halteverbot …): Art, Zeitraum, Fläche; ohne Antragstellende."),
+}  # fmt: skip
+
+
+def _site(path: str) -> URIRef:
+    return URIRef(f"{settings.SITE_URL}{path}")
+
+
+def _operator() -> str:
+    return settings.PLATFORM_OPERATOR_NAME or "Mängelmelder Sachsen"
+
+
+def _agent(graph: Graph, uri: URIRef, name: str) -> URIRef:
+    graph.add((uri, RDF.type, FOAF.Agent))
+    graph.add((uri, FOAF.name, Literal(name, lang="de")))
+    return uri
+
+
+def _bbox_wkt(bbox: list[float]) -> str:
+    w, s, e, n = bbox
+    return f"POLYGON(({w} {s}, {e} {s}, {e} {n}, {w} {n}, {w} {s}))"
+
+
+def _coverage(graph: Graph, dataset: URIRef, entry: dict[str, Any]) -> None:
+    if entry["start"]:
+        period = BNode()
+        graph.add((dataset, DCTERMS.temporal, period))
+        graph.add((period, RDF.type, DCTERMS.PeriodOfTime))
+        graph.add((period, DCAT.startDate, Literal(entry["start"], datatype=XSD.date)))
+        graph.add((period, DCAT.endDate, Literal(entry["end"], datatype=XSD.date)))
+    if entry["ags"]:
+        geocoding, level = f"{GEOCODING}municipalityKey/{entry['ags']}", "municipality"
+    else:
+        geocoding, level = f"{GEOCODING}stateKey/{STATE_KEY}", "state"
+    graph.add((dataset, DCATDE.politicalGeocodingURI, URIRef(geocoding)))
+    graph.add((dataset, DCATDE.politicalGeocodingLevelURI, URIRef(f"{GEOCODING}Level/{level}")))
+    location = BNode()
+    graph.add((dataset, DCTERMS.spatial, location))
+    graph.add((location, RDF.type, DCTERMS.Location))
+    if entry["bbox"]:
+        graph.add((location, DCAT.bbox, Literal(_bbox_wkt(entry["bbox"]), datatype=GSP.wktLiteral)))
+
+
+def _distributions(graph: Graph, dataset: URIRef, entry: dict, date: str, licence: str) -> None:
+    for file in entry["files"]:
+        dist = _site(f"/opendata/{date}/{file['name']}")
+        graph.add((dataset, DCAT.distribution, dist))
+        graph.add((dist, RDF.type, DCAT.Distribution))
+        graph.add((dist, DCTERMS.title, Literal(f"{entry['id']} ({file['format']})", lang="de")))
+        graph.add((dist, DCAT.accessURL, _site("/opendata/")))
+        graph.add((dist, DCAT.downloadURL, dist))
+        graph.add((dist, DCAT.mediaType, URIRef(f"{IANA}{file['media_type']}")))
+        graph.add((dist, DCTERMS["format"], URIRef(f"{FILE_TYPE}{file['format']}")))
+        graph.add((dist, DCAT.byteSize, Literal(file["bytes"], datatype=XSD.decimal)))
+        graph.add((dist, DCTERMS.license, URIRef(licence)))
+        graph.add((dist, DCTERMS.modified, Literal(date, datatype=XSD.date)))
+
+
+def _dataset(graph: Graph, entry: dict[str, Any], date: str, publishers: dict) -> URIRef:
+    dataset = _site(f"/opendata/datensaetze/{entry['id']}")
+    place = f"in {entry['name']}" if entry["ags"] else "in Sachsen"
+    title, description = (text.format(place=place) for text in TITLES[entry["kind"]])
+    if entry["ags"]:
+        name, licence = publishers.get(entry["ags"], (entry["name"], OPENDATA_LICENSE_DEFAULT))
+        publisher = _agent(graph, _site(f"/opendata/herausgeber/{entry['ags']}"), name)
+    else:
+        licence = getattr(settings, "OPENDATA_LICENSE", OPENDATA_LICENSE_DEFAULT)
+        publisher = _agent(graph, _site("/opendata/herausgeber/betrieb"), _operator())
+    for triple in (
+        (RDF.type, DCAT.Dataset),
+        (DCTERMS.identifier, Literal(entry["id"])),
+        (DCTERMS.title, Literal(title, lang="de")),
+        (DCTERMS.description, Literal(description, lang="de")),
+        (DCTERMS.publisher, publisher),
+        (DCATDE.contributorID, URIRef(settings.OPENDATA_CONTRIBUTOR_ID)),
+        (DCTERMS.issued, Literal(date, datatype=XSD.date)),
+        (DCTERMS.modified, Literal(date, datatype=XSD.date)),
+        (DCAT.theme, URIRef("http://publications.europa.eu/resource/authority/data-theme/GOVE")),
+        (DCAT.keyword, Literal("Mängelmelder", lang="de")),
+        (DCAT.landingPage, _site("/opendata/")),
+    ):
+        graph.add((dataset, *triple))
+    _coverage(graph, dataset, entry)
+    _distributions(graph, dataset, entry, date, licence)
+    return dataset
+
+
+def catalogue_graph(manifest: dict[str, Any] | None) -> Graph:
+    """The catalogue of ``manifest`` (an export's ``manifest.json``; None: an empty catalogue)."""
+    graph = Graph()
+    graph.bind("dcat", DCAT)
+    graph.bind("dct", DCTERMS)
+    graph.bind("foaf", FOAF)
+    graph.bind("dcatde", DCATDE)
+    graph.bind("gsp", GSP)
+    catalogue = _site("/opendata/catalog")
+    graph.add((catalogue, RDF.type, DCAT.Catalog))
+    graph.add((catalogue, DCTERMS.title, Literal("Mängelmelder Sachsen – offene Daten", lang="de")))
+    graph.add(
+        (
+            catalogue,
+            DCTERMS.description,
+            Literal("Mängelmeldungen und Sondernutzungen der sächsischen Gemeinden.", lang="de"),
+        )
+    )
+    graph.add(
+        (catalogue, DCTERMS.publisher, _agent(graph, _site("/opendata/herausgeber/betrieb"), _operator()))
+    )
+    graph.add((catalogue, FOAF.homepage, _site("/opendata/")))
+    graph.add(
+        (catalogue, DCTERMS.language, URIRef("http://publications.europa.eu/resource/authority/language/DEU"))
+    )
+    if manifest:
+        graph.add((catalogue, DCTERMS.modified, Literal(manifest["date"], datatype=XSD.date)))
+        publishers = commune_opendata_publishers()
+        for entry in manifest["datasets"]:
+            graph.add((catalogue, DCAT.dataset, _dataset(graph, entry, manifest["date"], publishers)))
+    return graph

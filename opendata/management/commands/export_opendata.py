@@ -1,0 +1,35 @@
+"""``manage.py export_opendata``: write today's open-data export now (the task worker does it nightly)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from opendata.export import KEEP, export_opendata, opendata_root
+
+
+class Command(BaseCommand):
+    help = "Öffentliche Meldungen und genehmigte Sondernutzungen als GeoPackage und CSV exportieren."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--date", help="Datum des Exports (JJJJ-MM-TT), Standard: heute")
+        parser.add_argument("--root", help="Zielordner, Standard: OPENDATA_ROOT")
+        parser.add_argument("--keep", type=int, default=KEEP, help="so viele Exporte behalten (Standard 7)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            day = dt.date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
+        except ValueError as exc:
+            raise CommandError("--date: bitte als JJJJ-MM-TT angeben.") from exc
+        if options["keep"] < 1:
+            raise CommandError("--keep: mindestens 1.")
+        root = Path(options["root"]) if options["root"] else opendata_root()
+        result = export_opendata(day=day, root=root, keep=options["keep"])
+        self.stdout.write(
+            f"Export {result['date']} in {root}: {result['datasets']} Datensätze, "
+            f"{result['reports']} Meldungen; entfernt: {', '.join(result['removed']) or '–'}"
+        )
