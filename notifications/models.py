@@ -17,6 +17,8 @@ class OutgoingMail(models.Model):
     # What the mail is about, for the staff audit view ("report", "SN-7K3M-Q2").
     object_type = models.CharField(max_length=40, blank=True)
     object_id = models.CharField(max_length=40, blank=True, db_index=True)
+    # Extra mail headers, e.g. List-Unsubscribe / List-Unsubscribe-Post (RFC 8058) of subscription mails.
+    headers = models.JSONField("Kopfzeilen", default=dict, blank=True)
     created = models.DateTimeField(auto_now_add=True, db_index=True)
     sent = models.DateTimeField("Gesendet", null=True, blank=True)
     attempts = models.PositiveSmallIntegerField("Versuche", default=0)

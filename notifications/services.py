@@ -57,11 +57,19 @@ def _send_mail_task() -> Task:
 
 
 def mail_queue(
-    *, kind: str, to: str, template: str, context: dict, object_type: str = "", object_id: str = ""
+    *,
+    kind: str,
+    to: str,
+    template: str,
+    context: dict,
+    object_type: str = "",
+    object_id: str = "",
+    headers: dict[str, str] | None = None,
 ) -> OutgoingMail | None:
     """Record an e-mail in the outbox and hand it to the task worker once the transaction commits.
 
-    ``template`` names a text template whose first line is the subject. Returns None without a recipient.
+    ``template`` names a text template whose first line is the subject; ``headers`` are added to the
+    message (e.g. ``List-Unsubscribe``). Returns None without a recipient.
     """
     if not to:
         return None
@@ -74,6 +82,7 @@ def mail_queue(
         body=body.strip() + "\n",
         object_type=object_type,
         object_id=object_id,
+        headers=headers or {},
     )
     # robust: the change this mail reports is already committed when the callback runs. If the enqueue
     # fails (the database went away in between), the request must not turn into an error for a stored
@@ -116,9 +125,8 @@ def mail_send(mail_id: int) -> str:
             return "already-sent"
         mail.attempts += 1
         try:
-            EmailMessage(
-                subject=mail.subject, body=mail.body, to=[mail.to], headers={"Message-ID": message_id(mail)}
-            ).send()
+            headers = {**(mail.headers or {}), "Message-ID": message_id(mail)}
+            EmailMessage(subject=mail.subject, body=mail.body, to=[mail.to], headers=headers).send()
         except Exception as exc:  # noqa: BLE001 - any transport error means: try again later
             mail.last_error = f"{type(exc).__name__}: {exc}"[:300]
             mail.failed = mail.attempts >= MAX_ATTEMPTS

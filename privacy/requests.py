@@ -31,6 +31,11 @@ from permits.services.personal_data import parking_erase_applicant, permit_erase
 from privacy.models import PrivacyRequest, RequestKind
 from reports.personal_selectors import report_personal_record, reports_of_person
 from reports.services.personal_data import report_erase_contact
+from subscriptions.personal import (
+    subscription_personal_record,
+    subscriptions_erase,
+    subscriptions_of_person,
+)
 
 
 @dataclass
@@ -128,10 +133,14 @@ def personal_data_export(*, email: str, organisation: Organisation | None = None
         "reports": reports,
         "permits": permits,
         "parking_permits": parking,
-        # No separate subscriptions exist: status mails of a case go to the address stored on it.
+        # Status mails of permits go to the address stored on the case; reports and areas are followed
+        # through subscriptions (the reporter's own included).
         "subscriptions": [
             {"case": record["public_id"], "type": record["type"], "channel": "E-Mail zum Bearbeitungsstand"}
-            for record in (*reports, *permits, *parking)
+            for record in (*permits, *parking)
+        ]
+        + [
+            subscription_personal_record(s) for s in subscriptions_of_person(email, organisation=organisation)
         ],
         "mails": [_mail_record(m) for m in mails],
     }
@@ -150,6 +159,9 @@ def personal_data_erase(*, email: str, organisation: Organisation | None = None,
             permit_erase_applicant(permit_id=permit.pk, actor=actor, reason="request")
         for permit in cases.parking:
             parking_erase_applicant(permit_id=permit.pk, actor=actor, reason="request")
+        subscriptions = subscriptions_erase(
+            subscriptions_of_person(email, organisation=organisation), actor=actor, reason="request"
+        )
         for mail in mails:
             mail_erase(mail_id=mail.pk)
             audit(
@@ -167,4 +179,5 @@ def personal_data_erase(*, email: str, organisation: Organisation | None = None,
         "permits": len(cases.permits),
         "parking_permits": len(cases.parking),
         "mails": len(mails),
+        "subscriptions": subscriptions,
     }

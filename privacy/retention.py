@@ -34,6 +34,7 @@ from reports.services.personal_data import (
     supports_due,
     supports_erase,
 )
+from subscriptions.personal import subscriptions_due, subscriptions_erase
 
 # Kind → German label, in the order the command prints them.
 KINDS = {
@@ -42,6 +43,7 @@ KINDS = {
     "permits": "Antragsdaten und Anhänge von Sondernutzungen",
     "parking": "Kennzeichen und Antragsdaten von Parkausweisen",
     "mail_links": "Verfolgungslinks in versandten E-Mails",
+    "subscriptions": "Benachrichtigungen (unbestätigt, abbestellt, Meldung abgeschlossen)",
 }
 
 
@@ -95,6 +97,7 @@ _KINDS = {
         erase=lambda qs: _erase_each(qs, parking_erase_applicant),
     ),
     "mail_links": _Kind(due=lambda moment: mails_with_tracking_links(), erase=_redact_mails),
+    "subscriptions": _Kind(due=lambda moment: subscriptions_due(moment=moment), erase=subscriptions_erase),
 }
 
 

@@ -22,6 +22,7 @@ PACKAGES = [
     "reports",
     "permits",
     "privacy",
+    "subscriptions",
     "api",
     "web",
     "staff",

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from web import permit_views, views
+from web import permit_views, subscription_views, views
 
 app_name = "web"
 
@@ -12,6 +12,17 @@ urlpatterns = [
     path("meldungen/<str:public_id>/", views.report_detail, name="report-detail"),
     path("meldungen/<str:public_id>/bestaetigung/", views.report_confirmation, name="report-confirmation"),
     path("meldungen/<str:public_id>/verfolgen/<str:token>/", views.report_track, name="report-track"),
+    path("meldungen/<str:public_id>/folgen/", subscription_views.report_follow_view, name="report-follow"),
+    path("benachrichtigungen/", subscription_views.notifications, name="notifications"),
+    path(
+        "benachrichtigungen/bestaetigen/<str:token>/", subscription_views.confirm, name="subscription-confirm"
+    ),
+    path(
+        "benachrichtigungen/abmelden/<str:token>/",
+        subscription_views.unsubscribe,
+        name="subscription-unsubscribe",
+    ),
+    path("benachrichtigungen/verwalten/<str:token>/", subscription_views.manage, name="subscription-manage"),
     path("gemeinden/<str:ags>/", views.commune_detail, name="commune-detail"),
     path("datenschutz/", views.privacy, name="privacy"),
     path("sondernutzung/beantragen/", permit_views.permit_new, name="permit-new"),

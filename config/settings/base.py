@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "reports",
     "permits",
     "privacy",
+    "subscriptions",
     "api",
     "web",
     "staff",
@@ -302,6 +303,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "report_create": env.str("THROTTLE_REPORT_CREATE", default="20/hour"),
         "support": env.str("THROTTLE_SUPPORT", default="60/hour"),
+        # Follow a report, area alerts, management links: each may send a mail to a typed address.
+        "subscribe": env.str("THROTTLE_SUBSCRIBE", default="20/hour"),
         # Address search and reverse lookup (anonymous reads, typed as people type: generous).
         "address_search": env.str("THROTTLE_ADDRESS_SEARCH", default="1200/hour"),
         # Open311 POSTs with a valid api_key: one bucket per client application (many citizens behind it).

@@ -121,4 +121,4 @@ def test_task_worker_command_runs_the_daily_retention():
     call_command("task_worker", "--until-empty", "--interval", "0", verbosity=0)
     assert Report.objects.get(pk=report.pk).reporter_phone == ""
     runs = Counter(DailyJobRun.objects.values_list("job", flat=True))
-    assert runs == {"apply_retention": 1}
+    assert runs == {"apply_retention": 1, "subscription_digest": 1}  # every daily job, once
