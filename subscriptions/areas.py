@@ -37,7 +37,7 @@ def clean_area(geojson: str) -> MultiPolygon:
             {
                 "area": [
                     f"Das Gebiet ist {_km2(geom.area)} km² groß; erlaubt sind höchstens "
-                    f"{_km2(AREA_MAX_M2)} km². Bitte ein kleineres Gebiet zeichnen oder eine Gemeinde wählen."
+                    f"{AREA_MAX_M2 // 1_000_000} km². Bitte ein kleineres Gebiet zeichnen oder eine Gemeinde wählen."
                 ]
             }
         )
