@@ -31,8 +31,6 @@ from web.presentation import map_config
 from web.subscription_forms import AreaAlertForm, FollowForm, ManageLinkForm
 from web.views import throttled_response
 
-THROTTLE_MESSAGE = "Von Ihrem Anschluss kamen in kurzer Zeit sehr viele Anfragen. Bitte versuchen Sie es in %(minutes)s Minute(n) erneut."
-
 
 def _private(response: HttpResponse) -> HttpResponse:
     """Pages behind a personal link: never cached, never indexed, the token never sent on as referrer."""
@@ -43,7 +41,11 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 
 def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
-    return throttled_response(request, exc, message=_(THROTTLE_MESSAGE), title=_("Zu viele Anfragen"))
+    message = _(
+        "Von Ihrem Anschluss kamen in kurzer Zeit sehr viele Anfragen. "
+        "Bitte versuchen Sie es in %(minutes)s Minute(n) erneut."
+    )
+    return throttled_response(request, exc, message=message, title=_("Zu viele Anfragen"))
 
 
 @require_http_methods(["POST"])
