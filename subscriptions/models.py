@@ -12,7 +12,9 @@ import secrets
 
 from django.contrib.gis.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 
+from boundaries.selectors import communes_light, today
 from geo.srid import STORAGE_SRID
 from reports.models import Category, Report
 
@@ -87,6 +89,12 @@ class Subscription(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.email_digest = email_digest(self.email)
         super().save(*args, **kwargs)
+
+    @cached_property
+    def commune_name(self) -> str:
+        """The current name of the subscribed commune (for mails and pages), else its AGS."""
+        commune = communes_light().valid_on(today()).filter(ags=self.ags).first() if self.ags else None
+        return commune.name if commune else self.ags
 
     @property
     def active(self) -> bool:

@@ -48,12 +48,12 @@ def test_manage_page_lists_and_cancels_by_link(client):
     page = client.get(path)
     assert page.status_code == 200 and page["X-Robots-Tag"] == "noindex"
     text = page.content.decode()
-    assert report.public_id in text and "14612000" in text
+    assert report.public_id in text and "neue Meldungen in Dresden" in text
     cancelled = client.post(path, {"cancel": area.pk})
     assert cancelled.status_code == 200
     area.refresh_from_db()
     assert area.unsubscribed is not None
-    assert "14612000" not in client.get(path).content.decode()
+    assert "neue Meldungen in Dresden" not in client.get(path).content.decode()
     # Someone else's subscription id, a changed token: 404.
     other = area_subscribe(request=AreaRequest(email="fremd@example.org", ags="14612000"))
     assert client.post(path, {"cancel": other.pk}).status_code == 404
