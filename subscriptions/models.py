@@ -69,6 +69,8 @@ class Subscription(models.Model):
         verbose_name = "Benachrichtigung"
         verbose_name_plural = "Benachrichtigungen"
         ordering = ["created", "pk"]
+        # Commune alerts are looked up by AGS for every new report (the areas by their GiST index).
+        indexes = [models.Index(fields=["ags"], condition=Q(kind="commune"), name="subscription_commune_ags")]
         constraints = [
             models.UniqueConstraint(
                 fields=["report", "email_digest"],
