@@ -3,7 +3,17 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from api.views import addresses, boundaries, parking_cards, permit_notices, permits, reports, staff, tiles
+from api.views import (
+    addresses,
+    boundaries,
+    parking_cards,
+    permit_notices,
+    permits,
+    reports,
+    staff,
+    subscriptions,
+    tiles,
+)
 
 v1 = [
     path("addresses/", addresses.AddressSearchView.as_view(), name="address-search"),
@@ -19,6 +29,7 @@ v1 = [
     path("reports/nearby/", reports.ReportNearbyView.as_view(), name="report-nearby"),
     path("reports/<str:public_id>/", reports.ReportDetailView.as_view(), name="report-detail"),
     path("reports/<str:public_id>/support/", reports.ReportSupportView.as_view(), name="report-support"),
+    path("reports/<str:public_id>/follow/", subscriptions.ReportFollowView.as_view(), name="report-follow"),
     path("staff/reports/", staff.StaffReportListView.as_view(), name="staff-report-list"),
     path("staff/reports/<str:public_id>/", staff.StaffReportDetailView.as_view(), name="staff-report-detail"),
     path("permit-kinds/", permits.PermitKindListView.as_view(), name="permit-kind-list"),

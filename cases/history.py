@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from cases.models import LocatedCase, StatusChangeBase
-from cases.signals import status_recorded
+from cases.signals import case_created, status_recorded
 
 
 def _user_or_none(actor: Any) -> Any:
@@ -18,10 +18,13 @@ def _user_or_none(actor: Any) -> Any:
 
 def record_creation(case: LocatedCase) -> StatusChangeBase:
     """The first history row (empty ``from_status``) of a case that was just inserted. No audit, no mail:
-    creation has its own notifications (the new-case mail to the commune)."""
-    return case.history.create(
+    creation has its own notifications (the new-case mail to the commune); listeners of
+    :data:`cases.signals.case_created` (area alerts) hear about it inside the same transaction."""
+    change = case.history.create(
         from_status="", to_status=case.status, created=case.created, organisation_id=case.organisation_id
     )
+    case_created.send(sender=type(case), case=case)
+    return change
 
 
 def _record(

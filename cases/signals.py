@@ -9,6 +9,10 @@ entry or queue mails itself; these receivers do, once for every case type:
 
 Arguments: ``sender`` (the case model class), ``case`` (saved, locked by the caller), ``change`` (the
 new history row), ``actor`` (the acting user or ``None``).
+
+``case_created`` — sent by :func:`cases.history.record_creation` once a new case and its first history row
+are written (same transaction). Layers above the case types listen to it, e.g. ``subscriptions`` for the
+immediate area alerts. Arguments: ``sender`` (the case model class), ``case``.
 """
 
 from __future__ import annotations
@@ -16,3 +20,4 @@ from __future__ import annotations
 from django.dispatch import Signal
 
 status_recorded = Signal()
+case_created = Signal()

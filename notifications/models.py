@@ -20,6 +20,8 @@ class OutgoingMail(models.Model):
     # Files sent with the mail (written notices): [{"name": storage name, "filename": …, "content_type": …}].
     # Only references: the file stays where its owner keeps it (private, under MEDIA_ROOT).
     attachments = models.JSONField("Anhänge", default=list, blank=True)
+    # Extra mail headers, e.g. List-Unsubscribe / List-Unsubscribe-Post (RFC 8058) of subscription mails.
+    headers = models.JSONField("Kopfzeilen", default=dict, blank=True)
     created = models.DateTimeField(auto_now_add=True, db_index=True)
     sent = models.DateTimeField("Gesendet", null=True, blank=True)
     attempts = models.PositiveSmallIntegerField("Versuche", default=0)

@@ -52,7 +52,8 @@ def mail_erase(*, mail_id: int) -> None:
         mail = OutgoingMail.objects.select_for_update().get(pk=mail_id)
         mail.to = ""
         mail.body = ERASED_BODY
+        mail.headers = {}
         if mail.sent is None:
             mail.failed = True
             mail.last_error = "Auf Anfrage gelöscht"
-        mail.save(update_fields=["to", "body", "failed", "last_error"])
+        mail.save(update_fields=["to", "body", "headers", "failed", "last_error"])

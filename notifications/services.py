@@ -68,11 +68,13 @@ def mail_queue(
     object_type: str = "",
     object_id: str = "",
     attachments: Iterable[dict[str, str]] = (),
+    headers: dict[str, str] | None = None,
 ) -> OutgoingMail | None:
     """Record an e-mail in the outbox and hand it to the task worker once the transaction commits.
 
     ``template`` names a text template whose first line is the subject. Returns None without a recipient.
-    ``attachments``: stored files to send along (``{"name": storage name, "filename", "content_type"}``).
+    ``attachments``: stored files to send along (``{"name": storage name, "filename", "content_type"}``);
+    ``headers`` are added to the message (e.g. ``List-Unsubscribe``).
     """
     if not to:
         return None
@@ -86,6 +88,7 @@ def mail_queue(
         object_type=object_type,
         object_id=object_id,
         attachments=list(attachments),
+        headers=headers or {},
     )
     # robust: the change this mail reports is already committed when the callback runs. If the enqueue
     # fails (the database went away in between), the request must not turn into an error for a stored
@@ -141,9 +144,8 @@ def mail_send(mail_id: int) -> str:
             return "already-sent"
         mail.attempts += 1
         try:
-            message = EmailMessage(
-                subject=mail.subject, body=mail.body, to=[mail.to], headers={"Message-ID": message_id(mail)}
-            )
+            headers = {**(mail.headers or {}), "Message-ID": message_id(mail)}
+            message = EmailMessage(subject=mail.subject, body=mail.body, to=[mail.to], headers=headers)
             _attach(message, mail.attachments)
             message.send()
         except Exception as exc:  # noqa: BLE001 - any transport error means: try again later

@@ -33,6 +33,11 @@ from privacy.models import PrivacyRequest, RequestKind
 from reports.personal_selectors import report_personal_record, reports_of_person
 from reports.services.participation_privacy import participation_erase_person, participation_personal_records
 from reports.services.personal_data import report_erase_contact
+from subscriptions.personal import (
+    subscription_personal_record,
+    subscriptions_erase,
+    subscriptions_of_person,
+)
 
 
 @dataclass
@@ -134,10 +139,14 @@ def personal_data_export(*, email: str, organisation: Organisation | None = None
         "reports": reports,
         "permits": permits,
         "parking_permits": parking,
-        # No separate subscriptions exist: status mails of a case go to the address stored on it.
+        # Status mails of permits go to the address stored on the case; reports and areas are followed
+        # through subscriptions (the reporter's own included).
         "subscriptions": [
             {"case": record["public_id"], "type": record["type"], "channel": "E-Mail zum Bearbeitungsstand"}
-            for record in (*reports, *permits, *parking)
+            for record in (*permits, *parking)
+        ]
+        + [
+            subscription_personal_record(s) for s in subscriptions_of_person(email, organisation=organisation)
         ],
         "mails": [_mail_record(m) for m in mails],
         "participation": participation_personal_records(email, organisation_ids=_org_ids(organisation)),
@@ -169,6 +178,9 @@ def personal_data_erase(*, email: str, organisation: Organisation | None = None,
                 for pk in feedbacks_of_person(email).values_list("pk", flat=True)
             )
         )
+        subscriptions = subscriptions_erase(
+            subscriptions_of_person(email, organisation=organisation), actor=actor, reason="request"
+        )
         for mail in mails:
             mail_erase(mail_id=mail.pk)
             audit(
@@ -191,4 +203,5 @@ def personal_data_erase(*, email: str, organisation: Organisation | None = None,
         "accessibility_feedback": feedback,
         "mails": len(mails),
         "participation": participation,
+        "subscriptions": subscriptions,
     }

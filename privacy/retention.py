@@ -40,6 +40,7 @@ from reports.services.personal_data import (
     supports_due,
     supports_erase,
 )
+from subscriptions.personal import subscriptions_due, subscriptions_erase
 
 # Kind → German label, in the order the command prints them.
 KINDS = {
@@ -51,6 +52,7 @@ KINDS = {
     "mail_links": "Verfolgungslinks in versandten E-Mails",
     "update_emails": "E-Mail-Adressen zu Ergänzungen",
     "notice_emails": "E-Mail-Adressen zu Hinweisen auf rechtswidrige Inhalte",
+    "subscriptions": "Benachrichtigungen (unbestätigt, abbestellt, Meldung abgeschlossen)",
 }
 
 
@@ -114,6 +116,7 @@ _KINDS = {
     "notice_emails": _Kind(
         due=lambda moment: notice_emails_due(moment=moment), erase=participation_emails_erase
     ),
+    "subscriptions": _Kind(due=lambda moment: subscriptions_due(moment=moment), erase=subscriptions_erase),
 }
 
 

@@ -7,9 +7,8 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: these modules import models, which the app registry only allows
-        # once every app is loaded (this method). Importing notify connects its receivers (reporter mails).
+        # once every app is loaded (this method).
         from notifications.daily import register_daily_job  # with the others, for the same reason
-        from reports import notify  # noqa: F401  # connects the receivers
         from reports.services.questionnaires import questionnaires_daily_job  # the daily questionnaire job
 
         register_daily_job("send_questionnaires", questionnaires_daily_job)

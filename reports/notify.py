@@ -1,14 +1,13 @@
-"""Who is told what about a report. Only queues outbox rows (notifications.services.mail_queue);
-the task worker sends them after the transaction committed."""
+"""What is mailed about a report. Only queues outbox rows (notifications.services.mail_queue); the task
+worker sends them after the transaction committed. Who gets status mails (the reporter and confirmed
+followers) is decided by ``subscriptions.notify``, which uses the builder here."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
-from django.dispatch import receiver
 
-from cases.signals import status_recorded
 from cases.tracking import tracking_url
 from notifications.services import mail_queue
 from organisations.models import Organisation, OrganisationKind
@@ -41,25 +40,42 @@ def notify_new_report(report: Report) -> None:
     )
 
 
-@receiver(status_recorded, sender=Report, dispatch_uid="reports.notify.reporter_status")
-def notify_reporter_status(sender: Any, *, case: Report, change: StatusChange, **kwargs: Any) -> None:
-    """Tell the citizen about every status change and every public note, if they left an e-mail address."""
-    if not case.reporter_email:
-        return
-    if change.from_status == change.to_status and not change.public_note:
-        return  # an internal note only
+def status_mail_due(change: StatusChange) -> bool:
+    """Status mails go out for every public status change and every public note, never for an internal
+    note only."""
+    return change.from_status != change.to_status or bool(change.public_note)
+
+
+def queue_status_mail(
+    case: Report,
+    change: StatusChange,
+    *,
+    to: str,
+    reporter: bool,
+    unsubscribe_url: str = "",
+    headers: dict[str, str] | None = None,
+) -> None:
+    """The one builder of a report's status mail, for the reporter and for every follower.
+
+    Only the reporter's copy carries the private tracking link; a follower gets the public page. The
+    caller (``subscriptions.notify``, on :data:`cases.signals.status_recorded`) decides who is told and
+    adds the unsubscribe link and headers (RFC 8058)."""
     mail_queue(
         kind="report.status",
-        to=case.reporter_email,
+        to=to,
         template="mail/report_status.txt",
         context={
             "report": case,
             "status_label": REPORT_WORKFLOW.label(change.to_status),
             "note": change.public_note,
-            "tracking_url": tracking_url(case),
+            "reporter": reporter,
+            "tracking_url": tracking_url(case) if reporter else "",
+            "public_url": f"{settings.SITE_URL}/meldungen/{case.public_id}/",
+            "unsubscribe_url": unsubscribe_url,
         },
         object_type="report",
         object_id=case.public_id,
+        headers=headers,
     )
 
 

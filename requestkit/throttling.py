@@ -53,6 +53,12 @@ class SupportThrottle(ScopedClientThrottle):
     scope = "support"
 
 
+class SubscribeThrottle(ScopedClientThrottle):
+    """Follow a report, subscribe to area alerts, request a management link: each may mail an address."""
+
+    scope = "subscribe"
+
+
 def enforce(request: HttpRequest, throttle_class: type[ScopedClientThrottle]) -> None:
     """Apply a throttle outside DRF views (web form, Open311); raises DRF's :class:`Throttled`."""
     throttle = throttle_class()

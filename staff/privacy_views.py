@@ -74,7 +74,9 @@ def privacy_requests(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request,
                     "Gelöscht: {reports} Meldung(en), {permits} Sondernutzung(en), {parking_permits} "
-                    "Parkausweis(e), {mails} E-Mail(s).".format(**counts),
+                    "Parkausweis(e), {mails} E-Mail(s), {subscriptions} Benachrichtigung(en).".format(
+                        **counts
+                    ),
                 )
             elif action == "erase":
                 messages.error(request, "Bitte bestätigen Sie die Löschung.")

@@ -24,6 +24,7 @@ PACKAGES = [
     "permits",
     "accessibility",
     "privacy",
+    "subscriptions",
     "api",
     "web",
     "staff",

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from web import feeds, info_views, participation_views, permit_views, views
+from web import feeds, info_views, participation_views, permit_views, subscription_views, views
 
 app_name = "web"
 
@@ -24,6 +24,17 @@ urlpatterns = [
         name="update-confirm",
     ),
     path("meldungen/<str:public_id>/missbrauch/", participation_views.notice_new, name="notice-new"),
+    path("meldungen/<str:public_id>/folgen/", subscription_views.report_follow_view, name="report-follow"),
+    path("benachrichtigungen/", subscription_views.notifications, name="notifications"),
+    path(
+        "benachrichtigungen/bestaetigen/<str:token>/", subscription_views.confirm, name="subscription-confirm"
+    ),
+    path(
+        "benachrichtigungen/abmelden/<str:token>/",
+        subscription_views.unsubscribe,
+        name="subscription-unsubscribe",
+    ),
+    path("benachrichtigungen/verwalten/<str:token>/", subscription_views.manage, name="subscription-manage"),
     path("gemeinden/<str:ags>/", views.commune_detail, name="commune-detail"),
     path("datenschutz/", views.privacy, name="privacy"),
     path("barrierefreiheit/", info_views.accessibility_statement, name="accessibility"),

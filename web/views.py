@@ -41,6 +41,7 @@ from web.forms import ReportFilterForm, ReportForm
 from web.participation_forms import UpdateForm
 from web.place_search import place_search
 from web.presentation import map_config, status_legend
+from web.subscription_forms import FollowForm
 
 PAGE_SIZE = 20
 # The tracking token is handed to the confirmation page in a signed cookie that only that page's path
@@ -154,6 +155,7 @@ def report_context(report: Any) -> dict[str, Any]:
         "photos": public_photos(report),
         "point": to_api(report.location),  # one point: WGS84 for the small map and the coordinates
         "map_config": map_config(),
+        "follow_form": FollowForm(),
     }
 
 

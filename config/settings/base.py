@@ -29,8 +29,7 @@ env = Env(dotenv=BASE_DIR / ".env")
 LOCAL_DIR = BASE_DIR / ".local"
 
 SECRET_KEY = secret_key(env, LOCAL_DIR / "secret_key")
-# Signed parking cards (permits.parking_card): Ed25519 seed, plate-hash secret, earlier public keys.
-PARKING_SIGNING_KEY, PARKING_PLATE_SECRET, PARKING_VERIFY_KEYS = parking_card_keys(env, SECRET_KEY)
+PARKING_SIGNING_KEY, PARKING_PLATE_SECRET, PARKING_VERIFY_KEYS = parking_card_keys(env, SECRET_KEY)  # cards
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -69,6 +68,7 @@ INSTALLED_APPS = [
     "accessibility",
     "privacy",
     "operations",
+    "subscriptions",
     "api",
     "web",
     "staff",
@@ -155,24 +155,16 @@ TEMPLATES = [
     },
 ]
 
-# PostgreSQL: DATABASE_URL, optionally pooled (DATABASE_POOL: Django's psycopg pool per process;
-# DATABASE_PGBOUNCER: DATABASE_URL points at PgBouncer in transaction mode), and optionally a streaming
-# replica (DATABASE_REPLICA_URL) for the heavy public reads (core.db, requestkit.replica): tiles, GeoJSON
-# lists, Open311 lists, OGC API, statistics, feeds, open data. Everything else — writes, staff pages,
-# tracking and confirmation pages, a person's reads right after their own change — uses the primary.
+# PostgreSQL: DATABASE_URL, pooled if configured (DATABASE_POOL / DATABASE_PGBOUNCER), and a streaming
+# replica (DATABASE_REPLICA_URL) for the heavy public reads (core.db, requestkit.replica); everything
+# else — writes, staff pages, tracking pages, a person's reads right after their own change — the primary.
 DATABASES = databases_from_env(env)
 DATABASE_ROUTERS = ["core.db.ReplicaRouter"]
 REPLICA_MAX_LAG_SECONDS = env.int("REPLICA_MAX_LAG_SECONDS", default=30)
 REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=30)
-REPLICA_READ_PATHS = [
-    r"^/tiles/",
-    r"^/api/v1/reports/$",
-    r"^/api/v1/communes\.geojson$",
-    r"^/api/v1/permits/active/$",
-    r"^/open311/v2/(services|requests)(\.(json|xml))?$",
-    r"^/ogcapi/",
-    r"^/statistik/",
-    r"^/feeds/",
+REPLICA_READ_PATHS = [  # GET/HEAD paths whose reads may come from the replica (requestkit.replica)
+    *(r"^/tiles/", r"^/api/v1/reports/$", r"^/api/v1/communes\.geojson$", r"^/api/v1/permits/active/$"),
+    *(r"^/open311/v2/(services|requests)(\.(json|xml))?$", r"^/ogcapi/", r"^/statistik/", r"^/feeds/"),
     r"^/opendata/",
 ]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -239,10 +231,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / "media"))
-# Uploaded files: MEDIA_ROOT by default; an S3-compatible object store with MEDIA_STORAGE_URL or AWS_*
-# (config.env.media_storage). Either way web.media authorises every request; with an object store it
-# redirects to a presigned URL valid MEDIA_PRIVATE_URL_SECONDS for private files (attachments, notices,
-# hidden photos for staff) and PUBLIC_MAX_AGE_SECONDS for public photos.
+# Uploads: MEDIA_ROOT, or an S3-compatible store (MEDIA_STORAGE_URL / AWS_*, config.env.media_storage);
+# web.media authorises every request and redirects to presigned URLs (private: this many seconds).
 MEDIA_PRIVATE_URL_SECONDS = env.int("MEDIA_PRIVATE_URL_SECONDS", default=300)
 STORAGES = {
     "default": media_storage(env, private_url_seconds=MEDIA_PRIVATE_URL_SECONDS),
@@ -335,6 +325,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "report_create": env.str("THROTTLE_REPORT_CREATE", default="20/hour"),
         "support": env.str("THROTTLE_SUPPORT", default="60/hour"),
+        # Follow a report, area alerts, management links: each may send a mail to a typed address.
+        "subscribe": env.str("THROTTLE_SUBSCRIBE", default="20/hour"),
         # Address search and reverse lookup (anonymous reads, typed as people type: generous).
         "address_search": env.str("THROTTLE_ADDRESS_SEARCH", default="1200/hour"),
         # Open311 POSTs with a valid api_key: one bucket per client application (many citizens behind it).

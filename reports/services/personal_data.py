@@ -46,18 +46,21 @@ def _per_organisation(field: str, moment: dt.datetime, lookup: str, via: str = "
     return condition
 
 
-def reports_contact_due(*, moment: dt.datetime) -> QuerySet[Report]:
-    """Closed reports with reporter contact data whose organisation's period since closing is over."""
-    has_contact = Q(reporter_name__gt="") | Q(reporter_email__gt="") | Q(reporter_phone__gt="")
+def reports_contact_period_over(*, moment: dt.datetime) -> QuerySet[Report]:
+    """Closed reports whose organisation's contact period since closing is over at ``moment`` — with or
+    without contact data on the report (``subscriptions`` erases the followers' addresses by it too)."""
     due = _per_organisation("retention_report_contact_days", moment, "closed_at__lte")
     if due is None:
         return Report.objects.none()
     return (
-        Report.objects.filter(has_contact, status__in=CLOSING)
-        .annotate(closed_at=_closed_at())
-        .filter(due)
-        .order_by("pk")
+        Report.objects.filter(status__in=CLOSING).annotate(closed_at=_closed_at()).filter(due).order_by("pk")
     )
+
+
+def reports_contact_due(*, moment: dt.datetime) -> QuerySet[Report]:
+    """Closed reports with reporter contact data whose organisation's period since closing is over."""
+    has_contact = Q(reporter_name__gt="") | Q(reporter_email__gt="") | Q(reporter_phone__gt="")
+    return reports_contact_period_over(moment=moment).filter(has_contact)
 
 
 def report_erase_contact(*, report_id: int, actor: Any = None, reason: str = "retention") -> list[str]:

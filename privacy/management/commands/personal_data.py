@@ -28,7 +28,8 @@ class Command(BaseCommand):
                 counts = personal_data_erase(email=options["email"])
                 self.stdout.write(
                     "Gelöscht: {reports} Meldung(en), {permits} Sondernutzung(en), "
-                    "{parking_permits} Parkausweis(e), {mails} E-Mail(s).".format(**counts)
+                    "{parking_permits} Parkausweis(e), {mails} E-Mail(s), "
+                    "{subscriptions} Benachrichtigung(en).".format(**counts)
                 )
                 return
             path = Path(options["export"])
