@@ -33,7 +33,7 @@ def test_old_orphans_in_upload_folders_go_and_everything_else_stays():
     other = default_storage.save("opendata/2026-12-04/meldungen.csv", ContentFile(b"id;status\n"))
     for name in (orphan, other, kept.image.name, kept.thumbnail.name):
         age(name, 7200)
-    assert upload_prefixes() == ["permits/", "reports/"]
+    assert upload_prefixes() == ["notices/", "permits/", "reports/"]
     dry = sweep_orphan_files(dry_run=True)
     assert dry.deleted == [orphan] and default_storage.exists(orphan)
     result = sweep_orphan_files()
