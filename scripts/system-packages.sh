@@ -4,7 +4,9 @@
 set -euo pipefail
 
 # gettext: msgfmt compiles the English translation (locale/en) in the make targets.
-packages=(postgresql-15 postgresql-15-postgis-3 postgresql-client-15 gdal-bin libgdal-dev libgeos-c1v5 libproj25 gettext)
+# osmium-tool: the tests write a small .osm.pbf for load_addresses (GDAL reads PBF but cannot write it).
+packages=(postgresql-15 postgresql-15-postgis-3 postgresql-client-15 gdal-bin libgdal-dev libgeos-c1v5 libproj25 gettext
+  osmium-tool)
 if [ "${1:-}" = "--with-browser" ]; then
   packages+=(chromium fonts-dejavu-core)
   # npm installs axe-core for the accessibility scan. A Node.js that brings its own npm (e.g. NodeSource's
