@@ -26,7 +26,7 @@ from core.errors import DomainError
 from geo.srid import API_SRID, STORAGE_SRID
 
 # word_similarity threshold for the `<%` operator (GIN-indexed): lower finds more typos, costs more rows.
-WORD_THRESHOLD = 0.5
+WORD_THRESHOLD = 0.6
 REVERSE_RADIUS_M = 50.0
 MAX_GEOCODE_CHARS = 300
 ADDR = Address._meta.db_table
