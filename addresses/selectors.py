@@ -34,6 +34,9 @@ STREET = Street._meta.db_table
 # Streets whose houses a query with a house number looks at: more finds a poorly typed street among many
 # similar ones, fewer costs less.
 CANDIDATE_STREET_COUNT = 20
+# The score of a commune/district whose normalised name is the whole query: word similarity 1 both ways
+# and plain similarity 1 (see _area_sql).
+EXACT_NAME = 2.0 - 1e-9
 COMMUNE = Commune._meta.db_table
 DISTRICT = District._meta.db_table
 
@@ -177,10 +180,14 @@ def search(query: str, *, limit: int = 10) -> list[Hit]:
     }  # fmt: skip
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [str(WORD_THRESHOLD)])
+        areas = _area_hits(cur, params)
         hits = _address_hits(cur, params) if number and params["qs"] else []
-        if not hits and params["qs"]:
+        # Just a commune's or district's name ("Dresden") means that place, not the thousands of streets
+        # whose postal place it is: the most expensive street search is skipped.
+        names_a_place = not number and any(h.score >= EXACT_NAME for h in areas)
+        if not hits and params["qs"] and not names_a_place:
             hits = _street_hits(cur, params)
-        hits += _area_hits(cur, params)
+        hits += areas
     hits.sort(key=lambda h: -h.score)
     return hits[:limit]
 

@@ -56,3 +56,10 @@ def test_house_on_the_right_one_of_many_similar_streets(tmp_path):
     lines.append(hkde_line("Prager Straße", "7", "", "01069", 13.7300, 51.0400, oid="DESNAL0000009999"))
     load(write_hkde(tmp_path / "hk.txt", lines))
     assert search("Prager Straße 7")[0].label == "Prager Straße 7, 01069 Dresden"
+
+
+def test_just_a_communes_name_gives_the_place_not_its_streets(tmp_path):
+    load(dresden_hkde(tmp_path / "hk.txt"))
+    assert {h.kind for h in search("Dresden")} <= {"commune", "district"}
+    # One more word and the streets are back: the name alone is not the whole query.
+    assert ("street", "Prager Straße") in {(h.kind, h.street) for h in search("Dresden Prager")}
