@@ -20,8 +20,8 @@ throttling and JSON rendering, no socket):
   lookup (``reports.services.creating.nearest`` replaced by a function returning ``None``, i.e. report
   creation as it was before the lookup), so both see the same machine load.
 
-Requests come from 1,000 client addresses in turn, so the default throttles apply and are not hit. Results go to the
-"Address search" section of ``docs/benchmarks.md``.
+Requests come from 1,000 client addresses in turn, so the default throttles apply and are not hit.
+Results go to the "Address search" section of ``docs/benchmarks.md``.
 """
 
 from __future__ import annotations
@@ -62,6 +62,36 @@ KINDS = {  # kind → share of the search mix
     "street_place": 0.05, "commune": 0.1, "typing": 0.15, "typo": 0.05,
 }  # fmt: skip
 CLIENTS = 1000
+# What the first runs of this script found (same machine, as busy), kept in the section because the code
+# they measured is gone.
+HISTORY = """
+Before (first run of this script, 2026-12-04 12:49 UTC, search matching the query against all 1.2 M
+addresses' trigrams and grouping them into streets; 130 queries, 100 reverse, 20 report pairs): search
+p50 337 ms, **p95 1,796 ms** (a commune name p95 6.8 s, a street being typed p95 4.8 s); reverse p50
+13 ms, p95 28 ms; report creation with/without lookup p50 1.10 ×. EXPLAIN ANALYZE: a full address
+read 100–13,000 candidate rows through the GIN index and scored every one (328 ms for one query).
+Changes since, each measured with this script: a street table (``addresses_street``, one row per street
+and commune, ~43,000 rows here) searched first and the house number looked up only on its best 20
+streets (p50 47 ms, p95 155 ms); communes' normalised names computed once per row; threshold 0.6
+instead of 0.5; a query that is exactly a commune's name skipping the street search; reverse joining
+the commune only to the nearest row.
+
+"first" counts queries whose first hit is exactly the sampled house. The misses are the generator's
+twins the query cannot tell apart (the same street name twice in one city with other postcodes, or
+written "Str." and "Straße" in one commune, all scoring the same) and typos that put the right street
+second or third.
+
+A run at a busier moment (2026-12-04 13:17 UTC, load average 6–7, same code; data before a generator fix that removed a stray
+space from some street names): search p50
+24.0 ms, p95 48.3 ms; reverse p50 3.9 ms, p95 10.8 ms (throttle off: p50 1.5 ms, p95 6.8 ms;
+``nearest()`` alone p50 0.7 ms, p95 5.8 ms); report creation with/without lookup p50 1.010 ×.
+
+Reverse misses 5 ms at p95 over the API: its statement runs in 0.1 ms (plan below) and `nearest()`
+alone has p95 1.8 ms; the rest is the request stack, where DRF's throttle (two Redis round trips per
+request, get and set of the client's history) costs 0.5 ms at p50 and 1.4 ms at p95 (the "without
+throttle" row), and the machine's load makes up the tail. Left as it is: the throttle is shared with
+every anonymous endpoint, and 5 ms is met without it.
+"""
 _sent = 0
 CHECKED = {"full", "lower_ascii", "postcode_first", "typo"}  # unambiguous: the house must come first
 
@@ -351,6 +381,8 @@ def markdown(args, timings: dict[str, float], results: dict, versions: str) -> s
         "| nearest-address lookup | n | p50 | p95 | p99 | |",
         "|---|---|---|---|---|---|",
         *rows(reports)[:-1],
+        "",
+        HISTORY.strip(),
         "",
         "<details><summary>Query plans (EXPLAIN ANALYZE, BUFFERS)</summary>",
         "",

@@ -40,7 +40,7 @@ NAMES = (
     "Sand Lehm Stein Kies Kalk Kohlen Salz Erz Silber Zinn Kupfer Glas Papier Tuch Leinen Woll "
     "Forst Jäger Fischer Gärtner Bauern Müller Weber Bäcker Brauer Zimmer Töpfer Gerber Färber"
 ).split()
-PARTS = "| | | | |berg|tal|feld|hain|grund|wiesen|blick|höhe|ring".split("|")
+PARTS = ",,,,,berg,tal,feld,hain,grund,wiesen,blick,höhe,ring".split(",")  # mostly none
 KINDS = "straße|straße|straße|straße|weg|weg|platz|gasse|ring|allee|str.".split("|")
 ADJECTIVES = (
     "Meißner Dresdner Leipziger Chemnitzer Zwickauer Plauener Görlitzer Bautzner Großenhainer Freiberger "
