@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from addresses.models import Street
 from addresses.selectors import AddressNotFound, geocode, search
@@ -63,3 +66,16 @@ def test_just_a_communes_name_gives_the_place_not_its_streets(tmp_path):
     assert {h.kind for h in search("Dresden")} <= {"commune", "district"}
     # One more word and the streets are back: the name alone is not the whole query.
     assert ("street", "Prager Straße") in {(h.kind, h.street) for h in search("Dresden Prager")}
+
+
+def test_migration_fills_streets_of_addresses_loaded_before_it(tmp_path):
+    """The migration's frozen copy of the street statement gives what ``streets_rebuild`` gives."""
+    migration = importlib.import_module("addresses.migrations.0002_street_table_for_search")
+    load(dresden_hkde(tmp_path / "hk.txt"))
+    load(write_osm(tmp_path / "a.osm"))
+    columns = ("street", "street_key", "ags", "postcode", "place", "addresses", "search_text")
+    rebuilt = sorted(Street.objects.values_list(*columns))
+    Street.objects.all().delete()
+    with connection.cursor() as cur:
+        cur.execute(migration.FILL_STREETS)
+    assert sorted(Street.objects.values_list(*columns)) == rebuilt
