@@ -33,3 +33,14 @@ def house_number_in(normalised: str) -> str | None:
 
 def search_text(*, street: str, number: str, postcode: str, place: str, district_name: str) -> str:
     return normalise(" ".join(p for p in (street, number, postcode, place, district_name) if p))
+
+
+def sql_normalise(expr: str) -> str:
+    """The SQL twin of :func:`normalise` for names (streets, places, Ortsteile): the same lower case,
+    umlauts, accents (``unaccent``), "Straße"/"Str." and punctuation rules, for statements that derive
+    search text from stored columns. ``expr`` is SQL written by the caller, never user text."""
+    lowered = f"lower({expr})"
+    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        lowered = f"replace({lowered}, '{umlaut}', '{plain}')"
+    street_word = rf"regexp_replace(unaccent({lowered}), '(strasse|str)\M\.?', 'str ', 'g')"
+    return f"btrim(regexp_replace({street_word}, '[^a-z0-9]+', ' ', 'g'))"

@@ -7,16 +7,30 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.gis.geos import Point
-from django.db import transaction
+from django.db import connection, transaction
 
 from addresses.importer import AddressRow, Refused
-from addresses.models import Address
-from addresses.normalise import normalise, search_text
+from addresses.models import Address, Street
+from addresses.normalise import normalise, search_text, sql_normalise
 from boundaries.assignment import assign_many
 from boundaries.models import Commune
 from geo.srid import STORAGE_SRID
 
 BATCH = 5000
+ADDR = Address._meta.db_table
+STREET = Street._meta.db_table
+PLACES = sql_normalise("string_agg(DISTINCT concat_ws(' ', a.postcode, a.place, a.district_name), ' ')")
+# One row per (street_key, ags) from all sources; the search text adds every postcode, place and Ortsteil
+# of the street's houses, so "Prager Straße 01069" and "Prager Straße Altstadt" both find it.
+STREETS_SQL = f"""
+    INSERT INTO {STREET} (street, street_key, ags, postcode, place, addresses, geom, search_text)
+    SELECT min(a.street), a.street_key, a.ags, min(a.postcode), min(a.place), count(*),
+           ST_ClosestPoint(ST_Collect(a.geom), ST_Centroid(ST_Collect(a.geom))),
+           btrim(a.street_key || ' ' || {PLACES})
+    FROM {ADDR} a
+    WHERE a.ags = ANY(%s)
+    GROUP BY a.street_key, a.ags
+"""
 
 
 @dataclass
@@ -102,5 +116,14 @@ def _store(rows: list[AddressRow], *, source: str, result: LoadResult) -> None:
     per_commune = Counter(a.ags for a in objects)
     result.replaced, _ = Address.objects.filter(source=source, ags__in=list(per_commune)).delete()
     Address.objects.bulk_create(objects, batch_size=BATCH)
+    streets_rebuild(ags=list(per_commune))
     result.loaded = len(objects)
     result.communes = len(per_commune)
+
+
+def streets_rebuild(*, ags: list[str]) -> int:
+    """Derive the :class:`Street` rows of these communes from their addresses again (after a load)."""
+    with transaction.atomic(), connection.cursor() as cur:
+        Street.objects.filter(ags__in=ags).delete()
+        cur.execute(STREETS_SQL, [ags])
+        return cur.rowcount

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 from django.contrib.gis.geos import Point
@@ -74,4 +76,14 @@ def write_osm(path: Path) -> Path:
 """,
         encoding="utf-8",
     )
+    return path
+
+
+def write_osm_pbf(path: Path) -> Path:
+    """The :func:`write_osm` data as an ``.osm.pbf`` file, converted by osmium-tool (GDAL reads PBF but
+    cannot write it; osmium is in scripts/system-packages.sh for this)."""
+    osmium = shutil.which("osmium")
+    assert osmium, "osmium-tool fehlt: scripts/system-packages.sh installiert es (Debian-Paket osmium-tool)"
+    xml = write_osm(path.with_name(path.name.removesuffix(".osm.pbf") + "-source.osm"))
+    subprocess.run([osmium, "cat", str(xml), "-f", "pbf", "-o", str(path), "--overwrite"], check=True)
     return path

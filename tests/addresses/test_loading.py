@@ -10,7 +10,7 @@ from django.db.models import Count
 
 from addresses.importer import hkde
 from addresses.models import Address
-from tests.addresses.files import DRESDEN, dresden_hkde, hkde_line, write_hkde, write_osm
+from tests.addresses.files import DRESDEN, dresden_hkde, hkde_line, write_hkde, write_osm, write_osm_pbf
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +86,25 @@ def test_osm_nodes_and_buildings_are_loaded(tmp_path):
     assert (building.source, building.housenumber, building.ags) == ("osm", "2", DRESDEN)
     assert building.source_id == "w10"
     assert Address.objects.get(street="Wilsdruffer Straße").suffix == "b"
+
+
+def test_osm_pbf_file_is_read_like_osm_xml(tmp_path):
+    path = write_osm_pbf(tmp_path / "dresden.osm.pbf")
+    assert b"OSMHeader" in path.read_bytes()[:32]  # really the binary format, not XML under a PBF name
+    out, err = load(path)  # the source is guessed from ".osm.pbf"
+    assert "3 Adressen in 1 Gemeinden geladen (Quelle osm)" in out and "1 abgelehnt" in err + out
+    rows = Address.objects.order_by("source_id").values_list("source_id", "street", "housenumber", "suffix")
+    assert list(rows) == [
+        ("1", "Prager Straße", "12", ""),
+        ("2", "Wilsdruffer Straße", "7", "b"),
+        ("w10", "Schloßstraße", "2", ""),
+    ]
+    building = Address.objects.get(source_id="w10")
+    assert building.ags == DRESDEN and building.postcode == "01067"
+    # Placed inside the building's square (EPSG:25833), as from the XML file.
+    xml_path = write_osm(tmp_path / "dresden.osm")
+    load(xml_path)
+    assert Address.objects.get(source_id="w10").geom.distance(building.geom) < 0.01
 
 
 def test_missing_file_is_a_german_error(tmp_path):
