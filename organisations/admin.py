@@ -12,7 +12,7 @@ from organisations.territory import check_territory
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "kind", "ags", "email", "active", "territory"]
+        fields = ["name", "kind", "ags", "email", "active", "embed_origins", "territory"]
 
     def clean(self) -> dict:
         data = super().clean()

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
-from organisations.models import Membership, Organisation, ResponsibilityArea, Team
+from organisations.models import Membership, Organisation, OrganisationKind, ResponsibilityArea, Team
 
 
 def organisation_get(pk: int) -> Organisation:
@@ -63,3 +63,9 @@ def areas_of(organisation: Organisation) -> QuerySet[ResponsibilityArea]:
 def area_in(organisation: Organisation, pk: int) -> ResponsibilityArea | None:
     """Area ``pk`` if it belongs to ``organisation``; None for ids of other organisations."""
     return ResponsibilityArea.objects.filter(pk=pk, organisation=organisation).first()
+
+
+def embed_origins(ags: str) -> list[str]:
+    """The web origins (``https://www.example.de``) that may show the commune's embedded view in a frame."""
+    org = Organisation.objects.filter(kind=OrganisationKind.COMMUNE, ags=ags, active=True).first()
+    return org.embed_origin_list() if org is not None else []

@@ -31,6 +31,8 @@ LOCAL_DIR = BASE_DIR / ".local"
 SECRET_KEY = secret_key(env, LOCAL_DIR / "secret_key")
 # Signed parking cards (permits.parking_card): Ed25519 seed, plate-hash secret, earlier public keys.
 PARKING_SIGNING_KEY, PARKING_PLATE_SECRET, PARKING_VERIFY_KEYS = parking_card_keys(env, SECRET_KEY)
+# LeiKa service keys (FIM Leistungskatalog) named in each service page's metadata; from the FIM portal.
+LEIKA_KEYS = {k: env.str(f"LEIKA_KEY_{k.upper()}", default="") for k in ("report", "permit", "parking")}
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
