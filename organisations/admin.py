@@ -26,6 +26,7 @@ class OrganisationForm(forms.ModelForm):
             "bic",
             "bank_name",
             "opendata_license",
+            "embed_origins",
             "territory",
         ]
 

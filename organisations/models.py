@@ -7,8 +7,11 @@ what belongs to their organisations — decided in one place, ``organisations.sc
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from knox.models import AbstractAuthToken
@@ -49,6 +52,17 @@ OPENDATA_LICENSES = [
     ("http://dcat-ap.de/def/licenses/cc-zero", "Creative Commons Zero (CC0 1.0)"),
 ]
 OPENDATA_LICENSE_DEFAULT = OPENDATA_LICENSES[0][0]
+
+
+# https only — but http on this machine's own names, for development and the tests' second server.
+ORIGIN_RE = re.compile(r"^(https://[a-z0-9.-]+|http://(localhost|127\.0\.0\.1))(:\d{1,5})?$")
+
+
+def validate_origins(value: str) -> None:
+    """One web origin per line: ``https://host[:port]`` without path (what CSP frame-ancestors takes)."""
+    for line in (ln.strip().rstrip("/").lower() for ln in value.splitlines()):
+        if line and not ORIGIN_RE.match(line):
+            raise ValidationError(f"„{line[:80]}“ ist keine Herkunft der Form https://www.beispiel.de.")
 
 
 def _bounded(name: str) -> list:
@@ -124,6 +138,14 @@ class Organisation(models.Model):
         blank=True,
         help_text="Nur für sonstige Stellen; Gemeinden und Landkreise haben ihr Gebiet aus den Grenzdaten.",
     )
+    # Websites that may show /einbetten/<AGS>/ in a frame (CSP frame-ancestors); all other pages: DENY.
+    embed_origins = models.TextField(
+        "Einbettung erlaubt für",
+        blank=True,
+        validators=[validate_origins],
+        help_text="Eine Herkunft je Zeile, z. B. https://www.dresden.de – nur diese Seiten dürfen die "
+        "Kartenansicht der Gemeinde einbetten.",
+    )
 
     class Meta:
         verbose_name = "Organisation"
@@ -137,6 +159,9 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def embed_origin_list(self) -> list[str]:
+        return [ln.strip().rstrip("/").lower() for ln in self.embed_origins.splitlines() if ln.strip()]
 
 
 class Role(models.TextChoices):

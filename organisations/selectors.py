@@ -72,3 +72,9 @@ def commune_opendata_publishers() -> dict[str, tuple[str, str]]:
         "ags", "name", "opendata_license"
     )
     return {ags: (name, licence) for ags, name, licence in rows}
+
+
+def embed_origins(ags: str) -> list[str]:
+    """The web origins (``https://www.example.de``) that may show the commune's embedded view in a frame."""
+    org = Organisation.objects.filter(kind=OrganisationKind.COMMUNE, ags=ags, active=True).first()
+    return org.embed_origin_list() if org is not None else []

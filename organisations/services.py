@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import MultiPolygon, Point
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Q
 
@@ -23,6 +24,7 @@ from organisations.models import (
     ResponsibilityArea,
     Role,
     Team,
+    validate_origins,
 )
 from organisations.scoping import forget_scope, require_admin
 from organisations.territory import check_territory, require_inside_territory, territory_contains
@@ -342,5 +344,28 @@ def organisation_set_territory(
                 if territory is not None
                 else "Gebiet entfernt"
             ),
+        )
+    return organisation
+
+
+def organisation_set_embed_origins(*, actor: Any, organisation: Organisation, origins: str) -> Organisation:
+    """Which websites may embed the commune's map (/einbetten/<AGS>/): one https origin per line."""
+    if actor is not None:
+        require_admin(actor, organisation.pk)
+    lines = "\n".join(ln.strip().rstrip("/").lower() for ln in (origins or "").splitlines() if ln.strip())
+    try:
+        validate_origins(lines)
+    except DjangoValidationError as exc:
+        raise ValidationFailed({"embed_origins": list(exc.messages)}) from exc
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        previous, organisation.embed_origins = organisation.embed_origins, lines
+        organisation.save(update_fields=["embed_origins"])
+        audit(
+            actor=actor,
+            action="organisation.embed_origins",
+            obj=organisation,
+            organisation=organisation,
+            summary=f"Einbettung erlaubt für: {previous.replace(chr(10), ', ') or '–'} → {lines.replace(chr(10), ', ') or '–'}",
         )
     return organisation

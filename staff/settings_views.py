@@ -29,6 +29,7 @@ from organisations.services import (
     membership_end,
     membership_set,
     organisation_set_email,
+    organisation_set_embed_origins,
     organisation_set_letterhead,
 )
 from organisations.tokens import api_token_in, api_token_revoke, api_tokens_of_organisation
@@ -74,8 +75,16 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         return _back_to_page(request, org)
     if request.method == "POST":
         with flash_domain_errors(request, only=ValidationFailed):
-            organisation_set_email(actor=request.user, organisation=org, email=request.POST.get("email", ""))
-            messages.success(request, "E-Mail-Adresse gespeichert.")
+            if "embed_origins" in request.POST:
+                organisation_set_embed_origins(
+                    actor=request.user, organisation=org, origins=request.POST["embed_origins"]
+                )
+                messages.success(request, "Einbettung gespeichert.")
+            else:
+                organisation_set_email(
+                    actor=request.user, organisation=org, email=request.POST.get("email", "")
+                )
+                messages.success(request, "E-Mail-Adresse gespeichert.")
         return _back_to_page(request, org)
     return render(
         request,

@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from boundaries.models import Commune
 from boundaries.selectors import communes_light, today
-from reports.models import DESCRIPTION_MAX, Category
+from reports.models import DESCRIPTION_MAX
 from reports.photos import MAX_PHOTOS
+from reports.selectors import categories_offered
 from reports.services import PhotoUpload, ReportDraft
 from reports.workflow import ReportStatus
 
@@ -28,11 +29,12 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
-def category_choices(*, empty_label: str) -> list[tuple[str, Any]]:
-    """Active categories grouped by their group, in catalogue order (one query)."""
+def category_choices(*, empty_label: str, ags: str = "") -> list[tuple[str, Any]]:
+    """Active categories grouped by their group, in catalogue order (one query); with ``ags`` only those
+    the commune offers."""
     choices: list[tuple[str, Any]] = [("", empty_label)]
     groups: dict[str, list[tuple[str, str]]] = {}
-    for category in Category.objects.filter(active=True).select_related("group"):
+    for category in categories_offered(ags or None):
         groups.setdefault(category.group.name, []).append((category.slug, category.name))
     choices.extend(groups.items())
     return choices
@@ -92,9 +94,11 @@ class ReportForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, ags: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].widget.choices = category_choices(empty_label=str(_("Bitte wählen …")))
+        self.fields["category"].widget.choices = category_choices(
+            empty_label=str(_("Bitte wählen …")), ags=ags
+        )
 
     def draft(self, photos: Sequence[UploadedFile]) -> ReportDraft:
         data = self.data

@@ -18,6 +18,7 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -43,6 +44,7 @@ from permits.selectors import (
 from permits.services import Estimate, parking_apply, permit_create, permit_estimate
 from permits.workflow import PermitStatus
 from requestkit.throttling import ReportCreateThrottle, enforce
+from web.deep_links import commune_link
 from web.permit_forms import ParkingForm, PermitForm
 from web.place_search import place_search
 from web.presentation import map_config, parking_status, permit_form_texts, permit_status
@@ -105,9 +107,20 @@ def _create(request: HttpRequest, form: PermitForm) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def permit_new(request: HttpRequest) -> HttpResponse:
     """Sondernutzung beantragen: map + form (GET), estimate (POST action=estimate) or submission."""
-    form = PermitForm(request.POST, request.FILES) if request.method == "POST" else PermitForm()
+    link = commune_link(request)  # ?gemeinde=<AGS>&art=<slug> from Amt24 or a commune website
+    kind_notice, initial = "", {}
+    if request.GET.get("art"):
+        initial["kind"] = request.GET["art"]
+    form = (
+        PermitForm(request.POST, request.FILES) if request.method == "POST" else PermitForm(initial=initial)
+    )
+    if initial and initial["kind"] not in form.kind_units():
+        kind_notice = _(
+            "Eine Art der Sondernutzung „%(art)s“ gibt es nicht. Bitte wählen Sie sie unten aus."
+        ) % {"art": initial["kind"][:40]}
+        form.initial.pop("kind")
     estimate = None
-    status = 200
+    status = link.status if link.status != 200 else (404 if kind_notice else 200)
     if request.method == "POST":
         if request.POST.get("action") == "estimate":
             estimate = _estimate(form, request.FILES)
@@ -128,7 +141,15 @@ def permit_new(request: HttpRequest) -> HttpResponse:
         "place": place_search(request),
         "estimate": estimate,
         "attachments_dropped": bool(request.FILES.getlist("attachments")),
-        "map_config": _page_config(estimateUrl=reverse("permit-estimate"), kindUnits=form.kind_units()),
+        "map_config": _page_config(
+            estimateUrl=reverse("permit-estimate"),
+            kindUnits=form.kind_units(),
+            highlightAgs=link.ags,
+            fitHighlight=bool(link.ags),
+        ),
+        "commune_link": link,
+        "kind_notice": kind_notice,
+        "leika": settings.LEIKA_KEYS.get("permit", ""),
     }
     return render(request, "web/permit_new.html", context, status=status)
 
@@ -240,6 +261,7 @@ def parking_new(request: HttpRequest) -> HttpResponse:
         "place": place,
         "zones": _zones(),
         "map_config": _page_config(parkingZonesUrl=reverse("parking-zones")),
+        "leika": settings.LEIKA_KEYS.get("parking", ""),
     }
     return render(request, "web/parking_new.html", context, status=status)
 

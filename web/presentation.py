@@ -156,7 +156,7 @@ def permit_form_texts() -> dict[str, str]:
     }
 
 
-def map_config(*, highlight_ags: str = "") -> dict[str, Any]:
+def map_config(*, highlight_ags: str = "", fit_highlight: bool = False) -> dict[str, Any]:
     """Everything the map script needs, as one JSON blob (``json_script``), so the script stays static."""
     return {
         "tileUrl": settings.MAP_TILE_URL,
@@ -172,6 +172,7 @@ def map_config(*, highlight_ags: str = "") -> dict[str, Any]:
         "communeUrl": reverse("web:commune-detail", args=["00000000"]),
         "permitsUrl": reverse("permit-active"),
         "highlightAgs": highlight_ags,
+        "fitHighlight": fit_highlight,  # open centred on that commune (deep links /?gemeinde=<AGS>)
         "statuses": status_legend(),
         "texts": js_texts(),
     }

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from web import feeds, info_views, participation_views, permit_views, subscription_views, views
+from web import embed_views, feeds, info_views, participation_views, permit_views, subscription_views, views
 
 app_name = "web"
 
@@ -36,6 +36,7 @@ urlpatterns = [
     ),
     path("benachrichtigungen/verwalten/<str:token>/", subscription_views.manage, name="subscription-manage"),
     path("gemeinden/<str:ags>/", views.commune_detail, name="commune-detail"),
+    path("einbetten/<str:ags>/", embed_views.embed, name="embed"),
     path("datenschutz/", views.privacy, name="privacy"),
     path("barrierefreiheit/", info_views.accessibility_statement, name="accessibility"),
     path("leichte-sprache/", info_views.easy_language, name="easy-language"),

@@ -37,6 +37,7 @@ from reports.selectors import (
 from reports.services import report_create
 from requestkit.filters import STATUS_ALIASES
 from requestkit.throttling import ReportCreateThrottle, enforce
+from web.deep_links import commune_link
 from web.forms import ReportFilterForm, ReportForm
 from web.participation_forms import UpdateForm
 from web.place_search import place_search
@@ -107,11 +108,12 @@ def report_new(request: HttpRequest) -> HttpResponse:
     """Mängel melden: the map + form page (GET, also "Adresse oder Ort suchen" without JavaScript) and its
     submission (POST → confirmation)."""
     place = place_search(request)
+    link = commune_link(request)  # /?gemeinde=<AGS>: centred on the commune, with its categories
     if request.method == "POST":
-        form = ReportForm(request.POST, request.FILES)
+        form = ReportForm(request.POST, request.FILES, ags=link.ags)
     else:
-        form = ReportForm(initial=place.initial())
-    status = 200
+        form = ReportForm(initial=place.initial(), ags=link.ags)
+    status = link.status
     if request.method == "POST":
         try:
             enforce(request, ReportCreateThrottle)
@@ -127,7 +129,14 @@ def report_new(request: HttpRequest) -> HttpResponse:
             return remember_created(response, created.tracking_token, url)
         if wants_json(request):
             return JsonResponse({"errors": form.errors_in_page_order()}, status=status)
-    context = {"form": form, "place": place, "map_config": map_config(), "statuses": status_legend()}
+    context = {
+        "form": form,
+        "place": place,
+        "commune_link": link,
+        "leika": settings.LEIKA_KEYS.get("report", ""),
+        "map_config": map_config(highlight_ags=link.ags, fit_highlight=bool(link.ags)),
+        "statuses": status_legend(),
+    }
     return render(request, "web/report_new.html", context, status=status)
 
 

@@ -30,6 +30,7 @@ LOCAL_DIR = BASE_DIR / ".local"
 
 SECRET_KEY = secret_key(env, LOCAL_DIR / "secret_key")
 PARKING_SIGNING_KEY, PARKING_PLATE_SECRET, PARKING_VERIFY_KEYS = parking_card_keys(env, SECRET_KEY)  # cards
+LEIKA_KEYS = {k: env.str(f"LEIKA_KEY_{k.upper()}", default="") for k in ("report", "permit", "parking")}  # FIM
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -239,10 +240,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Errors answered before (or instead of) a view — a request the middleware refuses, an unknown URL, the
-# database gone — in the format of the interface the path belongs to: path prefix → dotted path of a
-# function (request, status, message, code) → HttpResponse. Paths not listed get JSON on /api/ and
-# /tiles/, HTML or text elsewhere (config.middleware, config.errors); config imports no interface.
+# Errors answered outside a view (middleware refusal, unknown URL, database gone) in the path's interface
+# format: prefix → function(request, status, message, code); else JSON on /api/ and /tiles/ (config.errors).
 ERROR_RENDERERS = {
     "/open311/": "api.open311.errors.error_for_request",
     "/ogcapi/": "ogcapi.errors.error_for_request",

@@ -193,7 +193,7 @@
         }).addTo(map);
         own.bringToBack();
         outlines.bringToBack();
-        if (options.fitHighlight) map.fitBounds(own.getBounds());
+        if (options.fitHighlight || cfg.fitHighlight) map.fitBounds(own.getBounds());
       });
     }
 
