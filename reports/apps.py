@@ -6,5 +6,6 @@ class ReportsConfig(AppConfig):
     verbose_name = "Mängelmeldungen"
 
     def ready(self) -> None:
-        # Importing the module connects its receivers (reporter mails on status changes).
-        from reports import notify  # noqa: F401
+        # Importing the modules connects their receivers (reporter mails on status changes; the counts and
+        # cached tiles of the map).
+        from reports import notify, tile_counts  # noqa: F401

@@ -295,3 +295,24 @@ class Support(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["report", "client_hash"], name="one_support_per_client")
         ]
+
+
+class ReportCount(models.Model):
+    """How many reports each commune version has per status and category: the low-zoom vector tiles sum
+    these few thousand rows instead of counting up to a million reports per tile (``reports.tiles``).
+
+    Derived data, kept exact in the transaction of every write (``reports.tile_counts``); rebuilt from
+    ``reports_report`` by ``manage.py refresh_report_counts`` after writes that bypass the services.
+    """
+
+    commune = models.ForeignKey("boundaries.Commune", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=32)
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "Meldungszahl"
+        verbose_name_plural = "Meldungszahlen"
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "status", "category"], name="report_count_key"),
+        ]

@@ -36,6 +36,7 @@ from reports.selectors import (
 from reports.services import report_create
 from requestkit.filters import STATUS_ALIASES
 from requestkit.throttling import ReportCreateThrottle, enforce
+from requestkit.tile_version import note_own_change
 from web.forms import ReportFilterForm, ReportForm
 from web.presentation import map_config, status_legend
 
@@ -115,7 +116,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
         else:
             url = reverse("web:report-confirmation", args=[created.report.public_id])
             response = JsonResponse({"redirect": url}, status=201) if wants_json(request) else redirect(url)
-            return remember_created(response, created.tracking_token, url)
+            return note_own_change(remember_created(response, created.tracking_token, url))
         if wants_json(request):
             return JsonResponse({"errors": form.errors_in_page_order()}, status=status)
     context = {"form": form, "map_config": map_config(), "statuses": status_legend()}

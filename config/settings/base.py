@@ -163,7 +163,14 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="mm"),
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
+        },
+        # Built vector tiles (reports.tile_cache): the same Redis, their own key prefix.
+        "tiles": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="mm") + "-tiles",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        },
     }
 else:
     CACHES = {
@@ -171,8 +178,21 @@ else:
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "django_cache",
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="mm"),
-        }
+        },
+        # Shared by every gunicorn worker like Redis (a per-process local-memory cache would miss the
+        # invalidations other workers make); its own table so that culling never drops throttle counters.
+        "tiles": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_tile_cache",
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="mm"),
+            "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 10},
+        },
     }
+
+# The cache alias for built report tiles and how long an entry lives at most. Changes made through the
+# services drop their tiles at once; the lifetime only bounds writes that bypass them.
+REPORT_TILE_CACHE = "tiles"
+REPORT_TILE_CACHE_SECONDS = env.int("REPORT_TILE_CACHE_SECONDS", default=600)
 
 TASKS = {
     "default": {
