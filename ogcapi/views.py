@@ -153,7 +153,10 @@ def items(request: HttpRequest, name: str) -> HttpResponse:
     c = _collection(request, name)
     q = items_query(request.GET, c.filters)
     qs = c.items(q)
-    rows = list(c.features(qs, request, q.srid, PRECISION[q.srid])[q.offset : q.offset + q.limit])
+    # The page's keys first, then the features of those rows only: with the feature expression in the
+    # paged statement PostgreSQL builds the JSON of every row it skips (offset 99,000 took 1.7 s).
+    page = c.base().filter(pk__in=qs.values("pk")[q.offset : q.offset + q.limit]).order_by(c.id_field)
+    rows = list(c.features(page, request, q.srid, PRECISION[q.srid]))
     matched = _matched(c, q, qs, rows)
     links = [_page_link(request, "self", q.offset)]
     if q.offset + len(rows) < matched:
