@@ -21,6 +21,7 @@ from reports.tile_cache import cached_report_tile, drop_tiles_of
 from reports.tile_counts import count_differences
 from reports.tiles import report_tile, tiles_touched
 from tests.factories import DRESDEN, LEIPZIG, make_report, set_status
+from tests.staff_world import login
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +49,10 @@ def builds(fn) -> int:
 
 def features(data: bytes) -> list[dict]:
     return mapbox_vector_tile.decode(data)["reports"]["features"] if data else []
+
+
+def ids(data: bytes) -> set[str]:
+    return {f["properties"].get("id") for f in features(data)}
 
 
 @pytest.fixture(params=["database", "locmem"])
@@ -235,3 +240,18 @@ def test_own_new_report_marks_the_visitor_for_fresh_tiles(client):
     cookie = response.cookies["mm_tiles_v"]
     assert cookie.value.isdigit() and cookie["max-age"] == 60 and not cookie["httponly"]
     assert "mm_tiles_v" not in client.get("/").cookies  # only the visitor's own change sets it
+
+
+def test_a_staff_status_change_shows_in_the_tiles_at_once_and_marks_the_caseworker(
+    client, world, django_capture_on_commit_callbacks
+):
+    t = tile_at(*DRESDEN, 15)
+    assert world.own.public_id in ids(client.get(url(t), {"status": "submitted"}).content)
+    login(client, "caseworker_a")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/verwaltung/meldungen/{world.own.public_id}/status/", {"status": "in_review"}
+        )
+    assert response.status_code == 302 and response.cookies["mm_tiles_v"]["max-age"] == 60
+    assert world.own.public_id not in ids(client.get(url(t), {"status": "submitted"}).content)
+    assert world.own.public_id in ids(client.get(url(t), {"status": "in_review"}).content)
