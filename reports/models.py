@@ -230,6 +230,9 @@ class Report(LocatedCase):
             models.Index(fields=["-created", "-id"], name="report_created_id"),
             # Low-zoom vector tiles count a commune's reports, filtered by status/category: index-only.
             models.Index(fields=["commune", "status", "category"], name="report_commune_status_cat"),
+            # OGC API pages select their keys in public_id order with an offset: index-only, without a
+            # heap visit per skipped row (offset 99,000 of 1,000,000: 630 ms → 37 ms).
+            models.Index(fields=["public_id"], include=["id"], name="report_public_id_with_pk"),
         ]
 
     def __str__(self) -> str:
