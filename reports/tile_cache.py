@@ -23,6 +23,7 @@ for writes that bypass the services.
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ from django.core.cache import BaseCache, caches
 
 from geo.tiles import Tile
 from reports.tiles import report_tile, tiles_touched
+
+logger = logging.getLogger(__name__)
 
 PREFIX = "tiles:reports"
 GENERATION_KEY = f"{PREFIX}:generation"
@@ -73,31 +76,54 @@ def _token(cache: BaseCache, key: str, found: str | None, timeout: int) -> str:
     return cache.get(key) or token
 
 
-def cached_report_tile(
-    t: Tile, *, statuses: Sequence[str] = (), categories: Sequence[str] = ()
-) -> CachedTile:
-    """The tile from the cache when it is still current, else built by ``reports.tiles`` and stored."""
-    cache, timeout = tile_cache(), settings.REPORT_TILE_CACHE_SECONDS
-    version_key, variant_key = _version_key(t), _variant_key(t, statuses, categories)
+def _lookup(
+    cache: BaseCache, t: Tile, variant_key: str
+) -> tuple[tuple[str, str], tuple[tuple[str, str], str, bytes] | None]:
+    timeout, version_key = settings.REPORT_TILE_CACHE_SECONDS, _version_key(t)
     found = cache.get_many([GENERATION_KEY, version_key, variant_key])
     tokens = (
         _token(cache, GENERATION_KEY, found.get(GENERATION_KEY), 4 * timeout),
         _token(cache, version_key, found.get(version_key), 2 * timeout),
     )
-    entry = found.get(variant_key)
-    if entry is not None and entry[0] == tokens:
+    return tokens, found.get(variant_key)
+
+
+def cached_report_tile(
+    t: Tile, *, statuses: Sequence[str] = (), categories: Sequence[str] = ()
+) -> CachedTile:
+    """The tile from the cache when it is still current, else built by ``reports.tiles`` and stored.
+
+    The cache only saves time: when it cannot be reached (Redis down, …) the tile is built and served
+    uncached, never a 500."""
+    cache, variant_key = tile_cache(), _variant_key(t, statuses, categories)
+    try:
+        tokens, entry = _lookup(cache, t, variant_key)
+    except Exception:  # any backend's connection error; the cache is an optimisation
+        logger.warning("tile cache unreachable: serving %s uncached", t, exc_info=True)
+        tokens, entry = None, None
+    if tokens is not None and entry is not None and entry[0] == tokens:
         return CachedTile(data=entry[2], etag=entry[1])
     data = report_tile(t, statuses=statuses, categories=categories)
     etag = etag_of(data)
-    cache.set(variant_key, (tokens, etag, data), timeout)
+    if tokens is not None:
+        try:
+            cache.set(variant_key, (tokens, etag, data), settings.REPORT_TILE_CACHE_SECONDS)
+        except Exception:
+            logger.warning("tile cache unreachable: %s not stored", t, exc_info=True)
     return CachedTile(data=data, etag=etag)
 
 
 def drop_tiles_of(location: Point, commune_id: int) -> list[Tile]:
     """Make every cached tile showing a report at ``location`` (EPSG:25833) in commune version
-    ``commune_id`` stale, at every zoom level. Returns those tiles (for tests and logging)."""
+    ``commune_id`` stale, at every zoom level. Returns those tiles (for tests and logging).
+
+    Runs after the commit: a failure must not turn a stored change into an error page. If the cache is
+    unreachable the tiles stay as they are until their entries expire (``REPORT_TILE_CACHE_SECONDS``)."""
     touched = tiles_touched(location, commune_id)
-    tile_cache().delete_many([_version_key(t) for t in touched])
+    try:
+        tile_cache().delete_many([_version_key(t) for t in touched])
+    except Exception:
+        logger.error("tile cache unreachable: %d tiles not dropped", len(touched), exc_info=True)
     return touched
 
 

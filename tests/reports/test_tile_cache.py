@@ -255,3 +255,21 @@ def test_a_staff_status_change_shows_in_the_tiles_at_once_and_marks_the_casework
     assert response.status_code == 302 and response.cookies["mm_tiles_v"]["max-age"] == 60
     assert world.own.public_id not in ids(client.get(url(t), {"status": "submitted"}).content)
     assert world.own.public_id in ids(client.get(url(t), {"status": "in_review"}).content)
+
+
+def test_an_unreachable_cache_serves_built_tiles_and_never_fails_a_change(
+    client, dresden, django_capture_on_commit_callbacks
+):
+    """Redis down (nothing listens on port 1): the tile is built and served, a new report is stored."""
+    down = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+    with override_settings(CACHES={**settings.CACHES, "tiles": down}):
+        caches["default"].key_prefix = f"mm-test-{uuid.uuid4().hex}"
+        t = tile_at(*DRESDEN, 16)
+        assert client.get(url(t)).content == report_tile(t)
+        with django_capture_on_commit_callbacks(execute=True):
+            new = make_report(lonlat=DRESDEN).report
+        assert new.public_id in ids(client.get(url(t)).content)
