@@ -166,8 +166,12 @@ def measure(cl: Any, conn: Any, cases: list[TileCase], aliases: list[str], args:
             raise SystemExit(f"{case.path}: methods differ: { {k: len(v) for k, v in bodies.items()} }")
         case.size = len(bodies["raw"])
         case.times = {key: [] for key, _ in methods}
+    # Equal sample counts per zoom: z5 has one tile over Saxony, z10 ten, so the low zooms' tiles are timed
+    # more often per run (else a p95 over 20 samples would be the second-slowest of one tile).
+    per_zoom = {z: sum(c.z == z for c in cases) for z in TIMED_ZOOMS}
+    schedule = [c for c in cases for _ in range(math.ceil(max(per_zoom.values()) / per_zoom[c.z]))]
     for run in range(args.warmup + args.runs):
-        for case in cases:
+        for case in schedule:
             shift = run % len(methods)
             for key, fn in methods[shift:] + methods[:shift]:
                 start = time.perf_counter()
@@ -254,8 +258,10 @@ def markdown(args: argparse.Namespace, cases: list[TileCase], aliases: list[str]
         f"- Tiles: for each of {len(PLACES)} places (those of `bench/reports_bbox.py`) the tile containing it at "
         "z5–z16 (distinct tiles), no filters. z ≤ 9 sums the pre-aggregated counts per commune "
         "(`reports_reportcount`), z10–z14 clusters on a 64 × 64 grid per tile, z ≥ 15 sends every report.",
-        f"- {args.runs} timed runs per tile and method after {args.warmup} warm-up runs, the methods in rotating "
-        "order; p50/p95 in ms, nearest-rank percentiles over all tiles of a zoom level.",
+        f"- {args.runs} timed runs after {args.warmup} warm-up runs; in each run every tile of a zoom level "
+        "with fewer tiles than z10–z16's ten is timed repeatedly (z5: ten times), so every zoom has about "
+        f"{10 * args.runs} samples per method; the methods in rotating order; p50/p95 in ms, nearest-rank "
+        "percentiles over all samples of a zoom level.",
         "- (b) the very `ST_AsMVT` statement the endpoint sends, raw through psycopg; (a) the endpoint "
         "in-process (Django test `Client`, full middleware) with the tile cache replaced by `DummyCache`, "
         f"so every request builds the tile; (c) the same requests with the tile cache, {backend}, filled by "
