@@ -5,17 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('boundaries', '0002_boundaryimport_edition_year'),
-        ('organisations', '0005_api_tokens'),
-        ('reports', '0009_report_counts_for_tiles'),
+        ("boundaries", "0002_boundaryimport_edition_year"),
+        ("organisations", "0005_api_tokens"),
+        ("reports", "0009_report_counts_for_tiles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='report',
-            index=models.Index(fields=['public_id'], include=('id',), name='report_public_id_with_pk'),
+            model_name="report",
+            index=models.Index(fields=["public_id"], include=("id",), name="report_public_id_with_pk"),
         ),
     ]
