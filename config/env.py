@@ -347,3 +347,34 @@ def accessibility_enforcement(env: Env) -> dict[str, str]:
     if url and not url.startswith(("https://", "http://")):
         raise ImproperlyConfigured(f"A11Y_ENFORCEMENT_URL muss mit https:// beginnen: {url!r}")
     return values
+
+
+def caches_from_env(env: Env, redis_url: str) -> dict[str, dict[str, Any]]:
+    """``CACHES``: throttling state and built tiles must be the same for every gunicorn worker (and node).
+
+    Redis when configured, else PostgreSQL cache tables (``createcachetable`` in the make targets). The
+    tiles (reports.tile_cache) get their own key prefix, and without Redis their own table, so culling
+    tiles never drops throttle counters; never a per-process local-memory cache, which would miss the
+    invalidations other workers make.
+    """
+    prefix = env.str("CACHE_KEY_PREFIX", default="mm")
+    if redis_url:
+        redis = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+        return {
+            "default": {**redis, "KEY_PREFIX": prefix},
+            "tiles": {**redis, "KEY_PREFIX": prefix + "-tiles"},
+        }
+    database = "django.core.cache.backends.db.DatabaseCache"
+    return {
+        "default": {"BACKEND": database, "LOCATION": "django_cache", "KEY_PREFIX": prefix},
+        "tiles": {
+            "BACKEND": database,
+            "LOCATION": "django_tile_cache",
+            "KEY_PREFIX": prefix,
+            "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 10},
+        },
+    }

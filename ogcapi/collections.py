@@ -23,7 +23,7 @@ from boundaries.models import Commune, District
 from ogcapi.errors import bad_parameter
 from ogcapi.params import Filter, ItemsQuery
 from permits.selectors import permit_public_feature_expression, permits_public
-from reports.selectors import public_feature_expression, reports_public
+from reports.selectors import public_feature_expression, reports_public, reports_public_total
 from reports.workflow import ReportStatus
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")
@@ -60,6 +60,8 @@ class Collection:
     geom_field: str
     temporal: str | None = None  # "created" (an instant) or "period" (start/end)
     filters: dict[str, Filter] = field(default_factory=dict)
+    # numberMatched without counting the rows, where the collection keeps counts (else None: count them)
+    total: Callable[[ItemsQuery], int | None] = lambda q: None
 
     def items(self, q: ItemsQuery) -> QuerySet:
         qs = self.base()
@@ -90,6 +92,17 @@ class Collection:
         """``qs`` as serialized GeoJSON features (text), one SQL statement."""
         expression = Cast(self.feature(request, srid, precision), CharField())
         return qs.annotate(feature=expression).values_list("feature", flat=True)
+
+
+def _report_total(q: ItemsQuery) -> int | None:
+    """Property filters only: the reports' pre-aggregated counts answer exactly. With a place or time
+    the rows must be counted."""
+    if q.bbox is not None or q.bbox_empty or q.since or q.until:
+        return None
+    f = q.filters
+    return reports_public_total(
+        statuses=f.get("status", ()), categories=f.get("category", ()), communes=f.get("commune", ())
+    )
 
 
 def _report_feature(request: HttpRequest, srid: int, precision: int) -> Any:
@@ -130,6 +143,7 @@ COLLECTIONS: dict[str, Collection] = {
             geom_field="location",
             temporal="created",
             filters={"status": STATUS, "category": CATEGORY, "commune": COMMUNE},
+            total=_report_total,
         ),
         Collection(
             id="permits",

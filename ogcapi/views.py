@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from urllib.parse import urlencode
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -21,7 +22,7 @@ from ogcapi.collections import COLLECTIONS, Collection
 from ogcapi.crs import CRS84, PRECISION, SRID_BY_URI, STORAGE_CRS, SUPPORTED
 from ogcapi.errors import OgcError
 from ogcapi.openapi import definition
-from ogcapi.params import crs_param, items_query
+from ogcapi.params import ItemsQuery, crs_param, items_query
 
 JSON = "application/json"
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
@@ -138,13 +139,25 @@ def _geojson(body: str, crs: str) -> HttpResponse:
     return response
 
 
+def _matched(c: Collection, q: ItemsQuery, qs: QuerySet, rows: list[str]) -> int:
+    """numberMatched as cheaply as it can be known exactly: a short first page is everything; else the
+    collection's own counts (reports: pre-aggregated); else count the rows (a place or time filter)."""
+    if q.offset == 0 and len(rows) < q.limit:
+        return len(rows)
+    total = c.total(q)
+    return qs.count() if total is None else total
+
+
 @ogc_view
 def items(request: HttpRequest, name: str) -> HttpResponse:
     c = _collection(request, name)
     q = items_query(request.GET, c.filters)
     qs = c.items(q)
-    matched = qs.count()
-    rows = list(c.features(qs, request, q.srid, PRECISION[q.srid])[q.offset : q.offset + q.limit])
+    # The page's keys first, then the features of those rows only: with the feature expression in the
+    # paged statement PostgreSQL builds the JSON of every row it skips (offset 99,000 took 1.7 s).
+    page = c.base().filter(pk__in=qs.values("pk")[q.offset : q.offset + q.limit]).order_by(c.id_field)
+    rows = list(c.features(page, request, q.srid, PRECISION[q.srid]))
+    matched = _matched(c, q, qs, rows)
     links = [_page_link(request, "self", q.offset)]
     if q.offset + len(rows) < matched:
         links.append(_page_link(request, "next", q.offset + q.limit))

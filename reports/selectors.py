@@ -29,6 +29,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -42,6 +43,7 @@ from reports.models import (
     Category,
     CommuneCategorySetting,
     Report,
+    ReportCount,
     ReportPhoto,
     StatusChange,
 )
@@ -67,6 +69,21 @@ class ReportFilter:
 
 def reports_public() -> QuerySet[Report]:
     return Report.objects.all()
+
+
+def reports_public_total(
+    *, statuses: Sequence[str] = (), categories: Sequence[str] = (), communes: Sequence[str] = ()
+) -> int:
+    """How many public reports match these property filters, from the pre-aggregated counts (exact: kept
+    on every write, ``reports.tile_counts``) — a few thousand rows instead of counting up to a million."""
+    qs = ReportCount.objects.all()
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    if categories:
+        qs = qs.filter(category__slug__in=categories)
+    if communes:
+        qs = qs.filter(commune__ags__in=communes)
+    return qs.aggregate(total=Sum("n"))["total"] or 0
 
 
 def reports_filtered(flt: ReportFilter, base: QuerySet[Report] | None = None) -> QuerySet[Report]:

@@ -47,6 +47,7 @@ from reports.staff_selectors import (
 )
 from reports.workflow import REPORT_WORKFLOW
 from requestkit.filters import queue_filter
+from requestkit.tile_version import note_own_change
 from staff.errors import flash_domain_errors, flash_error, flash_form_errors, staff_only
 from staff.exports import queue_rows
 from staff.forms import (
@@ -188,19 +189,21 @@ def _post_action(
 @require_POST
 @staff_only
 def change_status(request: HttpRequest, public_id: str) -> HttpResponse:
-    return _post_action(
-        request,
-        public_id,
-        StatusForm(request.POST),
-        lambda d: report_change_status(
-            actor=request.user,
-            public_id=public_id,
-            status=d["status"],
-            public_note=d["public_note"],
-            internal_note=d["internal_note"],
-            template=d["template"],
-        ),
-        "Status geändert.",
+    return note_own_change(
+        _post_action(
+            request,
+            public_id,
+            StatusForm(request.POST),
+            lambda d: report_change_status(
+                actor=request.user,
+                public_id=public_id,
+                status=d["status"],
+                public_note=d["public_note"],
+                internal_note=d["internal_note"],
+                template=d["template"],
+            ),
+            "Status geändert.",
+        )
     )
 
 
@@ -248,17 +251,19 @@ def forward(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 @staff_only
 def duplicate(request: HttpRequest, public_id: str) -> HttpResponse:
-    return _post_action(
-        request,
-        public_id,
-        DuplicateForm(request.POST),
-        lambda d: report_mark_duplicate(
-            actor=request.user,
-            public_id=public_id,
-            original_id=d["original"].strip().upper(),
-            public_note=d["public_note"],
-        ),
-        "Als Dublette markiert; Unterstützer wurden übertragen.",
+    return note_own_change(
+        _post_action(
+            request,
+            public_id,
+            DuplicateForm(request.POST),
+            lambda d: report_mark_duplicate(
+                actor=request.user,
+                public_id=public_id,
+                original_id=d["original"].strip().upper(),
+                public_note=d["public_note"],
+            ),
+            "Als Dublette markiert; Unterstützer wurden übertragen.",
+        )
     )
 
 
@@ -338,7 +343,7 @@ def crew_job(request: HttpRequest, public_id: str) -> HttpResponse:
                     request, "Gespeichert: " + REPORT_WORKFLOW.label(form.cleaned_data["status"])
                 )
                 position = _device_position(request.GET)
-                return redirect(reverse("staff:crew") + (f"?{position}" if position else ""))
+                return note_own_change(redirect(reverse("staff:crew") + (f"?{position}" if position else "")))
         else:
             messages.error(request, "Bitte „In Arbeit“ oder „Erledigt“ wählen.")
         return redirect("staff:crew-job", public_id=public_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db import connection
 
@@ -91,7 +91,9 @@ def _isolated_media(settings, tmp_path_factory):
 def _fresh_cache_namespace():
     """Throttling counters live in the shared cache. Each test gets its own key prefix instead of a
     flush, so parallel test runs (or a `make run` server) sharing the same Redis never disturb each other."""
-    previous = cache.key_prefix
-    cache.key_prefix = f"mm-test-{uuid.uuid4().hex}"
+    namespace = uuid.uuid4().hex
+    previous = cache.key_prefix, caches["tiles"].key_prefix
+    cache.key_prefix = f"mm-test-{namespace}"
+    caches["tiles"].key_prefix = f"mm-test-tiles-{namespace}"  # built map tiles (reports.tile_cache)
     yield
-    cache.key_prefix = previous
+    cache.key_prefix, caches["tiles"].key_prefix = previous

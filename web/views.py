@@ -37,6 +37,7 @@ from reports.selectors import (
 from reports.services import report_create
 from requestkit.filters import STATUS_ALIASES
 from requestkit.throttling import ReportCreateThrottle, enforce
+from requestkit.tile_version import note_own_change
 from web.deep_links import commune_link
 from web.forms import ReportFilterForm, ReportForm
 from web.participation_forms import UpdateForm
@@ -126,7 +127,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
         else:
             url = reverse("web:report-confirmation", args=[created.report.public_id])
             response = JsonResponse({"redirect": url}, status=201) if wants_json(request) else redirect(url)
-            return remember_created(response, created.tracking_token, url)
+            return note_own_change(remember_created(response, created.tracking_token, url))
         if wants_json(request):
             return JsonResponse({"errors": form.errors_in_page_order()}, status=status)
     context = {

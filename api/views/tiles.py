@@ -2,11 +2,15 @@
 
 Invalid z/x/y or filters → 400; an empty area → 204; otherwise the tile with Cache-Control and an ETag
 (a repeat request with If-None-Match gets 304 without a body).
+
+Report tiles come from the shared tile cache (``reports.tile_cache``), which drops a tile as soon as a
+report in it changes. ``Cache-Control: public, max-age=60`` lets the browser and a CDN keep a tile for a
+minute, so a change reaches everyone within 60 s. Pages append ``v=<time of the visitor's own last
+change>`` to the tile URLs for that minute (``static/js/map.js``, cookie ``mm_tiles_v``): a new URL, so
+the visitor gets the fresh tile from the server at once. The server ignores ``v``.
 """
 
 from __future__ import annotations
-
-import hashlib
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
@@ -15,12 +19,12 @@ from django.views.decorators.http import require_GET
 from core.errors import ValidationFailed
 from geo.tiles import Tile, tile
 from permits.tiles import permit_tile
-from reports.tiles import report_tile
+from reports.tile_cache import cached_report_tile, etag_of
 from requestkit.filters import categories_param, statuses_param
 from requestkit.params import ascii_digits, invalid, optional_date
+from requestkit.tile_version import TILE_MAX_AGE
 
 MVT = "application/vnd.mapbox-vector-tile"
-MAX_AGE = 60
 
 
 def _error(exc: ValidationFailed) -> JsonResponse:
@@ -39,17 +43,23 @@ def _tile(z: str, x: str, y: str) -> Tile:
     return tile(int(z), int(x), int(y))
 
 
-def _respond(request: HttpRequest, data: bytes) -> HttpResponse:
+def _matches(if_none_match: str, etag: str) -> bool:
+    """RFC 9110 weak comparison: a CDN may have marked our strong tag weak (``W/"…"``) or sent several."""
+    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return etag in tags or "*" in tags
+
+
+def _respond(request: HttpRequest, data: bytes, etag: str = "") -> HttpResponse:
     if not data:
         response = HttpResponse(status=204)
     else:
-        etag = '"' + hashlib.blake2b(data, digest_size=12).hexdigest() + '"'
-        if request.headers.get("If-None-Match") == etag:
+        etag = etag or etag_of(data)
+        if _matches(request.headers.get("If-None-Match", ""), etag):
             response = HttpResponse(status=304)
         else:
             response = HttpResponse(data, content_type=MVT)
         response["ETag"] = etag
-    response["Cache-Control"] = f"public, max-age={MAX_AGE}"
+    response["Cache-Control"] = f"public, max-age={TILE_MAX_AGE}"
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -62,7 +72,8 @@ def reports_tile(request: HttpRequest, z: str, x: str, y: str) -> HttpResponse:
         categories = categories_param(request.GET)
     except ValidationFailed as exc:
         return _error(exc)
-    return _respond(request, report_tile(t, statuses=statuses, categories=categories))
+    cached = cached_report_tile(t, statuses=statuses, categories=categories)
+    return _respond(request, cached.data, cached.etag)
 
 
 @require_GET

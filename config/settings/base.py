@@ -15,6 +15,7 @@ from config.env import (
     BASE_DIR,
     Env,
     accessibility_enforcement,
+    caches_from_env,
     databases_from_env,
     mailers_from_env,
     media_accel_prefix,
@@ -30,7 +31,8 @@ LOCAL_DIR = BASE_DIR / ".local"
 
 SECRET_KEY = secret_key(env, LOCAL_DIR / "secret_key")
 PARKING_SIGNING_KEY, PARKING_PLATE_SECRET, PARKING_VERIFY_KEYS = parking_card_keys(env, SECRET_KEY)  # cards
-LEIKA_KEYS = {k: env.str(f"LEIKA_KEY_{k.upper()}", default="") for k in ("report", "permit", "parking")}  # FIM
+# LeiKa service keys (FIM Leistungskatalog) named in each service page's metadata.
+LEIKA_KEYS = {k: env.str(f"LEIKA_KEY_{k.upper()}", default="") for k in ("report", "permit", "parking")}
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -173,23 +175,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A shared cache: throttling state must be the same for every gunicorn worker. Redis when configured,
 # else PostgreSQL's cache table (created by ``createcachetable`` in the make targets).
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="mm"),
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
-    }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "django_cache",
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="mm"),
-        }
-    }
+CACHES = caches_from_env(env, REDIS_URL)  # "default" and "tiles" (config.env)
+
+# The cache alias for built report tiles and how long an entry lives at most. Changes made through the
+# services drop their tiles at once; the lifetime only bounds writes that bypass them.
+REPORT_TILE_CACHE = "tiles"
+REPORT_TILE_CACHE_SECONDS = env.int("REPORT_TILE_CACHE_SECONDS", default=600)
 
 TASKS = {
     "default": {

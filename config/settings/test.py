@@ -19,7 +19,9 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # sharing the same Redis: another database number and key prefix.
 if REDIS_URL:
     CACHES["default"]["LOCATION"] = re.sub(r"/\d+$", "", REDIS_URL.rstrip("/")) + "/15"
+    CACHES["tiles"]["LOCATION"] = CACHES["default"]["LOCATION"]
 CACHES["default"]["KEY_PREFIX"] = "mm-test"
+CACHES["tiles"]["KEY_PREFIX"] = "mm-test-tiles"
 
 # A separate test database for runs that may overlap with `make test` (bench/fuzz.py sets this).
 _suffix = os.environ.get("TEST_DB_SUFFIX", "")

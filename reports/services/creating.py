@@ -32,6 +32,7 @@ from reports.notify import notify_new_report
 from reports.photos import MAX_PHOTOS, PhotoRejected, ProcessedPhoto, process_photo
 from reports.services.categories import commune_category_setting
 from reports.services.photos import PhotoUpload, store_photos
+from reports.tile_counts import report_added
 
 logger = logging.getLogger(__name__)
 
@@ -250,6 +251,7 @@ def report_create(
         record_creation(report)
         store_photos(report, valid.photos, files)
         notify_new_report(report)
+        report_added(report)  # last: holds its count row's lock for the shortest time
         presented = present(report) if present is not None else None
     logger.info("report %s created in %s (%s)", report.public_id, report.commune.ags, report.channel)
     return CreatedReport(

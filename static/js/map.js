@@ -419,6 +419,15 @@
     return markers;
   }
 
+  /* For a minute after the visitor's own new report or status change the server sets the cookie
+     mm_tiles_v (requestkit/tile_version.py); tile URLs then carry v=<its value>, URLs no browser or CDN
+     cache holds yet, so the visitor sees the change at once instead of after the tiles' max-age. */
+  function withOwnChange(url) {
+    var match = /(?:^|;\s*)mm_tiles_v=(\d{1,12})(?:;|$)/.exec(document.cookie);
+    if (!match) return url;
+    return url + (url.indexOf("?") === -1 ? "?" : "&") + "v=" + match[1];
+  }
+
   /* A grid layer whose tiles are empty boxes; each tile fetches its .pbf and draws markers on ``target``. */
   var ReportTiles = L.GridLayer.extend({
     options: { tileSize: 256, updateWhenZooming: false },
@@ -444,7 +453,7 @@
       var state = (tile._mmState = { markers: [], unloaded: false });
       var layer = this;
       var wrapped = this._wrapCoords(coords);
-      var url = L.Util.template(this._url, { z: coords.z, x: wrapped.x, y: wrapped.y });
+      var url = withOwnChange(L.Util.template(this._url, { z: coords.z, x: wrapped.x, y: wrapped.y }));
       fetch(url, { credentials: "same-origin" })
         .then(function (r) { return r.status === 200 ? r.arrayBuffer() : null; })
         .then(function (buffer) {

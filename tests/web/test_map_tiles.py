@@ -129,3 +129,26 @@ def test_decoder_reads_the_server_tile(page, site):
     lon = (x + px / 4096) / n * 360 - 180
     lat = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * (y + py / 4096) / n))))
     assert abs(lon - DRESDEN[0]) < 1e-4 and abs(lat - DRESDEN[1]) < 1e-4
+
+
+def test_after_ones_own_report_the_map_asks_for_tiles_under_new_urls(page, site):
+    """Tiles may stay in a browser or CDN cache for a minute; after one's own report the page asks for
+    them under URLs no cache holds (v=…), so the new report is counted at once. (The test browser's HTTP
+    cache is off — request routing disables it — so the v=… URLs are what this can check.)"""
+    make_report(lonlat=DRESDEN)
+    page.goto(site + "/meldungen/")
+    map_box = page.locator("#map")
+    expect(map_box.get_by_title("Dresden: 1 Meldung")).to_be_attached()
+
+    page.goto(site + "/")  # the form page: its CSRF cookie, then a plain form POST as without JavaScript
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+    form = {"lat": "51,05", "lon": "13,74", "category": "schlagloch", "description": "Loch in der Fahrbahn"}
+    form["csrfmiddlewaretoken"] = token
+    answer = page.request.post(site + "/", form=form, headers={"Referer": site + "/"}, max_redirects=0)
+    assert answer.status == 302
+
+    urls: list[str] = []
+    page.on("request", lambda r: urls.append(r.url))
+    page.goto(site + "/meldungen/")
+    expect(map_box.get_by_title("Dresden: 2 Meldungen")).to_be_attached()
+    assert any("/tiles/reports/" in u and "v=" in u for u in urls)
