@@ -7,7 +7,9 @@ the same database as the make targets without any extra exports.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -293,3 +295,52 @@ def _parse_storage_url(url: str) -> dict[str, Any]:
         options["access_key"] = unquote(parts.username)
         options["secret_key"] = unquote(parts.password or "")
     return options
+
+
+def oidc_providers(env: Env) -> list[dict[str, Any]]:
+    """Citizen login providers (OpenID Connect) as django-allauth ``APPS`` entries.
+
+    ``OIDC_PROVIDERS`` holds a JSON list of ``{"id", "name", "issuer", "client_id", "secret"}`` (several
+    brokers, e.g. Amt24's Servicekonto and BundID); ``OIDC_ISSUER``/``OIDC_CLIENT_ID``/
+    ``OIDC_CLIENT_SECRET`` (and ``OIDC_NAME``) configure a single one. None configured: no citizen login.
+    PKCE is always on; the library checks state, nonce, the ID token's signature, issuer, audience, expiry.
+    """
+    raw = env.str("OIDC_PROVIDERS", default="").strip()
+    try:
+        entries = json.loads(raw) if raw else []
+    except json.JSONDecodeError as exc:
+        raise ImproperlyConfigured(f"OIDC_PROVIDERS is not valid JSON: {exc}") from None
+    if not raw and env.str("OIDC_ISSUER", default=""):
+        entries = [
+            {
+                "id": env.str("OIDC_ID", default="servicekonto"),
+                "name": env.str("OIDC_NAME", default="Servicekonto"),
+                "issuer": env.str("OIDC_ISSUER"),
+                "client_id": env.str("OIDC_CLIENT_ID", default=""),
+                "secret": env.str("OIDC_CLIENT_SECRET", default=""),
+            }
+        ]
+    if not isinstance(entries, list):
+        raise ImproperlyConfigured("OIDC_PROVIDERS must be a JSON list of providers.")
+    return [_oidc_app(entry) for entry in entries]
+
+
+def _oidc_app(entry: Any) -> dict[str, Any]:
+    required = ("id", "name", "issuer", "client_id")
+    if not isinstance(entry, dict) or any(not str(entry.get(key) or "").strip() for key in required):
+        raise ImproperlyConfigured(f"Each OIDC provider needs {', '.join(required)} (and usually secret).")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", entry["id"]):
+        raise ImproperlyConfigured("An OIDC provider id is lower-case letters, digits and hyphens.")
+    return {
+        "provider_id": entry["id"],
+        "name": entry["name"],
+        "client_id": entry["client_id"],
+        "secret": entry.get("secret", ""),
+        "settings": {
+            "server_url": entry["issuer"].rstrip("/"),
+            "oauth_pkce_enabled": True,
+            # address: the postal address that prefills permit and parking forms.
+            "scope": ["openid", "profile", "email", "address"],
+            "token_auth_method": entry.get("token_auth_method", "client_secret_post"),
+        },
+    }

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import Throttled
 
 from cases.tracking import tracking_token_matches
+from citizens.selectors import citizen_of
 from core.errors import ValidationFailed
 from permits.models import ParkingPermit, Permit
 from permits.selectors import (
@@ -41,7 +42,7 @@ from permits.workflow import PermitStatus
 from requestkit.throttling import ReportCreateThrottle, enforce
 from web.permit_forms import ParkingForm, PermitForm
 from web.presentation import map_config, parking_status, permit_form_texts, permit_status
-from web.views import created_cookie_token, remember_created, throttled_response, wants_json
+from web.views import created_cookie_token, prefill, remember_created, throttled_response, wants_json
 
 PERMIT_COOKIE_SALT = "web.permit-confirmation"
 
@@ -91,7 +92,9 @@ def _estimate(form: PermitForm, files: Any) -> dict[str, Any] | None:
 
 def _create(request: HttpRequest, form: PermitForm) -> HttpResponse:
     """Submit the application (raises ValidationFailed) and answer with the way to the confirmation."""
-    created = permit_create(draft=form.draft(request.FILES), user=request.user)
+    created = permit_create(
+        draft=form.draft(request.FILES), user=request.user, account=citizen_of(request.user)
+    )
     url = reverse("web:permit-confirmation", args=[created.permit.public_id])
     response = JsonResponse({"redirect": url}, status=201) if wants_json(request) else redirect(url)
     return remember_created(response, created.tracking_token, url, salt=PERMIT_COOKIE_SALT)
@@ -100,7 +103,11 @@ def _create(request: HttpRequest, form: PermitForm) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def permit_new(request: HttpRequest) -> HttpResponse:
     """Sondernutzung beantragen: map + form (GET), estimate (POST action=estimate) or submission."""
-    form = PermitForm(request.POST, request.FILES) if request.method == "POST" else PermitForm()
+    form = (
+        PermitForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else PermitForm(initial=prefill(request))
+    )
     estimate = None
     status = 200
     if request.method == "POST":
@@ -189,12 +196,12 @@ def _zones() -> list[dict[str, str]]:
 @require_http_methods(["GET", "POST"])
 def parking_new(request: HttpRequest) -> HttpResponse:
     """Bewohnerparkausweis beantragen: map with the zones + form; success → the tracking page."""
-    form = ParkingForm(request.POST) if request.method == "POST" else ParkingForm()
+    form = ParkingForm(request.POST) if request.method == "POST" else ParkingForm(initial=prefill(request))
     status = 200
     if request.method == "POST":
         try:
             enforce(request, ReportCreateThrottle)
-            created = parking_apply(**form.values())
+            created = parking_apply(**form.values(), account=citizen_of(request.user))
         except Throttled as exc:
             return _throttled(request, exc)
         except ValidationFailed as exc:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from web import permit_views, views
+from web import account_views, permit_views, views
 
 app_name = "web"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("meldungen/<str:public_id>/bestaetigung/", views.report_confirmation, name="report-confirmation"),
     path("meldungen/<str:public_id>/verfolgen/<str:token>/", views.report_track, name="report-track"),
     path("gemeinden/<str:ags>/", views.commune_detail, name="commune-detail"),
+    path("mein-konto/", account_views.account_home, name="account"),
+    path("mein-konto/abmelden/", account_views.account_logout, name="account-logout"),
     path("datenschutz/", views.privacy, name="privacy"),
     path("sondernutzung/beantragen/", permit_views.permit_new, name="permit-new"),
     path(

@@ -20,6 +20,7 @@ from rest_framework.exceptions import Throttled
 
 from boundaries.selectors import communes_light, today
 from cases.tracking import tracking_token_matches
+from citizens.selectors import citizen_of, claims_of
 from core.errors import ValidationFailed
 from geo.coords import to_api
 from organisations.models import RETENTION_DEFAULTS
@@ -98,15 +99,33 @@ def throttled_response(
     return response
 
 
+def prefill(request: HttpRequest) -> dict[str, str]:
+    """A signed-in citizen's name, e-mail and postal address from the identity provider's claims, as the
+    initial values of a new form (the person can still change them); nothing for anonymous visitors."""
+    citizen = citizen_of(request.user)
+    if citizen is None:
+        return {}
+    claims = claims_of(citizen)
+    return {"name": claims.name, "email": claims.email, "address": claims.address}
+
+
 @require_http_methods(["GET", "POST"])
 def report_new(request: HttpRequest) -> HttpResponse:
     """Mängel melden: the map + form page (GET) and its submission (POST → confirmation)."""
-    form = ReportForm(request.POST, request.FILES) if request.method == "POST" else ReportForm()
+    form = (
+        ReportForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else ReportForm(initial=prefill(request))
+    )
     status = 200
     if request.method == "POST":
         try:
             enforce(request, ReportCreateThrottle)
-            created = report_create(draft=form.draft(request.FILES.getlist("photos")), user=request.user)
+            created = report_create(
+                draft=form.draft(request.FILES.getlist("photos")),
+                user=request.user,
+                account=citizen_of(request.user),
+            )
         except Throttled as exc:
             return throttled_response(request, exc)
         except ValidationFailed as exc:

@@ -54,6 +54,10 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "geo",
     "cases",
     "boundaries",
@@ -64,6 +68,7 @@ INSTALLED_APPS = [
     "permits",
     "privacy",
     "operations",
+    "citizens",
     "api",
     "web",
     "staff",
@@ -89,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # django-allauth (citizen login only): keeps its login state tidy across requests.
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
@@ -114,6 +121,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "requestkit.client.client_ip"
 AXES_VERBOSE = False
+
+# Citizen accounts (optional, OpenID Connect through django-allauth): config/settings/citizens.py.
+from config.settings.citizens import *  # noqa: E402, F403
 
 # Second factor (django-otp, TOTP): the issuer shown in the authenticator app; see staff/two_factor.py.
 OTP_TOTP_ISSUER = "Mängelmelder Sachsen"
@@ -144,6 +154,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "web.context_processors.boundaries",
+                "web.context_processors.citizen_account",
             ],
         },
     },

@@ -1,0 +1,118 @@
+"""Citizen login through OpenID Connect against a real provider (``oidc-provider`` under Node, started
+here on loopback): login shows the name, logout ends the session, a tampered or expired ID token is
+refused with a German message and leaves nobody signed in."""
+
+from __future__ import annotations
+
+import pytest
+from allauth.socialaccount.models import SocialAccount
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from playwright.sync_api import expect
+
+from tests.oidc_peer import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    BackChannelProxy,
+    OidcProvider,
+    hold_until_expired,
+    tamper_signature,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PROVIDER_ID = "testkonto"
+
+
+def _configure(settings, server_url: str) -> None:
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            "OAUTH_PKCE_ENABLED": True,
+            "APPS": [
+                {
+                    "provider_id": PROVIDER_ID,
+                    "name": "Testkonto",
+                    "client_id": CLIENT_ID,
+                    "secret": CLIENT_SECRET,
+                    "settings": {
+                        "server_url": server_url,
+                        "oauth_pkce_enabled": True,
+                        "token_auth_method": "client_secret_post",
+                        "scope": ["openid", "profile", "email", "address"],
+                    },
+                }
+            ],
+        }
+    }
+
+
+def _provider(site: str, **options) -> OidcProvider:
+    return OidcProvider(f"{site}/konto/oidc/{PROVIDER_ID}/login/callback/", f"{site}/", **options)
+
+
+@pytest.fixture
+def provider(site, settings):
+    peer = _provider(site)
+    _configure(settings, peer.issuer)
+    yield peer
+    peer.stop()
+
+
+def _sign_in_at_provider(page, site: str) -> None:
+    page.goto(f"{site}/mein-konto/")
+    page.get_by_role("button", name="Anmelden mit Testkonto").click()
+    page.locator("input[name=login]").fill("erika")
+    page.locator("input[name=password]").fill("geheim")
+    page.get_by_role("button", name="Sign-in").click()
+    page.get_by_role("button", name="Continue").click()
+
+
+def _signed_in_sessions() -> list[dict]:
+    return [s.get_decoded() for s in Session.objects.all() if "_auth_user_id" in s.get_decoded()]
+
+
+def test_citizen_signs_in_sees_name_and_signs_out(page, site, provider):
+    page.goto(f"{site}/")
+    page.get_by_role("link", name="Anmelden").click()
+    _sign_in_at_provider(page, site)
+
+    expect(page.get_by_text("Angemeldet als Erika Mustermann")).to_be_visible()
+    expect(page.get_by_text("Obermarkt 1, 02826 Görlitz")).to_be_visible()
+    user = get_user_model().objects.get(socialaccount__uid="erika")
+    assert (user.email, user.is_staff, user.is_superuser, user.has_usable_password()) == (
+        "erika@example.org",
+        False,
+        False,
+        False,
+    )
+    assert [s["_auth_user_id"] for s in _signed_in_sessions()] == [str(user.pk)]
+
+    page.get_by_role("button", name="Abmelden").click()
+    expect(page).to_have_url(f"{site}/")
+    page.goto(f"{site}/mein-konto/")
+    expect(page.get_by_role("button", name="Anmelden mit Testkonto")).to_be_visible()
+    assert _signed_in_sessions() == []
+
+
+@pytest.mark.parametrize(
+    ("ttl", "spoil"),
+    [(3600, tamper_signature), (1, hold_until_expired)],
+    ids=["tampered-signature", "expired"],
+)
+def test_bad_id_token_is_refused_and_nobody_is_signed_in(page, site, settings, ttl, spoil):
+    peer = _provider(site, id_token_ttl=ttl)
+    proxy = BackChannelProxy(peer.issuer, spoil=spoil)
+    _configure(settings, proxy.url)
+    try:
+        _sign_in_at_provider(page, site)
+        expect(page.get_by_role("heading", name="Anmeldung fehlgeschlagen")).to_be_visible()
+        expect(page.get_by_role("alert")).to_contain_text("ungültig oder abgelaufen")
+        assert proxy.token_responses == 1  # the token really came back through the proxy
+    finally:
+        proxy.stop()
+        peer.stop()
+    assert _signed_in_sessions() == []
+    assert not SocialAccount.objects.exists()
+    assert not get_user_model().objects.filter(email="erika@example.org").exists()
+    page.goto(f"{site}/mein-konto/")
+    expect(page.get_by_role("button", name="Anmelden mit Testkonto")).to_be_visible()
