@@ -3,13 +3,19 @@ reads come from ``citizens.selectors``; the login itself is ``citizens.oidc`` (d
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from citizens.oidc import providers
 from citizens.selectors import cases_of_account, citizen_of, claims_of
+from citizens.services import account_delete, cases_claim, claim_link_send
+from core.errors import DomainError
 from web.presentation import parking_status, permit_status
 
 
@@ -41,4 +47,62 @@ def account_logout(request: HttpRequest) -> HttpResponse:
     """Sign the citizen out here (the provider's own session is the provider's business)."""
     if citizen_of(request.user) is not None:
         logout(request)
+    return redirect("web:report-new")
+
+
+def _citizen_or_login(request: HttpRequest) -> Any:
+    citizen = citizen_of(request.user)
+    if citizen is None:
+        messages.error(request, _("Bitte melden Sie sich zuerst an."))
+    return citizen
+
+
+@require_POST
+def account_claim_send(request: HttpRequest) -> HttpResponse:
+    """ "Fälle übernehmen": mail a signed link to the account's confirmed address."""
+    citizen = _citizen_or_login(request)
+    if citizen is not None:
+        try:
+            email = claim_link_send(user=citizen)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Wir haben einen Link an %(email)s geschickt. Öffnen Sie ihn, während Sie angemeldet sind.")
+                % {"email": email},
+            )
+    return redirect("web:account")
+
+
+@require_GET
+def account_claim(request: HttpRequest, token: str) -> HttpResponse:
+    """The link from the mail: only the signed-in account that asked for it can use it."""
+    citizen = _citizen_or_login(request)
+    if citizen is not None:
+        try:
+            count = cases_claim(user=citizen, token=token)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, _("%(count)s Vorgang/Vorgänge in Ihr Konto übernommen.") % {"count": count}
+            )
+    response = redirect("web:account")
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_POST
+def account_delete_view(request: HttpRequest) -> HttpResponse:
+    """Delete the account after the confirmation box was ticked; erases personal data, signs out."""
+    citizen = _citizen_or_login(request)
+    if citizen is None:
+        return redirect("web:account")
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Bitte bestätigen Sie, dass Sie Ihr Konto löschen möchten."))
+        return redirect("web:account")
+    logout(request)
+    account_delete(user=citizen)
+    messages.success(request, _("Ihr Konto und Ihre persönlichen Angaben wurden gelöscht."))
     return redirect("web:report-new")

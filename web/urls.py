@@ -15,6 +15,9 @@ urlpatterns = [
     path("gemeinden/<str:ags>/", views.commune_detail, name="commune-detail"),
     path("mein-konto/", account_views.account_home, name="account"),
     path("mein-konto/abmelden/", account_views.account_logout, name="account-logout"),
+    path("mein-konto/faelle-uebernehmen/", account_views.account_claim_send, name="account-claim-send"),
+    path("mein-konto/uebernehmen/<str:token>/", account_views.account_claim, name="account-claim"),
+    path("mein-konto/loeschen/", account_views.account_delete_view, name="account-delete"),
     path("datenschutz/", views.privacy, name="privacy"),
     path("sondernutzung/beantragen/", permit_views.permit_new, name="permit-new"),
     path(
