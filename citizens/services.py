@@ -11,12 +11,16 @@ then removes the user with its provider link.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from citizens.selectors import cases_of_account, claims_of
 from core.errors import DomainError
@@ -106,3 +110,28 @@ def account_delete(*, user: Any) -> None:
         if email:
             personal_data_erase(email=email)
         get_user_model().objects.filter(pk=user.pk).delete()
+
+
+def accounts_expire(*, as_of: dt.date) -> int:
+    """Delete citizen accounts unused for ``CITIZEN_ACCOUNT_RETENTION_DAYS``: the copy of the provider's
+    claims (name, e-mail, address) goes; the cases keep their own retention (privacy.retention) and lose
+    only the link to the account. Staff users are never touched. Returns the number deleted."""
+    cutoff = timezone.make_aware(dt.datetime.combine(as_of, dt.time.min)) - dt.timedelta(
+        days=settings.CITIZEN_ACCOUNT_RETENTION_DAYS
+    )
+    users = (
+        get_user_model()
+        .objects.filter(socialaccount__isnull=False, is_staff=False, is_superuser=False)
+        .exclude(memberships__isnull=False)
+        .filter(Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff))
+        .distinct()
+    )
+    count = 0
+    for user in users:
+        user.delete()
+        count += 1
+    return count
+
+
+def accounts_expire_daily_job(day: dt.date) -> dict[str, int]:
+    return {"citizen_accounts": accounts_expire(as_of=day)}

@@ -234,6 +234,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
     context = {
         "retention": RETENTION_DEFAULTS,
         "own_periods": organisations_with_own_retention(),
+        "account_days": settings.CITIZEN_ACCOUNT_RETENTION_DAYS,
         "operator": {
             "name": settings.PLATFORM_OPERATOR_NAME,
             "email": settings.PLATFORM_OPERATOR_EMAIL,

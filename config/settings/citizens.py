@@ -3,6 +3,8 @@
 Kept apart from base.py, which star-imports them. Providers come from the environment (README, "Bürgerkonto").
 """
 
+from django.core.exceptions import ImproperlyConfigured
+
 from config.env import BASE_DIR, Env, oidc_providers
 
 _env = Env(dotenv=BASE_DIR / ".env")
@@ -25,3 +27,9 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_UNIQUE_EMAIL = False
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["email", "username*"]
+
+# Citizen accounts unused this long are deleted by a daily job (citizens.services.accounts_expire); their
+# cases keep their own retention periods.
+CITIZEN_ACCOUNT_RETENTION_DAYS = _env.int("CITIZEN_ACCOUNT_RETENTION_DAYS", default=730)
+if CITIZEN_ACCOUNT_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("CITIZEN_ACCOUNT_RETENTION_DAYS must be at least 1.")

@@ -3,15 +3,18 @@ prefilled forms, taking over anonymous cases by a mailed link, deleting the acco
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 
 from citizens.oidc import is_staff_user
 from citizens.selectors import citizen_of
+from citizens.services import accounts_expire
 from config.env import Env, oidc_providers
 from notifications.models import OutgoingMail
 from organisations.models import Membership, Organisation, Role
@@ -231,3 +234,29 @@ def test_a_member_of_an_organisation_is_refused_as_citizen(citizen):
     assert not is_staff_user(citizen)
     Membership.objects.create(user=citizen, organisation=Organisation.objects.first(), role=Role.CASEWORKER)
     assert is_staff_user(citizen)
+
+
+def test_unused_accounts_expire_but_their_cases_stay(citizen, settings):
+    settings.CITIZEN_ACCOUNT_RETENTION_DAYS = 30
+    permit = _parking(account=citizen)
+    staff = get_user_model().objects.create_user(username="alt", email="alt@example.org")
+    SocialAccount.objects.create(user=staff, provider="testkonto", uid="alt")
+    Membership.objects.create(user=staff, organisation=Organisation.objects.first(), role=Role.CASEWORKER)
+    get_user_model().objects.update(last_login=timezone.now() - dt.timedelta(days=31))
+    assert accounts_expire(as_of=timezone.localdate() - dt.timedelta(days=2)) == 0
+    assert accounts_expire(as_of=timezone.localdate()) == 1
+    permit.refresh_from_db()
+    assert permit.account is None and permit.applicant_name == "Erika Mustermann"
+    assert list(get_user_model().objects.values_list("username", flat=True)) == ["alt"]
+
+
+def test_account_page_in_english(signed_in):
+    html = signed_in.get("/mein-konto/?lang=en").content.decode()
+    assert "Signed in as Erika Mustermann" in html and "Delete account" in html
+
+
+def test_privacy_page_names_the_account_data_only_with_a_provider(client, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": []}}
+    assert "Bürgerkonto" not in client.get("/datenschutz/").content.decode()
+    settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": [APP]}}
+    assert "730 Tage nach der letzten Anmeldung" in client.get("/datenschutz/").content.decode()
