@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from playwright.sync_api import expect
 
+from organisations.models import Membership, Organisation, Role
 from tests.oidc_peer import (
     CLIENT_ID,
     CLIENT_SECRET,
@@ -18,6 +19,7 @@ from tests.oidc_peer import (
     hold_until_expired,
     tamper_signature,
 )
+from tests.web.conftest import axe_serious
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -86,6 +88,13 @@ def test_citizen_signs_in_sees_name_and_signs_out(page, site, provider):
         False,
     )
     assert [s["_auth_user_id"] for s in _signed_in_sessions()] == [str(user.pk)]
+    assert axe_serious(page) == []
+
+    page.goto(f"{site}/parkausweis/beantragen/")
+    expect(page.locator("input[name=name]")).to_have_value("Erika Mustermann")
+    expect(page.locator("input[name=address]")).to_have_value("Obermarkt 1, 02826 Görlitz")
+    expect(page.locator("input[name=email]")).to_have_value("erika@example.org")
+    page.goto(f"{site}/mein-konto/")
 
     page.get_by_role("button", name="Abmelden").click()
     expect(page).to_have_url(f"{site}/")
@@ -107,6 +116,7 @@ def test_bad_id_token_is_refused_and_nobody_is_signed_in(page, site, settings, t
         _sign_in_at_provider(page, site)
         expect(page.get_by_role("heading", name="Anmeldung fehlgeschlagen")).to_be_visible()
         expect(page.get_by_role("alert")).to_contain_text("ungültig oder abgelaufen")
+        assert axe_serious(page) == []
         assert proxy.token_responses == 1  # the token really came back through the proxy
     finally:
         proxy.stop()
@@ -116,3 +126,13 @@ def test_bad_id_token_is_refused_and_nobody_is_signed_in(page, site, settings, t
     assert not get_user_model().objects.filter(email="erika@example.org").exists()
     page.goto(f"{site}/mein-konto/")
     expect(page.get_by_role("button", name="Anmelden mit Testkonto")).to_be_visible()
+
+
+def test_provider_identity_of_a_staff_member_is_refused(page, site, provider):
+    """Even if a provider identity were linked to a staff member, it never signs them in."""
+    staff = get_user_model().objects.create_user(username="sachbearbeitung", email="sb@example.org")
+    Membership.objects.create(user=staff, organisation=Organisation.objects.first(), role=Role.CASEWORKER)
+    SocialAccount.objects.create(user=staff, provider=PROVIDER_ID, uid="erika")
+    _sign_in_at_provider(page, site)
+    expect(page.get_by_role("alert")).to_contain_text("keine Anmeldung als Bürgerin oder Bürger möglich")
+    assert _signed_in_sessions() == []
