@@ -14,11 +14,13 @@ only from organisation memberships, and a provider login that would land on a st
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
+import requests
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
-from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.models import SocialAccount, SocialApp
 from allauth.socialaccount.providers.base.constants import AuthError
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
@@ -118,3 +120,24 @@ class CitizenSocialAccountAdapter(DefaultSocialAccountAdapter):
         """Every failure — refused token, wrong state, provider error, cancelled — gets the German page."""
         reason = _("Die Anmeldung wurde abgebrochen.") if error == AuthError.CANCELLED else ""
         raise ImmediateHttpResponse(login_failed(request, reason))
+
+
+def provider_logout_url(request: HttpRequest, user: Any) -> str:
+    """Where to send the browser after our own logout so that the broker's session ends too (OpenID
+    Connect RP-Initiated Logout: ``end_session_endpoint`` from discovery, ``client_id`` instead of an
+    ``id_token_hint`` because the raw token is not kept). On a shared computer the next "Anmelden" must
+    ask for the login again. Empty when the provider has no such endpoint or cannot be reached: then only
+    our session ends."""
+    account = SocialAccount.objects.filter(user_id=user.pk).order_by("-last_login").first()
+    if account is None:
+        return ""
+    try:
+        adapter = SignatureCheckingAdapter(request, account.provider)
+        endpoint = str(adapter.openid_config.get("end_session_endpoint") or "")
+        client_id = adapter.get_provider().app.client_id
+    except (SocialApp.DoesNotExist, requests.RequestException, ValueError):
+        return ""
+    if not endpoint.startswith(("https://", "http://")):
+        return ""
+    back = request.build_absolute_uri("/")
+    return f"{endpoint}?{urlencode({'client_id': client_id, 'post_logout_redirect_uri': back})}"

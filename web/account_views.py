@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from citizens.oidc import providers
+from citizens.oidc import provider_logout_url, providers
 from citizens.selectors import cases_of_account, citizen_of, claims_of
 from citizens.services import account_delete, cases_claim, claim_link_send
 from core.errors import DomainError
@@ -44,10 +44,13 @@ def account_home(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def account_logout(request: HttpRequest) -> HttpResponse:
-    """Sign the citizen out here (the provider's own session is the provider's business)."""
-    if citizen_of(request.user) is not None:
-        logout(request)
-    return redirect("web:report-new")
+    """Sign the citizen out here, then at the provider (RP-Initiated Logout) when it offers that."""
+    citizen = citizen_of(request.user)
+    if citizen is None:
+        return redirect("web:report-new")
+    at_provider = provider_logout_url(request, citizen)
+    logout(request)
+    return redirect(at_provider or "web:report-new")
 
 
 def _citizen_or_login(request: HttpRequest) -> Any:

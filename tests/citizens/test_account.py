@@ -260,3 +260,9 @@ def test_privacy_page_names_the_account_data_only_with_a_provider(client, settin
     assert "Bürgerkonto" not in client.get("/datenschutz/").content.decode()
     settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": [APP]}}
     assert "730 Tage nach der letzten Anmeldung" in client.get("/datenschutz/").content.decode()
+
+
+def test_logout_works_when_the_provider_cannot_be_reached(signed_in):
+    response = signed_in.post("/mein-konto/abmelden/")  # the test app's issuer is a closed port
+    assert (response.status_code, response["Location"]) == (302, "/")
+    assert "_auth_user_id" not in signed_in.session
