@@ -29,7 +29,7 @@ from organisations.services import audit
 from permits.models import ParkingPermit, Permit
 from permits.personal_selectors import parking_of_person, permits_of_person
 from permits.services.personal_data import parking_erase_applicant, permit_erase_applicant
-from privacy.requests import personal_data_erase
+from privacy.requests import personal_data_erase, personal_data_export
 from reports.models import Report
 from reports.personal_selectors import reports_of_person
 from reports.services.personal_data import report_erase_contact
@@ -135,3 +135,21 @@ def accounts_expire(*, as_of: dt.date) -> int:
 
 def accounts_expire_daily_job(day: dt.date) -> dict[str, int]:
     return {"citizen_accounts": accounts_expire(as_of=day)}
+
+
+def account_data_export(*, user: Any) -> dict:
+    """Art. 15 for the signed-in person: what the provider told us (the account) plus everything stored
+    under the account's address (``privacy.requests.personal_data_export``, recorded in the register)."""
+    claims = claims_of(user)
+    cases = cases_of_account(user)
+    data = personal_data_export(email=claims.email or user.email) if (claims.email or user.email) else {}
+    data["account"] = {
+        "name": claims.name,
+        "email": claims.email,
+        "email_verified": claims.email_verified,
+        "address": claims.address,
+        "created": user.date_joined.isoformat(),
+        "last_login": user.last_login.isoformat() if user.last_login else None,
+        "cases": [c.public_id for c in (*cases.reports, *cases.permits, *cases.parking)],
+    }
+    return data

@@ -7,14 +7,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from citizens.oidc import provider_logout_url, providers
 from citizens.selectors import cases_of_account, citizen_of, claims_of
-from citizens.services import account_delete, cases_claim, claim_link_send
+from citizens.services import account_data_export, account_delete, cases_claim, claim_link_send
 from core.errors import DomainError
 from web.presentation import parking_status, permit_status
 
@@ -109,3 +109,16 @@ def account_delete_view(request: HttpRequest) -> HttpResponse:
     account_delete(user=citizen)
     messages.success(request, _("Ihr Konto und Ihre persönlichen Angaben wurden gelöscht."))
     return redirect("web:report-new")
+
+
+@require_POST
+def account_export(request: HttpRequest) -> HttpResponse:
+    """„Meine Daten herunterladen“: the account and everything under its address as a JSON file."""
+    citizen = _citizen_or_login(request)
+    if citizen is None:
+        return redirect("web:account")
+    response = JsonResponse(
+        account_data_export(user=citizen), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = 'attachment; filename="meine-daten.json"'
+    return _no_store(response)

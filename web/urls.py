@@ -17,6 +17,7 @@ urlpatterns = [
     path("mein-konto/abmelden/", account_views.account_logout, name="account-logout"),
     path("mein-konto/faelle-uebernehmen/", account_views.account_claim_send, name="account-claim-send"),
     path("mein-konto/uebernehmen/<str:token>/", account_views.account_claim, name="account-claim"),
+    path("mein-konto/daten/", account_views.account_export, name="account-export"),
     path("mein-konto/loeschen/", account_views.account_delete_view, name="account-delete"),
     path("datenschutz/", views.privacy, name="privacy"),
     path("sondernutzung/beantragen/", permit_views.permit_new, name="permit-new"),

@@ -266,3 +266,13 @@ def test_logout_works_when_the_provider_cannot_be_reached(signed_in):
     response = signed_in.post("/mein-konto/abmelden/")  # the test app's issuer is a closed port
     assert (response.status_code, response["Location"]) == (302, "/")
     assert "_auth_user_id" not in signed_in.session
+
+
+def test_the_person_downloads_their_data(signed_in, citizen):
+    permit = _parking(account=citizen)
+    response = signed_in.post("/mein-konto/daten/")
+    assert response["Content-Disposition"] == 'attachment; filename="meine-daten.json"'
+    data = response.json()
+    assert data["account"]["address"] == "Alaunstraße 1, 01099 Dresden"
+    assert data["account"]["cases"] == [permit.public_id]
+    assert [p["public_id"] for p in data["parking_permits"]] == [permit.public_id]
