@@ -1,5 +1,10 @@
-"""Mein Konto: the signed-in citizen's cases with their status, and signing out. Thin: the account's
-reads come from ``citizens.selectors``; the login itself is ``citizens.oidc`` (django-allauth)."""
+"""Mein Konto: the signed-in citizen's cases with their status, taking over anonymous cases, the data
+download, deleting the account and signing out. Thin: reads from ``citizens.selectors``, writes through
+``citizens.services``; the login itself is ``citizens.oidc`` (django-allauth).
+
+The take-over link is a GET that changes something: it works only for the signed-in account that asked
+for it (the signed token names it), so a mail scanner that opens the link without the session changes
+nothing."""
 
 from __future__ import annotations
 
