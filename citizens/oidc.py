@@ -52,14 +52,15 @@ class SignatureCheckingAdapter(OpenIDConnectOAuth2Adapter):
         return super()._decode_id_token(app, id_token)
 
 
-def login_failed(request: HttpRequest, reason: str = "") -> HttpResponse:
+def login_failed(request: HttpRequest, reason: str = "", *, status: int = 400) -> HttpResponse:
     """The one answer to every failed or cancelled provider login: a German page, no session."""
-    return render(
-        request,
-        "socialaccount/authentication_error.html",
-        {"reason": reason},
-        status=400,
-    )
+    return render(request, "socialaccount/authentication_error.html", {"reason": reason}, status=status)
+
+
+def _provider_unreachable(request: HttpRequest) -> HttpResponse:
+    # Discovery, token or JWKS request failed (broker down, network): a page, never a 500.
+    reason = _("Der Anmeldedienst ist gerade nicht erreichbar. Bitte versuchen Sie es später erneut.")
+    return login_failed(request, reason, status=503)
 
 
 @require_POST
@@ -69,6 +70,8 @@ def oidc_login(request: HttpRequest, provider_id: str) -> HttpResponse:
         return OAuth2LoginView.adapter_view(SignatureCheckingAdapter(request, provider_id))(request)
     except SocialApp.DoesNotExist:
         raise Http404 from None
+    except requests.RequestException:
+        return _provider_unreachable(request)
 
 
 def oidc_callback(request: HttpRequest, provider_id: str) -> HttpResponse:
@@ -76,6 +79,8 @@ def oidc_callback(request: HttpRequest, provider_id: str) -> HttpResponse:
         return OAuth2CallbackView.adapter_view(SignatureCheckingAdapter(request, provider_id))(request)
     except SocialApp.DoesNotExist:
         raise Http404 from None
+    except requests.RequestException:
+        return _provider_unreachable(request)
 
 
 class CitizenAccountAdapter(DefaultAccountAdapter):

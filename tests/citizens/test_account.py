@@ -276,3 +276,12 @@ def test_the_person_downloads_their_data(signed_in, citizen):
     assert data["account"]["address"] == "Alaunstraße 1, 01099 Dresden"
     assert data["account"]["cases"] == [permit.public_id]
     assert [p["public_id"] for p in data["parking_permits"]] == [permit.public_id]
+
+
+def test_unreachable_provider_gives_a_german_page_not_an_error(client, with_provider):
+    response = client.post("/konto/oidc/testkonto/login/")  # the test app's issuer is a closed port
+    assert response.status_code == 503
+    assert "Anmeldedienst ist gerade nicht erreichbar" in response.content.decode()
+    callback = client.get("/konto/oidc/testkonto/login/callback/?code=x&state=y")
+    assert callback.status_code in (400, 503)
+    assert "_auth_user_id" not in client.session
