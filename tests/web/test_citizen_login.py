@@ -19,7 +19,7 @@ from tests.oidc_peer import (
     hold_until_expired,
     tamper_signature,
 )
-from tests.web.conftest import axe_serious
+from tests.web.conftest import axe_serious, new_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -139,3 +139,38 @@ def test_provider_identity_of_a_staff_member_is_refused(page, site, provider):
     _sign_in_at_provider(page, site)
     expect(page.get_by_role("alert")).to_contain_text("keine Anmeldung als Bürgerin oder Bürger möglich")
     assert _signed_in_sessions() == []
+
+
+def test_callback_carried_into_another_browser_is_refused(page, browser, site, provider):
+    """Login injection: a valid code and state from one browser opened in another session. allauth binds
+    ``state`` (and the PKCE verifier) to the session that started the login, so it is refused."""
+    seen: list[str] = []
+
+    def stop_before_callback(route) -> None:
+        # Redirects are not routed one by one: fetch each provider answer without following it and keep
+        # the Location that would take this browser to our callback.
+        answer = route.fetch(max_redirects=0)
+        location = answer.headers.get("location", "")
+        while location.startswith(provider.issuer):  # the provider's own redirects (cookies shared)
+            answer = page.context.request.get(location, max_redirects=0)
+            location = answer.headers.get("location", "")
+        if "/login/callback/" in location:
+            seen.append(location)
+            route.fulfill(status=200, content_type="text/html", body="<title>angehalten</title>angehalten")
+        else:
+            route.fulfill(response=answer)
+
+    page.context.route(lambda url: url.startswith(provider.issuer), stop_before_callback)
+    _sign_in_at_provider(page, site)
+    expect(page).to_have_title("angehalten")
+    assert len(seen) == 1 and "code=" in seen[0] and "state=" in seen[0]
+
+    other = new_context(browser)
+    try:
+        victim = other.new_page()
+        victim.goto(seen[0])
+        expect(victim.get_by_role("heading", name="Anmeldung fehlgeschlagen")).to_be_visible()
+    finally:
+        other.close()
+    assert _signed_in_sessions() == []
+    assert not SocialAccount.objects.exists()
