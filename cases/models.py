@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils import timezone
 
@@ -54,6 +55,17 @@ class LocatedCase(models.Model):
         related_name="%(app_label)s_%(class)s_set",
     )
     status = models.CharField("Status", max_length=32, db_index=True)
+    # The citizen account (OpenID Connect login, citizens/) the case belongs to: set when created while
+    # signed in or claimed through a link sent to the case's confirmed address; empty for anonymous cases.
+    # Deleting the account keeps the case (SET_NULL) after its personal fields were erased.
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="Bürgerkonto",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="%(app_label)s_%(class)s_set",
+    )
     created = models.DateTimeField("Erstellt", default=timezone.now, db_index=True)
     updated = models.DateTimeField("Geändert", auto_now=True)
 

@@ -7,9 +7,6 @@ the same database as the make targets without any extra exports.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import os
 import secrets
 from collections.abc import Mapping
@@ -296,57 +293,6 @@ def _parse_storage_url(url: str) -> dict[str, Any]:
         options["access_key"] = unquote(parts.username)
         options["secret_key"] = unquote(parts.password or "")
     return options
-
-
-def derived_secret(secret: str, purpose: str) -> str:
-    """A secret for one purpose derived from SECRET_KEY (base64url, 32 bytes): the same on every node
-    without another value to distribute; set the purpose's own variable to rotate it independently."""
-    digest = hmac.new(secret.encode(), f"maengelmelder:{purpose}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
-
-
-def parking_card_keys(env: Env, secret: str) -> tuple[str, str, list[str]]:
-    """(Ed25519 private key seed, plate-hash secret, earlier public keys still accepted) for parking cards.
-
-    ``PARKING_SIGNING_KEY``: 32 random bytes, base64url (e.g. ``python -c "import secrets, base64;
-    print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())"``); default derived from SECRET_KEY.
-    """
-    signing = env.str("PARKING_SIGNING_KEY", default="") or derived_secret(secret, "parking-signing-key")
-    try:
-        seed = base64.urlsafe_b64decode(signing + "=" * (-len(signing) % 4))
-    except ValueError as exc:
-        raise ImproperlyConfigured("PARKING_SIGNING_KEY must be 32 bytes, base64url encoded.") from exc
-    if len(seed) != 32:
-        raise ImproperlyConfigured("PARKING_SIGNING_KEY must be 32 bytes, base64url encoded.")
-    plate = env.str("PARKING_PLATE_SECRET", default="") or derived_secret(secret, "parking-plate-hash")
-    return signing, plate, env.list("PARKING_VERIFY_KEYS", default=[])
-
-
-# Defaults as published by the Free State of Saxony (checked December 2026): the Durchsetzungsstelle at the
-# Sächsische Staatskanzlei takes complaints about websites of Saxon public bodies. The operator keeps them
-# current through the environment; an empty value hides that line on /barrierefreiheit/.
-ENFORCEMENT_DEFAULTS = {
-    "name": "Durchsetzungsstelle für digitale Barrierefreiheit des Freistaates Sachsen",
-    "address": "Sächsische Staatskanzlei\nArchivstraße 1\n01097 Dresden",
-    "email": "Durchsetzungsstelle@sk.sachsen.de",
-    "url": "https://www.durchsetzungsstelle.sachsen.de/",
-}
-
-
-def accessibility_enforcement(env: Env) -> dict[str, str]:
-    """The enforcement body named in the accessibility statement (BITV 2.0 § 7, EU model statement):
-    ``A11Y_ENFORCEMENT_NAME``, ``…_ADDRESS`` (``\\n`` for line breaks), ``…_EMAIL``, ``…_URL``. A malformed
-    e-mail address or a URL that is not http(s) stops the start rather than appearing on the page."""
-    values = {
-        key: env.str(f"A11Y_ENFORCEMENT_{key.upper()}", default=default).replace("\\n", "\n").strip()
-        for key, default in ENFORCEMENT_DEFAULTS.items()
-    }
-    email, url = values["email"], values["url"]
-    if email and (email.count("@") != 1 or " " in email or not email.split("@")[1].count(".")):
-        raise ImproperlyConfigured(f"A11Y_ENFORCEMENT_EMAIL ist keine E-Mail-Adresse: {email!r}")
-    if url and not url.startswith(("https://", "http://")):
-        raise ImproperlyConfigured(f"A11Y_ENFORCEMENT_URL muss mit https:// beginnen: {url!r}")
-    return values
 
 
 def caches_from_env(env: Env, redis_url: str) -> dict[str, dict[str, Any]]:

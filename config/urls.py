@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("web.urls")),
     path("", include("staff.urls")),
     path("", include("staff.auth_urls")),
+    path("", include("citizens.urls")),
 ]
 
 

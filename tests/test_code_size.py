@@ -19,6 +19,7 @@ PACKAGES = [
     "boundaries",
     "organisations",
     "operations",
+    "citizens",
     "notifications",
     "reports",
     "permits",

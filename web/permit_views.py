@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import Throttled
 
 from cases.tracking import tracking_token_matches
+from citizens.selectors import citizen_of
 from core.errors import ValidationFailed
 from permits.media import notice_url
 from permits.models import ParkingPermit, PaymentState, Permit
@@ -48,7 +49,7 @@ from web.deep_links import commune_link
 from web.permit_forms import ParkingForm, PermitForm
 from web.place_search import place_search
 from web.presentation import map_config, parking_status, permit_form_texts, permit_status
-from web.views import created_cookie_token, remember_created, throttled_response, wants_json
+from web.views import created_cookie_token, prefill, remember_created, throttled_response, wants_json
 
 PERMIT_COOKIE_SALT = "web.permit-confirmation"
 
@@ -98,7 +99,9 @@ def _estimate(form: PermitForm, files: Any) -> dict[str, Any] | None:
 
 def _create(request: HttpRequest, form: PermitForm) -> HttpResponse:
     """Submit the application (raises ValidationFailed) and answer with the way to the confirmation."""
-    created = permit_create(draft=form.draft(request.FILES), user=request.user)
+    created = permit_create(
+        draft=form.draft(request.FILES), user=request.user, account=citizen_of(request.user)
+    )
     url = reverse("web:permit-confirmation", args=[created.permit.public_id])
     response = JsonResponse({"redirect": url}, status=201) if wants_json(request) else redirect(url)
     return remember_created(response, created.tracking_token, url, salt=PERMIT_COOKIE_SALT)
@@ -112,7 +115,9 @@ def permit_new(request: HttpRequest) -> HttpResponse:
     if request.GET.get("art"):
         initial["kind"] = request.GET["art"]
     form = (
-        PermitForm(request.POST, request.FILES) if request.method == "POST" else PermitForm(initial=initial)
+        PermitForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else PermitForm(initial={**prefill(request), **initial})
     )
     if initial and initial["kind"] not in form.kind_units():
         kind_notice = _(
@@ -238,12 +243,16 @@ def _zones() -> list[dict[str, str]]:
 def parking_new(request: HttpRequest) -> HttpResponse:
     """Bewohnerparkausweis beantragen: map with the zones + form; success → the tracking page."""
     place = place_search(request)
-    form = ParkingForm(request.POST) if request.method == "POST" else ParkingForm(initial=place.initial())
+    form = (
+        ParkingForm(request.POST)
+        if request.method == "POST"
+        else ParkingForm(initial={**prefill(request), **place.initial()})
+    )
     status = 200
     if request.method == "POST":
         try:
             enforce(request, ReportCreateThrottle)
-            created = parking_apply(**form.values())
+            created = parking_apply(**form.values(), account=citizen_of(request.user))
         except Throttled as exc:
             return _throttled(request, exc)
         except ValidationFailed as exc:

@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from web import embed_views, feeds, info_views, participation_views, permit_views, subscription_views, views
+from web import (
+    account_views,
+    embed_views,
+    feeds,
+    info_views,
+    participation_views,
+    permit_views,
+    subscription_views,
+    views,
+)
 
 app_name = "web"
 
@@ -37,6 +46,12 @@ urlpatterns = [
     path("benachrichtigungen/verwalten/<str:token>/", subscription_views.manage, name="subscription-manage"),
     path("gemeinden/<str:ags>/", views.commune_detail, name="commune-detail"),
     path("einbetten/<str:ags>/", embed_views.embed, name="embed"),
+    path("mein-konto/", account_views.account_home, name="account"),
+    path("mein-konto/abmelden/", account_views.account_logout, name="account-logout"),
+    path("mein-konto/faelle-uebernehmen/", account_views.account_claim_send, name="account-claim-send"),
+    path("mein-konto/uebernehmen/<str:token>/", account_views.account_claim, name="account-claim"),
+    path("mein-konto/daten/", account_views.account_export, name="account-export"),
+    path("mein-konto/loeschen/", account_views.account_delete_view, name="account-delete"),
     path("datenschutz/", views.privacy, name="privacy"),
     path("barrierefreiheit/", info_views.accessibility_statement, name="accessibility"),
     path("leichte-sprache/", info_views.easy_language, name="easy-language"),

@@ -21,6 +21,7 @@ from rest_framework.exceptions import Throttled
 
 from boundaries.selectors import communes_light, today
 from cases.tracking import tracking_token_matches
+from citizens.selectors import citizen_of, claims_of
 from core.errors import ValidationFailed
 from geo.coords import to_api
 from organisations.models import RETENTION_DEFAULTS
@@ -104,6 +105,16 @@ def throttled_response(
     return response
 
 
+def prefill(request: HttpRequest) -> dict[str, str]:
+    """A signed-in citizen's name, e-mail and postal address from the identity provider's claims, as the
+    initial values of a new form (the person can still change them); nothing for anonymous visitors."""
+    citizen = citizen_of(request.user)
+    if citizen is None:
+        return {}
+    claims = claims_of(citizen)
+    return {"name": claims.name, "email": claims.email, "address": claims.address}
+
+
 @require_http_methods(["GET", "POST"])
 def report_new(request: HttpRequest) -> HttpResponse:
     """Mängel melden: the map + form page (GET, also "Adresse oder Ort suchen" without JavaScript) and its
@@ -113,12 +124,16 @@ def report_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ReportForm(request.POST, request.FILES, ags=link.ags)
     else:
-        form = ReportForm(initial=place.initial(), ags=link.ags)
+        form = ReportForm(initial={**prefill(request), **place.initial()}, ags=link.ags)
     status = link.status
     if request.method == "POST":
         try:
             enforce(request, ReportCreateThrottle)
-            created = report_create(draft=form.draft(request.FILES.getlist("photos")), user=request.user)
+            created = report_create(
+                draft=form.draft(request.FILES.getlist("photos")),
+                user=request.user,
+                account=citizen_of(request.user),
+            )
         except Throttled as exc:
             return throttled_response(request, exc)
         except ValidationFailed as exc:
@@ -246,6 +261,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
     context = {
         "retention": RETENTION_DEFAULTS,
         "own_periods": organisations_with_own_retention(),
+        "account_days": settings.CITIZEN_ACCOUNT_RETENTION_DAYS,
         "operator": {
             "name": settings.PLATFORM_OPERATOR_NAME,
             "email": settings.PLATFORM_OPERATOR_EMAIL,

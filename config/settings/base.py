@@ -14,16 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from config.env import (
     BASE_DIR,
     Env,
-    accessibility_enforcement,
     caches_from_env,
     databases_from_env,
     mailers_from_env,
     media_accel_prefix,
     media_storage,
-    parking_card_keys,
     platform_operator,
     secret_key,
 )
+from config.features import accessibility_enforcement, parking_card_keys
 
 env = Env(dotenv=BASE_DIR / ".env")
 
@@ -60,6 +59,10 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "geo",
     "cases",
     "boundaries",
@@ -72,6 +75,7 @@ INSTALLED_APPS = [
     "privacy",
     "operations",
     "subscriptions",
+    "citizens",
     "api",
     "web",
     "staff",
@@ -98,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # django-allauth (citizen login only): keeps its login state tidy across requests.
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: turns a locked-out login into the lockout page.
@@ -123,6 +129,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "requestkit.client.client_ip"
 AXES_VERBOSE = False
+
+# Citizen accounts (optional, OpenID Connect through django-allauth): config/settings/citizens.py.
+from config.settings.citizens import *  # noqa: E402, F403
 
 # Second factor (django-otp, TOTP): the issuer shown in the authenticator app; see staff/two_factor.py.
 OTP_TOTP_ISSUER = "Mängelmelder Sachsen"
@@ -153,6 +162,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "web.context_processors.boundaries",
+                "web.context_processors.citizen_account",
             ],
         },
     },

@@ -173,7 +173,11 @@ def _new_permit(valid: ValidApplication, channel: str) -> Permit:
 
 
 def permit_create(
-    *, draft: PermitDraft, user: Any = None, present: Callable[[Permit], Any] | None = None
+    *,
+    draft: PermitDraft,
+    user: Any = None,
+    account: Any = None,
+    present: Callable[[Permit], Any] | None = None,
 ) -> CreatedPermit:
     """Validate everything, compute the fee and store the application with its attachments atomically.
 
@@ -183,6 +187,7 @@ def permit_create(
     """
     valid = _validate(draft)
     permit = _new_permit(valid, draft.channel)
+    permit.account = account  # the signed-in citizen (citizens/), None when anonymous
     with files_for_transaction() as files, transaction.atomic():
         insert_with_public_id(permit, Permit.public_id_prefix)
         set_communes(permit, valid.estimate.area.assignment)

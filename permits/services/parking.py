@@ -99,7 +99,14 @@ def _yearly_fee(commune: Any) -> Decimal:
 
 
 def parking_apply(
-    *, lon: Any, lat: Any, licence_plate: Any, name: Any, email: Any, address: Any
+    *,
+    lon: Any,
+    lat: Any,
+    licence_plate: Any,
+    name: Any,
+    email: Any,
+    address: Any,
+    account: Any = None,
 ) -> CreatedParkingPermit:
     """Apply for a resident parking permit at the residence (lon/lat, WGS84)."""
     given = {"lon": lon, "lat": lat, "licence_plate": licence_plate, "name": name, "email": email}
@@ -140,6 +147,7 @@ def parking_apply(
         district=assignment.district,
         organisation=commune_organisation(commune.ags),
         status=ParkingPermit.workflow.initial,
+        account=account,  # the signed-in citizen (citizens/), None when anonymous
     )
     with transaction.atomic():
         insert_with_public_id(permit, ParkingPermit.public_id_prefix)

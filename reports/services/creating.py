@@ -231,7 +231,11 @@ def _new_report(valid: ValidReport, draft: ReportDraft, user: Any) -> Report:
 
 
 def report_create(
-    *, draft: ReportDraft, user: Any = None, present: Callable[[Report], Any] | None = None
+    *,
+    draft: ReportDraft,
+    user: Any = None,
+    account: Any = None,
+    present: Callable[[Report], Any] | None = None,
 ) -> CreatedReport:
     """Validate ``draft``, assign the commune, store the report with its photos in one transaction.
 
@@ -246,6 +250,7 @@ def report_create(
     """
     valid = _validate(draft)
     report = _new_report(valid, draft, user)
+    report.account = account  # the signed-in citizen (citizens/), None when anonymous
     with files_for_transaction() as files, transaction.atomic():
         insert_with_public_id(report, Report.public_id_prefix)
         record_creation(report)

@@ -1,0 +1,80 @@
+"""Reads about citizen accounts: who counts as a citizen, what their provider said, which cases are theirs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from allauth.socialaccount.models import SocialAccount
+
+from permits.models import ParkingPermit, Permit
+from reports.models import Report
+
+
+def citizen_of(user: Any) -> Any:
+    """The signed-in citizen (a user with a provider login), or None for anonymous visitors and staff.
+
+    Computed once per request (cached on the user object): every public page asks it for the header.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    cached = getattr(user, "_mm_citizen", None)
+    if cached is None:
+        cached = SocialAccount.objects.filter(user_id=user.pk).exists() and not (
+            user.is_staff or user.is_superuser
+        )
+        user._mm_citizen = cached
+    return user if cached else None
+
+
+@dataclass(frozen=True)
+class Claims:
+    """What the identity provider says about the person, for prefilling forms (never stored on cases
+    unless the person submits them)."""
+
+    name: str = ""
+    email: str = ""
+    email_verified: bool = False
+    address: str = ""
+
+
+def _address_text(address: Any) -> str:
+    """OIDC's address claim (``street_address``, ``postal_code``, ``locality``) as one German line."""
+    if isinstance(address, str):
+        return address.strip()
+    if not isinstance(address, dict):
+        return ""
+    if address.get("formatted"):
+        return str(address["formatted"]).replace("\n", ", ").strip()
+    place = " ".join(str(address.get(k) or "").strip() for k in ("postal_code", "locality")).strip()
+    return ", ".join(part for part in (str(address.get("street_address") or "").strip(), place) if part)
+
+
+def claims_of(user: Any) -> Claims:
+    account = SocialAccount.objects.filter(user_id=getattr(user, "pk", None)).order_by("-last_login").first()
+    if account is None:
+        return Claims()
+    data = account.extra_data or {}
+    merged = {**(data.get("id_token") or {}), **(data.get("userinfo") or {})}
+    return Claims(
+        name=str(merged.get("name") or user.get_full_name() or "").strip(),
+        email=str(merged.get("email") or user.email or "").strip(),
+        email_verified=merged.get("email_verified") is True,
+        address=_address_text(merged.get("address")),
+    )
+
+
+@dataclass
+class AccountCases:
+    reports: list[Report] = field(default_factory=list)
+    permits: list[Permit] = field(default_factory=list)
+    parking: list[ParkingPermit] = field(default_factory=list)
+
+
+def cases_of_account(user: Any) -> AccountCases:
+    """The account's cases, newest first (created while signed in, or claimed by e-mail link)."""
+    return AccountCases(
+        reports=list(Report.objects.filter(account=user).select_related("category").order_by("-created")),
+        permits=list(Permit.objects.filter(account=user).select_related("kind").order_by("-created")),
+        parking=list(ParkingPermit.objects.filter(account=user).select_related("zone").order_by("-created")),
+    )

@@ -1,0 +1,155 @@
+"""Writes about citizen accounts: taking over cases made without an account, deleting the account.
+
+Taking over (``Fälle übernehmen``): cases made anonymously with the account's *confirmed* e-mail address
+join the account only after the person opened a signed link sent to that address while signed in — the
+provider's ``email_verified`` alone does not prove that the cases' address is theirs today.
+
+Deleting the account erases what the retention rules erase at the end of a case (``privacy``: the same
+functions as an Art. 17 request), for the account's cases and every case and mail under its address,
+then removes the user with its provider link.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from citizens.selectors import cases_of_account, claims_of
+from core.errors import DomainError
+from notifications.services import mail_queue
+from organisations.services import audit
+from permits.models import ParkingPermit, Permit
+from permits.personal_selectors import parking_of_person, permits_of_person
+from permits.services.personal_data import parking_erase_applicant, permit_erase_applicant
+from privacy.requests import personal_data_erase, personal_data_export
+from reports.models import Report
+from reports.personal_selectors import reports_of_person
+from reports.services.personal_data import report_erase_contact
+
+CLAIM_SALT = "citizens.claim"
+CLAIM_MAX_AGE = 3 * 24 * 3600  # seconds: the link in the mail works three days
+
+
+class ClaimRefused(DomainError):
+    code = "claim_refused"
+    status_code = 400
+    default_message = "Der Link ist ungültig oder abgelaufen. Bitte fordern Sie einen neuen an."
+
+
+def claim_link_send(*, user: Any) -> str:
+    """Mail a signed link to the account's confirmed address; returns that address."""
+    claims = claims_of(user)
+    if not (claims.email and claims.email_verified):
+        raise ClaimRefused(
+            "Ihr Konto hat keine bestätigte E-Mail-Adresse; Fälle lassen sich nicht übernehmen."
+        )
+    token = signing.dumps({"u": user.pk, "e": claims.email.lower()}, salt=CLAIM_SALT)
+    with transaction.atomic():
+        mail_queue(
+            kind="account_claim",
+            to=claims.email,
+            template="mail/account_claim.txt",
+            context={"path": reverse("web:account-claim", args=[token]), "name": claims.name},
+        )
+    return claims.email
+
+
+def _claimable(email: str) -> tuple[list[Any], list[Any], list[Any]]:
+    return (
+        [r for r in reports_of_person(email) if r.account_id is None],
+        [p for p in permits_of_person(email) if p.account_id is None],
+        [p for p in parking_of_person(email) if p.account_id is None],
+    )
+
+
+def cases_claim(*, user: Any, token: str) -> int:
+    """Attach the anonymous cases under the link's address to the signed-in account that asked for it."""
+    try:
+        data = signing.loads(token, salt=CLAIM_SALT, max_age=CLAIM_MAX_AGE)
+    except signing.BadSignature:
+        raise ClaimRefused() from None
+    if data.get("u") != user.pk or data.get("e") != claims_of(user).email.lower():
+        raise ClaimRefused()
+    with transaction.atomic():
+        reports, permits, parking = _claimable(data["e"])
+        Report.objects.filter(pk__in=[r.pk for r in reports]).update(account=user)
+        Permit.objects.filter(pk__in=[p.pk for p in permits]).update(account=user)
+        ParkingPermit.objects.filter(pk__in=[p.pk for p in parking]).update(account=user)
+        claimed = [case.public_id for case in (*reports, *permits, *parking)]
+        if claimed:
+            # actor None: the audit log protects its actors from deletion, and the account may be deleted.
+            audit(
+                actor=None,
+                action="account.claim",
+                obj=user,
+                summary=f"Bürgerkonto: {len(claimed)} Vorgang/Vorgänge übernommen",
+                cases=claimed,
+            )
+    return len(claimed)
+
+
+def account_delete(*, user: Any) -> None:
+    """Erase the personal data of the account's cases and mails as retention does, then the account."""
+    email = claims_of(user).email or user.email
+    with transaction.atomic():
+        cases = cases_of_account(user)
+        for report in cases.reports:
+            report_erase_contact(report_id=report.pk, reason="request")
+        for permit in cases.permits:
+            permit_erase_applicant(permit_id=permit.pk, reason="request")
+        for permit in cases.parking:
+            parking_erase_applicant(permit_id=permit.pk, reason="request")
+        if email:
+            personal_data_erase(email=email)
+        get_user_model().objects.filter(pk=user.pk).delete()
+
+
+def accounts_expire(*, as_of: dt.date) -> int:
+    """Delete citizen accounts unused for ``CITIZEN_ACCOUNT_RETENTION_DAYS``: the copy of the provider's
+    claims (name, e-mail, address) goes; the cases keep their own retention (privacy.retention) and lose
+    only the link to the account. Staff users are never touched. Returns the number deleted."""
+    cutoff = timezone.make_aware(dt.datetime.combine(as_of, dt.time.min)) - dt.timedelta(
+        days=settings.CITIZEN_ACCOUNT_RETENTION_DAYS
+    )
+    users = (
+        get_user_model()
+        .objects.filter(socialaccount__isnull=False, is_staff=False, is_superuser=False)
+        .exclude(memberships__isnull=False)
+        .filter(Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff))
+        .distinct()
+    )
+    count = 0
+    for user in users:
+        user.delete()
+        count += 1
+    return count
+
+
+def accounts_expire_daily_job(day: dt.date) -> dict[str, int]:
+    return {"citizen_accounts": accounts_expire(as_of=day)}
+
+
+def account_data_export(*, user: Any) -> dict:
+    """Art. 15 for the signed-in person: what the provider told us (the account) plus everything stored
+    under the account's address (``privacy.requests.personal_data_export``, recorded in the register)."""
+    claims = claims_of(user)
+    cases = cases_of_account(user)
+    data = personal_data_export(email=claims.email or user.email) if (claims.email or user.email) else {}
+    data["account"] = {
+        "name": claims.name,
+        "email": claims.email,
+        "email_verified": claims.email_verified,
+        "address": claims.address,
+        "created": user.date_joined.isoformat(),
+        "last_login": user.last_login.isoformat() if user.last_login else None,
+        "cases": [c.public_id for c in (*cases.reports, *cases.permits, *cases.parking)],
+    }
+    return data

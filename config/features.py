@@ -1,0 +1,115 @@
+"""Settings of single features read from the environment (parking cards, the accessibility statement's
+enforcement body, citizen login providers): kept apart from config.env, which holds the general ones."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import re
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import Env
+
+
+def derived_secret(secret: str, purpose: str) -> str:
+    """A secret for one purpose derived from SECRET_KEY (base64url, 32 bytes): the same on every node
+    without another value to distribute; set the purpose's own variable to rotate it independently."""
+    digest = hmac.new(secret.encode(), f"maengelmelder:{purpose}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def parking_card_keys(env: Env, secret: str) -> tuple[str, str, list[str]]:
+    """(Ed25519 private key seed, plate-hash secret, earlier public keys still accepted) for parking cards.
+
+    ``PARKING_SIGNING_KEY``: 32 random bytes, base64url (e.g. ``python -c "import secrets, base64;
+    print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())"``); default derived from SECRET_KEY.
+    """
+    signing = env.str("PARKING_SIGNING_KEY", default="") or derived_secret(secret, "parking-signing-key")
+    try:
+        seed = base64.urlsafe_b64decode(signing + "=" * (-len(signing) % 4))
+    except ValueError as exc:
+        raise ImproperlyConfigured("PARKING_SIGNING_KEY must be 32 bytes, base64url encoded.") from exc
+    if len(seed) != 32:
+        raise ImproperlyConfigured("PARKING_SIGNING_KEY must be 32 bytes, base64url encoded.")
+    plate = env.str("PARKING_PLATE_SECRET", default="") or derived_secret(secret, "parking-plate-hash")
+    return signing, plate, env.list("PARKING_VERIFY_KEYS", default=[])
+
+
+# Defaults as published by the Free State of Saxony (checked December 2026): the Durchsetzungsstelle at the
+# Sächsische Staatskanzlei takes complaints about websites of Saxon public bodies. The operator keeps them
+# current through the environment; an empty value hides that line on /barrierefreiheit/.
+ENFORCEMENT_DEFAULTS = {
+    "name": "Durchsetzungsstelle für digitale Barrierefreiheit des Freistaates Sachsen",
+    "address": "Sächsische Staatskanzlei\nArchivstraße 1\n01097 Dresden",
+    "email": "Durchsetzungsstelle@sk.sachsen.de",
+    "url": "https://www.durchsetzungsstelle.sachsen.de/",
+}
+
+
+def accessibility_enforcement(env: Env) -> dict[str, str]:
+    """The enforcement body named in the accessibility statement (BITV 2.0 § 7, EU model statement):
+    ``A11Y_ENFORCEMENT_NAME``, ``…_ADDRESS`` (``\\n`` for line breaks), ``…_EMAIL``, ``…_URL``. A malformed
+    e-mail address or a URL that is not http(s) stops the start rather than appearing on the page."""
+    values = {
+        key: env.str(f"A11Y_ENFORCEMENT_{key.upper()}", default=default).replace("\\n", "\n").strip()
+        for key, default in ENFORCEMENT_DEFAULTS.items()
+    }
+    email, url = values["email"], values["url"]
+    if email and (email.count("@") != 1 or " " in email or not email.split("@")[1].count(".")):
+        raise ImproperlyConfigured(f"A11Y_ENFORCEMENT_EMAIL ist keine E-Mail-Adresse: {email!r}")
+    if url and not url.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(f"A11Y_ENFORCEMENT_URL muss mit https:// beginnen: {url!r}")
+    return values
+
+
+def oidc_providers(env: Env) -> list[dict[str, Any]]:
+    """Citizen login providers (OpenID Connect) as django-allauth ``APPS`` entries.
+
+    ``OIDC_PROVIDERS`` holds a JSON list of ``{"id", "name", "issuer", "client_id", "secret"}`` (several
+    brokers, e.g. Amt24's Servicekonto and BundID); ``OIDC_ISSUER``/``OIDC_CLIENT_ID``/
+    ``OIDC_CLIENT_SECRET`` (and ``OIDC_NAME``) configure a single one. None configured: no citizen login.
+    PKCE is always on; the library checks state, nonce, the ID token's signature, issuer, audience, expiry.
+    """
+    raw = env.str("OIDC_PROVIDERS", default="").strip()
+    try:
+        entries = json.loads(raw) if raw else []
+    except json.JSONDecodeError as exc:
+        raise ImproperlyConfigured(f"OIDC_PROVIDERS is not valid JSON: {exc}") from None
+    if not raw and env.str("OIDC_ISSUER", default=""):
+        entries = [
+            {
+                "id": env.str("OIDC_ID", default="servicekonto"),
+                "name": env.str("OIDC_NAME", default="Servicekonto"),
+                "issuer": env.str("OIDC_ISSUER"),
+                "client_id": env.str("OIDC_CLIENT_ID", default=""),
+                "secret": env.str("OIDC_CLIENT_SECRET", default=""),
+            }
+        ]
+    if not isinstance(entries, list):
+        raise ImproperlyConfigured("OIDC_PROVIDERS must be a JSON list of providers.")
+    return [_oidc_app(entry) for entry in entries]
+
+
+def _oidc_app(entry: Any) -> dict[str, Any]:
+    required = ("id", "name", "issuer", "client_id")
+    if not isinstance(entry, dict) or any(not str(entry.get(key) or "").strip() for key in required):
+        raise ImproperlyConfigured(f"Each OIDC provider needs {', '.join(required)} (and usually secret).")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", entry["id"]):
+        raise ImproperlyConfigured("An OIDC provider id is lower-case letters, digits and hyphens.")
+    return {
+        "provider_id": entry["id"],
+        "name": entry["name"],
+        "client_id": entry["client_id"],
+        "secret": entry.get("secret", ""),
+        "settings": {
+            "server_url": entry["issuer"].rstrip("/"),
+            "oauth_pkce_enabled": True,
+            # address: the postal address that prefills permit and parking forms.
+            "scope": ["openid", "profile", "email", "address"],
+            "token_auth_method": entry.get("token_auth_method", "client_secret_post"),
+        },
+    }
