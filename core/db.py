@@ -2,7 +2,7 @@
 
 With ``DATABASE_REPLICA_URL`` set, ``DATABASES`` has a second alias ``replica``. Nothing reads from it by
 default: a request is marked for the replica by ``requestkit.replica.ReplicaReadMiddleware`` (public GETs
-of tiles, GeoJSON lists, Open311 lists, OGC API, statistics, feeds and open-data files), and only while that
+of GeoJSON lists, Open311 lists, OGC API, statistics, feeds and open-data files), and only while that
 mark is set does :class:`ReplicaRouter` send ORM reads, and :func:`read_alias` raw SQL, to the replica.
 Writes always go to the primary, and so does everything else — staff pages, tracking and confirmation
 pages, anything right after a person changed something. Kept in ``core`` (no app imports) because the

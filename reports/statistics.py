@@ -28,8 +28,9 @@ from typing import Literal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connections, transaction
 
+from core.db import read_alias
 from reports.models import Category
 from reports.workflow import OPEN_STATES, ReportStatus
 
@@ -183,7 +184,8 @@ def _grouped_rows(kind: ScopeKind, ags: str, now: dt.datetime) -> list[dict]:
         "year_ago": now - dt.timedelta(days=365),
         "ags": ags,
     }
-    with transaction.atomic(), connection.cursor() as cursor:
+    alias = read_alias()  # the replica for /statistik/ when one is configured (core.db)
+    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
         cursor.execute(_SESSION)
         cursor.execute(sql, params)
         names = [c.name for c in cursor.description]
@@ -197,7 +199,7 @@ def _populations(kind: ScopeKind, ags: str) -> tuple[int | None, dict[str, int |
         "district": ("c.ags", "AND d.ags = %(ags)s"),
         "commune": ("c.ags", "AND c.ags = %(ags)s"),
     }[kind]
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(_POPULATION.format(key=key, where=where), {"ags": ags})
         rows = cursor.fetchall()
         table = "boundaries_district" if kind == "state" else "boundaries_commune"

@@ -175,8 +175,8 @@ DATABASES = databases_from_env(env)
 DATABASE_ROUTERS = ["core.db.ReplicaRouter"]
 REPLICA_MAX_LAG_SECONDS = env.int("REPLICA_MAX_LAG_SECONDS", default=30)
 REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=30)
-REPLICA_READ_PATHS = [  # GET/HEAD paths whose reads may come from the replica (requestkit.replica)
-    *(r"^/tiles/", r"^/api/v1/reports/$", r"^/api/v1/communes\.geojson$", r"^/api/v1/permits/active/$"),
+REPLICA_READ_PATHS = [  # GET/HEAD read from the replica; not /tiles/ (README: a cached tile must be fresh)
+    *(r"^/api/v1/reports/$", r"^/api/v1/communes\.geojson$", r"^/api/v1/permits/active/$"),
     *(r"^/open311/v2/(services|requests)(\.(json|xml))?$", r"^/ogcapi/", r"^/statistik/", r"^/feeds/"),
     r"^/opendata/",
 ]
