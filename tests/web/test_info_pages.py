@@ -178,7 +178,8 @@ def test_every_page_links_the_statement_and_easy_language_in_its_footer(client):
 def test_enforcement_body_comes_from_the_environment_and_fails_loudly():
     from django.core.exceptions import ImproperlyConfigured
 
-    from config.env import ENFORCEMENT_DEFAULTS, Env, accessibility_enforcement
+    from config.env import Env
+    from config.features import ENFORCEMENT_DEFAULTS, accessibility_enforcement
 
     assert accessibility_enforcement(Env(environ={})) == ENFORCEMENT_DEFAULTS
     env = Env(
