@@ -21,6 +21,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "tests" / "oidc_provider.mjs"
+# oidc-provider 9 needs a current Node (it calls URL.parse, missing in Debian 12's Node 18): the npm package
+# `node` (devDependency, pinned 22 LTS) brings its own binary; the system's `node` only if that is missing.
+NODE = ROOT / "node_modules" / "node" / "bin" / "node"
 CLIENT_ID = "mm-test"
 CLIENT_SECRET = "mm-test-secret"
 
@@ -39,7 +42,7 @@ class OidcProvider:
         self.issuer = f"http://127.0.0.1:{self.port}"
         args = [str(self.port), redirect_uri, post_logout_uri, str(id_token_ttl)]
         self.process = subprocess.Popen(
-            ["node", str(SCRIPT), *args],
+            [str(NODE) if NODE.exists() else "node", str(SCRIPT), *args],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
