@@ -316,9 +316,15 @@ def pending_filter() -> Q:
     return Q(status__in=[PermitStatus.SUBMITTED, PermitStatus.IN_REVIEW])
 
 
-def revoked_parking_numbers(*, since: dt.date) -> list[str]:
-    """Numbers of parking permits withdrawn after approval that would still be valid after ``since``:
-    the revocation list enforcement devices load (numbers only, no personal data)."""
+# Withdrawn permits stay on the revocation list until 30 days after their printed validity would have ended.
+REVOCATION_LIST_MARGIN = dt.timedelta(days=30)
+
+
+def revoked_parking_numbers(*, today: dt.date) -> list[str]:
+    """Numbers of parking permits withdrawn after approval whose printed validity ended at most
+    ``REVOCATION_LIST_MARGIN`` before ``today``: the revocation list that enforcement devices load (numbers
+    only, no personal data) and that /kontrolle/ checks against."""
+    since = today - REVOCATION_LIST_MARGIN
     return list(
         ParkingPermit.objects.filter(status=PermitStatus.WITHDRAWN, valid_until__gte=since)
         .exclude(permit_number="")

@@ -9,8 +9,6 @@ it, never cached.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -24,8 +22,6 @@ from permits.selectors import parking_zones_of, revoked_parking_numbers
 from permits.services.parking import normalise_plate
 from staff.errors import staff_only
 
-REVOKED_MARGIN = dt.timedelta(days=30)
-
 
 def _check(post: dict, ags: str) -> tuple[CardCheck | None, str]:
     try:
@@ -36,7 +32,7 @@ def _check(post: dict, ags: str) -> tuple[CardCheck | None, str]:
     if not code:
         return None, "Bitte den Code des Ausweises scannen oder eingeben."
     today = timezone.localdate()
-    revoked = set(revoked_parking_numbers(since=today - REVOKED_MARGIN))
+    revoked = set(revoked_parking_numbers(today=today))
     return check_card(
         code, plate=plate, ags=ags, zone=str(post.get("zone", "")), on=today, revoked=revoked
     ), ""

@@ -6,8 +6,6 @@ the check page (/kontrolle/) keeps the last copy for offline use.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -19,8 +17,6 @@ from permits.parking_card import PREFIX, verification_keys
 from permits.selectors import revoked_parking_numbers
 
 CACHE_SECONDS = 300
-# Withdrawn permits stay on the list until 30 days after their printed validity would have ended.
-LIST_MARGIN = dt.timedelta(days=30)
 
 
 class RevokedParkingPermitsView(APIView):
@@ -40,9 +36,11 @@ class RevokedParkingPermitsView(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        since = timezone.localdate() - LIST_MARGIN
         response = Response(
-            {"generated": timezone.now().isoformat(), "revoked": revoked_parking_numbers(since=since)}
+            {
+                "generated": timezone.now().isoformat(),
+                "revoked": revoked_parking_numbers(today=timezone.localdate()),
+            }
         )
         response["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
         return response

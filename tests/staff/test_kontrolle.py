@@ -11,32 +11,34 @@ from cases.tracking import tracking_token
 from organisations.services import membership_set
 from permits.models import ParkingPermit
 from permits.parking_card import card_for_permit, verification_keys
-from permits.services import parking_apply, parking_decide, payment_record_staff
+from permits.services import parking_apply, parking_decide
+from tests.permits.test_staff_and_parking import apply_parking
+from tests.privacy.helpers import decide_parking
 from tests.staff_world import _user, login
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def enforcer(world):
+def add_enforcer(world) -> str:
+    """A Vollzugsdienst member of Dresden."""
     _user("vollzug_a")
     membership_set(actor=None, organisation=world.dresden, username="vollzug_a", role="enforcement")
     return "vollzug_a"
 
 
+def approved_and_paid() -> ParkingPermit:
+    """A Dresden parking permit, approved and paid (a permit is valid, and has a card, only once paid)."""
+    return decide_parking(apply_parking(13.7550, 51.0670).permit, "approved")
+
+
+@pytest.fixture
+def enforcer(world):
+    return add_enforcer(world)
+
+
 @pytest.fixture
 def approved(world) -> ParkingPermit:
-    permit = parking_apply(
-        lon=13.7550,
-        lat=51.0670,
-        licence_plate="DD-XY 42",
-        name="Rita Rad",
-        email="rita@example.org",
-        address="Alaunstraße 1, 01099 Dresden",
-    ).permit
-    parking_decide(actor=world.users["caseworker_a"], public_id=permit.public_id, status="approved")
-    payment_record_staff(actor=world.users["caseworker_a"], public_id=permit.public_id)  # valid once paid
-    return ParkingPermit.objects.get(pk=permit.pk)
+    return approved_and_paid()
 
 
 def card(permit: ParkingPermit) -> str:

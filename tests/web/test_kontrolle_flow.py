@@ -8,11 +8,10 @@ import segno
 from PIL import Image
 from playwright.sync_api import expect
 
-from organisations.services import membership_set
 from permits.models import ParkingPermit
-from permits.services import parking_apply, parking_decide, payment_record_staff
-from tests.staff.test_kontrolle import card
-from tests.staff_world import PASSWORD, _user
+from permits.services import parking_decide
+from tests.staff.test_kontrolle import add_enforcer, approved_and_paid, card
+from tests.staff_world import PASSWORD
 from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, axe_serious, new_context
 
 pytestmark = pytest.mark.browser
@@ -20,19 +19,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def approved(transactional_db, world) -> ParkingPermit:
-    _user("vollzug_a")
-    membership_set(actor=None, organisation=world.dresden, username="vollzug_a", role="enforcement")
-    permit = parking_apply(
-        lon=13.7550,
-        lat=51.0670,
-        licence_plate="DD-XY 42",
-        name="Rita Rad",
-        email="rita@example.org",
-        address="Alaunstraße 1, 01099 Dresden",
-    ).permit
-    parking_decide(actor=world.users["caseworker_a"], public_id=permit.public_id, status="approved")
-    payment_record_staff(actor=world.users["caseworker_a"], public_id=permit.public_id)  # valid once paid
-    return ParkingPermit.objects.get(pk=permit.pk)
+    add_enforcer(world)
+    return approved_and_paid()
 
 
 def open_check_page(browser, site):
