@@ -24,20 +24,7 @@ from reports.services.citizen_updates import update_confirm, update_for_token, u
 from reports.services.questionnaires import ANSWER_SLUGS, questionnaire_answer, questionnaire_for_token
 from requestkit.throttling import ReportCreateThrottle, enforce
 from web.participation_forms import NotFixedForm, NoticeForm, UpdateForm
-from web.views import report_context, throttled_response
-
-PRIVATE_HEADERS = {
-    "Referrer-Policy": "no-referrer",
-    "X-Robots-Tag": "noindex",
-    "Cache-Control": "private, no-store",
-}
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    """Pages behind a signed link: the token must not leak, be indexed or cached."""
-    for header, value in PRIVATE_HEADERS.items():
-        response[header] = value
-    return response
+from web.views import private_page, report_context, throttled_response
 
 
 def _done(request: HttpRequest, title: str, message: str, public_id: str, status: int = 200) -> HttpResponse:
@@ -56,7 +43,7 @@ def questionnaire(request: HttpRequest, public_id: str, token: str, answer: str)
     if found is None or answer not in ANSWER_SLUGS:
         raise Http404(_("Dieser Link ist ungültig oder abgelaufen."))
     if found.answer:
-        return _private(
+        return private_page(
             _done(
                 request,
                 _("Schon beantwortet"),
@@ -75,7 +62,7 @@ def questionnaire(request: HttpRequest, public_id: str, token: str, answer: str)
                 photo=form.upload(),
             )
         except Conflict as exc:
-            return _private(_done(request, _("Schon beantwortet"), exc.message, public_id, status=409))
+            return private_page(_done(request, _("Schon beantwortet"), exc.message, public_id, status=409))
         except ValidationFailed as exc:
             form.add_service_errors(exc.errors)
             status = 400
@@ -85,14 +72,14 @@ def questionnaire(request: HttpRequest, public_id: str, token: str, answer: str)
                 if answer == "nein"
                 else _("Danke für Ihre Bestätigung!")
             )
-            return _private(_done(request, _("Antwort gespeichert"), message, public_id))
+            return private_page(_done(request, _("Antwort gespeichert"), message, public_id))
     context = {
         "report": found.report,
         "form": form,
         "answer": answer,
         "no": ANSWER_SLUGS[answer] == Answer.NO,
     }
-    return _private(render(request, "web/questionnaire.html", context, status=status))
+    return private_page(render(request, "web/questionnaire.html", context, status=status))
 
 
 @require_POST
@@ -134,8 +121,10 @@ def update_confirmation(request: HttpRequest, public_id: str, token: str) -> Htt
             if update.state == "published"
             else _("Ihre Ergänzung wird nach einer Prüfung durch die Verwaltung angezeigt.")
         )
-        return _private(_done(request, _("Ergänzung bestätigt"), message, public_id))
-    return _private(render(request, "web/update_confirm.html", {"report": update.report, "update": update}))
+        return private_page(_done(request, _("Ergänzung bestätigt"), message, public_id))
+    return private_page(
+        render(request, "web/update_confirm.html", {"report": update.report, "update": update})
+    )
 
 
 def _target_ids(params: Any) -> tuple[int | None, int | None]:

@@ -49,17 +49,16 @@ from web.deep_links import commune_link
 from web.permit_forms import ParkingForm, PermitForm
 from web.place_search import place_search
 from web.presentation import map_config, parking_status, permit_form_texts, permit_status
-from web.views import created_cookie_token, prefill, remember_created, throttled_response, wants_json
+from web.views import (
+    created_cookie_token,
+    prefill,
+    private_page,
+    remember_created,
+    throttled_response,
+    wants_json,
+)
 
 PERMIT_COOKIE_SALT = "web.permit-confirmation"
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    """Pages carrying a tracking token: never indexed, cached or sent on as a referrer."""
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
@@ -182,10 +181,10 @@ def permit_confirmation(request: HttpRequest, public_id: str) -> HttpResponse:
         else None
     )
     if permit is None:
-        return _private(render(request, "web/permit_confirmation_gone.html", status=404))
+        return private_page(render(request, "web/permit_confirmation_gone.html", status=404))
     tracking_url = request.build_absolute_uri(reverse("web:permit-track", args=[public_id, token]))
     context = {**_permit_context(permit), "tracking_url": tracking_url}
-    return _private(render(request, "web/permit_confirmation.html", context))
+    return private_page(render(request, "web/permit_confirmation.html", context))
 
 
 def permit_track(request: HttpRequest, public_id: str, token: str) -> HttpResponse:
@@ -209,7 +208,7 @@ def permit_track(request: HttpRequest, public_id: str, token: str) -> HttpRespon
         ],
         **_notices_context(permit, token),
     }
-    return _private(render(request, "web/permit_track.html", context))
+    return private_page(render(request, "web/permit_track.html", context))
 
 
 def _notices_context(case: Permit | ParkingPermit, token: str) -> dict:
@@ -261,8 +260,8 @@ def parking_new(request: HttpRequest) -> HttpResponse:
         else:
             url = reverse("web:parking-track", args=[created.permit.public_id, created.tracking_token])
             if wants_json(request):
-                return _private(JsonResponse({"redirect": url}, status=201))
-            return _private(redirect(url))
+                return private_page(JsonResponse({"redirect": url}, status=201))
+            return private_page(redirect(url))
         if wants_json(request):
             return JsonResponse({"errors": form.errors_in_page_order()}, status=status)
     context = {
@@ -294,4 +293,4 @@ def parking_track(request: HttpRequest, public_id: str, token: str) -> HttpRespo
     code = card_for_permit(permit, today=timezone.localdate())
     if code:
         context.update(card_code=code, card_qr=qr_svg(code))
-    return _private(render(request, "web/parking_track.html", context))
+    return private_page(render(request, "web/parking_track.html", context))

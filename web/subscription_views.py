@@ -29,15 +29,7 @@ from subscriptions.services import (
 from subscriptions.tokens import digest_from_manage_token, subscription_from_token, subscription_token
 from web.presentation import map_config
 from web.subscription_forms import AreaAlertForm, FollowForm, ManageLinkForm
-from web.views import throttled_response
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    """Pages behind a personal link: never cached, never indexed, the token never sent on as referrer."""
-    response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    response["X-Robots-Tag"] = "noindex"
-    return response
+from web.views import private_page, throttled_response
 
 
 def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
@@ -114,7 +106,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         "subscription": subscription,
         "unsubscribe_token": subscription_token(subscription, "unsubscribe"),
     }
-    return _private(render(request, "web/subscription_confirm.html", context))
+    return private_page(render(request, "web/subscription_confirm.html", context))
 
 
 @csrf_exempt
@@ -128,7 +120,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         subscription_cancel(subscription)
         subscription.refresh_from_db()
-    return _private(render(request, "web/subscription_unsubscribe.html", {"subscription": subscription}))
+    return private_page(render(request, "web/subscription_unsubscribe.html", {"subscription": subscription}))
 
 
 @require_http_methods(["GET", "POST"])
@@ -146,4 +138,4 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
             raise Http404(_("Diese Benachrichtigung gibt es nicht (mehr)."))
         subscription_cancel(cancelled)
     context = {"subscriptions": list(subscriptions_of(digest)), "cancelled": cancelled}
-    return _private(render(request, "web/subscription_manage.html", context))
+    return private_page(render(request, "web/subscription_manage.html", context))

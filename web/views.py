@@ -86,6 +86,15 @@ def _created_token(request: HttpRequest, report: Any) -> str | None:
     return token if token and tracking_token_matches(Report, report.public_id, token) else None
 
 
+def private_page(response: HttpResponse) -> HttpResponse:
+    """A page behind a personal link (tracking token, signed link): never cached or indexed, and the
+    token never sent on to linked sites as referrer."""
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def throttled_response(
     request: HttpRequest, exc: Throttled, *, message: str | None = None, title: str | None = None
 ) -> HttpResponse:
@@ -196,11 +205,9 @@ def report_track(request: HttpRequest, public_id: str, token: str) -> HttpRespon
     report = report_public(public_id)
     if report is None or not tracking_token_matches(Report, report.public_id, token):
         raise Http404(_("Meldung nicht gefunden."))
-    response = render(request, "web/report_detail.html", {**report_context(report), "tracking": True})
-    response["Referrer-Policy"] = "no-referrer"  # the token must not leak to linked sites
-    response["X-Robots-Tag"] = "noindex"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_page(
+        render(request, "web/report_detail.html", {**report_context(report), "tracking": True})
+    )
 
 
 def _report_filter(values: dict[str, str]) -> ReportFilter:

@@ -4,28 +4,19 @@ a day. Each report is asked at most once, however often this runs."""
 
 from __future__ import annotations
 
-import datetime as dt
+from django.core.management.base import BaseCommand, CommandParser
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
-
+from core.commands import add_as_of_argument, as_of_day
 from reports.services.questionnaires import questionnaires_send
-
-
-def _day(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise CommandError(f"--as-of erwartet ein Datum der Form JJJJ-MM-TT, nicht „{value}“.") from exc
 
 
 class Command(BaseCommand):
     help = "Versendet fällige Rückfragen „Ist der Mangel behoben?“ an Meldende."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--as-of", help="Stichtag JJJJ-MM-TT (Standard: heute)")
+        add_as_of_argument(parser)
 
     def handle(self, *args, **options) -> None:
-        day = _day(options["as_of"]) if options["as_of"] else timezone.localdate()
+        day = as_of_day(options)
         sent = questionnaires_send(as_of=day)
         self.stdout.write(f"Rückfragen versandt – Stichtag {day:%d.%m.%Y}: {sent}")
