@@ -1,5 +1,6 @@
 """Settings of single features read from the environment (parking cards, the accessibility statement's
-enforcement body, citizen login providers): kept apart from config.env, which holds the general ones."""
+enforcement body, citizen login providers, LeiKa keys): kept apart from config.env, which holds the
+general ones."""
 
 from __future__ import annotations
 
@@ -64,6 +65,37 @@ def accessibility_enforcement(env: Env) -> dict[str, str]:
     if url and not url.startswith(("https://", "http://")):
         raise ImproperlyConfigured(f"A11Y_ENFORCEMENT_URL muss mit https:// beginnen: {url!r}")
     return values
+
+
+# LeiKa service keys (FIM Leistungskatalog, 14 digits "99…") of the three services, named in each service
+# page's metadata. Where they come from (README "LeiKa"): the LeiKa catalogue as imported into the OZG
+# database of the NRW communes' IT association (KDN, 2019) — the parking key also in a PVOG answer of
+# 2026 ("Parkausweis für Bewohner beantragen"). The Saxon Amt24 services carry the same Stammleistungen:
+# "Schäden an Gemeinde- und Ortsstraßen melden", "Sondernutzung … beantragen", "Parkausweis für Bewohner
+# beantragen". An operator whose portal lists another key sets LEIKA_KEY_*; an empty value names none.
+LEIKA_DEFAULTS = {
+    # Straßenschaden Beseitigung an Gemeinde- und Ortsstraßen, begleitenden Geh- und Radwegen sowie an
+    # Feld- und Waldwegen
+    "report": "99108018137003",
+    "permit": "99108012005000",  # Sondernutzung von Straßen Erlaubnis
+    "parking": "99108001001000",  # Bewohnerparkausweis Erteilung
+}
+LEIKA_KEY_RE = re.compile(r"99[0-9]{12}")
+
+
+def leika_keys(env: Env) -> dict[str, str]:
+    """``LEIKA_KEY_REPORT``, ``…_PERMIT``, ``…_PARKING``: a value that is not a 14-digit LeiKa key stops
+    the start instead of being published to portals as the service's identity."""
+    keys = {}
+    for service, default in LEIKA_DEFAULTS.items():
+        name = f"LEIKA_KEY_{service.upper()}"
+        value = env.str(name, default=default).strip()
+        if value and not LEIKA_KEY_RE.fullmatch(value):
+            raise ImproperlyConfigured(
+                f"{name} ist kein LeiKa-Schlüssel (14 Ziffern, beginnend mit 99): {value!r}"
+            )
+        keys[service] = value
+    return keys
 
 
 def oidc_providers(env: Env) -> list[dict[str, Any]]:

@@ -22,7 +22,7 @@ from config.env import (
     platform_operator,
     secret_key,
 )
-from config.features import accessibility_enforcement, parking_card_keys
+from config.features import accessibility_enforcement, leika_keys, parking_card_keys
 
 env = Env(dotenv=BASE_DIR / ".env")
 
@@ -30,8 +30,7 @@ LOCAL_DIR = BASE_DIR / ".local"
 
 SECRET_KEY = secret_key(env, LOCAL_DIR / "secret_key")
 PARKING_SIGNING_KEY, PARKING_PLATE_SECRET, PARKING_VERIFY_KEYS = parking_card_keys(env, SECRET_KEY)  # cards
-# LeiKa service keys (FIM Leistungskatalog) named in each service page's metadata.
-LEIKA_KEYS = {k: env.str(f"LEIKA_KEY_{k.upper()}", default="") for k in ("report", "permit", "parking")}
+LEIKA_KEYS = leika_keys(env)  # LeiKa service keys in each service page's metadata (config.features)
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

@@ -7,7 +7,10 @@ import json
 import re
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
+from config.env import Env
+from config.features import leika_keys
 from reports.models import Category, CommuneCategorySetting
 
 pytestmark = pytest.mark.django_db
@@ -62,13 +65,25 @@ def test_permit_form_for_a_commune_and_kind(client):
     assert unknown.status_code == 404 and "„zirkuszelt“ gibt es nicht" in unknown.content.decode()
 
 
-def test_leika_keys_are_named_in_the_page_metadata_when_configured(client, settings):
-    assert '<meta name="leika"' not in client.get("/").content.decode()
-    settings.LEIKA_KEYS = {
-        "report": "99000000000001",
-        "permit": "99000000000002",
-        "parking": "99000000000003",
-    }
-    assert '<meta name="leika" content="99000000000001">' in client.get("/").content.decode()
-    assert 'content="99000000000002"' in client.get("/sondernutzung/beantragen/").content.decode()
-    assert 'content="99000000000003"' in client.get("/parkausweis/beantragen/").content.decode()
+def test_each_service_page_names_its_leika_key(client):
+    """The defaults are the LeiKa keys of the three services (README "LeiKa")."""
+    assert '<meta name="leika" content="99108018137003">' in client.get("/").content.decode()
+    assert (
+        '<meta name="leika" content="99108012005000">'
+        in client.get("/sondernutzung/beantragen/").content.decode()
+    )
+    assert (
+        '<meta name="leika" content="99108001001000">'
+        in client.get("/parkausweis/beantragen/").content.decode()
+    )
+
+
+def test_leika_keys_come_from_the_environment_and_a_wrong_one_stops_the_start(client, settings):
+    keys = leika_keys(Env(environ={"LEIKA_KEY_PERMIT": "99108012005003", "LEIKA_KEY_PARKING": ""}))
+    assert keys == {"report": "99108018137003", "permit": "99108012005003", "parking": ""}
+    settings.LEIKA_KEYS = keys
+    assert 'content="99108012005003"' in client.get("/sondernutzung/beantragen/").content.decode()
+    assert '<meta name="leika"' not in client.get("/parkausweis/beantragen/").content.decode()
+    for bad in ("9910801200500", "991080120050001", "12108012005000", "99108012005000 x", "99１08012005000"):
+        with pytest.raises(ImproperlyConfigured, match="LEIKA_KEY_REPORT ist kein LeiKa-Schlüssel"):
+            leika_keys(Env(environ={"LEIKA_KEY_REPORT": bad}))
