@@ -254,6 +254,7 @@ class PaymentState(models.TextChoices):
     OPEN = "open", _("Offen")
     PAID = "paid", _("Bezahlt")
     OVERDUE = "overdue", _("Überfällig")  # computed from the due date, never stored
+    CANCELLED = "cancelled", _("Storniert")  # the application was withdrawn before the fee was paid
 
 
 class FeeClaim(models.Model):
@@ -261,6 +262,8 @@ class FeeClaim(models.Model):
 
     Belongs to exactly one permit or parking permit. ``overdue`` is not stored: an open claim past its
     due date is overdue (``permits.payments.payment_state``), so nothing has to flip it at midnight.
+    ``cancelled_on`` is set when the permit is withdrawn before its fee was paid: the fee is no longer
+    owed, and a later transfer under its Kassenzeichen is reported by ``import_camt``, never booked.
     """
 
     permit = models.OneToOneField(
@@ -278,6 +281,7 @@ class FeeClaim(models.Model):
     paid_amount = models.DecimalField("Gezahlt (EUR)", max_digits=12, decimal_places=2, null=True, blank=True)
     paid_via = models.CharField("Zahlungsweg", max_length=30, blank=True)
     payment_reference = models.CharField("Buchungsreferenz", max_length=140, blank=True)
+    cancelled_on = models.DateField("Storniert am", null=True, blank=True)
 
     class Meta:
         verbose_name = "Gebührenforderung"

@@ -4,8 +4,9 @@
 so it fits every bank's remittance field, survives being typed and a single wrong or swapped digit in a
 bank statement is recognised instead of paying someone else's fee.
 
-**Payment state**: ``paid`` once a payment is recorded; otherwise ``overdue`` after the due date,
-else ``open`` (computed on reading, see :func:`payment_state`).
+**Payment state**: ``paid`` once a payment is recorded; ``cancelled`` when the permit was withdrawn
+before that; otherwise ``overdue`` after the due date, else ``open`` (computed on reading, see
+:func:`payment_state`).
 
 **Providers**: how a citizen can pay. Bank transfer is built in: the fee notice prints the commune's bank
 details and a GiroCode, and the bank statement (camt.053, ``manage.py import_camt``) confirms the
@@ -63,11 +64,16 @@ def kassenzeichen_in(text: str) -> list[str]:
 
 
 def payment_state(claim: FeeClaim | None, today: dt.date | None = None) -> str:
-    """``paid``, ``overdue`` or ``open`` ("" without a claim: nothing to pay)."""
+    """``paid``, ``cancelled``, ``overdue`` or ``open`` ("" without a claim: nothing to pay).
+
+    A payment wins over a cancellation: money received before the withdrawal stays booked (a refund is
+    the cash office's decision, outside this service)."""
     if claim is None:
         return ""
     if claim.paid_on is not None:
         return PaymentState.PAID
+    if claim.cancelled_on is not None:
+        return PaymentState.CANCELLED
     today = today or timezone.localdate()
     return PaymentState.OVERDUE if today > claim.due_date else PaymentState.OPEN
 
@@ -76,6 +82,11 @@ def fee_claim_of(case: Any) -> FeeClaim | None:
     """The fee claim of a permit or parking permit, if its decision charged one."""
     owner = "parking_permit" if case._meta.model_name == "parkingpermit" else "permit"
     return FeeClaim.objects.select_related("organisation").filter(**{owner: case}).first()
+
+
+def payment_due(state: str) -> bool:
+    """Whether the citizen still has to pay (the pages show the bank details and staff can book it)."""
+    return state in (PaymentState.OPEN, PaymentState.OVERDUE)
 
 
 def payment_summary(claim: FeeClaim | None) -> dict[str, Any] | None:
@@ -92,6 +103,7 @@ def payment_summary(claim: FeeClaim | None) -> dict[str, Any] | None:
         "state_label": str(PaymentState(state).label),
         "paid_on": claim.paid_on.isoformat() if claim.paid_on else None,
         "paid_via": claim.paid_via,
+        "cancelled_on": claim.cancelled_on.isoformat() if claim.cancelled_on else None,
     }
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from geo.coords import to_api
 from organisations.scoping import get_visible, visible_cases
 from permits.models import ParkingPermit, PaymentState, Permit
-from permits.payments import payment_state, payment_summary
+from permits.payments import payment_due, payment_state, payment_summary
 from permits.selectors import (
     CONFLICT_GEOJSON_PRECISION,
     CONFLICT_REPORT_RADIUS_M,
@@ -166,6 +166,7 @@ def parking_list(request: HttpRequest) -> HttpResponse:
         permit.fee_claim_or_none = getattr(permit, "fee_claim", None)
         permit.payment_state = payment_state(permit.fee_claim_or_none)
         permit.payment_label = str(PaymentState(permit.payment_state).label) if permit.payment_state else ""
+        permit.payment_due = payment_due(permit.payment_state)
     return render(request, "staff/parking.html", {"page": page})
 
 

@@ -33,7 +33,7 @@ from core.errors import ValidationFailed
 from permits.media import notice_url
 from permits.models import ParkingPermit, PaymentState, Permit
 from permits.parking_card import card_for_permit, qr_svg
-from permits.payments import fee_claim_of, payment_state
+from permits.payments import fee_claim_of, payment_due, payment_state
 from permits.selectors import (
     parking_permit_for_applicant,
     parking_public_history,
@@ -219,6 +219,7 @@ def _notices_context(case: Permit | ParkingPermit, token: str) -> dict:
         "claim": claim,
         "payment_state": state,
         "payment_label": str(PaymentState(state).label) if state else "",
+        "payment_due": payment_due(state),
         "notices": [
             {
                 "title": n.get_kind_display(),

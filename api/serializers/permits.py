@@ -131,10 +131,11 @@ class PaymentSerializer(serializers.Serializer):
     amount = serializers.CharField()
     currency = serializers.CharField()
     due_date = serializers.DateField()
-    state = serializers.ChoiceField(choices=["open", "paid", "overdue"])
+    state = serializers.ChoiceField(choices=["open", "paid", "overdue", "cancelled"])
     state_label = serializers.CharField()
     paid_on = serializers.DateField(allow_null=True)
     paid_via = serializers.CharField()
+    cancelled_on = serializers.DateField(allow_null=True, help_text="Storniert am (Antrag zurückgezogen)")
 
 
 class NoticeSerializer(serializers.Serializer):
@@ -175,7 +176,7 @@ class StaffPermitSerializer(serializers.Serializer):
     applicant_phone = serializers.CharField()
     created = serializers.DateTimeField()
     payment = serializers.SerializerMethodField(
-        help_text="Gebühr: kassenzeichen, amount, due_date, state (open, paid, overdue), paid_on; null ohne Gebühr"
+        help_text="Gebühr: kassenzeichen, amount, due_date, state (open, paid, overdue, cancelled), paid_on, cancelled_on; null ohne Gebühr"
     )
     documents = serializers.SerializerMethodField(
         help_text="Bescheide als PDF/A: kind (bescheid, gebuehrenbescheid), url, sha256, size, created"

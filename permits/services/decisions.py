@@ -18,7 +18,7 @@ from permits.models import (
 )
 from permits.selectors import staff_permits
 from permits.services.applying import set_communes
-from permits.services.fee_claims import fee_claim_open
+from permits.services.fee_claims import fee_claim_cancel, fee_claim_open
 from permits.services.notices import notices_for_decision
 from permits.services.validation import (
     PermitArea,
@@ -74,6 +74,8 @@ def permit_decide(
             notices_for_decision(
                 permit, status=status, claim=claim, reasons=public_note, files=files, actor=actor
             )
+        if status == PermitStatus.WITHDRAWN:
+            fee_claim_cancel(case=permit, actor=actor)
         record_status_change(permit, status, actor, public_note, internal_note, update_fields=("conditions",))
     return permit
 

@@ -1,13 +1,16 @@
-"""Open a fee claim (Kassenzeichen, amount, due date) when a decision charges a fee."""
+"""Open a fee claim (Kassenzeichen, amount, due date) when a decision charges a fee; cancel it when the
+permit is withdrawn before it was paid."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
 
+from organisations.services import audit
 from permits.models import FeeClaim, ParkingPermit, Permit
 from permits.payments import DUE_DAYS, kassenzeichen_for
 
@@ -34,4 +37,32 @@ def fee_claim_open(*, case: Permit | ParkingPermit, amount: Decimal) -> FeeClaim
         **owner,
     )
     claim.organisation = case.organisation
+    return claim
+
+
+def fee_claim_cancel(*, case: Permit | ParkingPermit, actor: Any) -> FeeClaim | None:
+    """Cancel (stornieren) the unpaid fee of a withdrawn permit, in the caller's transaction.
+
+    Without this the claim of a withdrawn application would turn "overdue" a month later, and a
+    transfer made afterwards would be booked on a permit that no longer exists. A paid claim stays
+    paid: whether money is refunded is the cash office's decision. Returns the cancelled claim."""
+    owner = {"permit": case} if isinstance(case, Permit) else {"parking_permit": case}
+    claim = (
+        FeeClaim.objects.select_for_update(of=("self",))
+        .filter(paid_on__isnull=True, cancelled_on__isnull=True, **owner)
+        .first()
+    )
+    if claim is None:
+        return None
+    claim.cancelled_on = timezone.localdate()
+    claim.save(update_fields=["cancelled_on"])
+    audit(
+        actor=actor,
+        action=f"{type(case).audit_name}.fee_cancelled",
+        obj=case,
+        organisation=claim.organisation_id,
+        summary=f"Gebühr {claim.amount} EUR storniert (Kassenzeichen {claim.kassenzeichen}): Antrag zurückgezogen",
+        kassenzeichen=claim.kassenzeichen,
+        amount=str(claim.amount),
+    )
     return claim

@@ -30,7 +30,7 @@ from permits.models import (
     Tariff,
 )
 from permits.selectors import nearest_zone, zone_for_residence
-from permits.services.fee_claims import fee_claim_open
+from permits.services.fee_claims import fee_claim_cancel, fee_claim_open
 from permits.services.notices import notice_parking_card, notices_for_decision
 from permits.services.validation import (
     applicant_fields,
@@ -218,6 +218,8 @@ def parking_decide(*, actor: Any, public_id: str, status: str, public_note: str 
             notices_for_decision(
                 permit, status=status, claim=claim, reasons=public_note, files=files, actor=actor
             )
+        if status == PermitStatus.WITHDRAWN:
+            fee_claim_cancel(case=permit, actor=actor)
         record_status_change(permit, status, actor, public_note, update_fields=("permit_number",))
         if status == PermitStatus.APPROVED and claim is None:
             parking_start_validity(permit, actor=actor, files=files)

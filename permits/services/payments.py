@@ -35,6 +35,11 @@ class AlreadyPaid(Conflict):
     default_message = "Diese Gebühr ist bereits als bezahlt verbucht."
 
 
+class ClaimCancelled(Conflict):
+    code = "fee_cancelled"
+    default_message = "Diese Gebühr ist storniert, weil der Antrag zurückgezogen wurde."
+
+
 def _record_payment(
     claim: FeeClaim,
     *,
@@ -107,6 +112,8 @@ def payment_record_staff(*, actor: Any, public_id: str, paid_on: Any = None) -> 
             raise NotFound("Zu diesem Antrag gibt es keine Gebühr.")
         if claim.paid_on is not None:
             raise AlreadyPaid()
+        if claim.cancelled_on is not None:
+            raise ClaimCancelled()
         _record_payment(
             claim, actor=actor, paid_on=day, amount=claim.amount, via=VIA_STAFF, reference="", files=files
         )
@@ -116,7 +123,7 @@ def payment_record_staff(*, actor: Any, public_id: str, paid_on: Any = None) -> 
 @dataclass(frozen=True)
 class CreditOutcome:
     credit: Credit
-    result: str  # paid, wrong_amount, unknown_reference, already_paid
+    result: str  # paid, wrong_amount, unknown_reference, already_paid, cancelled
     kassenzeichen: str = ""
     message: str = ""
 
@@ -131,6 +138,13 @@ def _outcome(credit: Credit, *, dry_run: bool, files: TransactionFiles) -> Credi
     kz = claim.kassenzeichen
     if claim.paid_on is not None:
         return CreditOutcome(credit, "already_paid", kz, f"bereits bezahlt am {claim.paid_on:%d.%m.%Y}")
+    if claim.cancelled_on is not None:
+        return CreditOutcome(
+            credit,
+            "cancelled",
+            kz,
+            f"Forderung am {claim.cancelled_on:%d.%m.%Y} storniert (Antrag zurückgezogen)",
+        )
     if credit.currency != "EUR" or credit.amount != claim.amount:
         return CreditOutcome(
             credit,
@@ -154,7 +168,8 @@ def _outcome(credit: Credit, *, dry_run: bool, files: TransactionFiles) -> Credi
 def payments_import_credits(credits: list[Credit], *, dry_run: bool = False) -> list[CreditOutcome]:
     """Match incoming credits of a bank statement with open fee claims by Kassenzeichen and amount.
 
-    Only an exact match is booked (same Kassenzeichen, same amount in EUR, claim still open); everything
+    Only an exact match is booked (same Kassenzeichen, same amount in EUR, claim still open, not
+    cancelled); everything
     else is reported and changes nothing. One transaction per credit: a statement imported twice books
     nothing twice (the second time every line is "already paid")."""
     outcomes = []

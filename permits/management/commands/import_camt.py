@@ -15,6 +15,7 @@ LABELS = {
     "wrong_amount": "Betrag weicht ab",
     "unknown_reference": "Referenz unbekannt",
     "already_paid": "bereits bezahlt",
+    "cancelled": "Forderung storniert",
 }
 
 
