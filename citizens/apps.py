@@ -8,7 +8,16 @@ class CitizensConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: both modules import models, which the app registry only allows
         # once every app is loaded (this method).
-        from citizens.services import accounts_expire_daily_job  # models too: only once apps are loaded
+        from citizens.services import (  # models too: only once apps are loaded
+            accounts_erase_by_email,
+            accounts_expire_daily_job,
+            accounts_export_by_email,
+        )
         from notifications.daily import register_daily_job  # app registry is ready only here
+        from privacy.sources import register_person_source  # beside the other registration
 
         register_daily_job("expire_citizen_accounts", accounts_expire_daily_job)
+        # manage.py personal_data (requests across all organisations) covers citizen accounts too.
+        register_person_source(
+            "citizen_accounts", export=accounts_export_by_email, erase=accounts_erase_by_email
+        )

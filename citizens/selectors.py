@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from allauth.socialaccount.models import SocialAccount
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
 
 from permits.models import ParkingPermit, Permit
 from reports.models import Report
@@ -78,3 +80,41 @@ def cases_of_account(user: Any) -> AccountCases:
         permits=list(Permit.objects.filter(account=user).select_related("kind").order_by("-created")),
         parking=list(ParkingPermit.objects.filter(account=user).select_related("zone").order_by("-created")),
     )
+
+
+def citizen_users() -> QuerySet:
+    """Users who are citizens: a provider login, never staff (no staff flag, no membership)."""
+    return (
+        get_user_model()
+        .objects.filter(socialaccount__isnull=False, is_staff=False, is_superuser=False)
+        .exclude(memberships__isnull=False)
+        .distinct()
+    )
+
+
+def accounts_of_email(email: str) -> list[Any]:
+    """Citizen accounts under an address: the user's e-mail or the one the provider sent (ID token or
+    userinfo), case-insensitive — what an Art. 15/17 request by address must find."""
+    email = email.strip()
+    match = (
+        Q(email__iexact=email)
+        | Q(socialaccount__extra_data__id_token__email__iexact=email)
+        | Q(socialaccount__extra_data__userinfo__email__iexact=email)
+    )
+    return list(citizen_users().filter(match).order_by("pk"))
+
+
+def account_personal_record(user: Any) -> dict[str, Any]:
+    """What the platform keeps about an account: the provider's claims, the login dates, the cases."""
+    claims = claims_of(user)
+    cases = cases_of_account(user)
+    return {
+        "name": claims.name,
+        "email": claims.email,
+        "email_verified": claims.email_verified,
+        "address": claims.address,
+        "providers": sorted(SocialAccount.objects.filter(user_id=user.pk).values_list("provider", flat=True)),
+        "created": user.date_joined.isoformat(),
+        "last_login": user.last_login.isoformat() if user.last_login else None,
+        "cases": [c.public_id for c in (*cases.reports, *cases.permits, *cases.parking)],
+    }

@@ -22,7 +22,13 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from citizens.selectors import cases_of_account, claims_of
+from citizens.selectors import (
+    account_personal_record,
+    accounts_of_email,
+    cases_of_account,
+    citizen_users,
+    claims_of,
+)
 from core.errors import DomainError
 from notifications.services import mail_queue
 from organisations.services import audit
@@ -119,12 +125,8 @@ def accounts_expire(*, as_of: dt.date) -> int:
     cutoff = timezone.make_aware(dt.datetime.combine(as_of, dt.time.min)) - dt.timedelta(
         days=settings.CITIZEN_ACCOUNT_RETENTION_DAYS
     )
-    users = (
-        get_user_model()
-        .objects.filter(socialaccount__isnull=False, is_staff=False, is_superuser=False)
-        .exclude(memberships__isnull=False)
-        .filter(Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff))
-        .distinct()
+    users = citizen_users().filter(
+        Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff)
     )
     count = 0
     for user in users:
@@ -141,15 +143,20 @@ def account_data_export(*, user: Any) -> dict:
     """Art. 15 for the signed-in person: what the provider told us (the account) plus everything stored
     under the account's address (``privacy.requests.personal_data_export``, recorded in the register)."""
     claims = claims_of(user)
-    cases = cases_of_account(user)
     data = personal_data_export(email=claims.email or user.email) if (claims.email or user.email) else {}
-    data["account"] = {
-        "name": claims.name,
-        "email": claims.email,
-        "email_verified": claims.email_verified,
-        "address": claims.address,
-        "created": user.date_joined.isoformat(),
-        "last_login": user.last_login.isoformat() if user.last_login else None,
-        "cases": [c.public_id for c in (*cases.reports, *cases.permits, *cases.parking)],
-    }
+    data["account"] = account_personal_record(user)
     return data
+
+
+def accounts_export_by_email(email: str) -> list[dict]:
+    """The citizen accounts under an address, for a platform-wide Art. 15 request (privacy.sources)."""
+    return [account_personal_record(user) for user in accounts_of_email(email)]
+
+
+def accounts_erase_by_email(email: str) -> int:
+    """Delete the citizen accounts under an address (platform-wide Art. 17 request, privacy.sources):
+    the copy of the provider's claims goes with the user; the cases stay with their own retention and
+    lose only the link to the account. Returns the number deleted."""
+    users = accounts_of_email(email)
+    get_user_model().objects.filter(pk__in=[u.pk for u in users]).delete()
+    return len(users)

@@ -30,6 +30,7 @@ from permits.personal_selectors import (
 )
 from permits.services.personal_data import parking_erase_applicant, permit_erase_applicant
 from privacy.models import PrivacyRequest, RequestKind
+from privacy.sources import person_sources
 from reports.personal_selectors import report_personal_record, reports_of_person
 from reports.services.participation_privacy import participation_erase_person, participation_personal_records
 from reports.services.personal_data import report_erase_contact
@@ -132,6 +133,8 @@ def personal_data_export(*, email: str, organisation: Organisation | None = None
     reports = [report_personal_record(r) for r in cases.reports]
     permits = [permit_personal_record(p) for p in cases.permits]
     parking = [parking_personal_record(p) for p in cases.parking]
+    # Accounts and other platform data (privacy.sources): only a request across all organisations.
+    platform = {} if organisation else {source.name: source.export(email) for source in person_sources()}
     return {
         "email": email,
         "scope": organisation.name if organisation else "alle Organisationen",
@@ -154,6 +157,7 @@ def personal_data_export(*, email: str, organisation: Organisation | None = None
         "accessibility_feedback": []
         if organisation
         else [feedback_personal_record(f) for f in feedbacks_of_person(email)],
+        **platform,
     }
 
 
@@ -193,6 +197,7 @@ def personal_data_erase(*, email: str, organisation: Organisation | None = None,
         participation = participation_erase_person(
             email, organisation_ids=_org_ids(organisation), actor=actor
         )
+        platform = {} if organisation else {source.name: source.erase(email) for source in person_sources()}
         _register(
             kind=RequestKind.ERASE, actor=actor, organisation=organisation, cases=cases, mails=len(mails)
         )
@@ -204,4 +209,5 @@ def personal_data_erase(*, email: str, organisation: Organisation | None = None,
         "mails": len(mails),
         "participation": participation,
         "subscriptions": subscriptions,
+        **platform,
     }

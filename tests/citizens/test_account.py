@@ -20,54 +20,11 @@ from config.features import oidc_providers
 from notifications.models import OutgoingMail
 from organisations.models import Membership, Organisation, Role
 from permits.models import ParkingPermit
-from permits.services import parking_apply
 from reports.models import Report
+from tests.citizens.helpers import APP, CLAIMS, erika_parking
 from tests.factories import make_report
 
 pytestmark = pytest.mark.django_db
-
-CLAIMS = {
-    "sub": "erika",
-    "name": "Erika Mustermann",
-    "email": "erika@example.org",
-    "email_verified": True,
-    "address": {"street_address": "Alaunstraße 1", "postal_code": "01099", "locality": "Dresden"},
-}
-APP = {
-    "provider_id": "testkonto",
-    "name": "Testkonto",
-    "client_id": "c",
-    "secret": "s",
-    "settings": {"server_url": "http://127.0.0.1:9"},
-}
-
-
-@pytest.fixture
-def with_provider(settings):
-    settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": [APP]}}
-
-
-@pytest.fixture
-def citizen(with_provider):
-    user = get_user_model().objects.create_user(username="erika", email="erika@example.org")
-    user.set_unusable_password()
-    user.save()
-    SocialAccount.objects.create(
-        user=user, provider="testkonto", uid="erika", extra_data={"id_token": CLAIMS, "userinfo": CLAIMS}
-    )
-    return user
-
-
-@pytest.fixture
-def signed_in(client, citizen):
-    client.force_login(citizen)
-    return client
-
-
-def _parking(**extra):
-    values = dict(lon=13.7550, lat=51.0670, licence_plate="DD-QZ 77", name="Erika Mustermann")
-    values.update(email="erika@example.org", address="Alaunstraße 1")
-    return parking_apply(**{**values, **extra}).permit
 
 
 def test_without_provider_no_login_is_offered(client, settings):
@@ -132,7 +89,7 @@ def test_citizen_password_login_at_staff_login_fails(client, citizen):
 
 
 def test_account_lists_only_own_cases_with_status(signed_in, citizen):
-    own = _parking(account=citizen)
+    own = erika_parking(account=citizen)
     other = make_report(email="erika@example.org").report  # anonymous: not listed until taken over
     html = signed_in.get("/mein-konto/").content.decode()
     assert "Angemeldet als Erika Mustermann" in html
@@ -208,7 +165,7 @@ def test_claim_link_works_only_for_the_account_that_asked(
 
 
 def test_deleting_the_account_erases_personal_data_and_signs_out(signed_in, citizen):
-    permit = _parking(account=citizen)
+    permit = erika_parking(account=citizen)
     anonymous = make_report(email="erika@example.org", name="Erika").report
     response = signed_in.post("/mein-konto/loeschen/", {"confirm": "yes"})
     assert response.status_code == 302
@@ -239,7 +196,7 @@ def test_a_member_of_an_organisation_is_refused_as_citizen(citizen):
 
 def test_unused_accounts_expire_but_their_cases_stay(citizen, settings):
     settings.CITIZEN_ACCOUNT_RETENTION_DAYS = 30
-    permit = _parking(account=citizen)
+    permit = erika_parking(account=citizen)
     staff = get_user_model().objects.create_user(username="alt", email="alt@example.org")
     SocialAccount.objects.create(user=staff, provider="testkonto", uid="alt")
     Membership.objects.create(user=staff, organisation=Organisation.objects.first(), role=Role.CASEWORKER)
@@ -270,7 +227,7 @@ def test_logout_works_when_the_provider_cannot_be_reached(signed_in):
 
 
 def test_the_person_downloads_their_data(signed_in, citizen):
-    permit = _parking(account=citizen)
+    permit = erika_parking(account=citizen)
     response = signed_in.post("/mein-konto/daten/")
     assert response["Content-Disposition"] == 'attachment; filename="meine-daten.json"'
     data = response.json()

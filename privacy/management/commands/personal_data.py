@@ -29,7 +29,9 @@ class Command(BaseCommand):
                 self.stdout.write(
                     "Gelöscht: {reports} Meldung(en), {permits} Sondernutzung(en), "
                     "{parking_permits} Parkausweis(e), {mails} E-Mail(s), "
-                    "{subscriptions} Benachrichtigung(en).".format(**counts)
+                    "{subscriptions} Benachrichtigung(en), {accounts} Bürgerkonto/-konten.".format(
+                        accounts=counts.get("citizen_accounts", 0), **counts
+                    )
                 )
                 return
             path = Path(options["export"])
@@ -41,5 +43,6 @@ class Command(BaseCommand):
         path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         self.stdout.write(
             f"Auskunft geschrieben: {path} ({len(data['reports'])} Meldung(en), {len(data['permits'])} "
-            f"Sondernutzung(en), {len(data['parking_permits'])} Parkausweis(e), {len(data['mails'])} E-Mail(s))."
+            f"Sondernutzung(en), {len(data['parking_permits'])} Parkausweis(e), {len(data['mails'])} E-Mail(s), "
+            f"{len(data.get('citizen_accounts', []))} Bürgerkonto/-konten)."
         )
