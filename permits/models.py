@@ -282,6 +282,7 @@ class FeeClaim(models.Model):
     paid_via = models.CharField("Zahlungsweg", max_length=30, blank=True)
     payment_reference = models.CharField("Buchungsreferenz", max_length=140, blank=True)
     cancelled_on = models.DateField("Storniert am", null=True, blank=True)
+    reminded_on = models.DateField("Zahlungserinnerung am", null=True, blank=True)
 
     class Meta:
         verbose_name = "Gebührenforderung"

@@ -104,6 +104,7 @@ def payment_summary(claim: FeeClaim | None) -> dict[str, Any] | None:
         "paid_on": claim.paid_on.isoformat() if claim.paid_on else None,
         "paid_via": claim.paid_via,
         "cancelled_on": claim.cancelled_on.isoformat() if claim.cancelled_on else None,
+        "reminded_on": claim.reminded_on.isoformat() if claim.reminded_on else None,
     }
 
 

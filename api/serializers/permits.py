@@ -136,6 +136,7 @@ class PaymentSerializer(serializers.Serializer):
     paid_on = serializers.DateField(allow_null=True)
     paid_via = serializers.CharField()
     cancelled_on = serializers.DateField(allow_null=True, help_text="Storniert am (Antrag zurückgezogen)")
+    reminded_on = serializers.DateField(allow_null=True, help_text="Zahlungserinnerung versandt am")
 
 
 class NoticeSerializer(serializers.Serializer):
