@@ -44,7 +44,12 @@ def tracking_token_matches(case_type: type[Any], public_id: str, token: str) -> 
     )
 
 
+def tracking_path(case: Any) -> str:
+    """The creator's private page of ``case`` (path with the token), e.g. for the signed-in account."""
+    token = tracking_token(type(case), case.public_id)
+    return type(case).tracking_path.format(public_id=case.public_id, token=token)
+
+
 def tracking_url(case: Any) -> str:
     """Absolute URL of the creator's page, for mails (``SITE_URL`` + the case type's ``tracking_path``)."""
-    token = tracking_token(type(case), case.public_id)
-    return f"{settings.SITE_URL}{type(case).tracking_path.format(public_id=case.public_id, token=token)}"
+    return f"{settings.SITE_URL}{tracking_path(case)}"

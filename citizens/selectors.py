@@ -77,8 +77,18 @@ def cases_of_account(user: Any) -> AccountCases:
     """The account's cases, newest first (created while signed in, or claimed by e-mail link)."""
     return AccountCases(
         reports=list(Report.objects.filter(account=user).select_related("category").order_by("-created")),
-        permits=list(Permit.objects.filter(account=user).select_related("kind").order_by("-created")),
-        parking=list(ParkingPermit.objects.filter(account=user).select_related("zone").order_by("-created")),
+        permits=list(
+            Permit.objects.filter(account=user)
+            .select_related("kind")
+            .prefetch_related("notices")
+            .order_by("-created")
+        ),
+        parking=list(
+            ParkingPermit.objects.filter(account=user)
+            .select_related("zone")
+            .prefetch_related("notices")
+            .order_by("-created")
+        ),
     )
 
 

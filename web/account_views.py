@@ -21,6 +21,7 @@ from citizens.oidc import provider_logout_url, providers
 from citizens.selectors import cases_of_account, citizen_of, claims_of
 from citizens.services import account_data_export, account_delete, cases_claim, claim_link_send
 from core.errors import DomainError
+from web.permit_views import applicant_links
 from web.presentation import parking_status, permit_status
 
 
@@ -41,8 +42,8 @@ def account_home(request: HttpRequest) -> HttpResponse:
     context = {
         "claims": claims_of(citizen),
         "reports": cases.reports,
-        "permits": [(p, permit_status(p.status, p.start, p.end)) for p in cases.permits],
-        "parking": [(p, parking_status(p.status, p.valid_until)) for p in cases.parking],
+        "permits": [(p, permit_status(p.status, p.start, p.end), applicant_links(p)) for p in cases.permits],
+        "parking": [(p, parking_status(p.status, p.valid_until), applicant_links(p)) for p in cases.parking],
     }
     return _no_store(render(request, "web/account.html", context))
 

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import Throttled
 
-from cases.tracking import tracking_token_matches
+from cases.tracking import tracking_path, tracking_token, tracking_token_matches
 from citizens.selectors import citizen_of
 from core.errors import ValidationFailed
 from permits.media import notice_url
@@ -209,6 +209,19 @@ def permit_track(request: HttpRequest, public_id: str, token: str) -> HttpRespon
         **_notices_context(permit, token),
     }
     return private_page(render(request, "web/permit_track.html", context))
+
+
+def applicant_links(case: Permit | ParkingPermit) -> dict:
+    """The applicant's private page and notice downloads of ``case``, for Mein Konto: the same links the
+    mails carry (the tracking token opens them), so the account needs no second way into private files."""
+    token = tracking_token(type(case), case.public_id)
+    return {
+        "tracking": tracking_path(case),
+        "notices": [
+            (n.get_kind_display(), notice_url(n, token=token))
+            for n in sorted(case.notices.all(), key=lambda n: n.pk)  # prefetched by cases_of_account
+        ],
+    }
 
 
 def _notices_context(case: Permit | ParkingPermit, token: str) -> dict:

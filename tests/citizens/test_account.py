@@ -20,9 +20,11 @@ from config.features import oidc_providers
 from notifications.models import OutgoingMail
 from organisations.models import Membership, Organisation, Role
 from permits.models import ParkingPermit
+from permits.services import parking_decide
 from reports.models import Report
 from tests.citizens.helpers import APP, CLAIMS, erika_parking
 from tests.factories import make_report
+from tests.permits.notice_helpers import configure_bank
 
 pytestmark = pytest.mark.django_db
 
@@ -243,3 +245,18 @@ def test_unreachable_provider_gives_a_german_page_not_an_error(client, with_prov
     callback = client.get("/konto/oidc/testkonto/login/callback/?code=x&state=y")
     assert callback.status_code in (400, 503)
     assert "_auth_user_id" not in client.session
+
+
+def test_account_links_each_permit_to_its_page_and_notices(signed_in, citizen, world):
+    configure_bank(world.dresden)
+    permit = erika_parking(account=citizen)
+    parking_decide(actor=world.users["caseworker_a"], public_id=permit.public_id, status="approved")
+    html = signed_in.get("/mein-konto/").content.decode()
+    page = re.search(rf'href="(/parkausweis/{permit.public_id}/verfolgen/[^"/]+/)"', html).group(1)
+    assert signed_in.get(page).status_code == 200
+    links = re.findall(r'<a href="([^"]+\?token=[^"]+)" download>(Bescheid|Gebührenbescheid)</a>', html)
+    assert [title for _, title in links] == ["Bescheid", "Gebührenbescheid"]
+    signed_in.logout()  # the link itself opens the file, as in the decision mail
+    response = signed_in.get(links[0][0].replace("&amp;", "&"))
+    assert response.status_code == 200 and b"".join(response).startswith(b"%PDF")
+    assert signed_in.get(links[0][0].split("?")[0]).status_code == 404  # not without the token
