@@ -4,9 +4,11 @@ stored privately with their hash audited, listed in the staff API and sent with 
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from decimal import Decimal
 
+import pikepdf
 import pytest
 from django.utils import timezone
 
@@ -24,6 +26,7 @@ from tests.permits.notice_helpers import (
     girocode_payload,
     pdf_text,
     pdfa_identification,
+    pdfa_problems,
     stored_bytes,
 )
 from tests.permits.test_conflicts import box
@@ -81,6 +84,7 @@ def test_approval_issues_bescheid_and_fee_notice_as_pdfa(client, world, permit, 
         assert f"{Decimal(line['amount']):.2f}".replace(".", ",") in fee_text
     for notice in (decision, fee):
         assert pdfa_identification(stored_bytes(notice)) == ("2", "B")
+        assert pdfa_problems(stored_bytes(notice), tmp_path) == []
 
 
 def test_fee_notice_girocode_decodes_to_the_fee(client, world, permit, tmp_path):
@@ -189,3 +193,20 @@ def test_markup_in_conditions_is_printed_as_text_never_fetched(client, world, pe
     assert response.status_code == 200
     text = pdf_text(stored_bytes(Notice.objects.get(permit=permit, kind="bescheid")), tmp_path)
     assert '<img src="file:///etc/hostname">' in text and "<b>fett</b>" in text
+
+
+def test_the_pdfa_check_rejects_an_ordinary_pdf(tmp_path):
+    """The structural check above can fail: the same renderer without the PDF/A variant, and a PDF/A
+    whose catalogue gained an action afterwards."""
+    from weasyprint import HTML  # only this test renders outside permits.notices
+
+    plain = HTML(string="<p>Bescheid</p>").write_pdf()
+    problems = pdfa_problems(plain, tmp_path)
+    assert any(p.startswith("6.2.3") for p in problems) and any(p.startswith("6.6.4") for p in problems)
+    pdfa = HTML(string="<p>Bescheid</p>").write_pdf(pdf_variant="pdf/a-2b")
+    assert pdfa_problems(pdfa, tmp_path) == []
+    with pikepdf.Pdf.open(io.BytesIO(pdfa)) as pdf:
+        pdf.Root.OpenAction = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
+        changed = io.BytesIO()
+        pdf.save(changed)
+    assert pdfa_problems(changed.getvalue(), tmp_path) == ["6.6: actions or JavaScript in the catalogue"]

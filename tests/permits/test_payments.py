@@ -20,7 +20,13 @@ from permits.payments import kassenzeichen_for, kassenzeichen_in, kassenzeichen_
 from permits.services import PermitDraft, parking_decide, permit_create, permit_decide
 from tests.permits.camt_files import entry, statement
 from tests.permits.helpers import applicant, future
-from tests.permits.notice_helpers import configure_bank, girocode_payload, pdf_text, stored_bytes
+from tests.permits.notice_helpers import (
+    configure_bank,
+    girocode_payload,
+    pdf_text,
+    pdfa_problems,
+    stored_bytes,
+)
 from tests.permits.test_conflicts import box
 from tests.permits.test_staff_and_parking import apply_parking
 
@@ -185,6 +191,7 @@ def test_parking_permit_becomes_valid_only_when_paid(client, world, tmp_path):
     text = pdf_text(stored_bytes(card), tmp_path)
     assert "Bewohnerparkausweis" in text and "DD-XY 42" in text and "N1" in text
     assert permit.permit_number in text and permit.valid_until.strftime("%d.%m.%Y") in text
+    assert pdfa_problems(stored_bytes(card), tmp_path) == []
     import pikepdf
 
     with pikepdf.Pdf.open(io.BytesIO(stored_bytes(card))) as pdf:
