@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-
 from cases.media import MediaFile
 from cases.tracking import tracking_token_matches
 from organisations.scoping import visible_cases
@@ -52,7 +50,7 @@ def notice_file(name: str, *, user: Any, token: str = "") -> MediaFile | None:
     notice = Notice.objects.filter(file=name).select_related("permit", "parking_permit").first()
     if notice is None:
         return None
-    case = notice.permit or notice.parking_permit
+    case = notice.case
     model = Permit if notice.permit_id else ParkingPermit
     allowed = (token and tracking_token_matches(model, case.public_id, token)) or visible_cases(
         user, model.objects.filter(pk=case.pk)
@@ -66,5 +64,5 @@ def notice_file(name: str, *, user: Any, token: str = "") -> MediaFile | None:
 
 def notice_url(notice: Notice, *, token: str = "") -> str:
     """Where a notice is downloaded (``web.media``); the applicant's link carries the tracking token."""
-    url = settings.MEDIA_URL + notice.file.name
+    url = notice.file.url
     return f"{url}?token={token}" if token else url

@@ -250,6 +250,25 @@ class ParkingPermitStatusChange(StatusChangeBase):
         verbose_name_plural = "Statusänderungen (Parkausweis)"
 
 
+def case_model_for(public_id: str) -> type[Permit] | type[ParkingPermit]:
+    """Which kind of case a number names: ``PA-…`` parking permits, everything else special use."""
+    return ParkingPermit if public_id.upper().startswith(ParkingPermit.public_id_prefix) else Permit
+
+
+def case_owner(case: Permit | ParkingPermit) -> dict[str, Permit | ParkingPermit]:
+    """How a fee claim or notice points at its case: ``{"permit": case}`` or ``{"parking_permit": case}``
+    (filter and create keywords alike)."""
+    return {"permit": case} if isinstance(case, Permit) else {"parking_permit": case}
+
+
+class CaseOwned:
+    """Fee claims and notices belong to exactly one permit or parking permit (check constraints)."""
+
+    @property
+    def case(self) -> Permit | ParkingPermit:
+        return self.permit or self.parking_permit
+
+
 class PaymentState(models.TextChoices):
     OPEN = "open", _("Offen")
     PAID = "paid", _("Bezahlt")
@@ -257,7 +276,7 @@ class PaymentState(models.TextChoices):
     CANCELLED = "cancelled", _("Storniert")  # the application was withdrawn before the fee was paid
 
 
-class FeeClaim(models.Model):
+class FeeClaim(CaseOwned, models.Model):
     """The fee a decision charges (Gebührenbescheid): Kassenzeichen, amount, due date and its payment.
 
     Belongs to exactly one permit or parking permit. ``overdue`` is not stored: an open claim past its
@@ -306,7 +325,7 @@ class NoticeKind(models.TextChoices):
     PARKING_CARD = "parkausweis", _("Parkausweis")
 
 
-class Notice(models.Model):
+class Notice(CaseOwned, models.Model):
     """A written notice as PDF/A (``permits.notices``): stored once, never changed; its SHA-256 is in
     the audit log. Private: served only through ``web.media`` to staff in scope and the applicant."""
 

@@ -32,7 +32,6 @@ PARKING_REFUSAL_DEFAULT = "Die Voraussetzungen für einen Bewohnerparkausweis li
 class RenderedNotice:
     kind: str
     data: bytes
-    filename: str  # what the applicant's download is called
 
 
 def _lines(text: str) -> list[str]:
@@ -87,7 +86,6 @@ def render_decision(
     return RenderedNotice(
         kind=NoticeKind.DECISION,
         data=render_pdfa("notices/decision.html", context),
-        filename=f"Bescheid-{case.public_id}.pdf",
     )
 
 
@@ -115,7 +113,6 @@ def render_fee_notice(case: Permit | ParkingPermit, claim: FeeClaim) -> Rendered
     return RenderedNotice(
         kind=NoticeKind.FEE,
         data=render_pdfa("notices/fee.html", context),
-        filename=f"Gebuehrenbescheid-{case.public_id}.pdf",
     )
 
 
@@ -130,5 +127,4 @@ def render_parking_card(
     return RenderedNotice(
         kind=NoticeKind.PARKING_CARD,
         data=render_pdfa("notices/parking_card.html", context),
-        filename=f"Parkausweis-{permit.permit_number or permit.public_id}.pdf",
     )

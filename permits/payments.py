@@ -27,7 +27,7 @@ from django.utils import timezone
 from segno import helpers as segno_helpers
 
 from core.iban import format_iban, iban_is_valid, normalise_iban
-from permits.models import FeeClaim, PaymentState
+from permits.models import FeeClaim, PaymentState, case_owner
 
 KASSENZEICHEN_RE = re.compile(r"(?<![0-9])([0-9]{12})(?![0-9])")
 # A fee is due one month after the notice (Zahlungsfrist); the notice names the date.
@@ -80,13 +80,18 @@ def payment_state(claim: FeeClaim | None, today: dt.date | None = None) -> str:
 
 def fee_claim_of(case: Any) -> FeeClaim | None:
     """The fee claim of a permit or parking permit, if its decision charged one."""
-    owner = "parking_permit" if case._meta.model_name == "parkingpermit" else "permit"
-    return FeeClaim.objects.select_related("organisation").filter(**{owner: case}).first()
+    return FeeClaim.objects.filter(**case_owner(case)).first()
 
 
-def payment_due(state: str) -> bool:
+def payment_due(claim: FeeClaim | None) -> bool:
     """Whether the citizen still has to pay (the pages show the bank details and staff can book it)."""
-    return state in (PaymentState.OPEN, PaymentState.OVERDUE)
+    return payment_state(claim) in (PaymentState.OPEN, PaymentState.OVERDUE)
+
+
+def payment_label(claim: FeeClaim | None) -> str:
+    """The German name of the payment state ("" without a claim)."""
+    state = payment_state(claim)
+    return str(PaymentState(state).label) if state else ""
 
 
 def payment_summary(claim: FeeClaim | None) -> dict[str, Any] | None:
@@ -100,7 +105,7 @@ def payment_summary(claim: FeeClaim | None) -> dict[str, Any] | None:
         "currency": "EUR",
         "due_date": claim.due_date.isoformat(),
         "state": state,
-        "state_label": str(PaymentState(state).label),
+        "state_label": payment_label(claim),
         "paid_on": claim.paid_on.isoformat() if claim.paid_on else None,
         "paid_via": claim.paid_via,
         "cancelled_on": claim.cancelled_on.isoformat() if claim.cancelled_on else None,

@@ -306,10 +306,13 @@ def parking_public_history(permit: ParkingPermit) -> list[dict]:
 def staff_permits(user: Any) -> QuerySet[Permit]:
     return visible_cases(
         user,
-        Permit.objects.select_related("kind", "commune", "organisation", "fee_claim")
-        .prefetch_related("notices")
-        .defer("commune__geom"),
+        Permit.objects.select_related("kind", "commune", "organisation", "fee_claim").defer("commune__geom"),
     )
+
+
+def staff_permits_with_notices(user: Any) -> QuerySet[Permit]:
+    """For the pages and API that list each permit's notices (one query for all, not one per permit)."""
+    return staff_permits(user).prefetch_related("notices")
 
 
 def pending_filter() -> Q:

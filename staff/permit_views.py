@@ -13,14 +13,15 @@ from django.views.decorators.http import require_POST
 
 from geo.coords import to_api
 from organisations.scoping import get_visible, visible_cases
-from permits.models import ParkingPermit, PaymentState, Permit
-from permits.payments import payment_due, payment_state, payment_summary
+from permits.models import ParkingPermit, Permit, case_model_for
+from permits.payments import payment_due, payment_summary
 from permits.selectors import (
     CONFLICT_GEOJSON_PRECISION,
     CONFLICT_REPORT_RADIUS_M,
     ConflictPermit,
     permit_conflict_rows,
     staff_permits,
+    staff_permits_with_notices,
 )
 from permits.services import parking_decide, payment_record_staff, permit_decide
 from permits.workflow import PERMIT_WORKFLOW, PermitStatus, display_status
@@ -104,7 +105,7 @@ def _map_data(permit: Permit, permits: list[ConflictPermit], reports: list) -> d
 
 @staff_only
 def permit_detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    permit = get_visible(request.user, staff_permits(request.user), public_id=public_id)
+    permit = get_visible(request.user, staff_permits_with_notices(request.user), public_id=public_id)
     conflict_permits = permit_conflict_rows(permit, viewer=request.user)
     conflict_reports = open_reports_near(
         permit.location, radius_m=CONFLICT_REPORT_RADIUS_M, precision=CONFLICT_GEOJSON_PRECISION
@@ -126,6 +127,7 @@ def permit_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "history": permit.history.select_related("by_user"),
             "attachments": permit.attachments.all(),
             "payment": payment_summary(getattr(permit, "fee_claim", None)),
+            "payment_due": payment_due(getattr(permit, "fee_claim", None)),
             "notices": permit.notices.all(),
         },
     )
@@ -163,10 +165,8 @@ def parking_list(request: HttpRequest) -> HttpResponse:
         return redirect("staff:parking")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     for permit in page:
-        permit.fee_claim_or_none = getattr(permit, "fee_claim", None)
-        permit.payment_state = payment_state(permit.fee_claim_or_none)
-        permit.payment_label = str(PaymentState(permit.payment_state).label) if permit.payment_state else ""
-        permit.payment_due = payment_due(permit.payment_state)
+        claim = getattr(permit, "fee_claim", None)
+        permit.payment, permit.payment_due = payment_summary(claim), payment_due(claim)
     return render(request, "staff/parking.html", {"page": page})
 
 
@@ -177,6 +177,6 @@ def payment_record_view(request: HttpRequest, public_id: str) -> HttpResponse:
     with flash_domain_errors(request):
         payment_record_staff(actor=request.user, public_id=public_id, paid_on=request.POST.get("paid_on"))
         messages.success(request, f"Zahlung zu {public_id} verbucht.")
-    if public_id.upper().startswith(ParkingPermit.public_id_prefix):
+    if case_model_for(public_id) is ParkingPermit:
         return redirect("staff:parking")
     return redirect("staff:permit", public_id=public_id)

@@ -31,9 +31,9 @@ from cases.tracking import tracking_path, tracking_token, tracking_token_matches
 from citizens.selectors import citizen_of
 from core.errors import ValidationFailed
 from permits.media import notice_url
-from permits.models import ParkingPermit, PaymentState, Permit
+from permits.models import ParkingPermit, Permit
 from permits.parking_card import card_for_permit, qr_svg
-from permits.payments import fee_claim_of, payment_due, payment_state
+from permits.payments import fee_claim_of, payment_due, payment_label
 from permits.selectors import (
     parking_permit_for_applicant,
     parking_public_history,
@@ -211,37 +211,36 @@ def permit_track(request: HttpRequest, public_id: str, token: str) -> HttpRespon
     return private_page(render(request, "web/permit_track.html", context))
 
 
+def _notice_links(case: Permit | ParkingPermit, token: str) -> list[dict]:
+    """The case's notices with the applicant's download links (the tracking token opens them)."""
+    return [
+        {
+            "title": n.get_kind_display(),
+            "url": notice_url(n, token=token),
+            "size": n.size,
+            "created": n.created,
+        }
+        for n in sorted(case.notices.all(), key=lambda n: n.pk)  # prefetched on Mein Konto
+    ]
+
+
 def applicant_links(case: Permit | ParkingPermit) -> dict:
     """The applicant's private page and notice downloads of ``case``, for Mein Konto: the same links the
     mails carry (the tracking token opens them), so the account needs no second way into private files."""
-    token = tracking_token(type(case), case.public_id)
     return {
         "tracking": tracking_path(case),
-        "notices": [
-            (n.get_kind_display(), notice_url(n, token=token))
-            for n in sorted(case.notices.all(), key=lambda n: n.pk)  # prefetched by cases_of_account
-        ],
+        "notices": _notice_links(case, tracking_token(type(case), case.public_id)),
     }
 
 
 def _notices_context(case: Permit | ParkingPermit, token: str) -> dict:
     """The applicant's notices (opened by the tracking token, web.media checks it) and the fee to pay."""
     claim = fee_claim_of(case)
-    state = payment_state(claim)
     return {
         "claim": claim,
-        "payment_state": state,
-        "payment_label": str(PaymentState(state).label) if state else "",
-        "payment_due": payment_due(state),
-        "notices": [
-            {
-                "title": n.get_kind_display(),
-                "url": notice_url(n, token=token),
-                "size": n.size,
-                "created": n.created,
-            }
-            for n in case.notices.order_by("id")
-        ],
+        "payment_label": payment_label(claim),
+        "payment_due": payment_due(claim),
+        "notices": _notice_links(case, token),
     }
 
 

@@ -41,6 +41,7 @@ from permits.selectors import (
     permit_conflict_rows,
     public_permit_features,
     staff_permits,
+    staff_permits_with_notices,
 )
 from permits.services import (
     PermitDraft,
@@ -241,7 +242,7 @@ class StaffPermitListView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return staff_permits(self.request.user).order_by("-created")
+        return staff_permits_with_notices(self.request.user).order_by("-created")
 
 
 class StaffPermitDetailView(APIView):
@@ -259,7 +260,7 @@ class StaffPermitDetailView(APIView):
     def get(self, request: Request, public_id: str) -> Response:
         return Response(
             StaffPermitSerializer(
-                get_visible(request.user, staff_permits(request.user), public_id=public_id),
+                get_visible(request.user, staff_permits_with_notices(request.user), public_id=public_id),
                 context={"request": request},
             ).data
         )

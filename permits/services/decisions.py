@@ -18,8 +18,7 @@ from permits.models import (
 )
 from permits.selectors import staff_permits
 from permits.services.applying import set_communes
-from permits.services.fee_claims import fee_claim_cancel, fee_claim_open
-from permits.services.notices import notices_for_decision
+from permits.services.notices import decision_paperwork
 from permits.services.validation import (
     PermitArea,
     permit_area,
@@ -66,16 +65,11 @@ def permit_decide(
     with files_for_transaction() as files, transaction.atomic():
         permit = _locked_permit(actor, public_id)
         PERMIT_WORKFLOW.check(permit.status, status)  # before a Kassenzeichen is taken
-        claim = None
         if status == PermitStatus.APPROVED:
             permit.conditions = conditions
-            claim = fee_claim_open(case=permit, amount=permit.fee_total)
-        if status in (PermitStatus.APPROVED, PermitStatus.REJECTED):
-            notices_for_decision(
-                permit, status=status, claim=claim, reasons=public_note, files=files, actor=actor
-            )
-        if status == PermitStatus.WITHDRAWN:
-            fee_claim_cancel(case=permit, actor=actor)
+        decision_paperwork(
+            permit, status=status, amount=permit.fee_total, reasons=public_note, files=files, actor=actor
+        )
         record_status_change(permit, status, actor, public_note, internal_note, update_fields=("conditions",))
     return permit
 

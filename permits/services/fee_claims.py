@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from organisations.services import audit
-from permits.models import FeeClaim, ParkingPermit, Permit
+from permits.models import FeeClaim, ParkingPermit, Permit, case_owner
 from permits.payments import DUE_DAYS, kassenzeichen_for
 
 
@@ -28,13 +28,12 @@ def fee_claim_open(*, case: Permit | ParkingPermit, amount: Decimal) -> FeeClaim
     Runs in the caller's transaction (the decision)."""
     if amount <= 0:
         return None
-    owner = {"permit": case} if isinstance(case, Permit) else {"parking_permit": case}
     claim = FeeClaim.objects.create(
         organisation_id=case.organisation_id,
         kassenzeichen=next_kassenzeichen(),
         amount=amount,
         due_date=timezone.localdate() + dt.timedelta(days=DUE_DAYS),
-        **owner,
+        **case_owner(case),
     )
     claim.organisation = case.organisation
     return claim
@@ -46,10 +45,9 @@ def fee_claim_cancel(*, case: Permit | ParkingPermit, actor: Any) -> FeeClaim | 
     Without this the claim of a withdrawn application would turn "overdue" a month later, and a
     transfer made afterwards would be booked on a permit that no longer exists. A paid claim stays
     paid: whether money is refunded is the cash office's decision. Returns the cancelled claim."""
-    owner = {"permit": case} if isinstance(case, Permit) else {"parking_permit": case}
     claim = (
         FeeClaim.objects.select_for_update(of=("self",))
-        .filter(paid_on__isnull=True, cancelled_on__isnull=True, **owner)
+        .filter(paid_on__isnull=True, cancelled_on__isnull=True, **case_owner(case))
         .first()
     )
     if claim is None:

@@ -37,24 +37,18 @@ def permit_kinds_load_defaults() -> int:
     created = 0
     with transaction.atomic():
         for order, (slug, name, unit, description) in enumerate([*KINDS, PARKING_KIND]):
+            defaults = {
+                "name": name,
+                "unit": unit,
+                "description": description,
+                "order": order,
+                "is_parking": slug == PARKING_KIND[0],
+            }
             _, was_created = PermitKind.objects.update_or_create(
                 slug=slug,
-                defaults={
-                    "name": name,
-                    "unit": unit,
-                    "description": description,
-                    "order": order,
-                    "is_parking": slug == PARKING_KIND[0],
-                },
+                defaults=defaults,
                 # Only for a new kind: conditions a commune has edited are kept.
-                create_defaults={
-                    "name": name,
-                    "unit": unit,
-                    "description": description,
-                    "order": order,
-                    "is_parking": slug == PARKING_KIND[0],
-                    "standard_conditions": STANDARD_CONDITIONS.get(slug, ""),
-                },
+                create_defaults={**defaults, "standard_conditions": STANDARD_CONDITIONS.get(slug, "")},
             )
             created += was_created
     return created

@@ -12,6 +12,7 @@ stays locked meanwhile): the notice must show exactly the state that is committe
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -19,9 +20,11 @@ from django.utils import timezone
 from cases.documents import sha256_hex
 from cases.files import TransactionFiles
 from organisations.services import audit
-from permits.models import FeeClaim, Notice, ParkingPermit, Permit
+from permits.models import FeeClaim, Notice, ParkingPermit, Permit, case_owner
 from permits.notices import RenderedNotice, render_decision, render_fee_notice, render_parking_card
 from permits.parking_card import card_for_permit, qr_data_uri
+from permits.services.fee_claims import fee_claim_cancel, fee_claim_open
+from permits.workflow import PermitStatus
 
 
 def _store(
@@ -31,9 +34,8 @@ def _store(
     name = f"notices/{today:%Y/%m}/{rendered.kind}-{case.public_id}-{secrets.token_hex(8)}.pdf"
     stored = files.save(name, rendered.data)
     digest = sha256_hex(rendered.data)
-    owner = {"permit": case} if isinstance(case, Permit) else {"parking_permit": case}
     notice = Notice.objects.create(
-        kind=rendered.kind, file=stored, sha256=digest, size=len(rendered.data), **owner
+        kind=rendered.kind, file=stored, sha256=digest, size=len(rendered.data), **case_owner(case)
     )
     audit(
         actor=actor,
@@ -68,6 +70,26 @@ def notices_for_decision(
         issued.append(_store(case, render_fee_notice(case, claim), files, actor))
     case.issued_notices = issued
     return issued
+
+
+def decision_paperwork(
+    case: Permit | ParkingPermit,
+    *,
+    status: str,
+    amount: Decimal,
+    reasons: str,
+    files: TransactionFiles,
+    actor: Any,
+) -> FeeClaim | None:
+    """What a decision on a permit or parking permit issues before its status change is recorded: an
+    approval opens the fee claim for ``amount`` and issues Bescheid and Gebührenbescheid, a refusal the
+    Bescheid with ``reasons``, a withdrawal cancels an unpaid fee. Returns the new claim, if any."""
+    claim = fee_claim_open(case=case, amount=amount) if status == PermitStatus.APPROVED else None
+    if status in (PermitStatus.APPROVED, PermitStatus.REJECTED):
+        notices_for_decision(case, status=status, claim=claim, reasons=reasons, files=files, actor=actor)
+    if status == PermitStatus.WITHDRAWN:
+        fee_claim_cancel(case=case, actor=actor)
+    return claim
 
 
 def notice_parking_card(permit: ParkingPermit, *, files: TransactionFiles, actor: Any) -> Notice:

@@ -21,7 +21,7 @@ from cases.public_ids import insert_with_public_id
 from cases.tracking import tracking_token
 from core.errors import ValidationFailed, reject_nul
 from geo.coords import CoordinateError, parse_lon_lat, to_storage
-from organisations.scoping import get_visible, require_manager, visible_cases
+from organisations.scoping import get_visible, require_manager
 from organisations.services import commune_organisation
 from permits.models import (
     Notice,
@@ -30,8 +30,7 @@ from permits.models import (
     Tariff,
 )
 from permits.selectors import nearest_zone, zone_for_residence
-from permits.services.fee_claims import fee_claim_cancel, fee_claim_open
-from permits.services.notices import notice_parking_card, notices_for_decision
+from permits.services.notices import decision_paperwork, notice_parking_card
 from permits.services.validation import (
     applicant_fields,
 )
@@ -201,7 +200,7 @@ def parking_decide(*, actor: Any, public_id: str, status: str, public_note: str 
     the Gebührenbescheid."""
     public_note = clean_note(public_note, "public_note")
     with files_for_transaction() as files, transaction.atomic():
-        visible = get_visible(actor, visible_cases(actor, ParkingPermit.objects.all()), public_id=public_id)
+        visible = get_visible(actor, ParkingPermit.objects.all(), public_id=public_id)
         # Lock only the permit row (of=self), not the zone it joins: see reports.services.triage._locked.
         permit = (
             ParkingPermit.objects.select_for_update(of=("self",))
@@ -210,16 +209,11 @@ def parking_decide(*, actor: Any, public_id: str, status: str, public_note: str 
         )
         require_manager(actor, permit)
         PERMIT_WORKFLOW.check(permit.status, status)  # before a number is taken
-        claim = None
         if status == PermitStatus.APPROVED:
             _permit_number(permit)
-            claim = fee_claim_open(case=permit, amount=permit.fee)
-        if status in (PermitStatus.APPROVED, PermitStatus.REJECTED):
-            notices_for_decision(
-                permit, status=status, claim=claim, reasons=public_note, files=files, actor=actor
-            )
-        if status == PermitStatus.WITHDRAWN:
-            fee_claim_cancel(case=permit, actor=actor)
+        claim = decision_paperwork(
+            permit, status=status, amount=permit.fee, reasons=public_note, files=files, actor=actor
+        )
         record_status_change(permit, status, actor, public_note, update_fields=("permit_number",))
         if status == PermitStatus.APPROVED and claim is None:
             parking_start_validity(permit, actor=actor, files=files)

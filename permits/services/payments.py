@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from cases.files import TransactionFiles, files_for_transaction
 from core.errors import Conflict, NotFound, ValidationFailed
-from organisations.scoping import get_visible, require_manager, visible_cases
+from organisations.scoping import get_visible, require_manager
 from organisations.services import audit
 from permits.camt import Credit
-from permits.models import FeeClaim, ParkingPermit, Permit
+from permits.models import FeeClaim, ParkingPermit, Permit, case_model_for, case_owner
 from permits.payments import kassenzeichen_in
 from permits.services.parking import parking_start_validity
 from permits.workflow import PermitStatus
@@ -54,7 +54,7 @@ def _record_payment(
     claim.paid_on, claim.paid_amount, claim.paid_via = paid_on, amount, via
     claim.payment_reference = reference[:140]
     claim.save(update_fields=["paid_on", "paid_amount", "paid_via", "payment_reference"])
-    case = claim.permit or claim.parking_permit
+    case = claim.case
     audit(
         actor=actor,
         action=f"{type(case).audit_name}.paid",
@@ -88,8 +88,7 @@ def _locked_claim(**lookup: Any) -> FeeClaim | None:
 
 
 def _case_for_staff(actor: Any, public_id: str) -> Permit | ParkingPermit:
-    model = ParkingPermit if public_id.upper().startswith(ParkingPermit.public_id_prefix) else Permit
-    case = get_visible(actor, visible_cases(actor, model.objects.all()), public_id=public_id)
+    case = get_visible(actor, case_model_for(public_id).objects.all(), public_id=public_id)
     require_manager(actor, case)
     return case
 
@@ -106,8 +105,7 @@ def payment_record_staff(*, actor: Any, public_id: str, paid_on: Any = None) -> 
             raise ValidationFailed({"paid_on": ["Das Zahlungsdatum darf nicht in der Zukunft liegen."]})
     with files_for_transaction() as files, transaction.atomic():
         case = _case_for_staff(actor, public_id)
-        owner = {"permit": case} if isinstance(case, Permit) else {"parking_permit": case}
-        claim = _locked_claim(**owner)
+        claim = _locked_claim(**case_owner(case))
         if claim is None:
             raise NotFound("Zu diesem Antrag gibt es keine Gebühr.")
         if claim.paid_on is not None:

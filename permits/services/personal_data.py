@@ -78,6 +78,16 @@ def _reason_text(reason: str) -> str:
     return "(Aufbewahrungsfrist abgelaufen)" if reason == "retention" else "(auf Anfrage, Art. 17 DSGVO)"
 
 
+def _delete_with_files(rows: QuerySet) -> int:
+    """Delete ``rows`` (attachments or notices) and, once the transaction commits, their stored files;
+    returns how many rows there were."""
+    found = list(rows.values_list("pk", "file"))
+    rows.model.objects.filter(pk__in=[pk for pk, _ in found]).delete()
+    names = [name for _, name in found if name]
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+    return len(found)
+
+
 def permit_erase_applicant(*, permit_id: int, actor: Any = None, reason: str = "retention") -> list[str]:
     """Empty the applicant fields and delete the attachments; returns the erased field names (plus
     "attachments" if there were any)."""
@@ -86,16 +96,13 @@ def permit_erase_applicant(*, permit_id: int, actor: Any = None, reason: str = "
         if permit is None:
             return []
         fields = [name for name in PERMIT_FIELDS if getattr(permit, name)]
-        attachments = list(PermitAttachment.objects.filter(permit=permit).values_list("pk", "file"))
-        notices = list(Notice.objects.filter(permit=permit).values_list("pk", "file"))
+        if fields:
+            Permit.objects.filter(pk=permit.pk).update(**dict.fromkeys(fields, ""))
+        attachments = _delete_with_files(PermitAttachment.objects.filter(permit=permit))
+        # The notices name the applicant: they go with the applicant data (their hashes stay audited).
+        notices = _delete_with_files(Notice.objects.filter(permit=permit))
         if not fields and not attachments and not notices:
             return []
-        Permit.objects.filter(pk=permit.pk).update(**dict.fromkeys(fields, ""))
-        PermitAttachment.objects.filter(pk__in=[pk for pk, _ in attachments]).delete()
-        # The notices name the applicant: they go with the applicant data (their hashes stay audited).
-        Notice.objects.filter(pk__in=[pk for pk, _ in notices]).delete()
-        names = [name for _, name in attachments + notices if name]
-        transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
         audit(
             actor=actor,
             action="permit.personal_erased",
@@ -103,8 +110,8 @@ def permit_erase_applicant(*, permit_id: int, actor: Any = None, reason: str = "
             organisation=permit.organisation_id,
             summary=f"Antragsdaten gelöscht {_reason_text(reason)}",
             fields=fields,
-            attachments=len(attachments),
-            notices=len(notices),
+            attachments=attachments,
+            notices=notices,
             reason=reason,
         )
     return fields + (["attachments"] if attachments else []) + (["notices"] if notices else [])
@@ -164,10 +171,7 @@ def parking_erase_applicant(*, permit_id: int, actor: Any = None, reason: str = 
         point.srid = permit.zone.geom.srid
         ParkingPermit.objects.filter(pk=permit.pk).update(location=point, **dict.fromkeys(fields, ""))
         # The notices and the card show name, address and plate: deleted with them.
-        notices = list(Notice.objects.filter(parking_permit=permit).values_list("pk", "file"))
-        Notice.objects.filter(pk__in=[pk for pk, _ in notices]).delete()
-        names = [name for _, name in notices if name]
-        transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+        _delete_with_files(Notice.objects.filter(parking_permit=permit))
         audit(
             actor=actor,
             action="parking.personal_erased",

@@ -44,7 +44,7 @@ def fee_reminders_due(*, as_of: dt.date) -> QuerySet[FeeClaim]:
 
 
 def _remind(claim: FeeClaim, *, as_of: dt.date) -> None:
-    case = claim.permit or claim.parking_permit
+    case = claim.case
     parking = claim.parking_permit_id is not None
     mail_queue(
         kind=f"{type(case).audit_name}.fee_reminder",
