@@ -168,8 +168,9 @@ def is_public_address(ip: str) -> bool:
 
 
 def _read_limited(response: Response, limits: Limits, deadline: float) -> bytes:
-    length = response.getheader("Content-Length")
-    if length is not None and length.strip().isdigit() and int(length) > limits.max_bytes:
+    length = (response.getheader("Content-Length") or "").strip()
+    # ASCII digits only ("²" passes isdigit but not int()); more than 18 digits is too large anyway.
+    if length.isascii() and length.isdigit() and (len(length) > 18 or int(length) > limits.max_bytes):
         raise MediaRefused("too large (Content-Length)")
     buffer = io.BytesIO()
     while True:

@@ -22,6 +22,7 @@ from reports.selectors import report_public
 from reports.services.abuse import notice_submit, notice_target
 from reports.services.citizen_updates import update_confirm, update_for_token, update_submit
 from reports.services.questionnaires import ANSWER_SLUGS, questionnaire_answer, questionnaire_for_token
+from requestkit.params import ascii_digits
 from requestkit.throttling import ReportCreateThrottle, enforce
 from web.participation_forms import NotFixedForm, NoticeForm, UpdateForm
 from web.views import private_page, report_context, throttled_response
@@ -132,7 +133,7 @@ def _target_ids(params: Any) -> tuple[int | None, int | None]:
         value = params.get(name, "")
         if not value:
             return None
-        if not value.isdigit() or len(value) > 12:
+        if not ascii_digits(value, max_digits=12):
             raise Http404(_("Nicht gefunden."))
         return int(value)
 

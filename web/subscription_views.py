@@ -17,6 +17,7 @@ from rest_framework.exceptions import Throttled
 
 from core.errors import NotFound, ValidationFailed
 from reports.selectors import report_public
+from requestkit.params import ascii_digits
 from requestkit.throttling import SubscribeThrottle, enforce
 from subscriptions.selectors import subscriptions_of
 from subscriptions.services import (
@@ -133,7 +134,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
     cancelled = None
     if request.method == "POST":
         pk = request.POST.get("cancel", "")
-        cancelled = rows.filter(pk=int(pk)).first() if pk.isdigit() else None
+        cancelled = rows.filter(pk=int(pk)).first() if ascii_digits(pk, max_digits=18) else None
         if cancelled is None:
             raise Http404(_("Diese Benachrichtigung gibt es nicht (mehr)."))
         subscription_cancel(cancelled)

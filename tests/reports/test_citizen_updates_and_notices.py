@@ -175,6 +175,7 @@ def test_notice_form_needs_a_reason_and_refuses_unknown_targets(client, world: W
     assert "nach bestem Wissen richtig und vollständig" in body
     assert client.get(url + "?foto=999999").status_code == 404
     assert client.get(url + "?ergaenzung=abc").status_code == 404
+    assert client.get(url + "?foto=²").status_code == 404  # isdigit() accepts it, int() does not
     assert not AbuseNotice.objects.exists()
 
 

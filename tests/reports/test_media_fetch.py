@@ -194,6 +194,12 @@ def test_size_limit_by_header_and_by_counting():
     )
     with pytest.raises(MediaRefused, match="too large"):
         download(url, transport=declared)
+    huge = FakeTransport({url: FakeResponse(body=b"x", headers={"Content-Length": "9" * 5000})})
+    with pytest.raises(MediaRefused, match="too large"):  # int() refuses >4300 digits: no crash
+        download(url, transport=huge)
+    odd = FakeTransport({url: FakeResponse(body=b"x" * 5000, headers={"Content-Length": "²"})})
+    with pytest.raises(MediaRefused, match="too large"):  # not a number: the counting decides
+        download(url, transport=odd, limits=Limits(max_bytes=4096))
     undeclared = FakeTransport({url: FakeResponse(body=b"x" * 5000)})
     with pytest.raises(MediaRefused, match="too large"):
         download(url, transport=undeclared, limits=Limits(max_bytes=4096))

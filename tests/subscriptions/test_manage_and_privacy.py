@@ -57,6 +57,8 @@ def test_manage_page_lists_and_cancels_by_link(client):
     # Someone else's subscription id, a changed token: 404.
     other = area_subscribe(request=AreaRequest(email="fremd@example.org", ags="14612000"))
     assert client.post(path, {"cancel": other.pk}).status_code == 404
+    for odd in ("²", "9" * 30, "-1", ""):  # int() refuses "²"; 30 digits overflow bigint: 404, not 500
+        assert client.post(path, {"cancel": odd}).status_code == 404
     assert client.get(path[:-4] + "abc/").status_code == 404
 
 
