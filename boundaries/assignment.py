@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from boundaries.models import Commune, CommunePart, District
 from boundaries.selectors import commune_at, commune_shares, communes_light, today
 from core.errors import DomainError
-from geo.coords import looks_swapped, to_api, to_storage
+from geo.coords import beyond_saxony_extent, looks_swapped, to_api, to_storage
 from geo.srid import STORAGE_SRID
 
 
@@ -73,7 +73,7 @@ def assign_point(point: Point, *, on: dt.date | None = None, field: str | None =
     Border points go to the lower AGS (see ``boundaries.selectors.commune_at``). Raises
     :class:`OutsideSaxony` (German message, ``field`` for per-field API errors) when no commune covers it.
     """
-    commune = commune_at(to_storage(point), on=on)
+    commune = None if beyond_saxony_extent(point) else commune_at(to_storage(point), on=on)
     if commune is None:
         raise _outside(point, field)
     return Assignment(commune=commune, district=commune.district)
@@ -83,7 +83,7 @@ def assign_geometry(
     geom: GEOSGeometry, *, on: dt.date | None = None, field: str | None = None
 ) -> AreaAssignment:
     """All communes a line or polygon (WGS84 or EPSG:25833) touches, with area/length shares."""
-    shares = commune_shares(to_storage(geom), on=on)
+    shares = [] if beyond_saxony_extent(geom) else commune_shares(to_storage(geom), on=on)
     if not shares:
         raise _outside(geom, field)
     communes = communes_light().in_bulk([s.commune_id for s in shares])

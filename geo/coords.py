@@ -59,6 +59,16 @@ def in_saxony_extent(lon: float, lat: float) -> bool:
     return min_lon <= lon <= max_lon and min_lat <= lat <= max_lat
 
 
+def beyond_saxony_extent(geom: Any) -> bool:
+    """A WGS84 geometry wholly outside Saxony's bounding box. No commune can cover it, and far-away
+    coordinates do not even project into UTM 33 (GDAL fails), so callers refuse it before transforming."""
+    if geom.srid != API_SRID:
+        return False
+    min_lon, min_lat, max_lon, max_lat = geom.extent
+    box = SAXONY_BBOX_WGS84
+    return max_lon < box[0] or min_lon > box[2] or max_lat < box[1] or min_lat > box[3]
+
+
 def looks_swapped(lon: float, lat: float) -> bool:
     """True when (lon, lat) is outside Saxony but (lat, lon) would be inside: a common client mistake."""
     return not in_saxony_extent(lon, lat) and in_saxony_extent(lat, lon)

@@ -21,7 +21,7 @@ from rest_framework.exceptions import Throttled
 
 from addresses.selectors import MAX_QUERY, MIN_QUERY, Hit, search
 from boundaries.assignment import OutsideSaxony, assign_point
-from geo.coords import CoordinateError, in_saxony_extent, parse_lon_lat
+from geo.coords import CoordinateError, parse_lon_lat
 from requestkit.throttling import AddressSearchThrottle, enforce
 
 PARAM = "adresse"
@@ -123,8 +123,6 @@ def _chosen(lat: str, lon: str) -> Chosen:
         return Chosen(problem=str(exc))
     chosen = Chosen(lat=f"{point.y:.6f}", lon=f"{point.x:.6f}")
     try:
-        if not in_saxony_extent(point.x, point.y):  # far away points do not project into UTM 33
-            raise OutsideSaxony
         commune = assign_point(point).commune
     except OutsideSaxony as exc:
         chosen.problem = str(exc.message)

@@ -120,6 +120,7 @@ def test_geojson_crs_member_is_ignored(client):
     ("fields", "field", "fragment"),
     [
         ({"lat": "50.0880", "lon": "14.4208"}, "location", "außerhalb Sachsens"),
+        ({"lat": "0", "lon": "-75"}, "location", "außerhalb Sachsens"),  # was a 500: no UTM 33 projection
         ({"category": "unbekannt"}, "category", "Unbekannte Kategorie"),
         ({"category": ""}, "category", "Bitte wählen Sie eine Kategorie"),
         ({"lat": "", "lon": ""}, "location", "Bitte geben Sie den Ort an"),

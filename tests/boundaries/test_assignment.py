@@ -79,8 +79,8 @@ def test_a_point_on_a_shared_border_goes_to_the_lower_ags_every_time():
 
 @pytest.mark.parametrize(
     ("lon", "lat"),
-    [(14.4208, 50.0880), (13.4050, 52.5200), (11.5, 50.5), (15.2, 51.2), (0.0, 0.0)],
-    ids=["Prag", "Berlin", "Thüringen", "Polen", "Nullpunkt"],
+    [(14.4208, 50.0880), (13.4050, 52.5200), (11.5, 50.5), (15.2, 51.2), (0.0, 0.0), (-75.0, 0.0)],
+    ids=["Prag", "Berlin", "Thüringen", "Polen", "Nullpunkt", "Amerika"],  # -75/0 does not project to UTM 33
 )
 def test_points_outside_saxony_raise_a_german_error(lon, lat):
     with pytest.raises(OutsideSaxony) as info:
@@ -122,6 +122,8 @@ def test_line_shares_are_by_length():
 def test_geometry_entirely_outside_saxony_is_refused():
     with pytest.raises(OutsideSaxony):
         assign_geometry(LineString((14.40, 50.08), (14.45, 50.09), srid=4326))
+    with pytest.raises(OutsideSaxony):  # far away: refused before GDAL fails to project it
+        assign_geometry(LineString((-75.0, 0.0), (-74.9, 0.1), srid=4326))
 
 
 def test_bulk_assignment_agrees_with_single_lookups():
