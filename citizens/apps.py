@@ -19,5 +19,8 @@ class CitizensConfig(AppConfig):
         register_daily_job("expire_citizen_accounts", accounts_expire_daily_job)
         # manage.py personal_data (requests across all organisations) covers citizen accounts too.
         register_person_source(
-            "citizen_accounts", export=accounts_export_by_email, erase=accounts_erase_by_email
+            "citizen_accounts",
+            label="Bürgerkonto/-konten",
+            export=accounts_export_by_email,
+            erase=accounts_erase_by_email,
         )

@@ -20,7 +20,6 @@ from django.core import signing
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 
 from citizens.selectors import (
     account_personal_record,
@@ -36,6 +35,7 @@ from permits.models import ParkingPermit, Permit
 from permits.personal_selectors import parking_of_person, permits_of_person
 from permits.services.personal_data import parking_erase_applicant, permit_erase_applicant
 from privacy.requests import personal_data_erase, personal_data_export
+from privacy.retention import start_of
 from reports.models import Report
 from reports.personal_selectors import reports_of_person
 from reports.services.personal_data import report_erase_contact
@@ -122,17 +122,17 @@ def accounts_expire(*, as_of: dt.date) -> int:
     """Delete citizen accounts unused for ``CITIZEN_ACCOUNT_RETENTION_DAYS``: the copy of the provider's
     claims (name, e-mail, address) goes; the cases keep their own retention (privacy.retention) and lose
     only the link to the account. Staff users are never touched. Returns the number deleted."""
-    cutoff = timezone.make_aware(dt.datetime.combine(as_of, dt.time.min)) - dt.timedelta(
-        days=settings.CITIZEN_ACCOUNT_RETENTION_DAYS
-    )
-    users = citizen_users().filter(
+    cutoff = start_of(as_of) - dt.timedelta(days=settings.CITIZEN_ACCOUNT_RETENTION_DAYS)
+    unused = citizen_users().filter(
         Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff)
     )
-    count = 0
-    for user in users:
-        user.delete()
-        count += 1
-    return count
+    return _delete_users([user.pk for user in unused])
+
+
+def _delete_users(pks: list[int]) -> int:
+    """Delete these users with their provider links; returns how many users went."""
+    get_user_model().objects.filter(pk__in=pks).delete()
+    return len(pks)
 
 
 def accounts_expire_daily_job(day: dt.date) -> dict[str, int]:
@@ -142,8 +142,8 @@ def accounts_expire_daily_job(day: dt.date) -> dict[str, int]:
 def account_data_export(*, user: Any) -> dict:
     """Art. 15 for the signed-in person: what the provider told us (the account) plus everything stored
     under the account's address (``privacy.requests.personal_data_export``, recorded in the register)."""
-    claims = claims_of(user)
-    data = personal_data_export(email=claims.email or user.email) if (claims.email or user.email) else {}
+    email = claims_of(user).email or user.email
+    data = personal_data_export(email=email) if email else {}
     data["account"] = account_personal_record(user)
     return data
 
@@ -157,6 +157,4 @@ def accounts_erase_by_email(email: str) -> int:
     """Delete the citizen accounts under an address (platform-wide Art. 17 request, privacy.sources):
     the copy of the provider's claims goes with the user; the cases stay with their own retention and
     lose only the link to the account. Returns the number deleted."""
-    users = accounts_of_email(email)
-    get_user_model().objects.filter(pk__in=[u.pk for u in users]).delete()
-    return len(users)
+    return _delete_users([user.pk for user in accounts_of_email(email)])

@@ -220,16 +220,23 @@ def media_accel_prefix(env: Env) -> str:
     return prefix
 
 
+def checked_email(name: str, email: str) -> str:
+    """``email`` (setting ``name``) if empty or shaped like an address; otherwise the start stops, rather
+    than a page naming a broken address."""
+    if email and (email.count("@") != 1 or " " in email or not email.split("@")[1].count(".")):
+        raise ImproperlyConfigured(f"{name} ist keine E-Mail-Adresse: {email!r}")
+    return email
+
+
 def platform_operator(env: Env) -> dict[str, str]:
     """Who runs this instance, for the privacy page (/datenschutz/): ``PLATFORM_OPERATOR_NAME``,
     ``PLATFORM_OPERATOR_EMAIL`` and ``PLATFORM_OPERATOR_ADDRESS`` (postal address, one line or with
     ``\\n``). A malformed e-mail address fails at start-up rather than appearing on the page."""
-    email = env.str("PLATFORM_OPERATOR_EMAIL", default="").strip()
-    if email and (email.count("@") != 1 or " " in email or not email.split("@")[1].count(".")):
-        raise ImproperlyConfigured(f"PLATFORM_OPERATOR_EMAIL ist keine E-Mail-Adresse: {email!r}")
     return {
         "name": env.str("PLATFORM_OPERATOR_NAME", default="").strip(),
-        "email": email,
+        "email": checked_email(
+            "PLATFORM_OPERATOR_EMAIL", env.str("PLATFORM_OPERATOR_EMAIL", default="").strip()
+        ),
         "address": env.str("PLATFORM_OPERATOR_ADDRESS", default="").replace("\\n", "\n").strip(),
     }
 

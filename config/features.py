@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import Env
+from config.env import Env, checked_email
 
 
 def derived_secret(secret: str, purpose: str) -> str:
@@ -59,9 +59,8 @@ def accessibility_enforcement(env: Env) -> dict[str, str]:
         key: env.str(f"A11Y_ENFORCEMENT_{key.upper()}", default=default).replace("\\n", "\n").strip()
         for key, default in ENFORCEMENT_DEFAULTS.items()
     }
-    email, url = values["email"], values["url"]
-    if email and (email.count("@") != 1 or " " in email or not email.split("@")[1].count(".")):
-        raise ImproperlyConfigured(f"A11Y_ENFORCEMENT_EMAIL ist keine E-Mail-Adresse: {email!r}")
+    checked_email("A11Y_ENFORCEMENT_EMAIL", values["email"])
+    url = values["url"]
     if url and not url.startswith(("https://", "http://")):
         raise ImproperlyConfigured(f"A11Y_ENFORCEMENT_URL muss mit https:// beginnen: {url!r}")
     return values

@@ -74,7 +74,7 @@ def _org_ids(organisation: Organisation | None) -> list[int] | None:
 
 
 def _cases_of(email: str, organisation: Organisation | None) -> PersonCases:
-    org_ids = None if organisation is None else [organisation.pk]
+    org_ids = _org_ids(organisation)
     return PersonCases(
         reports=list(reports_of_person(email, organisation_ids=org_ids)),
         permits=list(permits_of_person(email, organisation_ids=org_ids)),

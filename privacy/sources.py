@@ -17,6 +17,7 @@ from typing import Any
 @dataclass(frozen=True)
 class PersonSource:
     name: str  # key in the export and in the erase counts
+    label: str  # what the command's summary calls them ("Bürgerkonto/-konten")
     export: Callable[[str], list[dict[str, Any]]]  # records under the address
     erase: Callable[[str], int]  # erase them; returns how many
 
@@ -25,9 +26,9 @@ _SOURCES: dict[str, PersonSource] = {}
 
 
 def register_person_source(
-    name: str, *, export: Callable[[str], list[dict[str, Any]]], erase: Callable[[str], int]
+    name: str, *, label: str, export: Callable[[str], list[dict[str, Any]]], erase: Callable[[str], int]
 ) -> None:
-    _SOURCES[name] = PersonSource(name=name, export=export, erase=erase)
+    _SOURCES[name] = PersonSource(name=name, label=label, export=export, erase=erase)
 
 
 def person_sources() -> list[PersonSource]:

@@ -23,12 +23,7 @@ from citizens.services import account_data_export, account_delete, cases_claim, 
 from core.errors import DomainError
 from web.permit_views import applicant_links
 from web.presentation import parking_status, permit_status
-
-
-def _no_store(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex"
-    return response
+from web.views import private_page
 
 
 @require_GET
@@ -37,7 +32,7 @@ def account_home(request: HttpRequest) -> HttpResponse:
     configured, the note that everything works without an account)."""
     citizen = citizen_of(request.user)
     if citizen is None:
-        return _no_store(render(request, "web/account_login.html", {"providers": providers()}))
+        return private_page(render(request, "web/account_login.html", {"providers": providers()}))
     cases = cases_of_account(citizen)
     context = {
         "claims": claims_of(citizen),
@@ -45,7 +40,7 @@ def account_home(request: HttpRequest) -> HttpResponse:
         "permits": [(p, permit_status(p.status, p.start, p.end), applicant_links(p)) for p in cases.permits],
         "parking": [(p, parking_status(p.status, p.valid_until), applicant_links(p)) for p in cases.parking],
     }
-    return _no_store(render(request, "web/account.html", context))
+    return private_page(render(request, "web/account.html", context))
 
 
 @require_POST
@@ -97,9 +92,7 @@ def account_claim(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(
                 request, _("%(count)s Vorgang/Vorgänge in Ihr Konto übernommen.") % {"count": count}
             )
-    response = redirect("web:account")
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return private_page(redirect("web:account"))
 
 
 @require_POST
@@ -127,4 +120,4 @@ def account_export(request: HttpRequest) -> HttpResponse:
         account_data_export(user=citizen), json_dumps_params={"ensure_ascii": False, "indent": 2}
     )
     response["Content-Disposition"] = 'attachment; filename="meine-daten.json"'
-    return _no_store(response)
+    return private_page(response)

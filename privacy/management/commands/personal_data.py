@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.errors import ValidationFailed
 from privacy.requests import personal_data_erase, personal_data_export
+from privacy.sources import person_sources
 
 
 class Command(BaseCommand):
@@ -29,9 +30,9 @@ class Command(BaseCommand):
                 self.stdout.write(
                     "Gelöscht: {reports} Meldung(en), {permits} Sondernutzung(en), "
                     "{parking_permits} Parkausweis(e), {mails} E-Mail(s), "
-                    "{subscriptions} Benachrichtigung(en), {accounts} Bürgerkonto/-konten.".format(
-                        accounts=counts.get("citizen_accounts", 0), **counts
-                    )
+                    "{subscriptions} Benachrichtigung(en)".format(**counts)
+                    + "".join(f", {counts[src.name]} {src.label}" for src in person_sources())
+                    + "."
                 )
                 return
             path = Path(options["export"])
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         self.stdout.write(
             f"Auskunft geschrieben: {path} ({len(data['reports'])} Meldung(en), {len(data['permits'])} "
-            f"Sondernutzung(en), {len(data['parking_permits'])} Parkausweis(e), {len(data['mails'])} E-Mail(s), "
-            f"{len(data.get('citizen_accounts', []))} Bürgerkonto/-konten)."
+            f"Sondernutzung(en), {len(data['parking_permits'])} Parkausweis(e), {len(data['mails'])} E-Mail(s)"
+            + "".join(f", {len(data[src.name])} {src.label}" for src in person_sources())
+            + ")."
         )
