@@ -114,6 +114,11 @@ def commune_shares(geom: GEOSGeometry, *, on: dt.date | None = None) -> list[Sha
     return [share for _, share in shares]
 
 
+def commune_current(ags: str, *, on: dt.date | None = None) -> Commune | None:
+    """The commune version with this AGS valid on ``on`` (default today), light (no geometries)."""
+    return communes_light().valid_on(on or today()).filter(ags=ags).first()
+
+
 def district_current(ags: str, *, on: dt.date | None = None) -> District | None:
     day = on or today()
     return District.objects.valid_on(day).filter(ags=ags).defer("geom").first()

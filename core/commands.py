@@ -13,12 +13,14 @@ def add_as_of_argument(parser: CommandParser) -> None:
     parser.add_argument("--as-of", help="Stichtag JJJJ-MM-TT (Standard: heute)")
 
 
-def as_of_day(options: dict[str, Any]) -> dt.date:
-    """The ``--as-of`` day, or today (local time); a malformed date stops the command with a German message."""
-    value = options.get("as_of")
+def as_of_day(options: dict[str, Any], *, option: str = "as_of") -> dt.date:
+    """The day given with ``--as-of`` (or another date ``option``), else today (local time); a malformed
+    date stops the command with a German message."""
+    value = options.get(option)
     if not value:
         return timezone.localdate()
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise CommandError(f"--as-of erwartet ein Datum der Form JJJJ-MM-TT, nicht „{value}“.") from exc
+        flag = "--" + option.replace("_", "-")
+        raise CommandError(f"{flag} erwartet ein Datum der Form JJJJ-MM-TT, nicht „{value}“.") from exc

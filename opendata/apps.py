@@ -14,5 +14,5 @@ class OpendataConfig(AppConfig):
         # selectors and models again: only once apps are loaded
         from opendata.jobs import opendata_daily_job
 
-        if getattr(settings, "OPENDATA_EXPORT_DAILY", True):
+        if settings.OPENDATA_EXPORT_DAILY:
             register_daily_job("export_opendata", opendata_daily_job)

@@ -96,7 +96,7 @@ def _dataset(graph: Graph, entry: dict[str, Any], date: str, publishers: dict) -
         name, licence = publishers.get(entry["ags"], (entry["name"], OPENDATA_LICENSE_DEFAULT))
         publisher = _agent(graph, _site(f"/opendata/herausgeber/{entry['ags']}"), name)
     else:
-        licence = getattr(settings, "OPENDATA_LICENSE", OPENDATA_LICENSE_DEFAULT)
+        licence = settings.OPENDATA_LICENSE
         publisher = _agent(graph, _site("/opendata/herausgeber/betrieb"), _operator())
     for triple in (
         (RDF.type, DCAT.Dataset),

@@ -55,7 +55,7 @@ OGR_TIMEOUT_S = 3600
 
 def opendata_root() -> Path:
     """``OPENDATA_ROOT``, by default ``MEDIA_ROOT/opendata`` (served by ``/opendata/``, not ``/media/``)."""
-    return Path(getattr(settings, "OPENDATA_ROOT", "") or Path(settings.MEDIA_ROOT) / "opendata")
+    return Path(settings.OPENDATA_ROOT or Path(settings.MEDIA_ROOT) / "opendata")
 
 
 @dataclass

@@ -7,10 +7,9 @@ description is shown as ``Report.public_description`` (moderation may have hidde
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
-from django.db.models import Max, QuerySet
+from django.db.models import QuerySet
 
 from reports.models import Report, StatusChange
 from reports.selectors import ReportFilter, reports_filtered
@@ -46,11 +45,6 @@ def reports_for_feed(flt: ReportFilter, *, limit: int) -> list[Report]:
         .order_by("-updated", "-id")
     )
     return list(qs[:limit])
-
-
-def reports_last_change(flt: ReportFilter) -> dt.datetime | None:
-    """When anything matching ``flt`` last changed: the feed's Last-Modified."""
-    return reports_filtered(flt).order_by().aggregate(last=Max("updated"))["last"]
 
 
 def history_for_feed(report: Report, *, limit: int) -> QuerySet[StatusChange]:

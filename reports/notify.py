@@ -25,6 +25,11 @@ def recipient_for(report: Report) -> str:
     return org.email
 
 
+def public_url(report: Report) -> str:
+    """The report's public page, for mails (status mails, alerts)."""
+    return f"{settings.SITE_URL}/meldungen/{report.public_id}/"
+
+
 def _staff_url(report: Report) -> str:
     return f"{settings.SITE_URL}/verwaltung/meldungen/{report.public_id}/"
 
@@ -70,7 +75,7 @@ def queue_status_mail(
             "note": change.public_note,
             "reporter": reporter,
             "tracking_url": tracking_url(case) if reporter else "",
-            "public_url": f"{settings.SITE_URL}/meldungen/{case.public_id}/",
+            "public_url": public_url(case),
             "unsubscribe_url": unsubscribe_url,
         },
         object_type="report",

@@ -274,7 +274,7 @@ def scope_statistics(kind: ScopeKind, ags: str = "") -> ScopeStatistics:
     figures at once instead of running the same statement side by side. Only a scope with no entry at
     all is computed by whoever asks."""
     key = f"statistics:v{CACHE_VERSION}:{kind}:{ags}"
-    fresh_seconds = getattr(settings, "STATISTICS_CACHE_SECONDS", 300)
+    fresh_seconds = settings.STATISTICS_CACHE_SECONDS
     entry = cache.get(key)
     now = time.time()
     if entry is not None and (entry[1] > now or not cache.add(f"{key}:lock", 1, LOCK_SECONDS)):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib.gis.geos import MultiPolygon
 
-from boundaries.selectors import communes_light, today
+from boundaries.selectors import commune_current, communes_light, today
 from core.errors import ValidationFailed
 from geo.coords import to_storage
 from geo.geometry import parse_geojson_geometry
@@ -21,10 +21,7 @@ def _km2(m2: float) -> str:
 
 def clean_commune(ags: str) -> str:
     ags = ags.strip()
-    if (
-        not (len(ags) == 8 and ags.isdigit())
-        or not communes_light().valid_on(today()).filter(ags=ags).exists()
-    ):
+    if not (len(ags) == 8 and ags.isdigit()) or commune_current(ags) is None:
         raise ValidationFailed({"ags": ["Bitte eine sächsische Gemeinde aus der Liste wählen."]})
     return ags
 

@@ -14,7 +14,7 @@ from django.contrib.gis.db import models
 from django.db.models import Q
 from django.utils.functional import cached_property
 
-from boundaries.selectors import communes_light, today
+from boundaries.selectors import commune_current
 from geo.srid import STORAGE_SRID
 from reports.models import Category, Report
 
@@ -95,7 +95,7 @@ class Subscription(models.Model):
     @cached_property
     def commune_name(self) -> str:
         """The current name of the subscribed commune (for mails and pages), else its AGS."""
-        commune = communes_light().valid_on(today()).filter(ags=self.ags).first() if self.ags else None
+        commune = commune_current(self.ags) if self.ags else None
         return commune.name if commune else self.ags
 
     @property

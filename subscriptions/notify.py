@@ -11,21 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.dispatch import receiver
 
 from cases.signals import case_created, status_recorded
 from notifications.services import mail_queue
 from reports.models import Report, StatusChange
-from reports.notify import queue_status_mail, status_mail_due
+from reports.notify import public_url, queue_status_mail, status_mail_due
 from subscriptions.models import Frequency, Subscription
 from subscriptions.selectors import alerts_for, followers
 from subscriptions.services import reporter_follow
 from subscriptions.tokens import unsubscribe_headers, unsubscribe_url
-
-
-def report_url(report: Report) -> str:
-    return f"{settings.SITE_URL}/meldungen/{report.public_id}/"
 
 
 @receiver(status_recorded, sender=Report, dispatch_uid="subscriptions.notify.followers")
@@ -52,7 +47,7 @@ def queue_alert(subscription: Subscription, reports: list[Report], *, digest: bo
         template="mail/subscription_alert.txt",
         context={
             "subscription": subscription,
-            "reports": [(report, report_url(report)) for report in reports],
+            "reports": [(report, public_url(report)) for report in reports],
             "digest": digest,
             "unsubscribe_url": unsubscribe_url(subscription),
         },

@@ -8,16 +8,14 @@ said on the page, which stays usable (400/404 status, the form as without the pa
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from boundaries.selectors import communes_light, today
-
-AGS_RE = re.compile(r"^\d{8}$")
+from boundaries.selectors import commune_current
+from requestkit.params import AGS8
 
 
 @dataclass(frozen=True)
@@ -37,7 +35,7 @@ def commune_link(request: HttpRequest) -> CommuneLink:
     value = request.GET.get("gemeinde", "").strip()
     if not value:
         return CommuneLink()
-    if not AGS_RE.match(value):
+    if not AGS8.match(value):
         return CommuneLink(
             notice=_(
                 "„%(value)s“ ist kein Gemeindeschlüssel (8 Ziffern). Bitte wählen Sie den Ort auf der Karte."
@@ -45,7 +43,7 @@ def commune_link(request: HttpRequest) -> CommuneLink:
             % {"value": value[:20]},
             status=400,
         )
-    commune = communes_light().valid_on(today()).filter(ags=value).first()
+    commune = commune_current(value)
     if commune is None:
         return CommuneLink(
             notice=_(

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from boundaries.selectors import communes_light, today
+from boundaries.selectors import commune_current
 from organisations.selectors import embed_origins
 from reports.selectors import ReportFilter, reports_for_list
 from reports.workflow import OPEN_STATES
@@ -26,7 +26,7 @@ EMBED_LIST = 20
 @require_safe
 @xframe_options_exempt
 def embed(request: HttpRequest, ags: str) -> HttpResponse:
-    commune = communes_light().valid_on(today()).filter(ags=ags).first()
+    commune = commune_current(ags)
     if commune is None:
         raise Http404(_("Gemeinde nicht gefunden."))
     origins = embed_origins(ags)

@@ -24,7 +24,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 from django.views.decorators.http import conditional_page
 
-from boundaries.selectors import communes_light, today
+from boundaries.selectors import commune_current
 from core.errors import ValidationFailed
 from reports.feed_selectors import history_for_feed, reports_for_feed, without_email_addresses
 from reports.models import Report, StatusChange
@@ -189,7 +189,7 @@ def reports_feed(request: HttpRequest) -> HttpResponse:
 
 @conditional_page
 def commune_feed(request: HttpRequest, ags: str) -> HttpResponse:
-    commune = communes_light().valid_on(today()).filter(ags=ags).first()
+    commune = commune_current(ags)
     if commune is None:
         raise Http404("Gemeinde nicht gefunden.")
     subject = FeedSubject(

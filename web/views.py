@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import Throttled
 
-from boundaries.selectors import communes_light, today
+from boundaries.selectors import commune_current
 from cases.tracking import tracking_token_matches
 from citizens.selectors import citizen_of, claims_of
 from core.errors import ValidationFailed
@@ -248,7 +248,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 def commune_detail(request: HttpRequest, ags: str) -> HttpResponse:
     """One commune: its figures, its reports and a map of its area."""
-    commune = communes_light().valid_on(today()).filter(ags=ags).first()
+    commune = commune_current(ags)
     if commune is None:
         raise Http404(_("Gemeinde nicht gefunden."))
     context = {

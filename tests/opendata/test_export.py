@@ -9,6 +9,7 @@ import json
 import subprocess
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -181,3 +182,9 @@ def test_csv_columns_in_reading_order(root, data):
     assert header.endswith("x_25833,y_25833,lon_wgs84,lat_wgs84")
     permits = (root / DAY.isoformat() / "sondernutzungen-sachsen.csv").read_text(encoding="utf-8")
     assert permits.startswith("id,kind,kind_name,start,end,area_m2,commune_ags,commune_name,x_25833")
+
+
+def test_command_refuses_a_malformed_date_before_writing(tmp_path):
+    with pytest.raises(CommandError, match="--date erwartet ein Datum der Form JJJJ-MM-TT"):
+        call_command("export_opendata", "--date", "4.12.2026", "--root", str(tmp_path))
+    assert list(tmp_path.iterdir()) == []

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
+from core.commands import as_of_day
 from opendata.export import KEEP, export_opendata, opendata_root
 
 
@@ -21,10 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--keep", type=int, default=KEEP, help="so viele Exporte behalten (Standard 7)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            day = dt.date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
-        except ValueError as exc:
-            raise CommandError("--date: bitte als JJJJ-MM-TT angeben.") from exc
+        day = as_of_day(options, option="date")
         if options["keep"] < 1:
             raise CommandError("--keep: mindestens 1.")
         root = Path(options["root"]) if options["root"] else opendata_root()
