@@ -21,6 +21,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from django.apps import apps
 from django.conf import settings
@@ -61,7 +62,7 @@ def restore_database(backup: Path, name: str) -> None:
     """(Re)create database ``name`` on the default database's server and restore the dump into it."""
     db = settings.DATABASES["default"]
     env = libpq_env(db)
-    _run(["dropdb", "--if-exists", "--force", name], env)
+    drop_database(name)
     _run(["createdb", name], env)
     _run(
         ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "-d", name, str(backup / DUMP)],
@@ -74,9 +75,11 @@ def drop_database(name: str) -> None:
 
 
 def database_url(name: str) -> str:
+    """A ``DATABASE_URL`` for database ``name`` on the default database's server; user and password are
+    percent-encoded, so a password with "@", ":" or "/" survives the URL (config.env.database_config)."""
     db = settings.DATABASES["default"]
-    user = db.get("USER") or "postgres"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    user = quote(db.get("USER") or "postgres", safe="")
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
     return f"postgis://{user}{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{name}"
 
 

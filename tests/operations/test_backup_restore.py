@@ -12,7 +12,8 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
-from operations.restore import DRILL_SUFFIX
+from config.env import database_config
+from operations.restore import DRILL_SUFFIX, database_url
 from tests.factories import make_report, photo
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -89,3 +90,17 @@ def test_backup_reports_a_file_missing_from_storage(tmp_path: Path) -> None:
     default_storage.delete(created.report.photos.get().image.name)
     with pytest.raises(CommandError, match="fehlen im Speicher"):
         call_command("backup", dest=tmp_path / "set")
+
+
+def test_restore_url_keeps_a_password_with_url_characters(settings):
+    """The drill hands the restored database to a child process as DATABASE_URL: a password with "@",
+    ":" or "/" must come back unchanged (it is percent-encoded in the URL)."""
+    settings.DATABASES = {
+        "default": {**settings.DATABASES["default"], "USER": "mm user", "PASSWORD": "p@ss:w/rd%"}
+    }
+    parsed = database_config(database_url("mm_restore_drill"))
+    assert (parsed["USER"], parsed["PASSWORD"], parsed["NAME"]) == (
+        "mm user",
+        "p@ss:w/rd%",
+        "mm_restore_drill",
+    )
