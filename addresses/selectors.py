@@ -19,7 +19,7 @@ from django.contrib.gis.geos import Point
 from django.db import connection, transaction
 
 from addresses.models import Address, Street, label
-from addresses.normalise import house_number_in, normalise
+from addresses.normalise import house_number_in, normalise, sql_normalise
 from boundaries.models import Commune, District
 from boundaries.selectors import today
 from core.errors import DomainError
@@ -61,14 +61,6 @@ class Hit:
     distance_m: float | None = None
     # "hk-de:<OI>" or "osm:<id>": stable across reloads (row ids are not), Open311's address_id.
     address_key: str = ""
-
-
-def _sql_normalised(column: str) -> str:
-    """The SQL twin of ``addresses.normalise`` for names (communes, districts): umlauts, accents, case."""
-    expr = f"lower({column})"
-    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        expr = f"replace({expr}, '{umlaut}', '{plain}')"
-    return f"regexp_replace(unaccent({expr}), '[^a-z0-9]+', ' ', 'g')"
 
 
 def _xy(alias: str) -> str:
@@ -116,7 +108,7 @@ def _area_sql(table: str, kind: str) -> str:
     return f"""
         SELECT '{kind}', t.name, t.ags, {commune_name}, {_xy("ST_PointOnSurface(t.geom)")},
                w.forward + 0.5 * similarity(%(q)s, t.n) + 0.5 * (w.back >= 0.9)::int AS score
-        FROM (SELECT name, ags, geom, {_sql_normalised("name")} AS n
+        FROM (SELECT name, ags, geom, {sql_normalise("name")} AS n
               FROM {table}
               WHERE valid_from <= %(day)s AND (valid_to IS NULL OR valid_to > %(day)s)
               OFFSET 0) t,

@@ -60,6 +60,7 @@ class PlaceSearch:
         """The combobox script's texts and URL, translated here so the script carries no language."""
         return {
             "url": reverse("address-search"),
+            "minChars": MIN_QUERY,  # the API refuses shorter texts
             "listLabel": _("Gefundene Orte"),
             "foundOne": _("1 Ort gefunden. Mit der Pfeiltaste nach unten auswählen, mit Eingabe übernehmen."),
             "foundMany": _(

@@ -11,16 +11,11 @@
 
   var MM = (window.MM = window.MM || {});
   var DELAY_MS = 250;     // wait for a pause in typing: one request per word, not per letter
-  var MIN_CHARS = 3;      // the API refuses shorter texts (addresses.selectors.MIN_QUERY)
   var LIMIT = 8;
   var ZOOM = { address: 18, street: 17, commune: 12, district: 10 };
 
   /* The map zoom that shows a chosen place of this kind (a house closer than a district). */
   MM.placeZoom = function (kind) { return ZOOM[kind] || 16; };
-
-  function format(text, values) {
-    return text.replace(/%\((\w+)\)s/g, function (_, key) { return values[key] === undefined ? "" : String(values[key]); });
-  }
 
   /* Enhance the page's search field. ``onChoose(lat, lon, properties)`` runs when a place is chosen (WGS84,
      ``properties`` as the API gives them: kind, label, commune …). Returns the place the server already
@@ -125,7 +120,7 @@
           setActive(-1);
           if (features.length) {
             open();
-            say(format(features.length === 1 ? t.foundOne : t.foundMany, { n: features.length }), false);
+            say(MM.format(features.length === 1 ? t.foundOne : t.foundMany, { n: features.length }), false);
           } else {
             close();
             say(t.none, true);
@@ -141,11 +136,11 @@
     function searchNow(explicit) {
       clearTimeout(timer);
       var text = input.value.trim();
-      if (text.length < MIN_CHARS) {
+      if (text.length < t.minChars) {
         sequence++; // an answer still on its way is for an older text
         features = [];
         close();
-        say(explicit ? format(t.tooShort, { n: MIN_CHARS }) : "", explicit);
+        say(explicit ? MM.format(t.tooShort, { n: t.minChars }) : "", explicit);
         return;
       }
       if (text === searched && features.length) { open(); return; }
@@ -158,7 +153,7 @@
       input.value = f.properties.label;
       searched = f.properties.label;
       close();
-      say(format(t.chosen, { label: f.properties.label }), false);
+      say(MM.format(t.chosen, { label: f.properties.label }), false);
       onChoose(f.geometry.coordinates[1], f.geometry.coordinates[0], f.properties);
     }
 
