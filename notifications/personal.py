@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from notifications.models import OutgoingMail
-from notifications.services import TRACKING_TOKEN, redact_tracking_links
+from notifications.services import TRACKING_TOKEN, redact_stored_links
 
 ERASED_BODY = "(Inhalt auf Anfrage gelöscht.)\n"
 
@@ -30,11 +30,10 @@ def mail_redact_links(*, mail_id: int) -> bool:
         mail = OutgoingMail.objects.select_for_update().filter(pk=mail_id).first()
         if mail is None or (mail.sent is None and not mail.failed):
             return False
-        redacted = redact_tracking_links(mail.body)
-        if redacted == mail.body:
+        changed = redact_stored_links(mail)
+        if not changed:
             return False
-        mail.body = redacted
-        mail.save(update_fields=["body"])
+        mail.save(update_fields=changed)
     return True
 
 

@@ -40,14 +40,31 @@ logger = logging.getLogger(__name__)
 # The secret part of every case's tracking link (``cases.tracking``: /…/verfolgen/<token>/, the token
 # URL-safe base64). After delivery a stored body keeps the link's shape but not the token, so a database
 # dump or backup holds no working link.
-# The same holds for the signed one-time links of „Ist der Mangel behoben?“ (/behoben/<token>/ja/) and of
-# an update's confirmation (/ergaenzung/<token>/): ``django.core.signing`` tokens, which also contain ":".
-TRACKING_TOKEN = re.compile(r"/(verfolgen|behoben|ergaenzung)/[A-Za-z0-9_:-]+/")
+# The same holds for the other signed links mailed to a person (``django.core.signing`` tokens, which also
+# contain ":" and "."): „Ist der Mangel behoben?“ (/behoben/<token>/ja/), an update's confirmation
+# (/ergaenzung/<token>/), a subscription's confirmation, one-click unsubscribe (also in the stored
+# List-Unsubscribe header) and management (/benachrichtigungen/bestaetigen|abmelden|verwalten/<token>/),
+# and taking over cases into an account (/mein-konto/uebernehmen/<token>/).
+TRACKING_TOKEN = re.compile(
+    r"/(verfolgen|behoben|ergaenzung|bestaetigen|abmelden|verwalten|uebernehmen)/[A-Za-z0-9_:.-]+/"
+)
 REDACTED_TOKEN = r"/\1/[entfernt]/"
 
 
 def redact_tracking_links(text: str) -> str:
     return TRACKING_TOKEN.sub(REDACTED_TOKEN, text)
+
+
+def redact_stored_links(mail: OutgoingMail) -> list[str]:
+    """Redact the secret links in a delivered mail's stored body and headers; returns the changed fields."""
+    changed = []
+    body = redact_tracking_links(mail.body)
+    if body != mail.body:
+        mail.body, changed = body, [*changed, "body"]
+    headers = {name: redact_tracking_links(value) for name, value in (mail.headers or {}).items()}
+    if headers != (mail.headers or {}):
+        mail.headers, changed = headers, [*changed, "headers"]
+    return changed
 
 
 def _send_mail_task() -> Task:
@@ -162,8 +179,8 @@ def mail_send(mail_id: int) -> str:
             return "retry"
         mail.sent = timezone.now()
         mail.last_error = ""
-        mail.body = redact_tracking_links(mail.body)  # delivered: the stored copy needs no working link
-        mail.save(update_fields=["attempts", "sent", "last_error", "body"])
+        redact_stored_links(mail)  # delivered: the stored copy needs no working link
+        mail.save(update_fields=["attempts", "sent", "last_error", "body", "headers"])
         return "sent"
 
 

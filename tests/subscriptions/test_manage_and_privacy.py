@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from notifications.models import OutgoingMail
+from notifications.services import mail_send
 from privacy.requests import personal_data_erase, personal_data_export
 from privacy.retention import retention_apply
 from subscriptions.models import Subscription
@@ -122,3 +123,29 @@ def test_staff_never_see_followers(client, world: World):
     page = client.get(f"/verwaltung/meldungen/{world.own.public_id}/")
     assert page.status_code == 200
     assert EMAIL not in page.content.decode()
+
+
+def test_a_delivered_subscription_mail_keeps_no_working_link(client, mailoutbox):
+    """Like tracking links (notifications.services.TRACKING_TOKEN): the person has the links, the stored
+    copy — body and List-Unsubscribe header — does not."""
+    report = make_report().report
+    report_follow(public_id=report.public_id, email=EMAIL)
+    [confirm] = OutgoingMail.objects.filter(kind="subscription.confirm")
+    assert mail_send(confirm.pk) == "sent"
+    confirm.refresh_from_db()
+    assert "/benachrichtigungen/bestaetigen/[entfernt]/" in confirm.body
+    assert "/bestaetigen/[entfernt]/" not in mailoutbox[0].body  # what the person received works
+    subscription_confirm(Subscription.objects.get(email=EMAIL))
+    set_status(report, "in_review")
+    status = OutgoingMail.objects.filter(to=EMAIL).exclude(kind="subscription.confirm").latest("pk")
+    unsubscribe = status.headers["List-Unsubscribe"]
+    assert mail_send(status.pk) == "sent"
+    status.refresh_from_db()
+    assert "/benachrichtigungen/abmelden/[entfernt]/" in status.body
+    assert status.headers["List-Unsubscribe"] == unsubscribe.split("/abmelden/")[0] + "/abmelden/[entfernt]/>"
+    assert mailoutbox[-1].extra_headers["List-Unsubscribe"] == unsubscribe
+    client.post("/benachrichtigungen/", {"action": "manage", "manage-email": EMAIL})
+    manage = OutgoingMail.objects.get(kind="subscription.manage")
+    assert mail_send(manage.pk) == "sent"
+    manage.refresh_from_db()
+    assert "/benachrichtigungen/verwalten/[entfernt]/" in manage.body
