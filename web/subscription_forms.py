@@ -40,6 +40,11 @@ def _email_field() -> forms.CharField:
 class FollowForm(ServiceErrorsMixin, forms.Form):
     email = _email_field()
 
+    def __init__(self, *args, **kwargs) -> None:
+        # The report page also has the update form's e-mail field: its own ids, so each label names its field.
+        kwargs.setdefault("auto_id", "id_follow_%s")
+        super().__init__(*args, **kwargs)
+
 
 class ManageLinkForm(ServiceErrorsMixin, forms.Form):
     email = _email_field()

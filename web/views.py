@@ -88,8 +88,12 @@ def _created_token(request: HttpRequest, report: Any) -> str | None:
 
 def private_page(response: HttpResponse) -> HttpResponse:
     """A page behind a personal link (tracking token, signed link): never cached or indexed, and the
-    token never sent on to linked sites as referrer."""
-    response["Referrer-Policy"] = "no-referrer"
+    token never sent on to other sites as referrer.
+
+    ``same-origin``, not ``no-referrer``: with ``no-referrer`` browsers send ``Origin: null`` with the
+    page's own POST forms (confirm, answer, follow, add an update, sign in), and Django's CSRF check
+    refuses them with 403. Our own server gets the referrer; its access log does not record it."""
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -176,7 +180,7 @@ def report_confirmation(request: HttpRequest, public_id: str) -> HttpResponse:
     tracking_url = request.build_absolute_uri(reverse("web:report-track", args=[public_id, token]))
     response = render(request, "web/confirmation.html", {"report": report, "tracking_url": tracking_url})
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "no-referrer"  # a page without forms: nothing to post from here
     response["X-Robots-Tag"] = "noindex"
     return response
 

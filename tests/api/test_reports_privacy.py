@@ -96,5 +96,5 @@ def test_tracking_link_works_only_with_the_right_token(client, private_report):
     report = private_report.report
     good = client.get(f"/meldungen/{report.public_id}/verfolgen/{private_report.tracking_token}/")
     assert good.status_code == 200
-    assert good["Referrer-Policy"] == "no-referrer"
+    assert good["Referrer-Policy"] == "same-origin"
     assert client.get(f"/meldungen/{report.public_id}/verfolgen/falsch/").status_code == 404

@@ -164,7 +164,7 @@ def test_submit_creates_a_web_permit_and_leads_via_confirmation_to_the_tracking_
     confirmation = client.get(response["Location"])
     html = confirmation.content.decode()
     assert confirmation.status_code == 200
-    assert confirmation["Referrer-Policy"] == "no-referrer" and confirmation["X-Robots-Tag"] == "noindex"
+    assert confirmation["Referrer-Policy"] == "same-origin" and confirmation["X-Robots-Tag"] == "noindex"
     assert f'<strong class="report-number">{permit.public_id}</strong>' in html
     assert "Dresden" in html and euro_de(permit.fee_total) in html
     assert "Wie geht es weiter?" in html
@@ -176,7 +176,7 @@ def test_submit_creates_a_web_permit_and_leads_via_confirmation_to_the_tracking_
     page = client.get(tracking)
     html = page.content.decode()
     assert page.status_code == 200
-    assert page["Referrer-Policy"] == "no-referrer" and page["X-Robots-Tag"] == "noindex"
+    assert page["Referrer-Policy"] == "same-origin" and page["X-Robots-Tag"] == "noindex"
     assert "no-store" in page["Cache-Control"]
     assert "Beantragt" in html and "Gerüst/Baustelleneinrichtung" in html
     assert euro_de(permit.fee_total) in html and "Verwaltungsgebühr" in html
@@ -433,13 +433,13 @@ def test_parking_inside_a_zone_leads_to_the_private_tracking_page(client):
     token = tracking_token(type(permit), permit.public_id)
     assert response.status_code == 302
     assert response["Location"] == f"/parkausweis/{permit.public_id}/verfolgen/{token}/"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert permit.licence_plate == "DD-XY 42" and permit.zone.code == "N1"
 
     page = client.get(response["Location"])
     html = page.content.decode()
     assert page.status_code == 200
-    assert page["Referrer-Policy"] == "no-referrer" and page["X-Robots-Tag"] == "noindex"
+    assert page["Referrer-Policy"] == "same-origin" and page["X-Robots-Tag"] == "noindex"
     assert "Äußere Neustadt (N1), Dresden" in html
     assert "30,70\u00a0€ pro Jahr" in html
     assert "DD-XY 42" in html  # only here, on the applicant's own page
