@@ -37,6 +37,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests last. They share one Chromium whose Playwright event loop runs in the test thread
     until the session ends; Django's async-safety check would refuse the ORM in any test after them
     (tests/web/conftest.py allows it only for the browser tests' lifetime)."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if "browser" in getattr(item, "fixturenames", ()) and item.get_closest_marker("browser") is None
+    ]
+    if unmarked:  # it would start Chromium early and leave DJANGO_ALLOW_ASYNC_UNSAFE set for later tests
+        raise pytest.UsageError(f"Browser tests need @pytest.mark.browser: {', '.join(unmarked)}")
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 

@@ -14,14 +14,14 @@ from subscriptions.services import AreaRequest, area_subscribe
 from subscriptions.tokens import confirm_url
 from tests.factories import make_report
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.browser  # with the other browser tests, after the rest (tests/conftest.py)
 
 
 def posts(page):
     return page.expect_response(lambda response: response.request.method == "POST")
 
 
-def test_the_double_opt_in_button_confirms(page, site, settings):
+def test_the_double_opt_in_button_confirms(transactional_db, page, site, settings):
     settings.SITE_URL = site
     area_subscribe(request=AreaRequest(email="anwohner@example.org", ags="14612000"))
     subscription = Subscription.objects.get(email="anwohner@example.org")
@@ -33,7 +33,7 @@ def test_the_double_opt_in_button_confirms(page, site, settings):
     assert subscription.confirmed is not None
 
 
-def test_following_from_the_reporters_private_page(page, site):
+def test_following_from_the_reporters_private_page(transactional_db, page, site):
     created = make_report(email="melder@example.org")
     page.goto(f"{site}/meldungen/{created.report.public_id}/verfolgen/{created.tracking_token}/")
     follow = page.locator("form.follow-form")
