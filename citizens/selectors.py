@@ -22,9 +22,9 @@ def citizen_of(user: Any) -> Any:
         return None
     cached = getattr(user, "_mm_citizen", None)
     if cached is None:
-        cached = SocialAccount.objects.filter(user_id=user.pk).exists() and not (
-            user.is_staff or user.is_superuser
-        )
+        # The same rule as expiry and requests by address (citizen_users): a member of an organisation
+        # with a provider login is staff, not a citizen, also for the header and Mein Konto.
+        cached = citizen_users().filter(pk=user.pk).exists()
         user._mm_citizen = cached
     return user if cached else None
 

@@ -82,6 +82,11 @@ def test_staff_never_count_as_citizens(citizen):
     staff.is_staff = True
     staff.save()
     assert citizen_of(get_user_model().objects.get(pk=staff.pk)) is None
+    # A caseworker without the staff flag (a membership) who signs in through the provider: staff too.
+    member = get_user_model().objects.create_user(username="mb", email="mb@example.org")
+    SocialAccount.objects.create(user=member, provider="testkonto", uid="mb")
+    Membership.objects.create(user=member, organisation=Organisation.objects.first(), role=Role.CASEWORKER)
+    assert citizen_of(get_user_model().objects.get(pk=member.pk)) is None
 
 
 def test_citizen_password_login_at_staff_login_fails(client, citizen):
