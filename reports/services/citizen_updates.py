@@ -27,8 +27,7 @@ from reports.notify import notify_citizen
 from reports.participation_models import CITIZEN_TEXT_MAX
 from reports.photos import process_photo
 from reports.services.participation_privacy import UNCONFIRMED_DAYS
-from reports.services.photos import PhotoUpload, store_photo
-from reports.services.questionnaires import PHOTOS_MAX
+from reports.services.photos import PhotoUpload, next_photo_position, store_photo
 
 CONFIRM_SALT = "reports.update-confirm"
 UNPUBLISHED = "Ergänzung noch nicht veröffentlicht"
@@ -89,10 +88,10 @@ def update_submit(
             raise NotFound("Meldung nicht gefunden.")
         stored = None
         if processed is not None:
-            if report.photos.count() >= PHOTOS_MAX:
+            position = next_photo_position(report)
+            if position is None:
                 raise ValidationFailed({"photo": ["Zu dieser Meldung gibt es schon zu viele Fotos."]})
-            stored = store_photo(report, processed, files, position=report.photos.count())
-            ReportPhoto.objects.filter(pk=stored.pk).update(hidden=True, hidden_reason=UNPUBLISHED)
+            stored = store_photo(report, processed, files, position=position, hidden_reason=UNPUBLISHED)
         update = CitizenUpdate.objects.create(report=report, text=text, email=email, photo=stored)
         notify_citizen(
             kind="report.update_confirm",

@@ -28,6 +28,9 @@ class PhotoUpload:
     size: int | None = None
 
 
+REPORT_PHOTOS_MAX = 10  # all photos of one report, whoever added them
+
+
 def store_photo(
     report: Report,
     photo: ProcessedPhoto,
@@ -35,8 +38,10 @@ def store_photo(
     *,
     kind: str = PhotoKind.CITIZEN,
     position: int = 0,
+    hidden_reason: str = "",
 ) -> ReportPhoto:
-    """Write an already processed photo's two files and its row; ``files`` removes them on rollback."""
+    """Write an already processed photo's two files and its row; ``files`` removes them on rollback.
+    With ``hidden_reason`` the photo is stored hidden from the public (e.g. until an update is confirmed)."""
     folder = f"reports/{report.created:%Y/%m}"
     stem = uuid.uuid4().hex  # never the uploaded file name
     return ReportPhoto.objects.create(
@@ -47,7 +52,16 @@ def store_photo(
         width=photo.width,
         height=photo.height,
         position=position,
+        hidden=bool(hidden_reason),
+        hidden_reason=hidden_reason,
     )
+
+
+def next_photo_position(report: Report) -> int | None:
+    """Where one more photo of ``report`` goes — after the crews' after-photos, citizens' updates and
+    answers — or ``None`` when it has ``REPORT_PHOTOS_MAX`` already (the caller holds the row lock)."""
+    count = report.photos.count()
+    return None if count >= REPORT_PHOTOS_MAX else count
 
 
 def store_photos(

@@ -36,13 +36,12 @@ from reports.models import Answer, Questionnaire, Report, StatusChange
 from reports.notify import notify_not_fixed
 from reports.participation_models import CITIZEN_TEXT_MAX
 from reports.photos import process_photo
-from reports.services.photos import PhotoUpload, store_photo
+from reports.services.photos import PhotoUpload, next_photo_position, store_photo
 from reports.workflow import ReportStatus
 
 ANSWER_DAYS = 60
 CATCH_UP_DAYS = 7
 NOT_FIXED_NOTE = "Laut Meldung nicht behoben"
-PHOTOS_MAX = 10  # all photos of a report, as for the crew's after-photos
 SALT = "reports.questionnaire"
 ANSWER_SLUGS = {"ja": Answer.YES, "nein": Answer.NO}
 
@@ -145,9 +144,10 @@ def questionnaires_daily_job(day: dt.date) -> dict[str, int]:
 
 def _not_fixed(report: Report, comment: str, files: Any, processed: Any) -> None:
     if processed is not None:
-        if report.photos.count() >= PHOTOS_MAX:
+        position = next_photo_position(report)
+        if position is None:
             raise ValidationFailed({"photo": ["Zu dieser Meldung gibt es schon zu viele Fotos."]})
-        store_photo(report, processed, files, position=report.photos.count())
+        store_photo(report, processed, files, position=position)
     if report.status == ReportStatus.RESOLVED:
         internal = "Rückmeldung der meldenden Person: nicht behoben." + (f"\n{comment}" if comment else "")
         record_status_change(report, ReportStatus.IN_REVIEW, None, NOT_FIXED_NOTE, internal)

@@ -25,7 +25,7 @@ from reports.models import PhotoKind, Report, ReportPhoto, StatusChange, Support
 from reports.notify import notify_forwarded
 from reports.photos import process_photo
 from reports.services.note_templates import public_note_from
-from reports.services.photos import store_photo
+from reports.services.photos import next_photo_position, store_photo
 from reports.workflow import REPORT_WORKFLOW, ReportStatus
 
 # What a Bauhof crew may do with a job assigned to it: start it and finish it.
@@ -260,9 +260,10 @@ def report_crew_update(
             note = public_note_from(report, clean_note(note, "public_note"), template)
             _move(report, actor, status, note, "")
         if processed is not None:
-            if report.photos.count() >= 10:
+            position = next_photo_position(report)
+            if position is None:
                 raise Conflict("Zu dieser Meldung gibt es schon zu viele Fotos.", code="too_many_photos")
-            store_photo(report, processed, files, kind=PhotoKind.AFTER, position=report.photos.count())
+            store_photo(report, processed, files, kind=PhotoKind.AFTER, position=position)
             audit(
                 actor=actor,
                 action="report.photo",
