@@ -40,7 +40,31 @@ def category_choices(*, empty_label: str, ags: str = "") -> list[tuple[str, Any]
     return choices
 
 
-class ReportForm(forms.Form):
+class ServiceErrorsForm(forms.Form):
+    """A form that shows a service's per-field messages (``ValidationFailed.errors``) on its fields
+    (``FIELD_NAMES`` renames keys); where a field already shows a message of its own, that one stays."""
+
+    FIELD_NAMES: dict[str, str] = {}
+
+    def field_for(self, key: str) -> str | None:
+        name = self.FIELD_NAMES.get(key, key)
+        return name if name in self.fields else None
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        for key, messages in errors.items():
+            field = self.field_for(key)
+            if field and self.has_error(field):
+                continue  # the page already said what is wrong with this field (e.g. an unreadable file)
+            for message in messages:
+                self.add_error(field, message)
+
+    def errors_in_page_order(self) -> dict[str, list[str]]:
+        """Messages keyed by field in page order (the script's error summary), form-wide ones last."""
+        order = [*self.fields, "__all__"]
+        return {name: [str(m) for m in self.errors[name]] for name in order if name in self.errors}
+
+
+class ReportForm(ServiceErrorsForm):
     """The "Mängel melden" form. Field names are the API's, so service errors map one to one."""
 
     # Errors the service reports for the place as a whole are shown at the latitude field, which is
@@ -113,14 +137,10 @@ class ReportForm(forms.Form):
             field_names=self.FIELD_NAMES,
         )
 
-    def errors_in_page_order(self) -> dict[str, list[str]]:
-        """Messages keyed by field in the order the fields appear, so the script's error summary lists
-        them as the server-rendered one does; form-wide messages last."""
-        order = [*self.fields, "__all__"]
-        return {name: [str(m) for m in self.errors[name]] for name in order if name in self.errors}
-
     def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        """Put the service's per-field messages on the fields; anything else becomes a form error."""
+        """Put the service's per-field messages on the fields; anything else becomes a form error. The
+        report form runs no checks of its own (the service names its fields already: ``FIELD_NAMES``), so
+        every message of the service is shown."""
         for key, messages in errors.items():
             field = key if key in self.fields else None
             for message in messages:

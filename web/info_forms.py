@@ -7,9 +7,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accessibility.models import DESCRIPTION_MAX, PAGE_URL_MAX
+from web.forms import ServiceErrorsForm
 
 
-class AccessibilityFeedbackForm(forms.Form):
+class AccessibilityFeedbackForm(ServiceErrorsForm):
     description = forms.CharField(
         label=_("Welche Barriere ist Ihnen aufgefallen?"),
         required=False,
@@ -32,8 +33,3 @@ class AccessibilityFeedbackForm(forms.Form):
         ),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        for key, messages in errors.items():
-            for message in messages:
-                self.add_error(key if key in self.fields else None, message)

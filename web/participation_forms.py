@@ -11,14 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from reports.models import NoticeReason
 from reports.participation_models import CITIZEN_TEXT_MAX
 from reports.services import PhotoUpload
+from web.forms import ServiceErrorsForm
 
 
-class ServiceErrorsForm(forms.Form):
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        for key, messages in errors.items():
-            for message in messages:
-                self.add_error(key if key in self.fields else None, message)
-
+class ParticipationForm(ServiceErrorsForm):
     def upload(self, name: str = "photo") -> PhotoUpload | None:
         file: Any = self.files.get(name)
         return PhotoUpload(file=file, name=file.name, size=file.size) if file else None
@@ -43,12 +39,12 @@ def _photo() -> forms.FileField:
     )
 
 
-class NotFixedForm(ServiceErrorsForm):
+class NotFixedForm(ParticipationForm):
     comment = _text(_("Was ist noch nicht in Ordnung? (optional)"))
     photo = _photo()
 
 
-class UpdateForm(ServiceErrorsForm):
+class UpdateForm(ParticipationForm):
     text = _text(_("Ihre Ergänzung"), help_text=_("Höchstens 2.000 Zeichen. Wird öffentlich angezeigt."))
     photo = _photo()
     email = forms.CharField(
@@ -59,7 +55,7 @@ class UpdateForm(ServiceErrorsForm):
     )
 
 
-class NoticeForm(ServiceErrorsForm):
+class NoticeForm(ParticipationForm):
     reason = forms.ChoiceField(
         label=_("Grund"), choices=[("", _("Bitte wählen")), *NoticeReason.choices], required=False
     )

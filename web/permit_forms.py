@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from permits.models import FeeUnit, PermitKind
 from permits.services import MAX_ATTACHMENTS, PermitDraft, Upload
-from web.forms import MultipleFileInput
+from web.forms import MultipleFileInput, ServiceErrorsForm
 
 # A GeoJSON file of one area is a few kB; 1 MB leaves room for detailed outlines (the service allows
 # 10,000 vertices) and lets the page put the file's text back into the text field after a round trip.
@@ -35,29 +35,6 @@ def _iso_datetime(value: str | None) -> str | None:
         return value
     day, month, year, hour, minute = match.groups()
     return f"{year}-{int(month):02d}-{int(day):02d}T{int(hour):02d}:{minute}"
-
-
-class ServiceErrorsForm(forms.Form):
-    """A form that shows a service's per-field messages on its fields (``FIELD_NAMES`` renames keys)."""
-
-    FIELD_NAMES: dict[str, str] = {}
-
-    def field_for(self, key: str) -> str | None:
-        name = self.FIELD_NAMES.get(key, key)
-        return name if name in self.fields else None
-
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        for key, messages in errors.items():
-            field = self.field_for(key)
-            if field and self.has_error(field):
-                continue  # the page already said what is wrong with this field (e.g. an unreadable file)
-            for message in messages:
-                self.add_error(field, message)
-
-    def errors_in_page_order(self) -> dict[str, list[str]]:
-        """Messages keyed by field in page order (the script's error summary), form-wide ones last."""
-        order = [*self.fields, "__all__"]
-        return {name: [str(m) for m in self.errors[name]] for name in order if name in self.errors}
 
 
 def permit_kinds() -> list[PermitKind]:

@@ -13,19 +13,7 @@ from boundaries.selectors import communes_light, today
 from reports.models import Category
 from subscriptions.models import Frequency
 from subscriptions.services import AreaRequest
-
-
-class ServiceErrorsMixin:
-    def add_service_errors(self: Any, errors: dict[str, list[str]]) -> None:
-        """The service's messages on the fields (the form's own checks only run first so Django has its
-        ``cleaned_data``; where a field already shows a message of its own, that one stays)."""
-        self.is_valid()
-        for key, messages in errors.items():
-            field = key if key in self.fields else None
-            if field and field in self.errors:
-                continue
-            for message in messages:
-                self.add_error(field, message)
+from web.forms import ServiceErrorsForm
 
 
 def _email_field() -> forms.CharField:
@@ -37,7 +25,7 @@ def _email_field() -> forms.CharField:
     )
 
 
-class FollowForm(ServiceErrorsMixin, forms.Form):
+class FollowForm(ServiceErrorsForm):
     email = _email_field()
 
     def __init__(self, *args, **kwargs) -> None:
@@ -46,7 +34,7 @@ class FollowForm(ServiceErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class ManageLinkForm(ServiceErrorsMixin, forms.Form):
+class ManageLinkForm(ServiceErrorsForm):
     email = _email_field()
 
 
@@ -57,7 +45,7 @@ def commune_choices() -> list[tuple[str, str]]:
     ]
 
 
-class AreaAlertForm(ServiceErrorsMixin, forms.Form):
+class AreaAlertForm(ServiceErrorsForm):
     """Field names are the service's (``ags``, ``area``, ``categories``, ``frequency``, ``email``)."""
 
     email = _email_field()
