@@ -58,10 +58,15 @@ OPENDATA_LICENSE_DEFAULT = OPENDATA_LICENSES[0][0]
 ORIGIN_RE = re.compile(r"^(https://[a-z0-9.-]+|http://(localhost|127\.0\.0\.1))(:\d{1,5})?$")
 
 
+def origin_lines(value: str) -> list[str]:
+    """The non-empty lines of an origin list, trimmed, without a trailing slash, in lower case."""
+    return [ln.strip().rstrip("/").lower() for ln in (value or "").splitlines() if ln.strip()]
+
+
 def validate_origins(value: str) -> None:
     """One web origin per line: ``https://host[:port]`` without path (what CSP frame-ancestors takes)."""
-    for line in (ln.strip().rstrip("/").lower() for ln in value.splitlines()):
-        if line and not ORIGIN_RE.match(line):
+    for line in origin_lines(value):
+        if not ORIGIN_RE.match(line):
             raise ValidationError(f"„{line[:80]}“ ist keine Herkunft der Form https://www.beispiel.de.")
 
 
@@ -161,7 +166,7 @@ class Organisation(models.Model):
         return self.name
 
     def embed_origin_list(self) -> list[str]:
-        return [ln.strip().rstrip("/").lower() for ln in self.embed_origins.splitlines() if ln.strip()]
+        return origin_lines(self.embed_origins)
 
 
 class Role(models.TextChoices):

@@ -24,6 +24,7 @@ from organisations.models import (
     ResponsibilityArea,
     Role,
     Team,
+    origin_lines,
     validate_origins,
 )
 from organisations.scoping import forget_scope, require_admin
@@ -352,7 +353,7 @@ def organisation_set_embed_origins(*, actor: Any, organisation: Organisation, or
     """Which websites may embed the commune's map (/einbetten/<AGS>/): one https origin per line."""
     if actor is not None:
         require_admin(actor, organisation.pk)
-    lines = "\n".join(ln.strip().rstrip("/").lower() for ln in (origins or "").splitlines() if ln.strip())
+    lines = "\n".join(origin_lines(origins))
     try:
         validate_origins(lines)
     except DjangoValidationError as exc:

@@ -29,18 +29,20 @@ def notify_followers(sender: Any, *, case: Report, change: StatusChange, **kwarg
     if not status_mail_due(change):
         return
     for subscription in followers(case):
+        url = unsubscribe_url(subscription)
         queue_status_mail(
             case,
             change,
             to=subscription.email,
             reporter=subscription.is_reporter,
-            unsubscribe_url=unsubscribe_url(subscription),
-            headers=unsubscribe_headers(subscription),
+            unsubscribe_url=url,
+            headers=unsubscribe_headers(url),
         )
 
 
 def queue_alert(subscription: Subscription, reports: list[Report], *, digest: bool) -> None:
     """One alert mail: a single new report (immediate) or the day's list (digest)."""
+    url = unsubscribe_url(subscription)
     mail_queue(
         kind="subscription.digest" if digest else "subscription.alert",
         to=subscription.email,
@@ -49,11 +51,11 @@ def queue_alert(subscription: Subscription, reports: list[Report], *, digest: bo
             "subscription": subscription,
             "reports": [(report, public_url(report)) for report in reports],
             "digest": digest,
-            "unsubscribe_url": unsubscribe_url(subscription),
+            "unsubscribe_url": url,
         },
         object_type="subscription",
         object_id=str(subscription.pk),
-        headers=unsubscribe_headers(subscription),
+        headers=unsubscribe_headers(url),
     )
 
 

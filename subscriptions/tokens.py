@@ -75,11 +75,11 @@ def manage_url(digest: str) -> str:
     return settings.SITE_URL + MANAGE_PATH.format(token=manage_token(digest))
 
 
-def unsubscribe_headers(subscription: Subscription) -> dict[str, str]:
+def unsubscribe_headers(url: str) -> dict[str, str]:
     """RFC 2369 + RFC 8058: mail clients show "Abbestellen" and unsubscribe with one POST, no cookies.
 
     No ``mailto:`` variant: no mailbox here reads unsubscribe mails, and a header must not promise one."""
     return {
-        "List-Unsubscribe": f"<{unsubscribe_url(subscription)}>",
+        "List-Unsubscribe": f"<{url}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }

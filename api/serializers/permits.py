@@ -8,7 +8,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from permits.models import PermitKind
+from permits.models import PaymentState, PermitKind
 from permits.payments import payment_summary
 from permits.workflow import PermitStatus, display_status
 
@@ -131,7 +131,7 @@ class PaymentSerializer(serializers.Serializer):
     amount = serializers.CharField()
     currency = serializers.CharField()
     due_date = serializers.DateField()
-    state = serializers.ChoiceField(choices=["open", "paid", "overdue", "cancelled"])
+    state = serializers.ChoiceField(choices=PaymentState.values)
     state_label = serializers.CharField()
     paid_on = serializers.DateField(allow_null=True)
     paid_via = serializers.CharField()

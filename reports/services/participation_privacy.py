@@ -48,7 +48,13 @@ def participation_emails_erase(queryset: QuerySet, actor: Any = None, reason: st
     why = "Aufbewahrungsfrist abgelaufen" if reason == "retention" else "auf Anfrage, Art. 17 DSGVO"
     for pk in list(queryset.values_list("pk", flat=True)):
         with transaction.atomic():
-            row = queryset.model.objects.select_for_update().filter(pk=pk).exclude(email="").first()
+            row = (
+                queryset.model.objects.select_for_update(of=("self",))
+                .select_related("report")  # the audit names the report: no second query per row
+                .filter(pk=pk)
+                .exclude(email="")
+                .first()
+            )
             if row is None:
                 continue
             queryset.model.objects.filter(pk=pk).update(email="")
