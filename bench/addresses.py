@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402
+    busy_note,
     django_client,
     ensure_database,
     load,
@@ -432,16 +433,6 @@ def parse_args() -> argparse.Namespace:
     )
     args.load_start, args.started = load(), now_utc()
     return args
-
-
-def busy_note(load_start: str) -> str:
-    """Whether other work shared the 2 cores (1-minute load above 1.5 at the start), said either way."""
-    busy = float(str(load_start).split(",")[0]) > 1.5
-    return (
-        "**The machine was busy with other work** (other test runs and benchmarks on the same cores)"
-        if busy
-        else "The machine was quiet (no other test run or benchmark)"
-    )
 
 
 def main() -> None:

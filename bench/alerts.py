@@ -19,7 +19,16 @@ from pathlib import Path
 from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.common import load, machine, now_utc, percentile, server_versions, setup_django, write_section  # noqa: E402
+from bench.common import (  # noqa: E402
+    busy_note,
+    load,
+    machine,
+    now_utc,
+    percentile,
+    server_versions,
+    setup_django,
+    write_section,
+)
 
 TITLE = "## Area alerts at report creation (bench/alerts.py)"
 # A box inside Saxony in EPSG:25833 (metres); points outside any commune are skipped for lookups.
@@ -119,8 +128,8 @@ def _body(args: argparse.Namespace, result: dict, p50_b: float, p50_a: float) ->
     base, alert = result["base"], result["alert"]
     return f"""
 `DATABASE_URL=…_bench .venv/bin/python bench/alerts.py --areas {args.areas} --communes {args.communes} --lookups {args.lookups}`
-— {now_utc()}; {machine()}; {server_versions()}. **The machine was busy with other engineers' builds and
-tests** (load average at the end: {load()}), so absolute times are noisy; the ratio is from the same run.
+— {now_utc()}; {machine()}; {server_versions()}. {busy_note(load())} (load average at the end: {load()});
+the ratio is from the same run.
 
 {args.areas} confirmed area subscriptions (squares 0.6–6 km wide) and {args.communes} commune
 subscriptions, 30 % limited to one category; {args.lookups} random report places in Saxony, one query each

@@ -154,6 +154,17 @@ def load() -> str:
     return ", ".join(f"{v:.2f}" for v in os.getloadavg())
 
 
+def busy_note(load_start: str) -> str:
+    """Whether other work shared the 2 cores (1-minute load above 1.5 at the start), said either way, so a
+    section never claims a busy machine on a quiet run (or the reverse)."""
+    busy = float(str(load_start).split(",")[0]) > 1.5
+    return (
+        "**The machine was busy with other work** (other test runs and benchmarks on the same cores)"
+        if busy
+        else "The machine was quiet (no other test run or benchmark)"
+    )
+
+
 def now_utc() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 

@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402
+    busy_note,
     django_client,
     load,
     machine,
@@ -112,8 +113,8 @@ def markdown(args: argparse.Namespace, cases: list[dict]) -> str:
     lines = [
         f"Command: `{args.command}` — {now_utc()}.",
         "",
-        f"- Machine: {machine()}; load average at start {args.load_start}, at end {load()}. **The machine was "
-        "busy with other engineers' work** (2 cores shared by several sessions): read the ratios.",
+        f"- Machine: {machine()}; load average at start {args.load_start}, at end {load()}. "
+        f"{busy_note(args.load_start)}: read the ratios.",
         f"- {server_versions()}; database `{args.db_name}` with {args.total:,} reports "
         "(`bench/generate_reports.py`).",
         f"- {args.runs} timed runs per query and method after {args.warmup} warm-up runs, alternating order; "

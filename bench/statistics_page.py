@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402
+    busy_note,
     django_client,
     load,
     machine,
@@ -79,10 +80,10 @@ def timed(run) -> float:
 def measure(rounds: int, warm_per_round: int) -> dict[str, list[float]]:
     from django.core.cache import cache
 
-    from reports.statistics import CACHE_VERSION, compute_statistics
+    from reports.statistics import cache_key, compute_statistics
 
     client = django_client()
-    key = f"statistics:v{CACHE_VERSION}:state:"
+    key = cache_key("state")
 
     def page() -> None:
         response = client.get("/statistik/")
@@ -140,8 +141,8 @@ def markdown(
     return f"""
 Command: `DATABASE_URL=… .venv/bin/python bench/statistics_page.py --rounds {args.rounds} --warm {args.warm}{" --export" if args.export else ""}` — {now_utc()}.
 
-- Machine: {machine()}; load average at start {start_load}, at end {load()}. **The machine was busy**: up
-  to eight engineers' test runs and benchmarks shared its 2 cores — read ratios, not milliseconds.
+- Machine: {machine()}; load average at start {start_load}, at end {load()}. {busy_note(start_load)} — read
+  ratios, not milliseconds.
 - {server_versions()}; database with {reports:,} reports from `bench/generate_reports.py` and {history:,}
   status-history rows (one "→ resolved" per resolved report, added by this script; preparing took {seconds:.1f} s).
 - Page `GET /statistik/` through Django's test `Client` (whole middleware stack, template rendered:

@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import (  # noqa: E402
+    busy_note,
     django_client,
     load,
     machine,
@@ -250,9 +251,8 @@ def markdown(args: argparse.Namespace, cases: list[TileCase], aliases: list[str]
     lines = [
         f"Command: `{args.command}` — {now_utc()}.",
         "",
-        f"- Machine: {machine()}; load average at start {args.load_start}, at end {load()}. **The machine was "
-        "busy with other engineers' work** (2 cores shared by several sessions running tests and "
-        "benchmarks): read the ratios, not the milliseconds.",
+        f"- Machine: {machine()}; load average at start {args.load_start}, at end {load()}. "
+        f"{busy_note(args.load_start)}: read the ratios, not the milliseconds.",
         f"- {server_versions()}; database `{args.db_name}` with {args.total_reports:,} reports from "
         f"`bench/generate_reports.py` (uniform over Saxony); pre-aggregated counts: {args.count_rows:,} rows.",
         f"- Tiles: for each of {len(PLACES)} places (those of `bench/reports_bbox.py`) the tile containing it at "

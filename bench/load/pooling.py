@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import free_port, load, machine, now_utc, setup_django, write_section  # noqa: E402
+from bench.common import free_port, load, machine, now_utc, psycopg_kwargs, setup_django, write_section  # noqa: E402
 from bench.load.run import app_env, ensure_static, prepare  # noqa: E402
 from bench.load.server import App  # noqa: E402
 from bench.load.workload import run_load, summarise  # noqa: E402
@@ -90,18 +90,16 @@ class PgBouncer:
 class ConnectionSampler(threading.Thread):
     """Peak number of server connections to the database while the load runs."""
 
-    def __init__(self, dbname: str) -> None:
+    def __init__(self, db: dict) -> None:
         super().__init__(daemon=True)
-        self.dbname = dbname
+        self.db, self.dbname = db, db["NAME"]
         self.peak = 0
         self.stop_flag = threading.Event()
 
     def run(self) -> None:
         import psycopg
 
-        with psycopg.connect(
-            host="127.0.0.1", port=5432, user="postgres", dbname="postgres", autocommit=True
-        ) as c:
+        with psycopg.connect(**psycopg_kwargs(self.db, dbname="postgres"), autocommit=True) as c:
             while not self.stop_flag.is_set():
                 n = c.execute(
                     "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
@@ -124,7 +122,7 @@ def config_env(name: str, base: dict[str, str], db: dict, bouncer_port: int) -> 
 def run_one(name, env, w, args, run_dir, db) -> dict:
     port = free_port()
     app = App(port, env, run_dir / f"serve-{name.replace(' ', '-')}.log")
-    sampler = ConnectionSampler(db["NAME"])
+    sampler = ConnectionSampler(db)
     app.start()
     try:
         asyncio.run(run_load(port, w, users=4, seconds=30, max_requests=args.warmup, seed=7))
