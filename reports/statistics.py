@@ -266,6 +266,11 @@ def compute_statistics(kind: ScopeKind, ags: str = "", *, now: dt.datetime | Non
     return stats
 
 
+def cache_key(kind: str, ags: str = "") -> str:
+    """Where one scope's figures are cached (its refresh lock is this key plus ``:lock``)."""
+    return f"statistics:v{CACHE_VERSION}:{kind}:{ags}"
+
+
 def scope_statistics(kind: ScopeKind, ags: str = "") -> ScopeStatistics:
     """Cached figures of one scope (key per scope), fresh for ``STATISTICS_CACHE_SECONDS`` (300 s).
 
@@ -273,7 +278,7 @@ def scope_statistics(kind: ScopeKind, ags: str = "") -> ScopeStatistics:
     first request takes a short lock (``cache.add``) and recomputes; requests meanwhile get the stale
     figures at once instead of running the same statement side by side. Only a scope with no entry at
     all is computed by whoever asks."""
-    key = f"statistics:v{CACHE_VERSION}:{kind}:{ags}"
+    key = cache_key(kind, ags)
     fresh_seconds = settings.STATISTICS_CACHE_SECONDS
     entry = cache.get(key)
     now = time.time()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import json
-import socket
 import subprocess
 import threading
 import time
@@ -19,6 +18,8 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from bench.common import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "tests" / "oidc_provider.mjs"
 # oidc-provider 9 needs a current Node (it calls URL.parse, missing in Debian 12's Node 18): the npm package
@@ -26,12 +27,6 @@ SCRIPT = ROOT / "tests" / "oidc_provider.mjs"
 NODE = ROOT / "node_modules" / "node" / "bin" / "node"
 CLIENT_ID = "mm-test"
 CLIENT_SECRET = "mm-test-secret"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class OidcProvider:

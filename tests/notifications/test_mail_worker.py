@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from bench.common import free_port
 from notifications.models import OutgoingMail
 from reports.services import report_change_status
 from tests.factories import DRESDEN, make_report
@@ -20,12 +19,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def run_worker() -> None:
     """Run Django's task worker for real until the queue is empty."""
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_new_report_notifies_the_commune_after_commit_through_the_worker(world: World):

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from boundaries.models import Commune
 from reports.models import Report, StatusChange
-from reports.statistics import compute_statistics, scope_statistics
+from reports.statistics import cache_key, compute_statistics, scope_statistics
 from tests.factories import DRESDEN, LEIPZIG, make_report, set_status
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,6 @@ def _resolved_after(days: int, *, deadline_days: int = 14, category: str = "schl
 
 @pytest.fixture
 def reports():
-    cache.clear()
     resolved = [_resolved_after(10), _resolved_after(2), _resolved_after(30, category="strassenlaterne")]
     still_open = make_report(lonlat=DRESDEN).report
     leipzig = make_report(lonlat=LEIPZIG).report
@@ -145,8 +144,8 @@ def test_stale_figures_are_served_while_another_request_refreshes(reports, setti
     make_report(lonlat=DRESDEN)
     later = time.time() + 61  # the entry has gone stale
     monkeypatch.setattr("reports.statistics.time.time", lambda: later)
-    cache.add("statistics:v2:commune:14612000:lock", 1, 60)  # someone else is refreshing
+    cache.add(cache_key("commune", "14612000") + ":lock", 1, 60)  # someone else is refreshing
     assert scope_statistics("commune", "14612000").summary.total == first.summary.total
-    cache.delete("statistics:v2:commune:14612000:lock")
+    cache.delete(cache_key("commune", "14612000") + ":lock")
     assert scope_statistics("commune", "14612000").summary.total == first.summary.total + 1
-    assert cache.get("statistics:v2:commune:14612000:lock") is None
+    assert cache.get(cache_key("commune", "14612000") + ":lock") is None

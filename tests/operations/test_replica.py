@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -14,18 +13,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from bench.common import free_port
 from bench.load.cluster import Cluster
 from operations.backup import libpq_env
 from tests.conftest import _restore_reference_data
 
 ROOT = Path(__file__).resolve().parents[2]
 DBNAME = "mm"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

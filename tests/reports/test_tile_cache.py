@@ -20,6 +20,7 @@ from reports.models import Report
 from reports.tile_cache import cached_report_tile, drop_tiles_of
 from reports.tile_counts import count_differences
 from reports.tiles import report_tile, tiles_touched
+from tests.api.test_tiles import tile_of
 from tests.factories import DRESDEN, LEIPZIG, make_report, set_status
 from tests.staff_world import login
 
@@ -30,10 +31,7 @@ ELSEWHERE = (12.3731, 51.3397)  # Leipzig: far from every Dresden tile above z6
 
 
 def tile_at(lon: float, lat: float, z: int) -> Tile:
-    n = 2**z
-    x = int((lon + 180) / 360 * n)
-    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
-    return Tile(z, x, y)
+    return Tile(*tile_of(lon, lat, z))
 
 
 def url(t: Tile) -> str:

@@ -11,7 +11,7 @@ from cases.tracking import tracking_token
 from organisations.services import membership_set
 from permits.models import ParkingPermit
 from permits.parking_card import card_for_permit, verification_keys
-from permits.services import parking_apply, parking_decide
+from permits.services import parking_decide
 from tests.permits.test_staff_and_parking import apply_parking
 from tests.privacy.helpers import decide_parking
 from tests.staff_world import _user, login
@@ -100,13 +100,6 @@ def test_the_applicant_sees_the_card_once_approved_and_paid(client, world, appro
     url = f"/parkausweis/{approved.public_id}/verfolgen/{tracking_token(ParkingPermit, approved.public_id)}/"
     html = client.get(url).content.decode()
     assert "<svg" in html and card(approved) in html
-    pending = parking_apply(
-        lon=13.7550,
-        lat=51.0670,
-        licence_plate="DD-XY 7",
-        name="Rita Rad",
-        email="rita@example.org",
-        address="Alaunstraße 1, 01099 Dresden",
-    ).permit
+    pending = apply_parking(13.7550, 51.0670, plate="DD-XY 7").permit
     url = f"/parkausweis/{pending.public_id}/verfolgen/{tracking_token(ParkingPermit, pending.public_id)}/"
     assert "PA1." not in client.get(url).content.decode()

@@ -86,7 +86,7 @@ def test_status_change_without_javascript_uses_the_selected_template(client, wor
     make_template(world)
     login(client, "caseworker_a")
     page = client.get(f"/verwaltung/meldungen/{world.own.public_id}/").content.decode()
-    assert 'name="template"' in page and expected(world.own).replace("(", "(") in page
+    assert 'name="template"' in page and expected(world.own) in page
     client.post(
         f"/verwaltung/meldungen/{world.own.public_id}/status/",
         {"status": "in_progress", "public_note": "", "internal_note": "", "template": "Erledigt"},

@@ -6,9 +6,8 @@ import pytest
 
 from organisations.models import AuditEvent
 from permits.models import FeeClaim, ParkingPermit
-from permits.services import PermitDraft, parking_apply, permit_create, permit_decide
-from tests.permits.helpers import applicant, future
-from tests.permits.test_conflicts import box
+from tests.permits.test_payments import approved_permit
+from tests.permits.test_staff_and_parking import apply_parking
 from tests.staff_world import login
 
 pytestmark = pytest.mark.django_db
@@ -16,13 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def approved(world):
-    permit = permit_create(
-        draft=PermitDraft(
-            kind="container", geometry=box(), start=future(3), end=future(5), applicant=applicant()
-        )
-    ).permit
-    permit_decide(actor=world.users["caseworker_a"], public_id=permit.public_id, status="approved")
-    return permit
+    return approved_permit(world)[0]
 
 
 def test_permit_page_shows_payment_and_books_it(client, world, approved):
@@ -50,14 +43,7 @@ def test_other_communes_staff_cannot_book(client, world, approved):
 
 
 def test_parking_page_books_the_fee_and_the_permit_becomes_valid(client, world):
-    created = parking_apply(
-        lon=13.7550,
-        lat=51.0670,
-        licence_plate="DD-Q 7",
-        name="Q",
-        email="q@example.org",
-        address="Alaunstraße 2",
-    )
+    created = apply_parking(13.7550, 51.0670, "DD-Q 7")
     login(client, "caseworker_a")
     client.post("/verwaltung/parkausweise/", {"public_id": created.permit.public_id, "status": "approved"})
     html = client.get("/verwaltung/parkausweise/").content.decode()

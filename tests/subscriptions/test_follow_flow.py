@@ -5,32 +5,22 @@ loopback (tests/smtp_server.py)."""
 from __future__ import annotations
 
 import re
-import socket
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
+from bench.common import free_port
 from reports.services import report_change_status
 from subscriptions.models import Subscription
 from tests.factories import make_report
+from tests.notifications.test_mail_worker import run_worker
 from tests.smtp_server import SmtpServer
 from tests.staff_world import World
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 FOLLOWER = "nachbarin@example.org"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def run_worker() -> None:
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
 
 
 @pytest.fixture

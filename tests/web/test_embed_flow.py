@@ -4,7 +4,6 @@ Chromium shows it only when the commune lists that origin."""
 from __future__ import annotations
 
 import http.server
-import socket
 import threading
 
 import pytest
@@ -33,10 +32,9 @@ class CommuneWebsite:
             def log_message(self, *args) -> None:
                 pass
 
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        # Bound to port 0 directly: no gap between choosing a free port and taking it.
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     @property

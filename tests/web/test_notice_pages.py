@@ -7,10 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from permits.models import FeeClaim
-from permits.services import PermitDraft, permit_create, permit_decide
-from tests.permits.helpers import applicant, future
-from tests.permits.notice_helpers import configure_bank
-from tests.permits.test_conflicts import box
+from tests.permits.test_payments import approved_permit
 from tests.staff_world import PASSWORD
 from tests.web.conftest import axe_serious
 
@@ -19,14 +16,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def approved(transactional_db, world):
-    configure_bank(world.dresden)
-    permit = permit_create(
-        draft=PermitDraft(
-            kind="container", geometry=box(), start=future(3), end=future(5), applicant=applicant()
-        )
-    ).permit
-    permit_decide(actor=world.users["caseworker_a"], public_id=permit.public_id, status="approved")
-    return permit
+    return approved_permit(world)[0]
 
 
 def test_caseworker_finds_the_fee_notice_and_books_the_payment(page, site, approved):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import expect
 
 from opendata.export import export_opendata
@@ -18,7 +17,6 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def figures(settings, tmp_path):
-    cache.clear()
     settings.OPENDATA_ROOT = str(tmp_path / "opendata")
     set_status(make_report(lonlat=DRESDEN).report, "resolved")
     make_report(lonlat=LEIPZIG, category="strassenlaterne")
