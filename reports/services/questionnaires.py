@@ -131,7 +131,8 @@ def _send_one(report_id: int, moment: dt.datetime) -> bool:
 
 def questionnaires_send(*, as_of: dt.date | None = None) -> int:
     """Send every questionnaire due by the end of ``as_of`` (default: today, local time); returns how
-    many were sent. Each report is its own transaction, so one failure does not hold back the others."""
+    many were sent. Each report is its own transaction (a savepoint inside the daily job's); an error
+    stops the run, and the next run (the job's retry) sends what is still due."""
     day = as_of or timezone.localdate()
     moment = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
     ids = list(questionnaires_due(moment=moment).values_list("pk", flat=True))
