@@ -705,11 +705,23 @@
         .catch(function () { /* aborted or offline: keep what is shown */ });
     }
 
+    /* A permit's popup that does not fit pans the map ("autopan"); reloading for that move would replace
+       the areas and close the very popup that was just opened. */
+    var popupPanning = false;
+    map.on("autopanstart", function () { popupPanning = true; });
     map.on("moveend", function () {
       clearTimeout(timer);
+      if (popupPanning) {
+        popupPanning = false;
+        return;
+      }
       timer = setTimeout(load, 250);
     });
-    map.on("overlayadd", function (e) { if (e.layer === group) load(); });
+    map.on("overlayadd", function (e) {
+      if (e.layer !== group) return;
+      clearTimeout(timer); // a reload still pending from the last move would replace what this one shows
+      load();
+    });
     return group;
   };
 
