@@ -138,9 +138,9 @@ class ReportForm(ServiceErrorsForm):
         )
 
     def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        """Put the service's per-field messages on the fields; anything else becomes a form error. The
-        report form runs no checks of its own (the service names its fields already: ``FIELD_NAMES``), so
-        every message of the service is shown."""
+        """Put the service's per-field messages on the fields; anything else becomes a form error. Unlike
+        the base class it never runs Django's own field checks (``has_error`` would), whose messages
+        would stand instead of the service's: the service alone validates a report."""
         for key, messages in errors.items():
             field = key if key in self.fields else None
             for message in messages:
