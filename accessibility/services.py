@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accessibility.models import DESCRIPTION_MAX, PAGE_URL_MAX, AccessibilityFeedback, FeedbackStatus
 from core.errors import ValidationFailed, reject_nul
+from notifications.personal import mails_about_erase
 from notifications.services import email_is_valid, mail_queue
 from organisations.services import audit
 
@@ -115,6 +116,8 @@ def feedback_erase_email(*, feedback_id: int) -> bool:
         feedback = AccessibilityFeedback.objects.select_for_update().get(pk=feedback_id)
         if not feedback.email:
             return False
+        # The confirmation to the person; the operator's mail names no address.
+        mails = mails_about_erase(object_type=OBJECT_TYPE, object_id=str(feedback.pk), to=[feedback.email])
         feedback.email = ""
         feedback.email_erased = timezone.now()
         feedback.save(update_fields=["email", "email_erased"])
@@ -123,6 +126,7 @@ def feedback_erase_email(*, feedback_id: int) -> bool:
             action="a11y_feedback.email_erased",
             obj=feedback,
             summary=f"E-Mail-Adresse aus Rückmeldung zur Barrierefreiheit {feedback.pk} gelöscht",
+            mails=mails,
         )
     return True
 

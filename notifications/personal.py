@@ -15,6 +15,7 @@ from notifications.models import OutgoingMail
 from notifications.services import TRACKING_TOKEN, redact_stored_links
 
 ERASED_BODY = "(Inhalt auf Anfrage gelöscht.)\n"
+ERASED_BODY_RETENTION = "(Inhalt nach Ablauf der Aufbewahrungsfrist gelöscht.)\n"
 
 
 def mails_with_tracking_links() -> QuerySet[OutgoingMail]:
@@ -45,14 +46,46 @@ def mails_to(email: str, *, object_ids: Iterable[str] | None = None) -> QuerySet
     return mails
 
 
-def mail_erase(*, mail_id: int) -> None:
-    """Art. 17 DSGVO: remove recipient and body; an unsent mail is never sent (marked failed)."""
+def mail_erase(*, mail_id: int, reason: str = "request") -> None:
+    """Art. 17 DSGVO or the end of a retention period: remove recipient, body (with the salutation),
+    stored headers (the unsubscribe link) and the references to attached files (their names carry the
+    case number and the notices' kind); an unsent mail is never sent (marked failed). The subject stays:
+    no template puts personal data there, and it says what the mail was about."""
     with transaction.atomic():
         mail = OutgoingMail.objects.select_for_update().get(pk=mail_id)
         mail.to = ""
-        mail.body = ERASED_BODY
+        mail.body = ERASED_BODY if reason == "request" else ERASED_BODY_RETENTION
         mail.headers = {}
-        if mail.sent is None:
+        mail.attachments = []
+        if mail.sent is None and not mail.failed:
             mail.failed = True
-            mail.last_error = "Auf Anfrage gelöscht"
-        mail.save(update_fields=["to", "body", "headers", "failed", "last_error"])
+            mail.last_error = (
+                "Auf Anfrage gelöscht" if reason == "request" else "Aufbewahrungsfrist abgelaufen"
+            )
+        mail.save(update_fields=["to", "body", "headers", "attachments", "failed", "last_error"])
+
+
+def mails_about_erase(
+    *,
+    object_type: str,
+    object_id: str,
+    to: Iterable[str],
+    kinds: Iterable[str] | None = None,
+    reason: str = "retention",
+) -> int:
+    """Erase the mails about one object (``object_type``/``object_id``, as ``mail_queue`` stored them)
+    that went to one of the addresses ``to`` — optionally only of these ``kinds``. Every eraser of
+    personal data calls this for its object, so the outbox never keeps the name and address a case lost
+    (mails to the organisation name no person and stay). Returns how many mails were erased."""
+    match = Q()
+    for address in {a.strip().lower() for a in to if a and a.strip()}:
+        match |= Q(to__iexact=address)
+    if not match:
+        return 0
+    mails = OutgoingMail.objects.filter(match, object_type=object_type, object_id=object_id)
+    if kinds is not None:
+        mails = mails.filter(kind__in=list(kinds))
+    ids = list(mails.order_by("pk").values_list("pk", flat=True))
+    for pk in ids:
+        mail_erase(mail_id=pk, reason=reason)
+    return len(ids)

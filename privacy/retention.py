@@ -3,6 +3,9 @@ task worker's daily job (``notifications.daily``, exactly once per day across wo
 
 Each case type erases its own data (``reports.services.personal_data``, ``permits.services.personal_data``)
 with each organisation's periods; this module only coordinates, so reports and permits stay independent.
+Every eraser also erases the mails about its object to the person (``notifications.personal.
+mails_about_erase``: recipient, body with the salutation, stored headers, attachments), so the outbox does
+not keep the name and address the case lost.
 Sent mails lose their tracking links at delivery (``notifications.services.mail_send``); the run here
 catches any delivered mail that still has one.
 

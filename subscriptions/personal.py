@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
+from notifications.personal import mails_about_erase
 from organisations.models import Organisation
 from organisations.services import audit
 from reports.services.personal_data import reports_contact_period_over
@@ -31,6 +32,25 @@ def subscriptions_due(*, moment: dt.datetime) -> QuerySet[Subscription]:
     return Subscription.objects.filter(unconfirmed | cancelled | report_over).order_by("pk")
 
 
+def _erase_mails(row: Subscription, reason: str) -> int:
+    """The subscription's own mails (confirmation, alerts, digests), the status mails of a followed
+    report to its address, and the management links mailed to that address."""
+    to = [row.email]
+    erased = mails_about_erase(object_type="subscription", object_id=str(row.pk), to=to, reason=reason)
+    erased += mails_about_erase(
+        object_type="subscription", object_id="", to=to, kinds=["subscription.manage"], reason=reason
+    )
+    if row.report_id:
+        erased += mails_about_erase(
+            object_type="report",
+            object_id=row.report.public_id,
+            to=to,
+            kinds=["report.status"],
+            reason=reason,
+        )
+    return erased
+
+
 def subscriptions_erase(
     queryset: QuerySet[Subscription], *, actor: Any = None, reason: str = "retention"
 ) -> int:
@@ -41,12 +61,14 @@ def subscriptions_erase(
         rows = list(queryset.select_related("report").select_for_update(of=("self",)))
         for row in rows:
             about = f" zu {row.report.public_id}" if row.report_id else ""
+            mails = _erase_mails(row, reason)
             audit(
                 actor=actor,
                 action="subscription.deleted",
                 obj=row,
                 organisation=row.report.organisation_id if row.report_id else None,
                 summary=f"Benachrichtigung ({row.get_kind_display()}{about}) gelöscht ({label})",
+                mails=mails,
                 reason=reason,
             )
         Subscription.objects.filter(pk__in=[row.pk for row in rows]).delete()

@@ -23,6 +23,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
+from notifications.personal import mails_about_erase
 from organisations.models import Organisation
 from organisations.services import audit
 from permits.models import Notice, ParkingPermit, ParkingPermitStatusChange, Permit, PermitAttachment
@@ -96,12 +97,19 @@ def permit_erase_applicant(*, permit_id: int, actor: Any = None, reason: str = "
         if permit is None:
             return []
         fields = [name for name in PERMIT_FIELDS if getattr(permit, name)]
+        # Receipt, decisions with their notices, fee reminders: every mail to the applicant about it.
+        mails = mails_about_erase(
+            object_type=Permit.audit_name,
+            object_id=permit.public_id,
+            to=[permit.applicant_email],
+            reason=reason,
+        )
         if fields:
             Permit.objects.filter(pk=permit.pk).update(**dict.fromkeys(fields, ""))
         attachments = _delete_with_files(PermitAttachment.objects.filter(permit=permit))
         # The notices name the applicant: they go with the applicant data (their hashes stay audited).
         notices = _delete_with_files(Notice.objects.filter(permit=permit))
-        if not fields and not attachments and not notices:
+        if not fields and not attachments and not notices and not mails:
             return []
         audit(
             actor=actor,
@@ -112,6 +120,7 @@ def permit_erase_applicant(*, permit_id: int, actor: Any = None, reason: str = "
             fields=fields,
             attachments=attachments,
             notices=notices,
+            mails=mails,
             reason=reason,
         )
     return fields + (["attachments"] if attachments else []) + (["notices"] if notices else [])
@@ -167,6 +176,12 @@ def parking_erase_applicant(*, permit_id: int, actor: Any = None, reason: str = 
         fields = [name for name in PARKING_FIELDS if getattr(permit, name)]
         if not fields:
             return []
+        mails = mails_about_erase(
+            object_type=ParkingPermit.audit_name,
+            object_id=permit.public_id,
+            to=[permit.applicant_email],
+            reason=reason,
+        )
         point = permit.zone.geom.point_on_surface
         point.srid = permit.zone.geom.srid
         ParkingPermit.objects.filter(pk=permit.pk).update(location=point, **dict.fromkeys(fields, ""))
@@ -179,6 +194,7 @@ def parking_erase_applicant(*, permit_id: int, actor: Any = None, reason: str = 
             organisation=permit.organisation_id,
             summary=f"Kennzeichen und Antragsdaten gelöscht {_reason_text(reason)}",
             fields=[*fields, "location"],
+            mails=mails,
             reason=reason,
         )
     return [*fields, "location"]

@@ -16,11 +16,18 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
+from notifications.personal import mails_about_erase
 from organisations.services import audit
 from reports.models import AbuseNotice, CitizenUpdate, UpdateState
 from reports.services.personal_data import _per_organisation
 
 UNCONFIRMED_DAYS = 7  # as long as the confirmation link works
+# The mails to the author of an update or a notice about it (``reports.services.citizen_updates``,
+# ``reports.services.abuse``): erased with the address.
+MAIL_KINDS = {
+    CitizenUpdate: ("report.update_confirm",),
+    AbuseNotice: ("report.notice_received", "report.notice_decided"),
+}
 
 
 def update_emails_due(*, moment: dt.datetime) -> QuerySet[CitizenUpdate]:
@@ -58,6 +65,13 @@ def participation_emails_erase(queryset: QuerySet, actor: Any = None, reason: st
             if row is None:
                 continue
             queryset.model.objects.filter(pk=pk).update(email="")
+            mails = mails_about_erase(
+                object_type="report",
+                object_id=row.report.public_id,
+                to=[row.email],
+                kinds=MAIL_KINDS[queryset.model],
+                reason=reason,
+            )
             audit(
                 actor=actor,
                 action="report.participation_email_erased",
@@ -66,6 +80,7 @@ def participation_emails_erase(queryset: QuerySet, actor: Any = None, reason: st
                 summary=f"E-Mail-Adresse einer {label} gelöscht ({why})",
                 fields=["email"],
                 row=pk,
+                mails=mails,
             )
             erased += 1
     return erased

@@ -17,12 +17,16 @@ from django.db import transaction
 from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
 
+from notifications.personal import mails_about_erase
 from organisations.models import Organisation
 from organisations.services import audit
 from reports.models import Report, StatusChange, Support
 from reports.workflow import CLOSING
 
 REPORTER_FIELDS = ("reporter_name", "reporter_email", "reporter_phone")
+# The reporter's own mails about the report (status mails of their follow included); mails to the
+# commune and to other followers stay.
+REPORTER_MAIL_KINDS = ("report.status", "report.questionnaire")
 # An erased support keeps its row (the public count stays explained) but no link to a client any more;
 # the prefix keeps the (report, client_hash) constraint satisfied and marks the row as done.
 ERASED_HASH_PREFIX = "geloescht:"
@@ -76,6 +80,13 @@ def report_erase_contact(*, report_id: int, actor: Any = None, reason: str = "re
         if not fields:
             return []
         Report.objects.filter(pk=report.pk).update(**dict.fromkeys(fields, ""))
+        mails = mails_about_erase(
+            object_type="report",
+            object_id=report.public_id,
+            to=[report.reporter_email],
+            kinds=REPORTER_MAIL_KINDS,
+            reason=reason,
+        )
         audit(
             actor=actor,
             action="report.personal_erased",
@@ -90,6 +101,7 @@ def report_erase_contact(*, report_id: int, actor: Any = None, reason: str = "re
                 )
             ),
             fields=fields,
+            mails=mails,
             reason=reason,
         )
     return fields
