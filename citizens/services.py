@@ -4,9 +4,14 @@ Taking over (``Fälle übernehmen``): cases made anonymously with the account's 
 join the account only after the person opened a signed link sent to that address while signed in — the
 provider's ``email_verified`` alone does not prove that the cases' address is theirs today.
 
-Deleting the account erases what the retention rules erase at the end of a case (``privacy``: the same
-functions as an Art. 17 request), for the account's cases and every case and mail under its address,
-then removes the user with its provider link.
+Export and deletion of the account (Art. 15/17) cover the account itself and the cases linked to it —
+made while signed in, or taken over through the mailed link — with the mails about them, never what is
+merely stored under the account's address: that address comes from the identity provider, which may not
+have verified it, so it proves nothing. Anonymous cases join only through the claim link (the proof that
+the person reads that mailbox today); mails, follows and notes under an address alone are answered by the
+platform operator's request by address (``manage.py personal_data``). Deleting erases what the retention
+rules erase at the end of a case (``privacy``: the same functions), then removes the user with its
+provider link.
 """
 
 from __future__ import annotations
@@ -33,15 +38,16 @@ from notifications.services import mail_queue
 from organisations.services import audit
 from permits.models import ParkingPermit, Permit
 from permits.personal_selectors import parking_of_person, permits_of_person
-from permits.services.personal_data import parking_erase_applicant, permit_erase_applicant
-from privacy.requests import personal_data_erase, personal_data_export
+from privacy.requests import PersonCases, account_cases_erase, account_cases_export
 from privacy.retention import start_of
 from reports.models import Report
 from reports.personal_selectors import reports_of_person
-from reports.services.personal_data import report_erase_contact
 
 CLAIM_SALT = "citizens.claim"
 CLAIM_MAX_AGE = 3 * 24 * 3600  # seconds: the link in the mail works three days
+# The account's own mails (the claim links) are stored about the account, so its export and deletion
+# find them without looking at the address.
+ACCOUNT_OBJECT = "account"
 
 
 class ClaimRefused(DomainError):
@@ -64,6 +70,8 @@ def claim_link_send(*, user: Any) -> str:
             to=claims.email,
             template="mail/account_claim.txt",
             context={"path": reverse("web:account-claim", args=[token]), "name": claims.name},
+            object_type=ACCOUNT_OBJECT,
+            object_id=str(user.pk),
         )
     return claims.email
 
@@ -102,19 +110,20 @@ def cases_claim(*, user: Any, token: str) -> int:
     return len(claimed)
 
 
+def _own_cases(user: Any) -> PersonCases:
+    cases = cases_of_account(user)
+    return PersonCases(reports=cases.reports, permits=cases.permits, parking=cases.parking)
+
+
+def _own_mail_objects(user: Any) -> list[tuple[str, str]]:
+    return [(ACCOUNT_OBJECT, str(user.pk))]
+
+
 def account_delete(*, user: Any) -> None:
-    """Erase the personal data of the account's cases and mails as retention does, then the account."""
-    email = claims_of(user).email or user.email
+    """Erase the personal data of the account's own cases and their mails as retention does, then the
+    account. Nothing found only by the account's address is touched (see the module docstring)."""
     with transaction.atomic():
-        cases = cases_of_account(user)
-        for report in cases.reports:
-            report_erase_contact(report_id=report.pk, reason="request")
-        for permit in cases.permits:
-            permit_erase_applicant(permit_id=permit.pk, reason="request")
-        for permit in cases.parking:
-            parking_erase_applicant(permit_id=permit.pk, reason="request")
-        if email:
-            personal_data_erase(email=email)
+        account_cases_erase(cases=_own_cases(user), objects=_own_mail_objects(user))
         get_user_model().objects.filter(pk=user.pk).delete()
 
 
@@ -140,10 +149,10 @@ def accounts_expire_daily_job(day: dt.date) -> dict[str, int]:
 
 
 def account_data_export(*, user: Any) -> dict:
-    """Art. 15 for the signed-in person: what the provider told us (the account) plus everything stored
-    under the account's address (``privacy.requests.personal_data_export``, recorded in the register)."""
-    email = claims_of(user).email or user.email
-    data = personal_data_export(email=email) if email else {}
+    """Art. 15 for the signed-in person: what the provider told us (the account) plus the account's own
+    cases and the mails about them (``privacy.requests.account_cases_export``, recorded in the register)
+    — never another account or a case found only by the address."""
+    data = account_cases_export(cases=_own_cases(user), objects=_own_mail_objects(user))
     data["account"] = account_personal_record(user)
     return data
 

@@ -46,6 +46,11 @@ def mails_to(email: str, *, object_ids: Iterable[str] | None = None) -> QuerySet
     return mails
 
 
+def mails_about(*, object_type: str, object_id: str) -> QuerySet[OutgoingMail]:
+    """Every mail about one object, whoever it went to."""
+    return OutgoingMail.objects.filter(object_type=object_type, object_id=object_id).order_by("created", "pk")
+
+
 def mail_erase(*, mail_id: int, reason: str = "request") -> None:
     """Art. 17 DSGVO or the end of a retention period: remove recipient, body (with the salutation),
     stored headers (the unsubscribe link) and the references to attached files (their names carry the

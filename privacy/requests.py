@@ -4,10 +4,16 @@
 page "Datenschutz-Anfragen"); ``None`` covers every organisation and every mail to the address
 (``manage.py personal_data`` of the platform operator). Both are recorded in the register
 (``PrivacyRequest``) and the audit log — with counts and case numbers, never the address.
+
+A citizen account asks by its cases, never by address (``account_cases_export`` / ``_erase``): an
+account's address is whatever its identity provider sent, possibly unverified, so only the cases linked
+to the account (made while signed in, or taken over through the mailed link) and the mails about them
+are covered.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +23,7 @@ from django.utils import timezone
 from accessibility.services import feedback_erase_email, feedback_personal_record, feedbacks_of_person
 from core.errors import ValidationFailed
 from notifications.models import OutgoingMail
-from notifications.personal import mail_erase, mails_to
+from notifications.personal import mail_erase, mails_about, mails_to
 from notifications.services import email_is_valid
 from organisations.models import Organisation
 from organisations.scoping import Forbidden, require_admin
@@ -35,6 +41,7 @@ from reports.personal_selectors import report_personal_record, reports_of_person
 from reports.services.participation_privacy import participation_erase_person, participation_personal_records
 from reports.services.personal_data import report_erase_contact
 from subscriptions.personal import (
+    reporter_follows,
     subscription_personal_record,
     subscriptions_erase,
     subscriptions_of_person,
@@ -94,6 +101,61 @@ def _mail_record(mail: OutgoingMail) -> dict[str, Any]:
         "created": mail.created.isoformat(),
         "sent": mail.sent.isoformat() if mail.sent else None,
         "body": mail.body,
+    }
+
+
+def _mails_of_cases(cases: PersonCases, objects: Iterable[tuple[str, str]]) -> list[OutgoingMail]:
+    """The mails about each case to the address the case itself holds, and every mail about ``objects``
+    (``(object_type, object_id)``, e.g. the account's own claim mails) — never a mail found by address."""
+    found: dict[int, OutgoingMail] = {}
+    contacts = [(r.public_id, r.reporter_email) for r in cases.reports]
+    contacts += [(p.public_id, p.applicant_email) for p in (*cases.permits, *cases.parking)]
+    for public_id, address in contacts:
+        if address:
+            found.update((m.pk, m) for m in mails_to(address, object_ids=[public_id]))
+    for object_type, object_id in objects:
+        found.update((m.pk, m) for m in mails_about(object_type=object_type, object_id=object_id))
+    return sorted(found.values(), key=lambda m: (m.created, m.pk))
+
+
+def account_cases_export(*, cases: PersonCases, objects: Iterable[tuple[str, str]] = ()) -> dict:
+    """Art. 15 for a citizen account: these cases (the account's own), the reporter's follows of its
+    reports and the mails about them; recorded in the register like any request."""
+    with transaction.atomic():
+        mails = _mails_of_cases(cases, objects)
+        _register(kind=RequestKind.EXPORT, actor=None, organisation=None, cases=cases, mails=len(mails))
+    return {
+        "scope": "Bürgerkonto: die Vorgänge des Kontos",
+        "created": timezone.now().isoformat(),
+        "reports": [report_personal_record(r) for r in cases.reports],
+        "permits": [permit_personal_record(p) for p in cases.permits],
+        "parking_permits": [parking_personal_record(p) for p in cases.parking],
+        "subscriptions": [subscription_personal_record(s) for s in reporter_follows(cases.reports)],
+        "mails": [_mail_record(m) for m in mails],
+    }
+
+
+def account_cases_erase(*, cases: PersonCases, objects: Iterable[tuple[str, str]] = ()) -> dict:
+    """Art. 17 for a citizen account: erase the personal fields of these cases, the reporter's follows of
+    its reports and the mails about them, as retention does; recorded in the register."""
+    with transaction.atomic():
+        mails = _mails_of_cases(cases, objects)
+        for report in cases.reports:
+            report_erase_contact(report_id=report.pk, reason="request")
+        for permit in cases.permits:
+            permit_erase_applicant(permit_id=permit.pk, reason="request")
+        for permit in cases.parking:
+            parking_erase_applicant(permit_id=permit.pk, reason="request")
+        subscriptions = subscriptions_erase(reporter_follows(cases.reports), reason="request")
+        for mail in mails:
+            mail_erase(mail_id=mail.pk)
+        _register(kind=RequestKind.ERASE, actor=None, organisation=None, cases=cases, mails=len(mails))
+    return {
+        "reports": len(cases.reports),
+        "permits": len(cases.permits),
+        "parking_permits": len(cases.parking),
+        "subscriptions": subscriptions,
+        "mails": len(mails),
     }
 
 

@@ -11,6 +11,7 @@ Staff never see subscribers: no staff page, API or export lists them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -87,6 +88,16 @@ def subscriptions_of_person(
             | Q(kind=SubscriptionKind.COMMUNE, ags=organisation.ags or "-")
         )
     return rows.select_related("report").prefetch_related("categories")
+
+
+def reporter_follows(reports: Iterable[Any]) -> QuerySet[Subscription]:
+    """The reporter's own follow of each report (``is_reporter``: the address the report was made with)."""
+    return (
+        Subscription.objects.filter(report__in=[r.pk for r in reports], is_reporter=True)
+        .order_by("created", "pk")
+        .select_related("report")
+        .prefetch_related("categories")
+    )
 
 
 def subscription_personal_record(subscription: Subscription) -> dict[str, Any]:

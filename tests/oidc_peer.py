@@ -32,10 +32,19 @@ CLIENT_SECRET = "mm-test-secret"
 class OidcProvider:
     """``oidc-provider`` in a Node process on 127.0.0.1; ``issuer`` is its base URL."""
 
-    def __init__(self, redirect_uri: str, post_logout_uri: str, *, id_token_ttl: int = 3600) -> None:
+    def __init__(
+        self,
+        redirect_uri: str,
+        post_logout_uri: str,
+        *,
+        id_token_ttl: int = 3600,
+        email_verified: bool = True,
+    ) -> None:
+        """``email_verified=False``: every account's address is sent with ``email_verified: false``."""
         self.port = free_port()
         self.issuer = f"http://127.0.0.1:{self.port}"
         args = [str(self.port), redirect_uri, post_logout_uri, str(id_token_ttl)]
+        args.append("true" if email_verified else "false")
         self.process = subprocess.Popen(
             [str(NODE) if NODE.exists() else "node", str(SCRIPT), *args],
             cwd=ROOT,

@@ -1,14 +1,15 @@
 // A real OpenID Connect provider for the tests: panva's certified `oidc-provider` (npm), on loopback.
 //
-//   node tests/oidc_provider.mjs PORT REDIRECT_URI POST_LOGOUT_REDIRECT_URI [ID_TOKEN_TTL_SECONDS]
+//   node tests/oidc_provider.mjs PORT REDIRECT_URI POST_LOGOUT_REDIRECT_URI [ID_TOKEN_TTL_SECONDS] [EMAIL_VERIFIED]
 //
 // One confidential client ("mm-test", secret "mm-test-secret", PKCE required) with the given redirect
 // URI; every login name is an account whose claims are those of a citizen of Görlitz (name, e-mail
-// confirmed, postal address). The development interactions (login form, consent) stand in for a real
+// confirmed, postal address; EMAIL_VERIFIED "false": the address is sent as unverified, as a broker
+// does that lets people type any address). The development interactions (login form, consent) stand in for a real
 // identity broker; a browser drives them like any login page. Prints "ready" once it listens.
 import Provider from "oidc-provider";
 
-const [port, redirectUri, postLogoutUri, idTokenTtl] = process.argv.slice(2);
+const [port, redirectUri, postLogoutUri, idTokenTtl, emailVerified] = process.argv.slice(2);
 const issuer = `http://127.0.0.1:${port}`;
 
 const configuration = {
@@ -42,7 +43,7 @@ const configuration = {
           given_name: "Erika",
           family_name: "Mustermann",
           email: `${id}@example.org`,
-          email_verified: true,
+          email_verified: emailVerified !== "false",
           address: {
             street_address: "Obermarkt 1",
             postal_code: "02826",
