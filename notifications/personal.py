@@ -6,6 +6,7 @@ sits above ``organisations`` and its audit log.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -44,6 +45,13 @@ def mails_to(email: str, *, object_ids: Iterable[str] | None = None) -> QuerySet
     if object_ids is not None:
         mails = mails.filter(object_id__in=list(object_ids))
     return mails
+
+
+def mails_to_since(email: str, *, kinds: Iterable[str], since: dt.datetime) -> int:
+    """How many mails of these kinds were queued for ``email`` (any case) since ``since``."""
+    return OutgoingMail.objects.filter(
+        to__iexact=email.strip(), kind__in=list(kinds), created__gte=since
+    ).count()
 
 
 def mails_about(*, object_type: str, object_id: str) -> QuerySet[OutgoingMail]:

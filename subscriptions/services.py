@@ -11,10 +11,12 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 
 from core.errors import NotFound, ValidationFailed
+from notifications.personal import mails_to_since
 from notifications.services import email_is_valid, mail_queue
 from reports.models import Category, Report
 from subscriptions.areas import clean_area, clean_commune
@@ -24,6 +26,11 @@ from subscriptions.tokens import confirm_url, manage_url
 # A second subscribe for the same pending subscription re-sends the confirmation at most this often, so
 # the form cannot be used to flood someone's mailbox.
 RESEND_AFTER = dt.timedelta(hours=1)
+# The mails a stranger can trigger by typing an address; at most THROTTLE_SUBSCRIPTION_MAILS_PER_ADDRESS
+# of them per address and hour (the per-client throttle does not help against many clients).
+REQUEST_MAIL_KINDS = ("subscription.confirm", "subscription.manage")
+# First key of the two-int advisory lock that serialises requests for one address ("MS").
+_ADDRESS_LOCK_CLASS = 0x4D53
 EMAIL_MESSAGE = "Bitte eine gültige E-Mail-Adresse angeben."
 
 
@@ -45,10 +52,28 @@ def _checked_email(email: str) -> str:
     return email
 
 
+def _lock_address(email: str) -> None:
+    """Serialise the requests for one address until the transaction ends, so two at the same moment
+    cannot both find "no pending subscription" or "under the hourly limit"."""
+    key = int(email_digest(email)[:7], 16)  # 28 bits: fits PostgreSQL's int4 key
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_ADDRESS_LOCK_CLASS, key])
+
+
+def _mail_allowed(email: str) -> bool:
+    """Under the hourly number of request mails to this address (call inside a transaction)."""
+    _lock_address(email)
+    since = timezone.now() - dt.timedelta(hours=1)
+    sent = mails_to_since(email, kinds=REQUEST_MAIL_KINDS, since=since)
+    return sent < settings.THROTTLE_SUBSCRIPTION_MAILS_PER_ADDRESS
+
+
 def _send_confirmation(subscription: Subscription) -> None:
     now = timezone.now()
     if subscription.confirmation_sent and now - subscription.confirmation_sent < RESEND_AFTER:
         return
+    if not _mail_allowed(subscription.email):
+        return  # silent: the answer is the same; a later request may send it
     subscription.confirmation_sent = now
     subscription.save(update_fields=["confirmation_sent"])
     mail_queue(
@@ -75,6 +100,7 @@ def report_follow(*, public_id: str, email: str) -> None:
     """Follow a report: a pending subscription and a confirmation mail. Already following: nothing new."""
     email = _checked_email(email)
     with transaction.atomic():
+        _lock_address(email)
         report = Report.objects.filter(public_id=public_id).only("pk", "public_id").first()
         if report is None:
             raise NotFound("Meldung nicht gefunden.")
@@ -140,10 +166,32 @@ def area_subscribe(*, request: AreaRequest) -> Subscription:
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
+        _lock_address(email)
+        pending = _pending_for(email, target)
+        if pending is not None:
+            # At most one pending confirmation per address and target: the first request's choice
+            # stands until it is confirmed or expires; its mail is re-sent at most once an hour.
+            _send_confirmation(pending)
+            return pending
         subscription = Subscription.objects.create(email=email, frequency=request.frequency, **target)
         subscription.categories.set(categories)
         _send_confirmation(subscription)
     return subscription
+
+
+def _pending_for(email: str, target: dict) -> Subscription | None:
+    """The unconfirmed subscription of this address for the same commune or the same area (ST_Equals)."""
+    pending = Subscription.objects.select_for_update().filter(
+        email_digest=email_digest(email),
+        kind=target["kind"],
+        confirmed__isnull=True,
+        unsubscribed__isnull=True,
+    )
+    if target["kind"] == SubscriptionKind.COMMUNE:
+        pending = pending.filter(ags=target["ags"])
+    else:
+        pending = pending.filter(area__equals=target["area"])
+    return pending.order_by("pk").first()
 
 
 def subscription_confirm(subscription: Subscription) -> None:
@@ -168,12 +216,15 @@ def manage_link_request(*, email: str) -> None:
     """Mail a management link if the address has subscriptions; the caller's answer is the same either way."""
     email = _checked_email(email)
     digest = email_digest(email)
-    if not Subscription.objects.filter(email_digest=digest, unsubscribed__isnull=True).exists():
-        return
-    mail_queue(
-        kind="subscription.manage",
-        to=email,
-        template="mail/subscription_manage.txt",
-        context={"manage_url": manage_url(digest)},
-        object_type="subscription",
-    )
+    with transaction.atomic():
+        if not Subscription.objects.filter(email_digest=digest, unsubscribed__isnull=True).exists():
+            return
+        if not _mail_allowed(email):
+            return  # silent, as for an address without subscriptions
+        mail_queue(
+            kind="subscription.manage",
+            to=email,
+            template="mail/subscription_manage.txt",
+            context={"manage_url": manage_url(digest)},
+            object_type="subscription",
+        )

@@ -338,6 +338,10 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
+# Per recipient, whichever clients ask: at most this many request mails (subscription confirmations,
+# management links) to one address per hour; further requests get the same answer and send nothing.
+THROTTLE_SUBSCRIPTION_MAILS_PER_ADDRESS = env.int("THROTTLE_SUBSCRIPTION_MAILS_PER_ADDRESS", default=5)
+
 # Staff API tokens (django-rest-knox with our named model organisations.ApiToken): stored as SHA-512
 # digests, "Authorization: Token mm_…"; each expires after API_TOKEN_DEFAULT_DAYS unless issued with
 # another lifetime (at most API_TOKEN_MAX_DAYS). Issued and revoked with `manage.py issue_token`; the
