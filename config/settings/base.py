@@ -129,8 +129,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "requestkit.client.client_ip"
 AXES_VERBOSE = False
 
-# Citizen accounts (optional, OpenID Connect through django-allauth): config/settings/citizens.py.
-from config.settings.citizens import *  # noqa: E402, F403
+from config.settings.citizens import *  # noqa: E402, F403  (citizen login: allauth, OpenID Connect)
+from config.settings.mail_limits import *  # noqa: E402, F403  (mails per recipient address)
 
 # Second factor (django-otp, TOTP): the issuer shown in the authenticator app; see staff/two_factor.py.
 OTP_TOTP_ISSUER = "Mängelmelder Sachsen"
@@ -337,10 +337,6 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
-
-# Per recipient, whichever clients ask: at most this many request mails (subscription confirmations,
-# management links) to one address per hour; further requests get the same answer and send nothing.
-THROTTLE_SUBSCRIPTION_MAILS_PER_ADDRESS = env.int("THROTTLE_SUBSCRIPTION_MAILS_PER_ADDRESS", default=5)
 
 # Staff API tokens (django-rest-knox with our named model organisations.ApiToken): stored as SHA-512
 # digests, "Authorization: Token mm_…"; each expires after API_TOKEN_DEFAULT_DAYS unless issued with
