@@ -6,7 +6,8 @@ Fields are exactly those of the public serialisation (``reports.selectors.public
 column that is not public there cannot appear here: no reporter or applicant data. PostgreSQL writes
 each feature (EPSG:25833, centimetres) and its WGS84 point in one pass over the rows; Python streams
 them into a GeoJSON file per data set (for GDAL) and a CSV (UTF-8, with ``x_25833``/``y_25833`` and
-``lon_wgs84``/``lat_wgs84``). ``ogr2ogr`` then turns each GeoJSON file into a GeoPackage (Debian's GDAL
+``lon_wgs84``/``lat_wgs84``; a text cell that starts like a spreadsheet formula gets a leading apostrophe,
+``core.spreadsheet``). ``ogr2ogr`` then turns each GeoJSON file into a GeoPackage (Debian's GDAL
 command-line tools, already a system dependency for ``load_communes`` and the OGC API tests; the Python
 bindings are not in the virtualenv and would tie it to the system GDAL's version).
 
@@ -17,7 +18,6 @@ the end, so the download page never lists a half-written export; a failed run le
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import os
@@ -35,6 +35,7 @@ from django.contrib.gis.db.models.functions import Transform
 from django.db.models import CharField, F, FloatField, Func
 from django.db.models.functions import Cast
 
+from core.spreadsheet import safe_writer
 from geo.srid import API_SRID, STORAGE_SRID
 from permits.selectors import permit_public_feature_expression, permits_public
 from reports.selectors import public_feature_expression, reports_public
@@ -95,7 +96,7 @@ class Writer:
         self.geojson.seek(self.geojson.tell() - 1)  # reopen the object to append "features"
         self.geojson.write(', "features": [\n')
         self.csv_file = (folder / f"{dataset.id}.csv").open("w", encoding="utf-8", newline="")
-        self.csv = csv.writer(self.csv_file)
+        self.csv = safe_writer(self.csv_file)  # text cells cannot become spreadsheet formulas
         self.header: list[str] | None = None
 
     def write(

@@ -7,14 +7,13 @@ only finds the scope, lays out the tables and measures the SVG charts.
 
 from __future__ import annotations
 
-import csv
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from boundaries.models import Commune, District
+from core.spreadsheet import safe_writer
 from opendata.charts import bar_chart, month_chart
 from opendata.tables import Table, build_tables
 from reports.statistics import ScopeKind, ScopeStatistics, scope_statistics
@@ -81,7 +80,7 @@ def _csv(kind: ScopeKind, ags: str, table: str) -> HttpResponse:
     name = f"statistik-{ags or 'sachsen'}-{table}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = CACHE_CONTROL
-    writer = csv.writer(response)
+    writer = safe_writer(response)
     writer.writerow(tables[table].headers)
     writer.writerows(tables[table].rows)
     return response

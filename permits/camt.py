@@ -1,7 +1,8 @@
 """Read incoming credits from an ISO 20022 bank statement (camt.053, "Kontoauszug"), as German banks
 deliver it (DFÜ-Abkommen Anlage 3): versions camt.053.001.02 up to .08.
 
-Only what a fee payment needs is read: booked (``Sts`` BOOK) credit entries (``CdtDbtInd`` CRDT) with
+Only what a fee payment needs is read: the statement's own account (``Stmt/Acct/Id/IBAN``, which selects
+the organisation whose fees may be booked), booked (``Sts`` BOOK) credit entries (``CdtDbtInd`` CRDT) with
 their amount, booking date, the bank's reference and the remittance information — unstructured
 (``RmtInf/Ustrd``) and structured (``RmtInf/Strd/CdtrRefInf/Ref``). A collective entry with several
 transactions yields one credit per transaction (``TxDtls``) with its own amount.
@@ -19,6 +20,8 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
+from core.iban import normalise_iban
+
 NAMESPACE_RE = re.compile(r"^urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.(0[2-8])$")
 MAX_BYTES = 50 * 1024 * 1024
 
@@ -35,6 +38,7 @@ class Credit:
     references: tuple[str, ...]  # remittance texts and creditor references
     reference: str  # the bank's reference of the entry (AcctSvcrRef / end-to-end id), for the audit
     debtor: str = ""
+    account_iban: str = ""  # the statement's account, normalised (no spaces, upper case); "" if not given
 
 
 def _parser() -> etree.XMLParser:
@@ -94,7 +98,7 @@ def _references(tx: etree._Element, ns: dict[str, str]) -> tuple[str, ...]:
     return tuple(t.strip() for t in texts if t and t.strip())
 
 
-def _credits_of_entry(entry: etree._Element, ns: dict[str, str]) -> list[Credit]:
+def _credits_of_entry(entry: etree._Element, ns: dict[str, str], account_iban: str) -> list[Credit]:
     booked_on = _date(entry, ns)
     entry_amount = _amount(entry.find("c:Amt", ns))
     entry_ref = _text(entry, "c:AcctSvcrRef", ns)
@@ -109,7 +113,9 @@ def _credits_of_entry(entry: etree._Element, ns: dict[str, str]) -> list[Credit]
         end_to_end = "" if end_to_end == "NOTPROVIDED" else end_to_end
         reference = _text(tx, "c:Refs/c:AcctSvcrRef", ns) or entry_ref or end_to_end
         debtor = _text(tx, "c:RltdPties/c:Dbtr/c:Nm", ns) or _text(tx, "c:RltdPties/c:Dbtr/c:Pty/c:Nm", ns)
-        credits.append(Credit(amount, currency, booked_on, _references(tx, ns), reference, debtor))
+        credits.append(
+            Credit(amount, currency, booked_on, _references(tx, ns), reference, debtor, account_iban)
+        )
     return credits
 
 
@@ -117,10 +123,12 @@ def read_credits(data: bytes) -> list[Credit]:
     """Every booked incoming credit of the statement(s) in ``data``; :class:`StatementError` otherwise."""
     root, ns = _root(data)
     credits: list[Credit] = []
-    for entry in root.iterfind("c:BkToCstmrStmt/c:Stmt/c:Ntry", ns):
-        if _text(entry, "c:CdtDbtInd", ns) != "CRDT" or not _booked(entry, ns):
-            continue
-        if _text(entry, "c:RvslInd", ns).lower() == "true":
-            continue  # a returned debit is no payment
-        credits.extend(_credits_of_entry(entry, ns))
+    for stmt in root.iterfind("c:BkToCstmrStmt/c:Stmt", ns):
+        account_iban = normalise_iban(_text(stmt, "c:Acct/c:Id/c:IBAN", ns))
+        for entry in stmt.iterfind("c:Ntry", ns):
+            if _text(entry, "c:CdtDbtInd", ns) != "CRDT" or not _booked(entry, ns):
+                continue
+            if _text(entry, "c:RvslInd", ns).lower() == "true":
+                continue  # a returned debit is no payment
+            credits.extend(_credits_of_entry(entry, ns, account_iban))
     return credits

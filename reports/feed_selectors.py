@@ -2,7 +2,8 @@
 
 Only public fields are selected — never the reporter's name, e-mail or phone, staff names, internal notes
 or the tracking-token hash — so nothing private can reach a feed even by a template mistake. The
-description is shown as ``Report.public_description`` (moderation may have hidden the text).
+description and place are shown as ``Report.public_description`` and ``Report.public_place`` (moderation
+may have hidden the citizen's text).
 """
 
 from __future__ import annotations

@@ -212,7 +212,8 @@ class Report(LocatedCase):
         on_delete=models.PROTECT,
         related_name="duplicates",
     )
-    # Moderation: hidden from the public, kept for staff (nothing is ever deleted).
+    # Moderation: the citizen's texts — description and place — hidden from the public together, kept for
+    # staff (nothing is ever deleted). Name and label predate the place being covered; the API keeps the name.
     description_hidden = models.BooleanField("Beschreibung verborgen", default=False)
     moderation_reason = models.CharField("Grund der Moderation", max_length=300, blank=True)
     created_by = models.ForeignKey(
@@ -243,6 +244,11 @@ class Report(LocatedCase):
     def public_description(self) -> str:
         """What citizens see: the description unless staff hid it (moderation)."""
         return HIDDEN_DESCRIPTION if self.description_hidden else self.description
+
+    @property
+    def public_place(self) -> str:
+        """What citizens see of the place they typed: nothing once moderation hid the report's text."""
+        return "" if self.description_hidden else self.place
 
 
 class StatusChange(StatusChangeBase):

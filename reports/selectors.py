@@ -122,6 +122,11 @@ def public_description_expression() -> Case:
     )
 
 
+def public_place_expression() -> Case:
+    """The citizen's place text, empty once moderation hid the report's text (``Report.public_place``)."""
+    return Case(When(description_hidden=True, then=Value("")), default=F("place"), output_field=CharField())
+
+
 def _first_photo(column: str, media_base: str) -> Subquery:
     photo = ReportPhoto.objects.filter(report=OuterRef("pk"), hidden=False).order_by("position", "id")
     return Subquery(
@@ -145,7 +150,7 @@ def public_feature_expression(
             category=F("category__slug"),
             category_name=F("category__name"),
             description=public_description_expression(),
-            place=F("place"),
+            place=public_place_expression(),
             status=F("status"),
             status_label=status_label_expression(),
             commune=JSONObject(ags=F("commune__ags"), name=F("commune__name")),
@@ -348,13 +353,14 @@ def public_rows(qs: QuerySet[Report], *, media_base: str, limit: int) -> list[di
         status_note=Subquery(latest_note),
         photo_url=_first_photo("image", media_base),
         public_description=public_description_expression(),  # moderation applies here too
+        public_place=public_place_expression(),
     ).values(
         "public_id",
         "status",
         "category__slug",
         "category__name",
         "public_description",
-        "place",
+        "public_place",
         "nearest_address",
         "nearest_address_id",
         "commune__name",
@@ -369,6 +375,7 @@ def public_rows(qs: QuerySet[Report], *, media_base: str, limit: int) -> list[di
     for row in rows:
         point = row.pop("wgs")
         row["description"] = row.pop("public_description")
+        row["place"] = row.pop("public_place")
         row["lon"], row["lat"] = round(point.x, 6), round(point.y, 6)
         row["is_open"] = REPORT_WORKFLOW.is_open(row["status"])
         result.append(row)

@@ -72,6 +72,13 @@ class AddressSearchThrottle(ScopedClientThrottle):
     scope = "address_search"
 
 
+class PermitEstimateThrottle(ScopedClientThrottle):
+    """Anonymous fee estimates: each intersects a client's polygon with the communes and fee zones in
+    PostGIS. Called as the form changes, so generous, but bounded."""
+
+    scope = "permit_estimate"
+
+
 class AccessibilityFeedbackThrottle(ScopedClientThrottle):
     """Anonymous feedback on barriers: each one opens a case for the operator and may send mails."""
 

@@ -1,19 +1,19 @@
 """CSV export of the work queue for spreadsheets, safe against formula injection.
 
 A citizen's description like ``=HYPERLINK("http://evil", "Klick")`` must not become a live formula when
-staff open the export in Excel or LibreOffice: every cell starting with ``=``, ``+``, ``-``, ``@``, a tab
-or a carriage return is prefixed with an apostrophe (OWASP "CSV Injection").
+staff open the export in Excel or LibreOffice: ``core.spreadsheet`` writes every cell (the one helper for
+all the product's CSV files).
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.utils import timezone
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from core.spreadsheet import safe_writer
+
 HEADER = [
     "Meldungsnummer",
     "Kategorie",
@@ -29,11 +29,6 @@ HEADER = [
 ]
 
 
-def csv_safe(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -41,7 +36,7 @@ class _Echo:
 
 def queue_rows(reports: Iterable[Any]) -> Iterator[str]:
     """CSV lines (semicolon-separated, as German spreadsheets expect), header first, BOM for Excel."""
-    writer = csv.writer(_Echo(), delimiter=";")
+    writer = safe_writer(_Echo(), delimiter=";")
     yield "\ufeff" + writer.writerow(HEADER)
     for r in reports:
         created = timezone.localtime(r.created).strftime("%d.%m.%Y %H:%M")
@@ -51,19 +46,16 @@ def queue_rows(reports: Iterable[Any]) -> Iterator[str]:
         )
         yield writer.writerow(
             [
-                csv_safe(v)
-                for v in [
-                    r.public_id,
-                    r.category.name,
-                    r.commune.name,
-                    r.place,
-                    r.nearest_address,
-                    r.get_status_display(),
-                    created,
-                    due,
-                    assigned,
-                    r.supporters,
-                    r.description,
-                ]
+                r.public_id,
+                r.category.name,
+                r.commune.name,
+                r.place,
+                r.nearest_address,
+                r.get_status_display(),
+                created,
+                due,
+                assigned,
+                r.supporters,
+                r.description,
             ]
         )

@@ -72,7 +72,7 @@ class DuplicateForm(forms.Form):
 
 class ModerateForm(forms.Form):
     hide_description = forms.ChoiceField(
-        label="Beschreibung",
+        label="Text der Meldung (Beschreibung und Ortsangabe)",
         required=False,
         choices=[("", "unverändert"), ("hide", "öffentlich verbergen"), ("show", "wieder zeigen")],
     )

@@ -93,7 +93,7 @@ class ReportsFeed(Feed):
             REPORT_WORKFLOW.label(item.status),
             item.category.name,
             item.commune.name,
-            f" · Ort: {item.place or item.nearest_address}" if (item.place or item.nearest_address) else "",
+            f" · Ort: {place}" if (place := item.public_place or item.nearest_address) else "",
         )
 
     def item_link(self, item: Report) -> str:

@@ -53,7 +53,7 @@ from permits.services import (
 from reports.selectors import open_reports_near
 from requestkit.filters import bbox_polygon
 from requestkit.params import invalid, optional_ags, optional_date
-from requestkit.throttling import ReportCreateThrottle
+from requestkit.throttling import PermitEstimateThrottle, ReportCreateThrottle
 
 
 def _draft(data: Any) -> PermitDraft:
@@ -125,10 +125,12 @@ class PermitCreateView(APIView):
 
 
 class PermitEstimateView(APIView):
+    throttle_classes = [PermitEstimateThrottle]
+
     @extend_schema(
         summary="Fläche und Gebühr vorab berechnen (nichts wird gespeichert)",
         request=PermitCreateSerializer,
-        responses={200: PermitEstimateSerializer, 400: ERROR_SERIALIZER},
+        responses={200: PermitEstimateSerializer, 400: ERROR_SERIALIZER, 429: ERROR_SERIALIZER},
     )
     def post(self, request: Request) -> Response:
         estimate = permit_estimate(draft=_draft(request.data))

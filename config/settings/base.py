@@ -320,15 +320,15 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    # Anonymous writes per client IP (shared cache); the IP comes from requestkit.client.client_ip
-    # (TRUSTED_PROXY_COUNT). DRF's own NUM_PROXIES follows it for anything that still asks DRF.
+    # Per client IP (requestkit.client.client_ip, TRUSTED_PROXY_COUNT; DRF's NUM_PROXIES follows it).
     "DEFAULT_THROTTLE_RATES": {
         "report_create": env.str("THROTTLE_REPORT_CREATE", default="20/hour"),
         "support": env.str("THROTTLE_SUPPORT", default="60/hour"),
         # Follow a report, area alerts, management links: each may send a mail to a typed address.
         "subscribe": env.str("THROTTLE_SUBSCRIBE", default="20/hour"),
-        # Address search and reverse lookup (anonymous reads, typed as people type: generous).
+        # Address search, reverse lookup, permit fee estimates: costly anonymous reads as people type.
         "address_search": env.str("THROTTLE_ADDRESS_SEARCH", default="1200/hour"),
+        "permit_estimate": env.str("THROTTLE_PERMIT_ESTIMATE", default="600/hour"),
         # Open311 POSTs with a valid api_key: one bucket per client application (many citizens behind it).
         "open311_api_key": env.str("THROTTLE_OPEN311_API_KEY", default="600/hour"),
         # Feedback on barriers (/barrierefreiheit/): anonymous, each one a case and up to two mails.

@@ -13,6 +13,7 @@ from cases.history import record_status_change
 from core.errors import ValidationFailed
 from organisations.scoping import get_visible, require_manager
 from organisations.services import audit
+from organisations.territory import area_outside
 from permits.models import (
     Permit,
 )
@@ -74,6 +75,33 @@ def permit_decide(
     return permit
 
 
+# Shares are measured twice (assignment and territory), each by PostGIS in EPSG:25833: equal up to rounding.
+SHARE_EPSILON = 1e-6
+
+
+def _require_own_territory(permit: Permit, area: PermitArea) -> None:
+    """Refuse a corrected area whose largest part lies outside the organisation's territory.
+
+    An application goes to the organisation of the commune holding the largest part of its area; a staff
+    correction must not move it elsewhere while the organisation keeps it — that organisation would then
+    issue a Bescheid and a Kassenzeichen for a place it is not responsible for. Areas crossing the border
+    stay possible as long as the own territory holds the largest part, as when applying."""
+    outside = area_outside(permit.organisation, area.geom)
+    inside_share = 1.0 - outside.outside_share if outside.has_territory else 0.0
+    if inside_share + SHARE_EPSILON >= area.assignment.shares[0].share:
+        return
+    other = area.assignment.primary
+    raise ValidationFailed(
+        {
+            "geometry": [
+                f"Die neue Fläche liegt überwiegend in {other.name} (AGS {other.ags}) und damit außerhalb "
+                f"des Gebiets von {permit.organisation.name}. Bitte die Fläche im eigenen Gebiet einzeichnen; "
+                f"für einen Ort in {other.name} muss der Antrag dort gestellt werden."
+            ]
+        }
+    )
+
+
 def permit_change_area_or_period(
     *,
     actor: Any,
@@ -83,7 +111,10 @@ def permit_change_area_or_period(
     start: Any = None,
     end: Any = None,
 ) -> Permit:
-    """Staff correct the area or period of a pending application; communes and fee are recomputed."""
+    """Staff correct the area or period of a pending application; communes and fee are recomputed.
+
+    The corrected area must stay in the organisation's territory (its largest part, see
+    :func:`_require_own_territory`); otherwise nothing changes."""
     errors = FieldErrors()
     with transaction.atomic():
         permit = _locked_permit(actor, public_id)
@@ -98,6 +129,7 @@ def permit_change_area_or_period(
         if errors or period is None:
             raise ValidationFailed(dict(errors))
         if area is not None:
+            _require_own_territory(permit, area)
             permit.location, permit.input_line, permit.width_m, permit.area_m2 = (
                 area.geom,
                 area.line,

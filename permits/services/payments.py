@@ -4,6 +4,10 @@ A payment is recorded once: a claim that is already paid stays as it is and the 
 reported, never booked on top. Paying the fee of an approved parking permit starts its validity
 (``permits.services.parking.parking_start_validity``: history note and Parkausweis) in the same
 transaction.
+
+A bank statement books only the fees of the organisation whose account it is: the statement's IBAN selects
+it (``Organisation.iban``, the bank details of its notices). A Kassenzeichen of another organisation on that
+account is reported, never booked; a statement of an unknown account books nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from django.utils import timezone
 
 from cases.files import TransactionFiles, files_for_transaction
 from core.errors import Conflict, NotFound, ValidationFailed
+from core.iban import format_iban, normalise_iban
+from organisations.models import Organisation
 from organisations.scoping import get_visible, require_manager
 from organisations.services import audit
 from permits.camt import Credit
@@ -121,18 +127,81 @@ def payment_record_staff(*, actor: Any, public_id: str, paid_on: Any = None) -> 
 @dataclass(frozen=True)
 class CreditOutcome:
     credit: Credit
-    result: str  # paid, wrong_amount, unknown_reference, already_paid, cancelled
+    result: str  # paid, wrong_amount, unknown_reference, already_paid, cancelled, unknown_account,
+    # other_organisation
     kassenzeichen: str = ""
     message: str = ""
 
 
-def _outcome(credit: Credit, *, dry_run: bool, files: TransactionFiles) -> CreditOutcome:
+NO_ACCOUNT = (
+    "Der Kontoauszug nennt keine IBAN des eigenen Kontos (Stmt/Acct/Id/IBAN), also keine Bankverbindung, "
+    "die einer Organisation gehört; nichts verbucht. Bitte den Auszug mit IBAN bei der Bank abrufen."
+)
+UNKNOWN_ACCOUNT = (
+    "Das Konto {iban} gehört zu keiner Organisation; nichts verbucht. Bitte die IBAN in den Einstellungen "
+    "unter „Briefkopf und Bankverbindung der Bescheide“ prüfen."
+)
+SHARED_ACCOUNT = (
+    "Das Konto {iban} ist bei mehreren Organisationen als Bankverbindung eingetragen ({names}); nichts "
+    "verbucht. Bitte die IBAN in deren Einstellungen berichtigen."
+)
+
+
+@dataclass(frozen=True)
+class Account:
+    """The organisation a statement's account belongs to, or why none (German, for the report)."""
+
+    organisation: Organisation | None
+    problem: str = ""
+
+
+def account_of(iban: str) -> Account:
+    """The one organisation whose bank details (letterhead settings) name ``iban``, compared without
+    spaces and case — the settings form normalises, the Django admin and imports may not."""
+    iban = normalise_iban(iban)
+    if not iban:
+        return Account(None, NO_ACCOUNT)
+    owners = [
+        org
+        for org in Organisation.objects.exclude(iban="").only("pk", "name", "iban")
+        if normalise_iban(org.iban) == iban
+    ]
+    if not owners:
+        return Account(None, UNKNOWN_ACCOUNT.format(iban=format_iban(iban)))
+    if len(owners) > 1:
+        names = ", ".join(sorted(org.name for org in owners))
+        return Account(None, SHARED_ACCOUNT.format(iban=format_iban(iban), names=names))
+    return Account(owners[0])
+
+
+def _claim_outcome(
+    credit: Credit, candidates: list[str], organisation: Organisation
+) -> FeeClaim | CreditOutcome:
+    """The organisation's locked claim among ``candidates``, or the outcome saying why there is none."""
+    claim = _locked_claim(kassenzeichen__in=candidates, organisation=organisation)
+    if claim is not None:
+        return claim
+    foreign = FeeClaim.objects.filter(kassenzeichen__in=candidates).values_list("kassenzeichen", flat=True)
+    if foreign_kz := foreign.first():
+        return CreditOutcome(
+            credit,
+            "other_organisation",
+            foreign_kz,
+            f"Kassenzeichen gehört nicht zu {organisation.name} (Konto {format_iban(credit.account_iban)}); "
+            "nicht verbucht, bitte der zuständigen Stelle melden",
+        )
+    return CreditOutcome(credit, "unknown_reference", candidates[0], "Kassenzeichen unbekannt")
+
+
+def _outcome(credit: Credit, account: Account, *, dry_run: bool, files: TransactionFiles) -> CreditOutcome:
+    if account.organisation is None:
+        return CreditOutcome(credit, "unknown_account", message=account.problem)
     candidates = [kz for text in credit.references for kz in kassenzeichen_in(text)]
     if not candidates:
         return CreditOutcome(credit, "unknown_reference", message="kein Kassenzeichen im Verwendungszweck")
-    claim = _locked_claim(kassenzeichen__in=candidates)
-    if claim is None:
-        return CreditOutcome(credit, "unknown_reference", candidates[0], "Kassenzeichen unbekannt")
+    claim = _claim_outcome(credit, candidates, account.organisation)
+    if isinstance(claim, CreditOutcome):
+        return claim
     kz = claim.kassenzeichen
     if claim.paid_on is not None:
         return CreditOutcome(credit, "already_paid", kz, f"bereits bezahlt am {claim.paid_on:%d.%m.%Y}")
@@ -166,14 +235,17 @@ def _outcome(credit: Credit, *, dry_run: bool, files: TransactionFiles) -> Credi
 def payments_import_credits(credits: list[Credit], *, dry_run: bool = False) -> list[CreditOutcome]:
     """Match incoming credits of a bank statement with open fee claims by Kassenzeichen and amount.
 
-    Only an exact match is booked (same Kassenzeichen, same amount in EUR, claim still open, not
-    cancelled); everything
-    else is reported and changes nothing. One transaction per credit: a statement imported twice books
-    nothing twice (the second time every line is "already paid")."""
+    Only an exact match is booked (a claim of the organisation owning the statement's account, same
+    Kassenzeichen, same amount in EUR, still open, not cancelled); everything else is reported and changes
+    nothing. One transaction per credit: a statement imported twice books nothing twice (the second time
+    every line is "already paid")."""
     outcomes = []
+    accounts: dict[str, Account] = {}
     for credit in credits:
+        if credit.account_iban not in accounts:
+            accounts[credit.account_iban] = account_of(credit.account_iban)
         with files_for_transaction() as files, transaction.atomic():
-            outcome = _outcome(credit, dry_run=dry_run, files=files)
+            outcome = _outcome(credit, accounts[credit.account_iban], dry_run=dry_run, files=files)
             if dry_run:
                 transaction.set_rollback(True)
         outcomes.append(outcome)

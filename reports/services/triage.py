@@ -207,7 +207,9 @@ def report_moderate(
     photo_ids: Sequence[int] = (),
     hide_photos: bool = True,
 ) -> Report:
-    """Hide (or show again) the description and/or photos from the public, with a reason. Nothing is deleted."""
+    """Hide (or show again) the citizen's text and/or photos from the public, with a reason. Nothing is
+    deleted. ``hide_description`` covers every free text of the report: the description and the place
+    (``Report.public_place``); citizens' later additions are moderated one by one (``update_moderate``)."""
     reason = clean_note(reason, "reason")
     if not reason:
         raise ValidationFailed({"reason": ["Bitte geben Sie einen Grund für die Moderation an."]})
@@ -219,7 +221,9 @@ def report_moderate(
             report.description_hidden = hide_description
             report.moderation_reason = reason[:300]
             report.save(update_fields=["description_hidden", "moderation_reason", "updated"])
-            changes.append("Beschreibung " + ("verborgen" if hide_description else "wieder sichtbar"))
+            changes.append(
+                "Beschreibung und Ortsangabe " + ("verborgen" if hide_description else "wieder sichtbar")
+            )
         if photo_ids:
             photos = ReportPhoto.objects.filter(report=report, pk__in=photo_ids)
             if photos.count() != len(set(photo_ids)):

@@ -40,14 +40,19 @@ def entry(
       </Ntry>"""
 
 
-def statement(*entries: str, version: str = "02", prefix: str = "") -> bytes:
+DRESDEN_IBAN = "DE89370400440532013000"  # tests.permits.notice_helpers.configure_bank gives Dresden this one
+
+
+def statement(*entries: str, version: str = "02", prefix: str = "", iban: str | None = DRESDEN_IBAN) -> bytes:
+    """A statement of the account ``iban`` (None: an account identified without IBAN, ``Othr``)."""
+    account = f"<IBAN>{iban}</IBAN>" if iban is not None else "<Othr><Id>0532013000</Id></Othr>"
     return f"""<?xml version="1.0" encoding="UTF-8"?>{prefix}
 <Document xmlns="{NS[version]}">
   <BkToCstmrStmt>
     <GrpHdr><MsgId>STMT-1</MsgId><CreDtTm>2026-12-04T06:00:00</CreDtTm></GrpHdr>
     <Stmt>
       <Id>1</Id>
-      <Acct><Id><IBAN>DE89370400440532013000</IBAN></Id></Acct>
+      <Acct><Id>{account}</Id></Acct>
       {"".join(entries)}
     </Stmt>
   </BkToCstmrStmt>

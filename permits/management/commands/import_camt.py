@@ -16,13 +16,16 @@ LABELS = {
     "unknown_reference": "Referenz unbekannt",
     "already_paid": "bereits bezahlt",
     "cancelled": "Forderung storniert",
+    "other_organisation": "Kassenzeichen einer anderen Stelle",
+    "unknown_account": "Konto unbekannt",
 }
 
 
 class Command(BaseCommand):
     help = (
-        "Liest einen Kontoauszug im Format camt.053 (ISO 20022), ordnet Gutschriften über Kassenzeichen und "
-        "Betrag den offenen Gebühren zu, verbucht sie und listet alles, was nicht passt (unverändert)."
+        "Liest einen Kontoauszug im Format camt.053 (ISO 20022); die IBAN des Auszugs bestimmt die "
+        "Organisation. Ordnet Gutschriften über Kassenzeichen und Betrag deren offenen Gebühren zu, verbucht "
+        "sie und listet alles, was nicht passt (unverändert)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
