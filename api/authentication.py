@@ -12,6 +12,8 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication
 from rest_framework import exceptions
 
+from organisations.scoping import restrict_scope
+
 INVALID_TOKEN = (
     "Das API-Token ist ungültig, abgelaufen oder widerrufen. Ein neues Token vergibt die Administration "
     "Ihrer Organisation."
@@ -22,12 +24,15 @@ BAD_HEADER = "Ungültiger Authorization-Header: erwartet wird „Token <Schlüss
 class StaffTokenAuthentication(TokenAuthentication):
     def authenticate(self, request: Any) -> tuple[Any, Any] | None:
         try:
-            return super().authenticate(request)
+            found = super().authenticate(request)
         except exceptions.AuthenticationFailed as exc:
             header = "Invalid token header" in str(exc.detail)
             raise exceptions.AuthenticationFailed(
                 BAD_HEADER if header else INVALID_TOKEN, code="invalid_token"
             ) from None
+        if found is not None and getattr(found[1], "organisation_id", None) is not None:
+            restrict_scope(found[0], found[1].organisation_id)  # the token acts only where it was issued
+        return found
 
     def authenticate_credentials(self, token: bytes) -> tuple[Any, Any]:
         try:

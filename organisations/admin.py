@@ -113,9 +113,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
     """Read-only: tokens are issued and revoked with ``manage.py issue_token`` (or by the organisation's
     admin on its settings page), so that both are audited; the digest is not shown."""
 
-    list_display = ["name", "user", "token_key", "created", "expiry"]
+    list_display = ["name", "user", "organisation", "token_key", "created", "expiry"]
     search_fields = ["name", "user__username", "token_key"]
-    fields = ["name", "user", "token_key", "created", "expiry", "created_by"]
+    fields = ["name", "user", "organisation", "token_key", "created", "expiry", "created_by"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:

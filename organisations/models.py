@@ -212,6 +212,37 @@ class Membership(models.Model):
         return f"{self.user} @ {self.organisation} ({self.get_role_display()})"
 
 
+class Invitation(models.Model):
+    """An organisation admin's offer of a membership, which the person accepts or declines after signing in
+    (``/verwaltung/einladungen/``): nobody becomes a member of an organisation, and no admin gains a say
+    over them, without their consent (issue 25, item 2). Kept by the typed user name, whether or not such
+    an account exists, so the members page answers alike for unknown and foreign names; issue 29's e-mail
+    invitations extend this model (an address and a mailed link instead of the user name).
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="invitations")
+    username = models.CharField("Benutzername", max_length=150)
+    role = models.CharField("Rolle", max_length=20, choices=Role.choices)
+    team_name = models.CharField("Kolonne", max_length=100, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField("Gültig bis")
+    # Set once: when the person answered (accepted True/False) or the admin withdrew it (accepted None).
+    answered = models.DateTimeField(null=True, blank=True)
+    accepted = models.BooleanField(null=True)
+
+    class Meta:
+        verbose_name = "Einladung"
+        verbose_name_plural = "Einladungen"
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["username", "answered"], name="invitation_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.username} → {self.organisation} ({self.get_role_display()})"
+
+
 class ResponsibilityArea(models.Model):
     """An organisation's area for some categories (e.g. a Staatsstraße corridor for potholes).
 
@@ -278,6 +309,17 @@ class ApiToken(AbstractAuthToken):
     name = models.CharField("Bezeichnung", max_length=100)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The organisation the token was issued for: only its admins list and revoke it, and the staff API
+    # lets it act only there (``api.authentication``). Empty for tokens issued before organisations were
+    # recorded to a person in several organisations: those only the operator manages.
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="api_tokens",
+        verbose_name="Organisation",
     )
 
     class Meta:

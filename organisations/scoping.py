@@ -74,6 +74,21 @@ def scope_of(user: Any) -> Scope:
     return scope
 
 
+def restrict_scope(user: Any, organisation_id: int) -> None:
+    """For this request, ``user`` acts only in ``organisation_id`` (an API token issued for it): a token
+    handed to one commune's system never reaches the owner's other organisations."""
+    full = scope_of(user)
+    only = frozenset({organisation_id})
+    user._mm_scope = Scope(
+        manager_org_ids=full.manager_org_ids & only,
+        crew_org_ids=full.crew_org_ids & only,
+        admin_org_ids=full.admin_org_ids & only,
+        team_ids=full.team_ids,  # teams belong to one organisation; cases are filtered by it first
+        user_id=full.user_id,
+        enforcement_org_ids=full.enforcement_org_ids & only,
+    )
+
+
 def forget_scope(user: Any) -> None:
     if hasattr(user, "_mm_scope"):
         del user._mm_scope

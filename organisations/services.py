@@ -203,41 +203,53 @@ def _keep_an_admin(organisation_id: int, leaving: Membership | None) -> None:
 def membership_set(
     *, actor: Any, organisation: Organisation, username: str, role: str, team: str = "", email: str = ""
 ) -> Membership:
-    """Add or change a member (admin of that organisation only, or ``actor=None`` from a command)."""
+    """Add or change a member: the operator (``actor=None``, commands) adds anybody; an admin of the
+    organisation changes only its active members — everybody else is invited and joins by accepting
+    (``organisations.invitations.member_add``), so no admin adopts another commune's staff."""
     if actor is not None:
         require_admin(actor, organisation.pk)
     if role not in Role.values:
         raise ValidationFailed({"role": [f"Unbekannte Rolle „{role}“. Erlaubt: admin, caseworker, crew."]})
-    user_model = get_user_model()
     with transaction.atomic():
-        user = user_model.objects.filter(username=username).first()
+        user = get_user_model().objects.filter(username=username).first()
+        if (
+            actor is not None
+            and not Membership.objects.filter(user=user, organisation=organisation, active=True).exists()
+        ):
+            raise NotFound("Neue Mitglieder werden eingeladen und treten erst mit ihrer Zustimmung bei.")
         if user is None:
             raise NotFound(f"Benutzer „{username}“ existiert nicht.")
         if email and not user.email:
             user.email = email
             user.save(update_fields=["email"])
-        if role != Role.ADMIN:
-            _keep_an_admin(
-                organisation.pk,
-                Membership.objects.select_for_update().filter(user=user, organisation=organisation).first(),
-            )
-        team_obj = (
-            Team.objects.get_or_create(organisation=organisation, name=team.strip())[0]
-            if team.strip()
-            else None
+        membership = membership_save(actor=actor, organisation=organisation, user=user, role=role, team=team)
+    return membership
+
+
+def membership_save(
+    *, actor: Any, organisation: Organisation, user: Any, role: str, team: str, action: str = "membership.set"
+) -> Membership:
+    """Store the membership (callers checked who may); inside the caller's transaction."""
+    if role != Role.ADMIN:
+        _keep_an_admin(
+            organisation.pk,
+            Membership.objects.select_for_update().filter(user=user, organisation=organisation).first(),
         )
-        membership, created = Membership.objects.update_or_create(
-            user=user, organisation=organisation, defaults={"role": role, "team": team_obj, "active": True}
-        )
-        audit(
-            actor=actor,
-            action="membership.set",
-            obj=membership,
-            organisation=organisation,
-            summary=f"{user.username}: {membership.get_role_display()}"
-            + (f", Kolonne {team_obj}" if team_obj else ""),
-            created=created,
-        )
+    team_obj = (
+        Team.objects.get_or_create(organisation=organisation, name=team.strip())[0] if team.strip() else None
+    )
+    membership, created = Membership.objects.update_or_create(
+        user=user, organisation=organisation, defaults={"role": role, "team": team_obj, "active": True}
+    )
+    audit(
+        actor=actor,
+        action=action,
+        obj=membership,
+        organisation=organisation,
+        summary=f"{user.username}: {membership.get_role_display()}"
+        + (f", Kolonne {team_obj}" if team_obj else ""),
+        created=created,
+    )
     forget_scope(user)
     return membership
 

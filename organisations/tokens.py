@@ -1,9 +1,11 @@
 """Staff API tokens: issue, list and revoke (services and selectors of ``ApiToken``).
 
 django-rest-knox stores only a digest; the token is returned once by :func:`api_token_issue`. Revoking
-deletes the row (knox's way: a deleted token is unknown at once). Both write an audit entry per
-organisation of the token's owner, without the token. An admin sees and revokes tokens of the active
-members of the organisation being configured only; ``actor=None`` is the operator (``manage.py``).
+deletes the row (knox's way: a deleted token is unknown at once). Each token is issued for one
+organisation of its owner; both write an audit entry there, without the token. An admin sees and revokes
+only tokens issued for the organisation being configured (issue 25, item 2: an admin who had adopted
+another commune's caseworker could revoke that commune's token); ``actor=None`` is the operator
+(``manage.py``).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.db.models import QuerySet
 
 from core.errors import ValidationFailed
 from organisations.models import ApiToken, Membership, Organisation
-from organisations.scoping import require_admin, scope_of
+from organisations.scoping import require_admin
 from organisations.services import audit
 
 NAME_MAX = 100
@@ -45,63 +47,80 @@ def _validated(name: str, days: int | None) -> tuple[str, int]:
     return name, days
 
 
-def _member_org_ids(user_id: int) -> list[int]:
-    return list(
-        Membership.objects.filter(user_id=user_id, active=True).values_list("organisation_id", flat=True)
+def _issued_for(user: Any, organisation: Organisation | None) -> Organisation:
+    """The organisation a new token is for: the one given, of which ``user`` must be an active member,
+    or the only one ``user`` belongs to."""
+    memberships = Membership.objects.filter(user=user, active=True, organisation__active=True)
+    if organisation is not None:
+        if not memberships.filter(organisation=organisation).exists():
+            raise ValidationFailed(
+                {"organisation": [f"{user.username} ist nicht Mitglied von {organisation.name}."]}
+            )
+        return organisation
+    orgs = list(Organisation.objects.filter(pk__in=memberships.values("organisation_id")))
+    if len(orgs) == 1:
+        return orgs[0]
+    if not orgs:
+        raise ValidationFailed({"user": [f"{user.username} ist in keiner Organisation Mitglied."]})
+    raise ValidationFailed(
+        {
+            "organisation": [
+                f"{user.username} ist Mitglied mehrerer Organisationen; bitte angeben, für welche das "
+                "Token gilt (--organisation AGS)."
+            ]
+        }
     )
 
 
-def api_token_issue(*, actor: Any, user: Any, name: str, days: int | None = None) -> IssuedToken:
-    """A new token for the staff member ``user``, valid for ``days`` (default ``API_TOKEN_DEFAULT_DAYS``)."""
+def api_token_issue(
+    *, actor: Any, user: Any, name: str, days: int | None = None, organisation: Organisation | None = None
+) -> IssuedToken:
+    """A new token for the staff member ``user``, valid for ``days`` (default ``API_TOKEN_DEFAULT_DAYS``)
+    and for ``organisation`` only (default: the only organisation ``user`` belongs to)."""
     name, days = _validated(name, days)
-    if not scope_of(user).is_staff:
-        raise ValidationFailed({"user": [f"{user.username} ist in keiner Organisation Mitglied."]})
+    organisation = _issued_for(user, organisation)
     with transaction.atomic():
         token, key = ApiToken.objects.create(
-            user, expiry=dt.timedelta(days=days), name=name, created_by=actor
+            user, expiry=dt.timedelta(days=days), name=name, created_by=actor, organisation=organisation
         )
-        for org_id in _member_org_ids(user.pk):
-            audit(
-                actor=actor,
-                action="api_token.issue",
-                obj=token,
-                organisation=org_id,
-                summary=f"API-Token „{name}“ für {user.username} ausgestellt (gültig {days} Tage)",
-                token_key=token.token_key,
-            )
+        audit(
+            actor=actor,
+            action="api_token.issue",
+            obj=token,
+            organisation=organisation,
+            summary=f"API-Token „{name}“ für {user.username} ausgestellt (gültig {days} Tage)",
+            token_key=token.token_key,
+        )
     return IssuedToken(token=token, key=key)
 
 
 def api_token_revoke(*, actor: Any, token: ApiToken, organisation: Organisation | None = None) -> None:
-    """Revoke ``token``. An admin (``actor``) must administer ``organisation``, of which the token's owner
-    is an active member (the page passes the organisation being configured)."""
+    """Revoke ``token``. An admin (``actor``) must administer ``organisation``, for which the token was
+    issued (the page passes the organisation being configured): a member's tokens for another
+    organisation are none of this admin's business, even when the person belongs to both."""
     if actor is not None:
-        if organisation is None or token.user_id not in _active_member_ids(organisation):
+        if organisation is None or token.organisation_id != organisation.pk:
             raise ValidationFailed({"token": ["Unbekanntes Token."]})
         require_admin(actor, organisation.pk)
     with transaction.atomic():
         locked = ApiToken.objects.select_for_update().filter(pk=token.pk).first()
         if locked is None:
             return  # already revoked (or expired and cleaned up)
-        for org_id in _member_org_ids(locked.user_id):
-            audit(
-                actor=actor,
-                action="api_token.revoke",
-                obj=locked,
-                organisation=org_id,
-                summary=f"API-Token „{locked.name}“ von {locked.user.username} widerrufen",
-                token_key=locked.token_key,
-            )
+        audit(
+            actor=actor,
+            action="api_token.revoke",
+            obj=locked,
+            organisation=locked.organisation_id,
+            summary=f"API-Token „{locked.name}“ von {locked.user.username} widerrufen",
+            token_key=locked.token_key,
+        )
         locked.delete()
 
 
-def _active_member_ids(organisation: Organisation) -> QuerySet:
-    return Membership.objects.filter(organisation=organisation, active=True).values_list("user_id", flat=True)
-
-
 def api_tokens_of_organisation(organisation: Organisation) -> QuerySet[ApiToken]:
-    """Tokens of the organisation's active members, newest first (with the owner for display)."""
-    return ApiToken.objects.filter(user_id__in=_active_member_ids(organisation)).select_related("user")
+    """Tokens issued for the organisation, newest first (with the owner for display) — also those of
+    members who have left, so that a leftover token can still be revoked."""
+    return ApiToken.objects.filter(organisation=organisation).select_related("user")
 
 
 def api_token_in(organisation: Organisation, pk: int) -> ApiToken | None:
@@ -109,4 +128,4 @@ def api_token_in(organisation: Organisation, pk: int) -> ApiToken | None:
 
 
 def api_tokens_of_user(user: Any) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(user=user)
+    return ApiToken.objects.filter(user=user).select_related("organisation")

@@ -13,7 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from core.errors import NotFound, ValidationFailed
-from organisations.models import Organisation, OrganisationKind
+from organisations.invitations import invitations_pending_of, invited_message, member_add
+from organisations.models import Invitation, Organisation, OrganisationKind
 from organisations.scoping import Forbidden, scope_of
 from organisations.selectors import (
     area_in,
@@ -27,7 +28,6 @@ from organisations.services import (
     area_create,
     area_deactivate,
     membership_end,
-    membership_set,
     organisation_set_email,
     organisation_set_embed_origins,
     organisation_set_letterhead,
@@ -129,8 +129,8 @@ def category_settings(request: HttpRequest) -> HttpResponse:
 
 
 def _change_membership(request: HttpRequest, org: Organisation) -> None:
-    """End a membership (``end=<id>``) or add/change one from the form. An unknown user name is a message
-    here, not a 404 page: the admin typed it, nothing of another organisation is revealed."""
+    """End a membership (``end=<id>``) or add/change one from the form. A name that is not an active
+    member is invited, with the same message whether or not the account exists."""
     form = MemberForm(request.POST)
     with flash_domain_errors(request, only=(ValidationFailed, NotFound), pages_for=(403,)):
         if request.POST.get("end"):
@@ -144,14 +144,17 @@ def _change_membership(request: HttpRequest, org: Organisation) -> None:
             membership_end(actor=request.user, membership=membership)
             messages.success(request, "Mitgliedschaft beendet.")
         elif form.is_valid():
-            membership_set(
+            added = member_add(
                 actor=request.user,
                 organisation=org,
                 username=form.cleaned_data["username"],
                 role=form.cleaned_data["role"],
                 team=form.cleaned_data["team"],
             )
-            messages.success(request, "Mitglied gespeichert.")
+            if isinstance(added, Invitation):
+                messages.success(request, invited_message(added.username))
+            else:
+                messages.success(request, "Mitglied gespeichert.")
         else:
             flash_form_errors(request, form)
 
@@ -162,9 +165,13 @@ def members(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         _change_membership(request, org)
         return _back_to_page(request, org)
-    return render(
-        request, "staff/members.html", {"org": org, "memberships": memberships_of(org), "form": MemberForm()}
-    )
+    context = {
+        "org": org,
+        "memberships": memberships_of(org),
+        "invitations": invitations_pending_of(org),
+        "form": MemberForm(),
+    }
+    return render(request, "staff/members.html", context)
 
 
 def _deactivate_area(request: HttpRequest, org: Organisation, wanted: str) -> None:

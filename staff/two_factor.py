@@ -29,6 +29,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django_otp import login as otp_login
 
+from organisations.invitations import invitations_pending_for
 from organisations.second_factor import (
     confirmed_device,
     second_factor_required,
@@ -64,6 +65,8 @@ class StaffLoginView(auth_views.LoginView):
             }
             return redirect("login-code")
         response = super().form_valid(form)
+        if invitations_pending_for(user).exists():  # consent first: an invitation waits for an answer
+            return redirect("staff:invitations")
         if second_factor_required(user):
             messages.info(
                 self.request, "Als Administration richten Sie bitte jetzt die Zwei-Faktor-Anmeldung ein."
@@ -99,7 +102,9 @@ def login_code(request: HttpRequest) -> HttpResponse:
             del request.session[PENDING]
             auth_login(request, user, backend=pending["backend"])
             otp_login(request, device)
-            return redirect(pending["next"])
+            return redirect(
+                "staff:invitations" if invitations_pending_for(user).exists() else pending["next"]
+            )
         user_login_failed.send(sender=__name__, credentials=credentials, request=request)
         pending["tries"] += 1
         if pending["tries"] >= MAX_CODE_TRIES or getattr(request, "axes_locked_out", False):

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from staff import (
+    invitation_views,
     kontrolle_views,
     participation_views,
     permit_views,
@@ -39,6 +40,7 @@ urlpatterns = [
         participation_views.participation_settings,
         name="participation",
     ),
+    path("verwaltung/einladungen/", invitation_views.invitations, name="invitations"),
     path("verwaltung/zwei-faktor/", two_factor.second_factor, name="second-factor"),
     path("verwaltung/einstellungen/", settings_views.settings_page, name="settings"),
     path("verwaltung/einstellungen/kategorien/", settings_views.category_settings, name="category-settings"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from organisations.invitations import invited_message
 from organisations.models import Membership, ResponsibilityArea
 from staff.settings_views import AREA_GEOJSON_MAX_BYTES
 from tests.staff_world import World, login
@@ -26,13 +27,13 @@ def test_an_area_file_over_the_size_limit_is_refused_and_nothing_stored(client, 
     assert not ResponsibilityArea.objects.filter(name="Zu groß").exists()
 
 
-def test_an_unknown_user_name_is_a_message_not_a_404(client, world: World):
+def test_an_unknown_user_name_is_an_invitation_message_not_a_404(client, world: World):
     login(client, "admin_a")
     response = client.post(
         "/verwaltung/einstellungen/mitglieder/", {"username": "niemand", "role": "crew"}, follow=True
     )
     assert response.status_code == 200
-    assert "Benutzer „niemand“ existiert nicht." in messages_of(response)
+    assert invited_message("niemand") in messages_of(response)  # as for a foreign name (issue 25, item 2)
     assert not Membership.objects.filter(user__username="niemand").exists()
 
 
