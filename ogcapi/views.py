@@ -184,4 +184,11 @@ def item(request: HttpRequest, name: str, feature_id: str) -> HttpResponse:
     row = c.features(c.base().filter(**{c.id_field: feature_id[:40]}), request, srid, PRECISION[srid]).first()
     if row is None:
         raise OgcError("NotFound", f"Das Objekt „{feature_id[:40]}“ gibt es in „{c.id}“ nicht.", status=404)
-    return _geojson(row, crs)
+    # /req/core/f-links: the feature links itself and its collection. One feature is parsed and
+    # re-encoded; the page of items keeps the spliced text, where the cost would grow with the page.
+    feature = json.loads(row)
+    feature["links"] = [
+        {"href": request.build_absolute_uri(), "rel": "self", "type": GEOJSON, "title": "Dieses Objekt"},
+        _link(request, f"/ogcapi/collections/{c.id}", "collection", JSON, c.title),
+    ]
+    return _geojson(json.dumps(feature, ensure_ascii=False), crs)
