@@ -12,3 +12,14 @@ class SimplifyPreserveTopology(GeoFunc):
     function = "ST_SimplifyPreserveTopology"
     output_field = GeometryField()
     geom_param_pos = (0,)
+
+
+class Multi(GeoFunc):
+    """ST_Multi(geom): a Polygon as a one-part MultiPolygon (multi-geometries unchanged).
+
+    ST_SimplifyPreserveTopology returns a Polygon for a one-part MultiPolygon, so a simplified
+    MultiPolygonField would otherwise change its GeoJSON type from feature to feature."""
+
+    function = "ST_Multi"
+    output_field = GeometryField()
+    geom_param_pos = (0,)

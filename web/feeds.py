@@ -176,11 +176,12 @@ def reports_feed(request: HttpRequest) -> HttpResponse:
         flt = feed_filter(request.GET)
     except ValidationFailed as exc:
         return _bad_request(exc)
-    query = request.GET.urlencode()
     subject = FeedSubject(
         title=f"{PLATFORM}: Meldungen",
         page=reverse("web:report-list"),
-        path=reverse("web:feed-reports") + (f"?{query}" if query else ""),
+        # As requested, not re-encoded: QueryDict.urlencode() writes "," as "%2C", and the self link
+        # must be the document's URL (RFC 4287 §4.2.7.2; the feed validator's SelfDoesntMatchLocation).
+        path=request.get_full_path(),
         author=_author(),
         flt=flt,
     )

@@ -11,11 +11,10 @@ from boundaries.models import Commune, District
 from boundaries.selectors import boundary_attribution
 
 
-@extend_schema_field(
-    {"type": "object", "description": "GeoJSON-Geometrie (Polygon/MultiPolygon) in WGS84, vereinfacht"}
-)
+@extend_schema_field({"type": "object", "description": "GeoJSON-MultiPolygon in WGS84, vereinfacht"})
 class SimplifiedGeometryField(GeometryField):
-    """Geometry computed in the query (simplified + transformed), not a model field."""
+    """Geometry computed in the query (simplified, ST_Multi, transformed), not a model field; always a
+    MultiPolygon like the model fields it comes from."""
 
 
 class DistrictRefSerializer(serializers.ModelSerializer):

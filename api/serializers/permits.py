@@ -77,6 +77,25 @@ class PermitCreatedSerializer(PermitEstimateSerializer):
     tracking_url = serializers.CharField()
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "GeoJSON-MultiPolygon in WGS84",
+        "properties": {
+            "type": {"type": "string", "enum": ["MultiPolygon"]},
+            "coordinates": {"type": "array", "items": {"type": "array"}},
+        },
+        "required": ["type", "coordinates"],
+    }
+)
+class MultiPolygonJSONField(serializers.JSONField):
+    """A permit area already rendered as GeoJSON by PostGIS (``Permit.location`` is a MultiPolygon).
+
+    Documented with its real shape: a JSONField alone is schema-less, and a nullable schema-less field
+    becomes ``oneOf: [{}, {type: null}]`` in OpenAPI 3.1, which no value satisfies when it is null
+    (both branches match)."""
+
+
 class ConflictPermitSerializer(serializers.Serializer):
     """An overlapping permit. Full details (``detailed: true``) only for permits of the viewer's own
     organisations or whose area touches one of their communes; any other permit shows only the period,
@@ -88,7 +107,7 @@ class ConflictPermitSerializer(serializers.Serializer):
     approved = serializers.BooleanField(help_text="genehmigt (sonst: noch nicht entschieden)")
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
-    geometry = serializers.JSONField(
+    geometry = MultiPolygonJSONField(
         allow_null=True, help_text="Fläche (GeoJSON, WGS84); bei fremden Anträgen nur wenn genehmigt"
     )
     id = serializers.CharField(allow_null=True, help_text="nur bei eigenen Anträgen")

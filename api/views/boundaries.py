@@ -30,7 +30,7 @@ from boundaries.assignment import OutsideSaxony, assign_point
 from boundaries.models import Commune, District
 from boundaries.selectors import boundaries_version, communes_geojson, communes_light, today
 from geo.coords import parse_lon_lat
-from geo.functions import SimplifyPreserveTopology
+from geo.functions import Multi, SimplifyPreserveTopology
 from geo.srid import API_SRID
 from requestkit.params import invalid, optional_ags, optional_date, optional_float
 
@@ -141,7 +141,7 @@ class CommuneDetailView(APIView):
             .filter(ags=ags)
             .select_related("district")
             .defer("geom", "district__geom")
-            .annotate(simplified=Transform(SimplifyPreserveTopology("geom", tolerance), API_SRID))
+            .annotate(simplified=Transform(Multi(SimplifyPreserveTopology("geom", tolerance)), API_SRID))
             .first()
         )
         if commune is None:
@@ -179,7 +179,7 @@ class DistrictDetailView(APIView):
             District.objects.valid_on(day)
             .filter(ags=ags)
             .defer("geom")
-            .annotate(simplified=Transform(SimplifyPreserveTopology("geom", tolerance), API_SRID))
+            .annotate(simplified=Transform(Multi(SimplifyPreserveTopology("geom", tolerance)), API_SRID))
             .first()
         )
         if district is None:

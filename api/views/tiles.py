@@ -59,6 +59,11 @@ def _respond(request: HttpRequest, data: bytes, etag: str = "") -> HttpResponse:
         else:
             response = HttpResponse(data, content_type=MVT)
         response["ETag"] = etag
+    if response.status_code != 200:
+        # 204 and 304 have no content to describe; Django's default text/html would claim a page (and a
+        # cache refreshing a stored tile from a 304 could take it over). MapLibre and QGIS read a 204
+        # as an empty tile, as OGC API – Tiles allows.
+        del response["Content-Type"]
     response["Cache-Control"] = f"public, max-age={TILE_MAX_AGE}"
     response["Access-Control-Allow-Origin"] = "*"
     return response

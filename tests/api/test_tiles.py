@@ -167,3 +167,18 @@ def test_low_zoom_counts_a_commune_crossing_a_tile_border_once_with_all_its_repo
         if feature["properties"]["commune"] == ags:
             x, y = feature["geometry"]["coordinates"]
             assert not (0 <= x < 4096 and 0 < y <= 4096)
+
+
+def test_empty_and_unchanged_tiles_carry_no_html_content_type(client, reports):
+    """A 204 has no content, so no Content-Type (RFC 9110 §6.4.1, §8.3): MapLibre and QGIS take it as an
+    empty tile, as OGC API – Tiles allows (204, or 200 with an empty tile). Django's default
+    ``text/html`` would claim an HTML page; on a 304 a cache could even copy it onto the stored tile."""
+    empty = get(client, 12.0, 50.3, 14)
+    assert empty.status_code == 204 and empty.content == b""
+    assert "Content-Type" not in empty
+    permits = client.get("/tiles/permits/14/8800/5500.pbf")
+    assert permits.status_code == 204 and "Content-Type" not in permits
+    first = get(client, *DRESDEN, 15)
+    z, x, y = tile_of(*DRESDEN, 15)
+    again = client.get(f"/tiles/reports/{z}/{x}/{y}.pbf", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and "Content-Type" not in again
