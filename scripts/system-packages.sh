@@ -17,6 +17,8 @@ if [ "${1:-}" = "--with-browser" ]; then
   packages+=(chromium)
   # The notice tests read the PDFs back: pdftotext/pdftoppm (poppler) and zbarimg (the GiroCode).
   packages+=(poppler-utils zbar-tools)
+  # The Nu Html Checker (npm vnu-jar, tests/conformance/html) is a Java program: Debian's headless JRE runs it.
+  packages+=(default-jre-headless)
   # npm installs axe-core for the accessibility scan. A Node.js that brings its own npm (e.g. NodeSource's
   # nodejs package) is fine; Debian's npm package would conflict with it, so it is added only when missing.
   command -v npm >/dev/null 2>&1 || packages+=(npm)

@@ -69,6 +69,11 @@ class DuplicateForm(forms.Form):
     )
     public_note = forms.CharField(label="Öffentliche Notiz", required=False, max_length=4000)
 
+    def __init__(self, *args, **kwargs) -> None:
+        # The report page also has the status form's public_note: its own ids, so each label names its field.
+        kwargs.setdefault("auto_id", "id_duplicate_%s")
+        super().__init__(*args, **kwargs)
+
 
 class ModerateForm(forms.Form):
     hide_description = forms.ChoiceField(
@@ -85,6 +90,7 @@ class ModerateForm(forms.Form):
     reason = forms.CharField(label="Grund", max_length=300)
 
     def __init__(self, *args, photos=(), **kwargs) -> None:
+        kwargs.setdefault("auto_id", "id_moderate_%s")  # the forward form on the same page has a "reason" too
         super().__init__(*args, **kwargs)
         self.fields["photos"].choices = [(str(p.pk), f"Foto {i}") for i, p in enumerate(photos, start=1)]
 

@@ -39,6 +39,11 @@ def _user(username: str, email: str = ""):
 
 @pytest.fixture
 def world(db) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """The world itself, for fixtures of a wider scope than one test (tests/conformance/html)."""
     dresden = Organisation.objects.get(kind=OrganisationKind.COMMUNE, ags="14612000")
     leipzig = Organisation.objects.get(kind=OrganisationKind.COMMUNE, ags="14713000")
     dresden.email = "maengel@dresden.example"

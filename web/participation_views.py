@@ -52,7 +52,8 @@ def questionnaire(request: HttpRequest, public_id: str, token: str, answer: str)
                 public_id,
             )
         )
-    form = NotFixedForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"  # bound even without fields, as in notice_new
+    form = NotFixedForm(request.POST if posted else None, request.FILES if posted else None)
     status = 200
     if request.method == "POST":
         try:
@@ -151,7 +152,9 @@ def notice_new(request: HttpRequest, public_id: str) -> HttpResponse:
         photo, update = notice_target(report, photo_id=photo_id, update_id=update_id)
     except NotFound as exc:
         raise Http404(exc.message) from None
-    form = NoticeForm(request.POST or None)
+    # Bound on every POST, even one without fields (an empty QueryDict is falsy): the service's messages
+    # need a bound form to land on.
+    form = NoticeForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         try:

@@ -41,6 +41,12 @@ def permit_kinds() -> list[PermitKind]:
     return list(PermitKind.objects.filter(active=True, is_parking=False).only("slug", "name", "unit"))
 
 
+# The one-line "Anschrift" field: HTML allows "street-address" only on a multi-line control (a textarea), and
+# WCAG 1.3.5 relies on a valid token. "address-line1" lets the browser fill street and house number; the
+# person adds postal code and town on the same line.
+ADDRESS_AUTOCOMPLETE = "address-line1"
+
+
 class PermitForm(ServiceErrorsForm):
     """Sondernutzung beantragen. Field names follow the API where they can (``kind``, ``geometry`` …)."""
 
@@ -127,7 +133,7 @@ class PermitForm(ServiceErrorsForm):
     address = forms.CharField(
         label=_("Anschrift"),
         required=False,  # checked by permits.services (same German message as the API)
-        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        widget=forms.TextInput(attrs={"autocomplete": ADDRESS_AUTOCOMPLETE}),
     )
     attachments = forms.FileField(
         label=_("Anhänge"),
@@ -247,7 +253,7 @@ class ParkingForm(ServiceErrorsForm):
         label=_("Anschrift"),
         required=False,
         help_text=_("Ihre Wohnanschrift (Straße, Hausnummer, PLZ, Ort)."),
-        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        widget=forms.TextInput(attrs={"autocomplete": ADDRESS_AUTOCOMPLETE}),
     )
 
     def values(self) -> dict[str, Any]:

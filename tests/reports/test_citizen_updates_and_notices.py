@@ -91,6 +91,14 @@ def test_bad_update_input_is_400_with_messages_and_nothing_stored(client, world:
     assert not OutgoingMail.objects.filter(kind="report.update_confirm").exists()
 
 
+def test_a_notice_post_without_any_field_is_400_with_the_messages_and_stores_nothing(client, world: World):
+    # A bot or a stripped request sends no field at all; the page answers with its messages, not a 500.
+    response = client.post(f"/meldungen/{world.own.public_id}/missbrauch/", {})
+    assert response.status_code == 400
+    assert "nach bestem Wissen" in response.content.decode()
+    assert not AbuseNotice.objects.exists()
+
+
 def test_other_communes_staff_cannot_moderate_updates_or_decide_notices(client, world: World):
     world.dresden.update_moderation = "post"
     world.dresden.save()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django import template
@@ -87,6 +88,16 @@ def percent(value: object) -> str:
     if decimal is None:
         return ""
     return f"{number((decimal * 100).quantize(Decimal('0.1')))}\u00a0%"
+
+
+@register.filter
+def datetime_attr(value: object) -> str:
+    """The value of a ``<time datetime>`` attribute: ISO 8601 to the second with the UTC offset, or the
+    plain date. HTML allows at most three digits for fractions of a second, and ``isoformat()`` writes the
+    six of a stored timestamp's microseconds."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="seconds")
+    return value.isoformat() if isinstance(value, dt.date) else ""
 
 
 @register.filter

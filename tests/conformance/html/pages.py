@@ -1,0 +1,197 @@
+"""Every page template in its main states, as the Django test client gets it (real responses through the
+middleware, in the language the cookie names). Each entry: a name for the test id and a function that
+makes the requests a visitor would and returns the final response."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.test import Client, RequestFactory
+from django.utils import translation
+
+from config.errors import server_error
+from config.middleware import unavailable_response
+from tests.conformance.html.scene import Scene
+from tests.staff_world import PASSWORD
+from tests.web.permit_data import geojson_text, local_input
+
+Page = Callable[[Client, Scene], HttpResponse]
+
+REPORT = {"lat": "51,0504", "lon": "13,7373", "category": "schlagloch", "description": "Loch in der Fahrbahn"}
+PERMIT = {
+    "kind": "geruest",
+    "name": "Gerda Geheim",
+    "email": "gerda@example.org",
+    "address": "Bautzner Straße 1, 01099 Dresden",
+}
+PARKING = {
+    "lat": "51.067",
+    "lon": "13.755",
+    "licence_plate": "DD-AB 12",
+    "name": "Rita Rad",
+    "email": "rita@example.org",
+    "address": "Alaunstr. 1",
+}
+
+
+def _follow(client: Client, response: HttpResponse) -> HttpResponse:
+    assert response.status_code == 302, (response.status_code, response.content[:500])
+    return client.get(response["Location"])
+
+
+def _permit_values() -> dict[str, str]:
+    return {**PERMIT, "start": local_input(3), "end": local_input(5), "geometry": geojson_text()}
+
+
+def _throttled(client: Client, scene: Scene) -> HttpResponse:
+    """More report submissions than ``THROTTLE_REPORT_CREATE`` allows: the „Zu viele Meldungen“ page."""
+    for _ in range(100):
+        response = client.post("/", {})
+        if response.status_code == 429:
+            return response
+    raise AssertionError("the report throttle never answered 429")
+
+
+def _locked_out(client: Client, scene: Scene) -> HttpResponse:
+    """Wrong passwords until django-axes locks the name out: the lockout page."""
+    for _ in range(10):
+        response = client.post("/anmelden/", {"username": "caseworker_a", "password": "falsch"})
+        if response.status_code != 200:
+            return response
+    raise AssertionError("the login was never locked")
+
+
+def _plain_request(client: Client, path: str) -> HttpRequest:
+    """A request as the error handlers get it when the middleware could not run (database down, crash)."""
+    request = RequestFactory().get(path)
+    request.LANGUAGE_CODE = client.cookies[settings.LANGUAGE_COOKIE_NAME].value
+    return request
+
+
+def _server_error(client: Client, scene: Scene) -> HttpResponse:
+    request = _plain_request(client, "/meldungen/")
+    with translation.override(request.LANGUAGE_CODE):
+        return server_error(request)
+
+
+def _unavailable(client: Client, scene: Scene) -> HttpResponse:
+    request = _plain_request(client, "/meldungen/")
+    with translation.override(request.LANGUAGE_CODE):
+        return unavailable_response(request)
+
+
+def _signed_in_citizen(client: Client, scene: Scene) -> HttpResponse:
+    client.force_login(scene.citizen)
+    return client.get("/mein-konto/")
+
+
+PUBLIC: dict[str, Page] = {
+    "report-form": lambda c, s: c.get("/"),
+    "report-form-errors": lambda c, s: c.post("/", {"description": "x"}),
+    "report-confirmation": lambda c, s: _follow(c, c.post("/", REPORT)),
+    "report-page": lambda c, s: c.get(f"/meldungen/{s.report.public_id}/"),
+    "report-page-update-errors": lambda c, s: c.post(f"/meldungen/{s.report.public_id}/ergaenzen/", {}),
+    "report-track": lambda c, s: c.get(s.report_track),
+    "report-follow-errors": lambda c, s: c.post(f"/meldungen/{s.report.public_id}/folgen/", {"email": "x"}),
+    "report-follow-requested": lambda c, s: c.post(
+        f"/meldungen/{s.report.public_id}/folgen/", {"email": "folge@example.org"}
+    ),
+    "questionnaire": lambda c, s: c.get(s.questionnaire),
+    "update-confirm": lambda c, s: c.get(s.update_confirm),
+    "notice-form": lambda c, s: c.get(f"/meldungen/{s.report.public_id}/missbrauch/"),
+    "notice-form-errors": lambda c, s: c.post(f"/meldungen/{s.report.public_id}/missbrauch/", {}),
+    "notice-sent": lambda c, s: c.post(
+        f"/meldungen/{s.report.public_id}/missbrauch/",
+        {"reason": "insult", "text": "Beleidigend", "good_faith": "on"},
+    ),
+    "report-list": lambda c, s: c.get("/meldungen/"),
+    "report-list-filtered": lambda c, s: c.get(
+        "/meldungen/?status=resolved&commune=14612000&category=schlagloch"
+    ),
+    "commune": lambda c, s: c.get("/gemeinden/14612000/"),
+    "embed": lambda c, s: c.get("/einbetten/14612000/"),
+    "statistics": lambda c, s: c.get("/statistik/"),
+    "statistics-district": lambda c, s: c.get("/statistik/14612/"),
+    "statistics-commune": lambda c, s: c.get("/statistik/gemeinden/14612000/"),
+    "opendata": lambda c, s: c.get("/opendata/"),
+    "notifications": lambda c, s: c.get("/benachrichtigungen/"),
+    "notifications-errors": lambda c, s: c.post("/benachrichtigungen/", {"email": "x"}),
+    "notifications-manage-errors": lambda c, s: c.post(
+        "/benachrichtigungen/", {"action": "manage", "manage-email": "x"}
+    ),
+    "notifications-requested": lambda c, s: c.post(
+        "/benachrichtigungen/", {"ags": "14612000", "email": "neu@example.org", "frequency": "immediate"}
+    ),
+    "subscription-confirm": lambda c, s: c.get(s.subscription_confirm),
+    "subscription-unsubscribe": lambda c, s: c.get(s.subscription_unsubscribe),
+    "subscription-manage": lambda c, s: c.get(s.subscription_manage),
+    "privacy": lambda c, s: c.get("/datenschutz/"),
+    "accessibility": lambda c, s: c.get("/barrierefreiheit/"),
+    "accessibility-errors": lambda c, s: c.post("/barrierefreiheit/", {}),
+    "accessibility-sent": lambda c, s: _follow(
+        c, c.post("/barrierefreiheit/", {"description": "Die Karte ist ohne Maus schwer bedienbar."})
+    ),
+    "easy-language": lambda c, s: c.get("/leichte-sprache/"),
+    "permit-form": lambda c, s: c.get("/sondernutzung/beantragen/"),
+    "permit-form-errors": lambda c, s: c.post("/sondernutzung/beantragen/", {}),
+    "permit-estimate": lambda c, s: c.post(
+        "/sondernutzung/beantragen/", {**_permit_values(), "action": "estimate"}
+    ),
+    "permit-confirmation": lambda c, s: _follow(c, c.post("/sondernutzung/beantragen/", _permit_values())),
+    "permit-confirmation-gone": lambda c, s: c.get(f"/sondernutzung/{s.permit.public_id}/bestaetigung/"),
+    "permit-track": lambda c, s: c.get(s.permit_track),
+    "parking-form": lambda c, s: c.get("/parkausweis/beantragen/"),
+    "parking-form-errors": lambda c, s: c.post("/parkausweis/beantragen/", {}),
+    "parking-applied": lambda c, s: _follow(c, c.post("/parkausweis/beantragen/", PARKING)),
+    "parking-track": lambda c, s: c.get(s.parking_track),
+    "account-login": lambda c, s: c.get("/mein-konto/"),
+    "account": _signed_in_citizen,
+    "login": lambda c, s: c.get("/anmelden/"),
+    "login-errors": lambda c, s: c.post("/anmelden/", {"username": "caseworker_a", "password": "falsch"}),
+    "login-code": lambda c, s: _follow(
+        c, c.post("/anmelden/", {"username": "admin_a", "password": PASSWORD})
+    ),
+    "login-locked": _locked_out,
+    "citizen-login-failed": lambda c, s: c.post(
+        "/konto/oidc/testkonto/login/"
+    ),  # the provider is unreachable
+    "error-400": lambda c, s: c.get("/", headers={"host": "boese.example"}),
+    "error-403-csrf": lambda c, s: Client(enforce_csrf_checks=True).post("/benachrichtigungen/", {}),
+    "error-404": lambda c, s: c.get("/gibt-es-nicht/"),
+    "error-500": _server_error,
+    "error-503": _unavailable,
+    "throttled": _throttled,
+}
+
+
+def _other_report(c: Client, s: Scene) -> HttpResponse:
+    return c.get(f"/verwaltung/meldungen/{s.world.other.public_id}/")
+
+
+# Staff pages: (user signed in, page). German only: the staff interface is not translated.
+STAFF: dict[str, tuple[str, Page]] = {
+    "queue": ("caseworker_a", lambda c, s: c.get("/verwaltung/")),
+    "queue-filtered": ("caseworker_a", lambda c, s: c.get("/verwaltung/?status=new&q=Schlagloch")),
+    "report": ("admin_a", lambda c, s: c.get(f"/verwaltung/meldungen/{s.world.own.public_id}/")),
+    "report-resolved": ("caseworker_a", lambda c, s: c.get(f"/verwaltung/meldungen/{s.report.public_id}/")),
+    "report-other-commune": ("caseworker_a", _other_report),
+    "moderation": ("admin_a", lambda c, s: c.get("/verwaltung/moderation/")),
+    "participation-settings": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/beteiligung/")),
+    "second-factor": ("caseworker_a", lambda c, s: c.get("/verwaltung/zwei-faktor/")),
+    "settings": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/")),
+    "category-settings": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/kategorien/")),
+    "members": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/mitglieder/")),
+    "areas": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/bereiche/")),
+    "retention": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/datenschutz/")),
+    "privacy-requests": ("admin_a", lambda c, s: c.get("/verwaltung/datenschutz-anfragen/")),
+    "api-tokens": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/api-tokens/")),
+    "permits": ("caseworker_a", lambda c, s: c.get("/verwaltung/sondernutzungen/")),
+    "permit": ("caseworker_a", lambda c, s: c.get(f"/verwaltung/sondernutzungen/{s.permit.public_id}/")),
+    "parking": ("caseworker_a", lambda c, s: c.get("/verwaltung/parkausweise/")),
+    "crew": ("crew_a", lambda c, s: c.get("/bauhof/")),
+    "crew-job": ("crew_a", lambda c, s: c.get(f"/bauhof/auftraege/{s.world.own.public_id}/")),
+    "kontrolle": ("vollzug_a", lambda c, s: c.get("/kontrolle/")),
+    "forbidden": ("outsider", lambda c, s: c.get("/verwaltung/")),
+}
