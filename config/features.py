@@ -144,3 +144,22 @@ def _oidc_app(entry: Any) -> dict[str, Any]:
             "token_auth_method": entry.get("token_auth_method", "client_secret_post"),
         },
     }
+
+
+CONTRIBUTOR_ID_RE = re.compile(r"http://dcat-ap\.de/def/contributors/[A-Za-z0-9]+")
+
+
+def opendata_contributor_id(env: Env) -> str:
+    """``OPENDATA_CONTRIBUTOR_ID``: the ``dcatde:contributorID`` of every data set in the catalogue, one of
+    the IRIs GovData registers (http://dcat-ap.de/def/contributors/). DCAT-AP.de makes the property optional
+    (``[*]``); only delivery to GovData requires exactly one registered IRI (Konventionen K12/13). So it is
+    empty by default and the catalogue then names none; a value outside that list stops the start instead
+    of being harvested as an unknown contributor."""
+    value = env.str("OPENDATA_CONTRIBUTOR_ID", default="").strip()
+    if value and not CONTRIBUTOR_ID_RE.fullmatch(value):
+        raise ImproperlyConfigured(
+            f"OPENDATA_CONTRIBUTOR_ID ist keine Datenbereitsteller-ID aus http://dcat-ap.de/def/contributors/: "
+            f"{value!r}. Tragen Sie die ID ein, die GovData bzw. das Open-Data-Portal Sachsen vergeben hat "
+            "(z. B. http://dcat-ap.de/def/contributors/freistaatSachsen), oder lassen Sie die Variable leer."
+        )
+    return value

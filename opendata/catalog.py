@@ -2,11 +2,14 @@
 
 One ``dcat:Dataset`` per data set of the manifest (all reports, each commune's reports, approved
 permits) with a ``dcat:Distribution`` per file (GeoPackage, CSV): download URL, IANA media type, EU
-file-type vocabulary, size and licence. Each commune's data set names the commune's organisation as
+file-type vocabulary, size (``xsd:nonNegativeInteger``, as DCAT-AP.de 3.0 requires) and licence. Each commune's data set names the commune's organisation as
 ``dct:publisher`` (a ``foaf:Agent``) and carries the licence that organisation chose
 (``Organisation.opendata_license``, default dl-de/by-2-0); the statewide ones the platform operator and
-``OPENDATA_LICENSE``. Temporal coverage is the span of the features' dates, spatial coverage their WGS84
-bounding box plus ``dcatde:politicalGeocodingURI`` (the commune's AGS or Saxony's state key 14).
+``OPENDATA_LICENSE``. Temporal coverage is the span of the features' dates. Spatial coverage is a
+``dct:Location`` with the features' WGS84 bounding box (``dcat:bbox``) plus the political geocoding IRI
+(the commune's AGS or Saxony's state key 14) as a second ``dct:spatial``: DCAT-AP.de 3.0 deprecates
+``dcatde:politicalGeocodingURI`` for it. ``dcatde:contributorID`` only once ``OPENDATA_CONTRIBUTOR_ID`` names
+a registered contributor (config.features.opendata_contributor_id).
 """
 
 from __future__ import annotations
@@ -49,7 +52,16 @@ def _agent(graph: Graph, uri: URIRef, name: str) -> URIRef:
 
 
 def _bbox_wkt(bbox: list[float]) -> str:
+    """WKT of a (west, south, east, north) box in WGS84 (GeoSPARQL's default CRS84, longitude first).
+
+    A data set with a single place (or places on one meridian or parallel) has a box without area; as a
+    polygon its corners coincide and GEOS/PostGIS call it invalid, so such a box is written as the point
+    or line it is (GeoDCAT-AP allows any geometry as dcat:bbox)."""
     w, s, e, n = bbox
+    if w == e and s == n:
+        return f"POINT({w} {s})"
+    if w == e or s == n:
+        return f"LINESTRING({w} {s}, {e} {n})"
     return f"POLYGON(({w} {s}, {e} {s}, {e} {n}, {w} {n}, {w} {s}))"
 
 
@@ -64,7 +76,8 @@ def _coverage(graph: Graph, dataset: URIRef, entry: dict[str, Any]) -> None:
         geocoding, level = f"{GEOCODING}municipalityKey/{entry['ags']}", "municipality"
     else:
         geocoding, level = f"{GEOCODING}stateKey/{STATE_KEY}", "state"
-    graph.add((dataset, DCATDE.politicalGeocodingURI, URIRef(geocoding)))
+    graph.add((dataset, DCTERMS.spatial, URIRef(geocoding)))
+    graph.add((URIRef(geocoding), RDF.type, DCTERMS.Location))
     graph.add((dataset, DCATDE.politicalGeocodingLevelURI, URIRef(f"{GEOCODING}Level/{level}")))
     location = BNode()
     graph.add((dataset, DCTERMS.spatial, location))
@@ -83,7 +96,7 @@ def _distributions(graph: Graph, dataset: URIRef, entry: dict, date: str, licenc
         graph.add((dist, DCAT.downloadURL, dist))
         graph.add((dist, DCAT.mediaType, URIRef(f"{IANA}{file['media_type']}")))
         graph.add((dist, DCTERMS["format"], URIRef(f"{FILE_TYPE}{file['format']}")))
-        graph.add((dist, DCAT.byteSize, Literal(file["bytes"], datatype=XSD.decimal)))
+        graph.add((dist, DCAT.byteSize, Literal(int(file["bytes"]), datatype=XSD.nonNegativeInteger)))
         graph.add((dist, DCTERMS.license, URIRef(licence)))
         graph.add((dist, DCTERMS.modified, Literal(date, datatype=XSD.date)))
 
@@ -104,7 +117,6 @@ def _dataset(graph: Graph, entry: dict[str, Any], date: str, publishers: dict) -
         (DCTERMS.title, Literal(title, lang="de")),
         (DCTERMS.description, Literal(description, lang="de")),
         (DCTERMS.publisher, publisher),
-        (DCATDE.contributorID, URIRef(settings.OPENDATA_CONTRIBUTOR_ID)),
         (DCTERMS.issued, Literal(date, datatype=XSD.date)),
         (DCTERMS.modified, Literal(date, datatype=XSD.date)),
         (DCAT.theme, URIRef("http://publications.europa.eu/resource/authority/data-theme/GOVE")),
@@ -112,6 +124,8 @@ def _dataset(graph: Graph, entry: dict[str, Any], date: str, publishers: dict) -
         (DCAT.landingPage, _site("/opendata/")),
     ):
         graph.add((dataset, *triple))
+    if settings.OPENDATA_CONTRIBUTOR_ID:
+        graph.add((dataset, DCATDE.contributorID, URIRef(settings.OPENDATA_CONTRIBUTOR_ID)))
     _coverage(graph, dataset, entry)
     _distributions(graph, dataset, entry, date, licence)
     return dataset

@@ -22,7 +22,7 @@ from config.env import (
     platform_operator,
     secret_key,
 )
-from config.features import accessibility_enforcement, leika_keys, parking_card_keys
+from config.features import accessibility_enforcement, leika_keys, opendata_contributor_id, parking_card_keys
 
 env = Env(dotenv=BASE_DIR / ".env")
 
@@ -359,14 +359,13 @@ REST_KNOX = {
 # private addresses; see reports/media_fetch.py). Empty: links are ignored and the client is told so.
 # Open data (/opendata/): where the nightly export writes its dated folders (default MEDIA_ROOT/opendata,
 # served by the opendata app, never by /media/), the licence of the statewide data sets (each commune's
-# organisation chooses its own), the DCAT-AP.de contributor id harvesters group our data sets by, and how
+# organisation chooses its own), the DCAT-AP.de contributor id GovData groups our data sets by, and how
 # long the statistics pages' figures are cached (seconds).
 # Empty: MEDIA_ROOT/opendata, resolved when used (so a MEDIA_ROOT changed later — tests — is followed).
 OPENDATA_ROOT = env.str("OPENDATA_ROOT", default="")
 OPENDATA_LICENSE = env.str("OPENDATA_LICENSE", default="http://dcat-ap.de/def/licenses/dl-by-de/2.0")
-OPENDATA_CONTRIBUTOR_ID = env.str(
-    "OPENDATA_CONTRIBUTOR_ID", default="http://dcat-ap.de/def/contributors/maengelmelderSachsen"
-)
+# Empty: no dcatde:contributorID (optional in DCAT-AP.de); a value must be a registered contributor IRI.
+OPENDATA_CONTRIBUTOR_ID = opendata_contributor_id(env)
 STATISTICS_CACHE_SECONDS = env.int("STATISTICS_CACHE_SECONDS", default=300)
 # The task worker runs the export once a day; off when cron (or another host) runs `export_opendata`.
 OPENDATA_EXPORT_DAILY = env.bool("OPENDATA_EXPORT_DAILY", default=True)

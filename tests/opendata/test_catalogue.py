@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.gis.geos import GEOSGeometry
 from rdflib import Graph
 
 from opendata.export import export_opendata
@@ -53,7 +54,6 @@ def test_every_dataset_has_publisher_licence_distributions_and_coverage(client, 
         graph,
         """SELECT ?d WHERE { ?d a dcat:Dataset .
           FILTER NOT EXISTS { ?d dct:title ?t ; dct:description ?x ; dct:issued ?i ; dct:modified ?m ;
-                                 dcatde:contributorID ?cid ; dcatde:politicalGeocodingURI ?geo ;
                                  dct:spatial ?s ; dct:publisher ?p . ?p a foaf:Agent ; foaf:name ?n } }""",
     )
     assert incomplete == []
@@ -81,7 +81,7 @@ def test_publisher_licence_and_geocoding_per_commune(client, exported):
         graph,
         """SELECT ?id ?name ?licence ?geo ?start ?end WHERE {
              ?d dct:identifier ?id ; dct:publisher/foaf:name ?name ; dcat:distribution/dct:license ?licence ;
-                dcatde:politicalGeocodingURI ?geo .
+                dct:spatial ?geo . FILTER(STRSTARTS(STR(?geo), "http://dcat-ap.de/def/politicalGeocoding/"))
              OPTIONAL { ?d dct:temporal ?t . ?t a dct:PeriodOfTime ; dcat:startDate ?start ; dcat:endDate ?end } }""",
     )
     by_id = {row[0]: row[1:] for row in rows}
@@ -102,13 +102,53 @@ def test_publisher_licence_and_geocoding_per_commune(client, exported):
     }
 
 
-def test_bbox_is_wgs84_polygon(client, exported):
-    graph = _graph(client, "/opendata/catalog.ttl", "turtle")
+def _bbox(graph: Graph, identifier: str) -> str:
     (bbox,) = _rows(
         graph,
-        'SELECT ?b WHERE { ?d dct:identifier "meldungen-14612000" ; dct:spatial ?s . ?s dcat:bbox ?b }',
+        f'SELECT ?b WHERE {{ ?d dct:identifier "{identifier}" ; dct:spatial ?s . ?s dcat:bbox ?b }}',
     )[0]
-    assert bbox.startswith("POLYGON((13.737") and "51.05" in bbox
+    return bbox
+
+
+def test_bbox_of_several_places_is_a_valid_wgs84_polygon(client, exported):
+    bbox = _bbox(_graph(client, "/opendata/catalog.ttl", "turtle"), "meldungen-sachsen")
+    geometry = GEOSGeometry(bbox, srid=4326)
+    assert geometry.geom_type == "Polygon" and geometry.valid, geometry.valid_reason
+    west, south, east, north = geometry.extent
+    assert 12.3 < west < 12.4 and 51.3 < north < 51.4  # Leipzig is the north-west corner
+    assert 13.7 < east < 13.8 and 51.0 < south < 51.1  # Dresden the south-east one
+
+
+def test_bbox_of_a_single_place_is_a_valid_point_not_a_degenerate_polygon(client, exported):
+    """GeoDCAT-AP: dcat:bbox is a geometry literal; a polygon whose four corners coincide is invalid for
+    GEOS/PostGIS (and for the harvesters that index it), the place itself is a valid geometry."""
+    bbox = _bbox(_graph(client, "/opendata/catalog.ttl", "turtle"), "meldungen-14612000")
+    geometry = GEOSGeometry(bbox, srid=4326)
+    assert geometry.valid, geometry.valid_reason
+    assert geometry.geom_type == "Point" and geometry.x == pytest.approx(DRESDEN[0], abs=1e-6)
+
+
+def test_byte_size_is_the_file_size_as_non_negative_integer_in_both_formats(client, exported, tmp_path):
+    """DCAT-AP.de 3.0: dcat:byteSize is an xsd:nonNegativeInteger; Turtle and JSON-LD give the same literal."""
+    query = "SELECT ?u ?b WHERE { ?x dcat:downloadURL ?u ; dcat:byteSize ?b }"
+    for url, fmt in (("/opendata/catalog.ttl", "turtle"), ("/opendata/catalog.jsonld", "json-ld")):
+        graph = _graph(client, url, fmt)
+        rows = list(graph.query(PREFIXES + query))
+        assert len(rows) == 8
+        for download, size in rows:
+            name = str(download).rsplit("/", 1)[1]
+            assert str(size.datatype) == "http://www.w3.org/2001/XMLSchema#nonNegativeInteger"
+            assert str(size) == str((tmp_path / "opendata" / DAY.isoformat() / name).stat().st_size)
+
+
+def test_no_contributor_id_until_the_operator_sets_one(client, exported, settings):
+    graph = _graph(client, "/opendata/catalog.ttl", "turtle")
+    assert _rows(graph, "SELECT ?c WHERE { ?d dcatde:contributorID ?c }") == []
+    settings.OPENDATA_CONTRIBUTOR_ID = "http://dcat-ap.de/def/contributors/freistaatSachsen"
+    graph = _graph(client, "/opendata/catalog.ttl", "turtle")
+    assert {r[0] for r in _rows(graph, "SELECT ?c WHERE { ?d dcatde:contributorID ?c }")} == {
+        "http://dcat-ap.de/def/contributors/freistaatSachsen"
+    }
 
 
 def test_empty_catalogue_before_the_first_export(client, settings, tmp_path):
