@@ -6,8 +6,9 @@ set -euo pipefail
 # gettext: msgfmt compiles the English translation (locale/en) in the make targets.
 # WeasyPrint (PDF notices) needs Pango with HarfBuzz; DejaVu is the font embedded in the PDF/A files.
 # osmium-tool: the tests write a small .osm.pbf for load_addresses (GDAL reads PBF but cannot write it).
+# python3-gdal: GDAL's validate_gpkg.py checks the nightly GeoPackages (tests/conformance/gpkg), run by Debian's python3.
 packages=(postgresql-15 postgresql-15-postgis-3 postgresql-client-15 gdal-bin libgdal-dev libgeos-c1v5 libproj25 gettext
-  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core osmium-tool)
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core osmium-tool python3-gdal)
 # --with-ops: what the operations benchmarks and `make cluster-test` start themselves (not `make test`):
 # PgBouncer (bench/load/pooling.py), nginx as load balancer and iproute2 for network namespaces.
 if [ "${1:-}" = "--with-ops" ]; then
