@@ -128,6 +128,18 @@ def signing_key(env: Env, local_dir: Path) -> tuple[str, str]:
     return checked_kid("PARKING_SIGNING_KEY_ID", kid), private
 
 
+def checked_against_current(kid: str, private: str, pairs: tuple[tuple[str, str], ...]) -> None:
+    """An earlier key may not carry the current kid with another key: a card naming that kid would then
+    pass under either key, and the published list would be ambiguous (listing the current key itself, as
+    in step 1 of a rotation left in place, is harmless)."""
+    current = public_of(private)
+    if any(other == kid and key != current for other, key in pairs):
+        raise ImproperlyConfigured(
+            f"PARKING_VERIFY_KEYS nennt die Schlüssel-ID {kid!r} des aktuellen Schlüssels mit einem anderen "
+            "Schlüssel. Jede Schlüssel-ID gehört zu genau einem Schlüssel: neue ID wählen."
+        )
+
+
 def plate_secret(env: Env, local_dir: Path) -> str:
     return env.str("PARKING_PLATE_SECRET", default="").strip() or _stored(
         local_dir / "parking_plate_secret", b64(secrets.token_bytes(32))

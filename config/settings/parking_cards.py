@@ -6,7 +6,7 @@ Kept apart from base.py, which star-imports them; production.py requires them ex
 """
 
 from config.env import BASE_DIR, Env
-from config.parking_keys import plate_secret, signing_key, verify_keys
+from config.parking_keys import checked_against_current, plate_secret, signing_key, verify_keys
 
 _env = Env(dotenv=BASE_DIR / ".env")
 
@@ -14,5 +14,6 @@ _env = Env(dotenv=BASE_DIR / ".env")
 PARKING_SIGNING_KEY_ID, PARKING_SIGNING_KEY = signing_key(_env, BASE_DIR / ".local")
 # Earlier public keys still accepted, as (kid, public key base64url); kid "legacy": cards without a kid.
 PARKING_VERIFY_KEYS = verify_keys(_env)
+checked_against_current(PARKING_SIGNING_KEY_ID, PARKING_SIGNING_KEY, PARKING_VERIFY_KEYS)
 # Stable for as long as any card is valid (each card carries its plate's hash under it); never rotated.
 PARKING_PLATE_SECRET = plate_secret(_env, BASE_DIR / ".local")

@@ -15,7 +15,14 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.env import Env
 from config.features import derived_secret
-from config.parking_keys import b64, public_of, require_explicit, signing_key, verify_keys
+from config.parking_keys import (
+    b64,
+    checked_against_current,
+    public_of,
+    require_explicit,
+    signing_key,
+    verify_keys,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 PARKING_VARS = (
@@ -141,3 +148,12 @@ def test_the_legacy_command_names_the_keys_once_derived_from_the_secret_key():
     assert f"PARKING_PLATE_SECRET={derived_secret(old_secret, 'parking-plate-hash')}" in result.stdout
     assert f"legacy:{public_of(derived_secret(old_secret, 'parking-signing-key'))}" in result.stdout
     assert cli("legacy").returncode == 2
+
+
+def test_an_earlier_key_may_not_reuse_the_current_kid():
+    current, other = new_private(), new_private()
+    checked_against_current(
+        "2027-12", current, (("2027-12", public_of(current)), ("2026-12", public_of(other)))
+    )
+    with pytest.raises(ImproperlyConfigured, match="genau einem Schlüssel"):
+        checked_against_current("2027-12", current, (("2027-12", public_of(other)),))
