@@ -1,4 +1,4 @@
-"""Settings of single features read from the environment (parking cards, the accessibility statement's
+"""Settings of single features read from the environment (the accessibility statement's
 enforcement body, citizen login providers, LeiKa keys): kept apart from config.env, which holds the
 general ones."""
 
@@ -17,27 +17,11 @@ from config.env import Env, checked_email
 
 
 def derived_secret(secret: str, purpose: str) -> str:
-    """A secret for one purpose derived from SECRET_KEY (base64url, 32 bytes): the same on every node
-    without another value to distribute; set the purpose's own variable to rotate it independently."""
+    """A secret for one purpose derived from SECRET_KEY (base64url, 32 bytes). Parking card keys were
+    derived like this before they got their own settings; config.parking_keys still uses it to name those
+    old values once, so cards issued then stay valid after the change."""
     digest = hmac.new(secret.encode(), f"maengelmelder:{purpose}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
-
-
-def parking_card_keys(env: Env, secret: str) -> tuple[str, str, list[str]]:
-    """(Ed25519 private key seed, plate-hash secret, earlier public keys still accepted) for parking cards.
-
-    ``PARKING_SIGNING_KEY``: 32 random bytes, base64url (e.g. ``python -c "import secrets, base64;
-    print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())"``); default derived from SECRET_KEY.
-    """
-    signing = env.str("PARKING_SIGNING_KEY", default="") or derived_secret(secret, "parking-signing-key")
-    try:
-        seed = base64.urlsafe_b64decode(signing + "=" * (-len(signing) % 4))
-    except ValueError as exc:
-        raise ImproperlyConfigured("PARKING_SIGNING_KEY must be 32 bytes, base64url encoded.") from exc
-    if len(seed) != 32:
-        raise ImproperlyConfigured("PARKING_SIGNING_KEY must be 32 bytes, base64url encoded.")
-    plate = env.str("PARKING_PLATE_SECRET", default="") or derived_secret(secret, "parking-plate-hash")
-    return signing, plate, env.list("PARKING_VERIFY_KEYS", default=[])
 
 
 # Defaults as published by the Free State of Saxony (checked December 2026): the Durchsetzungsstelle at the

@@ -3,9 +3,16 @@
 A valid parking permit carries a QR code with a short text: ``PA1.<payload>.<signature>`` (both base64url
 without padding). The payload is compact JSON::
 
-    {"n": permit number, "a": AGS, "z": zone code, "f": valid from, "u": valid until, "h": plate hash}
+    {"k": key id, "n": permit number, "a": AGS, "z": zone code, "f": valid from, "u": valid until,
+     "h": plate hash}
 
-signed with Ed25519 (``PARKING_SIGNING_KEY``). ``h`` is a keyed hash of the normalised licence plate —
+signed with Ed25519 (``PARKING_SIGNING_KEY``). ``k`` names the key (``PARKING_SIGNING_KEY_ID``), so keys
+can rotate: a checker takes the public key with that kid, the current one or an earlier one still listed in
+``PARKING_VERIFY_KEYS``, and refuses a kid it does not know with its own message. The kid sits inside the
+signed payload rather than in a new prefix: the format stays ``PA1``, so scanners and verifiers that try
+every published key keep working. Cards issued before key ids carry no ``k``; they are checked against the
+key(s) listed with kid ``legacy`` (the key then derived from SECRET_KEY, which config.parking_keys can
+name), because they were printed and mailed and stay valid for up to a year. ``h`` is a keyed hash of the normalised licence plate —
 never the plate itself: HMAC-SHA256 under a key per commune (derived from ``PARKING_PLATE_SECRET`` and the
 AGS), first 16 bytes. A plate has too few possibilities for a plain hash (anyone scanning the code could
 try them all); with the key only that commune's enforcement staff, whose check page carries it, can test
@@ -28,6 +35,8 @@ import segno
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
+
+from core.key_ids import KID_RE, LEGACY_KID
 
 PREFIX = "PA1"
 HASH_BYTES = 16
@@ -52,9 +61,16 @@ def public_key_b64() -> str:
     return b64(raw)
 
 
-def verification_keys() -> list[str]:
-    """The current public key plus earlier ones still accepted (``PARKING_VERIFY_KEYS``, after a rotation)."""
-    return [public_key_b64(), *[k for k in settings.PARKING_VERIFY_KEYS if k]]
+def verification_keys() -> list[dict[str, str]]:
+    """``{"kid", "key"}`` of the current public key (first) and the earlier ones still accepted
+    (``PARKING_VERIFY_KEYS``, after a rotation)."""
+    current = {"kid": settings.PARKING_SIGNING_KEY_ID, "key": public_key_b64()}
+    return [current, *({"kid": kid, "key": key} for kid, key in settings.PARKING_VERIFY_KEYS)]
+
+
+def keys_for(kid: str) -> list[str]:
+    """The public keys a card with ``kid`` may be signed with (several only for ``legacy``)."""
+    return [entry["key"] for entry in verification_keys() if entry["kid"] == kid]
 
 
 def plate_key(ags: str) -> bytes:
@@ -72,6 +88,7 @@ def card_code(
 ) -> str:
     """The signed text of a permit; ``plate`` already normalised (``DD-AB 123``)."""
     payload = {
+        "k": settings.PARKING_SIGNING_KEY_ID,
         "n": number,
         "a": ags,
         "z": zone,
@@ -96,25 +113,46 @@ class CardCheck:
         return not self.problems and bool(self.payload)
 
 
-def _signed_payload(code: str) -> dict[str, Any] | None:
-    """The payload if ``code`` is a well-formed card signed by one of the accepted keys, else None."""
+NOT_A_CARD = "Kein gültiger Parkausweis-Code: Signatur falsch, Code verändert oder unvollständig."
+
+
+def _unknown_key(kid: str) -> str:
+    if kid == LEGACY_KID:
+        return (
+            "Der Ausweis stammt aus der Zeit vor dem Schlüsselwechsel; sein Schlüssel wird nicht mehr "
+            "angenommen. Der Ausweis ist ungültig; die Inhaberin oder der Inhaber erhält einen neuen."
+        )
+    return (
+        f"Der Ausweis ist mit einem unbekannten Schlüssel signiert (Schlüssel-ID „{kid}“). Bitte die Seite "
+        "neu laden; bleibt die Meldung, ist der Schlüssel zurückgezogen und der Ausweis ungültig."
+    )
+
+
+def _signed_payload(code: str) -> tuple[dict[str, Any] | None, str]:
+    """(payload, "") if ``code`` is a well-formed card signed by the key its kid names, else (None, why)."""
     parts = code.strip().split(".")
     if len(code) > MAX_CODE_LENGTH or len(parts) != 3 or parts[0] != PREFIX:
-        return None
+        return None, NOT_A_CARD
     try:
         signature = unb64(parts[2])
         payload = json.loads(unb64(parts[1]))
     except (ValueError, UnicodeDecodeError):
-        return None
-    for key in verification_keys():
+        return None, NOT_A_CARD
+    kid = payload.get("k", LEGACY_KID) if isinstance(payload, dict) else None
+    if not isinstance(kid, str) or not KID_RE.fullmatch(kid):
+        return None, NOT_A_CARD
+    keys = keys_for(kid)
+    if not keys:
+        return None, _unknown_key(kid)
+    for key in keys:
         try:
             Ed25519PublicKey.from_public_bytes(unb64(key)).verify(
                 signature, f"{parts[0]}.{parts[1]}".encode()
             )
         except (InvalidSignature, ValueError):
             continue
-        return payload if isinstance(payload, dict) else None
-    return None
+        return payload, ""
+    return None, NOT_A_CARD
 
 
 def check_card(
@@ -127,11 +165,9 @@ def check_card(
     revoked: set[str] | frozenset[str] = frozenset(),
 ) -> CardCheck:
     """Check a scanned or typed code against the plate on the car, the zone where it stands and the day."""
-    payload = _signed_payload(code)
+    payload, problem = _signed_payload(code)
     if payload is None:
-        return CardCheck(
-            problems=["Kein gültiger Parkausweis-Code: Signatur falsch, Code verändert oder unvollständig."]
-        )
+        return CardCheck(problems=[problem])
     check = CardCheck(payload=payload)
     try:
         valid_from, valid_until = dt.date.fromisoformat(payload["f"]), dt.date.fromisoformat(payload["u"])

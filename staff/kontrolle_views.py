@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from core.errors import ValidationFailed
+from core.key_ids import LEGACY_KID
 from organisations.scoping import Forbidden, enforcement_organisations
 from permits.parking_card import CardCheck, b64, check_card, plate_key, verification_keys
 from permits.selectors import parking_zones_of, revoked_parking_numbers
@@ -56,7 +57,8 @@ def kontrolle(request: HttpRequest) -> HttpResponse:
         "values": request.POST,
         "config": {
             "ags": org.ags,
-            "keys": verification_keys(),
+            "keys": verification_keys(),  # [{"kid", "key"}]: the card's kid picks the key
+            "legacyKid": LEGACY_KID,
             "plateKey": b64(plate_key(org.ags)),
             "revokedUrl": reverse("parking-permits-revoked"),
         },

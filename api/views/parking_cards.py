@@ -46,17 +46,48 @@ class RevokedParkingPermitsView(APIView):
         return response
 
 
+def _jwk(entry: dict[str, str]) -> dict[str, str]:
+    """One key as a JSON Web Key (RFC 8037, Ed25519 as OKP), so JOSE libraries can pick it by kid."""
+    return {
+        "kty": "OKP",
+        "crv": "Ed25519",
+        "alg": "EdDSA",
+        "use": "sig",
+        "kid": entry["kid"],
+        "x": entry["key"],
+    }
+
+
 class ParkingCardKeysView(APIView):
+    """Every public key a card may be signed with, each with its kid (the card's payload field ``k``).
+
+    ``keys`` stays the plain list it was before key ids (current first), for verifiers that try every key;
+    ``jwks`` names each key's kid, ``current_kid`` the one new cards carry. Cards without ``k`` were issued
+    before key ids and belong to the key(s) with kid ``legacy``.
+    """
+
     authentication_classes: list = []
     permission_classes: list = []
 
     @extend_schema(
-        summary="Öffentliche Schlüssel der Parkausweis-Signatur (Ed25519)",
+        summary="Öffentliche Schlüssel der Parkausweis-Signatur (Ed25519) mit Schlüssel-ID",
         responses={
-            200: OpenApiResponse(description='{"format": "PA1", "algorithm": "Ed25519", "keys": [base64url]}')
+            200: OpenApiResponse(
+                description='{"format": "PA1", "algorithm": "Ed25519", "current_kid": "2026-12", '
+                '"keys": [base64url], "jwks": {"keys": [{"kty": "OKP", "crv": "Ed25519", "kid": …, "x": …}]}}'
+            )
         },
     )
     def get(self, request: Request) -> Response:
-        response = Response({"format": PREFIX, "algorithm": "Ed25519", "keys": verification_keys()})
+        keys = verification_keys()
+        response = Response(
+            {
+                "format": PREFIX,
+                "algorithm": "Ed25519",
+                "current_kid": keys[0]["kid"],
+                "keys": [entry["key"] for entry in keys],
+                "jwks": {"keys": [_jwk(entry) for entry in keys]},
+            }
+        )
         response["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
         return response

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import os
 import secrets
 import shutil
@@ -214,6 +215,10 @@ def node_env(
         "EMAIL_HOST": SVC,
         "EMAIL_PORT": str(smtp_port),
         "SECRET_KEY": secrets.token_urlsafe(50),  # the same for both nodes: sessions, links, tokens
+        # The same parking card keys on both nodes, as production requires (config.parking_keys).
+        "PARKING_SIGNING_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("="),
+        "PARKING_SIGNING_KEY_ID": f"cluster-{run_id}"[:32],
+        "PARKING_PLATE_SECRET": secrets.token_urlsafe(32),
         "ALLOWED_HOSTS": "127.0.0.1,localhost,10.77.1.2,10.77.2.2",
         "THROTTLE_REPORT_CREATE": "1000000/hour",
         "CACHE_KEY_PREFIX": f"mm-cluster-{run_id}",

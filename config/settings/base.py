@@ -22,14 +22,13 @@ from config.env import (
     platform_operator,
     secret_key,
 )
-from config.features import accessibility_enforcement, leika_keys, opendata_contributor_id, parking_card_keys
+from config.features import accessibility_enforcement, leika_keys, opendata_contributor_id
 
 env = Env(dotenv=BASE_DIR / ".env")
 
 LOCAL_DIR = BASE_DIR / ".local"
 
 SECRET_KEY = secret_key(env, LOCAL_DIR / "secret_key")
-PARKING_SIGNING_KEY, PARKING_PLATE_SECRET, PARKING_VERIFY_KEYS = parking_card_keys(env, SECRET_KEY)  # cards
 LEIKA_KEYS = leika_keys(env)  # LeiKa service keys in each service page's metadata (config.features)
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
@@ -131,6 +130,7 @@ AXES_VERBOSE = False
 
 from config.settings.citizens import *  # noqa: E402, F403  (citizen login: allauth, OpenID Connect)
 from config.settings.mail_limits import *  # noqa: E402, F403  (mails per recipient address)
+from config.settings.parking_cards import *  # noqa: E402, F403  (parking card keys, not from SECRET_KEY)
 
 # Second factor (django-otp, TOTP): the issuer shown in the authenticator app; see staff/two_factor.py.
 OTP_TOTP_ISSUER = "Mängelmelder Sachsen"

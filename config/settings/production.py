@@ -1,9 +1,10 @@
-"""Production: SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL are required, DEBUG is refused, and HTTPS
-hardening is on (``manage.py check --deploy``). The default of ``manage.py`` and ``config/wsgi.py``."""
+"""Production: SECRET_KEY, the parking card keys, ALLOWED_HOSTS and DATABASE_URL are required, DEBUG is
+refused, and HTTPS hardening is on (``manage.py check --deploy``). The default of ``manage.py`` and ``config/wsgi.py``."""
 
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import mailers_from_env
+from config.parking_keys import require_explicit
 from config.settings.base import *  # noqa: F403
 from config.settings.base import env
 
@@ -14,6 +15,9 @@ if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
     raise ImproperlyConfigured(
         "SECRET_KEY is too short or too simple for production (≥ 50 random characters)."
     )
+
+# Parking card keys: no generated key in .local/ (config.parking_keys, docs/operations.md).
+require_explicit(env)
 
 DEBUG = env.bool("DEBUG", default=False)
 if DEBUG:

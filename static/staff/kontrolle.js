@@ -1,8 +1,9 @@
 /* Parking card check in the browser (/kontrolle/): the same rules as permits/parking_card.py.
  *
- * Works without network once the page is loaded: the public keys and the commune's plate-hash key come
- * with the page, the revocation list is fetched when possible and kept in localStorage for later. Where
- * the browser lacks WebCrypto Ed25519, the form is simply posted and the server checks it. */
+ * Works without network once the page is loaded: the public keys (each with its kid, the card's "k";
+ * cards without one belong to the "legacy" key) and the commune's plate-hash key come with the page, the
+ * revocation list is fetched when possible and kept in localStorage for later. Where the browser lacks
+ * WebCrypto Ed25519, the form is simply posted and the server checks it. */
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("kontrolle-config").textContent);
@@ -76,24 +77,40 @@
       .then(showRevokedState);
   }
 
+  var NOT_A_CARD = "Kein gültiger Parkausweis-Code: Signatur falsch, Code verändert oder unvollständig.";
+  var KID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
+
+  function unknownKey(kid) {
+    if (kid === config.legacyKid) {
+      return "Der Ausweis stammt aus der Zeit vor dem Schlüsselwechsel; sein Schlüssel wird nicht mehr angenommen. Der Ausweis ist ungültig; die Inhaberin oder der Inhaber erhält einen neuen.";
+    }
+    return "Der Ausweis ist mit einem unbekannten Schlüssel signiert (Schlüssel-ID „" + kid + "“). Bitte die Seite neu laden; bleibt die Meldung, ist der Schlüssel zurückgezogen und der Ausweis ungültig.";
+  }
+
+  // {payload} when the key the card's kid names (payload.k; none: "legacy") verifies it, else {problem}.
   function signedPayload(code) {
     var parts = code.trim().split(".");
-    if (code.length > 600 || parts.length !== 3 || parts[0] !== "PA1") return Promise.resolve(null);
+    if (code.length > 600 || parts.length !== 3 || parts[0] !== "PA1") return Promise.resolve({ problem: NOT_A_CARD });
     var payload, signature;
     try {
       payload = JSON.parse(new TextDecoder().decode(unb64(parts[1])));
       signature = unb64(parts[2]);
     } catch (e) {
-      return Promise.resolve(null);
+      return Promise.resolve({ problem: NOT_A_CARD });
     }
+    if (!payload || typeof payload !== "object" || Array.isArray(payload)) return Promise.resolve({ problem: NOT_A_CARD });
+    var kid = "k" in payload ? payload.k : config.legacyKid;
+    if (typeof kid !== "string" || !KID_RE.test(kid)) return Promise.resolve({ problem: NOT_A_CARD });
+    var keys = config.keys.filter(function (entry) { return entry.kid === kid; });
+    if (!keys.length) return Promise.resolve({ problem: unknownKey(kid) });
     var data = enc.encode(parts[0] + "." + parts[1]);
-    var tries = config.keys.map(function (key) {
-      return crypto.subtle.importKey("raw", unb64(key), { name: "Ed25519" }, false, ["verify"])
+    var tries = keys.map(function (entry) {
+      return crypto.subtle.importKey("raw", unb64(entry.key), { name: "Ed25519" }, false, ["verify"])
         .then(function (k) { return crypto.subtle.verify({ name: "Ed25519" }, k, signature, data); })
         .catch(function () { return false; });
     });
     return Promise.all(tries).then(function (ok) {
-      return ok.indexOf(true) >= 0 && payload && typeof payload === "object" ? payload : null;
+      return ok.indexOf(true) >= 0 ? { payload: payload } : { problem: NOT_A_CARD };
     });
   }
 
@@ -104,8 +121,9 @@
   }
 
   function check(code, plate, zone) {
-    return signedPayload(code).then(function (payload) {
-      if (!payload) return { problems: ["Kein gültiger Parkausweis-Code: Signatur falsch, Code verändert oder unvollständig."] };
+    return signedPayload(code).then(function (signed) {
+      if (!signed.payload) return { problems: [signed.problem] };
+      var payload = signed.payload;
       var problems = [];
       var on = today();
       if (payload.a !== config.ags) problems.push("Der Ausweis wurde von einer anderen Gemeinde ausgestellt.");
@@ -190,7 +208,7 @@
   }
 
   // Only when this browser can verify Ed25519 does the page take over; else the server checks.
-  crypto.subtle.importKey("raw", unb64(config.keys[0]), { name: "Ed25519" }, false, ["verify"]).then(function () {
+  crypto.subtle.importKey("raw", unb64(config.keys[0].key), { name: "Ed25519" }, false, ["verify"]).then(function () {
     form.dataset.local = "1";
     showRevokedState();
     loadRevoked();

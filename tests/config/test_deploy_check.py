@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import subprocess
@@ -11,10 +12,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# Production names the parking card keys explicitly (config.parking_keys): none generated into .local/.
+PARKING_ENV = {
+    "PARKING_SIGNING_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("="),
+    "PARKING_SIGNING_KEY_ID": "2026-12",
+    "PARKING_PLATE_SECRET": secrets.token_urlsafe(32),
+}
 
 
 def _check(extra_env: dict[str, str]) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production", **extra_env}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production", **PARKING_ENV, **extra_env}
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
@@ -78,6 +85,7 @@ def test_the_wsgi_application_defaults_to_production_settings():
     assert "SECRET_KEY must be set" in result.stderr
     with_key = {
         **_without_settings_choice(),
+        **PARKING_ENV,
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "maengel.sachsen.example",
     }
@@ -110,11 +118,14 @@ def test_the_make_targets_and_serve_sh_choose_development_settings_explicitly():
     [
         ({"DEBUG": "true"}, "DEBUG must be off in production"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must be set in production"),
+        ({"PARKING_SIGNING_KEY": ""}, "PARKING_SIGNING_KEY muss in Produktion gesetzt sein"),
+        ({"PARKING_PLATE_SECRET": ""}, "PARKING_PLATE_SECRET muss in Produktion gesetzt sein"),
     ],
 )
-def test_production_refuses_debug_and_missing_hosts(override, message):
+def test_production_refuses_debug_missing_hosts_and_missing_parking_keys(override, message):
     env = {
         **_without_settings_choice(),
+        **PARKING_ENV,
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "maengel.sachsen.example",
         **override,

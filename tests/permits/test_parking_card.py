@@ -44,7 +44,7 @@ def test_a_valid_card_passes_and_carries_no_plate():
     assert result.valid and result.problems == []
     assert result.payload["n"] == "14612000-N1-2026-00001"
     assert "AB" not in base64.urlsafe_b64decode(text.split(".")[1] + "==").decode()
-    assert set(payload(text)) == {"n", "a", "z", "f", "u", "h"}
+    assert set(payload(text)) == {"k", "n", "a", "z", "f", "u", "h"}
     assert len(text) < 300  # fits a small QR code
 
 
@@ -88,12 +88,77 @@ def test_garbage_is_no_card(garbage):
     assert not result.valid and "Kein gültiger Parkausweis-Code" in result.problems[0]
 
 
-def test_a_card_signed_with_another_key_fails_and_a_rotated_key_is_still_accepted(settings):
-    old_key = settings.PARKING_SIGNING_KEY
-    old_public = public_key_b64()
+def new_key() -> str:
+    return b64(Ed25519PrivateKey.generate().private_bytes_raw())
+
+
+def public(private: str) -> str:
+    return b64(Ed25519PrivateKey.from_private_bytes(unb64(private)).public_key().public_bytes_raw())
+
+
+def use_key(settings, kid: str, private: str, *verify: tuple[str, str]) -> None:
+    settings.PARKING_SIGNING_KEY_ID, settings.PARKING_SIGNING_KEY = kid, private
+    settings.PARKING_VERIFY_KEYS = tuple(verify)
+
+
+def valid(text: str) -> bool:
+    return check_card(text, plate="DD-AB 123", ags=AGS, on=DAY).valid
+
+
+def test_rotation_keeps_old_cards_while_their_key_is_listed_and_refuses_them_after(settings):
+    key1, key2 = new_key(), new_key()
+    use_key(settings, "1", key1)
+    old = code()
+    assert payload(old)["k"] == "1" and valid(old)
+    use_key(settings, "2", key2, ("1", public(key1)))  # rotated: key 1 only verifies now
+    new = code()
+    assert payload(new)["k"] == "2" and valid(new) and valid(old)
+    use_key(settings, "2", key2)  # key 1 removed after its last card expired
+    assert valid(new)
+    assert check_card(old, plate="DD-AB 123", ags=AGS, on=DAY).problems == [
+        "Der Ausweis ist mit einem unbekannten Schlüssel signiert (Schlüssel-ID „1“). Bitte die Seite neu "
+        "laden; bleibt die Meldung, ist der Schlüssel zurückgezogen und der Ausweis ungültig."
+    ]
+
+
+def test_the_kid_picks_the_key_so_a_card_naming_another_kid_fails(settings):
+    key1, key2 = new_key(), new_key()
+    use_key(settings, "1", key1, ("2", public(key2)))
+    assert not check_card(with_payload(code(), k="2"), plate="DD-AB 123", ags=AGS, on=DAY).valid
+    use_key(settings, "2", key2, ("1", public(key1)))
+    assert (
+        "Signatur falsch"
+        in check_card(with_payload(code(), k="1"), plate="DD-AB 123", ags=AGS, on=DAY).problems[0]
+    )
+
+
+def card_without_kid(private: str) -> str:
+    """A card as issued before key ids: the same payload without ``k``, signed with the then key."""
+    body = {k: v for k, v in payload(code()).items() if k != "k"}
+    text = "PA1." + b64(json.dumps(body, separators=(",", ":"), sort_keys=True).encode())
+    return f"{text}.{b64(Ed25519PrivateKey.from_private_bytes(unb64(private)).sign(text.encode()))}"
+
+
+def test_a_card_without_kid_is_checked_against_the_legacy_key(settings):
+    old_key, current = new_key(), new_key()
+    use_key(settings, "2026-12", current, ("legacy", public(old_key)))
+    legacy = card_without_kid(old_key)
+    assert valid(legacy)
+    assert not valid(card_without_kid(current))  # only the legacy key, not the current one
+    use_key(settings, "2026-12", current)
+    assert (
+        "aus der Zeit vor dem Schlüsselwechsel"
+        in check_card(legacy, plate="DD-AB 123", ags=AGS, on=DAY).problems[0]
+    )
+
+
+@pytest.mark.parametrize("kid", [7, None, ["1"], "a b", "x" * 40, "<script>"])
+def test_a_malformed_kid_is_no_card(settings, kid):
+    result = check_card(with_payload(code(), k=kid), plate="DD-AB 123", ags=AGS, on=DAY)
+    assert not result.valid and "Kein gültiger Parkausweis-Code" in result.problems[0]
+
+
+def test_a_changed_secret_key_leaves_the_card_valid(settings):
     text = code()
-    settings.PARKING_SIGNING_KEY = b64(Ed25519PrivateKey.generate().private_bytes_raw())
-    assert not check_card(text, plate="DD-AB 123", ags=AGS, on=DAY).valid
-    settings.PARKING_VERIFY_KEYS = [old_public]  # the previous key, kept after a rotation
-    assert check_card(text, plate="DD-AB 123", ags=AGS, on=DAY).valid
-    settings.PARKING_SIGNING_KEY = old_key
+    settings.SECRET_KEY = "ein-ganz-neuer-schluessel-" + "z" * 40
+    assert valid(text) and public_key_b64() == public(settings.PARKING_SIGNING_KEY)

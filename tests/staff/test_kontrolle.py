@@ -5,18 +5,23 @@ from __future__ import annotations
 import re
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.utils import timezone
 
 from cases.tracking import tracking_token
 from organisations.services import membership_set
 from permits.models import ParkingPermit
-from permits.parking_card import card_for_permit, verification_keys
+from permits.parking_card import b64, card_for_permit, unb64, verification_keys
 from permits.services import parking_decide
 from tests.permits.test_staff_and_parking import apply_parking
 from tests.privacy.helpers import decide_parking
 from tests.staff_world import _user, login
 
 pytestmark = pytest.mark.django_db
+
+OLD_PRIVATE = b64(Ed25519PrivateKey.generate().private_bytes_raw())
+OLD_PUBLIC = b64(Ed25519PrivateKey.from_private_bytes(unb64(OLD_PRIVATE)).public_key().public_bytes_raw())
+LEGACY_PUBLIC = b64(Ed25519PrivateKey.generate().public_key().public_bytes_raw())
 
 
 def add_enforcer(world) -> str:
@@ -60,7 +65,7 @@ def test_only_enforcement_and_admins_of_a_commune_open_the_page(client, world, e
     response = client.get("/kontrolle/")
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
-    assert verification_keys()[0] in response.content.decode()
+    assert verification_keys()[0]["key"] in response.content.decode()
     assert "vendor/jsqr/jsQR.js" in response.content.decode()
 
 
@@ -91,9 +96,35 @@ def test_a_withdrawn_permit_is_on_the_revocation_list_and_fails(client, world, e
     assert "Der Ausweis wurde widerrufen." in verdict(client, code=text, plate="DD-XY 42")
 
 
-def test_keys_endpoint_names_the_format_and_the_keys(client):
+def test_keys_endpoint_names_every_key_with_its_kid(client, settings):
+    settings.PARKING_VERIFY_KEYS = (("2026-06", OLD_PUBLIC), ("legacy", LEGACY_PUBLIC))
     body = client.get("/api/v1/parking-permits/keys/").json()
-    assert body == {"format": "PA1", "algorithm": "Ed25519", "keys": verification_keys()}
+    current = verification_keys()[0]
+    assert body["format"] == "PA1" and body["algorithm"] == "Ed25519"
+    assert body["current_kid"] == settings.PARKING_SIGNING_KEY_ID == current["kid"]
+    assert body["keys"] == [current["key"], OLD_PUBLIC, LEGACY_PUBLIC]  # as before key ids, current first
+    assert [(k["kid"], k["x"]) for k in body["jwks"]["keys"]] == [
+        (current["kid"], current["key"]),
+        ("2026-06", OLD_PUBLIC),
+        ("legacy", LEGACY_PUBLIC),
+    ]
+    assert {(k["kty"], k["crv"], k["alg"]) for k in body["jwks"]["keys"]} == {("OKP", "Ed25519", "EdDSA")}
+
+
+def test_a_card_of_a_withdrawn_key_gets_a_clear_message_not_an_error(
+    client, settings, world, enforcer, approved
+):
+    login(client, enforcer)
+    current = settings.PARKING_SIGNING_KEY_ID, settings.PARKING_SIGNING_KEY
+    settings.PARKING_SIGNING_KEY_ID, settings.PARKING_SIGNING_KEY = "alt-1", OLD_PRIVATE
+    old = card(approved)
+    settings.PARKING_SIGNING_KEY_ID, settings.PARKING_SIGNING_KEY = current
+    settings.PARKING_VERIFY_KEYS = (("alt-1", OLD_PUBLIC),)
+    assert "Gültig" in verdict(client, code=old, plate="DD-XY 42")
+    settings.PARKING_VERIFY_KEYS = ()
+    assert client.post("/kontrolle/", {"code": old, "plate": "DD-XY 42"}).status_code == 200
+    refused = verdict(client, code=old, plate="DD-XY 42")
+    assert "Ungültig" in refused and "unbekannten Schlüssel signiert (Schlüssel-ID „alt-1“)" in refused
 
 
 def test_the_applicant_sees_the_card_once_approved_and_paid(client, world, approved):

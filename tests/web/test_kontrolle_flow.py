@@ -3,12 +3,16 @@ QR code (Chromium's fake camera plays a video file of the card's QR code)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import segno
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 from playwright.sync_api import expect
 
 from permits.models import ParkingPermit
+from permits.parking_card import b64, unb64
 from permits.services import parking_decide
 from tests.staff.test_kontrolle import add_enforcer, approved_and_paid, card
 from tests.staff_world import PASSWORD
@@ -42,8 +46,9 @@ def check(page, code: str, plate: str):
     return page.locator("#result")
 
 
-def test_offline_check_in_the_browser(browser, site, world, approved):
+def test_offline_check_in_the_browser(browser, site, world, approved, settings):
     text = card(approved)
+    withdrawn_key_card = card_signed_by(settings, approved, "alt-1", Ed25519PrivateKey.generate())
     context, page = open_check_page(browser, site)
     assert axe_serious(page) == []
     context.set_offline(True)
@@ -52,6 +57,36 @@ def test_offline_check_in_the_browser(browser, site, world, approved):
     tampered = text.split(".")
     tampered[1] = tampered[1][:-2] + ("A" if tampered[1][-2] != "A" else "B") + tampered[1][-1]
     expect(check(page, ".".join(tampered), "DD-XY 42")).to_contain_text("Signatur falsch")
+    expect(check(page, withdrawn_key_card, "DD-XY 42")).to_contain_text("Schlüssel-ID „alt-1“")
+    context.close()
+
+
+def card_signed_by(settings, permit, kid: str, key: Ed25519PrivateKey) -> str:
+    """The permit's card as another (earlier or withdrawn) key signed it."""
+    current = settings.PARKING_SIGNING_KEY_ID, settings.PARKING_SIGNING_KEY
+    settings.PARKING_SIGNING_KEY_ID, settings.PARKING_SIGNING_KEY = kid, b64(key.private_bytes_raw())
+    try:
+        return card(permit)
+    finally:
+        settings.PARKING_SIGNING_KEY_ID, settings.PARKING_SIGNING_KEY = current
+
+
+def test_a_card_of_an_earlier_key_listed_by_kid_passes_in_the_browser(
+    browser, site, world, approved, settings
+):
+    key, legacy_key = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    text = card_signed_by(settings, approved, "alt-2", key)
+    body = {k: v for k, v in json.loads(unb64(text.split(".")[1])).items() if k != "k"}
+    signed = "PA1." + b64(json.dumps(body, separators=(",", ":"), sort_keys=True).encode())
+    without_kid = f"{signed}.{b64(legacy_key.sign(signed.encode()))}"  # as issued before key ids
+    settings.PARKING_VERIFY_KEYS = (
+        ("alt-2", b64(key.public_key().public_bytes_raw())),
+        ("legacy", b64(legacy_key.public_key().public_bytes_raw())),
+    )
+    context, page = open_check_page(browser, site)
+    context.set_offline(True)
+    expect(check(page, text, "DD-XY 42")).to_contain_text("Gültig – Ausweis " + approved.permit_number)
+    expect(check(page, without_kid, "DD-XY 42")).to_contain_text("Gültig – Ausweis " + approved.permit_number)
     context.close()
 
 
