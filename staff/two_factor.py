@@ -37,7 +37,7 @@ from organisations.second_factor import (
     totp_device_pending,
     totp_verify,
 )
-from staff.errors import staff_only
+from staff.errors import staff_or_operator
 from staff.forms import LoginForm
 
 PENDING = "mm_login_pending"
@@ -133,7 +133,7 @@ def _enrolment_context(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@staff_only
+@staff_or_operator
 def second_factor(request: HttpRequest) -> HttpResponse:
     """Enrol a TOTP device (QR code + first code) or confirm this session with a code."""
     device = confirmed_device(request.user)

@@ -70,7 +70,7 @@ def test_a_superuser_without_a_device_is_told_how_to_set_one_up_and_can(client, 
     refused = client.get(ADMIN, follow=True)
     assert refused.status_code == 403  # a page, not a loop and not a 500
     html = refused.content.decode()
-    assert "Richten Sie" in html and f"{PAGE}?next=/admin/" in html
+    assert "Richten Sie" in html and f"{PAGE}?next=%2Fadmin%2F" in html
     enrol(client, "betrieb")  # the operator reaches the enrolment page without a membership
     assert client.get(ADMIN).status_code == 200
 
