@@ -10,6 +10,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from organisations.models import RecoveryCode
+from organisations.recovery_codes import recovery_codes_generate
 from tests.staff.test_second_factor import code, enrol
 from tests.staff_world import PASSWORD, confirmed_second_factor, login
 
@@ -81,3 +83,12 @@ def test_staff_without_the_admin_flag_never_reach_the_admin(client, world):
     assert refused.status_code == 403 and "keinen Zugang" in refused.content.decode()
     login(client, "caseworker_a")
     assert client.get(ADMIN, follow=True).status_code == 403
+
+
+def test_the_admin_lists_recovery_codes_without_their_hash(admin_client, admin_user):
+    recovery_codes_generate(user=admin_user)
+    page = admin_client.get("/admin/organisations/recoverycode/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert all(row.code_hash not in html for row in RecoveryCode.objects.all())
+    assert admin_client.get("/admin/organisations/recoverycode/add/").status_code == 403
