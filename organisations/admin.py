@@ -1,11 +1,20 @@
 """Django admin for platform operators (superusers): organisations, memberships, areas, audit and API tokens (read-only)."""
 
 from django import forms
+from django.contrib.admin import EmptyFieldListFilter
 from django.contrib.gis import admin
 
 from core.errors import ValidationFailed
 from core.iban import normalise_iban
-from organisations.models import ApiToken, AuditEvent, Membership, Organisation, ResponsibilityArea, Team
+from organisations.models import (
+    ApiToken,
+    AuditEvent,
+    Membership,
+    Organisation,
+    RecoveryCode,
+    ResponsibilityArea,
+    Team,
+)
 from organisations.services import organisation_set_territory
 from organisations.territory import check_territory
 
@@ -116,6 +125,27 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["name", "user", "organisation", "token_key", "created", "expiry"]
     search_fields = ["name", "user__username", "token_key"]
     fields = ["name", "user", "organisation", "token_key", "created", "expiry", "created_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(RecoveryCode)
+class RecoveryCodeAdmin(admin.ModelAdmin):
+    """Read-only, without the hash: who has how many codes left. Codes are made and used only by their
+    owner (``/verwaltung/zwei-faktor/wiederherstellungscodes/``), which the audit log records."""
+
+    list_display = ["user", "created", "used"]
+    list_filter = [("used", EmptyFieldListFilter)]
+    search_fields = ["user__username"]
+    fields = ["user", "created", "used"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:

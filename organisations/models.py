@@ -329,3 +329,22 @@ class ApiToken(AbstractAuthToken):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.user}, {self.token_key}…)"
+
+
+class RecoveryCode(models.Model):
+    """A one-time code that replaces the authenticator app once (device lost). Only a salted SHA-256 of the
+    code is kept, never the code (``organisations.recovery_codes`` says why not a password hasher); a used
+    code keeps its row with ``used`` set, so the page can say how many are left."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField("Prüfwert", max_length=100)
+    created = models.DateTimeField(auto_now_add=True)
+    used = models.DateTimeField("Verwendet", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Wiederherstellungscode"
+        verbose_name_plural = "Wiederherstellungscodes"
+        indexes = [models.Index(fields=["user", "used"], name="recovery_code_user")]
+
+    def __str__(self) -> str:
+        return f"Wiederherstellungscode {self.pk} ({'verwendet' if self.used else 'unbenutzt'})"

@@ -58,13 +58,20 @@ def totp_device_confirm(*, user: Any, device: TOTPDevice, code: str) -> bool:
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        org_ids = Membership.objects.filter(user=user, active=True).values_list("organisation_id", flat=True)
-        for org_id in org_ids:
-            audit(
-                actor=user,
-                action="second_factor.enrol",
-                obj=device,
-                organisation=org_id,
-                summary=f"Zwei-Faktor-Anmeldung für {user.username} eingerichtet",
-            )
+        audit_second_factor(
+            user=user,
+            action="second_factor.enrol",
+            obj=device,
+            summary=f"Zwei-Faktor-Anmeldung für {user.username} eingerichtet",
+        )
     return True
+
+
+def audit_second_factor(*, user: Any, action: str, obj: Any, summary: str, **data: Any) -> None:
+    """One audit row in each organisation of ``user`` (its admins see it), or one without organisation
+    for an operator without membership. Call inside the transaction of the change."""
+    org_ids = list(
+        Membership.objects.filter(user=user, active=True).values_list("organisation_id", flat=True)
+    )
+    for org_id in org_ids or [None]:
+        audit(actor=user, action=action, obj=obj, organisation=org_id, summary=summary, **data)

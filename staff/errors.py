@@ -36,11 +36,22 @@ PAGE_STATUSES = (403, 404)
 
 def staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Logged in (else to the login page) and member of an organisation (else 403); DomainErrors → pages."""
+    return _guarded(view, lambda user: scope_of(user).is_staff)
 
+
+def staff_or_operator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """As ``staff_only``, and also operators (Django's ``is_staff``: admin access, often without a
+    membership). Only for the second-factor pages, which an operator needs before ``/admin/`` opens."""
+    return _guarded(view, lambda user: scope_of(user).is_staff or (user.is_active and user.is_staff))
+
+
+def _guarded(
+    view: Callable[..., HttpResponse], admitted: Callable[[Any], bool]
+) -> Callable[..., HttpResponse]:
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not scope_of(request.user).is_staff:
+        if not admitted(request.user):
             return HttpResponseForbidden(render_to_string("staff/forbidden.html", request=request))
         try:
             return view(request, *args, **kwargs)

@@ -2,9 +2,12 @@
 
 A person with a confirmed TOTP device is not logged in after the password: the session only remembers,
 for 5 minutes and 3 tries, who passed the password step (``/anmelden/code/``), and the login happens
-with the right code. A wrong code counts as a failed login for django-axes (same lockout as wrong
-passwords), on top of django-otp's growing delay between tries. An organisation admin without a device is logged in and sent to enrolment; admin
-pages refuse to work until this session is confirmed (``staff.settings_views._admin_organisation``).
+with the right code, or with one of the person's recovery codes (device lost,
+``organisations.recovery_codes``). A wrong code of either kind counts as a failed login for django-axes
+(same lockout as wrong passwords), on top of django-otp's growing delay between TOTP tries. An
+organisation admin without a device is logged in and sent to enrolment; admin pages refuse to work until
+this session is confirmed (``staff.settings_views._admin_organisation``), and so does ``/admin/``
+(``config.admin_site``).
 The QR code is drawn here as SVG (segno), so the secret never leaves the server for a QR service.
 """
 
@@ -30,6 +33,7 @@ from django.utils.safestring import mark_safe
 from django_otp import login as otp_login
 
 from organisations.invitations import invitations_pending_for
+from organisations.recovery_codes import recovery_code_use, recovery_codes_left
 from organisations.second_factor import (
     confirmed_device,
     second_factor_required,
@@ -37,7 +41,7 @@ from organisations.second_factor import (
     totp_device_pending,
     totp_verify,
 )
-from staff.errors import staff_only
+from staff.errors import staff_or_operator
 from staff.forms import LoginForm
 
 PENDING = "mm_login_pending"
@@ -46,6 +50,10 @@ MAX_CODE_TRIES = 3
 WRONG_CODE = (
     "Der Code ist falsch oder schon verwendet. Bitte geben Sie den aktuellen sechsstelligen Code aus "
     "Ihrer Authenticator-App ein (nach einem Fehlversuch erst nach einigen Sekunden erneut)."
+)
+WRONG_RECOVERY_CODE = (
+    "Der Wiederherstellungscode ist falsch oder schon verwendet. Jeder Code gilt nur einmal; bitte "
+    "nehmen Sie einen anderen Code von Ihrer Liste."
 )
 
 
@@ -84,7 +92,8 @@ def _pending_user(request: HttpRequest) -> tuple[dict, Any] | None:
 
 
 def login_code(request: HttpRequest) -> HttpResponse:
-    """Second step of the sign-in: the TOTP code of the person who just passed the password step."""
+    """Second step of the sign-in: the TOTP code of the person who just passed the password step, or one
+    of their recovery codes. Both share the tries of this step and django-axes' lock-out."""
     found = _pending_user(request)
     device = confirmed_device(found[1]) if found else None
     if found is None or device is None:
@@ -98,13 +107,17 @@ def login_code(request: HttpRequest) -> HttpResponse:
         return get_lockout_response(request, None, credentials)
     error = ""
     if request.method == "POST":
-        if totp_verify(device=device, code=request.POST.get("code", "")):
+        recovery = request.POST.get("recovery_code", "")
+        if recovery:
+            accepted = recovery_code_use(user=user, code=recovery)
+        else:
+            accepted = totp_verify(device=device, code=request.POST.get("code", ""))
+        if accepted:
             del request.session[PENDING]
             auth_login(request, user, backend=pending["backend"])
+            # django-otp knows only devices: a recovery code confirms the session in the device's name.
             otp_login(request, device)
-            return redirect(
-                "staff:invitations" if invitations_pending_for(user).exists() else pending["next"]
-            )
+            return _signed_in(request, user, pending["next"], by_recovery_code=bool(recovery))
         user_login_failed.send(sender=__name__, credentials=credentials, request=request)
         pending["tries"] += 1
         if pending["tries"] >= MAX_CODE_TRIES or getattr(request, "axes_locked_out", False):
@@ -112,8 +125,22 @@ def login_code(request: HttpRequest) -> HttpResponse:
             messages.error(request, "Zu viele falsche Codes. Bitte melden Sie sich erneut an.")
             return redirect("login")
         request.session[PENDING] = pending
-        error = WRONG_CODE
+        error = WRONG_RECOVERY_CODE if recovery else WRONG_CODE
     return render(request, "registration/login_code.html", {"error": error}, status=400 if error else 200)
+
+
+def _signed_in(request: HttpRequest, user: Any, next_url: str, *, by_recovery_code: bool) -> HttpResponse:
+    if invitations_pending_for(user).exists():  # consent first: an invitation waits for an answer
+        return redirect("staff:invitations")
+    if not by_recovery_code:
+        return redirect(next_url)
+    messages.warning(
+        request,
+        f"Sie haben sich mit einem Wiederherstellungscode angemeldet; {recovery_codes_left(user)} "
+        "Codes sind noch unbenutzt. Ist Ihr Gerät verloren, richten Sie bitte jetzt ein neues ein und "
+        "erzeugen danach neue Wiederherstellungscodes.",
+    )
+    return redirect(f"{reverse('staff:second-factor')}?{urlencode({'next': next_url, 'neu': '1'})}")
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -133,7 +160,7 @@ def _enrolment_context(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@staff_only
+@staff_or_operator
 def second_factor(request: HttpRequest) -> HttpResponse:
     """Enrol a TOTP device (QR code + first code) or confirm this session with a code."""
     device = confirmed_device(request.user)
@@ -160,6 +187,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         "next": next_url,
         "required": second_factor_required(request.user),
         "enrol": device is None or (verified and request.GET.get("neu") == "1"),
+        "recovery_codes_left": recovery_codes_left(request.user),
     }
     if context["enrol"]:
         context.update(_enrolment_context(request))

@@ -47,6 +47,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's ``admin_client``, its session confirmed with a second factor: ``/admin/`` opens only
+    then (config/admin_site.py)."""
+    from tests.staff_world import confirmed_second_factor, login  # the plugin module, loaded above
+
+    confirmed_second_factor(admin_user.username)
+    login(client, admin_user.username)
+    return client
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

@@ -29,6 +29,7 @@ from tests.permits.notice_helpers import (
 )
 from tests.permits.test_conflicts import box
 from tests.permits.test_staff_and_parking import apply_parking
+from tests.staff_world import confirmed_second_factor, login
 
 pytestmark = pytest.mark.django_db
 
@@ -218,8 +219,9 @@ def test_operators_see_fee_claims_and_notices_read_only_in_the_admin(client, wor
     from django.contrib.auth import get_user_model
 
     permit, claim = approved_permit(world)
-    admin = get_user_model().objects.create_superuser("operator", "op@example.org", "x-sehr-geheim-42")
-    client.force_login(admin)
+    get_user_model().objects.create_superuser("operator", "op@example.org", "x-sehr-geheim-42")
+    confirmed_second_factor("operator")  # /admin/ needs a session confirmed with the second factor
+    login(client, "operator")
     listing = client.get("/admin/permits/feeclaim/")
     assert listing.status_code == 200 and claim.kassenzeichen in listing.content.decode()
     assert client.get("/admin/permits/notice/").status_code == 200

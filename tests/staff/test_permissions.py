@@ -186,6 +186,17 @@ WEB_GET = [
         },
     ),
     (
+        "/verwaltung/zwei-faktor/wiederherstellungscodes/",
+        {
+            "anonymous": 302,
+            "outsider": 403,
+            "crew_a": 302,  # no device: sent to set one up first
+            "caseworker_a": 302,
+            "admin_a": 200,
+            "caseworker_b": 302,
+        },
+    ),
+    (
         "/verwaltung/",
         {
             "anonymous": 302,

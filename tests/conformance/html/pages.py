@@ -10,6 +10,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
 from django.utils import translation
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from config.errors import server_error
 from config.middleware import unavailable_response
@@ -166,6 +168,13 @@ PUBLIC: dict[str, Page] = {
 }
 
 
+def _recovery_codes_shown(c: Client, s: Scene) -> HttpResponse:
+    """The one answer that shows the new codes: posted with the app's current code."""
+    device = TOTPDevice.objects.get(user__username="admin_a", confirmed=True)
+    now = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    return c.post("/verwaltung/zwei-faktor/wiederherstellungscodes/", {"code": now})
+
+
 def _other_report(c: Client, s: Scene) -> HttpResponse:
     return c.get(f"/verwaltung/meldungen/{s.world.other.public_id}/")
 
@@ -180,6 +189,8 @@ STAFF: dict[str, tuple[str, Page]] = {
     "moderation": ("admin_a", lambda c, s: c.get("/verwaltung/moderation/")),
     "participation-settings": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/beteiligung/")),
     "second-factor": ("caseworker_a", lambda c, s: c.get("/verwaltung/zwei-faktor/")),
+    "recovery-codes": ("admin_a", lambda c, s: c.get("/verwaltung/zwei-faktor/wiederherstellungscodes/")),
+    "recovery-codes-shown": ("admin_a", _recovery_codes_shown),
     "settings": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/")),
     "category-settings": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/kategorien/")),
     "members": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/mitglieder/")),

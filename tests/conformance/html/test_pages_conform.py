@@ -7,6 +7,10 @@ import pytest
 
 from tests.conformance.html.conftest import assert_conforms, page_ids
 
+# Not for the tests themselves (they read rendered pages) but for pytest-django: it creates only the test
+# databases some selected test is marked for; run alone, ``checked_pages`` rendered into the dev database.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.mark.parametrize("page_id", [page_id for page_id, *_ in page_ids()])
 def test_page_has_no_html_errors(checked_pages, page_id):
