@@ -1,6 +1,6 @@
 """Settings shared by every environment. All deployment-specific values come from the environment.
 
-See the configuration table in README.md. ``.env`` (written by the make targets) is read as a fallback so
+See docs/configuration.md (every variable). ``.env`` (written by the make targets) is read as a fallback so
 that ``manage.py`` finds the same database as ``make run``.
 """
 
