@@ -5,9 +5,10 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
-# manage.py and config/wsgi.py default to production settings; every target here is development
-# (the test target and pytest's --ds in pyproject.toml choose config.settings.test). A value from the
-# environment wins for the other targets.
+# config/wsgi.py defaults to production settings, and so does manage.py unless the .env written by
+# `make setup` (scripts/ensure_db.py: DJANGO_SETTINGS_MODULE=config.settings.dev) says otherwise; every
+# target here is development (the test target and pytest's --ds in pyproject.toml choose
+# config.settings.test). A value from the environment wins, for the targets and for manage.py.
 DJANGO_SETTINGS_MODULE ?= config.settings.dev
 export DJANGO_SETTINGS_MODULE
 
@@ -17,13 +18,14 @@ LOCK  := requirements/dev.txt
 # The stamp's name carries a hash of everything that defines the venv, so a changed lock file rebuilds it.
 VENV_STAMP := $(VENV)/.stamp-$(shell cat $(LOCK) pyproject.toml .python-version 2>/dev/null | sha256sum | cut -c1-16)
 
-.PHONY: audit help run test setup system system-browser venv db data static messages node lint format lock stop-db backup restore-drill cluster-test
+.PHONY: audit help refresh-standards run test setup system system-browser venv db data static messages node lint format lock stop-db backup restore-drill cluster-test
 
 help:
 	@echo "make run   – installieren (falls nötig), Datenbank, Migrationen, Daten, dann http://127.0.0.1:8000"
 	@echo "make test  – installieren (falls nötig), ruff, Schichtenregeln (lint-imports) und pytest gegen echtes PostGIS"
 	@echo "make backup        – Datenbank (pg_dump) und Dateien mit Prüfsummen nach .local/backups/<Zeit>/ (BACKUP_DIR=…)"
 	@echo "make restore-drill – neueste (oder BACKUP=…) Sicherung probeweise wiederherstellen und prüfen"
+	@echo "make refresh-standards – Schemas/Shapes der Standards neu herunterladen (Internet; OGC_REF=…)"
 
 run: setup static
 	@scripts/serve.sh
@@ -118,6 +120,13 @@ restore-drill: setup
 # (bench/load/cluster_test.py, root only; not part of `make test`). Writes its section of docs/benchmarks.md.
 cluster-test: setup
 	$(PY) bench/load/cluster_test.py $(CLUSTER_ARGS)
+
+# The standards' own schema and shape files used by tests/conformance/ (OGC API – Features JSON schemas,
+# GovData's DCAT-AP.de SHACL profile), downloaded again. Needs internet, so not part of `make test`;
+# afterwards run tests/conformance/, review `git diff` and update the commits in their README.md files.
+refresh-standards: venv
+	scripts/refresh-ogc-schemas.sh $(OGC_REF)
+	scripts/refresh-dcat-shapes.sh
 
 stop-db:
 	@if [ -e .local/pg/data/PG_VERSION ]; then runuser -u postgres -- $$(ls -d /usr/lib/postgresql/*/bin | tail -1)/pg_ctl -D .local/pg/data stop; fi

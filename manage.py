@@ -1,16 +1,22 @@
 #!/usr/bin/env python
 """Django's command-line utility for administrative tasks.
 
-Production settings unless ``DJANGO_SETTINGS_MODULE`` says otherwise (as ``config/wsgi.py``): the make
-targets and scripts/serve.sh choose ``config.settings.dev``, pytest ``config.settings.test``.
+Settings: ``DJANGO_SETTINGS_MODULE`` from the environment, else the one in the repository's ``.env``
+(``make run`` writes ``config.settings.dev`` there, so ``manage.py add_staff …`` works after it without
+exports), else production (config.env.settings_module). ``config/wsgi.py`` ignores ``.env`` for this.
 """
 
 import os
 import sys
+from pathlib import Path
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+    from config.env import settings_module
+
+    os.environ["DJANGO_SETTINGS_MODULE"] = settings_module(
+        os.environ, Path(__file__).resolve().parent / ".env"
+    )
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -1,4 +1,4 @@
-"""Which PostgreSQL the make targets use, decided in one documented order (see README).
+"""Which PostgreSQL the make targets use, decided in one documented order (see docs/configuration.md).
 
 1. ``DATABASE_URL`` from the environment.
 2. The project-local cluster under ``.local/pg`` if an earlier run chose it (its data is reused).

@@ -46,6 +46,21 @@ def read_dotenv(path: Path) -> dict[str, str]:
     return values
 
 
+def settings_module(
+    environ: Mapping[str, str], dotenv: Path, *, default: str = "config.settings.production"
+) -> str:
+    """The settings module ``manage.py`` uses: ``DJANGO_SETTINGS_MODULE`` from the environment, else the
+    one ``make run`` wrote into ``.env`` (``config.settings.dev``), else production.
+
+    The environment always wins, so a host that sets ``DJANGO_SETTINGS_MODULE`` (every production unit
+    should) cannot be switched by a ``.env``; ``config/wsgi.py`` never reads ``.env`` for this at all, so a
+    web server without explicit settings stays production and refuses to start without ``SECRET_KEY``."""
+    chosen = environ.get("DJANGO_SETTINGS_MODULE")
+    if chosen:
+        return chosen
+    return read_dotenv(dotenv).get("DJANGO_SETTINGS_MODULE") or default
+
+
 class Env:
     """Typed access to environment variables with ``.env`` as fallback."""
 

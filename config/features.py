@@ -51,7 +51,7 @@ def accessibility_enforcement(env: Env) -> dict[str, str]:
 
 
 # LeiKa service keys (FIM Leistungskatalog, 14 digits "99…") of the three services, named in each service
-# page's metadata. Where they come from (README "LeiKa"): the LeiKa catalogue as imported into the OZG
+# page's metadata. Where they come from (docs/citizen-pages.md, LeiKa): the LeiKa catalogue as imported into the OZG
 # database of the NRW communes' IT association (KDN, 2019) — the parking key also in a PVOG answer of
 # 2026 ("Parkausweis für Bewohner beantragen"). The Saxon Amt24 services carry the same Stammleistungen:
 # "Schäden an Gemeinde- und Ortsstraßen melden", "Sondernutzung … beantragen", "Parkausweis für Bewohner

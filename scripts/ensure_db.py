@@ -1,7 +1,8 @@
 """Get a PostGIS database for ``make run`` / ``make test`` and record the choice in ``.env``.
 
 Run with the project's venv Python from the repository root. The order of choices is documented in
-``config/dbselect.py`` and the README. Idempotent: a second run only checks and reuses.
+``config/dbselect.py`` and the README. Also writes ``DJANGO_SETTINGS_MODULE=config.settings.dev`` when
+``.env`` names none, for ``manage.py`` (config.env.settings_module). Idempotent: a second run only checks and reuses.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ LOCAL = ROOT / ".local"
 PG_LINK = LOCAL / "pg"
 DOTENV = ROOT / ".env"
 MANAGED_KEYS = ("DATABASE_URL", "MM_DB_SOURCE", "REDIS_URL")
+DEV_SETTINGS = "config.settings.dev"
 
 
 def say(msg: str) -> None:
@@ -224,6 +226,8 @@ def write_dotenv(values: dict[str, str | None]) -> None:
     for key in MANAGED_KEYS:
         if values.get(key):
             lines.append(f"{key}={values[key]}")
+    if "DJANGO_SETTINGS_MODULE" not in existing:  # for manage.py (config.env.settings_module); kept if set
+        lines.append(f"DJANGO_SETTINGS_MODULE={DEV_SETTINGS}")
     DOTENV.write_text("\n".join(lines) + "\n", encoding="utf-8")
     DOTENV.chmod(0o600)  # may hold a database password
 

@@ -10,7 +10,7 @@ THREADS="${WEB_THREADS:-4}"
 # Django switches its processes to TIME_ZONE; give the gunicorn master the same zone so that all log
 # lines of one run carry the same offset.
 export TZ="${TIME_ZONE:-Europe/Berlin}"
-# manage.py and config/wsgi.py default to production settings; this script is `make run`, i.e. development,
+# config/wsgi.py (and manage.py without .env) defaults to production settings; this script is `make run`, i.e. development,
 # unless the caller chose otherwise.
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.dev}"
 

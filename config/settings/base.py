@@ -1,6 +1,6 @@
 """Settings shared by every environment. All deployment-specific values come from the environment.
 
-See the configuration table in README.md. ``.env`` (written by the make targets) is read as a fallback so
+See docs/configuration.md (every variable). ``.env`` (written by the make targets) is read as a fallback so
 that ``manage.py`` finds the same database as ``make run``.
 """
 
@@ -174,7 +174,7 @@ DATABASES = databases_from_env(env)
 DATABASE_ROUTERS = ["core.db.ReplicaRouter"]
 REPLICA_MAX_LAG_SECONDS = env.int("REPLICA_MAX_LAG_SECONDS", default=30)
 REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=30)
-REPLICA_READ_PATHS = [  # GET/HEAD read from the replica; not /tiles/ (README: a cached tile must be fresh)
+REPLICA_READ_PATHS = [  # GET/HEAD read from the replica; not /tiles/ (docs/api.md: a cached tile must be fresh)
     *(r"^/api/v1/reports/$", r"^/api/v1/communes\.geojson$", r"^/api/v1/permits/active/$"),
     *(r"^/open311/v2/(services|requests)(\.(json|xml))?$", r"^/ogcapi/", r"^/statistik/", r"^/feeds/"),
     r"^/opendata/",
@@ -281,7 +281,7 @@ A11Y_ENFORCEMENT = accessibility_enforcement(env)
 # gis.W001 warns that GDAL < 3.9 (Debian 12 ships 3.6) cannot block file/network access while parsing
 # spatial reference text. This service never hands user-supplied SRS text to GDAL: API input is parsed
 # by GEOS from numbers/GeoJSON with fixed SRIDs (geo.srid), and GDAL only opens boundary files an
-# administrator passes to ``load_communes``. See README "Sicherheit: gis.W001".
+# administrator passes to ``load_communes``. See docs/deployment.md "gis.W001".
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
 SESSION_COOKIE_HTTPONLY = True

@@ -1,6 +1,6 @@
 """Settings of the optional citizen login (django-allauth's socialaccount, OpenID Connect; citizens/oidc.py).
 
-Kept apart from base.py, which star-imports them. Providers come from the environment (README, "Bürgerkonto").
+Kept apart from base.py, which star-imports them. Providers come from the environment (docs/configuration.md).
 """
 
 from django.core.exceptions import ImproperlyConfigured

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -58,11 +59,13 @@ def _without_settings_choice() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
 
 
-def test_manage_py_defaults_to_production_settings_and_fails_without_a_secret_key():
+def test_manage_py_defaults_to_production_settings_and_fails_without_a_secret_key(tmp_path):
+    """Without the ``.env`` of ``make run`` (a copy of manage.py where there is none)."""
+    shutil.copy(ROOT / "manage.py", tmp_path / "manage.py")
     result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=_without_settings_choice(),
+        [sys.executable, str(tmp_path / "manage.py"), "check"],
+        cwd=tmp_path,
+        env={**_without_settings_choice(), "PYTHONPATH": str(ROOT)},
         capture_output=True,
         text=True,
         timeout=120,
@@ -126,6 +129,7 @@ def test_production_refuses_debug_missing_hosts_and_missing_parking_keys(overrid
     env = {
         **_without_settings_choice(),
         **PARKING_ENV,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",  # not the .env that make run wrote
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "maengel.sachsen.example",
         **override,

@@ -66,7 +66,7 @@ def test_permit_form_for_a_commune_and_kind(client):
 
 
 def test_each_service_page_names_its_leika_key(client):
-    """The defaults are the LeiKa keys of the three services (README "LeiKa")."""
+    """The defaults are the LeiKa keys of the three services (docs/citizen-pages.md, "LeiKa")."""
     assert '<meta name="leika" content="99108018137003">' in client.get("/").content.decode()
     assert (
         '<meta name="leika" content="99108012005000">'

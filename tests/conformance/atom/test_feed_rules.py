@@ -74,7 +74,7 @@ def reports():
 
 
 def served_feeds(report) -> list[str]:
-    """Every feed URL the product serves (README „Atom 1.0 feeds“), with the filters as people type them."""
+    """Every feed URL the product serves (docs/api.md, "Atom feeds"), with the filters as people type them."""
     return [
         "/feeds/meldungen.atom",
         "/feeds/meldungen.atom?bbox=13.6,50.9,13.9,51.2",
