@@ -1,7 +1,7 @@
 """Routes outside the permission matrix, each with the reason why: public pages and interfaces that
 answer everybody alike, links that carry their own secret (tracking, confirmation and claim tokens), the
 citizen's own account and the sign-in flow. A new route must be classified consciously: either it gets
-rows in tests/staff/permission_matrix.py or a reason here (tests/staff/test_permission_matrix.py fails
+rows in tests/staff/permission_matrix/ or a reason here (tests/staff/test_permission_matrix.py fails
 for any route in neither). ``"ns:*"`` covers a whole namespace."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The permission matrix, generated from the URL configuration (issue 25, item 14).
 
-Every protected route × method (tests/staff/permission_matrix.py) is requested by each role — anonymous,
+Every protected route × method (tests/staff/permission_matrix/) is requested by each role — anonymous,
 signed in without a membership, caseworker and admin of the owning commune (Dresden), caseworker of
 another commune (Leipzig), Bauhof crew, Vollzugsdienst — and must answer exactly the status of its row; a
 refused write must leave its object's row unchanged. A route of the URL configuration with neither a row
@@ -68,7 +68,7 @@ def test_matrix(client, scene, case, role):
     expected = case.expect[role]
     assert response.status_code == expected, (
         f"{case.id} as {role} ({USERNAMES.get(role, 'not signed in')}): {response.status_code}, "
-        f"expected {expected} (tests/staff/permission_matrix.py)"
+        f"expected {expected} (tests/staff/permission_matrix/)"
     )
     if role == "anonymous" and expected == 302:
         assert "login" in response["Location"] or response["Location"].startswith("/anmelden/")
@@ -103,5 +103,5 @@ def test_a_new_route_without_a_row_fails_the_check():
     problems = unclassified(routes(), [(c.route, c.method) for c in CASES], NOT_IN_MATRIX)
     assert len(problems) == 2, problems
     assert problems[0].startswith("staff-new:export (verwaltung/neu/export.csv → ")
-    assert "add cases to tests/staff/permission_matrix.py CASES" in problems[0]
+    assert "add cases to tests/staff/permission_matrix/ CASES" in problems[0]
     assert problems[1].startswith("staff-report-detail DELETE (api/v1/staff/reports/<str:public_id>/ → ")

@@ -61,7 +61,7 @@ def test_api_list_codes_and_scope(client, world, who):
 @pytest.mark.parametrize(
     ("who", "target", "body", "code"),
     [
-        # The roles' codes are matrix rows (tests/staff/permission_matrix.py); these are the answers
+        # The roles' codes are matrix rows (tests/staff/permission_matrix/); these are the answers
         # that depend on the body: a crew's other moves, refused transitions and invalid values.
         ("crew_a", "own", {"status": "in_progress"}, 200),
         ("crew_a", "own", {"status": "rejected"}, 403),

@@ -70,13 +70,13 @@ def unclassified(
         if route.key not in in_matrix:
             problems.append(
                 f"{route.key} ({route.pattern} → {route.view}) has no row: add cases to "
-                "tests/staff/permission_matrix.py CASES, or, if it is public, a reason to NOT_IN_MATRIX"
+                "tests/staff/permission_matrix/ CASES, or, if it is public, a reason to NOT_IN_MATRIX"
             )
             continue
         for method in route.methods:
             if (route.key, method) not in rows:
                 problems.append(
                     f"{route.key} {method.upper()} ({route.pattern} → {route.view}) has no row: add a case "
-                    "with this method to tests/staff/permission_matrix.py CASES"
+                    "with this method to tests/staff/permission_matrix/ CASES"
                 )
     return problems
