@@ -11,14 +11,15 @@ tests/staff/test_permission_matrix.py); each test runs in a savepoint of it.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from organisations.invitations import member_add
-from organisations.models import Invitation
-from organisations.services import membership_set
+from organisations.models import Invitation, ResponsibilityArea
+from organisations.services import area_create, membership_set
 from organisations.tokens import api_token_issue
 from permits.models import Notice, ParkingPermit, Permit, PermitAttachment
 from permits.services import PermitDraft, parking_apply, permit_create
@@ -44,6 +45,11 @@ USERNAMES = {
     "outsider": "outsider",  # signed in, member of nothing
 }
 
+ALTSTADT = {  # EPSG:4326, inside Dresden
+    "type": "Polygon",
+    "coordinates": [[[13.73, 51.04], [13.74, 51.04], [13.74, 51.05], [13.73, 51.05], [13.73, 51.04]]],
+}
+
 
 @dataclass
 class Scene:
@@ -58,6 +64,7 @@ class Scene:
     notice_file: Notice
     parking: ParkingPermit  # Dresden, pending
     invitation: Invitation  # Dresden invites the outsider (crew)
+    area: ResponsibilityArea  # Dresden's, active
     public_photo: ReportPhoto
     hidden_photo: ReportPhoto
     attachment: PermitAttachment
@@ -109,6 +116,13 @@ def build_scene() -> Scene:
     invitation = member_add(
         actor=world.users["admin_a"], organisation=world.dresden, username="outsider", role="crew"
     )
+    area = area_create(
+        actor=world.users["admin_a"],
+        organisation=world.dresden,
+        name="Bereich Altstadt",
+        geometry=json.dumps(ALTSTADT),
+        all_categories=True,
+    )
     public = report_with_photo(world, hidden=False)
     hidden = report_with_photo(world, hidden=True)
     attachments = permit_with_attachments()
@@ -126,6 +140,7 @@ def build_scene() -> Scene:
         notice_file=Notice.objects.filter(permit=approved).order_by("pk").first(),
         parking=parking,
         invitation=invitation,
+        area=area,
         public_photo=public.photos.get(),
         hidden_photo=hidden.photos.get(),
         attachment=attachments.attachments.order_by("pk").first(),

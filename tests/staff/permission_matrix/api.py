@@ -24,6 +24,13 @@ API = [
     Case("staff-report-detail", API_REPORT, kwargs=_report, api=True),
     Case(
         "staff-report-detail",
+        {**API_REPORT, "crew": 404},  # not the crew's job
+        variant="unassigned",
+        kwargs=lambda s: {"public_id": s.other_report.public_id},
+        api=True,
+    ),
+    Case(
+        "staff-report-detail",
         {**API_REPORT},
         "patch",
         kwargs=_report,

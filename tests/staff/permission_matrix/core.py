@@ -106,9 +106,9 @@ def _permit(scene: Scene) -> dict[str, Any]:
     return {"public_id": scene.permit.public_id}
 
 
-def _report_state(scene: Scene) -> object:
+def _report_state(scene: Scene, report: Any = None) -> object:
     """The report's whole row and its history (tests/staff_world.py ``state`` and more)."""
-    report = scene.report
+    report = report or scene.report
     return type(report).objects.filter(pk=report.pk).values().first(), report.history.count()
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from tests.staff.matrix_scene import Scene
 from tests.staff.permission_matrix.core import (
     ADMIN_ACTION,
     ADMIN_PAGE,
@@ -28,6 +31,30 @@ from tests.staff.permission_matrix.core import (
     rows,
 )
 
+
+def _unassigned(scene: Scene) -> dict[str, Any]:
+    return {"public_id": scene.other_report.public_id}
+
+
+def _membership_of(scene: Scene, username: str) -> dict[str, Any]:
+    from organisations.models import Membership
+
+    found = Membership.objects.filter(organisation=scene.world.dresden, user__username=username)
+    return found.values().get()
+
+
+def _category_slug() -> str:
+    from reports.models import Category
+
+    return Category.objects.filter(active=True).order_by("pk").values_list("slug", flat=True).first()
+
+
+def _category_settings(ags: str) -> list[dict[str, Any]]:
+    from reports.models import CommuneCategorySetting
+
+    return list(CommuneCategorySetting.objects.filter(ags=ags).order_by("pk").values())
+
+
 WEB = [
     Case(
         "staff:queue",
@@ -37,6 +64,7 @@ WEB = [
     ),
     Case("staff:queue-export", MEMBER_PAGE, shows=_report_id, sees=CREW_JOB),  # the crew: its jobs
     Case("staff:report", REPORT_PAGE, kwargs=_report),
+    Case("staff:report", PERMIT_PAGE, variant="unassigned", kwargs=_unassigned),  # not the crew's job
     _report_action("status", lambda s: {"status": "in_review", "public_note": "Wird geprüft"}),
     _report_action("assign", lambda s: {"assignee": "crew_a2", "team": ""}),
     _report_action("forward", lambda s: {"organisation": s.world.leipzig.pk, "reason": "Zuständig: Leipzig"}),
@@ -75,7 +103,24 @@ WEB = [
     Case("staff:second-factor", MEMBER_PAGE),
     Case("staff:settings", ADMIN_PAGE, data=_of_dresden(), shows=lambda s: "Dresden", sees=ADMINS),
     Case("staff:category-settings", ADMIN_PAGE, data=_of_dresden(), shows=lambda s: "Dresden", sees=ADMINS),
+    Case(
+        "staff:category-settings",
+        ADMIN_ACTION,
+        "post",
+        data=_of_dresden(lambda s: {"category": _category_slug(), "sla_days": "3", "enabled": ""}),
+        state=lambda s: _category_settings("14612000"),
+        writes=ADMINS,
+    ),
     Case("staff:members", ADMIN_PAGE, data=_of_dresden(), shows=_dresden_member, sees=ADMINS),
+    Case(
+        "staff:members",
+        ADMIN_ACTION,
+        "post",
+        variant="end",
+        data=_of_dresden(lambda s: {"end": _membership_of(s, "caseworker_a")["id"]}),
+        state=lambda s: _membership_of(s, "caseworker_a"),
+        writes=ADMINS,
+    ),
     Case(
         "staff:members",
         ADMIN_ACTION,
@@ -84,7 +129,16 @@ WEB = [
         state=lambda s: sorted(s.world.dresden.invitations.values_list("username", "answered")),
         writes=ADMINS,
     ),
-    Case("staff:areas", ADMIN_PAGE, data=_of_dresden(), shows=lambda s: "Dresden", sees=ADMINS),
+    Case("staff:areas", ADMIN_PAGE, data=_of_dresden(), shows=lambda s: "Bereich Altstadt", sees=ADMINS),
+    Case(
+        "staff:areas",
+        ADMIN_ACTION,
+        "post",
+        variant="deactivate",
+        data=_of_dresden(lambda s: {"deactivate": s.area.pk}),
+        state=rows(lambda s: s.area),
+        writes=ADMINS,
+    ),
     Case("staff:retention", ADMIN_PAGE, data=_of_dresden(), shows=lambda s: "Dresden", sees=ADMINS),
     Case(
         "staff:retention",
@@ -158,6 +212,16 @@ WEB = [
     ),
     Case("staff:crew", MEMBER_PAGE, shows=_report_id, sees=frozenset({"crew"})),
     Case("staff:crew-job", REPORT_PAGE, kwargs=_report),
+    Case(
+        "staff:crew-job",
+        {**PERMIT_PAGE, "owner": 302, "admin": 302},
+        "post",
+        variant="unassigned",
+        kwargs=_unassigned,
+        data=lambda s: {"status": "in_progress"},
+        state=lambda s: _report_state(s, s.other_report),
+        writes=MANAGERS,
+    ),
     Case(
         "staff:crew-job",
         {**REPORT_PAGE, "owner": 302, "admin": 302, "crew": 302},
