@@ -94,7 +94,7 @@ class Case:
 
     @property
     def id(self) -> str:
-        method = "" if self.method == "get" else f" {self.method.upper()}"
+        method = "" if self.method == "get" else f"-{self.method.upper()}"
         return f"{self.route}{'/' + self.variant if self.variant else ''}{method}"
 
 
