@@ -1,0 +1,250 @@
+"""Rows for the staff pages: /verwaltung/, /bauhof/, /kontrolle/ and the CSV export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.staff.matrix_scene import Scene
+from tests.staff.permission_matrix.core import (
+    ADMIN_ACTION,
+    ADMIN_PAGE,
+    ADMINS,
+    CREW_JOB,
+    MANAGERS,
+    MEMBER_PAGE,
+    PERMIT_ACTION,
+    PERMIT_PAGE,
+    REPORT_ACTION,
+    REPORT_PAGE,
+    ROLES,
+    Case,
+    _dresden_member,
+    _fee_claim,
+    _of_dresden,
+    _permit,
+    _report,
+    _report_action,
+    _report_id,
+    _report_state,
+    _retention_values,
+    _tokens_of,
+    rows,
+)
+
+
+def _unassigned(scene: Scene) -> dict[str, Any]:
+    return {"public_id": scene.other_report.public_id}
+
+
+def _membership_of(scene: Scene, username: str) -> dict[str, Any]:
+    from organisations.models import Membership
+
+    found = Membership.objects.filter(organisation=scene.world.dresden, user__username=username)
+    return found.values().get()
+
+
+def _category_slug() -> str:
+    from reports.models import Category
+
+    return Category.objects.filter(active=True).order_by("pk").values_list("slug", flat=True).first()
+
+
+def _category_settings(ags: str) -> list[dict[str, Any]]:
+    from reports.models import CommuneCategorySetting
+
+    return list(CommuneCategorySetting.objects.filter(ags=ags).order_by("pk").values())
+
+
+WEB = [
+    Case(
+        "staff:queue",
+        {**MEMBER_PAGE, "crew": 302, "enforcement": 302},  # both to /bauhof/
+        shows=_report_id,
+        sees=MANAGERS,
+    ),
+    Case("staff:queue-export", MEMBER_PAGE, shows=_report_id, sees=CREW_JOB),  # the crew: its jobs
+    Case("staff:report", REPORT_PAGE, kwargs=_report),
+    Case("staff:report", PERMIT_PAGE, variant="unassigned", kwargs=_unassigned),  # not the crew's job
+    _report_action("status", lambda s: {"status": "in_review", "public_note": "Wird geprüft"}),
+    _report_action("assign", lambda s: {"assignee": "crew_a2", "team": ""}),
+    _report_action("forward", lambda s: {"organisation": s.world.leipzig.pk, "reason": "Zuständig: Leipzig"}),
+    _report_action("duplicate", lambda s: {"original": s.other_report.public_id}),
+    _report_action("moderate", lambda s: {"hide_description": "hide", "reason": "Beleidigung"}),
+    Case("staff:moderation", MEMBER_PAGE, shows=_report_id, sees=MANAGERS),
+    Case(
+        "staff:notice-decide",
+        REPORT_ACTION,
+        "post",
+        kwargs=lambda s: {"notice_id": s.notice.pk},
+        data=lambda s: {"decision": "rejected", "note": "Kein Verstoß"},
+        state=rows(lambda s: s.notice),
+        writes=MANAGERS,
+    ),
+    Case(
+        "staff:update-decide",
+        REPORT_ACTION,
+        "post",
+        kwargs=lambda s: {"update_id": s.update.pk},
+        data=lambda s: {"action": "hide", "reason": "Beleidigung"},
+        state=rows(lambda s: s.update),
+        writes=MANAGERS,
+    ),
+    Case("staff:participation", ADMIN_PAGE, data=_of_dresden(), shows=lambda s: "Dresden", sees=ADMINS),
+    Case(
+        "staff:participation",
+        ADMIN_ACTION,
+        "post",
+        data=_of_dresden(
+            lambda s: {"action": "settings", "questionnaire_days": "21", "update_moderation": "pre"}
+        ),
+        state=rows(lambda s: s.world.dresden),
+        writes=ADMINS,
+    ),
+    Case("staff:second-factor", MEMBER_PAGE),
+    # Without a confirmed device everybody is sent to set one up first; the scene's admins have one.
+    Case("staff:recovery-codes", {**MEMBER_PAGE, "outsider": 403, "owner": 302, "other": 302, "crew": 302,
+                                  "enforcement": 302}),  # fmt: skip
+    Case("staff:settings", ADMIN_PAGE, data=_of_dresden(), shows=lambda s: "Dresden", sees=ADMINS),
+    Case("staff:category-settings", ADMIN_PAGE, data=_of_dresden(), shows=lambda s: "Dresden", sees=ADMINS),
+    Case(
+        "staff:category-settings",
+        ADMIN_ACTION,
+        "post",
+        data=_of_dresden(lambda s: {"category": _category_slug(), "sla_days": "3", "enabled": ""}),
+        state=lambda s: _category_settings("14612000"),
+        writes=ADMINS,
+    ),
+    Case("staff:members", ADMIN_PAGE, data=_of_dresden(), shows=_dresden_member, sees=ADMINS),
+    Case(
+        "staff:members",
+        ADMIN_ACTION,
+        "post",
+        variant="end",
+        data=_of_dresden(lambda s: {"end": _membership_of(s, "caseworker_a")["id"]}),
+        state=lambda s: _membership_of(s, "caseworker_a"),
+        writes=ADMINS,
+    ),
+    Case(
+        "staff:members",
+        ADMIN_ACTION,
+        "post",
+        data=_of_dresden(lambda s: {"username": "caseworker_b", "role": "caseworker"}),
+        state=lambda s: sorted(s.world.dresden.invitations.values_list("username", "answered")),
+        writes=ADMINS,
+    ),
+    Case("staff:areas", ADMIN_PAGE, data=_of_dresden(), shows=lambda s: "Bereich Altstadt", sees=ADMINS),
+    Case(
+        "staff:areas",
+        ADMIN_ACTION,
+        "post",
+        variant="deactivate",
+        data=_of_dresden(lambda s: {"deactivate": s.area.pk}),
+        state=rows(lambda s: s.area),
+        writes=ADMINS,
+    ),
+    Case("staff:retention", ADMIN_PAGE, data=_of_dresden(), shows=lambda s: "Dresden", sees=ADMINS),
+    Case(
+        "staff:retention",
+        ADMIN_ACTION,
+        "post",
+        data=_of_dresden(lambda s: _retention_values()),
+        state=rows(lambda s: s.world.dresden),
+        writes=ADMINS,
+    ),
+    Case("staff:privacy-requests", ADMIN_PAGE, data=_of_dresden(), shows=lambda s: "Dresden", sees=ADMINS),
+    Case(
+        "staff:privacy-requests",
+        ADMIN_ACTION,
+        "post",
+        variant="erase",
+        data=_of_dresden(lambda s: {"email": "buerger@example.org", "action": "erase", "confirm": "yes"}),
+        state=_report_state,
+        writes=ADMINS,
+    ),
+    Case(
+        "staff:privacy-requests",
+        ADMIN_PAGE,
+        "post",
+        variant="export",
+        data=_of_dresden(lambda s: {"email": "buerger@example.org", "action": "export"}),
+        shows=_report_id,  # Leipzig's admin gets Leipzig's (empty) answer for the same address
+        sees=ADMINS,
+    ),
+    Case("staff:api-tokens", ADMIN_PAGE, data=_of_dresden(), shows=lambda s: ">crew_a<", sees=ADMINS),
+    Case(
+        "staff:api-tokens",
+        ADMIN_ACTION,
+        "post",
+        data=_of_dresden(lambda s: {"revoke": _tokens_of("crew_a")[0]["id"]}),
+        state=lambda s: _tokens_of("crew_a"),
+        writes=ADMINS,
+    ),
+    Case(
+        "staff:invitations",
+        {**MEMBER_PAGE, "outsider": 200},  # no membership needed: it may be the first one
+        shows=lambda s: "Dresden",
+        sees=frozenset({"outsider"}),
+    ),
+    Case(
+        "staff:invitations",
+        {**dict.fromkeys(ROLES, 302)},
+        "post",
+        data=lambda s: {"accept": s.invitation.pk},
+        state=rows(lambda s: s.invitation),
+        writes=frozenset({"outsider"}),  # only the invited person; the others get "no longer valid"
+    ),
+    Case("staff:permits", MEMBER_PAGE, shows=lambda s: s.permit.public_id, sees=MANAGERS),
+    Case("staff:permit", PERMIT_PAGE, kwargs=_permit),
+    Case(
+        "staff:permit-decide",
+        PERMIT_ACTION,
+        "post",
+        kwargs=_permit,
+        data=lambda s: {"status": "rejected", "public_note": "Abgelehnt"},
+        state=rows(lambda s: s.permit),
+        writes=MANAGERS,
+    ),
+    Case("staff:parking", MEMBER_PAGE, shows=lambda s: s.parking.public_id, sees=MANAGERS),
+    Case(
+        "staff:payment-record",
+        PERMIT_ACTION,
+        "post",
+        kwargs=lambda s: {"public_id": s.approved.public_id},
+        state=_fee_claim,
+        writes=MANAGERS,
+    ),
+    Case("staff:crew", MEMBER_PAGE, shows=_report_id, sees=frozenset({"crew"})),
+    Case("staff:crew-job", REPORT_PAGE, kwargs=_report),
+    Case(
+        "staff:crew-job",
+        {**PERMIT_PAGE, "owner": 302, "admin": 302},
+        "post",
+        variant="unassigned",
+        kwargs=_unassigned,
+        data=lambda s: {"status": "in_progress"},
+        state=lambda s: _report_state(s, s.other_report),
+        writes=MANAGERS,
+    ),
+    Case(
+        "staff:crew-job",
+        {**REPORT_PAGE, "owner": 302, "admin": 302, "crew": 302},
+        "post",
+        kwargs=_report,
+        data=lambda s: {"status": "in_progress"},
+        state=_report_state,
+        writes=CREW_JOB,
+    ),
+    Case(
+        "staff:kontrolle",
+        {**ADMIN_PAGE, "enforcement": 200},
+        data=_of_dresden(),
+        shows=lambda s: "Dresden",
+        sees=frozenset({"admin", "enforcement"}),
+    ),
+    Case(
+        "staff:kontrolle",
+        {**ADMIN_PAGE, "enforcement": 200},  # the verdict: not a card
+        "post",
+        data=lambda s: {"code": "kein Ausweis", "plate": "DD-XY 42", "org": s.world.dresden.pk},
+    ),
+]
