@@ -102,8 +102,10 @@ WEB = [
     ),
     Case("staff:second-factor", MEMBER_PAGE),
     # Without a confirmed device everybody is sent to set one up first; the scene's admins have one.
-    Case("staff:recovery-codes", {**MEMBER_PAGE, "outsider": 403, "owner": 302, "other": 302, "crew": 302,
-                                  "enforcement": 302}),  # fmt: skip
+    Case(
+        "staff:recovery-codes",
+        {**MEMBER_PAGE, "outsider": 403, "owner": 302, "other": 302, "crew": 302, "enforcement": 302},
+    ),  # fmt: skip
     Case("staff:settings", ADMIN_PAGE, data=_of_dresden(), shows=lambda s: "Dresden", sees=ADMINS),
     Case("staff:category-settings", ADMIN_PAGE, data=_of_dresden(), shows=lambda s: "Dresden", sees=ADMINS),
     Case(
