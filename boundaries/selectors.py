@@ -119,11 +119,6 @@ def commune_current(ags: str, *, on: dt.date | None = None) -> Commune | None:
     return communes_light().valid_on(on or today()).filter(ags=ags).first()
 
 
-def district_current(ags: str, *, on: dt.date | None = None) -> District | None:
-    day = on or today()
-    return District.objects.valid_on(day).filter(ags=ags).defer("geom").first()
-
-
 # 4 decimals of a degree are about 7–11 m in Saxony: finer than any outline simplified by ≥ 20 m.
 GEOJSON_PRECISION = 4
 

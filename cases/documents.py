@@ -25,7 +25,6 @@ from weasyprint.urls import URLFetcher
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 PDF_VARIANT = "pdf/a-2b"
-PDF_CONTENT_TYPE = "application/pdf"
 
 
 def render_pdfa(template: str, context: dict) -> bytes:

@@ -186,7 +186,6 @@ def secret_key(env: Env, key_file: Path) -> str:
 
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
 FILE_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 DEV_MAIL_DIR = BASE_DIR / ".local" / "mail"
 

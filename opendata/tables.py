@@ -14,8 +14,6 @@ from django.utils.translation import gettext as _
 
 from reports.statistics import Figures, Row, ScopeStatistics
 
-TABLE_SLUGS = ("kennzahlen", "monate", "kategorien", "vergleich")
-
 
 @dataclass
 class Table:

@@ -167,9 +167,5 @@ def managed_organisations(user: Any) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=scope_of(user).manager_org_ids)
 
 
-def organisations_of(user: Any) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(pk__in=scope_of(user).org_ids)
-
-
 def ids(values: Iterable[int]) -> list[int]:
     return sorted(values)

@@ -25,7 +25,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Q
 
-from core.errors import ValidationFailed
 from permits.models import FeeUnit, PermitKind, Tariff
 
 CENT = Decimal("0.01")
@@ -188,13 +187,3 @@ def compute_fee(
         lines.append(FeeLine("Verwaltungsgebühr", ONE, "pauschal", first.admin_fee, first.admin_fee))
     total = sum((line.amount for line in lines), Decimal(0)).quantize(CENT, rounding=ROUND_HALF_UP)
     return Fee(lines=lines, total=total)
-
-
-def require_period(start: dt.datetime | None, end: dt.datetime | None) -> None:
-    errors: dict[str, list[str]] = {}
-    if start is None:
-        errors["start"] = ["Bitte den Beginn angeben (ISO 8601, z. B. 2026-05-04T07:00:00+02:00)."]
-    if end is None:
-        errors["end"] = ["Bitte das Ende angeben (ISO 8601)."]
-    if errors:
-        raise ValidationFailed(errors)

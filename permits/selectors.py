@@ -315,10 +315,6 @@ def staff_permits_with_notices(user: Any) -> QuerySet[Permit]:
     return staff_permits(user).prefetch_related("notices")
 
 
-def pending_filter() -> Q:
-    return Q(status__in=[PermitStatus.SUBMITTED, PermitStatus.IN_REVIEW])
-
-
 # Withdrawn permits stay on the revocation list until 30 days after their printed validity would have ended.
 REVOCATION_LIST_MARGIN = dt.timedelta(days=30)
 

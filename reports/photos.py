@@ -11,4 +11,7 @@ from cases.images import (  # noqa: F401 - re-exported for the reports app and i
     process_photo,
 )
 
+# The one photo limit (issue 28): photos per report and per author — citizens' photos (the report, Open311
+# media, updates, questionnaire answers) share 5, the crews' after-photos have 5 of their own. 5 is what
+# the form, the API description and the request size budget (MAX_REQUEST_BYTES) promise.
 MAX_PHOTOS = 5

@@ -44,7 +44,7 @@ from permits.selectors import (
 )
 from permits.services import Estimate, parking_apply, permit_create, permit_estimate
 from permits.workflow import PermitStatus
-from requestkit.throttling import ReportCreateThrottle, enforce
+from requestkit.throttling import PermitEstimateThrottle, ReportCreateThrottle, enforce
 from web.deep_links import commune_link
 from web.permit_forms import ParkingForm, PermitForm
 from web.place_search import place_search
@@ -67,6 +67,14 @@ def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
         "Bitte versuchen Sie es in %(minutes)s Minute(n) erneut."
     )
     return throttled_response(request, exc, message=message, title=_("Zu viele Anträge"))
+
+
+def _estimates_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    message = _(
+        "Von Ihrem Anschluss kamen in kurzer Zeit sehr viele Gebührenberechnungen. "
+        "Bitte versuchen Sie es in %(minutes)s Minute(n) erneut."
+    )
+    return throttled_response(request, exc, message=message, title=_("Zu viele Berechnungen"))
 
 
 def _page_config(**extra: Any) -> dict[str, Any]:
@@ -127,6 +135,10 @@ def permit_new(request: HttpRequest) -> HttpResponse:
     status = link.status if link.status != 200 else (404 if kind_notice else 200)
     if request.method == "POST":
         if request.POST.get("action") == "estimate":
+            try:  # the same PostGIS work and budget as POST /api/v1/permits/estimate/
+                enforce(request, PermitEstimateThrottle)
+            except Throttled as exc:
+                return _estimates_throttled(request, exc)
             estimate = _estimate(form, request.FILES)
         else:
             try:

@@ -15,12 +15,6 @@ from reports.staff_selectors import staff_history
 from reports.workflow import REPORT_WORKFLOW, ReportStatus
 
 
-class ReporterSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    email = serializers.CharField()
-    phone = serializers.CharField()
-
-
 class StaffHistorySerializer(serializers.Serializer):
     from_status = serializers.CharField(allow_blank=True)
     to_status = serializers.CharField()

@@ -131,6 +131,7 @@ AXES_VERBOSE = False
 from config.settings.citizens import *  # noqa: E402, F403  (citizen login: allauth, OpenID Connect)
 from config.settings.mail_limits import *  # noqa: E402, F403  (mails per recipient address)
 from config.settings.parking_cards import *  # noqa: E402, F403  (parking card keys, not from SECRET_KEY)
+from config.settings.secret_keys import *  # noqa: E402, F403  (SECRET_KEY_FALLBACKS: key rotation)
 
 # Second factor (django-otp, TOTP): the issuer shown in the authenticator app; see staff/two_factor.py.
 OTP_TOTP_ISSUER = "Mängelmelder Sachsen"

@@ -11,10 +11,20 @@ from config.settings.base import env
 if not env.raw("SECRET_KEY"):
     raise ImproperlyConfigured("SECRET_KEY must be set in production (no generated fallback).")
 SECRET_KEY = env.str("SECRET_KEY")
-if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
-    raise ImproperlyConfigured(
-        "SECRET_KEY is too short or too simple for production (≥ 50 random characters)."
-    )
+
+
+def _check_secret(value: str, name: str) -> None:
+    """Refuse a key a guess could find; the message names the variable, never the value."""
+    if len(value) < 50 or len(set(value)) < 5:
+        raise ImproperlyConfigured(
+            f"{name} is too short or too simple for production (≥ 50 random characters)."
+        )
+
+
+_check_secret(SECRET_KEY, "SECRET_KEY")
+# An old key signs nothing new but still opens every link made with it: it needs the same strength.
+for _position, _fallback in enumerate(SECRET_KEY_FALLBACKS, start=1):  # noqa: F405
+    _check_secret(_fallback, f"SECRET_KEY_FALLBACKS (entry {_position})")
 
 # Parking card keys: no generated key in .local/ (config.parking_keys, docs/operations.md).
 require_explicit(env)

@@ -28,9 +28,6 @@ class PhotoUpload:
     size: int | None = None
 
 
-REPORT_PHOTOS_MAX = 10  # all photos of one report, whoever added them
-
-
 def store_photo(
     report: Report,
     photo: ProcessedPhoto,
@@ -57,11 +54,12 @@ def store_photo(
     )
 
 
-def next_photo_position(report: Report) -> int | None:
-    """Where one more photo of ``report`` goes — after the crews' after-photos, citizens' updates and
-    answers — or ``None`` when it has ``REPORT_PHOTOS_MAX`` already (the caller holds the row lock)."""
-    count = report.photos.count()
-    return None if count >= REPORT_PHOTOS_MAX else count
+def next_photo_position(report: Report, *, kind: str = PhotoKind.CITIZEN) -> int | None:
+    """Where one more photo of ``kind`` goes — after every photo the report has — or ``None`` when it
+    has ``MAX_PHOTOS`` of that kind already (the caller holds the row lock)."""
+    if report.photos.filter(kind=kind).count() >= MAX_PHOTOS:
+        return None
+    return report.photos.count()
 
 
 def store_photos(
@@ -81,9 +79,9 @@ def report_attach_photo(*, report: Report, upload: PhotoUpload, field: str = "ph
     processed = process_photo(upload.file, upload.name, size=upload.size, field=field)
     with files_for_transaction() as files, transaction.atomic():
         locked = Report.objects.select_for_update().get(pk=report.pk)
-        count = ReportPhoto.objects.filter(report=locked, kind=PhotoKind.CITIZEN).count()
-        if count >= MAX_PHOTOS:
+        position = next_photo_position(locked)
+        if position is None:
             raise ValidationFailed({field: [f"Höchstens {MAX_PHOTOS} Fotos pro Meldung."]})
-        photo = store_photo(locked, processed, files, position=count)
+        photo = store_photo(locked, processed, files, position=position)
     logger.info("photo added to report %s", report.public_id)
     return photo

@@ -21,9 +21,17 @@ class SupportResult:
     added: bool
 
 
-def client_hash(identity: str) -> str:
+def client_hash(identity: str, *, secret: str = "") -> str:
     """Keyed hash of a client identity (IP or app id): stable for de-duplication, useless if leaked."""
-    return hmac.new(settings.SECRET_KEY.encode(), identity.encode(), hashlib.sha256).hexdigest()
+    key = secret or settings.SECRET_KEY
+    return hmac.new(key.encode(), identity.encode(), hashlib.sha256).hexdigest()
+
+
+def client_hashes(identity: str) -> list[str]:
+    """The identity's hash under the current key and every ``SECRET_KEY_FALLBACKS`` entry: a client who
+    supported before a key rotation is still recognised after it."""
+    keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
+    return [client_hash(identity, secret=key) for key in keys]
 
 
 MAX_APP_SUPPORTS_PER_ADDRESS = 5
@@ -47,11 +55,12 @@ def report_support(*, public_id: str, client_identity: str, address: str = "") -
                 code="report_closed",
             )
         address_hash = client_hash(f"ip:{address}") if address else ""
+        supports = Support.objects.filter(report=report)
         if (
             address_hash
-            and Support.objects.filter(report=report, address_hash=address_hash).count()
+            and supports.filter(address_hash__in=client_hashes(f"ip:{address}")).count()
             >= MAX_APP_SUPPORTS_PER_ADDRESS
-        ):
+        ) or supports.filter(client_hash__in=client_hashes(client_identity)).exists():
             return SupportResult(supporters=report.supporters, added=False)
         _, created = Support.objects.get_or_create(
             report=report, client_hash=client_hash(client_identity), defaults={"address_hash": address_hash}

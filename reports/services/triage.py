@@ -264,7 +264,7 @@ def report_crew_update(
             note = public_note_from(report, clean_note(note, "public_note"), template)
             _move(report, actor, status, note, "")
         if processed is not None:
-            position = next_photo_position(report)
+            position = next_photo_position(report, kind=PhotoKind.AFTER)
             if position is None:
                 raise Conflict("Zu dieser Meldung gibt es schon zu viele Fotos.", code="too_many_photos")
             store_photo(report, processed, files, kind=PhotoKind.AFTER, position=position)

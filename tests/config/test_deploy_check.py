@@ -33,16 +33,24 @@ def _check(extra_env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
+PRODUCTION = {
+    "SECRET_KEY": secrets.token_urlsafe(64),
+    "ALLOWED_HOSTS": "maengel.sachsen.example",
+    "DEBUG": "false",
+    "TRUSTED_PROXY_COUNT": "1",  # production sits behind a TLS-terminating proxy (docs/deployment.md)
+}
+
+
 def test_check_deploy_is_clean_with_production_settings():
-    result = _check(
-        {
-            "SECRET_KEY": secrets.token_urlsafe(64),
-            "ALLOWED_HOSTS": "maengel.sachsen.example",
-            "DEBUG": "false",
-        }
-    )
+    result = _check(PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_without_a_trusted_proxy():
+    result = _check({**PRODUCTION, "TRUSTED_PROXY_COUNT": "0"})
+    assert result.returncode != 0
+    assert "requestkit.W001" in result.stderr + result.stdout
 
 
 def test_production_refuses_to_start_without_secret_key():

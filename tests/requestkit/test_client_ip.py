@@ -53,3 +53,40 @@ def test_the_report_throttle_counts_clients_behind_the_proxy_separately(client, 
     refused = post_multipart(client, HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.7")
     assert refused.status_code == 429
     assert Report.objects.count() == 2
+
+
+def test_a_forwarded_header_without_trusted_proxies_is_logged_once_per_process(settings, caplog, monkeypatch):
+    """Behind a proxy with TRUSTED_PROXY_COUNT=0 every client is the proxy: one throttle, one lock-out for
+    all. No system check can see requests, so the first such request says so in the log."""
+    import requestkit.client
+
+    monkeypatch.setattr(requestkit.client, "_warned_unused_forwarded_for", False, raising=False)
+    with caplog.at_level("WARNING", logger="requestkit.client"):
+        assert ip(0, settings, remote="198.51.100.1") == "198.51.100.1"
+        assert caplog.records == []  # no header: nothing to say
+        assert ip(0, settings, "203.0.113.7", remote="198.51.100.1") == "198.51.100.1"
+        assert ip(0, settings, "203.0.113.8", remote="198.51.100.1") == "198.51.100.1"
+        assert ip(1, settings, "203.0.113.9") == "203.0.113.9"
+    assert len(caplog.records) == 1
+    message = caplog.records[0].getMessage()
+    assert "TRUSTED_PROXY_COUNT" in message and "X-Forwarded-For" in message
+    assert "203.0.113" not in message and "198.51.100.1" not in message  # no client address in the log
+
+
+def _proxy_check_ids(*, deploy: bool) -> list[str]:
+    from django.core import checks
+
+    return [m.id for m in checks.run_checks(include_deployment_checks=deploy, tags=[checks.Tags.security])]
+
+
+def test_check_deploy_warns_when_no_proxy_is_trusted(settings):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert "requestkit.W001" in _proxy_check_ids(deploy=True)
+    assert "requestkit.W001" not in _proxy_check_ids(deploy=False)  # development runs without a proxy
+    with pytest.raises(SystemCheckError, match="TRUSTED_PROXY_COUNT"):
+        call_command("check", "--deploy", "--tag", "security", "--fail-level", "WARNING")
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert "requestkit.W001" not in _proxy_check_ids(deploy=True)
