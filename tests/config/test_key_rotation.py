@@ -33,6 +33,7 @@ from reports.services.questionnaires import questionnaire_url, questionnaires_se
 from subscriptions.services import AreaRequest, area_subscribe
 from subscriptions.tokens import confirm_url, unsubscribe_url
 from tests.citizens.helpers import APP, CLAIMS, erika_parking
+from tests.config.test_deploy_check import PARKING_ENV
 from tests.factories import make_report, set_status
 from tests.permits.notice_helpers import configure_bank
 from tests.staff_world import World
@@ -52,7 +53,11 @@ def production_keys(**environ: str) -> subprocess.CompletedProcess:
         "print(json.dumps([s.SECRET_KEY, getattr(s, 'SECRET_KEY_FALLBACKS', [])]))"
     )
     inherited = {k: v for k, v in os.environ.items() if not k.startswith("SECRET_KEY")}
-    required = {"ALLOWED_HOSTS": "maengel.example", "DATABASE_URL": "postgis://mm@127.0.0.1/mm"}
+    required = {
+        "ALLOWED_HOSTS": "maengel.example",
+        "DATABASE_URL": "postgis://mm@127.0.0.1/mm",
+        **PARKING_ENV,
+    }
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
