@@ -31,12 +31,14 @@ from cases.files import files_for_transaction
 from cases.history import record_status_change
 from core.errors import Conflict, ValidationFailed
 from notifications.services import mail_queue
+from organisations.audit import audit_status_change
 from organisations.services import audit
 from reports.models import Answer, Questionnaire, Report, StatusChange
-from reports.notify import notify_not_fixed
+from reports.notify import notify_not_fixed, notify_status_change
 from reports.participation_models import CITIZEN_TEXT_MAX
 from reports.photos import process_photo
 from reports.services.photos import PhotoUpload, next_photo_position, store_photo
+from reports.tile_counts import report_moved
 from reports.workflow import ReportStatus
 
 ANSWER_DAYS = 60
@@ -151,7 +153,10 @@ def _not_fixed(report: Report, comment: str, files: Any, processed: Any) -> None
         store_photo(report, processed, files, position=position)
     if report.status == ReportStatus.RESOLVED:
         internal = "Rückmeldung der meldenden Person: nicht behoben." + (f"\n{comment}" if comment else "")
-        record_status_change(report, ReportStatus.IN_REVIEW, None, NOT_FIXED_NOTE, internal)
+        change = record_status_change(report, ReportStatus.IN_REVIEW, None, NOT_FIXED_NOTE, internal)
+        audit_status_change(report, change, None)
+        notify_status_change(report, change)
+        report_moved(report, change)
     notify_not_fixed(report, comment)
 
 
