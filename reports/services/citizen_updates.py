@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.fields import FieldErrors, clean_note, clean_text
@@ -58,7 +59,7 @@ def _checked(text: Any, email: Any, photo: PhotoUpload | None) -> tuple[str, str
 
 def update_confirm_url(update: CitizenUpdate) -> str:
     token = signing.dumps(update.pk, salt=CONFIRM_SALT)
-    return f"{settings.SITE_URL}/meldungen/{update.report.public_id}/ergaenzung/{token}/"
+    return settings.SITE_URL + reverse("web:update-confirm", args=[update.report.public_id, token])
 
 
 def update_for_token(public_id: str, token: str) -> CitizenUpdate | None:

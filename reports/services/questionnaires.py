@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F, OuterRef, QuerySet, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
@@ -78,7 +79,8 @@ def questionnaire_token(questionnaire: Questionnaire) -> str:
 def questionnaire_url(questionnaire: Questionnaire, answer: str) -> str:
     """The link for ``answer`` ("ja" or "nein")."""
     public_id = questionnaire.report.public_id
-    return f"{settings.SITE_URL}/meldungen/{public_id}/behoben/{questionnaire_token(questionnaire)}/{answer}/"
+    token = questionnaire_token(questionnaire)
+    return settings.SITE_URL + reverse("web:questionnaire", args=[public_id, token, answer])
 
 
 def questionnaire_for_token(public_id: str, token: str) -> Questionnaire | None:
