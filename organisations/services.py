@@ -1,5 +1,5 @@
-"""Writes for organisations: commune sync, routing of new cases, memberships (audit entries: ``organisations.audit``,
-re-exported here as ``audit``)."""
+"""Writes for organisations: commune sync, routing of new cases, memberships (each audited through
+``organisations.audit``)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from core.iban import BIC_RE, iban_is_valid, normalise_iban
 from geo.coords import to_storage
 from geo.geometry import parse_geojson_geometry
 from notifications.services import email_is_valid
-from organisations.audit import audit  # re-exported: callers import it from here
+from organisations.audit import audit
 from organisations.models import (
     Membership,
     Organisation,

@@ -11,9 +11,8 @@ from cases.fields import FieldErrors, clean_note
 from cases.files import files_for_transaction
 from cases.history import record_status_change
 from core.errors import ValidationFailed
-from organisations.audit import audit_status_change
+from organisations.audit import audit, audit_status_change
 from organisations.scoping import get_visible, require_manager
-from organisations.services import audit
 from organisations.territory import area_outside
 from permits.models import Permit
 from permits.notify import notify_applicant_status

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from cases.documents import sha256_hex
 from cases.files import TransactionFiles
-from organisations.services import audit
+from organisations.audit import audit
 from permits.models import FeeClaim, Notice, ParkingPermit, Permit, case_owner
 from permits.notices import RenderedNotice, render_decision, render_fee_notice, render_parking_card
 from permits.parking_card import card_for_permit, qr_data_uri

@@ -21,8 +21,8 @@ from cases.fields import FieldErrors, clean_note, clean_text
 from cases.files import files_for_transaction
 from core.errors import Conflict, NotFound, ValidationFailed
 from notifications.services import email_is_valid
+from organisations.audit import audit
 from organisations.scoping import get_visible, require_manager
-from organisations.services import audit
 from reports.models import CitizenUpdate, Report, ReportPhoto, UpdateState
 from reports.notify import notify_citizen
 from reports.participation_models import CITIZEN_TEXT_MAX

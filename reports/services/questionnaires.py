@@ -32,8 +32,7 @@ from cases.files import files_for_transaction
 from cases.history import record_status_change
 from core.errors import Conflict, ValidationFailed
 from notifications.services import mail_queue
-from organisations.audit import audit_status_change
-from organisations.services import audit
+from organisations.audit import audit, audit_status_change
 from reports.models import Answer, Questionnaire, Report, StatusChange
 from reports.notify import notify_not_fixed, notify_status_change
 from reports.participation_models import CITIZEN_TEXT_MAX

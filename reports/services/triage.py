@@ -18,10 +18,9 @@ from cases.fields import clean_note
 from cases.files import files_for_transaction
 from cases.history import record_note, record_status_change
 from core.errors import Conflict, NotFound, ValidationFailed
-from organisations.audit import audit_status_change
+from organisations.audit import audit, audit_status_change
 from organisations.models import Membership, Organisation, Role, Team
 from organisations.scoping import Forbidden, get_visible, require_manager, role_in
-from organisations.services import audit
 from reports.models import PhotoKind, Report, ReportPhoto, StatusChange, Support
 from reports.notify import notify_forwarded, notify_status_change
 from reports.photos import process_photo
