@@ -16,7 +16,7 @@ from accessibility.models import DESCRIPTION_MAX, PAGE_URL_MAX, AccessibilityFee
 from core.errors import ValidationFailed, reject_nul
 from notifications.personal import mails_about_erase
 from notifications.services import email_is_valid, mail_queue
-from organisations.services import audit
+from organisations.audit import audit
 
 # The address is kept while the operator may still need to write back: 90 days after the answer (as for
 # reporters' contact data), and never longer than a year after submission, answered or not.

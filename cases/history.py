@@ -2,6 +2,10 @@
 
 A case type declares on its model: ``workflow`` (a :class:`cases.workflow.Workflow`), ``audit_name``
 (``report``, ``permit``, ``parking``) and a history model whose foreign key has ``related_name="history"``.
+
+These functions write the case and its history row only. What follows a change — the audit entry
+(``organisations.audit.audit_status_change``), the case type's mails (its ``notify`` module), map counts —
+is called by the case type's service right after, in the same transaction (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -9,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from cases.models import LocatedCase, StatusChangeBase
-from cases.signals import case_created, status_recorded
 
 
 def _user_or_none(actor: Any) -> Any:
@@ -17,20 +20,17 @@ def _user_or_none(actor: Any) -> Any:
 
 
 def record_creation(case: LocatedCase) -> StatusChangeBase:
-    """The first history row (empty ``from_status``) of a case that was just inserted. No audit, no mail:
-    creation has its own notifications (the new-case mail to the commune); listeners of
-    :data:`cases.signals.case_created` (area alerts) hear about it inside the same transaction."""
-    change = case.history.create(
+    """The first history row (empty ``from_status``) of a case that was just inserted. No audit entry:
+    creation has its own notifications, which the creating service queues."""
+    return case.history.create(
         from_status="", to_status=case.status, created=case.created, organisation_id=case.organisation_id
     )
-    case_created.send(sender=type(case), case=case)
-    return change
 
 
 def _record(
     case: LocatedCase, previous: str, actor: Any, public_note: str, internal_note: str
 ) -> StatusChangeBase:
-    change = case.history.create(
+    return case.history.create(
         from_status=previous,
         to_status=case.status,
         by_user=_user_or_none(actor),
@@ -38,8 +38,6 @@ def _record(
         internal_note=internal_note,
         organisation_id=case.organisation_id,
     )
-    status_recorded.send(sender=type(case), case=case, change=change, actor=actor)
-    return change
 
 
 def record_status_change(
@@ -56,9 +54,8 @@ def record_status_change(
     The caller has locked the row (``select_for_update``) and checked who may do this; it may have set
     further fields that belong to the change (``update_fields``, e.g. a permit's conditions). Raises
     :class:`cases.workflow.IllegalTransition` for a move the case type's workflow does not allow
-    (staying in the same state is no move: use :func:`record_note`). Writes the case, the history row
-    and — through :data:`cases.signals.status_recorded` — the audit entry and the outbox mails, all in
-    the caller's transaction.
+    (staying in the same state is no move: use :func:`record_note`). Writes the case and the history
+    row in the caller's transaction; the caller then audits and notifies.
     """
     previous = case.status
     type(case).workflow.check(previous, to)
@@ -71,5 +68,5 @@ def record_note(
     case: LocatedCase, actor: Any, public_note: str = "", internal_note: str = ""
 ) -> StatusChangeBase:
     """A note without a status change (e.g. "Material bestellt"): a history row whose ``from_status``
-    equals ``to_status``, audited and announced like a status change."""
+    equals ``to_status``; the caller audits and announces it like a status change."""
     return _record(case, case.status, actor, public_note, internal_note)

@@ -30,7 +30,7 @@ class LocatedCase(models.Model):
     audit_name: ClassVar[str]  # prefix of audit actions: "report" → "report.status"
     public_id_prefix: ClassVar[str]  # "SN" → SN-XXXX-XX
     tracking_namespace: ClassVar[str]  # HMAC namespace of the creator's link; never change a used one
-    tracking_path: ClassVar[str]  # the creator's page, with {public_id} and {token}
+    tracking_url_name: ClassVar[str]  # URL name of the creator's page, args (public_id, token)
 
     # Subclasses override this with a narrower field (PointField for reports, MultiPolygonField for permits).
     location = models.GeometryField("Ort", srid=STORAGE_SRID)

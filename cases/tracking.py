@@ -4,8 +4,9 @@ Derived rather than stored, so the e-mails sent on every status change can carry
 dump reveals nothing. Rotating ``SECRET_KEY`` (the old key moved to ``SECRET_KEY_FALLBACKS``) keeps every
 link that was already sent working, for every case type.
 
-Each case type names its namespace (``tracking_namespace``) and its page (``tracking_path``) on the
-model, so one case type's token never opens another type's page.
+Each case type names its namespace (``tracking_namespace``) and its page (``tracking_url_name``, a URL
+name that ``django.urls.reverse`` resolves: a string, so this kernel imports no interface) on the model,
+so one case type's token never opens another type's page.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import hmac
 from typing import Any
 
 from django.conf import settings
+from django.urls import reverse
 
 
 def _token(secret: str, namespace: str, public_id: str) -> str:
@@ -44,12 +46,17 @@ def tracking_token_matches(case_type: type[Any], public_id: str, token: str) -> 
     )
 
 
+def tracking_path_of(case_type: type[Any], public_id: str) -> str:
+    """The creator's private page of the case ``public_id`` of ``case_type`` (path with the token)."""
+    token = tracking_token(case_type, public_id)
+    return reverse(case_type.tracking_url_name, args=[public_id, token])
+
+
 def tracking_path(case: Any) -> str:
     """The creator's private page of ``case`` (path with the token), e.g. for the signed-in account."""
-    token = tracking_token(type(case), case.public_id)
-    return type(case).tracking_path.format(public_id=case.public_id, token=token)
+    return tracking_path_of(type(case), case.public_id)
 
 
 def tracking_url(case: Any) -> str:
-    """Absolute URL of the creator's page, for mails (``SITE_URL`` + the case type's ``tracking_path``)."""
+    """Absolute URL of the creator's page, for mails (``SITE_URL`` + :func:`tracking_path`)."""
     return f"{settings.SITE_URL}{tracking_path(case)}"

@@ -35,7 +35,7 @@ from citizens.selectors import (
 )
 from core.errors import DomainError
 from notifications.services import mail_queue
-from organisations.services import audit
+from organisations.audit import audit
 from permits.models import ParkingPermit, Permit
 from permits.personal_selectors import parking_of_person, permits_of_person
 from privacy.requests import PersonCases, account_cases_erase, account_cases_export

@@ -31,7 +31,7 @@ from django.core.files.storage import Storage, default_storage
 from django.db import connection, models, transaction
 
 from cases.models import LocatedCase
-from cases.tracking import tracking_token
+from cases.tracking import tracking_path_of
 
 MANIFEST = "manifest.json"
 DUMP = "db.dump"
@@ -143,7 +143,9 @@ def libpq_env(db: dict[str, Any]) -> dict[str, str]:
 
 
 def case_types() -> list[type[LocatedCase]]:
-    return [m for m in apps.get_models() if issubclass(m, LocatedCase) and getattr(m, "tracking_path", "")]
+    return [
+        m for m in apps.get_models() if issubclass(m, LocatedCase) and getattr(m, "tracking_url_name", "")
+    ]
 
 
 def tracking_samples() -> list[dict[str, str]]:
@@ -152,7 +154,7 @@ def tracking_samples() -> list[dict[str, str]]:
     for model in case_types():
         newest = model._base_manager.order_by("-pk").values_list("public_id", flat=True)
         for public_id in newest[:TRACKING_SAMPLES_PER_TYPE]:
-            path = model.tracking_path.format(public_id=public_id, token=tracking_token(model, public_id))
+            path = tracking_path_of(model, public_id)
             samples.append({"model": model._meta.label, "public_id": public_id, "path": path})
     return samples
 

@@ -15,9 +15,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.errors import ValidationFailed
+from organisations.audit import audit
 from organisations.models import Invitation, Membership, Organisation, Role
 from organisations.scoping import require_admin
-from organisations.services import audit, membership_save, membership_set
+from organisations.services import membership_save, membership_set
 
 VALID_DAYS = 7
 NO_LONGER_VALID = "Diese Einladung ist nicht mehr gültig. Bitte die Administration um eine neue Einladung."

@@ -8,9 +8,9 @@ from typing import Any
 from django.db import transaction
 
 from core.errors import ValidationFailed
+from organisations.audit import audit
 from organisations.models import Organisation
 from organisations.scoping import require_admin
-from organisations.services import audit
 
 QUESTIONNAIRE_DAYS = (1, 90)
 MODERATION_MODES = {"pre": "erst nach Freigabe", "post": "sofort, nachträglich prüfen"}

@@ -13,9 +13,9 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from core.errors import ValidationFailed
+from organisations.audit import audit
 from organisations.models import RETENTION_BOUNDS, RETENTION_DEFAULTS, Organisation
 from organisations.scoping import require_admin
-from organisations.services import audit
 
 RETENTION_FIELDS = tuple(RETENTION_DEFAULTS)
 

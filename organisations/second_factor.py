@@ -12,9 +12,9 @@ from typing import Any
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from organisations.audit import audit
 from organisations.models import Membership
 from organisations.scoping import scope_of
-from organisations.services import audit
 
 DEVICE_NAME = "Authenticator-App"
 

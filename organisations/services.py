@@ -1,4 +1,5 @@
-"""Writes for organisations: commune sync, routing of new cases, memberships, audit entries."""
+"""Writes for organisations: commune sync, routing of new cases, memberships (each audited through
+``organisations.audit``)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from core.iban import BIC_RE, iban_is_valid, normalise_iban
 from geo.coords import to_storage
 from geo.geometry import parse_geojson_geometry
 from notifications.services import email_is_valid
+from organisations.audit import audit
 from organisations.models import (
-    AuditEvent,
     Membership,
     Organisation,
     OrganisationKind,
@@ -29,28 +30,6 @@ from organisations.models import (
 )
 from organisations.scoping import forget_scope, require_admin
 from organisations.territory import check_territory, require_inside_territory, territory_contains
-
-
-def audit(
-    *,
-    actor: Any,
-    action: str,
-    obj: Any,
-    summary: str,
-    organisation: Organisation | int | None = None,
-    **data: Any,
-) -> AuditEvent:
-    """Record one change. Call it inside the transaction that makes the change."""
-    org_id = organisation.pk if isinstance(organisation, Organisation) else organisation
-    return AuditEvent.objects.create(
-        organisation_id=org_id,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        action=action,
-        object_type=obj._meta.model_name,
-        object_id=str(obj.pk),
-        summary=summary[:500],
-        data=data,
-    )
 
 
 def organisations_sync_communes() -> int:

@@ -19,9 +19,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from core.errors import ValidationFailed
+from organisations.audit import audit
 from organisations.models import ApiToken, Membership, Organisation
 from organisations.scoping import require_admin
-from organisations.services import audit
 
 NAME_MAX = 100
 

@@ -54,7 +54,7 @@ class Permit(LocatedCase):
     audit_name = "permit"
     public_id_prefix = "SO"
     tracking_namespace = "permit"
-    tracking_path = "/sondernutzung/{public_id}/verfolgen/{token}/"
+    tracking_url_name = "web:permit-track"
 
     location = models.MultiPolygonField("Fläche", srid=STORAGE_SRID)
     public_id = models.CharField("Antragsnummer", max_length=12, unique=True)
@@ -209,7 +209,7 @@ class ParkingPermit(LocatedCase):
     public_id_prefix = "PA"
     # Shared with Permit since the first links were sent; the prefixes keep the two apart.
     tracking_namespace = "permit"
-    tracking_path = "/parkausweis/{public_id}/verfolgen/{token}/"
+    tracking_url_name = "web:parking-track"
 
     location = models.PointField("Wohnort", srid=STORAGE_SRID)
     public_id = models.CharField("Antragsnummer", max_length=12, unique=True)

@@ -1,18 +1,19 @@
-"""Who is told what about a special-use permit. Only queues outbox rows (notifications.services.mail_queue);
-the task worker sends them after the transaction committed."""
+"""Who is told what about a special-use permit or a parking permit. Only queues outbox rows
+(notifications.services.mail_queue); the task worker sends them after the transaction committed. The
+permit services call these functions right after recording a change (``permits.services``); written
+notices come as arguments and go out as PDF attachments."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 from django.conf import settings
-from django.dispatch import receiver
+from django.urls import reverse
 
-from cases.signals import status_recorded
 from cases.tracking import tracking_url
 from notifications.services import mail_queue
 from permits.media import notice_filename
-from permits.models import ParkingPermit, ParkingPermitStatusChange, Permit, PermitStatusChange
+from permits.models import Notice, ParkingPermit, ParkingPermitStatusChange, Permit, PermitStatusChange
 from permits.workflow import PERMIT_WORKFLOW
 
 
@@ -21,7 +22,7 @@ def notify_new_permit(permit: Permit) -> None:
     context = {
         "permit": permit,
         "tracking_url": tracking_url(permit),
-        "staff_url": f"{settings.SITE_URL}/verwaltung/sondernutzungen/{permit.public_id}/",
+        "staff_url": settings.SITE_URL + reverse("staff:permit", args=[permit.public_id]),
     }
     for kind, to, template in (
         ("permit.new", permit.organisation.email, "mail/permit_new.txt"),
@@ -37,21 +38,20 @@ def notify_new_permit(permit: Permit) -> None:
         )
 
 
-def _attachments(case: Permit | ParkingPermit) -> list[dict[str, str]]:
-    """The notices issued with this change (left on ``case.issued_notices`` by permits.services.notices)."""
+def _attachments(case: Permit | ParkingPermit, notices: Sequence[Notice]) -> list[dict[str, str]]:
+    """The notices issued with this change, as mail attachments."""
     return [
         {"name": n.file.name, "filename": notice_filename(case, n), "content_type": "application/pdf"}
-        for n in getattr(case, "issued_notices", [])
+        for n in notices
     ]
 
 
-@receiver(status_recorded, sender=ParkingPermit, dispatch_uid="permits.notify.parking_status")
 def notify_parking_applicant(
-    sender: Any, *, case: ParkingPermit, change: ParkingPermitStatusChange, **kwargs: Any
+    case: ParkingPermit, change: ParkingPermitStatusChange, *, notices: Sequence[Notice] = ()
 ) -> None:
     """The applicant hears of the decision (with Bescheid and Gebührenbescheid) and of the start of the
     validity (with the Parkausweis to print). Notes without a public text stay on the tracking page."""
-    attachments = _attachments(case)
+    attachments = _attachments(case, notices)
     if change.from_status == change.to_status and not (change.public_note or attachments):
         return
     mail_queue(
@@ -71,13 +71,13 @@ def notify_parking_applicant(
     )
 
 
-@receiver(status_recorded, sender=Permit, dispatch_uid="permits.notify.applicant_status")
-def notify_applicant_status(sender: Any, *, case: Permit, change: PermitStatusChange, **kwargs: Any) -> None:
+def notify_applicant_status(
+    case: Permit, change: PermitStatusChange, *, notices: Sequence[Notice] = ()
+) -> None:
     """The applicant hears of every decision (approval with conditions, refusal, withdrawal); a decision
-    with written notices (``permits.services.notices`` leaves them on ``case.issued_notices``) carries
-    them as PDF attachments."""
+    with written notices (``permits.services.notices``) carries them as PDF attachments."""
     mail_queue(
-        attachments=_attachments(case),
+        attachments=_attachments(case, notices),
         kind="permit.status",
         to=case.applicant_email,
         template="mail/permit_status.txt",

@@ -25,9 +25,9 @@ from core.errors import ValidationFailed
 from notifications.models import OutgoingMail
 from notifications.personal import mail_erase, mails_about, mails_to
 from notifications.services import email_is_valid
+from organisations.audit import audit
 from organisations.models import Organisation
 from organisations.scoping import Forbidden, require_admin
-from organisations.services import audit
 from permits.personal_selectors import (
     parking_of_person,
     parking_personal_record,

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from accessibility.services import feedback_email_due, feedback_erase_email
 from notifications.personal import mail_redact_links, mails_with_tracking_links
-from organisations.services import audit
+from organisations.audit import audit
 from permits.services.personal_data import (
     parking_applicant_due,
     parking_erase_applicant,

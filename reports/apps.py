@@ -9,7 +9,6 @@ class ReportsConfig(AppConfig):
         # Imported here, not at the top: these modules import models, which the app registry only allows
         # once every app is loaded (this method).
         from notifications.daily import register_daily_job  # with the others, for the same reason
-        from reports import tile_counts  # noqa: F401  # connects the receivers keeping map counts and tiles
         from reports.services.questionnaires import questionnaires_daily_job  # the daily questionnaire job
 
         register_daily_job("send_questionnaires", questionnaires_daily_job)

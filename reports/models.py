@@ -165,7 +165,7 @@ class Report(LocatedCase):
     audit_name = "report"
     public_id_prefix = "SN"
     tracking_namespace = "track"
-    tracking_path = "/meldungen/{public_id}/verfolgen/{token}/"
+    tracking_url_name = "web:report-track"
 
     location = models.PointField("Ort", srid=STORAGE_SRID)
     public_id = models.CharField("Meldungsnummer", max_length=12, unique=True)

@@ -1,18 +1,31 @@
-"""What is mailed about a report. Only queues outbox rows (notifications.services.mail_queue); the task
-worker sends them after the transaction committed. Who gets status mails (the reporter and confirmed
-followers) is decided by ``subscriptions.notify``, which uses the builder here."""
+"""Who is told what about a report. Mails only queue outbox rows (notifications.services.mail_queue); the
+task worker sends them after the transaction committed.
+
+Two signals tell the one layer above that cares (``subscriptions``, which ``reports`` may not import;
+receivers in ``subscriptions/receivers.py``), sent by the report services, inside their transaction:
+
+- :data:`report_created` (``report``): the reporter follows the report, immediate area alerts are queued;
+- :data:`report_status_changed` (``report``, ``change``): a public status change or public note — the
+  status mail, built here by :func:`queue_status_mail`, goes to every confirmed follower: the reporter
+  (whose opt-out and unsubscribe link are their ``Subscription``) and everyone else who follows.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
+from django.dispatch import Signal
+from django.urls import reverse
 
 from cases.tracking import tracking_url
 from notifications.services import mail_queue
 from organisations.models import Organisation, OrganisationKind
 from reports.models import CommuneCategorySetting, Report, StatusChange
 from reports.workflow import REPORT_WORKFLOW
+
+report_created = Signal()
+report_status_changed = Signal()
 
 
 def recipient_for(report: Report) -> str:
@@ -27,11 +40,11 @@ def recipient_for(report: Report) -> str:
 
 def public_url(report: Report) -> str:
     """The report's public page, for mails (status mails, alerts)."""
-    return f"{settings.SITE_URL}/meldungen/{report.public_id}/"
+    return settings.SITE_URL + reverse("web:report-detail", args=[report.public_id])
 
 
 def _staff_url(report: Report) -> str:
-    return f"{settings.SITE_URL}/verwaltung/meldungen/{report.public_id}/"
+    return settings.SITE_URL + reverse("staff:report", args=[report.public_id])
 
 
 def notify_new_report(report: Report) -> None:
@@ -51,6 +64,13 @@ def status_mail_due(change: StatusChange) -> bool:
     return change.from_status != change.to_status or bool(change.public_note)
 
 
+def notify_status_change(report: Report, change: StatusChange) -> None:
+    """After a status change or note of ``report`` (inside its transaction): the status mails, if due.
+    Who is told is known only to ``subscriptions`` (see the module docstring), hence the signal."""
+    if status_mail_due(change):
+        report_status_changed.send(sender=Report, report=report, change=change)
+
+
 def queue_status_mail(
     case: Report,
     change: StatusChange,
@@ -63,8 +83,8 @@ def queue_status_mail(
     """The one builder of a report's status mail, for the reporter and for every follower.
 
     Only the reporter's copy carries the private tracking link; a follower gets the public page. The
-    caller (``subscriptions.notify``, on :data:`cases.signals.status_recorded`) decides who is told and
-    adds the unsubscribe link and headers (RFC 8058)."""
+    caller (``subscriptions.receivers``, on :data:`report_status_changed`) decides who is told and adds
+    the unsubscribe link and headers (RFC 8058)."""
     mail_queue(
         kind="report.status",
         to=to,
@@ -128,7 +148,7 @@ def notify_notice(report: Report, notice: Any) -> None:
         context={
             "report": report,
             "notice": notice,
-            "moderation_url": f"{settings.SITE_URL}/verwaltung/moderation/",
+            "moderation_url": settings.SITE_URL + reverse("staff:moderation"),
         },
         object_type="report",
         object_id=report.public_id,

@@ -1,8 +1,8 @@
 """Keeping ``ReportCount`` (reports per commune version, status and category) exact, and the tile cache fresh.
 
 The low-zoom vector tiles (one badge per commune, ``reports.tiles``) sum these counts instead of counting
-the reports themselves. Every write that changes what a tile shows calls :func:`report_added` or is heard
-through :data:`cases.signals.status_recorded`; both run inside the writer's transaction, so the counts
+the reports themselves. Every write that changes what a tile shows calls :func:`report_added` or
+:func:`report_moved`, inside the writer's transaction, so the counts
 commit or roll back with the report. The cached tiles the report lies in are dropped after the commit
 (``reports.tile_cache``), never before: a tile rebuilt between the two would be cached from the old data.
 
@@ -13,13 +13,9 @@ wait for each other instead of deadlocking.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import connection, transaction
-from django.dispatch import receiver
 
-from cases.signals import status_recorded
-from reports.models import Report
+from reports.models import Report, StatusChange
 from reports.tile_cache import drop_all_tiles, drop_tiles_of
 
 _UPSERT = """
@@ -75,12 +71,12 @@ def report_added(report: Report) -> None:
     _drop_tiles_after_commit(report)
 
 
-@receiver(status_recorded, sender=Report, dispatch_uid="reports.tile_counts.status")
-def _status_recorded(sender: Any, case: Report, change: Any, **kwargs: Any) -> None:
-    if change.from_status == change.to_status:  # a note: nothing on the map changes
+def report_moved(report: Report, change: StatusChange) -> None:
+    """``change`` of ``report`` was recorded (inside the caller's transaction); a note changes nothing."""
+    if change.from_status == change.to_status:
         return
-    _add(case, {change.from_status: -1, change.to_status: 1})
-    _drop_tiles_after_commit(case)
+    _add(report, {change.from_status: -1, change.to_status: 1})
+    _drop_tiles_after_commit(report)
 
 
 def count_differences() -> int:

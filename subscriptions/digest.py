@@ -9,7 +9,7 @@ import datetime as dt
 from django.utils import timezone
 
 from subscriptions.models import Frequency, SubscriptionKind
-from subscriptions.notify import queue_alert
+from subscriptions.receivers import queue_alert
 from subscriptions.selectors import active, reports_for_alert
 
 

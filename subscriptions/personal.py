@@ -18,8 +18,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from notifications.personal import mails_about_erase
+from organisations.audit import audit
 from organisations.models import Organisation
-from organisations.services import audit
 from reports.services.personal_data import reports_contact_period_over
 from subscriptions.models import Subscription, SubscriptionKind, email_digest
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core import signing
+from django.urls import reverse
 
 from subscriptions.models import Subscription
 
@@ -56,23 +57,22 @@ def digest_from_manage_token(token: str) -> str | None:
     return digest if len(digest) == 64 else None
 
 
-# The pages behind the links (``web`` serves them); paths, not URL names, because this layer sits below
-# the interfaces — as ``tracking_path`` does for cases.
-CONFIRM_PATH = "/benachrichtigungen/bestaetigen/{token}/"
-UNSUBSCRIBE_PATH = "/benachrichtigungen/abmelden/{token}/"
-MANAGE_PATH = "/benachrichtigungen/verwalten/{token}/"
+# The pages behind the links are served by ``web``; built from their URL names (strings: no import of
+# the interfaces, which sit above this layer).
 
 
 def confirm_url(subscription: Subscription) -> str:
-    return settings.SITE_URL + CONFIRM_PATH.format(token=subscription_token(subscription, "confirm"))
+    token = subscription_token(subscription, "confirm")
+    return settings.SITE_URL + reverse("web:subscription-confirm", args=[token])
 
 
 def unsubscribe_url(subscription: Subscription) -> str:
-    return settings.SITE_URL + UNSUBSCRIBE_PATH.format(token=subscription_token(subscription, "unsubscribe"))
+    token = subscription_token(subscription, "unsubscribe")
+    return settings.SITE_URL + reverse("web:subscription-unsubscribe", args=[token])
 
 
 def manage_url(digest: str) -> str:
-    return settings.SITE_URL + MANAGE_PATH.format(token=manage_token(digest))
+    return settings.SITE_URL + reverse("web:subscription-manage", args=[manage_token(digest)])
 
 
 def unsubscribe_headers(url: str) -> dict[str, str]:

@@ -10,8 +10,8 @@
 - ``payments``: payments booked by staff or from a camt.053 bank statement
 - ``loading``: the permit catalogue, demo tariffs and fee zones, parking zones
 
-The same kernel as reports (``cases``): public ids, tracking links, the status history with audit and
-mails, files bound to the transaction. Callers import the names below from ``permits.services``.
+The same kernel as reports (``cases``): public ids, tracking links, the status history, files bound to
+the transaction; after recording a change each service audits it and calls ``permits.notify`` itself. Callers import the names below from ``permits.services``.
 """
 
 from permits.services.applying import CreatedPermit, Estimate, PermitDraft, permit_create, permit_estimate

@@ -11,12 +11,11 @@ from cases.fields import FieldErrors, clean_note
 from cases.files import files_for_transaction
 from cases.history import record_status_change
 from core.errors import ValidationFailed
+from organisations.audit import audit, audit_status_change
 from organisations.scoping import get_visible, require_manager
-from organisations.services import audit
 from organisations.territory import area_outside
-from permits.models import (
-    Permit,
-)
+from permits.models import Permit
+from permits.notify import notify_applicant_status
 from permits.selectors import staff_permits
 from permits.services.applying import set_communes
 from permits.services.notices import decision_paperwork
@@ -68,10 +67,14 @@ def permit_decide(
         PERMIT_WORKFLOW.check(permit.status, status)  # before a Kassenzeichen is taken
         if status == PermitStatus.APPROVED:
             permit.conditions = conditions
-        decision_paperwork(
+        paperwork = decision_paperwork(
             permit, status=status, amount=permit.fee_total, reasons=public_note, files=files, actor=actor
         )
-        record_status_change(permit, status, actor, public_note, internal_note, update_fields=("conditions",))
+        change = record_status_change(
+            permit, status, actor, public_note, internal_note, update_fields=("conditions",)
+        )
+        audit_status_change(permit, change, actor)
+        notify_applicant_status(permit, change, notices=paperwork.notices)
     return permit
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from organisations.services import audit
+from organisations.audit import audit
 from permits.models import FeeClaim, ParkingPermit, Permit, case_owner
 from permits.payments import DUE_DAYS, kassenzeichen_for
 

@@ -12,6 +12,7 @@ stays locked meanwhile): the notice must show exactly the state that is committe
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +20,7 @@ from django.utils import timezone
 
 from cases.documents import sha256_hex
 from cases.files import TransactionFiles
-from organisations.services import audit
+from organisations.audit import audit
 from permits.models import FeeClaim, Notice, ParkingPermit, Permit, case_owner
 from permits.notices import RenderedNotice, render_decision, render_fee_notice, render_parking_card
 from permits.parking_card import card_for_permit, qr_data_uri
@@ -62,14 +63,20 @@ def notices_for_decision(
 ) -> list[Notice]:
     """Bescheid (and, with a fee, the Gebührenbescheid) on the decision ``status`` about to be recorded.
 
-    Called before ``record_status_change``, so the decision mail that the status change queues can carry
-    them: they are left on ``case.issued_notices`` for the mail (``permits.notify``)."""
+    The caller passes them on to the decision mail (``permits.notify``) as attachments."""
     decision = render_decision(case, status=status, claim=claim, reasons=reasons)
     issued = [_store(case, decision, files, actor)]
     if claim is not None:
         issued.append(_store(case, render_fee_notice(case, claim), files, actor))
-    case.issued_notices = issued
     return issued
+
+
+@dataclass(frozen=True)
+class Paperwork:
+    """What a decision issued: the new fee claim (if any) and the notices for the decision mail."""
+
+    claim: FeeClaim | None
+    notices: list[Notice]
 
 
 def decision_paperwork(
@@ -80,16 +87,19 @@ def decision_paperwork(
     reasons: str,
     files: TransactionFiles,
     actor: Any,
-) -> FeeClaim | None:
+) -> Paperwork:
     """What a decision on a permit or parking permit issues before its status change is recorded: an
     approval opens the fee claim for ``amount`` and issues Bescheid and Gebührenbescheid, a refusal the
-    Bescheid with ``reasons``, a withdrawal cancels an unpaid fee. Returns the new claim, if any."""
+    Bescheid with ``reasons``, a withdrawal cancels an unpaid fee."""
     claim = fee_claim_open(case=case, amount=amount) if status == PermitStatus.APPROVED else None
+    notices: list[Notice] = []
     if status in (PermitStatus.APPROVED, PermitStatus.REJECTED):
-        notices_for_decision(case, status=status, claim=claim, reasons=reasons, files=files, actor=actor)
+        notices = notices_for_decision(
+            case, status=status, claim=claim, reasons=reasons, files=files, actor=actor
+        )
     if status == PermitStatus.WITHDRAWN:
         fee_claim_cancel(case=case, actor=actor)
-    return claim
+    return Paperwork(claim=claim, notices=notices)
 
 
 def notice_parking_card(permit: ParkingPermit, *, files: TransactionFiles, actor: Any) -> Notice:

@@ -21,6 +21,7 @@ from cases.public_ids import insert_with_public_id
 from cases.tracking import tracking_token
 from core.errors import ValidationFailed, reject_nul
 from geo.coords import CoordinateError, parse_lon_lat, to_storage
+from organisations.audit import audit_status_change
 from organisations.scoping import get_visible, require_manager
 from organisations.services import commune_organisation
 from permits.models import (
@@ -29,6 +30,7 @@ from permits.models import (
     ParkingZone,
     Tariff,
 )
+from permits.notify import notify_parking_applicant
 from permits.selectors import nearest_zone, zone_for_residence
 from permits.services.notices import decision_paperwork, notice_parking_card
 from permits.services.validation import (
@@ -181,8 +183,7 @@ def parking_start_validity(permit: ParkingPermit, *, actor: Any, files: Transact
     permit.valid_from, permit.valid_until = today, one_year_from(today)
     permit.save(update_fields=["valid_from", "valid_until", "updated"])
     card = notice_parking_card(permit, files=files, actor=actor)
-    permit.issued_notices = [card]  # the note's mail carries the card (permits.notify)
-    record_note(
+    change = record_note(
         permit,
         actor,
         public_note=(
@@ -190,6 +191,8 @@ def parking_start_validity(permit: ParkingPermit, *, actor: Any, files: Transact
             "er steht zum Ausdrucken bereit."
         ),
     )
+    audit_status_change(permit, change, actor)
+    notify_parking_applicant(permit, change, notices=[card])  # the mail carries the card
     return card
 
 
@@ -211,10 +214,12 @@ def parking_decide(*, actor: Any, public_id: str, status: str, public_note: str 
         PERMIT_WORKFLOW.check(permit.status, status)  # before a number is taken
         if status == PermitStatus.APPROVED:
             _permit_number(permit)
-        claim = decision_paperwork(
+        paperwork = decision_paperwork(
             permit, status=status, amount=permit.fee, reasons=public_note, files=files, actor=actor
         )
-        record_status_change(permit, status, actor, public_note, update_fields=("permit_number",))
-        if status == PermitStatus.APPROVED and claim is None:
+        change = record_status_change(permit, status, actor, public_note, update_fields=("permit_number",))
+        audit_status_change(permit, change, actor)
+        notify_parking_applicant(permit, change, notices=paperwork.notices)
+        if status == PermitStatus.APPROVED and paperwork.claim is None:
             parking_start_validity(permit, actor=actor, files=files)
     return permit

@@ -23,9 +23,9 @@ from django.utils import timezone
 from cases.files import TransactionFiles, files_for_transaction
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.iban import format_iban, normalise_iban
+from organisations.audit import audit
 from organisations.models import Organisation
 from organisations.scoping import get_visible, require_manager
-from organisations.services import audit
 from permits.camt import Credit
 from permits.models import FeeClaim, ParkingPermit, Permit, case_model_for, case_owner
 from permits.payments import kassenzeichen_in

@@ -24,8 +24,8 @@ from django.db import transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from notifications.personal import mails_about_erase
+from organisations.audit import audit
 from organisations.models import Organisation
-from organisations.services import audit
 from permits.models import Notice, ParkingPermit, ParkingPermitStatusChange, Permit, PermitAttachment
 from permits.workflow import PERMIT_WORKFLOW, PermitStatus
 

@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 
 from cases.tracking import tracking_url
 from notifications.services import mail_queue
-from organisations.services import audit
+from organisations.audit import audit
 from permits.models import FeeClaim
 from permits.payments import bank_details
 from permits.workflow import PermitStatus

@@ -16,8 +16,8 @@ from django.utils import timezone
 from cases.fields import FieldErrors, clean_note, clean_text
 from core.errors import Conflict, NotFound, ValidationFailed
 from notifications.services import email_is_valid
+from organisations.audit import audit
 from organisations.scoping import get_visible, require_manager
-from organisations.services import audit
 from reports.models import (
     AbuseNotice,
     CitizenUpdate,

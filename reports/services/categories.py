@@ -8,9 +8,9 @@ from django.db import transaction
 
 from core.errors import ValidationFailed
 from notifications.services import email_is_valid
+from organisations.audit import audit
 from organisations.models import OrganisationKind
 from organisations.scoping import require_admin
-from organisations.services import audit
 from reports.catalogue import ATTRIBUTES, GROUPS
 from reports.models import Category, CategoryAttribute, CategoryGroup, CommuneCategorySetting
 

@@ -14,14 +14,15 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.fields import FieldErrors, clean_note, clean_text
 from cases.files import files_for_transaction
 from core.errors import Conflict, NotFound, ValidationFailed
 from notifications.services import email_is_valid
+from organisations.audit import audit
 from organisations.scoping import get_visible, require_manager
-from organisations.services import audit
 from reports.models import CitizenUpdate, Report, ReportPhoto, UpdateState
 from reports.notify import notify_citizen
 from reports.participation_models import CITIZEN_TEXT_MAX
@@ -58,7 +59,7 @@ def _checked(text: Any, email: Any, photo: PhotoUpload | None) -> tuple[str, str
 
 def update_confirm_url(update: CitizenUpdate) -> str:
     token = signing.dumps(update.pk, salt=CONFIRM_SALT)
-    return f"{settings.SITE_URL}/meldungen/{update.report.public_id}/ergaenzung/{token}/"
+    return settings.SITE_URL + reverse("web:update-confirm", args=[update.report.public_id, token])
 
 
 def update_for_token(public_id: str, token: str) -> CitizenUpdate | None:

@@ -28,7 +28,7 @@ from notifications.services import email_is_valid
 from organisations.services import route
 from reports.attributes import clean_attributes
 from reports.models import DESCRIPTION_MAX, PLACE_MAX, Category, Report
-from reports.notify import notify_new_report
+from reports.notify import notify_new_report, report_created
 from reports.photos import MAX_PHOTOS, PhotoRejected, ProcessedPhoto, process_photo
 from reports.services.categories import commune_category_setting
 from reports.services.photos import PhotoUpload, store_photos
@@ -255,7 +255,8 @@ def report_create(
         insert_with_public_id(report, Report.public_id_prefix)
         record_creation(report)
         store_photos(report, valid.photos, files)
-        notify_new_report(report)
+        notify_new_report(report)  # the commune's mail
+        report_created.send(sender=Report, report=report)  # subscriptions: reporter follows, area alerts
         report_added(report)  # last: holds its count row's lock for the shortest time
         presented = present(report) if present is not None else None
     logger.info("report %s created in %s (%s)", report.public_id, report.commune.ags, report.channel)

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from cases.fields import clean_note, clean_text
 from core.errors import NotFound, ValidationFailed
+from organisations.audit import audit
 from organisations.scoping import require_admin
-from organisations.services import audit
 from reports.models import NoteTemplate, Report
 
 PLACEHOLDERS = {

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from notifications.personal import mails_about_erase
-from organisations.services import audit
+from organisations.audit import audit
 from reports.models import AbuseNotice, CitizenUpdate, UpdateState
 from reports.services.personal_data import _per_organisation
 

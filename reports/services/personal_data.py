@@ -18,8 +18,8 @@ from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
 
 from notifications.personal import mails_about_erase
+from organisations.audit import audit
 from organisations.models import Organisation
-from organisations.services import audit
 from reports.models import Report, StatusChange, Support
 from reports.workflow import CLOSING
 

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.db.models import DateTimeField, DurationField, ExpressionWrapper, F, OuterRef, QuerySet, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
@@ -31,12 +32,13 @@ from cases.files import files_for_transaction
 from cases.history import record_status_change
 from core.errors import Conflict, ValidationFailed
 from notifications.services import mail_queue
-from organisations.services import audit
+from organisations.audit import audit, audit_status_change
 from reports.models import Answer, Questionnaire, Report, StatusChange
-from reports.notify import notify_not_fixed
+from reports.notify import notify_not_fixed, notify_status_change
 from reports.participation_models import CITIZEN_TEXT_MAX
 from reports.photos import process_photo
 from reports.services.photos import PhotoUpload, next_photo_position, store_photo
+from reports.tile_counts import report_moved
 from reports.workflow import ReportStatus
 
 ANSWER_DAYS = 60
@@ -76,7 +78,8 @@ def questionnaire_token(questionnaire: Questionnaire) -> str:
 def questionnaire_url(questionnaire: Questionnaire, answer: str) -> str:
     """The link for ``answer`` ("ja" or "nein")."""
     public_id = questionnaire.report.public_id
-    return f"{settings.SITE_URL}/meldungen/{public_id}/behoben/{questionnaire_token(questionnaire)}/{answer}/"
+    token = questionnaire_token(questionnaire)
+    return settings.SITE_URL + reverse("web:questionnaire", args=[public_id, token, answer])
 
 
 def questionnaire_for_token(public_id: str, token: str) -> Questionnaire | None:
@@ -151,7 +154,10 @@ def _not_fixed(report: Report, comment: str, files: Any, processed: Any) -> None
         store_photo(report, processed, files, position=position)
     if report.status == ReportStatus.RESOLVED:
         internal = "Rückmeldung der meldenden Person: nicht behoben." + (f"\n{comment}" if comment else "")
-        record_status_change(report, ReportStatus.IN_REVIEW, None, NOT_FIXED_NOTE, internal)
+        change = record_status_change(report, ReportStatus.IN_REVIEW, None, NOT_FIXED_NOTE, internal)
+        audit_status_change(report, change, None)
+        notify_status_change(report, change)
+        report_moved(report, change)
     notify_not_fixed(report, comment)
 
 

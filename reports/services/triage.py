@@ -18,14 +18,15 @@ from cases.fields import clean_note
 from cases.files import files_for_transaction
 from cases.history import record_note, record_status_change
 from core.errors import Conflict, NotFound, ValidationFailed
+from organisations.audit import audit, audit_status_change
 from organisations.models import Membership, Organisation, Role, Team
 from organisations.scoping import Forbidden, get_visible, require_manager, role_in
-from organisations.services import audit
 from reports.models import PhotoKind, Report, ReportPhoto, StatusChange, Support
-from reports.notify import notify_forwarded
+from reports.notify import notify_forwarded, notify_status_change
 from reports.photos import process_photo
 from reports.services.note_templates import public_note_from
 from reports.services.photos import next_photo_position, store_photo
+from reports.tile_counts import report_moved
 from reports.workflow import REPORT_WORKFLOW, ReportStatus
 
 # What a Bauhof crew may do with a job assigned to it: start it and finish it.
@@ -71,7 +72,11 @@ def _move(report: Report, actor: Any, status: str, public_note: str, internal_no
     """The status change itself, on a report the caller has locked."""
     if role_in(actor, report.organisation_id) == Role.CREW and status not in CREW_TARGETS:
         raise Forbidden("Der Bauhof kann Aufträge nur auf „In Bearbeitung“ oder „Erledigt“ setzen.")
-    return record_status_change(report, status, actor, public_note, internal_note)
+    change = record_status_change(report, status, actor, public_note, internal_note)
+    audit_status_change(report, change, actor)
+    notify_status_change(report, change)
+    report_moved(report, change)
+    return change
 
 
 def report_update_notes(
@@ -85,6 +90,8 @@ def report_update_notes(
     with transaction.atomic():
         report = _locked(actor, public_id)
         change = record_note(report, actor, public_note, internal_note)
+        audit_status_change(report, change, actor)
+        notify_status_change(report, change)
     return change
 
 
@@ -186,7 +193,8 @@ def report_mark_duplicate(*, actor: Any, public_id: str, original_id: str, publi
         report.supporters = 0
         report.save(update_fields=["duplicate_of", "supporters", "updated"])
         note = public_note or f"Diese Meldung wird zusammen mit {original.public_id} bearbeitet."
-        record_status_change(report, ReportStatus.DUPLICATE, actor, note, "")
+        change = record_status_change(report, ReportStatus.DUPLICATE, actor, note, "")
+        audit_status_change(report, change, actor)
         audit(
             actor=actor,
             action="report.duplicate",
@@ -195,6 +203,8 @@ def report_mark_duplicate(*, actor: Any, public_id: str, original_id: str, publi
             summary=f"Als Dublette von {original.public_id} markiert ({carried} Unterstützer übertragen)",
             original=original.public_id,
         )
+        notify_status_change(report, change)
+        report_moved(report, change)
     return report
 
 

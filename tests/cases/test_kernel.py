@@ -1,5 +1,6 @@
 """The case kernel, for every case type: public ids, tracking links across a key rotation, one status
-history path (history row, audit entry, mail), and files that do not outlive a failed transaction."""
+history path (the history row only; each case type's service then audits and mails, once), and files
+that do not outlive a failed transaction."""
 
 from __future__ import annotations
 
@@ -12,14 +13,15 @@ from django.db import transaction
 
 from cases import public_ids
 from cases.files import files_for_transaction
-from cases.history import record_note, record_status_change
+from cases.history import record_status_change
 from cases.tracking import tracking_token, tracking_token_matches, tracking_url
 from cases.workflow import IllegalTransition
 from notifications.models import OutgoingMail
 from organisations.models import AuditEvent
 from permits.models import ParkingPermit, Permit
-from permits.services import PermitDraft, parking_apply, permit_create
+from permits.services import PermitDraft, parking_apply, parking_decide, permit_create, permit_decide
 from reports.models import Report
+from reports.services import report_change_status, report_update_notes
 from tests.factories import make_report
 from tests.permits.helpers import body
 
@@ -92,6 +94,25 @@ def test_a_token_of_one_case_opens_no_other():
     assert not tracking_token_matches(Report, other.public_id, tracking_token(Report, one.public_id))
 
 
+def _report_to(case, target, actor, public, internal):
+    report_change_status(
+        actor=actor, public_id=case.public_id, status=target, public_note=public, internal_note=internal
+    )
+
+
+def _permit_to(case, target, actor, public, internal):
+    permit_decide(
+        actor=actor, public_id=case.public_id, status=target, public_note=public, internal_note=internal
+    )
+
+
+def _parking_to(case, target, actor, public, internal):
+    parking_decide(actor=actor, public_id=case.public_id, status=target, public_note=public)
+
+
+MOVERS = {"report": _report_to, "permit": _permit_to, "parking": _parking_to}
+
+
 @pytest.mark.parametrize(
     ("kind", "target", "mails"),
     [
@@ -100,25 +121,36 @@ def test_a_token_of_one_case_opens_no_other():
         ("parking", "in_review", ["parking.status"]),  # parking applicants are told since issue 18
     ],
 )
-def test_record_status_change_writes_history_audit_and_mail_once(kind, target, mails, world):
+def test_a_status_change_writes_history_audit_and_mail_once(kind, target, mails, world):
     case = MAKERS[kind]()
     actor = world.users["caseworker_a"]
     before = set(OutgoingMail.objects.values_list("pk", flat=True))
-    with transaction.atomic():
-        change = record_status_change(case, target, actor, "Wir prüfen das.", "intern: Termin Montag")
+    MOVERS[kind](case, target, actor, "Wir prüfen das.", "intern: Termin Montag")
     case.refresh_from_db()
     assert case.status == target
     assert list(case.history.values_list("from_status", "to_status")) == [
         ("", "submitted"),
         ("submitted", target),
     ]
-    assert change.by_user == actor
+    assert case.history.get(from_status="submitted").by_user == actor
     events = AuditEvent.objects.filter(object_id=str(case.pk), action=f"{type(case).audit_name}.status")
     assert [e.summary for e in events] == [
         f"Status: {type(case).workflow.label('submitted')} → {type(case).workflow.label(target)}"
     ]
     new_mails = OutgoingMail.objects.exclude(pk__in=before)
     assert sorted(new_mails.values_list("kind", flat=True)) == mails
+
+
+@pytest.mark.parametrize("kind", MAKERS)
+def test_the_kernel_writes_the_history_only_and_its_service_does_the_rest(kind, world):
+    """No hidden receivers: ``record_status_change`` writes case and history row, nothing else."""
+    case = MAKERS[kind]()
+    before = set(OutgoingMail.objects.values_list("pk", flat=True))
+    with transaction.atomic():
+        change = record_status_change(case, "in_review", world.users["caseworker_a"], "Wir prüfen das.")
+    assert case.history.count() == 2 and change.to_status == "in_review"
+    assert not AuditEvent.objects.filter(object_id=str(case.pk), action__endswith=".status").exists()
+    assert not OutgoingMail.objects.exclude(pk__in=before).exists()
 
 
 @pytest.mark.parametrize("kind", MAKERS)
@@ -135,8 +167,7 @@ def test_a_note_keeps_the_status_and_staying_put_is_no_move(world):
     actor = world.users["caseworker_a"]
     with pytest.raises(IllegalTransition), transaction.atomic():
         record_status_change(case, "submitted", actor, "gleich")
-    with transaction.atomic():
-        record_note(case, actor, "Material bestellt")
+    report_update_notes(actor=actor, public_id=case.public_id, public_note="Material bestellt")
     assert list(case.history.values_list("from_status", "to_status", "public_note"))[-1] == (
         "submitted",
         "submitted",

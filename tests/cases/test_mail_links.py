@@ -1,0 +1,65 @@
+"""Links in mails (tracking, public page, staff page, subscription links) are built with ``reverse()``
+from the URL names of ``web``/``staff``, so moving a page moves every link to it."""
+
+from __future__ import annotations
+
+import pytest
+
+from cases.tracking import tracking_token, tracking_url
+from notifications.models import OutgoingMail
+from permits.models import ParkingPermit
+from permits.services import parking_apply
+from reports.notify import public_url
+from reports.participation_models import Questionnaire
+from reports.services.questionnaires import questionnaire_url
+from subscriptions.models import Subscription
+from subscriptions.tokens import confirm_url, manage_url, unsubscribe_url
+from tests.factories import make_report
+
+pytestmark = pytest.mark.django_db
+
+SITE = "https://maengel.example.de"
+
+
+@pytest.fixture
+def moved(settings):
+    settings.ROOT_URLCONF = "tests.moved_urls"
+    settings.SITE_URL = SITE
+
+
+def test_report_links_follow_the_url_names(moved, world):  # world: Dresden has an address
+    report = make_report(email="melder@example.org").report
+    token = tracking_token(type(report), report.public_id)
+    assert tracking_url(report) == f"{SITE}/neu/meldungen/{report.public_id}/verfolgen/{token}/"
+    assert public_url(report) == f"{SITE}/neu/meldungen/{report.public_id}/"
+    new = OutgoingMail.objects.get(kind="report.new", object_id=report.public_id)
+    assert f"{SITE}/neu/verwaltung/meldungen/{report.public_id}/" in new.body
+
+
+def test_subscription_links_follow_the_url_names(moved):
+    report = make_report(email="melder@example.org").report
+    follow = Subscription.objects.get(report=report, is_reporter=True)
+    assert unsubscribe_url(follow).startswith(f"{SITE}/neu/benachrichtigungen/abmelden/")
+    assert confirm_url(follow).startswith(f"{SITE}/neu/benachrichtigungen/bestaetigen/")
+    assert manage_url(follow.email_digest).startswith(f"{SITE}/neu/benachrichtigungen/verwalten/")
+
+
+def test_parking_tracking_link_follows_the_url_name(moved):
+    permit = parking_apply(
+        lon=13.7550,
+        lat=51.0670,
+        licence_plate="DD-QZ 78",
+        name="Rita Rad",
+        email="rita@example.org",
+        address="Alaunstraße 1",
+    ).permit
+    token = tracking_token(ParkingPermit, permit.public_id)
+    assert tracking_url(permit) == f"{SITE}/neu/parkausweis/{permit.public_id}/verfolgen/{token}/"
+
+
+def test_questionnaire_link_follows_the_url_name(moved):
+    report = make_report(email="melder@example.org").report
+    questionnaire = Questionnaire(pk=7, report=report, nonce="n0nce")  # the link needs no stored row
+    assert questionnaire_url(questionnaire, "ja").startswith(
+        f"{SITE}/neu/meldungen/{report.public_id}/behoben/"
+    )
