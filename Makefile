@@ -108,7 +108,7 @@ lock: venv
 	$(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links -o requirements/base.txt pyproject.toml
 	$(VENV)/bin/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links --extra dev -o requirements/dev.txt pyproject.toml
 
-# Backups (operations/, docs/operations.md). DJANGO_SETTINGS_MODULE may be overridden for production.
+# Backups (shared/operations/, docs/operations.md). DJANGO_SETTINGS_MODULE may be overridden for production.
 OPS_SETTINGS ?= config.settings.dev
 backup: setup
 	DJANGO_SETTINGS_MODULE=$(OPS_SETTINGS) $(PY) manage.py backup $(if $(BACKUP_DIR),--dest $(BACKUP_DIR))

@@ -17,7 +17,7 @@ throttling and JSON rendering, no socket):
   whether a full address comes back first;
 - ``GET /api/v1/addresses/reverse/`` at points up to 25 m from an address and at points 0.4–2 km away;
 - ``POST /api/v1/reports/`` (JSON) next to addresses, alternating with and without the nearest-address
-  lookup (``reports.services.creating.nearest`` replaced by a function returning ``None``, i.e. report
+  lookup (``domains.reports.services.creating.nearest`` replaced by a function returning ``None``, i.e. report
   creation as it was before the lookup), so both see the same machine load.
 
 Requests come from 1,000 client addresses in turn, so the default throttles apply and are not hit.
@@ -176,7 +176,7 @@ def timed_get(cl, path: str, params: dict) -> tuple[float, object]:
 
 def measure_search(cl, addresses: list[dict], seed: int) -> tuple[dict, dict, list[float]]:
     """API time per query kind, whether the house came first, and ``search()`` alone (no HTTP stack)."""
-    from addresses.selectors import search
+    from kernel.addresses.selectors import search
 
     rng = random.Random(seed)
     times_selector: list[float] = []
@@ -204,8 +204,8 @@ def measure_reverse(cl, near: list[dict], far: list[dict]) -> tuple[dict, dict, 
     asked once more with the view's throttle switched off: what the two cache round trips cost."""
     from django.contrib.gis.geos import Point
 
-    from addresses.selectors import nearest
-    from api.views.addresses import AddressReverseView
+    from interfaces.api.views.addresses import AddressReverseView
+    from kernel.addresses.selectors import nearest
 
     points = [("near", a) for a in near] + [("away", a) for a in far]
     random.Random(1).shuffle(points)
@@ -229,8 +229,8 @@ def measure_reverse(cl, near: list[dict], far: list[dict]) -> tuple[dict, dict, 
 
 
 def create_report(cl, a: dict, *, lookup: bool) -> float:
-    from reports.models import Report
-    from reports.services import creating
+    from domains.reports.models import Report
+    from domains.reports.services import creating
 
     body = {
         "category": "graffiti",
@@ -266,7 +266,7 @@ def measure_reports(cl, addresses: list[dict]) -> dict[str, list[float]]:
 def explain(sql: str, params: dict) -> str:
     from django.db import connection, transaction
 
-    from addresses.selectors import WORD_THRESHOLD
+    from kernel.addresses.selectors import WORD_THRESHOLD
 
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [str(WORD_THRESHOLD)])
@@ -276,9 +276,9 @@ def explain(sql: str, params: dict) -> str:
 
 def plans(a: dict) -> dict[str, str]:
     """EXPLAIN ANALYZE of the statements behind one address query, one street being typed and one reverse."""
-    from addresses import selectors
-    from addresses.normalise import house_number_in, normalise
-    from boundaries.selectors import today
+    from kernel.addresses import selectors
+    from kernel.addresses.normalise import house_number_in, normalise
+    from kernel.boundaries.selectors import today
 
     def params(text: str) -> dict:
         q = normalise(text)
@@ -302,7 +302,7 @@ def plans(a: dict) -> dict[str, str]:
 def to_utm(lon: float, lat: float) -> tuple[float, float]:
     from django.contrib.gis.geos import Point
 
-    from geo.coords import to_storage
+    from kernel.geo.coords import to_storage
 
     p = to_storage(Point(lon, lat, srid=4326))
     return p.x, p.y
@@ -404,8 +404,8 @@ def data_summary() -> tuple[int, int, int]:
 def prepare(args) -> dict[str, float]:
     from django.core.management import call_command
 
-    from addresses.models import Address
     from bench.addresses_data import check_normal_form, generate
+    from kernel.addresses.models import Address
 
     for name, options in (("migrate", ["--no-input"]), ("load_communes", []), ("load_categories", [])):
         call_command(name, *options, verbosity=0)

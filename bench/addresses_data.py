@@ -9,7 +9,7 @@ and run straight in a random direction, houses every 9 m alternating sides 12 m 
 Leipzig and Chemnitz get fixed shares (their real order of magnitude), every other commune a share by area.
 
 The ``search_text``/``street_key`` columns are the loader's normal form, computed here in SQL
-(``addresses.normalise.sql_normalise``); the bench compares a sample against ``addresses.normalise`` in
+(``kernel.addresses.normalise.sql_normalise``); the bench compares a sample against ``kernel.addresses.normalise`` in
 Python and stops on any difference. The streets are then derived by the loader's ``streets_rebuild``.
 """
 
@@ -20,9 +20,9 @@ import time
 
 from django.db import connection
 
-from addresses.models import Address
-from addresses.normalise import normalise, search_text, sql_normalise
-from addresses.services import streets_rebuild
+from kernel.addresses.models import Address
+from kernel.addresses.normalise import normalise, search_text, sql_normalise
+from kernel.addresses.services import streets_rebuild
 
 ADDR = Address._meta.db_table
 HOUSES_PER_STREET = 47  # 1…47, mean 24

@@ -1,7 +1,7 @@
-"""Cost of the immediate area/commune alert lookup (``subscriptions.selectors.alerts_for``) that runs
+"""Cost of the immediate area/commune alert lookup (``shared.subscriptions.selectors.alerts_for``) that runs
 inside every report's creating transaction, against many confirmed subscriptions.
 
-Baseline in the same run: ``boundaries.selectors.commune_at`` — the commune lookup every new report makes
+Baseline in the same run: ``kernel.boundaries.selectors.commune_at`` — the commune lookup every new report makes
 anyway. Run against a ``_bench`` database with communes and categories loaded::
 
     DATABASE_URL=postgis://postgres@127.0.0.1:5432/mm_follow_bench .venv/bin/python bench/alerts.py \\
@@ -43,9 +43,9 @@ def populate(areas: int, communes: int, rng: random.Random) -> None:
     from django.contrib.gis.geos import GEOSGeometry
     from django.utils import timezone
 
-    from boundaries.selectors import communes_light, today
-    from reports.models import Category
-    from subscriptions.models import Subscription
+    from domains.reports.models import Category
+    from kernel.boundaries.selectors import communes_light, today
+    from shared.subscriptions.models import Subscription
 
     Subscription.objects.all().delete()
     ags = list(communes_light().valid_on(today()).values_list("ags", flat=True))
@@ -83,10 +83,10 @@ def populate(areas: int, communes: int, rng: random.Random) -> None:
 def measure(lookups: int, rng: random.Random) -> dict:
     from django.contrib.gis.geos import Point
 
-    from boundaries.selectors import commune_at
-    from reports.models import Category
-    from subscriptions.models import Frequency
-    from subscriptions.selectors import alerts_for
+    from domains.reports.models import Category
+    from kernel.boundaries.selectors import commune_at
+    from shared.subscriptions.models import Frequency
+    from shared.subscriptions.selectors import alerts_for
 
     categories = list(Category.objects.values_list("pk", flat=True))
     base, alert, matches = [], [], []

@@ -4,9 +4,9 @@ Run from the repository root against the dev database in ``.env``::
 
     .venv/bin/python bench/assign.py [--points 100000] [--seed 1]
 
-Uniform random points in Saxony's bounding box (EPSG:25833, ``geo.srid.SAXONY_BBOX_25833``) are assigned by
+Uniform random points in Saxony's bounding box (EPSG:25833, ``kernel.geo.srid.SAXONY_BBOX_25833``) are assigned by
 (a) naive ``ST_Covers`` on the full commune polygons, (b) the subdivided lookup table, (c) Shapely's
-``STRtree`` over prepared geometries in this process (the CPU limit) and (d) ``boundaries.assignment.assign_many``
+``STRtree`` over prepared geometries in this process (the CPU limit) and (d) ``kernel.boundaries.assignment.assign_many``
 — each on the shipped boundaries and on the same boundaries densified to 20 m vertex spacing
 (``ST_Segmentize``, standing in for cadastral detail). The densified copies live in ``bench_*`` tables that
 are dropped at the end (``--keep-tables`` keeps them); the app's own tables are only read. Then it measures
@@ -49,11 +49,11 @@ from django.db import connection, transaction  # noqa: E402
 
 from bench.assign_latency import locate_latency, point_latency, to_wgs84  # noqa: E402
 from bench.assign_report import COMMUNES, PARTS, SEGMENT_M, Report, Run, markdown, write_doc  # noqa: E402
-from boundaries.assignment import BULK_SQL, assign_many  # noqa: E402
-from boundaries.importer import MAX_PART_VERTICES  # noqa: E402
-from boundaries.selectors import today  # noqa: E402
-from geo import assignment  # noqa: E402
-from geo.srid import API_SRID, SAXONY_BBOX_25833, STORAGE_SRID  # noqa: E402
+from kernel.boundaries.assignment import BULK_SQL, assign_many  # noqa: E402
+from kernel.boundaries.importer import MAX_PART_VERTICES  # noqa: E402
+from kernel.boundaries.selectors import today  # noqa: E402
+from kernel.geo import assignment  # noqa: E402
+from kernel.geo.srid import API_SRID, SAXONY_BBOX_25833, STORAGE_SRID  # noqa: E402
 
 DOC = ROOT / "docs" / "benchmarks.md"
 DENSE_COMMUNES, DENSE_PARTS, SCRATCH_POINTS = "bench_commune_dense", "bench_communepart_dense", "bench_points"

@@ -22,10 +22,10 @@ from django.test import Client
 
 from bench.assign_report import EndpointResult, Latency
 from bench.common import free_port, start_gunicorn, wait_until_up
-from boundaries.assignment import assign_point
-from boundaries.models import Commune
-from geo.coords import to_storage
-from geo.srid import API_SRID, STORAGE_SRID
+from kernel.boundaries.assignment import assign_point
+from kernel.boundaries.models import Commune
+from kernel.geo.coords import to_storage
+from kernel.geo.srid import API_SRID, STORAGE_SRID
 
 WORKERS, THREADS = 2, 4
 POINT_WARMUP, HTTP_WARMUP = 100, 200

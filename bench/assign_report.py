@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from boundaries.models import Commune, CommunePart
-from geo.srid import SAXONY_BBOX_25833
+from kernel.boundaries.models import Commune, CommunePart
+from kernel.geo.srid import SAXONY_BBOX_25833
 
 SECTION = "## Commune assignment (bench/assign.py)"
 DOC_HEADER = """# Benchmarks
@@ -27,7 +27,7 @@ BULK_LABELS = {
     "a": f"(a) naive `ST_Covers` on full polygons (`{COMMUNES}`)",
     "b": f"(b) subdivided lookup table (`{PARTS}`)",
     "c": "(c) Shapely `STRtree`, prepared geometries, in process",
-    "d": "(d) `boundaries.assignment.assign_many` (service, one statement)",
+    "d": "(d) `kernel.boundaries.assignment.assign_many` (service, one statement)",
 }
 VARIANTS = {
     "v0": "floor: the service's transport with a statement that does no lookup",
@@ -44,9 +44,9 @@ VARIANTS = {
 FLOORS = ("v0", "v0b")
 LATENCY_LABELS = {
     "raw": "raw SQL: the statement(s) the service sends, replayed via one cursor",
-    "service": "`boundaries.assignment.assign_point`, point in EPSG:25833",
+    "service": "`kernel.boundaries.assignment.assign_point`, point in EPSG:25833",
     "service_wgs84": "`assign_point`, same point in WGS84 (as the locate endpoint passes it)",
-    "to_storage": "`geo.coords.to_storage` alone, WGS84 → EPSG:25833",
+    "to_storage": "`kernel.geo.coords.to_storage` alone, WGS84 → EPSG:25833",
 }
 
 
@@ -242,7 +242,7 @@ def findings(r: Report, q: dict[str, float]) -> list[str]:
         f"- Locate endpoint: p50 {http50:.2f} ms over HTTP, {proc50:.2f} ms in process (HTTP and gunicorn add "
         f"{http50 - proc50:.2f} ms). In process, `assign_point` with the WGS84 point takes "
         f"{ms(c['service_wgs84'], 50):.2f} ms (p50), of which {ms(c['to_storage'], 50):.2f} ms is "
-        "`geo.coords.to_storage`; the rest of the request is routing, middleware, DRF and the JSON body.",
+        "`kernel.geo.coords.to_storage`; the rest of the request is routing, middleware, DRF and the JSON body.",
         f"- `assign_point` on an EPSG:25833 point: p50 {ms(c['service'], 50):.2f} ms against "
         f"{ms(c['raw'], 50):.2f} ms for its own SQL replayed raw ({q['overhead_p50_ms']:+.2f} ms of Python "
         "around the statement).",

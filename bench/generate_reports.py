@@ -9,7 +9,7 @@ It refuses any database whose name does not end in ``_bench``, so the developmen
 never touched. Steps: create the database with PostGIS if missing, ``migrate``, ``load_communes``,
 ``load_categories``, then insert the reports in SQL, one ``INSERT … SELECT`` per batch:
 
-- points uniformly random in Saxony's bounding box (``geo.srid.SAXONY_BBOX_25833``, EPSG:25833 metres),
+- points uniformly random in Saxony's bounding box (``kernel.geo.srid.SAXONY_BBOX_25833``, EPSG:25833 metres),
   kept only where a current commune covers them (``ST_Covers`` on the subdivided ``boundaries_communepart``),
   with that commune version and its district — so the density is uniform over Saxony's area;
 - status mix 55 % resolved, 15 % submitted, 10 % in_review, 12 % in_progress, 4 % rejected,
@@ -126,7 +126,7 @@ def default_sql(field: Any) -> str | None:
 
 def column_values() -> tuple[list[str], list[str]]:
     """Columns of ``reports_report`` from the model (so added fields with defaults need no change here)."""
-    from reports.models import Report
+    from domains.reports.models import Report
 
     known = known_values()
     columns, values, missing = [], [], []
@@ -145,7 +145,7 @@ def column_values() -> tuple[list[str], list[str]]:
 
 def insert_sql(rng: random.Random) -> str:
     """One batch: ``%(seq0)s`` first sequence number, ``%(wanted)s`` rows, ``%(candidates)s`` points."""
-    from geo.srid import SAXONY_BBOX_25833, STORAGE_SRID
+    from kernel.geo.srid import SAXONY_BBOX_25833, STORAGE_SRID
 
     xmin, ymin, xmax, ymax = SAXONY_BBOX_25833
     mask = (1 << ID_BITS) - 1

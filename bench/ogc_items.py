@@ -159,8 +159,8 @@ def main() -> None:
     db = setup_django()
     import psycopg
 
-    from reports.models import Report
-    from reports.tile_counts import count_differences, rebuild_counts
+    from domains.reports.models import Report
+    from domains.reports.tiles.counts import count_differences, rebuild_counts
 
     warnings.filterwarnings("ignore", message="No directory at")
     if unapplied_migrations():

@@ -6,14 +6,14 @@ Run from the repository root::
 
 One photo-like 4000×3000 JPEG (smooth gradients, soft shapes and sensor-like noise, quality 92, 4:2:0,
 with EXIF orientation 1, camera make/model and GPS, as a phone writes it) is generated once in memory. Then,
-interleaved run by run so both see the same machine load, it times (1) ``cases.images.process_photo``,
+interleaved run by run so both see the same machine load, it times (1) ``kernel.cases.images.process_photo``,
 which decodes JPEGs in libjpeg's draft mode straight to the smallest 1/2, 1/4 or 1/8 scale that is not below
 the aspect-correct display size, and (2) a baseline making the same two outputs (EXIF transpose, RGB,
 1920 px display JPEG q82 + 400 px thumbnail q75, optimised progressive, Lanczos) from a full 12 MP decode.
 The target is (1) ≤ 0.5× the time of (2). Both outputs are compared (sizes, mean pixel difference) so the
 speed-up is not bought with a different picture.
 
-``cases.images`` imports only Pillow, pillow-heif and ``core.errors``, so no Django setup is needed. The
+``kernel.cases.images`` imports only Pillow, pillow-heif and ``kernel.core.errors``, so no Django setup is needed. The
 result is printed as Markdown and replaces the "Photo pipeline" section of ``docs/benchmarks.md``; numbers
 are one run on one machine, a record to compare against, never a pass/fail test.
 """
@@ -40,7 +40,7 @@ import PIL  # noqa: E402
 from PIL import ExifTags, Image, ImageChops, ImageOps, ImageStat, features  # noqa: E402
 
 from bench.common import load, machine, write_section  # noqa: E402
-from cases.images import (  # noqa: E402
+from kernel.cases.images import (  # noqa: E402
     DISPLAY_EDGE,
     JPEG_QUALITY,
     THUMB_EDGE,
@@ -108,7 +108,7 @@ def _encode(image: Image.Image, quality: int) -> bytes:
 
 
 def baseline(data: bytes) -> ProcessedPhoto:
-    """The same steps and outputs as ``cases.images``, but decoding all 12 MP (no draft)."""
+    """The same steps and outputs as ``kernel.cases.images``, but decoding all 12 MP (no draft)."""
     with Image.open(io.BytesIO(data)) as image:
         image.load()
         upright = ImageOps.exif_transpose(image)

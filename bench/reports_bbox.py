@@ -106,8 +106,8 @@ def bbox_around(lon: float, lat: float, half_km: float) -> str:
 
 
 def reports_in(bbox: str) -> int:
-    from reports.selectors import ReportFilter, reports_filtered
-    from requestkit.filters import bbox_polygon
+    from domains.reports.selectors import ReportFilter, reports_filtered
+    from shared.http.filters import bbox_polygon
 
     return reports_filtered(ReportFilter(bbox=bbox_polygon(bbox))).count()
 
@@ -156,8 +156,8 @@ def public_columns() -> tuple[str, str]:
 
     Moderation (``description_hidden``, hidden photos) is only mirrored where the models have it.
     """
-    from reports import selectors
-    from reports.models import Report, ReportPhoto
+    from domains.reports import selectors
+    from domains.reports.models import Report, ReportPhoto
 
     fields = {f.name for f in Report._meta.concrete_fields}
     description = "r.description"
@@ -173,8 +173,8 @@ def raw_sql() -> str:
     """The baseline statement; parameters: media base, detail base, bbox polygon WKT (EPSG:4326)."""
     from django.utils import translation
 
-    from geo.srid import API_SRID, STORAGE_SRID
-    from reports.workflow import ReportStatus
+    from domains.reports.workflow import ReportStatus
+    from kernel.geo.srid import API_SRID, STORAGE_SRID
 
     with translation.override("de"):
         labels = " ".join(
@@ -253,7 +253,7 @@ class Runner:
         return response.content
 
     def raw(self, box: Box) -> str:
-        from requestkit.filters import bbox_polygon
+        from shared.http.filters import bbox_polygon
 
         params = {"media": self.media, "detail": self.detail, "wkt": bbox_polygon(box.bbox).wkt}
         with self.raw_conn.cursor() as cur:
@@ -347,7 +347,7 @@ def explain(runner: Runner, statement: str, params: dict[str, str] | None = None
 
 
 def explain_raw(runner: Runner, box: Box) -> str:
-    from requestkit.filters import bbox_polygon
+    from shared.http.filters import bbox_polygon
 
     params = {"media": runner.media, "detail": runner.detail, "wkt": bbox_polygon(box.bbox).wkt}
     return explain(runner, runner.sql, params)
@@ -470,7 +470,7 @@ def main() -> None:
 
     warnings.filterwarnings("ignore", message="No directory at")  # whitenoise, STATIC_ROOT not collected
 
-    from reports.models import Report
+    from domains.reports.models import Report
 
     pending = unapplied_migrations()
     if pending:

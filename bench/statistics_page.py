@@ -9,12 +9,12 @@ Steps: ``migrate``; give every synthetic resolved report one status-history row 
 idempotent); ``ANALYZE``. Then, interleaved per round:
 
 - *cold*: the cache entry deleted, then the page through Django's test ``Client`` — the SQL statement
-  (``reports.statistics.compute_statistics``) plus rendering;
+  (``domains.reports.statistics.compute_statistics``) plus rendering;
 - *warm*: the page again, the figures from the cache (Redis or the database cache, as configured) —
   what visitors get for ``STATISTICS_CACHE_SECONDS`` after one of them paid the cold price;
 - *SQL only*: ``compute_statistics("state")`` alone, the baseline the cold page is compared with.
 
-With ``--export`` it also times one run of the nightly export (``opendata.export.export_opendata``) of
+With ``--export`` it also times one run of the nightly export (``interfaces.opendata.export.export_opendata``) of
 the same database into a temporary folder (deleted afterwards).
 
 p50/p95 are nearest-rank percentiles. Results go to the "Statistics page" section of docs/benchmarks.md.
@@ -80,7 +80,7 @@ def timed(run) -> float:
 def measure(rounds: int, warm_per_round: int) -> dict[str, list[float]]:
     from django.core.cache import cache
 
-    from reports.statistics import cache_key, compute_statistics
+    from domains.reports.statistics import cache_key, compute_statistics
 
     client = django_client()
     key = cache_key("state")
@@ -105,7 +105,7 @@ def measure_export() -> str:
     import shutil
     import tempfile
 
-    from opendata.export import export_opendata
+    from interfaces.opendata.export import export_opendata
 
     root = Path(tempfile.mkdtemp(prefix="mm-bench-opendata-"))
     try:

@@ -20,7 +20,7 @@ interleaved in rotating order so drift in machine load hits every method alike, 
 
 All methods are checked to return the same bytes. Targets (issue 19): (c) p95 ≤ 50 ms at every zoom;
 (a)/(b) p95 ≤ 1.3 at every zoom. Also timed: finding and dropping the tiles of a changed report
-(``reports.tile_cache.drop_tiles_of``, every zoom z0–z22), for 200 reports. The result is printed as
+(``domains.reports.tiles.cache.drop_tiles_of``, every zoom z0–z22), for 200 reports. The result is printed as
 Markdown and replaces the "Report vector tiles" section of ``docs/benchmarks.md``.
 """
 
@@ -185,8 +185,8 @@ def measure(cl: Any, conn: Any, cases: list[TileCase], aliases: list[str], args:
 
 def drop_timings(count: int) -> tuple[list[float], list[int]]:
     """Seconds to find and drop the cached tiles of a changed report, and how many tiles each touched."""
-    from reports.models import Report
-    from reports.tile_cache import drop_tiles_of
+    from domains.reports.models import Report
+    from domains.reports.tiles.cache import drop_tiles_of
 
     seconds, touched = [], []
     for report in Report.objects.order_by("?").only("location", "commune_id")[:count]:
@@ -325,8 +325,8 @@ def prepare(args: argparse.Namespace) -> None:
     """Migrations applied, cache table there, counts exact (a generator's SQL insert bypasses them)."""
     from django.core.management import call_command
 
-    from reports.models import Report, ReportCount
-    from reports.tile_counts import count_differences, rebuild_counts
+    from domains.reports.models import Report, ReportCount
+    from domains.reports.tiles.counts import count_differences, rebuild_counts
 
     pending = unapplied_migrations()
     if pending:
@@ -347,7 +347,7 @@ def main() -> None:
     args.db_name = db["NAME"]
     aliases = add_bench_caches()
     prepare(args)
-    from reports.tile_cache import drop_all_tiles
+    from domains.reports.tiles.cache import drop_all_tiles
 
     for alias in aliases:  # start from empty caches
         using(alias)

@@ -2,7 +2,7 @@
 
 The admin reaches every commune's data, so *every* account allowed into it (Django's ``is_staff``) needs a
 second factor, whatever its organisation role; on the staff pages only organisation admins must have one
-(``organisations.second_factor.second_factor_required``), and this site extends that rule to the admin.
+(``kernel.organisations.second_factor.second_factor_required``), and this site extends that rule to the admin.
 The admin has no password form of its own: its login page sends to the staff login (password, then the
 TOTP or a recovery code, django-axes lock-out included), so there is one way in. A signed-in person the
 admin does not let in gets a German page saying why and where to set up or confirm the second factor
@@ -22,12 +22,12 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
-from organisations.second_factor import confirmed_device
+from kernel.organisations.second_factor import confirmed_device
 
 
 class SecondFactorAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
-        # is_verified: set by django-otp's middleware once this session passed a code (staff.two_factor).
+        # is_verified: set by django-otp's middleware once this session passed a code (interfaces.staff.two_factor).
         return super().has_permission(request) and request.user.is_verified()
 
     def _next_url(self, request: HttpRequest) -> str:

@@ -255,7 +255,7 @@ def platform_operator(env: Env) -> dict[str, str]:
     }
 
 
-S3_BACKEND = "cases.storage.ObjectStorage"
+S3_BACKEND = "config.storage.ObjectStorage"
 
 
 def media_storage(env: Env, *, private_url_seconds: int) -> dict[str, Any]:
@@ -265,7 +265,7 @@ def media_storage(env: Env, *, private_url_seconds: int) -> dict[str, Any]:
     value (Ceph RGW, MinIO, any cloud); alternatively django-storages' own ``AWS_STORAGE_BUCKET_NAME``,
     ``AWS_S3_ENDPOINT_URL``, ``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``, ``AWS_S3_REGION_NAME``.
     Every object is private in the bucket: the app's media view authorises each request and redirects to a
-    presigned URL (web.media), so hiding a photo closes it at once, as with local files.
+    presigned URL (interfaces.web.media), so hiding a photo closes it at once, as with local files.
     """
     url = env.str("MEDIA_STORAGE_URL", default="").strip()
     bucket = env.str("AWS_STORAGE_BUCKET_NAME", default="").strip()
@@ -320,7 +320,7 @@ def caches_from_env(env: Env, redis_url: str) -> dict[str, dict[str, Any]]:
     """``CACHES``: throttling state and built tiles must be the same for every gunicorn worker (and node).
 
     Redis when configured, else PostgreSQL cache tables (``createcachetable`` in the make targets). The
-    tiles (reports.tile_cache) get their own key prefix, and without Redis their own table, so culling
+    tiles (domains.reports.tiles.cache) get their own key prefix, and without Redis their own table, so culling
     tiles never drops throttle counters; never a per-process local-memory cache, which would miss the
     invalidations other workers make.
     """

@@ -1,4 +1,4 @@
-"""The keys of the parking card (permits.parking_card), read from the environment, independent of SECRET_KEY.
+"""The keys of the parking card (domains.permits.parking_card), read from the environment, independent of SECRET_KEY.
 
 Settings (config/settings/parking_cards.py):
 
@@ -38,7 +38,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.env import Env
 from config.features import derived_secret
-from core.key_ids import KID_RE, LEGACY_KID
+from kernel.core.key_ids import KID_RE, LEGACY_KID
 
 GENERATE = "python -m config.parking_keys new"
 

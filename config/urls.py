@@ -9,7 +9,7 @@ from django.templatetags.static import static
 from django.urls import include, path, re_path
 
 from config.health import healthz
-from web.media import media
+from interfaces.web.media import media
 
 
 def favicon(request: HttpRequest) -> HttpResponseRedirect:
@@ -24,18 +24,18 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
-    path("open311/", include("api.open311.urls")),
-    path("", include("ogcapi.urls")),
-    path("", include("opendata.urls")),
-    path("", include("api.urls")),
-    path("", include("web.urls")),
-    path("", include("staff.urls")),
-    path("", include("staff.auth_urls")),
-    path("", include("citizens.urls")),
+    path("open311/", include("interfaces.api.open311.urls")),
+    path("", include("interfaces.ogcapi.urls")),
+    path("", include("interfaces.opendata.urls")),
+    path("", include("interfaces.api.urls")),
+    path("", include("interfaces.web.urls")),
+    path("", include("interfaces.staff.urls")),
+    path("", include("interfaces.staff.auth_urls")),
+    path("", include("shared.citizens.urls")),
 ]
 
 
-# Every uploaded file goes through one authorising view (web.media): public photos, hidden photos for
+# Every uploaded file goes through one authorising view (interfaces.web.media): public photos, hidden photos for
 # staff only, permit attachments for staff in scope and the applicant's tracking link. No MEDIA_ROOT file
 # is served by name alone; with MEDIA_ACCEL_REDIRECT_PREFIX nginx sends the bytes the view allowed.
 urlpatterns += [re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", media, name="media")]

@@ -15,7 +15,7 @@ export TZ="${TIME_ZONE:-Europe/Berlin}"
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.dev}"
 
 # task_worker (not plain db_worker): survives a PostgreSQL restart and requeues tasks a killed worker
-# left RUNNING; --sole-worker because it is the only one here (see notifications/worker.py).
+# left RUNNING; --sole-worker because it is the only one here (see kernel/notifications/worker.py).
 # One node: --sole-worker. Several nodes (docs/deployment.md): TASK_WORKER_ARGS="--stale-after 600".
 # shellcheck disable=SC2086
 .venv/bin/python manage.py task_worker ${TASK_WORKER_ARGS:---sole-worker} --queue-name default &

@@ -112,6 +112,6 @@ def _fresh_cache_namespace():
     namespace = uuid.uuid4().hex
     previous = cache.key_prefix, caches["tiles"].key_prefix
     cache.key_prefix = f"mm-test-{namespace}"
-    caches["tiles"].key_prefix = f"mm-test-tiles-{namespace}"  # built map tiles (reports.tile_cache)
+    caches["tiles"].key_prefix = f"mm-test-tiles-{namespace}"  # built map tiles (domains.reports.tiles.cache)
     yield
     cache.key_prefix, caches["tiles"].key_prefix = previous

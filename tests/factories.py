@@ -6,7 +6,7 @@ import io
 
 from PIL import Image
 
-from reports.services import PhotoUpload, ReportDraft, report_create
+from domains.reports.services import PhotoUpload, ReportDraft, report_create
 
 DRESDEN = (13.7373, 51.0504)  # Altmarkt
 LEIPZIG = (12.3747, 51.3397)  # Markt
@@ -50,12 +50,12 @@ def make_report(
 
 
 def set_status(report, status: str, *, public_note: str = "", internal_note: str = "") -> None:
-    """Move ``report`` like a caseworker of its organisation would (``reports.services.triage``), creating that
+    """Move ``report`` like a caseworker of its organisation would (``domains.reports.services.triage``), creating that
     caseworker on first use."""
     from django.contrib.auth import get_user_model
 
-    from organisations.services import membership_set
-    from reports.services import report_change_status
+    from domains.reports.services import report_change_status
+    from kernel.organisations.services import membership_set
 
     username = f"sachbearbeitung-{report.organisation_id}"
     user = get_user_model().objects.filter(username=username).first()

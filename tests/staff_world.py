@@ -11,11 +11,11 @@ from django.contrib.auth import get_user_model
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from organisations.models import ApiToken, Organisation, OrganisationKind
-from organisations.services import membership_set
-from organisations.tokens import api_token_issue
-from reports.models import Report
-from reports.services import report_assign
+from domains.reports.models import Report
+from domains.reports.services import report_assign
+from kernel.organisations.api_tokens import api_token_issue
+from kernel.organisations.models import ApiToken, Organisation, OrganisationKind
+from kernel.organisations.services import membership_set
 from tests.factories import DRESDEN, LEIPZIG, make_report
 
 PASSWORD = "ein-sicheres-Passwort-42"

@@ -350,7 +350,7 @@ def main() -> None:  # noqa: C901 (one linear script: set up, run, check, tear d
         nodes[1] = start_node(1, env, run_dir)  # back again: both nodes must answer for every photo
         time.sleep(2)  # let the task workers send what is queued (mail count below is informative)
         from bench.load.reconcile import reconcile
-        from reports.models import ReportPhoto
+        from domains.reports.models import ReportPhoto
 
         before = reconcile(results, run_id, run_dir / "media", stored=bucket_keys(s3))
         # What a killed node left in the bucket (photos written, transaction never committed) is what the

@@ -45,8 +45,8 @@ class MailRun:
 
 
 def _queue_reports(marker: str, count: int) -> list[str]:
-    from organisations.models import Organisation, OrganisationKind
-    from reports.services import ReportDraft, report_create
+    from domains.reports.services import ReportDraft, report_create
+    from kernel.organisations.models import Organisation, OrganisationKind
 
     org = Organisation.objects.get(kind=OrganisationKind.COMMUNE, ags="14612000")
     if not org.email:
@@ -69,7 +69,7 @@ def _state(ids: list[str]) -> tuple[int, int]:
     from django.tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    from notifications.models import OutgoingMail
+    from kernel.notifications.models import OutgoingMail
 
     rows = OutgoingMail.objects.filter(kind="report.new", object_id__in=ids)
     pks = set(rows.values_list("pk", flat=True))

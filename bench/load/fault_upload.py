@@ -105,7 +105,7 @@ def upload_faults(app_env: Callable[[Path, str], dict[str, str]]) -> str:
     from bench.load.run import prepare
     from bench.load.server import App
     from bench.photos import photo_jpeg
-    from reports.models import Report
+    from domains.reports.models import Report
 
     run_id = uuid.uuid4().hex[:8]
     run_dir = ROOT / ".local" / "load" / f"upload-{run_id}"

@@ -51,7 +51,7 @@ What the first runs showed, and what was changed (all with tests):
 1. **A PostgreSQL restart took the whole site down.** `manage.py db_worker` exits on any database
    error but SQLite's "locked"; `scripts/serve.sh` then stopped gunicorn too — 1.4 s of database restart
    became a permanent outage. Now `serve.sh` runs `manage.py task_worker --sole-worker`
-   (`notifications/worker.py`): django-tasks-db's worker in a loop that waits out lost connections.
+   (`kernel/notifications/worker.py`): django-tasks-db's worker in a loop that waits out lost connections.
 2. **A task worker killed mid-task dropped that notification.** django-tasks-db leaves a claimed task
    RUNNING for ever. `task_worker` puts orphaned RUNNING tasks back (with `--sole-worker` all of them at
    start, else those older than `--stale-after`) and queues unsent mails that have no task
@@ -250,7 +250,7 @@ def _count(items) -> dict[str, int]:
 
 def _dresden_mails_on() -> None:
     """New reports in Dresden notify its organisation (one outbox row each), so the run checks mail too."""
-    from organisations.models import Organisation, OrganisationKind
+    from kernel.organisations.models import Organisation, OrganisationKind
 
     Organisation.objects.filter(kind=OrganisationKind.COMMUNE, ags="14612000", email="").update(
         email="maengel@dresden.example"
@@ -258,7 +258,7 @@ def _dresden_mails_on() -> None:
 
 
 def _run_mails(results: list[Result]):
-    from notifications.models import OutgoingMail
+    from kernel.notifications.models import OutgoingMail
 
     ids = [r.public_id for r in results if r.endpoint == "report_post" and r.status == 201]
     return OutgoingMail.objects.filter(kind="report.new", object_id__in=ids)

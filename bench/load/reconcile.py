@@ -100,7 +100,7 @@ def reconcile(
     results: list[Result], run_id: str, media_root: Path, stored: set[str] | None = None
 ) -> Reconciliation:
     """``stored``: the names in an object store (bench/load/cluster_test.py) instead of ``media_root``."""
-    from reports.models import Report, ReportPhoto, StatusChange
+    from domains.reports.models import Report, ReportPhoto, StatusChange
 
     rec = Reconciliation()
     prefix = f"load-{run_id}-"

@@ -75,8 +75,8 @@ def prepare(run_id: str, *, sample: int = 2000) -> Workload:
     from django.db.models import Q
 
     from bench.photos import photo_jpeg
-    from reports.models import Category, Report
-    from reports.selectors import reports_public
+    from domains.reports.models import Category, Report
+    from domains.reports.selectors import reports_public
 
     call_command(
         "add_staff", ags=DRESDEN_AGS, role="caseworker", username=STAFF_USER, password=STAFF_PASSWORD
@@ -124,7 +124,7 @@ def app_env(db: dict, run_dir: Path, run_id: str) -> dict[str, str]:
 
 
 def photo_step(photo: bytes, runs: int = 10) -> tuple[float, float]:
-    """Median ms of ``cases.images.process_photo`` and of the full-decode baseline, on the posted photo."""
+    """Median ms of ``kernel.cases.images.process_photo`` and of the full-decode baseline, on the posted photo."""
     from bench.photos import baseline, measure, pipeline
 
     times = measure({"pipeline": pipeline, "baseline": baseline}, photo, runs)
@@ -161,7 +161,7 @@ def main() -> None:
         sys.exit(
             f"database {db['NAME']} lacks migrations {pending[:3]} … — recreate it (generate_reports.py)"
         )
-    from reports.models import Report
+    from domains.reports.models import Report
 
     total_reports = Report.objects.count()
     ensure_static()
@@ -285,14 +285,14 @@ status with a marker in `internal_note` — 409 (illegal move) is an expected an
 {chr(10).join(post_lines)}
 
 Highest sustained rate without errors: {best_text}. The photo step on the same photo, in-process (median
-of 10, while the server was stopped): `cases.images.process_photo` {pipeline_ms:.0f} ms against
+of 10, while the server was stopped): `kernel.cases.images.process_photo` {pipeline_ms:.0f} ms against
 {baseline_ms:.0f} ms for the full-decode baseline of `bench/photos.py` — **{pipeline_ms / baseline_ms:.2f}×**
 (target ≤ 0.5×).
 
 Found by the first full run and fixed: two report POSTs in Dresden were answered 503 after "deadlock
 detected" at COMMIT. A staff status change locked the report with `select_for_update()` joined to its
 organisation, category and commune, and PostgreSQL's `FOR UPDATE` locked those rows too — the rows every
-new report's foreign-key checks need a key-share lock on. `reports/services/triage.py` now locks only the report
+new report's foreign-key checks need a key-share lock on. `domains/reports/services/triage.py` now locks only the report
 (`of=("self",)`; test in `tests/reports/test_locking.py`).
 
 **Reconciliation** (warm-up, mixed and POST-only runs together; `bench/load/reconcile.py`):

@@ -61,23 +61,23 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
-    "geo",
-    "cases",
-    "boundaries",
-    "addresses",
-    "organisations",
-    "notifications",
-    "reports",
-    "permits",
-    "accessibility",
-    "privacy",
-    "operations",
-    "subscriptions",
-    "citizens",
-    "api",
-    "web",
-    "staff",
-    "opendata",
+    "kernel.geo",
+    "kernel.cases",
+    "kernel.boundaries",
+    "kernel.addresses",
+    "kernel.organisations",
+    "kernel.notifications",
+    "domains.reports",
+    "domains.permits",
+    "domains.accessibility",
+    "shared.privacy",
+    "shared.operations",
+    "shared.subscriptions",
+    "shared.citizens",
+    "interfaces.api",
+    "interfaces.web",
+    "interfaces.staff",
+    "interfaces.opendata",
 ]
 
 LOGIN_URL = "/anmelden/"
@@ -86,16 +86,16 @@ LOGOUT_REDIRECT_URL = "/anmelden/"
 
 MIDDLEWARE = [
     # First: takes Open311's api_key out of the query string before anything can log it.
-    "requestkit.query_secrets.QuerySecretMiddleware",
+    "shared.http.middleware.query_secrets.QuerySecretMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.RequestGuardMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
     # Before anything that may read the database for the request: marks heavy public reads for the replica.
-    "requestkit.replica.ReplicaReadMiddleware",
+    "shared.http.middleware.replica_reads.ReplicaReadMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "web.middleware.QueryLanguageMiddleware",
+    "interfaces.web.middleware.QueryLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -111,21 +111,21 @@ MIDDLEWARE = [
 # Staff login throttling (django-axes, state in the database so every gunicorn worker sees it): after
 # 5 failed attempts for the same user name from the same address, that combination is locked for
 # 15 minutes; after 30 failures from one address across user names (password spraying) the address is
-# locked (staff.lockout). A successful login resets its own user+address counter only. The client address
-# is requestkit.client.client_ip (TRUSTED_PROXY_COUNT), the same as for every throttle. The API's token
+# locked (interfaces.staff.lockout). A successful login resets its own user+address counter only. The client address
+# is shared.http.client.client_ip (TRUSTED_PROXY_COUNT), the same as for every throttle. The API's token
 # authentication is not affected.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_HANDLER = "staff.lockout.UserAndAddressLimitsHandler"
+AXES_HANDLER = "interfaces.staff.lockout.UserAndAddressLimitsHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "requestkit.client.client_ip"
+AXES_CLIENT_IP_CALLABLE = "shared.http.client.client_ip"
 AXES_VERBOSE = False
 
 from config.settings.citizens import *  # noqa: E402, F403  (citizen login: allauth, OpenID Connect)
@@ -133,16 +133,16 @@ from config.settings.mail_limits import *  # noqa: E402, F403  (mails per recipi
 from config.settings.parking_cards import *  # noqa: E402, F403  (parking card keys, not from SECRET_KEY)
 from config.settings.secret_keys import *  # noqa: E402, F403  (SECRET_KEY_FALLBACKS: key rotation)
 
-# Second factor (django-otp, TOTP): the issuer shown in the authenticator app; see staff/two_factor.py.
+# Second factor (django-otp, TOTP): the issuer shown in the authenticator app; see interfaces/staff/two_factor.py.
 OTP_TOTP_ISSUER = "Mängelmelder Sachsen"
 
 # Query parameters that carry a secret: removed from QUERY_STRING before any logging (see
-# requestkit/query_secrets.py); only the view that needs one reads it.
+# shared/http/middleware/query_secrets.py); only the view that needs one reads it.
 QUERY_SECRET_PARAMETERS = ["api_key"]
 
 # Reverse proxies in front of the app that append to X-Forwarded-For (nginx: $proxy_add_x_forwarded_for).
 # 0: the client is REMOTE_ADDR. N: the N-th address from the right. One function decides it for every
-# throttle and for the login lockout (requestkit.client.client_ip).
+# throttle and for the login lockout (shared.http.client.client_ip).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=env.int("NUM_PROXIES", default=0))
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or a positive number of proxies.")
@@ -161,18 +161,18 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "web.context_processors.boundaries",
-                "web.context_processors.citizen_account",
+                "interfaces.web.context_processors.boundaries",
+                "interfaces.web.context_processors.citizen_account",
             ],
         },
     },
 ]
 
 # PostgreSQL: DATABASE_URL, pooled if configured (DATABASE_POOL / DATABASE_PGBOUNCER), and a streaming
-# replica (DATABASE_REPLICA_URL) for the heavy public reads (core.db, requestkit.replica); everything
+# replica (DATABASE_REPLICA_URL) for the heavy public reads (kernel.core.replica_router, shared.http.middleware.replica_reads); everything
 # else — writes, staff pages, tracking pages, a person's reads right after their own change — the primary.
 DATABASES = databases_from_env(env)
-DATABASE_ROUTERS = ["core.db.ReplicaRouter"]
+DATABASE_ROUTERS = ["kernel.core.replica_router.ReplicaRouter"]
 REPLICA_MAX_LAG_SECONDS = env.int("REPLICA_MAX_LAG_SECONDS", default=30)
 REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=30)
 REPLICA_READ_PATHS = [  # GET/HEAD read from the replica; not /tiles/ (docs/api.md: a cached tile must be fresh)
@@ -234,7 +234,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 # Uploads: MEDIA_ROOT, or an S3-compatible store (MEDIA_STORAGE_URL / AWS_*, config.env.media_storage);
-# web.media authorises every request and redirects to presigned URLs (private: this many seconds).
+# interfaces.web.media authorises every request and redirects to presigned URLs (private: this many seconds).
 MEDIA_PRIVATE_URL_SECONDS = env.int("MEDIA_PRIVATE_URL_SECONDS", default=300)
 STORAGES = {
     "default": media_storage(env, private_url_seconds=MEDIA_PRIVATE_URL_SECONDS),
@@ -244,8 +244,8 @@ STORAGES = {
 # Errors answered outside a view (middleware refusal, unknown URL, database gone) in the path's interface
 # format: prefix → function(request, status, message, code); else JSON on /api/ and /tiles/ (config.errors).
 ERROR_RENDERERS = {
-    "/open311/": "api.open311.errors.error_for_request",
-    "/ogcapi/": "ogcapi.errors.error_for_request",
+    "/open311/": "interfaces.api.open311.errors.error_for_request",
+    "/ogcapi/": "interfaces.ogcapi.errors.error_for_request",
 }
 
 # Request size limits, all in one place. A report carries ≤ 5 photos of ≤ 15 MB each; larger bodies are
@@ -256,7 +256,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
-# Uploaded files are always authorised by the app (web.media: public photos, private attachments). With
+# Uploaded files are always authorised by the app (interfaces.web.media: public photos, private attachments). With
 # nginx in front, set this to nginx's `internal` location (e.g. "/_media/", aliased to MEDIA_ROOT): the app
 # then answers with X-Accel-Redirect and nginx sends the bytes. Empty: the app streams the file itself.
 MEDIA_ACCEL_REDIRECT_PREFIX = media_accel_prefix(env)
@@ -281,7 +281,7 @@ A11Y_ENFORCEMENT = accessibility_enforcement(env)
 
 # gis.W001 warns that GDAL < 3.9 (Debian 12 ships 3.6) cannot block file/network access while parsing
 # spatial reference text. This service never hands user-supplied SRS text to GDAL: API input is parsed
-# by GEOS from numbers/GeoJSON with fixed SRIDs (geo.srid), and GDAL only opens boundary files an
+# by GEOS from numbers/GeoJSON with fixed SRIDs (kernel.geo.srid), and GDAL only opens boundary files an
 # administrator passes to ``load_communes``. See docs/deployment.md "gis.W001".
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
@@ -299,29 +299,29 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        # pikepdf (cases.pdfs) announces its qpdf log bridge at INFO on every start; qpdf's warnings stay.
+        # pikepdf (domains.permits.documents.pdfa) announces its qpdf log bridge at INFO on every start; qpdf's warnings stay.
         "pikepdf": {"level": "WARNING"},
-        # WeasyPrint (cases.documents) logs every rendering step at INFO; its warnings stay.
+        # WeasyPrint (domains.permits.documents.rendering) logs every rendering step at INFO; its warnings stay.
         "weasyprint": {"level": "WARNING"},
     },
 }
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "interfaces.api.exceptions.exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: unauthenticated API calls then get 401 with "WWW-Authenticate: Token".
-        "api.authentication.StaffTokenAuthentication",
+        "interfaces.api.authentication.StaffTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "api.parsers.JSONParser",
+        "interfaces.api.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    # Per client IP (requestkit.client.client_ip, TRUSTED_PROXY_COUNT; DRF's NUM_PROXIES follows it).
+    # Per client IP (shared.http.client.client_ip, TRUSTED_PROXY_COUNT; DRF's NUM_PROXIES follows it).
     "DEFAULT_THROTTLE_RATES": {
         "report_create": env.str("THROTTLE_REPORT_CREATE", default="20/hour"),
         "support": env.str("THROTTLE_SUPPORT", default="60/hour"),
@@ -357,7 +357,7 @@ REST_KNOX = {
 }
 
 # Open311 media_url: only these hosts are ever fetched (by the task worker, with size/time limits and no
-# private addresses; see reports/media_fetch.py). Empty: links are ignored and the client is told so.
+# private addresses; see domains/reports/media_fetch.py). Empty: links are ignored and the client is told so.
 # Open data (/opendata/): where the nightly export writes its dated folders (default MEDIA_ROOT/opendata,
 # served by the opendata app, never by /media/), the licence of the statewide data sets (each commune's
 # organisation chooses its own), the DCAT-AP.de contributor id GovData groups our data sets by, and how
@@ -373,27 +373,4 @@ OPENDATA_EXPORT_DAILY = env.bool("OPENDATA_EXPORT_DAILY", default=True)
 
 OPEN311_MEDIA_HOSTS = [h.lower() for h in env.list("OPEN311_MEDIA_HOSTS", default=[])]
 
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Mängelmelder Sachsen API",
-    "DESCRIPTION": (
-        "Mängelmeldungen, Gemeindegrenzen und Sondernutzungen für die Gemeinden des Freistaats Sachsen. "
-        "Koordinaten in WGS84 (EPSG:4326, Längengrad/Breitengrad). "
-        "Gemeindegrenzen: © GeoBasis-DE / BKG (Jahr der Ausgabe im Feld attribution), dl-de/by-2-0, Daten verändert."
-    ),
-    "VERSION": "1.0.0",
-    # 3.1, not 3.0: only 3.1 can express a nullable nested object (see api/schema.py).
-    "OAS_VERSION": "3.1.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    "COMPONENT_SPLIT_REQUEST": True,
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.postprocess"],
-    "ENUM_NAME_OVERRIDES": {
-        "GisFeatureEnum": ("Feature",),
-        "GisFeatureCollectionEnum": ("FeatureCollection",),
-        "GeoJSONPointTypeEnum": ("Point",),
-        "ReportStatusEnum": "reports.workflow.ReportStatus",
-        "PermitStatusEnum": "permits.workflow.PermitStatus",
-    },
-}
+from config.settings.api_schema import *  # noqa: E402, F403  (drf-spectacular's settings)

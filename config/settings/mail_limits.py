@@ -1,4 +1,4 @@
-"""Limits on the mails a stranger can have sent to a typed address (subscriptions/services.py).
+"""Limits on the mails a stranger can have sent to a typed address (shared/subscriptions/services.py).
 
 Kept apart from base.py, which star-imports them. The per-client throttles (``THROTTLE_SUBSCRIBE``) do
 not help when many clients ask for mails to one address; this counts per recipient.

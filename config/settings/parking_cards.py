@@ -1,4 +1,4 @@
-"""Keys of the parking card (Parkausweis, permits.parking_card): their own settings, not derived from
+"""Keys of the parking card (Parkausweis, domains.permits.parking_card): their own settings, not derived from
 SECRET_KEY, so rotating the secret key leaves every card on the street valid (config/parking_keys.py has
 the rules; docs/operations.md "Parkausweis-Schlüssel wechseln" the procedure).
 

@@ -1,5 +1,5 @@
 /* Mängelmelder Sachsen – "Adresse oder Ort suchen" above the maps of the report, permit and parking forms.
-   Without this script the field is a GET form whose answer lists the places as links (web/place_search.py).
+   Without this script the field is a GET form whose answer lists the places as links (interfaces/web/place_search.py).
    With it the same field becomes a combobox after the WAI-ARIA 1.2 pattern "combobox with listbox popup"
    (https://www.w3.org/WAI/ARIA/apg/patterns/combobox/): the focus stays in the text field, the highlighted
    option is named by aria-activedescendant; ArrowDown/ArrowUp move through the options (and open the

@@ -5,7 +5,7 @@
 (function () {
   "use strict";
 
-  var MAX_EDGE = 1920;          // same display size the server keeps (reports/photos.py)
+  var MAX_EDGE = 1920;          // same display size the server keeps (domains/reports/photos.py)
   var SHRINK_ABOVE_BYTES = 1500000;
 
   function $(id) { return document.getElementById(id); }

@@ -1,4 +1,4 @@
-/* Parking card check in the browser (/kontrolle/): the same rules as permits/parking_card.py.
+/* Parking card check in the browser (/kontrolle/): the same rules as domains/permits/parking_card.py.
  *
  * Works without network once the page is loaded: the public keys (each with its kid, the card's "k";
  * cards without one belong to the "legacy" key) and the commune's plate-hash key come with the page, the

@@ -8,12 +8,12 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from accessibility.models import AccessibilityFeedback
-from accessibility.services import feedback_mark_answered, feedback_submit, one_month_after
-from core.errors import ValidationFailed
-from organisations.models import AuditEvent
-from privacy.requests import personal_data_erase, personal_data_export
-from privacy.retention import retention_apply
+from domains.accessibility.models import AccessibilityFeedback
+from domains.accessibility.services import feedback_mark_answered, feedback_submit, one_month_after
+from kernel.core.errors import ValidationFailed
+from kernel.organisations.models import AuditEvent
+from shared.privacy.requests import personal_data_erase, personal_data_export
+from shared.privacy.retention import retention_apply
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.contrib.gis.geos import Point
 
-from geo.coords import to_storage
+from kernel.geo.coords import to_storage
 
 DRESDEN = "14612000"
 # (street, number, suffix, postcode, lon, lat) — real places in Dresden's Altstadt, WGS84.

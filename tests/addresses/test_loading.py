@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
-from addresses.importer import hkde
-from addresses.models import Address
+from kernel.addresses.importer import hkde
+from kernel.addresses.models import Address
 from tests.addresses.files import DRESDEN, dresden_hkde, hkde_line, write_hkde, write_osm, write_osm_pbf
 
 pytestmark = pytest.mark.django_db

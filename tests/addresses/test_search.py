@@ -6,8 +6,8 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.core.management import call_command
 
-from addresses.selectors import nearest, search
-from geo.coords import to_storage
+from kernel.addresses.selectors import nearest, search
+from kernel.geo.coords import to_storage
 from tests.addresses.files import dresden_hkde
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from addresses.models import Street
-from addresses.selectors import AddressNotFound, geocode, search
+from kernel.addresses.models import Street
+from kernel.addresses.selectors import AddressNotFound, geocode, search
 from tests.addresses.files import DRESDEN, dresden_hkde, hkde_line, write_hkde, write_osm
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +70,7 @@ def test_just_a_communes_name_gives_the_place_not_its_streets(tmp_path):
 
 def test_migration_fills_streets_of_addresses_loaded_before_it(tmp_path):
     """The migration's frozen copy of the street statement gives what ``streets_rebuild`` gives."""
-    migration = importlib.import_module("addresses.migrations.0002_street_table_for_search")
+    migration = importlib.import_module("kernel.addresses.migrations.0002_street_table_for_search")
     load(dresden_hkde(tmp_path / "hk.txt"))
     load(write_osm(tmp_path / "a.osm"))
     columns = ("street", "street_key", "ags", "postcode", "place", "addresses", "search_text")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from requestkit.throttling import AddressSearchThrottle
+from shared.http.throttling import AddressSearchThrottle
 from tests.addresses.files import dresden_hkde
 
 pytestmark = pytest.mark.django_db

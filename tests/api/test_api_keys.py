@@ -7,8 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from api.keys import active_api_key, api_key_create, api_key_revoke, hash_key
-from api.models import ApiKey
+from interfaces.api.keys import active_api_key, api_key_create, api_key_revoke, hash_key
+from interfaces.api.models import ApiKey
 
 pytestmark = pytest.mark.django_db
 

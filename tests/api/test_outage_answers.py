@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
 
-from reports.models import Report, StatusChange
+from domains.reports.models import Report, StatusChange
 from tests.factories import DRESDEN, jpeg_bytes
 from tests.staff_world import World, state
 
@@ -31,7 +31,7 @@ def media_files() -> list[Path]:
 
 
 def test_report_post_whose_answer_cannot_be_read_is_503_and_stores_nothing(client, monkeypatch):
-    monkeypatch.setattr("api.views.reports.report_feature", gone)
+    monkeypatch.setattr("interfaces.api.views.reports.report_feature", gone)
     photo = SimpleUploadedFile("foto.jpg", jpeg_bytes((1200, 900)), content_type="image/jpeg")
     data = {
         "category": "schlagloch",
@@ -49,7 +49,7 @@ def test_report_post_whose_answer_cannot_be_read_is_503_and_stores_nothing(clien
 
 
 def test_open311_post_whose_answer_cannot_be_built_is_503_and_stores_nothing(client, monkeypatch):
-    monkeypatch.setattr("api.open311.views._notice", gone)
+    monkeypatch.setattr("interfaces.api.open311.views._notice", gone)
     response = client.post(
         "/open311/v2/requests.json",
         {"service_code": "schlagloch", "lat": DRESDEN[1], "long": DRESDEN[0], "description": "Loch"},
@@ -63,7 +63,7 @@ def test_staff_patch_whose_answer_cannot_be_read_is_503_and_changes_nothing(
     client, world: World, monkeypatch
 ):
     before = state(world.own)
-    monkeypatch.setattr("api.views.staff.get_visible", gone)
+    monkeypatch.setattr("interfaces.api.views.staff.get_visible", gone)
     response = client.patch(
         f"/api/v1/staff/reports/{world.own.public_id}/",
         {"status": "in_review", "internal_note": "geprüft"},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from permits.services import parking_apply
+from domains.permits.services import parking_apply
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/parking-zones/"

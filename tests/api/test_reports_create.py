@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from reports.models import Report, ReportPhoto, StatusChange
+from domains.reports.models import Report, ReportPhoto, StatusChange
 from tests.factories import jpeg_bytes
 
 pytestmark = pytest.mark.django_db
@@ -184,7 +184,7 @@ def test_content_type_from_the_client_is_not_trusted(client):
 
 
 def test_category_switched_off_by_the_commune_is_refused(client):
-    from reports.models import Category, CommuneCategorySetting
+    from domains.reports.models import Category, CommuneCategorySetting
 
     CommuneCategorySetting.objects.create(
         ags="14612000", category=Category.objects.get(slug="graffiti"), enabled=False
@@ -197,7 +197,7 @@ def test_category_switched_off_by_the_commune_is_refused(client):
 
 
 def test_commune_sla_override_sets_the_due_date(client):
-    from reports.models import Category, CommuneCategorySetting
+    from domains.reports.models import Category, CommuneCategorySetting
 
     CommuneCategorySetting.objects.create(
         ags="14612000", category=Category.objects.get(slug="schlagloch"), sla_days=3
@@ -222,7 +222,7 @@ def test_malformed_json_is_400_not_500(client):
 
 
 def test_anonymous_posting_is_throttled_per_ip_with_retry_after(client, monkeypatch):
-    from requestkit.throttling import ReportCreateThrottle
+    from shared.http.throttling import ReportCreateThrottle
 
     monkeypatch.setattr(ReportCreateThrottle, "THROTTLE_RATES", {"report_create": "2/hour"})
     assert post_multipart(client).status_code == 201
@@ -237,7 +237,7 @@ def test_anonymous_posting_is_throttled_per_ip_with_retry_after(client, monkeypa
 
 
 def test_spoofed_forwarded_for_header_does_not_evade_throttling(client, monkeypatch):
-    from requestkit.throttling import ReportCreateThrottle
+    from shared.http.throttling import ReportCreateThrottle
 
     monkeypatch.setattr(ReportCreateThrottle, "THROTTLE_RATES", {"report_create": "1/hour"})
     assert post_multipart(client, HTTP_X_FORWARDED_FOR="1.1.1.1").status_code == 201
@@ -247,7 +247,7 @@ def test_spoofed_forwarded_for_header_does_not_evade_throttling(client, monkeypa
 def test_throttle_state_lives_in_the_shared_cache_not_process_memory(client, monkeypatch):
     from django.core.cache import cache, caches
 
-    from requestkit.throttling import ReportCreateThrottle
+    from shared.http.throttling import ReportCreateThrottle
 
     monkeypatch.setattr(ReportCreateThrottle, "THROTTLE_RATES", {"report_create": "5/hour"})
     post_multipart(client)

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from reports.models import Report
-from reports.services import report_support
+from domains.reports.models import Report
+from domains.reports.services import report_support
 from tests.factories import CHEMNITZ, DRESDEN, LEIPZIG, make_report, photo
 
 pytestmark = pytest.mark.django_db
@@ -167,7 +167,7 @@ def test_support_counts_once_per_client(client):
 
 
 def test_new_app_ids_from_one_address_add_only_a_few_supports(client):
-    from reports.services import MAX_APP_SUPPORTS_PER_ADDRESS
+    from domains.reports.services import MAX_APP_SUPPORTS_PER_ADDRESS
 
     report = make_report().report
     url = f"{URL}{report.public_id}/support/"
@@ -194,7 +194,7 @@ def test_support_of_closed_or_unknown_report(client):
 
 
 def test_support_is_rate_limited(client, monkeypatch):
-    from requestkit.throttling import SupportThrottle
+    from shared.http.throttling import SupportThrottle
 
     monkeypatch.setattr(SupportThrottle, "THROTTLE_RATES", {"support": "2/hour"})
     a, b, c = (make_report().report for _ in range(3))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reports.models import StatusChange
+from domains.reports.models import StatusChange
 from tests.factories import DRESDEN, make_report
 
 pytestmark = pytest.mark.django_db

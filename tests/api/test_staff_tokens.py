@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from organisations.models import ApiToken, AuditEvent
+from kernel.organisations.models import ApiToken, AuditEvent
 from tests.staff_world import login
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import math
 import mapbox_vector_tile
 import pytest
 
-from reports.models import Report
+from domains.reports.models import Report
 from tests.factories import DRESDEN, LEIPZIG, make_report
 
 pytestmark = pytest.mark.django_db
@@ -104,8 +104,8 @@ def test_etag_and_cache_headers(client, reports):
 
 
 def test_permit_tiles_show_approved_active_permits_without_applicant(client):
-    from permits.models import Permit
-    from permits.services import PermitDraft, permit_create
+    from domains.permits.models import Permit
+    from domains.permits.services import PermitDraft, permit_create
     from tests.permits.helpers import applicant, future
     from tests.permits.test_conflicts import box
 

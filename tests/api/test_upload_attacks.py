@@ -12,8 +12,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from cases.images import MAX_BYTES
-from reports.models import Report
+from domains.reports.models import Report
+from kernel.cases.images import MAX_BYTES
 from tests.factories import jpeg_bytes
 
 pytestmark = pytest.mark.django_db

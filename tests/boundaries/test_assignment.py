@@ -8,13 +8,13 @@ import pytest
 from django.contrib.gis.geos import LineString, Point, Polygon
 from django.db import connection
 
-from boundaries.assignment import OutsideSaxony, assign_geometry, assign_many, assign_point
-from boundaries.models import Commune, District
-from geo.coords import parse_lon_lat
+from kernel.boundaries.assignment import OutsideSaxony, assign_geometry, assign_many, assign_point
+from kernel.boundaries.models import Commune, District
+from kernel.geo.coords import parse_lon_lat
 
 pytestmark = pytest.mark.django_db
 
-TOWN_HALLS = [  # (lon, lat) → AGS, from boundaries/data/SOURCES.md
+TOWN_HALLS = [  # (lon, lat) → AGS, from kernel.boundaries/data/SOURCES.md
     ((13.7422, 51.0478), "14612000", "Dresden"),
     ((12.3719, 51.3347), "14713000", "Leipzig"),
     ((12.9214, 50.8333), "14511000", "Chemnitz"),

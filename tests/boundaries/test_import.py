@@ -12,9 +12,9 @@ from django.contrib.gis.geos import Point
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from boundaries import importer
-from boundaries.assignment import assign_point
-from boundaries.models import BoundaryImport, Commune, CommunePart, District
+from kernel.boundaries import importer
+from kernel.boundaries.assignment import assign_point
+from kernel.boundaries.models import BoundaryImport, Commune, CommunePart, District
 from tests.boundaries.helpers import X0, Y0, ogr2ogr, ours, square, vg250, write_geojson
 
 pytestmark = pytest.mark.django_db

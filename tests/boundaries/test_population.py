@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import CommandError, call_command
 
-from boundaries.models import Commune
+from kernel.boundaries.models import Commune
 
 pytestmark = pytest.mark.django_db
 

@@ -1,10 +1,10 @@
-"""The PDF/A renderer of written notices (cases.documents)."""
+"""The PDF/A renderer of written notices (domains.permits.documents.rendering)."""
 
 from __future__ import annotations
 
 from PIL import ImageFile
 
-import cases.documents  # noqa: F401 - importing WeasyPrint must not change Pillow's strictness
+import domains.permits.documents.rendering  # noqa: F401 - importing WeasyPrint must not change Pillow's strictness
 
 
 def test_importing_the_renderer_keeps_truncated_images_refused():

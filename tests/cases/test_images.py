@@ -16,7 +16,7 @@ import pytest
 from PIL import ExifTags, Image, ImageCms, JpegImagePlugin
 from PIL.PngImagePlugin import PngInfo
 
-from cases.images import (
+from kernel.cases.images import (
     DISPLAY_EDGE,
     HEIF_FORMATS,
     MAX_BYTES,

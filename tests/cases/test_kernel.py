@@ -11,17 +11,17 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 
-from cases import public_ids
-from cases.files import files_for_transaction
-from cases.history import record_status_change
-from cases.tracking import tracking_token, tracking_token_matches, tracking_url
-from cases.workflow import IllegalTransition
-from notifications.models import OutgoingMail
-from organisations.models import AuditEvent
-from permits.models import ParkingPermit, Permit
-from permits.services import PermitDraft, parking_apply, parking_decide, permit_create, permit_decide
-from reports.models import Report
-from reports.services import report_change_status, report_update_notes
+from domains.permits.models import ParkingPermit, Permit
+from domains.permits.services import PermitDraft, parking_apply, parking_decide, permit_create, permit_decide
+from domains.reports.models import Report
+from domains.reports.services import report_change_status, report_update_notes
+from kernel.cases import public_ids
+from kernel.cases.files import files_for_transaction
+from kernel.cases.history import record_status_change
+from kernel.cases.tracking import tracking_token, tracking_token_matches, tracking_url
+from kernel.cases.workflow import IllegalTransition
+from kernel.notifications.models import OutgoingMail
+from kernel.organisations.models import AuditEvent
 from tests.factories import make_report
 from tests.permits.helpers import body
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from cases.tracking import tracking_token, tracking_url
-from notifications.models import OutgoingMail
-from permits.models import ParkingPermit
-from permits.services import parking_apply
-from reports.notify import public_url
-from reports.participation_models import Questionnaire
-from reports.services.questionnaires import questionnaire_url
-from subscriptions.models import Subscription
-from subscriptions.tokens import confirm_url, manage_url, unsubscribe_url
+from domains.permits.models import ParkingPermit
+from domains.permits.services import parking_apply
+from domains.reports.notify import public_url
+from domains.reports.participation.models import Questionnaire
+from domains.reports.services.questionnaires import questionnaire_url
+from kernel.cases.tracking import tracking_token, tracking_url
+from kernel.notifications.models import OutgoingMail
+from shared.subscriptions.models import Subscription
+from shared.subscriptions.tokens import confirm_url, manage_url, unsubscribe_url
 from tests.factories import make_report
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from permits.services import parking_apply
+from domains.permits.services import parking_apply
 
 CLAIMS = {
     "sub": "erika",

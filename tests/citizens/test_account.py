@@ -12,16 +12,16 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
-from citizens.oidc import is_staff_user
-from citizens.selectors import citizen_of
-from citizens.services import accounts_expire
 from config.env import Env
 from config.features import oidc_providers
-from notifications.models import OutgoingMail
-from organisations.models import Membership, Organisation, Role
-from permits.models import ParkingPermit
-from permits.services import parking_decide
-from reports.models import Report
+from domains.permits.models import ParkingPermit
+from domains.permits.services import parking_decide
+from domains.reports.models import Report
+from kernel.notifications.models import OutgoingMail
+from kernel.organisations.models import Membership, Organisation, Role
+from shared.citizens.oidc import is_staff_user
+from shared.citizens.selectors import citizen_of
+from shared.citizens.services import accounts_expire
 from tests.citizens.helpers import APP, CLAIMS, erika_parking
 from tests.factories import make_report
 from tests.permits.notice_helpers import configure_bank

@@ -11,8 +11,8 @@ from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from organisations.models import Membership, Organisation, Role
-from privacy.requests import personal_data_erase, personal_data_export
+from kernel.organisations.models import Membership, Organisation, Role
+from shared.privacy.requests import personal_data_erase, personal_data_export
 from tests.citizens.helpers import CLAIMS, erika_parking
 
 pytestmark = pytest.mark.django_db

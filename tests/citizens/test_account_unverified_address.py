@@ -12,10 +12,10 @@ import pytest
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
 
-from notifications.models import OutgoingMail
-from permits.models import ParkingPermit
-from reports.models import Report
-from subscriptions.models import Subscription
+from domains.permits.models import ParkingPermit
+from domains.reports.models import Report
+from kernel.notifications.models import OutgoingMail
+from shared.subscriptions.models import Subscription
 from tests.citizens.helpers import erika_parking
 from tests.citizens.provider_login import configure, sign_in, start_provider
 from tests.factories import make_report, set_status

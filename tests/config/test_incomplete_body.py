@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
-from reports.models import Report
+from domains.reports.models import Report
 from tests.factories import jpeg_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(autouse=True)
 def _no_throttling(monkeypatch):
     """The live server thread has its own cache connection (no per-test key prefix): lift the limit."""
-    from requestkit.throttling import ReportCreateThrottle
+    from shared.http.throttling import ReportCreateThrottle
 
     monkeypatch.setattr(ReportCreateThrottle, "THROTTLE_RATES", {"report_create": "100000/hour"})
 

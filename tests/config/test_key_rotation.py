@@ -24,14 +24,14 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
-from cases.tracking import tracking_path
-from notifications.models import OutgoingMail
-from permits.services import parking_decide
-from reports.models import Questionnaire, Report, StatusChange
-from reports.services.citizen_updates import update_confirm_url, update_submit
-from reports.services.questionnaires import questionnaire_url, questionnaires_send
-from subscriptions.services import AreaRequest, area_subscribe
-from subscriptions.tokens import confirm_url, unsubscribe_url
+from domains.permits.services import parking_decide
+from domains.reports.models import Questionnaire, Report, StatusChange
+from domains.reports.services.citizen_updates import update_confirm_url, update_submit
+from domains.reports.services.questionnaires import questionnaire_url, questionnaires_send
+from kernel.cases.tracking import tracking_path
+from kernel.notifications.models import OutgoingMail
+from shared.subscriptions.services import AreaRequest, area_subscribe
+from shared.subscriptions.tokens import confirm_url, unsubscribe_url
 from tests.citizens.helpers import APP, CLAIMS, erika_parking
 from tests.config.test_deploy_check import PARKING_ENV
 from tests.factories import make_report, set_status

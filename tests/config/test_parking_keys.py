@@ -36,7 +36,7 @@ PARKING_VARS = (
 PROBE = """
 import django, json
 django.setup()
-from permits.parking_card import b64, plate_key, public_key_b64
+from domains.permits.parking_card import b64, plate_key, public_key_b64
 from django.conf import settings
 print(json.dumps([public_key_b64(), getattr(settings, "PARKING_SIGNING_KEY_ID", None), b64(plate_key("14612000"))]))
 """

@@ -23,7 +23,7 @@ def test_nul_in_query_is_400(client, url):
 
 
 def test_nul_in_json_body_is_400_and_nothing_is_stored(client):
-    from reports.models import Report
+    from domains.reports.models import Report
 
     response = client.post(
         "/api/v1/reports/",
@@ -64,7 +64,7 @@ def test_nul_in_a_multipart_field_is_400_naming_the_field(client):
 def test_a_form_body_in_another_charset_than_utf8_is_400_not_500(client, url, charset):
     # Django raises BadRequest for it without marking the body unparsable; its 400 page's CSRF check then
     # read request.POST again and the answer was a 500.
-    from reports.models import Report
+    from domains.reports.models import Report
 
     response = client.post(
         url, b"lat=51.05&lon=13.74", content_type=f"application/x-www-form-urlencoded; charset={charset}"
@@ -84,8 +84,8 @@ def test_a_form_body_declared_utf8_still_works(client):
 @pytest.mark.parametrize("url", ["/api/v1/permits/estimate/", "/api/v1/permits/", "/api/v1/reports/"])
 def test_json_nested_thousands_deep_is_400_not_500(client, url):
     # json raises RecursionError (not ValueError) for it, which DRF's parser let through as a 500.
-    from permits.models import Permit
-    from reports.models import Report
+    from domains.permits.models import Permit
+    from domains.reports.models import Report
 
     response = client.post(url, "[" * 100_000, content_type="application/json")
     assert response.status_code == 400
@@ -96,8 +96,8 @@ def test_json_nested_thousands_deep_is_400_not_500(client, url):
 @pytest.mark.parametrize("url", ["/api/v1/permits/estimate/", "/api/v1/permits/", "/api/v1/reports/"])
 def test_json_with_an_unpaired_surrogate_is_400_not_500(client, url):
     # Valid JSON, but "\ud800" is no UTF-8 text: the INSERT (or query) failed with a 500.
-    from permits.models import Permit
-    from reports.models import Report
+    from domains.permits.models import Permit
+    from domains.reports.models import Report
 
     body = '{"category": "schlagloch", "kind": "geruest", "description": "Loch \\ud800", "applicant": {}}'
     response = client.post(url, body, content_type="application/json")
@@ -108,7 +108,7 @@ def test_json_with_an_unpaired_surrogate_is_400_not_500(client, url):
 
 
 def test_json_with_a_paired_surrogate_emoji_is_accepted(client):
-    from reports.models import Report
+    from domains.reports.models import Report
 
     body = (
         '{"category": "schlagloch", "description": "Tiefes Loch \\ud83d\\udea7 auf der Fahrbahn", '
@@ -133,7 +133,7 @@ def test_json_with_a_paired_surrogate_emoji_is_accepted(client):
     ],
 )
 def test_broken_json_gets_a_german_message_saying_where(client, body, content_type, detail):
-    from reports.models import Report
+    from domains.reports.models import Report
 
     # generic(): the body goes out as given, whatever charset the header names
     response = client.generic("POST", "/api/v1/reports/", body, content_type=content_type)

@@ -21,9 +21,9 @@ from django.core import mail
 from django.test import Client
 from django.urls import path
 
-from api.keys import api_key_create
 from config.urls import urlpatterns as site_urls
-from reports.models import Report
+from domains.reports.models import Report
+from interfaces.api.keys import api_key_create
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "mm311_GEHEIM0123456789geheim"

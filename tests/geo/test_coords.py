@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from geo.coords import CoordinateError, looks_swapped, parse_lon_lat, to_api, to_storage
-from geo.srid import API_SRID, STORAGE_SRID
+from kernel.geo.coords import CoordinateError, looks_swapped, parse_lon_lat, to_api, to_storage
+from kernel.geo.srid import API_SRID, STORAGE_SRID
 
 
 def test_numbers_and_strings_give_a_wgs84_point():

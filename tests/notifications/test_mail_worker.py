@@ -7,8 +7,8 @@ from django.core import mail
 from django.core.management import call_command
 
 from bench.common import free_port
-from notifications.models import OutgoingMail
-from reports.services import report_change_status
+from domains.reports.services import report_change_status
+from kernel.notifications.models import OutgoingMail
 from tests.factories import DRESDEN, make_report
 from tests.smtp_server import SmtpServer
 from tests.staff_world import World
@@ -37,7 +37,7 @@ def test_new_report_notifies_the_commune_after_commit_through_the_worker(world: 
 
 
 def test_commune_recipient_per_category_wins(world: World):
-    from reports.models import Category, CommuneCategorySetting
+    from domains.reports.models import Category, CommuneCategorySetting
 
     CommuneCategorySetting.objects.create(
         ags="14612000",
@@ -64,7 +64,7 @@ def test_reporter_is_told_of_every_public_status_change_in_german_with_tracking_
     message = to_citizen[0]
     assert message.subject == f"Ihre Meldung {world.own.public_id}: In Prüfung"
     assert "Wir prüfen das." in message.body
-    from cases.tracking import tracking_token
+    from kernel.cases.tracking import tracking_token
 
     assert (
         f"/meldungen/{world.own.public_id}/verfolgen/{tracking_token(type(world.own), world.own.public_id)}/"
@@ -77,7 +77,7 @@ def test_nothing_is_sent_twice(world: World):
     make_report(lonlat=DRESDEN)
     run_worker()
     count = len(mail.outbox)
-    from notifications.services import mail_requeue_pending, mail_send
+    from kernel.notifications.services import mail_requeue_pending, mail_send
 
     for row in OutgoingMail.objects.all():
         assert mail_send(row.pk) == "already-sent"
@@ -101,7 +101,7 @@ def test_failing_mail_server_is_retried_until_it_answers(world: World, settings)
     # Nothing listens on the port: the worker's attempt fails and a retry is queued.
     from django.tasks import default_task_backend  # noqa: F401 - the configured django-tasks-db backend
 
-    from notifications.services import mail_send
+    from kernel.notifications.services import mail_send
 
     assert mail_send(row.pk) == "retry"
     row.refresh_from_db()

@@ -17,16 +17,16 @@ from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from notifications.models import OutgoingMail
-from notifications.services import mail_requeue_pending, tasks_requeue_orphaned
-from notifications.worker import TaskWorkerLoop
-from reports.models import Report
+from domains.reports.models import Report
+from kernel.notifications.models import OutgoingMail
+from kernel.notifications.services import mail_requeue_pending, tasks_requeue_orphaned
+from kernel.notifications.worker import TaskWorkerLoop
 from tests.factories import DRESDEN, jpeg_bytes, make_report
 from tests.staff_world import World
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-TASK_PATH = "notifications.tasks.send_mail_task"
+TASK_PATH = "kernel.notifications.tasks.send_mail_task"
 
 
 def task_worker(*args: str) -> None:
@@ -102,7 +102,7 @@ def test_report_with_photo_stays_created_when_queueing_its_mail_fails_after_comm
         def enqueue(self, *args, **kwargs):
             raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr("notifications.tasks.send_mail_task", Unreachable())
+    monkeypatch.setattr("kernel.notifications.tasks.send_mail_task", Unreachable())
     photo = SimpleUploadedFile("foto.jpg", jpeg_bytes((1200, 900)), content_type="image/jpeg")
     data = {
         "category": "schlagloch",
@@ -159,7 +159,7 @@ def test_lost_database_connection_does_not_end_the_worker(world: World):
 
 def test_a_mail_sent_again_after_a_lost_commit_keeps_its_message_id(world: World):
     """At-least-once: when ``sent`` could not be committed the row goes out again — as the same message."""
-    from notifications.services import mail_send
+    from kernel.notifications.services import mail_send
 
     created = make_report(lonlat=DRESDEN)
     row = OutgoingMail.objects.get(object_id=created.report.public_id, kind="report.new")

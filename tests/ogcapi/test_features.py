@@ -8,9 +8,9 @@ import json
 import pytest
 from django.utils import timezone
 
-from ogcapi.crs import CRS84, EPSG_25833
-from permits.services import PermitDraft, permit_create
-from reports.models import Report
+from domains.permits.services import PermitDraft, permit_create
+from domains.reports.models import Report
+from interfaces.ogcapi.crs import CRS84, EPSG_25833
 from tests.factories import CHEMNITZ, DRESDEN, LEIPZIG, make_report, set_status
 from tests.permits.helpers import ALTMARKT, applicant, future
 from tests.web.permit_data import SECRETS, approved_permit

@@ -8,9 +8,9 @@ import pytest
 from django.contrib.gis.geos import GEOSGeometry
 from rdflib import Graph
 
-from opendata.export import export_opendata
-from organisations.admin import OrganisationForm
-from organisations.models import Organisation
+from interfaces.opendata.export import export_opendata
+from kernel.organisations.admin import OrganisationForm
+from kernel.organisations.models import Organisation
 from tests.factories import DRESDEN, LEIPZIG, make_report
 
 pytestmark = pytest.mark.django_db

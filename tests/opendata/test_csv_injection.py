@@ -2,7 +2,7 @@
 
 A citizen's description or place like ``=HYPERLINK("http://evil.example","Klick")`` must not become a live
 formula when someone opens the public open-data download or a statistics table in Excel or LibreOffice.
-One helper (``core.spreadsheet``) writes them all; numbers stay numbers."""
+One helper (``kernel.core.spreadsheet``) writes them all; numbers stay numbers."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from opendata.export import export_opendata
-from reports.models import Category
+from domains.reports.models import Category
+from interfaces.opendata.export import export_opendata
 from tests.factories import DRESDEN, make_report
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -42,7 +42,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
     ],
 )
 def test_cells_starting_like_a_formula_are_prefixed_and_numbers_stay(value, written):
-    from core.spreadsheet import csv_safe
+    from kernel.core.spreadsheet import csv_safe
 
     assert csv_safe(value) == written
 
@@ -75,7 +75,7 @@ def test_statistics_csv_neutralises_names(client):
 
 
 def test_every_csv_writer_goes_through_the_one_helper():
-    """A new ``csv.writer``/``csv.DictWriter`` outside ``core/spreadsheet.py`` would bypass the escaping."""
+    """A new ``csv.writer``/``csv.DictWriter`` outside ``kernel/core/spreadsheet.py`` would bypass the escaping."""
     writers = re.compile(r"\bcsv\.(writer|DictWriter)\(")
     folders = [
         folder
@@ -84,10 +84,11 @@ def test_every_csv_writer_goes_through_the_one_helper():
         and folder.name not in ("tests", "node_modules")
     ]  # fmt: skip
     sources = [path for folder in folders for path in folder.rglob("*.py")]
-    assert ROOT / "opendata" / "export.py" in sources  # the scan sees the application packages
+    assert ROOT / "interfaces" / "opendata" / "export.py" in sources  # the scan sees the application packages
     offenders = [
         str(path.relative_to(ROOT))
         for path in sources
-        if path != ROOT / "core" / "spreadsheet.py" and writers.search(path.read_text(encoding="utf-8"))
+        if path != ROOT / "kernel" / "core" / "spreadsheet.py"
+        and writers.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []

@@ -13,9 +13,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications.daily import daily_jobs_run_due
-from notifications.models import DailyJobRun
-from opendata.export import export_folders, export_opendata
+from interfaces.opendata.export import export_folders, export_opendata
+from kernel.notifications.daily import daily_jobs_run_due
+from kernel.notifications.models import DailyJobRun
 from tests.factories import DRESDEN, LEIPZIG, make_report
 from tests.web.permit_data import SECRETS, approved_permit
 
@@ -143,7 +143,7 @@ def test_failed_export_leaves_the_previous_one_untouched(root, data, monkeypatch
     def broken(*args, **kwargs):
         raise subprocess.CalledProcessError(1, "ogr2ogr")
 
-    monkeypatch.setattr("opendata.export._ogr2ogr", broken)
+    monkeypatch.setattr("interfaces.opendata.export._ogr2ogr", broken)
     with pytest.raises(subprocess.CalledProcessError):
         export_opendata(day=DAY + dt.timedelta(days=1))
     assert sorted(p.name for p in root.iterdir()) == before

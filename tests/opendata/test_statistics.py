@@ -14,9 +14,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from boundaries.models import Commune
-from reports.models import Report, StatusChange
-from reports.statistics import cache_key, compute_statistics, scope_statistics
+from domains.reports.models import Report, StatusChange
+from domains.reports.statistics import cache_key, compute_statistics, scope_statistics
+from kernel.boundaries.models import Commune
 from tests.factories import DRESDEN, LEIPZIG, make_report, set_status
 
 pytestmark = pytest.mark.django_db
@@ -148,7 +148,7 @@ def test_stale_figures_are_served_while_another_request_refreshes(reports, setti
     first = scope_statistics("commune", "14612000")
     make_report(lonlat=DRESDEN)
     later = time.time() + 61  # the entry has gone stale
-    monkeypatch.setattr("reports.statistics.time.time", lambda: later)
+    monkeypatch.setattr("domains.reports.statistics.time.time", lambda: later)
     cache.add(cache_key("commune", "14612000") + ":lock", 1, 60)  # someone else is refreshing
     assert scope_statistics("commune", "14612000").summary.total == first.summary.total
     cache.delete(cache_key("commune", "14612000") + ":lock")

@@ -18,7 +18,7 @@ django.setup()
 import psycopg  # noqa: E402  (after django.setup(): the settings decide nothing here, but keep one order)
 from django.test import Client  # noqa: E402
 
-from core.db import forget_replica_health  # noqa: E402
+from kernel.core.replica_router import forget_replica_health  # noqa: E402
 
 LIST = "/api/v1/reports/"
 OPEN311 = "/open311/v2/requests.json"

@@ -13,7 +13,7 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
 from config.env import database_config
-from operations.restore import DRILL_SUFFIX, database_url
+from shared.operations.restore import DRILL_SUFFIX, database_url
 from tests.factories import make_report, photo
 
 pytestmark = pytest.mark.django_db(transaction=True)

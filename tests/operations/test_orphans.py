@@ -13,8 +13,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
-from notifications.daily import daily_jobs
-from operations.orphans import sweep_orphan_files, upload_prefixes
+from kernel.notifications.daily import daily_jobs
+from shared.operations.orphans import sweep_orphan_files, upload_prefixes
 from tests.factories import make_report, photo
 
 pytestmark = pytest.mark.django_db

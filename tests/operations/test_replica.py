@@ -15,7 +15,7 @@ from django.conf import settings
 
 from bench.common import free_port
 from bench.load.cluster import Cluster
-from operations.backup import libpq_env
+from shared.operations.backup import libpq_env
 from tests.conftest import _restore_reference_data
 
 ROOT = Path(__file__).resolve().parents[2]

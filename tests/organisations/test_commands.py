@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from organisations.models import Membership
+from kernel.organisations.models import Membership
 
 pytestmark = pytest.mark.django_db
 

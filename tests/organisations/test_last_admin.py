@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.errors import ValidationFailed
-from organisations.models import Membership, Role
-from organisations.services import LAST_ADMIN, membership_end, membership_set
+from kernel.core.errors import ValidationFailed
+from kernel.organisations.models import Membership, Role
+from kernel.organisations.services import LAST_ADMIN, membership_end, membership_set
 from tests.staff_world import World, login
 
 pytestmark = pytest.mark.django_db

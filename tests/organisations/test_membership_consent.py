@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from organisations.models import ApiToken, AuditEvent, Invitation, Membership
-from organisations.tokens import api_token_issue
+from kernel.organisations.api_tokens import api_token_issue
+from kernel.organisations.models import ApiToken, AuditEvent, Invitation, Membership
 from tests.staff_world import World, login
 
 pytestmark = pytest.mark.django_db
@@ -128,7 +128,7 @@ def test_a_role_change_of_an_own_member_still_applies_at_once(client, world):
 
 
 def test_the_operator_still_adds_anybody_directly(world):
-    from organisations.services import membership_set
+    from kernel.organisations.services import membership_set
 
     membership_set(actor=None, organisation=world.dresden, username="caseworker_b", role="crew")
     assert Membership.objects.get(user__username="caseworker_b", organisation=world.dresden).active
@@ -136,7 +136,7 @@ def test_the_operator_still_adds_anybody_directly(world):
 
 def test_an_admin_manages_only_tokens_issued_for_their_organisation(client, world):
     """A member of both communes: Dresden's admin sees and revokes the Dresden token only."""
-    from organisations.services import membership_set
+    from kernel.organisations.services import membership_set
 
     membership_set(actor=None, organisation=world.dresden, username="caseworker_b", role="caseworker")
     dresden_token = api_token_issue(
@@ -158,7 +158,7 @@ def test_an_admin_manages_only_tokens_issued_for_their_organisation(client, worl
 
 
 def test_a_token_acts_only_for_the_organisation_it_was_issued_for(client, world):
-    from organisations.services import membership_set
+    from kernel.organisations.services import membership_set
 
     membership_set(actor=None, organisation=world.dresden, username="caseworker_b", role="caseworker")
     key = api_token_issue(

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from notifications.models import OutgoingMail
-from organisations.models import AuditEvent
+from kernel.notifications.models import OutgoingMail
+from kernel.organisations.models import AuditEvent
 from tests.factories import DRESDEN, make_report
 from tests.staff_world import World, login
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.contrib.gis.geos import MultiPolygon, Polygon
 
-from geo.coords import parse_lon_lat, to_storage
-from organisations.models import Organisation, OrganisationKind, ResponsibilityArea
-from organisations.services import organisations_sync_communes, route
-from reports.models import Category
+from domains.reports.models import Category
+from kernel.geo.coords import parse_lon_lat, to_storage
+from kernel.organisations.models import Organisation, OrganisationKind, ResponsibilityArea
+from kernel.organisations.services import organisations_sync_communes, route
 from tests.factories import DRESDEN, make_report
 
 pytestmark = pytest.mark.django_db

@@ -17,12 +17,12 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import RequestFactory
 
-from core.errors import ValidationFailed
-from geo.coords import to_storage
-from organisations.admin import OrganisationAdmin
-from organisations.models import AuditEvent, Organisation, OrganisationKind, ResponsibilityArea
-from organisations.services import area_create, membership_set, organisation_set_territory
-from organisations.territory import AREA_TOLERANCE_M
+from kernel.core.errors import ValidationFailed
+from kernel.geo.coords import to_storage
+from kernel.organisations.admin import OrganisationAdmin
+from kernel.organisations.models import AuditEvent, Organisation, OrganisationKind, ResponsibilityArea
+from kernel.organisations.services import area_create, membership_set, organisation_set_territory
+from kernel.organisations.territory import AREA_TOLERANCE_M
 from tests.factories import DRESDEN, make_report
 from tests.staff_world import PASSWORD, confirmed_second_factor, login
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from notifications.models import OutgoingMail
-from permits.models import Permit
+from domains.permits.models import Permit
+from kernel.notifications.models import OutgoingMail
 from tests.permits.helpers import ALTMARKT, applicant, body, future
 
 pytestmark = pytest.mark.django_db
@@ -254,8 +254,8 @@ def test_applicant_data_is_never_public(client):
     created = post(
         client, applicant=applicant(name="Geheime Firma", phone="+49 351 7777777", address="Geheimweg 1")
     ).json()
-    from organisations.services import commune_organisation, membership_set
-    from permits.services import permit_decide
+    from domains.permits.services import permit_decide
+    from kernel.organisations.services import commune_organisation, membership_set
     from tests.staff_world import _user
 
     _user("sb")

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from organisations.models import AuditEvent, Organisation
-from permits.models import FeeClaim
-from permits.services import PermitDraft, permit_create, permit_decide
+from domains.permits.models import FeeClaim
+from domains.permits.services import PermitDraft, permit_create, permit_decide
+from kernel.organisations.models import AuditEvent, Organisation
 from tests.permits.camt_files import entry, statement
 from tests.permits.helpers import applicant, future
 from tests.permits.notice_helpers import configure_bank

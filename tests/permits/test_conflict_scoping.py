@@ -16,12 +16,12 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 
-from organisations.models import Organisation
-from organisations.services import membership_set
-from organisations.tokens import api_token_issue
-from permits.models import Permit
-from permits.selectors import OTHER_APPROVED_LABEL, OTHER_PENDING_LABEL
-from permits.services import PermitDraft, permit_create
+from domains.permits.models import Permit
+from domains.permits.selectors import OTHER_APPROVED_LABEL, OTHER_PENDING_LABEL
+from domains.permits.services import PermitDraft, permit_create
+from kernel.organisations.api_tokens import api_token_issue
+from kernel.organisations.models import Organisation
+from kernel.organisations.services import membership_set
 from tests.permits.helpers import applicant, future
 from tests.staff_world import PASSWORD, login
 

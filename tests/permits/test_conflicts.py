@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from permits.models import Permit
-from permits.services import PermitDraft, permit_create
+from domains.permits.models import Permit
+from domains.permits.services import PermitDraft, permit_create
 from tests.factories import make_report
 from tests.permits.helpers import applicant, future
 
@@ -86,7 +86,7 @@ def test_conflicts_across_a_commune_border_are_found(client, world):
             applicant=applicant(),
         )
     ).permit
-    from permits.selectors import permit_conflicts
+    from domains.permits.selectors import permit_conflicts
 
     assert list(permit_conflicts(a)) == [b]
 

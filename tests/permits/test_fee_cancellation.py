@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from organisations.models import AuditEvent
-from permits.models import FeeClaim
-from permits.services import parking_decide, permit_decide
+from domains.permits.models import FeeClaim
+from domains.permits.services import parking_decide, permit_decide
+from kernel.organisations.models import AuditEvent
 from tests.permits.camt_files import entry, statement
 from tests.permits.notice_helpers import configure_bank
 from tests.permits.test_payments import approved_permit, import_camt

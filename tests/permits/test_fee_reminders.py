@@ -10,12 +10,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from notifications.daily import daily_jobs
-from notifications.models import OutgoingMail
-from organisations.models import AuditEvent
-from permits.models import FeeClaim, Permit
-from permits.services import parking_decide, permit_decide
-from permits.services.reminders import fee_reminders_send
+from domains.permits.models import FeeClaim, Permit
+from domains.permits.services import parking_decide, permit_decide
+from domains.permits.services.reminders import fee_reminders_send
+from kernel.notifications.daily import daily_jobs
+from kernel.notifications.models import OutgoingMail
+from kernel.organisations.models import AuditEvent
 from tests.permits.notice_helpers import configure_bank
 from tests.permits.test_payments import approved_permit
 from tests.permits.test_staff_and_parking import apply_parking

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from permits.fees import ZoneShare, chargeable_days, compute_fee
-from permits.models import FeeUnit, PermitKind, Tariff
+from domains.permits.fees import ZoneShare, chargeable_days, compute_fee
+from domains.permits.models import FeeUnit, PermitKind, Tariff
 
 pytestmark = pytest.mark.django_db
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -6,10 +6,9 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from permits.models import ParkingPermit
-from permits.personal_selectors import parking_personal_record
-from permits.services import PermitDraft, parking_apply, permit_create
-from permits.services.personal_data import parking_erase_applicant
+from domains.permits.models import ParkingPermit
+from domains.permits.personal_data import parking_erase_applicant, parking_personal_record
+from domains.permits.services import PermitDraft, parking_apply, permit_create
 from tests.addresses.files import hkde_line, write_hkde
 from tests.permits.helpers import NEUSTADT, applicant, future
 

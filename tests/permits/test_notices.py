@@ -12,12 +12,12 @@ import pikepdf
 import pytest
 from django.utils import timezone
 
-from notifications.models import OutgoingMail
-from notifications.services import mail_send
-from organisations.models import AuditEvent
-from permits.models import FeeClaim, Notice, Permit, PermitKind
-from permits.payments import kassenzeichen_is_valid
-from permits.services import PermitDraft, permit_create
+from domains.permits.models import FeeClaim, Notice, Permit, PermitKind
+from domains.permits.payment_state import kassenzeichen_is_valid
+from domains.permits.services import PermitDraft, permit_create
+from kernel.notifications.models import OutgoingMail
+from kernel.notifications.services import mail_send
+from kernel.organisations.models import AuditEvent
 from tests.permits.helpers import applicant, future
 from tests.permits.notice_helpers import (
     BIC,
@@ -141,7 +141,7 @@ def test_notices_are_private_applicant_and_staff_only(client, world, permit):
     url = f"/media/{notice.file.name}"
     assert client.get(url).status_code == 404  # anonymous
     assert client.get(url, {"token": "falsch"}).status_code == 404
-    from cases.tracking import tracking_token
+    from kernel.cases.tracking import tracking_token
 
     response = client.get(url, {"token": tracking_token(Permit, permit.public_id)})
     assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
@@ -198,7 +198,7 @@ def test_markup_in_conditions_is_printed_as_text_never_fetched(client, world, pe
 def test_the_pdfa_check_rejects_an_ordinary_pdf(tmp_path):
     """The structural check above can fail: the same renderer without the PDF/A variant, and a PDF/A
     whose catalogue gained an action afterwards."""
-    from weasyprint import HTML  # only this test renders outside permits.notices
+    from weasyprint import HTML  # only this test renders outside domains.permits.documents.notices
 
     plain = HTML(string="<p>Bescheid</p>").write_pdf()
     problems = pdfa_problems(plain, tmp_path)

@@ -1,4 +1,4 @@
-"""The signed parking card (permits.parking_card): what it carries, and every change that must fail."""
+"""The signed parking card (domains.permits.parking_card): what it carries, and every change that must fail."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import json
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from permits.parking_card import b64, card_code, check_card, public_key_b64, unb64
+from domains.permits.parking_card import b64, card_code, check_card, public_key_b64, unb64
 
 DAY = dt.date(2026, 12, 4)
 AGS = "14612000"

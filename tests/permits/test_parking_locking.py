@@ -7,7 +7,7 @@ import psycopg
 import pytest
 from django.db import transaction
 
-from permits.services import parking_decide
+from domains.permits.services import parking_decide
 from tests.permits.test_staff_and_parking import apply_parking
 from tests.reports.test_locking import other_session
 from tests.staff_world import World

@@ -7,7 +7,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from permits.models import ParkingZone
+from domains.permits.models import ParkingZone
 
 pytestmark = pytest.mark.django_db
 

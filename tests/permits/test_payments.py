@@ -11,13 +11,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from notifications.models import OutgoingMail
-from organisations.models import AuditEvent
-from permits.camt import StatementError, read_credits
-from permits.models import FeeClaim, Notice, ParkingPermit
-from permits.parking_card import check_card
-from permits.payments import kassenzeichen_for, kassenzeichen_in, kassenzeichen_is_valid
-from permits.services import PermitDraft, parking_decide, permit_create, permit_decide
+from domains.permits.camt import StatementError, read_credits
+from domains.permits.models import FeeClaim, Notice, ParkingPermit
+from domains.permits.parking_card import check_card
+from domains.permits.payment_state import kassenzeichen_for, kassenzeichen_in, kassenzeichen_is_valid
+from domains.permits.services import PermitDraft, parking_decide, permit_create, permit_decide
+from kernel.notifications.models import OutgoingMail
+from kernel.organisations.models import AuditEvent
 from tests.permits.camt_files import entry, statement
 from tests.permits.helpers import applicant, future
 from tests.permits.notice_helpers import (

@@ -1,4 +1,4 @@
-"""Applicants' PDFs are rewritten without active content (cases.pdfs), never pattern-matched.
+"""Applicants' PDFs are rewritten without active content (domains.permits.documents.pdfa), never pattern-matched.
 
 Each malicious PDF is built here with pikepdf, sent through ``permit_create`` like an upload, and the
 file that was stored is parsed again: the active parts are gone, the page is still there.
@@ -16,9 +16,9 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from pikepdf import Array, Dictionary, Name, Pdf, String
 
-from core.errors import ValidationFailed
-from permits.models import Permit, PermitAttachment
-from permits.services import PermitDraft, Upload, permit_create
+from domains.permits.models import Permit, PermitAttachment
+from domains.permits.services import PermitDraft, Upload, permit_create
+from kernel.core.errors import ValidationFailed
 from tests.permits.helpers import NEUSTADT, applicant, future
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,16 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from core.errors import ValidationFailed
-from permits.models import ParkingPermit, Permit
-from permits.services import PermitDraft, normalise_plate, parking_apply, parking_decide, permit_create
-from permits.services.payments import payment_record_staff
+from domains.permits.models import ParkingPermit, Permit
+from domains.permits.services import (
+    PermitDraft,
+    normalise_plate,
+    parking_apply,
+    parking_decide,
+    permit_create,
+)
+from domains.permits.services.payments import payment_record_staff
+from kernel.core.errors import ValidationFailed
 from tests.permits.helpers import applicant, future
 from tests.permits.test_conflicts import box
 
@@ -56,7 +62,7 @@ def test_illegal_permit_transition_is_409(client, world, permit):
 
 
 def test_approved_permit_is_active_during_its_period_then_expired(permit):
-    from permits.workflow import display_status
+    from domains.permits.workflow import display_status
 
     Permit.objects.filter(pk=permit.pk).update(status="approved")
     permit.refresh_from_db()
@@ -66,7 +72,7 @@ def test_approved_permit_is_active_during_its_period_then_expired(permit):
 
 
 def test_fee_is_recomputed_when_staff_change_the_period(world, permit):
-    from permits.services import permit_change_area_or_period
+    from domains.permits.services import permit_change_area_or_period
 
     before = permit.fee_total
     changed = permit_change_area_or_period(
@@ -165,7 +171,7 @@ def test_parking_api_refusal_names_the_nearest_zone(client):
 
 
 def test_permit_numbers_run_per_zone_and_year(world):
-    from permits.models import ParkingPermit as Model
+    from domains.permits.models import ParkingPermit as Model
 
     today = timezone.localdate()
     first = apply_parking(13.7550, 51.0670).permit

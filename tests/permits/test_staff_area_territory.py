@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from organisations.models import AuditEvent
-from permits.models import FeeClaim, Permit, PermitCommune
-from permits.services import PermitDraft, permit_create
+from domains.permits.models import FeeClaim, Permit, PermitCommune
+from domains.permits.services import PermitDraft, permit_create
+from kernel.organisations.models import AuditEvent
 from tests.permits.helpers import applicant, future
 
 pytestmark = pytest.mark.django_db

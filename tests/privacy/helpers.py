@@ -6,9 +6,16 @@ import io
 
 from django.contrib.auth import get_user_model
 
-from organisations.services import membership_set
-from permits.services import PermitDraft, Upload, parking_apply, parking_decide, permit_create, permit_decide
-from permits.services.payments import payment_record_staff
+from domains.permits.services import (
+    PermitDraft,
+    Upload,
+    parking_apply,
+    parking_decide,
+    permit_create,
+    permit_decide,
+)
+from domains.permits.services.payments import payment_record_staff
+from kernel.organisations.services import membership_set
 from tests.factories import jpeg_bytes, make_report
 from tests.permits.helpers import NEUSTADT, applicant, future
 

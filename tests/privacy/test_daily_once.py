@@ -12,11 +12,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from notifications.daily import daily_job_run_once, daily_jobs
-from notifications.models import DailyJobRun
-from notifications.worker import TaskWorkerLoop
-from organisations.models import AuditEvent
-from reports.models import Report, StatusChange
+from domains.reports.models import Report, StatusChange
+from kernel.notifications.daily import daily_job_run_once, daily_jobs
+from kernel.notifications.models import DailyJobRun
+from kernel.notifications.worker import TaskWorkerLoop
+from kernel.organisations.models import AuditEvent
 from tests.factories import set_status
 from tests.privacy.helpers import reported
 

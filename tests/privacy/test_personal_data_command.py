@@ -10,11 +10,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from notifications.models import OutgoingMail
-from organisations.models import AuditEvent
-from permits.models import ParkingPermit, Permit, PermitAttachment
-from privacy.models import PrivacyRequest
-from reports.models import Report
+from domains.permits.models import ParkingPermit, Permit, PermitAttachment
+from domains.reports.models import Report
+from kernel.notifications.models import OutgoingMail
+from kernel.organisations.models import AuditEvent
+from shared.privacy.models import PrivacyRequest
 from tests.factories import LEIPZIG, set_status
 from tests.privacy.helpers import PERSON, applied_parking, applied_permit, reported
 
@@ -124,7 +124,7 @@ def test_export_into_missing_folder_is_a_clear_error(cases, tmp_path):
 
 
 def test_export_names_the_notices_and_payment_and_erasure_deletes_the_notices(cases, tmp_path):
-    from permits.models import Notice
+    from domains.permits.models import Notice
     from tests.privacy.helpers import decide_parking
 
     decide_parking(cases["parking"], "approved", paid=False)

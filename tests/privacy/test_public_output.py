@@ -9,9 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from privacy.requests import personal_data_erase
-from reports.models import Report
-from reports.services import report_support
+from domains.reports.models import Report
+from domains.reports.services import report_support
+from shared.privacy.requests import personal_data_erase
 from tests.factories import photo, set_status
 from tests.privacy.helpers import PERSON, reported
 

@@ -13,13 +13,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from notifications.models import OutgoingMail
-from notifications.services import mail_send
-from organisations.models import AuditEvent
-from organisations.retention import organisation_set_retention
-from permits.models import Notice, ParkingPermit, Permit, PermitAttachment
-from reports.models import Report, StatusChange, Support
-from reports.services import report_support
+from domains.permits.models import Notice, ParkingPermit, Permit, PermitAttachment
+from domains.reports.models import Report, StatusChange, Support
+from domains.reports.services import report_support
+from kernel.notifications.models import OutgoingMail
+from kernel.notifications.services import mail_send
+from kernel.organisations.models import AuditEvent
+from kernel.organisations.retention_periods import organisation_set_retention
 from tests.factories import LEIPZIG, set_status
 from tests.privacy.helpers import (
     PERSON,

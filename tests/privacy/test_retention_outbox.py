@@ -12,16 +12,16 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from accessibility.services import feedback_mark_answered, feedback_submit
-from notifications.models import OutgoingMail
-from notifications.services import mail_send
-from organisations.models import Organisation
-from privacy.requests import personal_data_erase
-from privacy.retention import retention_apply
-from reports.services.abuse import notice_decide, notice_submit
-from reports.services.citizen_updates import update_confirm, update_submit
-from subscriptions.models import Subscription
-from subscriptions.services import (
+from domains.accessibility.services import feedback_mark_answered, feedback_submit
+from domains.reports.services.abuse import notice_decide, notice_submit
+from domains.reports.services.citizen_updates import update_confirm, update_submit
+from kernel.notifications.models import OutgoingMail
+from kernel.notifications.services import mail_send
+from kernel.organisations.models import Organisation
+from shared.privacy.requests import personal_data_erase
+from shared.privacy.retention import retention_apply
+from shared.subscriptions.models import Subscription
+from shared.subscriptions.services import (
     AreaRequest,
     area_subscribe,
     manage_link_request,

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from core.errors import ValidationFailed
-from reports.attributes import clean_attributes, unknown_attribute_codes
-from reports.catalogue import ATTRIBUTES
-from reports.models import Category, CategoryAttribute, Report
-from reports.services import categories_load_defaults
+from domains.reports.attributes import clean_attributes, unknown_attribute_codes
+from domains.reports.catalogue import ATTRIBUTES
+from domains.reports.models import Category, CategoryAttribute, Report
+from domains.reports.services import categories_load_defaults
+from kernel.core.errors import ValidationFailed
 from tests.factories import make_report
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +97,7 @@ def test_required_informational_and_unknown_attributes():
 
 
 def test_report_create_stores_the_answers_and_refuses_bad_ones_with_the_other_errors():
-    from reports.services import ReportDraft, report_create
+    from domains.reports.services import ReportDraft, report_create
 
     draft = ReportDraft(
         category="schlagloch",

@@ -10,12 +10,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from notifications.models import OutgoingMail
-from organisations.models import AuditEvent
-from privacy.requests import personal_data_erase, personal_data_export
-from privacy.retention import retention_apply
-from reports.models import AbuseNotice, CitizenUpdate, ReportPhoto
-from reports.services import report_attach_photo
+from domains.reports.models import AbuseNotice, CitizenUpdate, ReportPhoto
+from domains.reports.services import report_attach_photo
+from kernel.notifications.models import OutgoingMail
+from kernel.organisations.models import AuditEvent
+from shared.privacy.requests import personal_data_erase, personal_data_export
+from shared.privacy.retention import retention_apply
 from tests.factories import jpeg_bytes, photo
 from tests.staff_world import World, login
 

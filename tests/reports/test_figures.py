@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from reports.models import Report
-from reports.selectors import commune_figures
+from domains.reports.models import Report
+from domains.reports.selectors import commune_figures
 from tests.factories import LEIPZIG, make_report, set_status
 
 pytestmark = pytest.mark.django_db

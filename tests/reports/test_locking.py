@@ -7,7 +7,7 @@ import psycopg
 import pytest
 from django.db import connection, transaction
 
-from reports.services import report_change_status
+from domains.reports.services import report_change_status
 from tests.staff_world import World
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -20,8 +20,8 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
-from reports import media_fetch
-from reports.media_fetch import (
+from domains.reports import media_fetch
+from domains.reports.media_fetch import (
     HttpTransport,
     Limits,
     MediaRefused,
@@ -31,7 +31,7 @@ from reports.media_fetch import (
     is_public_address,
     media_fetch_schedule,
 )
-from reports.models import ReportPhoto
+from domains.reports.models import ReportPhoto
 from tests.factories import jpeg_bytes, make_report, photo
 
 HOST = "bilder.example.org"
@@ -357,7 +357,7 @@ def test_schedule_refuses_bad_urls_and_queues_good_ones_after_commit(django_capt
         assert media_fetch_schedule(report=report, url=f"https://{HOST}/x.jpg") is True
     assert len(callbacks) == 1
     queued = DBTaskResult.objects.get()
-    assert queued.task_path == "reports.media_fetch.fetch_media"
+    assert queued.task_path == "domains.reports.media_fetch.fetch_media"
     assert queued.args_kwargs["kwargs"] == {"report_id": report.pk, "url": f"https://{HOST}/x.jpg"}
 
 

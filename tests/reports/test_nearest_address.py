@@ -9,7 +9,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from addresses.models import Address
+from kernel.addresses.models import Address
 from tests.addresses.files import dresden_hkde, hkde_line, write_hkde
 from tests.factories import make_report
 from tests.staff_world import login

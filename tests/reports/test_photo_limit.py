@@ -1,4 +1,4 @@
-"""One photo limit (``reports.photos.MAX_PHOTOS`` = 5, what the form and the API document): at most 5
+"""One photo limit (``domains.reports.photos.MAX_PHOTOS`` = 5, what the form and the API document): at most 5
 citizens' photos per report, however they arrive (report, update, questionnaire answer), and at most 5
 after-photos of the crews — so citizens never use up the crews' room, nor the crews the citizens'."""
 
@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from core.errors import Conflict, ValidationFailed
-from reports.photos import MAX_PHOTOS
-from reports.services.citizen_updates import update_submit
-from reports.services.triage import report_crew_update
+from domains.reports.photos import MAX_PHOTOS
+from domains.reports.services.citizen_updates import update_submit
+from domains.reports.services.triage import report_crew_update
+from kernel.core.errors import Conflict, ValidationFailed
 from tests.factories import make_report, photo
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ import subprocess
 
 import pytest
 
-from opendata.export import export_opendata
-from reports.models import AbuseNotice
-from reports.services import report_moderate
+from domains.reports.models import AbuseNotice
+from domains.reports.services import report_moderate
+from interfaces.opendata.export import export_opendata
 from tests.factories import DRESDEN, make_report
 from tests.staff_world import World, login
 
@@ -116,11 +116,11 @@ def test_a_notice_on_the_report_text_hides_the_place_too(client, world: World):
 def test_the_daily_alert_digest_leaves_a_hidden_place_out(client, world):
     from django.utils import timezone
 
-    from notifications.models import OutgoingMail
-    from reports.models import Report
-    from subscriptions.digest import digest_send
-    from subscriptions.models import Subscription
-    from subscriptions.services import subscription_confirm
+    from domains.reports.models import Report
+    from kernel.notifications.models import OutgoingMail
+    from shared.subscriptions.digest import digest_send
+    from shared.subscriptions.models import Subscription
+    from shared.subscriptions.services import subscription_confirm
 
     email = "anwohner@example.org"
     client.post(

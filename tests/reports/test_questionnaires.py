@@ -12,13 +12,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
 
-from notifications.daily import daily_jobs_run_due
-from notifications.models import OutgoingMail
-from notifications.services import mail_send
-from reports.models import Questionnaire, Report, StatusChange
-from reports.participation_selectors import confirmation_figures
-from reports.selectors import commune_figures, public_history
-from reports.services.questionnaires import NOT_FIXED_NOTE
+from domains.reports.models import Questionnaire, Report, StatusChange
+from domains.reports.participation.selectors import confirmation_figures
+from domains.reports.selectors import commune_figures, public_history
+from domains.reports.services.questionnaires import NOT_FIXED_NOTE
+from kernel.notifications.daily import daily_jobs_run_due
+from kernel.notifications.models import OutgoingMail
+from kernel.notifications.services import mail_send
 from tests.factories import DRESDEN, jpeg_bytes, make_report, set_status
 from tests.staff_world import World, login
 

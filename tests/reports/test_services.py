@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from cases.workflow import IllegalTransition
-from reports import services
-from reports.models import Report, ReportPhoto, StatusChange
-from reports.workflow import REPORT_WORKFLOW, ReportStatus
+from domains.reports import services
+from domains.reports.models import Report, ReportPhoto, StatusChange
+from domains.reports.workflow import REPORT_WORKFLOW, ReportStatus
+from kernel.cases.workflow import IllegalTransition
 from tests.factories import make_report, photo
 
 pytestmark = pytest.mark.django_db

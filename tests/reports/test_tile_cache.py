@@ -15,11 +15,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from geo.tiles import Tile
-from reports.models import Report
-from reports.tile_cache import cached_report_tile, drop_tiles_of
-from reports.tile_counts import count_differences
-from reports.tiles import report_tile, tiles_touched
+from domains.reports.models import Report
+from domains.reports.tiles.cache import cached_report_tile, drop_tiles_of
+from domains.reports.tiles.counts import count_differences
+from domains.reports.tiles.rendering import report_tile, tiles_touched
+from kernel.geo.tiles import Tile
 from tests.api.test_tiles import tile_of
 from tests.factories import DRESDEN, LEIPZIG, make_report, set_status
 from tests.staff_world import login

@@ -8,9 +8,9 @@ from django.urls import include, path
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.views.staff import StaffReportDetailView
 from config.urls import urlpatterns as project_urlpatterns
-from staff.views import queue_export
+from interfaces.api.views.staff import StaffReportDetailView
+from interfaces.staff.views import queue_export
 
 
 class StaffReportDetailWithDelete(StaffReportDetailView):

@@ -17,16 +17,16 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from organisations.invitations import member_add
-from organisations.models import Invitation, ResponsibilityArea
-from organisations.services import area_create, membership_set
-from organisations.tokens import api_token_issue
-from permits.models import Notice, ParkingPermit, Permit, PermitAttachment
-from permits.services import PermitDraft, parking_apply, permit_create
-from reports.models import Report, ReportPhoto
-from reports.participation_models import AbuseNotice, CitizenUpdate
-from reports.services.abuse import notice_submit
-from reports.services.citizen_updates import update_confirm, update_submit
+from domains.permits.models import Notice, ParkingPermit, Permit, PermitAttachment
+from domains.permits.services import PermitDraft, parking_apply, permit_create
+from domains.reports.models import Report, ReportPhoto
+from domains.reports.participation.models import AbuseNotice, CitizenUpdate
+from domains.reports.services.abuse import notice_submit
+from domains.reports.services.citizen_updates import update_confirm, update_submit
+from kernel.organisations.api_tokens import api_token_issue
+from kernel.organisations.invitations import member_add
+from kernel.organisations.models import Invitation, ResponsibilityArea
+from kernel.organisations.services import area_create, membership_set
 from tests.permits.helpers import applicant, future
 from tests.permits.notice_helpers import configure_bank
 from tests.permits.test_conflicts import box

@@ -10,8 +10,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from organisations.models import RecoveryCode
-from organisations.recovery_codes import recovery_codes_generate
+from kernel.organisations.models import RecoveryCode
+from kernel.organisations.recovery_codes import recovery_codes_generate
 from tests.staff.test_second_factor import code, enrol
 from tests.staff_world import PASSWORD, confirmed_second_factor, login
 

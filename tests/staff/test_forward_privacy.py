@@ -12,9 +12,9 @@ import importlib
 import pytest
 from django.db import connection
 
-from organisations.models import AuditEvent
-from reports.models import StatusChange
-from reports.services import report_assign, report_change_status, report_forward, report_update_notes
+from domains.reports.models import StatusChange
+from domains.reports.services import report_assign, report_change_status, report_forward, report_update_notes
+from kernel.organisations.models import AuditEvent
 from tests.staff_world import World, login
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +112,7 @@ def test_history_rows_record_the_organisation_responsible_at_the_time(world, for
 def test_the_data_migration_attributes_old_rows_to_the_forwards_source(world, forwarded):
     report_update_notes(actor=world.users["caseworker_b"], public_id=forwarded.public_id, public_note="Da")
     StatusChange.objects.filter(report=forwarded).update(organisation=None)
-    fill = importlib.import_module("reports.migrations.0007_fill_history_organisation").FILL
+    fill = importlib.import_module("domains.reports.migrations.0007_fill_history_organisation").FILL
     with connection.cursor() as cur:
         cur.execute(fill)
     rows = list(StatusChange.objects.filter(report=forwarded).values_list("organisation_id", flat=True))

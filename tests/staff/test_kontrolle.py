@@ -8,11 +8,11 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.utils import timezone
 
-from cases.tracking import tracking_token
-from organisations.services import membership_set
-from permits.models import ParkingPermit
-from permits.parking_card import b64, card_for_permit, unb64, verification_keys
-from permits.services import parking_decide
+from domains.permits.models import ParkingPermit
+from domains.permits.parking_card import b64, card_for_permit, unb64, verification_keys
+from domains.permits.services import parking_decide
+from kernel.cases.tracking import tracking_token
+from kernel.organisations.services import membership_set
 from tests.permits.test_staff_and_parking import apply_parking
 from tests.privacy.helpers import decide_parking
 from tests.staff_world import _user, login

@@ -6,10 +6,14 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from core.errors import ValidationFailed
-from organisations.models import AuditEvent
-from reports.models import NoteTemplate
-from reports.services.note_templates import note_template_render, note_template_save, placeholder_errors
+from domains.reports.models import NoteTemplate
+from domains.reports.services.note_templates import (
+    note_template_render,
+    note_template_save,
+    placeholder_errors,
+)
+from kernel.core.errors import ValidationFailed
+from kernel.organisations.models import AuditEvent
 from tests.staff_world import World, login, state
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from organisations.models import AuditEvent
-from permits.models import FeeClaim, ParkingPermit
+from domains.permits.models import FeeClaim, ParkingPermit
+from kernel.organisations.models import AuditEvent
 from tests.permits.test_payments import approved_permit
 from tests.permits.test_staff_and_parking import apply_parking
 from tests.staff_world import login

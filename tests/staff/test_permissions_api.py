@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from permits.selectors import OTHER_PENDING_LABEL
+from domains.permits.selectors import OTHER_PENDING_LABEL
 from tests.permits.test_conflict_scoping import CROSSING, RADEBEUL_ONLY, SECRET_APPLICANT
 from tests.permits.test_conflict_scoping import apply as apply_permit
 from tests.staff_world import login, state
@@ -112,7 +112,7 @@ def test_reporter_contact_only_for_caseworkers_and_admins(client, world):
 
 
 def test_internal_notes_only_for_caseworkers_and_admins(client, world):
-    from reports.services import report_change_status
+    from domains.reports.services import report_change_status
 
     report_change_status(
         actor=world.users["caseworker_a"],
@@ -179,7 +179,7 @@ def test_permit_conflicts_never_show_another_communes_application(
     ],
 )
 def test_forwarded_report_without_the_senders_internal_notes(client, world, who, api_code, page_code):
-    from reports.services import report_change_status, report_forward
+    from domains.reports.services import report_change_status, report_forward
 
     secret = "Intern: Anwohner ist bekannt"
     report_change_status(

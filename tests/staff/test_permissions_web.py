@@ -11,7 +11,7 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from organisations.models import ResponsibilityArea
+from kernel.organisations.models import ResponsibilityArea
 from tests.staff_world import login, state
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +104,7 @@ def test_admin_pages_need_a_session_confirmed_with_the_second_factor(client, wor
 
 
 #####MEDIA
-# --- media: photos and permit attachments (web.media) ---------------------------------------------
+# --- media: photos and permit attachments (interfaces.web.media) ---------------------------------------------
 
 MEDIA_WHO = [*ROLES, "crew_a2", "applicant_token", "applicant_wrong_token"]
 
@@ -155,8 +155,8 @@ ATTACHMENT_CODES = {
 
 @pytest.mark.parametrize("who", MEDIA_WHO)
 def test_media_permit_attachments(client, world, who):
-    from cases.tracking import tracking_token
-    from permits.models import Permit
+    from domains.permits.models import Permit
+    from kernel.cases.tracking import tracking_token
     from tests.web.test_media import permit_with_attachments
 
     permit = permit_with_attachments()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from permits.models import ParkingPermit, Permit
-from permits.services import PermitDraft, parking_apply, permit_create
+from domains.permits.models import ParkingPermit, Permit
+from domains.permits.services import PermitDraft, parking_apply, permit_create
 from tests.permits.helpers import applicant, future
 from tests.permits.test_conflicts import box
 from tests.staff_world import login

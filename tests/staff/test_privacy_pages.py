@@ -9,10 +9,10 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 
-from organisations.models import AuditEvent, Organisation
-from organisations.services import membership_set
-from privacy.models import PrivacyRequest
-from reports.models import Report
+from domains.reports.models import Report
+from kernel.organisations.models import AuditEvent, Organisation
+from kernel.organisations.services import membership_set
+from shared.privacy.models import PrivacyRequest
 from tests.factories import LEIPZIG
 from tests.privacy.helpers import PERSON, reported
 from tests.staff_world import PASSWORD, confirmed_second_factor, login

@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from organisations.models import AuditEvent, RecoveryCode
-from organisations.recovery_codes import recovery_codes_generate
+from kernel.organisations.models import AuditEvent, RecoveryCode
+from kernel.organisations.recovery_codes import recovery_codes_generate
 from tests.staff.test_second_factor import code, password_step
 from tests.staff_world import PASSWORD, confirmed_second_factor, login
 

@@ -7,7 +7,7 @@ import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from organisations.models import AuditEvent, Membership
+from kernel.organisations.models import AuditEvent, Membership
 from tests.staff_world import PASSWORD, login
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from organisations.invitations import invited_message
-from organisations.models import Membership, ResponsibilityArea
-from staff.settings_views import AREA_GEOJSON_MAX_BYTES
+from interfaces.staff.settings_views import AREA_GEOJSON_MAX_BYTES
+from kernel.organisations.invitations import invited_message
+from kernel.organisations.models import Membership, ResponsibilityArea
 from tests.staff_world import World, login
 
 pytestmark = pytest.mark.django_db

@@ -7,19 +7,19 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from core.errors import ValidationFailed
-from organisations.models import AuditEvent
-from organisations.services import area_create
-from reports.models import CommuneCategorySetting, Report
-from reports.services import (
+from domains.reports.models import CommuneCategorySetting, Report
+from domains.reports.services import (
     report_change_status,
     report_forward,
     report_mark_duplicate,
     report_moderate,
     report_support,
 )
-from reports.staff_selectors import overdue_counts, staff_queue
-from requestkit.filters import queue_filter
+from domains.reports.staff_selectors import overdue_counts, staff_queue
+from kernel.core.errors import ValidationFailed
+from kernel.organisations.models import AuditEvent
+from kernel.organisations.services import area_create
+from shared.http.filters import queue_filter
 from tests.factories import DRESDEN, make_report, photo
 from tests.staff_world import World, login
 

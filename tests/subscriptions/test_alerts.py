@@ -1,5 +1,5 @@
 """Area and commune alerts: the form without JavaScript, its refusals, immediate mails, the daily digest
-(exactly once per day through notifications.daily), and the API's follow endpoint."""
+(exactly once per day through kernel.notifications.daily), and the API's follow endpoint."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import json
 import pytest
 from django.utils import timezone
 
-from notifications.daily import daily_jobs_run_due
-from notifications.models import OutgoingMail
-from reports.models import Report
-from requestkit.throttling import SubscribeThrottle
-from subscriptions.models import Subscription
-from subscriptions.services import subscription_confirm
+from domains.reports.models import Report
+from kernel.notifications.daily import daily_jobs_run_due
+from kernel.notifications.models import OutgoingMail
+from shared.http.throttling import SubscribeThrottle
+from shared.subscriptions.models import Subscription
+from shared.subscriptions.services import subscription_confirm
 from tests.factories import DRESDEN, LEIPZIG, make_report
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ import pytest
 from django.test import Client
 
 from bench.common import free_port
-from reports.services import report_change_status
-from subscriptions.models import Subscription
+from domains.reports.services import report_change_status
+from shared.subscriptions.models import Subscription
 from tests.factories import make_report
 from tests.notifications.test_mail_worker import run_worker
 from tests.smtp_server import SmtpServer

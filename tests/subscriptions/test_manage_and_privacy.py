@@ -9,13 +9,13 @@ import re
 import pytest
 from django.utils import timezone
 
-from notifications.models import OutgoingMail
-from notifications.services import mail_send
-from privacy.requests import personal_data_erase, personal_data_export
-from privacy.retention import retention_apply
-from subscriptions.models import Subscription
-from subscriptions.services import AreaRequest, area_subscribe, report_follow, subscription_confirm
-from subscriptions.tokens import subscription_token
+from kernel.notifications.models import OutgoingMail
+from kernel.notifications.services import mail_send
+from shared.privacy.requests import personal_data_erase, personal_data_export
+from shared.privacy.retention import retention_apply
+from shared.subscriptions.models import Subscription
+from shared.subscriptions.services import AreaRequest, area_subscribe, report_follow, subscription_confirm
+from shared.subscriptions.tokens import subscription_token
 from tests.factories import make_report, set_status
 from tests.staff_world import World, login
 
@@ -126,7 +126,7 @@ def test_staff_never_see_followers(client, world: World):
 
 
 def test_a_delivered_subscription_mail_keeps_no_working_link(client, mailoutbox):
-    """Like tracking links (notifications.services.TRACKING_TOKEN): the person has the links, the stored
+    """Like tracking links (kernel.notifications.services.TRACKING_TOKEN): the person has the links, the stored
     copy — body and List-Unsubscribe header — does not."""
     report = make_report().report
     report_follow(public_id=report.public_id, email=EMAIL)

@@ -9,8 +9,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from notifications.models import OutgoingMail
-from subscriptions.models import Subscription
+from kernel.notifications.models import OutgoingMail
+from shared.subscriptions.models import Subscription
 from tests.factories import make_report
 
 pytestmark = pytest.mark.django_db

@@ -9,11 +9,11 @@ import json
 from django.contrib.auth import get_user_model
 from django.utils import timezone, translation
 
-from organisations.services import commune_organisation, membership_set
-from permits.models import Permit
-from permits.services import PermitDraft, permit_create, permit_decide
+from domains.permits.models import Permit
+from domains.permits.services import PermitDraft, permit_create, permit_decide
+from interfaces.web.templatetags.web_tags import euro
+from kernel.organisations.services import commune_organisation, membership_set
 from tests.permits.helpers import NEUSTADT
-from web.templatetags.web_tags import euro
 
 # What applicants must never find on a public page or in the public layer.
 SECRET_APPLICANT = {

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
-from reports.models import Report
+from domains.reports.models import Report
 from tests.factories import jpeg_bytes, make_report, photo, set_status
 from tests.web.conftest import axe_serious
 
@@ -149,8 +149,8 @@ def test_english_interface_via_language_link(page, site):
 def test_axe_finds_no_serious_issues_on_the_application_pages(page, site):
     from django.utils import timezone
 
-    from cases.tracking import tracking_token
-    from permits.services import parking_apply, parking_decide
+    from domains.permits.services import parking_apply, parking_decide
+    from kernel.cases.tracking import tracking_token
     from tests.web.permit_data import approved_permit, caseworker, geojson_text, local_input
 
     _scan(page, site + "/sondernutzung/beantragen/")
@@ -204,7 +204,7 @@ def test_axe_finds_no_serious_issues_on_the_application_pages(page, site):
 
 
 def test_axe_finds_no_serious_issues_on_the_statement_its_form_and_easy_language(page, site):
-    from accessibility.models import AccessibilityFeedback
+    from domains.accessibility.models import AccessibilityFeedback
 
     _scan(page, site + "/barrierefreiheit/")
     page.get_by_role("button", name="Rückmeldung senden").click()  # empty: every error shown

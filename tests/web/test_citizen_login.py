@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from playwright.sync_api import expect
 
-from organisations.models import Membership, Organisation, Role
+from kernel.organisations.models import Membership, Organisation, Role
 from tests.oidc_peer import (
     CLIENT_ID,
     CLIENT_SECRET,

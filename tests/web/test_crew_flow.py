@@ -8,8 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from reports.models import PhotoKind, Report
-from reports.services import report_assign
+from domains.reports.models import PhotoKind, Report
+from domains.reports.services import report_assign
 from tests.factories import jpeg_bytes, make_report
 from tests.staff_world import PASSWORD
 from tests.web.conftest import new_context

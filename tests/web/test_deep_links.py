@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.env import Env
 from config.features import leika_keys
-from reports.models import Category, CommuneCategorySetting
+from domains.reports.models import Category, CommuneCategorySetting
 
 pytestmark = pytest.mark.django_db
 

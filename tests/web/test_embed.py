@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from core.errors import ValidationFailed
-from organisations.models import AuditEvent
-from organisations.scoping import Forbidden
-from organisations.services import organisation_set_embed_origins
+from kernel.core.errors import ValidationFailed
+from kernel.organisations.models import AuditEvent
+from kernel.organisations.scoping import Forbidden
+from kernel.organisations.services import organisation_set_embed_origins
 from tests.factories import DRESDEN, make_report, set_status
 from tests.staff_world import login
 

@@ -9,7 +9,7 @@ import threading
 import pytest
 from playwright.sync_api import expect
 
-from organisations.services import organisation_set_embed_origins
+from kernel.organisations.services import organisation_set_embed_origins
 from tests.web.conftest import new_context
 
 pytestmark = pytest.mark.browser

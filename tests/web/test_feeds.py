@@ -100,7 +100,7 @@ def test_an_address_typed_into_the_description_or_a_note_never_reaches_a_feed(cl
 
 
 def test_hidden_description_stays_hidden_in_the_feed(client):
-    from reports.models import HIDDEN_DESCRIPTION, Report
+    from domains.reports.models import HIDDEN_DESCRIPTION, Report
 
     report = make_report(description="Beleidigender Text über den Nachbarn").report
     Report.objects.filter(pk=report.pk).update(description_hidden=True)
@@ -183,7 +183,7 @@ def test_feed_answers_conditional_requests_with_304(client):
 
 
 def test_feed_is_limited_to_the_newest_50_entries(client, monkeypatch):
-    from web import feeds
+    from interfaces.web import feeds
 
     monkeypatch.setattr(feeds, "FEED_LIMIT", 2)
     for _ in range(3):

@@ -11,9 +11,9 @@ from django.core import mail
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from accessibility.models import AccessibilityFeedback, FeedbackStatus
-from notifications.models import OutgoingMail
-from notifications.services import mail_send
+from domains.accessibility.models import AccessibilityFeedback, FeedbackStatus
+from kernel.notifications.models import OutgoingMail
+from kernel.notifications.services import mail_send
 from tests.factories import make_report
 
 pytestmark = pytest.mark.django_db
@@ -202,7 +202,7 @@ def test_english_footer_and_form(client):
 
 
 def test_feedback_is_throttled_per_client_with_a_german_page(client, monkeypatch):
-    from requestkit.throttling import AccessibilityFeedbackThrottle
+    from shared.http.throttling import AccessibilityFeedbackThrottle
 
     monkeypatch.setattr(AccessibilityFeedbackThrottle, "THROTTLE_RATES", {"a11y_feedback": "1/hour"})
     assert client.post("/barrierefreiheit/", {"description": "Erste"}).status_code == 302

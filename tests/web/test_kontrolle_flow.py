@@ -11,9 +11,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 from playwright.sync_api import expect
 
-from permits.models import ParkingPermit
-from permits.parking_card import b64, unb64
-from permits.services import parking_decide
+from domains.permits.models import ParkingPermit
+from domains.permits.parking_card import b64, unb64
+from domains.permits.services import parking_decide
 from tests.staff.test_kontrolle import add_enforcer, approved_and_paid, card
 from tests.staff_world import PASSWORD
 from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, axe_serious, new_context

@@ -1,4 +1,4 @@
-"""The one authorising path for uploaded files (web.media): public photos, hidden photos, private
+"""The one authorising path for uploaded files (interfaces.web.media): public photos, hidden photos, private
 permit attachments, unknown names, traversal, X-Accel-Redirect."""
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from cases.tracking import tracking_token
-from permits.models import Permit
-from permits.services import PermitDraft, Upload, permit_create
-from reports.models import Report
-from reports.services import report_assign, report_moderate
+from domains.permits.models import Permit
+from domains.permits.services import PermitDraft, Upload, permit_create
+from domains.reports.models import Report
+from domains.reports.services import report_assign, report_moderate
+from kernel.cases.tracking import tracking_token
 from tests.factories import DRESDEN, jpeg_bytes, make_report, photo
 from tests.permits.helpers import NEUSTADT, applicant, future
 from tests.staff_world import login

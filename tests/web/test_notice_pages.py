@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from permits.models import FeeClaim
+from domains.permits.models import FeeClaim
 from tests.permits.test_payments import approved_permit
 from tests.staff_world import PASSWORD
 from tests.web.conftest import axe_serious

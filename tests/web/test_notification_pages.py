@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from subscriptions.models import Subscription
+from shared.subscriptions.models import Subscription
 from tests.factories import make_report
 from tests.web.conftest import axe_serious
 

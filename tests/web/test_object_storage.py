@@ -20,11 +20,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from moto.server import ThreadedMotoServer
 
-from cases.tracking import tracking_token
 from config.env import Env, media_storage
-from permits.models import Permit
-from reports.models import Report, ReportPhoto
-from reports.services import report_moderate
+from domains.permits.models import Permit
+from domains.reports.models import Report, ReportPhoto
+from domains.reports.services import report_moderate
+from kernel.cases.tracking import tracking_token
 from tests.factories import make_report, photo
 from tests.staff_world import login
 from tests.web.test_media import permit_with_attachments, report_with_photo

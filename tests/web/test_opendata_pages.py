@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from opendata.export import export_opendata
+from interfaces.opendata.export import export_opendata
 from tests.factories import DRESDEN, LEIPZIG, make_report, set_status
 from tests.web.conftest import axe_serious, new_context
 

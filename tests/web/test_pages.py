@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from reports.models import Report
+from domains.reports.models import Report
 from tests.factories import LEIPZIG, jpeg_bytes, make_report, set_status
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def test_confirmation_without_the_session_entry_shows_no_token_but_the_public_pa
 
 
 def test_tracking_token_reaches_only_the_confirmation_page_for_30_minutes(client):
-    from web.views import CREATED_COOKIE
+    from interfaces.web.views import CREATED_COOKIE
 
     response = _post(client, VALID)
     location = response["Location"]
@@ -71,7 +71,7 @@ def test_tracking_token_reaches_only_the_confirmation_page_for_30_minutes(client
 
 
 def test_a_cookie_for_one_report_does_not_unlock_another(client):
-    from web.views import CREATED_COOKIE
+    from interfaces.web.views import CREATED_COOKIE
 
     first = _post(client, VALID)
     other = make_report().report
@@ -128,7 +128,7 @@ def test_json_errors_come_in_page_order(client):
 
 
 def test_too_many_reports_get_a_german_429_page(client, monkeypatch):
-    from requestkit.throttling import ReportCreateThrottle
+    from shared.http.throttling import ReportCreateThrottle
 
     monkeypatch.setattr(ReportCreateThrottle, "THROTTLE_RATES", {"report_create": "1/hour"})
     assert _post(client, VALID).status_code == 302

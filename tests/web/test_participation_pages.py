@@ -13,12 +13,12 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from notifications.models import OutgoingMail
-from reports.models import StatusChange
-from reports.services.abuse import notice_submit
-from reports.services.citizen_updates import update_confirm, update_submit
-from reports.services.note_templates import note_template_save
-from reports.services.questionnaires import questionnaires_send
+from domains.reports.models import StatusChange
+from domains.reports.services.abuse import notice_submit
+from domains.reports.services.citizen_updates import update_confirm, update_submit
+from domains.reports.services.note_templates import note_template_save
+from domains.reports.services.questionnaires import questionnaires_send
+from kernel.notifications.models import OutgoingMail
 from tests.factories import make_report, set_status
 from tests.staff_world import login
 from tests.web.conftest import axe_serious

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.throttling import SimpleRateThrottle
 
-from permits.models import Permit
+from domains.permits.models import Permit
 from tests.permits.helpers import body
 from tests.web.test_permit_pages import URL, _values
 

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from permits.models import ParkingPermit, Permit
+from domains.permits.models import ParkingPermit, Permit
 from tests.permits.helpers import NEUSTADT
 from tests.web.permit_data import SECRET_APPLICANT, SECRETS, approved_permit, euro_de, local_input
 

@@ -14,10 +14,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from cases.tracking import tracking_token
-from permits.models import ParkingPermit, Permit
-from permits.services import PermitDraft, parking_decide, permit_estimate
-from permits.services.payments import payment_record_staff
+from domains.permits.models import ParkingPermit, Permit
+from domains.permits.services import PermitDraft, parking_decide, permit_estimate
+from domains.permits.services.payments import payment_record_staff
+from kernel.cases.tracking import tracking_token
 from tests.permits.helpers import NEUSTADT
 from tests.web.permit_data import (
     SECRET_APPLICANT,
@@ -375,7 +375,7 @@ def test_page_script_gets_errors_as_json_keyed_by_the_form_fields_and_a_redirect
 
 
 def test_applications_are_throttled_with_a_german_page(client, monkeypatch):
-    from requestkit.throttling import ReportCreateThrottle
+    from shared.http.throttling import ReportCreateThrottle
 
     monkeypatch.setattr(ReportCreateThrottle, "THROTTLE_RATES", {"report_create": "1/hour"})
     assert client.post(URL, _values()).status_code == 302
@@ -460,7 +460,7 @@ def test_parking_tracking_page_shows_number_and_validity_once_approved(client):
     approved.refresh_from_db()
     html = client.get(url).content.decode()
     assert approved.valid_until.strftime("%d.%m.%Y") in html and "Bezahlt" in html
-    # The applicant's links carry the tracking token and open the PDFs (web.media checks it).
+    # The applicant's links carry the tracking token and open the PDFs (interfaces.web.media checks it).
     links = re.findall(r'href="(/media/notices/[^"]+)"', html)
     assert len(links) == 3  # Bescheid, Gebührenbescheid, Parkausweis
     for link in links:

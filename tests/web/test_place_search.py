@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.core.management import call_command
 
-from reports.models import Report
+from domains.reports.models import Report
 from tests.addresses.files import dresden_hkde
 
 pytestmark = pytest.mark.django_db
@@ -168,7 +168,7 @@ def test_broken_coordinates_in_the_link_give_a_message_not_a_500(client, lat, me
 
 
 def test_searches_are_throttled_with_a_german_message(client, dresden, monkeypatch):
-    from requestkit.throttling import AddressSearchThrottle
+    from shared.http.throttling import AddressSearchThrottle
 
     monkeypatch.setattr(AddressSearchThrottle, "THROTTLE_RATES", {"address_search": "1/hour"})
     assert candidates(client.get(REPORT, {"adresse": "Prager Straße 12"}).content.decode())

@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import Env, platform_operator
-from organisations.models import Organisation
-from organisations.retention import organisation_set_retention
+from kernel.organisations.models import Organisation
+from kernel.organisations.retention_periods import organisation_set_retention
 
 pytestmark = pytest.mark.django_db
 

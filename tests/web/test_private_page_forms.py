@@ -1,6 +1,6 @@
 """The forms on pages behind a personal link work in a real browser.
 
-Those pages send a strict Referrer-Policy (web.views.private_page). With ``no-referrer`` Chromium sends
+Those pages send a strict Referrer-Policy (interfaces.web.views.private_page). With ``no-referrer`` Chromium sends
 ``Origin: null`` with the page's POST forms and Django's CSRF check answered 403 — the Django test
 client sends no Origin at all, so only a browser shows it."""
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from subscriptions.models import Subscription
-from subscriptions.services import AreaRequest, area_subscribe
-from subscriptions.tokens import confirm_url
+from shared.subscriptions.models import Subscription
+from shared.subscriptions.services import AreaRequest, area_subscribe
+from shared.subscriptions.tokens import confirm_url
 from tests.factories import make_report
 
 pytestmark = pytest.mark.browser  # with the other browser tests, after the rest (tests/conftest.py)

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from reports.models import Report
+from domains.reports.models import Report
 from tests.factories import jpeg_bytes
 from tests.web.conftest import new_context
 

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from cases.tracking import tracking_token
+from kernel.cases.tracking import tracking_token
 from tests.factories import CHEMNITZ, LEIPZIG, jpeg_bytes, make_report, photo, set_status
 from tests.permits.helpers import NEUSTADT
 from tests.web.conftest import new_context

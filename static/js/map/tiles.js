@@ -104,7 +104,7 @@ function tileMarkers(map, layer, coords, options) {
 }
 
 /* For a minute after the visitor's own new report or status change the server sets the cookie
-   mm_tiles_v (requestkit/tile_version.py); tile URLs then carry v=<its value>, URLs no browser or CDN
+   mm_tiles_v (shared/http/tile_cookie.py); tile URLs then carry v=<its value>, URLs no browser or CDN
    cache holds yet, so the visitor sees the change at once instead of after the tiles' max-age. */
 function withOwnChange(url) {
   var match = /(?:^|;\s*)mm_tiles_v=(\d{1,12})(?:;|$)/.exec(document.cookie);

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pytest
 from django.core.management import call_command
 
-from reports.models import Report
+from domains.reports.models import Report
 from tests.addresses.files import dresden_hkde, hkde_line, write_hkde
 from tests.api.open311.helpers import jsn, json_errors, xml_errors
 

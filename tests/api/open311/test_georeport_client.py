@@ -14,11 +14,12 @@ import requests
 from django.utils import timezone
 from georeport import GeoReport
 
-from reports.models import Report, StatusChange
+from domains.reports.models import Report, StatusChange
 from tests.factories import CHEMNITZ, DRESDEN, LEIPZIG, make_report, photo
 
 pytestmark = pytest.mark.django_db(
-    transaction=True, available_apps=["reports", "api", "django_tasks_db", "django.contrib.sessions"]
+    transaction=True,
+    available_apps=["domains.reports", "interfaces.api", "django_tasks_db", "django.contrib.sessions"],
 )
 
 

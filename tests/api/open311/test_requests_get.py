@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from api.open311 import params
-from reports.models import Report, StatusChange
+from domains.reports.models import Report, StatusChange
+from interfaces.api.open311 import params
 from tests.api.open311.helpers import as_dict, children, jsn, json_errors, xml, xml_errors
 from tests.factories import CHEMNITZ, DRESDEN, LEIPZIG, make_report, photo
 

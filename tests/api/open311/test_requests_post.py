@@ -10,10 +10,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tasks_db.models import DBTaskResult
 
-from api.keys import api_key_create, api_key_revoke
-from api.open311.throttling import ApiKeyThrottle
-from reports.models import Report, ReportPhoto
-from requestkit.throttling import ReportCreateThrottle
+from domains.reports.models import Report, ReportPhoto
+from interfaces.api.keys import api_key_create, api_key_revoke
+from interfaces.api.open311.throttling import ApiKeyThrottle
+from shared.http.throttling import ReportCreateThrottle
 from tests.api.open311.helpers import as_dict, children, jsn, json_errors, xml, xml_errors
 from tests.factories import jpeg_bytes
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reports.models import Report
+from domains.reports.models import Report
 from tests.api.open311.helpers import json_errors, xml_errors
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reports.models import Category, CommuneCategorySetting
+from domains.reports.models import Category, CommuneCategorySetting
 from tests.api.open311.helpers import as_dict, children, jsn, xml, xml_errors
 
 pytestmark = pytest.mark.django_db

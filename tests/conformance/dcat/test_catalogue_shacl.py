@@ -20,7 +20,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, RDF, SH, XSD
 
-from opendata.export import export_opendata
+from interfaces.opendata.export import export_opendata
 from tests.factories import DRESDEN, LEIPZIG, make_report
 
 pytestmark = pytest.mark.django_db(transaction=True)

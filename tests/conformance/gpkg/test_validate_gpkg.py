@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from opendata.export import export_opendata
+from interfaces.opendata.export import export_opendata
 from tests.factories import DRESDEN, LEIPZIG, make_report
 from tests.web.permit_data import approved_permit
 

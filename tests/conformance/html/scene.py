@@ -10,15 +10,15 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
-from permits.models import Permit
-from permits.services import parking_apply, parking_decide
-from reports.models import Questionnaire, Report, StatusChange
-from reports.services.abuse import notice_submit
-from reports.services.citizen_updates import update_confirm, update_confirm_url, update_submit
-from reports.services.note_templates import note_template_save
-from reports.services.questionnaires import questionnaire_url, questionnaires_send
-from subscriptions.services import AreaRequest, area_subscribe
-from subscriptions.tokens import confirm_url, manage_url, unsubscribe_url
+from domains.permits.models import Permit
+from domains.permits.services import parking_apply, parking_decide
+from domains.reports.models import Questionnaire, Report, StatusChange
+from domains.reports.services.abuse import notice_submit
+from domains.reports.services.citizen_updates import update_confirm, update_confirm_url, update_submit
+from domains.reports.services.note_templates import note_template_save
+from domains.reports.services.questionnaires import questionnaire_url, questionnaires_send
+from shared.subscriptions.services import AreaRequest, area_subscribe
+from shared.subscriptions.tokens import confirm_url, manage_url, unsubscribe_url
 from tests.factories import make_report, photo, set_status
 from tests.staff_world import World, build_world
 from tests.web.permit_data import approved_permit, caseworker
@@ -78,7 +78,7 @@ def _participation(world: World, report: Report) -> tuple[str, str]:
 
 
 def _permits() -> tuple[Permit, str, str]:
-    from cases.tracking import tracking_token
+    from kernel.cases.tracking import tracking_token
 
     permit = approved_permit(
         start=timezone.now() - dt.timedelta(minutes=30),
@@ -106,7 +106,7 @@ def _citizen_and_enforcer(world: World) -> object:
     from allauth.socialaccount.models import SocialAccount
     from django.contrib.auth import get_user_model
 
-    from organisations.services import membership_set
+    from kernel.organisations.services import membership_set
     from tests.citizens.helpers import CLAIMS, erika_parking
 
     get_user_model().objects.create_user(username="vollzug_a", password="ein-sicheres-Passwort-42")

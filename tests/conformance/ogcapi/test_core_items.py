@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from ogcapi.params import DEFAULT_LIMIT, MAX_LIMIT
+from interfaces.ogcapi.params import DEFAULT_LIMIT, MAX_LIMIT
 from tests.conformance.ogcapi.client import get, world
 
 pytestmark = pytest.mark.django_db(transaction=True)

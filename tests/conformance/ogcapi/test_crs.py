@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.gis.geos import Point
 
-from ogcapi.crs import CRS84, EPSG_25833
+from interfaces.ogcapi.crs import CRS84, EPSG_25833
 from tests.conformance.ogcapi.client import get, world
 from tests.factories import DRESDEN
 

@@ -11,8 +11,8 @@ from django.test import Client
 from openapi_core import Config, OpenAPI
 from openapi_core.deserializing.media_types.util import json_loads
 
-from permits.models import Notice, ParkingPermit, Permit
-from permits.services import PermitDraft, permit_create
+from domains.permits.models import Notice, ParkingPermit, Permit
+from domains.permits.services import PermitDraft, permit_create
 from tests.addresses.files import dresden_hkde
 from tests.permits.helpers import NEUSTADT, applicant
 from tests.permits.test_staff_and_parking import apply_parking

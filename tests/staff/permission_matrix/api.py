@@ -80,7 +80,7 @@ API = [
     ),
 ]
 
-# Media (web.media): every file is found through its owning row; what may not be seen is 404.
+# Media (interfaces.web.media): every file is found through its owning row; what may not be seen is 404.
 PUBLIC_FILE = dict.fromkeys(ROLES, 200)
 HIDDEN_PHOTO = {**dict.fromkeys(ROLES, 404), "owner": 200, "admin": 200, "crew": 200}  # crew: its job
 PERMIT_FILE = {**dict.fromkeys(ROLES, 404), "owner": 200, "admin": 200}

@@ -3,7 +3,7 @@ exports, media) and HTTP method, how to build its URL from Dresden's objects (te
 and the exact status each role gets. tests/staff/test_permission_matrix.py requests every cell and fails
 for a route of the URL configuration that is neither here nor in ``NOT_IN_MATRIX``.
 
-The rules the rows spell out (organisations/scoping.py decides them, in one place):
+The rules the rows spell out (kernel/organisations/scoping.py decides them, in one place):
 
 * anonymous: pages redirect to the login (302), the API answers 401, media 404 (a file's existence
   does not leak);
@@ -113,7 +113,7 @@ def _report_state(scene: Scene, report: Any = None) -> object:
 
 
 def _fee_claim(scene: Scene) -> object:
-    from permits.models import FeeClaim
+    from domains.permits.models import FeeClaim
 
     return list(FeeClaim.objects.filter(permit=scene.approved).values())
 
@@ -149,12 +149,12 @@ def _report_action(action: str, data: Callable[[Scene], dict[str, Any]]) -> Case
 
 def _retention_values() -> dict[str, str]:
     """Each retention period one more than its lower bound (never the default, so a save shows)."""
-    from organisations.models import RETENTION_BOUNDS
+    from kernel.organisations.models import RETENTION_BOUNDS
 
     return {name: str(low + 1) for name, (low, _) in RETENTION_BOUNDS.items()}
 
 
 def _tokens_of(username: str) -> list[dict[str, Any]]:
-    from organisations.models import ApiToken
+    from kernel.organisations.models import ApiToken
 
     return list(ApiToken.objects.filter(user__username=username).order_by("pk").values())

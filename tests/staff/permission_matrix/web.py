@@ -37,20 +37,20 @@ def _unassigned(scene: Scene) -> dict[str, Any]:
 
 
 def _membership_of(scene: Scene, username: str) -> dict[str, Any]:
-    from organisations.models import Membership
+    from kernel.organisations.models import Membership
 
     found = Membership.objects.filter(organisation=scene.world.dresden, user__username=username)
     return found.values().get()
 
 
 def _category_slug() -> str:
-    from reports.models import Category
+    from domains.reports.models import Category
 
     return Category.objects.filter(active=True).order_by("pk").values_list("slug", flat=True).first()
 
 
 def _category_settings(ags: str) -> list[dict[str, Any]]:
-    from reports.models import CommuneCategorySetting
+    from domains.reports.models import CommuneCategorySetting
 
     return list(CommuneCategorySetting.objects.filter(ags=ags).order_by("pk").values())
 

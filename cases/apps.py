@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class CasesConfig(AppConfig):
-    name = "cases"
-    verbose_name = "Vorgänge (gemeinsamer Kern)"

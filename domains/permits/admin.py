@@ -1,0 +1,65 @@
+"""Admin for platform operators: kinds, tariffs, zones (applications are handled in /verwaltung/)."""
+
+from django.contrib.gis import admin
+
+from domains.permits.models import FeeClaim, Notice, ParkingZone, PermitKind, Tariff, TariffZone
+
+
+@admin.register(PermitKind)
+class PermitKindAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "unit", "max_area_m2", "allows_large_area", "is_parking", "active"]
+    fields = [
+        "name",
+        "slug",
+        "description",
+        "standard_conditions",
+        "unit",
+        "max_area_m2",
+        "allows_large_area",
+        "is_parking",
+        "order",
+        "active",
+    ]
+
+
+@admin.register(Tariff)
+class TariffAdmin(admin.ModelAdmin):
+    list_display = ["ags", "kind", "valid_from", "valid_to", "rate", "unit", "minimum_fee", "admin_fee"]
+    list_filter = ["kind"]
+    search_fields = ["ags"]
+
+
+@admin.register(TariffZone)
+class TariffZoneAdmin(admin.GISModelAdmin):
+    list_display = ["ags", "name", "factor"]
+
+
+@admin.register(ParkingZone)
+class ParkingZoneAdmin(admin.GISModelAdmin):
+    list_display = ["ags", "code", "name", "active"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Fee claims and notices change only through the services (audited); operators may look."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(FeeClaim)
+class FeeClaimAdmin(ReadOnlyAdmin):
+    list_display = ["kassenzeichen", "amount", "due_date", "paid_on", "paid_via", "organisation"]
+    search_fields = ["kassenzeichen"]
+    list_filter = ["paid_via"]
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "file", "sha256", "size", "created"]
+    list_filter = ["kind"]

@@ -1,0 +1,45 @@
+"""Admin for the category catalogue and (read-mostly) reports. Writes of reports go through services."""
+
+from django.contrib import admin
+
+from domains.reports.models import Category, CategoryAttribute, CategoryGroup, CommuneCategorySetting, Report
+
+
+@admin.register(CategoryGroup)
+class CategoryGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+
+
+class CategoryAttributeInline(admin.StackedInline):
+    """Extra questions (Open311 attributes); model.clean() checks the value lists."""
+
+    model = CategoryAttribute
+    extra = 0
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "group", "default_sla_days", "active"]
+    list_filter = ["group", "active"]
+    inlines = [CategoryAttributeInline]
+
+
+@admin.register(CommuneCategorySetting)
+class CommuneCategorySettingAdmin(admin.ModelAdmin):
+    list_display = ["ags", "category", "enabled", "recipient_email", "sla_days"]
+    list_filter = ["enabled", "category"]
+    search_fields = ["ags"]
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ["public_id", "category", "commune", "status", "created"]
+    list_filter = ["status", "category"]
+    search_fields = ["public_id"]
+    readonly_fields = [f.name for f in Report._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "domains.reports"
+    label = "reports"  # as before the move: migrations, content types, permissions
+    verbose_name = "Mängelmeldungen"
+
+    def ready(self) -> None:
+        # Imported here, not at the top: these modules import models, which the app registry only allows
+        # once every app is loaded (this method).
+        from domains.reports.services.questionnaires import (
+            questionnaires_daily_job,  # the daily questionnaire job
+        )
+        from kernel.notifications.daily import register_daily_job  # with the others, for the same reason
+
+        register_daily_job("send_questionnaires", questionnaires_daily_job)

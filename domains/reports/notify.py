@@ -1,0 +1,155 @@
+"""Who is told what about a report. Mails only queue outbox rows (kernel.notifications.services.mail_queue); the
+task worker sends them after the transaction committed.
+
+Two signals tell the one layer above that cares (``subscriptions``, which ``reports`` may not import;
+receivers in ``shared/subscriptions/receivers.py``), sent by the report services, inside their transaction:
+
+- :data:`report_created` (``report``): the reporter follows the report, immediate area alerts are queued;
+- :data:`report_status_changed` (``report``, ``change``): a public status change or public note — the
+  status mail, built here by :func:`queue_status_mail`, goes to every confirmed follower: the reporter
+  (whose opt-out and unsubscribe link are their ``Subscription``) and everyone else who follows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.dispatch import Signal
+from django.urls import reverse
+
+from domains.reports.models import CommuneCategorySetting, Report, StatusChange
+from domains.reports.workflow import REPORT_WORKFLOW
+from kernel.cases.tracking import tracking_url
+from kernel.notifications.services import mail_queue
+from kernel.organisations.models import Organisation, OrganisationKind
+
+report_created = Signal()
+report_status_changed = Signal()
+
+
+def recipient_for(report: Report) -> str:
+    """The commune's recipient for this category if it set one, else the organisation's address."""
+    org = report.organisation
+    if org.kind == OrganisationKind.COMMUNE:
+        setting = CommuneCategorySetting.objects.filter(ags=org.ags, category_id=report.category_id).first()
+        if setting and setting.recipient_email:
+            return setting.recipient_email
+    return org.email
+
+
+def public_url(report: Report) -> str:
+    """The report's public page, for mails (status mails, alerts)."""
+    return settings.SITE_URL + reverse("web:report-detail", args=[report.public_id])
+
+
+def _staff_url(report: Report) -> str:
+    return settings.SITE_URL + reverse("staff:report", args=[report.public_id])
+
+
+def notify_new_report(report: Report) -> None:
+    mail_queue(
+        kind="report.new",
+        to=recipient_for(report),
+        template="mail/report_new.txt",
+        context={"report": report, "staff_url": _staff_url(report)},
+        object_type="report",
+        object_id=report.public_id,
+    )
+
+
+def status_mail_due(change: StatusChange) -> bool:
+    """Status mails go out for every public status change and every public note, never for an internal
+    note only."""
+    return change.from_status != change.to_status or bool(change.public_note)
+
+
+def notify_status_change(report: Report, change: StatusChange) -> None:
+    """After a status change or note of ``report`` (inside its transaction): the status mails, if due.
+    Who is told is known only to ``subscriptions`` (see the module docstring), hence the signal."""
+    if status_mail_due(change):
+        report_status_changed.send(sender=Report, report=report, change=change)
+
+
+def queue_status_mail(
+    case: Report,
+    change: StatusChange,
+    *,
+    to: str,
+    reporter: bool,
+    unsubscribe_url: str = "",
+    headers: dict[str, str] | None = None,
+) -> None:
+    """The one builder of a report's status mail, for the reporter and for every follower.
+
+    Only the reporter's copy carries the private tracking link; a follower gets the public page. The
+    caller (``shared.subscriptions.receivers``, on :data:`report_status_changed`) decides who is told and adds
+    the unsubscribe link and headers (RFC 8058)."""
+    mail_queue(
+        kind="report.status",
+        to=to,
+        template="mail/report_status.txt",
+        context={
+            "report": case,
+            "status_label": REPORT_WORKFLOW.label(change.to_status),
+            "note": change.public_note,
+            "reporter": reporter,
+            "tracking_url": tracking_url(case) if reporter else "",
+            "public_url": public_url(case),
+            "unsubscribe_url": unsubscribe_url,
+        },
+        object_type="report",
+        object_id=case.public_id,
+        headers=headers,
+    )
+
+
+def notify_forwarded(report: Report, source: Organisation, reason: str) -> None:
+    mail_queue(
+        kind="report.forwarded",
+        to=recipient_for(report),
+        template="mail/report_forwarded.txt",
+        context={"report": report, "source": source, "reason": reason, "staff_url": _staff_url(report)},
+        object_type="report",
+        object_id=report.public_id,
+    )
+
+
+def notify_not_fixed(report: Report, comment: str) -> None:
+    """The reporter answered "Nein" to „Ist der Mangel behoben?“ (``domains.reports.services.questionnaires``)."""
+    mail_queue(
+        kind="report.not_fixed",
+        to=recipient_for(report),
+        template="mail/report_not_fixed.txt",
+        context={"report": report, "comment": comment, "staff_url": _staff_url(report)},
+        object_type="report",
+        object_id=report.public_id,
+    )
+
+
+def notify_citizen(*, kind: str, to: str, template: str, report: Report, **context: Any) -> None:
+    """A mail to a citizen who is not the reporter (an update's author, a notifier) about ``report``."""
+    mail_queue(
+        kind=kind,
+        to=to,
+        template=template,
+        context={"report": report, **context},
+        object_type="report",
+        object_id=report.public_id,
+    )
+
+
+def notify_notice(report: Report, notice: Any) -> None:
+    """A notice of illegal content arrived: tell the organisation, whose moderation queue now holds it."""
+    mail_queue(
+        kind="report.notice",
+        to=recipient_for(report),
+        template="mail/notice_new.txt",
+        context={
+            "report": report,
+            "notice": notice,
+            "moderation_url": settings.SITE_URL + reverse("staff:moderation"),
+        },
+        object_type="report",
+        object_id=report.public_id,
+    )

@@ -1,0 +1,2 @@
+"""Citizens' participation in reports: updates, abuse notices, questionnaires (models and reads;
+the writes are in ``domains.reports.services``)."""

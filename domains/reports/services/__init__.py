@@ -1,0 +1,62 @@
+"""Writes for reports, by topic. Every interface (REST, Open311, pages, staff) calls these functions.
+
+- ``creating``: ``report_create`` with validation (the same German message for the same input everywhere)
+- ``photos``: storing photos, ``report_attach_photo`` for Open311 ``media_url``
+- ``support``: „Ich bin auch betroffen“
+- ``triage``: staff status changes, notes, assignment, forwarding, duplicates, moderation, crew updates
+- ``categories``: the catalogue and a commune's choices per category
+
+The names below are the package's public interface; callers import them from ``domains.reports.services``.
+"""
+
+from domains.reports.services.categories import (
+    categories_load_defaults,
+    category_setting_set,
+    commune_category_setting,
+)
+from domains.reports.services.creating import CreatedReport, ReportDraft, report_create
+from domains.reports.services.photos import PhotoUpload, report_attach_photo, store_photo
+from domains.reports.services.support import (
+    MAX_APP_SUPPORTS_PER_ADDRESS,
+    SupportResult,
+    client_hash,
+    report_support,
+)
+from domains.reports.services.triage import (
+    UNSET,
+    assignable_members,
+    report_assign,
+    report_change_status,
+    report_crew_update,
+    report_forward,
+    report_mark_duplicate,
+    report_moderate,
+    report_staff_patch,
+    report_update_notes,
+)
+
+__all__ = [
+    "MAX_APP_SUPPORTS_PER_ADDRESS",
+    "UNSET",
+    "CreatedReport",
+    "PhotoUpload",
+    "ReportDraft",
+    "SupportResult",
+    "assignable_members",
+    "categories_load_defaults",
+    "category_setting_set",
+    "client_hash",
+    "commune_category_setting",
+    "report_assign",
+    "report_attach_photo",
+    "report_change_status",
+    "report_create",
+    "report_crew_update",
+    "report_forward",
+    "report_mark_duplicate",
+    "report_moderate",
+    "report_staff_patch",
+    "report_support",
+    "report_update_notes",
+    "store_photo",
+]

@@ -1,0 +1,104 @@
+"""The category catalogue: loading the defaults and a commune's own choices per category."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from domains.reports.catalogue import ATTRIBUTES, GROUPS
+from domains.reports.models import Category, CategoryAttribute, CategoryGroup, CommuneCategorySetting
+from kernel.core.errors import ValidationFailed
+from kernel.notifications.services import email_is_valid
+from kernel.organisations.audit import audit
+from kernel.organisations.models import OrganisationKind
+from kernel.organisations.scoping import require_admin
+
+
+def categories_load_defaults(*, dry_run: bool = False) -> tuple[int, int]:
+    """Create or update the default catalogue by slug; returns (created, updated). Never deletes."""
+    created = updated = 0
+    with transaction.atomic():
+        for group_order, (group_slug, group_name, items) in enumerate(GROUPS):
+            group, _ = CategoryGroup.objects.update_or_create(
+                slug=group_slug, defaults={"name": group_name, "order": group_order}
+            )
+            for order, item in enumerate(items):
+                defaults = {
+                    "name": item["name"],
+                    "description": item.get("description", ""),
+                    "icon": item.get("icon", ""),
+                    "default_sla_days": item.get("sla", 14),
+                    "keywords": item.get("keywords", ""),
+                    "group": group,
+                    "order": order,
+                }
+                obj = Category.objects.filter(slug=item["slug"]).first()
+                if obj is None:
+                    Category.objects.create(slug=item["slug"], **defaults)
+                    created += 1
+                elif any(getattr(obj, k) != v for k, v in defaults.items()):
+                    for key, value in defaults.items():
+                        setattr(obj, key, value)
+                    obj.save()
+                    updated += 1
+        _load_default_attributes()
+        if dry_run:
+            transaction.set_rollback(True)
+    return created, updated
+
+
+def _load_default_attributes() -> None:
+    """Create or update the catalogue's extra questions by (category, code); never deletes (like above)."""
+    for slug, definitions in ATTRIBUTES.items():
+        category = Category.objects.get(slug=slug)
+        for order, item in enumerate(definitions):
+            CategoryAttribute.objects.update_or_create(
+                category=category,
+                code=item["code"],
+                defaults={
+                    "datatype": item["datatype"],
+                    "required": item.get("required", False),
+                    "description": item["description"],
+                    "datatype_description": item.get("datatype_description", ""),
+                    "order": order,
+                    "values": item.get("values", []),
+                },
+            )
+
+
+def commune_category_setting(ags: str, category: Category) -> CommuneCategorySetting | None:
+    return CommuneCategorySetting.objects.filter(ags=ags, category=category).first()
+
+
+def category_setting_set(
+    *,
+    actor: Any,
+    organisation: Any,
+    category: Category,
+    enabled: bool,
+    recipient_email: str,
+    sla_days: int | None,
+) -> CommuneCategorySetting:
+    """A commune's own choice for a category (admin of the commune's organisation)."""
+    require_admin(actor, organisation.pk)
+    if organisation.kind != OrganisationKind.COMMUNE:
+        raise ValidationFailed({"organisation": ["Kategorien stellen nur Gemeinden ein."]})
+    if recipient_email and not email_is_valid(recipient_email):
+        raise ValidationFailed({"recipient_email": ["Bitte eine gültige Empfänger-E-Mail-Adresse angeben."]})
+    with transaction.atomic():
+        setting, _ = CommuneCategorySetting.objects.update_or_create(
+            ags=organisation.ags,
+            category=category,
+            defaults={"enabled": enabled, "recipient_email": recipient_email, "sla_days": sla_days},
+        )
+        audit(
+            actor=actor,
+            action="category.setting",
+            obj=setting,
+            organisation=organisation,
+            summary=f"{category.name}: {'angeboten' if enabled else 'abgeschaltet'}"
+            + (f", an {recipient_email}" if recipient_email else "")
+            + (f", Frist {sla_days} Tage" if sla_days else ""),
+        )
+    return setting

@@ -1,0 +1,265 @@
+"""Creating a report. Every interface (REST, Open311, web form) calls :func:`report_create`.
+
+Validation lives here too, so the same input gets the same German message everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.gis.geos import Point
+from django.db import transaction
+from django.utils import timezone
+
+from domains.reports.attributes import clean_attributes
+from domains.reports.models import DESCRIPTION_MAX, PLACE_MAX, Category, Report
+from domains.reports.notify import notify_new_report, report_created
+from domains.reports.photos import MAX_PHOTOS, PhotoRejected, ProcessedPhoto, process_photo
+from domains.reports.services.categories import commune_category_setting
+from domains.reports.services.photos import PhotoUpload, store_photos
+from domains.reports.tiles.counts import report_added
+from kernel.addresses.selectors import nearest
+from kernel.boundaries.assignment import Assignment, OutsideSaxony, assign_point
+from kernel.cases.fields import PHONE_RE, FieldErrors, clean_text
+from kernel.cases.files import files_for_transaction
+from kernel.cases.history import record_creation
+from kernel.cases.public_ids import insert_with_public_id
+from kernel.cases.tracking import tracking_token
+from kernel.core.errors import ValidationFailed, reject_nul
+from kernel.geo.coords import CoordinateError, parse_geojson_point, parse_lon_lat, to_storage
+from kernel.notifications.services import email_is_valid
+from kernel.organisations.services import route
+
+logger = logging.getLogger(__name__)
+
+NAME_MAX = 200
+DRAFT_FIELDS = ("category", "description", "lon", "lat", "location", "place", "name", "email", "phone")
+
+
+@dataclass
+class ReportDraft:
+    """Raw input from any interface. ``lon``/``lat`` (WGS84) or a GeoJSON ``location`` give the place.
+
+    ``field_names`` maps our names to the interface's (e.g. ``{"lon": "long"}`` for Open311) so that
+    error messages point at the fields the client actually sent.
+    """
+
+    category: Any = None
+    description: Any = None
+    lon: Any = None
+    lat: Any = None
+    location: Any = None
+    place: Any = ""
+    name: Any = ""
+    email: Any = ""
+    phone: Any = ""
+    photos: Sequence[PhotoUpload] = ()
+    attributes: Mapping[str, Any] = field(default_factory=dict)  # answers to CategoryAttribute, by code
+    channel: str = "api"
+    field_names: Mapping[str, str] = field(default_factory=dict)
+
+    def key(self, name: str) -> str:
+        return self.field_names.get(name, name)
+
+
+@dataclass(frozen=True)
+class CreatedReport:
+    report: Report
+    tracking_token: str  # the creator's private link; derived, never stored (see kernel.cases.tracking)
+    presented: Any = None  # what ``present`` returned, read inside the creating transaction
+
+
+def _de_int(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def _validate_texts(draft: ReportDraft, errors: FieldErrors) -> dict[str, str]:
+    description = clean_text(draft.description).replace("\r\n", "\n")
+    if not description:
+        errors.add(draft.key("description"), "Bitte beschreiben Sie den Mangel.")
+    elif len(description) > DESCRIPTION_MAX:
+        errors.add(
+            draft.key("description"),
+            f"Die Beschreibung darf höchstens {_de_int(DESCRIPTION_MAX)} Zeichen lang sein "
+            f"(jetzt {_de_int(len(description))}).",
+        )
+    place = clean_text(draft.place)
+    if len(place) > PLACE_MAX:
+        errors.add(draft.key("place"), f"Die Ortsbeschreibung darf höchstens {PLACE_MAX} Zeichen lang sein.")
+    name = clean_text(draft.name)
+    if len(name) > NAME_MAX:
+        errors.add(draft.key("name"), f"Der Name darf höchstens {NAME_MAX} Zeichen lang sein.")
+    email = clean_text(draft.email)
+    if email and not email_is_valid(email):
+        errors.add(
+            draft.key("email"), "Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."
+        )
+    phone = clean_text(draft.phone)
+    if phone and not PHONE_RE.match(phone):
+        errors.add(
+            draft.key("phone"), "Bitte geben Sie eine gültige Telefonnummer an (Ziffern, +, Leerzeichen)."
+        )
+    return {"description": description, "place": place, "name": name, "email": email, "phone": phone}
+
+
+def _validate_category(draft: ReportDraft, errors: FieldErrors) -> Category | None:
+    if isinstance(draft.category, Category):
+        return draft.category
+    slug = clean_text(draft.category)
+    if not slug:
+        errors.add(draft.key("category"), "Bitte wählen Sie eine Kategorie.")
+        return None
+    category = Category.objects.filter(slug=slug, active=True).first()
+    if category is None:
+        errors.add(draft.key("category"), f"Unbekannte Kategorie „{slug[:60]}“.")
+    return category
+
+
+def _validate_point(draft: ReportDraft, errors: FieldErrors) -> Point | None:
+    try:
+        if draft.location not in (None, "", {}):
+            return parse_geojson_point(draft.location, field=draft.key("location"))
+        if draft.lon in (None, "") and draft.lat in (None, ""):
+            errors.add(draft.key("location"), "Bitte geben Sie den Ort an (Karte oder Breiten-/Längengrad).")
+            return None
+        return parse_lon_lat(draft.lon, draft.lat, lon_field=draft.key("lon"), lat_field=draft.key("lat"))
+    except CoordinateError as exc:
+        errors.absorb(exc)
+    return None
+
+
+def _validate_attributes(
+    draft: ReportDraft, category: Category | None, errors: FieldErrors
+) -> dict[str, Any]:
+    if category is None:
+        return {}
+    try:
+        return clean_attributes(category, draft.attributes or {}, prefix=draft.key("attributes"))
+    except ValidationFailed as exc:
+        errors.absorb(exc)
+    return {}
+
+
+def _process_photos(draft: ReportDraft, errors: FieldErrors) -> list[ProcessedPhoto]:
+    key = draft.key("photos")
+    if len(draft.photos) > MAX_PHOTOS:
+        errors.add(key, f"Höchstens {MAX_PHOTOS} Fotos pro Meldung (gesendet: {len(draft.photos)}).")
+        return []
+    processed = []
+    for upload in draft.photos:
+        try:
+            processed.append(process_photo(upload.file, upload.name, size=upload.size, field=key))
+        except PhotoRejected as exc:
+            errors.absorb(exc)
+    return processed
+
+
+def _due(category: Category, ags: str, created: dt.datetime) -> dt.datetime:
+    setting = commune_category_setting(ags, category)
+    days = setting.sla_days if setting and setting.sla_days else category.default_sla_days
+    return created + dt.timedelta(days=days)
+
+
+@dataclass(frozen=True)
+class ValidReport:
+    """Everything :func:`report_create` checked, ready to store."""
+
+    texts: dict[str, str]
+    category: Category
+    point: Point  # EPSG:4326, as given
+    assignment: Assignment
+    attributes: dict[str, Any]
+    photos: list[ProcessedPhoto]
+
+
+def _validate(draft: ReportDraft) -> ValidReport:
+    """All checks at once, so a person sees every problem; raises ValidationFailed, stores nothing."""
+    reject_nul({draft.key(name): getattr(draft, name) for name in DRAFT_FIELDS})
+    errors = FieldErrors()
+    texts = _validate_texts(draft, errors)
+    category = _validate_category(draft, errors)
+    point = _validate_point(draft, errors)
+    assignment = None
+    if point is not None:
+        try:
+            assignment = assign_point(point, field=draft.key("location"))
+        except OutsideSaxony as exc:
+            errors.add(draft.key("location"), exc.message)
+    if assignment is not None and category is not None:
+        setting = commune_category_setting(assignment.commune.ags, category)
+        if setting is not None and not setting.enabled:
+            errors.add(
+                draft.key("category"),
+                f"Die Kategorie „{category.name}“ wird von {assignment.commune.name} nicht angeboten.",
+            )
+    attributes = _validate_attributes(draft, category, errors)
+    photos = _process_photos(draft, errors) if not errors else []
+    errors.raise_if_any()
+    assert point is not None and category is not None and assignment is not None
+    return ValidReport(texts, category, point, assignment, attributes, photos)
+
+
+def _new_report(valid: ValidReport, draft: ReportDraft, user: Any) -> Report:
+    now = timezone.now()
+    location = to_storage(valid.point)
+    commune, texts = valid.assignment.commune, valid.texts
+    near = nearest(location)
+    return Report(
+        location=location,
+        nearest_address=near.label if near else "",
+        nearest_address_id=near.address_key if near else "",
+        category=valid.category,
+        description=texts["description"],
+        place=texts["place"],
+        reporter_name=texts["name"],
+        reporter_email=texts["email"],
+        reporter_phone=texts["phone"],
+        attributes=valid.attributes,
+        commune=commune,
+        district=valid.assignment.district,
+        organisation=route(location=location, category_id=valid.category.pk, commune_ags=commune.ags),
+        status=Report.workflow.initial,
+        channel=draft.channel,
+        created=now,
+        due=_due(valid.category, commune.ags, now),
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+
+
+def report_create(
+    *,
+    draft: ReportDraft,
+    user: Any = None,
+    account: Any = None,
+    present: Callable[[Report], Any] | None = None,
+) -> CreatedReport:
+    """Validate ``draft``, assign the commune, store the report with its photos in one transaction.
+
+    Raises :class:`ValidationFailed` with per-field German messages; then nothing is stored. Photos are
+    processed before the transaction and their files are removed again if it fails.
+
+    ``present`` (optional) is called with the stored report inside the same transaction, and its result
+    is returned as ``presented``: interfaces read their answer back from the database there, not after
+    the commit. If that read fails (PostgreSQL went away mid-request), the report is rolled back and its
+    files removed, so no client is ever told "error" about a report that was stored — only the commit
+    itself remains a step whose outcome a dying connection can hide.
+    """
+    valid = _validate(draft)
+    report = _new_report(valid, draft, user)
+    report.account = account  # the signed-in citizen (citizens/), None when anonymous
+    with files_for_transaction() as files, transaction.atomic():
+        insert_with_public_id(report, Report.public_id_prefix)
+        record_creation(report)
+        store_photos(report, valid.photos, files)
+        notify_new_report(report)  # the commune's mail
+        report_created.send(sender=Report, report=report)  # subscriptions: reporter follows, area alerts
+        report_added(report)  # last: holds its count row's lock for the shortest time
+        presented = present(report) if present is not None else None
+    logger.info("report %s created in %s (%s)", report.public_id, report.commune.ags, report.channel)
+    return CreatedReport(
+        report=report, tracking_token=tracking_token(Report, report.public_id), presented=presented
+    )

@@ -1,0 +1,99 @@
+"""Keeping ``ReportCount`` (reports per commune version, status and category) exact, and the tile cache fresh.
+
+The low-zoom vector tiles (one badge per commune, ``domains.reports.tiles.rendering``) sum these counts instead of counting
+the reports themselves. Every write that changes what a tile shows calls :func:`report_added` or
+:func:`report_moved`, inside the writer's transaction, so the counts
+commit or roll back with the report. The cached tiles the report lies in are dropped after the commit
+(``domains.reports.tiles.cache``), never before: a tile rebuilt between the two would be cached from the old data.
+
+Concurrency: the upsert locks the count rows it changes until the commit, in a fixed order (sorted
+keys, one statement), so two status changes in opposite directions in the same commune and category
+wait for each other instead of deadlocking.
+"""
+
+from __future__ import annotations
+
+from django.db import connection, transaction
+
+from domains.reports.models import Report, StatusChange
+from domains.reports.tiles.cache import drop_all_tiles, drop_tiles_of
+
+_UPSERT = """
+    INSERT INTO reports_reportcount (commune_id, status, category_id, n)
+    SELECT * FROM unnest(%s::bigint[], %s::varchar[], %s::bigint[], %s::int[])
+    ON CONFLICT (commune_id, status, category_id) DO UPDATE SET n = reports_reportcount.n + EXCLUDED.n
+"""
+
+# Count rows that differ from a fresh count (missing, surplus or wrong ``n``; rows with n = 0 are equal to
+# missing ones).
+_DIFFERENCES = """
+    WITH fresh AS (
+        SELECT commune_id, status, category_id, count(*)::int AS n FROM reports_report
+        GROUP BY commune_id, status, category_id
+    ), kept AS (SELECT commune_id, status, category_id, n FROM reports_reportcount WHERE n <> 0)
+    SELECT count(*) FROM fresh FULL JOIN kept USING (commune_id, status, category_id)
+    WHERE fresh.n IS DISTINCT FROM kept.n
+"""
+
+_REBUILD = """
+    DELETE FROM reports_reportcount;
+    INSERT INTO reports_reportcount (commune_id, status, category_id, n)
+    SELECT commune_id, status, category_id, count(*) FROM reports_report
+    GROUP BY commune_id, status, category_id;
+"""
+
+
+def _add(report: Report, deltas: dict[str, int]) -> None:
+    keys = sorted((status, delta) for status, delta in deltas.items() if delta)
+    if not keys:
+        return
+    n = len(keys)
+    with connection.cursor() as cur:
+        cur.execute(
+            _UPSERT,
+            [
+                [report.commune_id] * n,
+                [status for status, _ in keys],
+                [report.category_id] * n,
+                [delta for _, delta in keys],
+            ],
+        )
+
+
+def _drop_tiles_after_commit(report: Report) -> None:
+    location, commune_id = report.location.clone(), report.commune_id
+    transaction.on_commit(lambda: drop_tiles_of(location, commune_id))
+
+
+def report_added(report: Report) -> None:
+    """A new report was inserted (inside the caller's transaction)."""
+    _add(report, {report.status: 1})
+    _drop_tiles_after_commit(report)
+
+
+def report_moved(report: Report, change: StatusChange) -> None:
+    """``change`` of ``report`` was recorded (inside the caller's transaction); a note changes nothing."""
+    if change.from_status == change.to_status:
+        return
+    _add(report, {change.from_status: -1, change.to_status: 1})
+    _drop_tiles_after_commit(report)
+
+
+def count_differences() -> int:
+    """How many count rows a rebuild would change (0 while every write went through the services)."""
+    with connection.cursor() as cur:
+        cur.execute(_DIFFERENCES)
+        return cur.fetchone()[0]
+
+
+def rebuild_counts() -> int:
+    """Recount everything from ``reports_report`` in one transaction (readers see the old or the new
+    counts) and make every cached tile stale after the commit. Returns the number of count rows. For bulk
+    loads that bypass the services (e.g. ``bench/generate_reports.py``) and repairs."""
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("LOCK TABLE reports_reportcount IN EXCLUSIVE MODE")
+        cur.execute(_REBUILD)
+        cur.execute("SELECT count(*) FROM reports_reportcount")
+        rows = cur.fetchone()[0]
+        transaction.on_commit(drop_all_tiles)
+    return rows

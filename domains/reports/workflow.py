@@ -1,0 +1,40 @@
+"""States of a report (Mängelmeldung) and the moves staff may make between them."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kernel.cases.workflow import Workflow
+
+
+class ReportStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Eingegangen")
+    IN_REVIEW = "in_review", _("In Prüfung")
+    IN_PROGRESS = "in_progress", _("In Bearbeitung")
+    RESOLVED = "resolved", _("Erledigt")
+    REJECTED = "rejected", _("Abgelehnt")
+    NOT_RESPONSIBLE = "not_responsible", _("Nicht zuständig")
+    DUPLICATE = "duplicate", _("Doppelte Meldung")
+
+
+S = ReportStatus
+CLOSING = frozenset({S.RESOLVED, S.REJECTED, S.NOT_RESPONSIBLE, S.DUPLICATE})
+
+REPORT_WORKFLOW = Workflow(
+    states=ReportStatus,
+    initial=S.SUBMITTED,
+    transitions={
+        S.SUBMITTED: frozenset({S.IN_REVIEW, S.IN_PROGRESS, *CLOSING}),
+        S.IN_REVIEW: frozenset({S.IN_PROGRESS, *CLOSING}),
+        S.IN_PROGRESS: frozenset({S.IN_REVIEW, S.RESOLVED, S.REJECTED, S.NOT_RESPONSIBLE, S.DUPLICATE}),
+        # Closed reports can be reopened (a "resolved" pothole that is still there).
+        S.RESOLVED: frozenset({S.IN_PROGRESS, S.IN_REVIEW}),
+        S.REJECTED: frozenset({S.IN_REVIEW}),
+        S.NOT_RESPONSIBLE: frozenset({S.IN_REVIEW}),
+        S.DUPLICATE: frozenset({S.IN_REVIEW}),
+    },
+    closed=CLOSING,
+)
+
+OPEN_STATES = [s for s in ReportStatus.values if REPORT_WORKFLOW.is_open(s)]

@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class GeoConfig(AppConfig):
-    name = "geo"
-    verbose_name = "Raumbezug"

@@ -1,0 +1,139 @@
+"""Staff API serializers: everything staff need, reporter contact only for caseworkers and admins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from domains.reports.models import Report
+from domains.reports.participation.selectors import staff_updates
+from domains.reports.staff_selectors import staff_history
+from domains.reports.workflow import REPORT_WORKFLOW, ReportStatus
+from kernel.organisations.models import Role
+from kernel.organisations.scoping import role_in
+
+
+class StaffHistorySerializer(serializers.Serializer):
+    from_status = serializers.CharField(allow_blank=True)
+    to_status = serializers.CharField()
+    created = serializers.DateTimeField()
+    by = serializers.CharField(source="by_user.username", default=None, allow_null=True)
+    public_note = serializers.CharField(allow_blank=True)
+    internal_note = serializers.CharField(allow_blank=True)
+
+
+class StaffPhotoSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    hidden = serializers.BooleanField()
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    def get_url(self, obj: Any) -> str:
+        return self.context["request"].build_absolute_uri(obj.image.url)
+
+    def get_thumbnail_url(self, obj: Any) -> str:
+        return self.context["request"].build_absolute_uri(obj.thumbnail.url)
+
+
+class StaffReportSerializer(serializers.ModelSerializer):
+    id = serializers.CharField(source="public_id", read_only=True)
+    status_label = serializers.SerializerMethodField()
+    category = serializers.CharField(source="category.slug")
+    commune = serializers.SerializerMethodField()
+    organisation = serializers.SerializerMethodField()
+    assignee = serializers.CharField(source="assignee.username", default=None, allow_null=True)
+    team = serializers.CharField(source="team.name", default=None, allow_null=True)
+    lon = serializers.SerializerMethodField()
+    lat = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+    reporter = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Report
+        fields = [
+            "id", "status", "status_label", "category", "description", "description_hidden", "place", "lon", "lat",
+            "commune", "organisation", "assignee", "team", "due", "overdue", "supporters", "channel", "created",
+            "updated", "reporter",
+        ]  # fmt: skip
+
+    def get_status_label(self, obj: Report) -> str:
+        return REPORT_WORKFLOW.label(obj.status)
+
+    def get_commune(self, obj: Report) -> dict[str, str]:
+        return {"ags": obj.commune.ags, "name": obj.commune.name}
+
+    def get_organisation(self, obj: Report) -> dict[str, Any]:
+        return {"id": obj.organisation_id, "name": obj.organisation.name}
+
+    def _wgs84(self, obj: Report):
+        cached = getattr(obj, "_wgs84", None)
+        if cached is None:
+            cached = obj._wgs84 = obj.location.transform(4326, clone=True)
+        return cached
+
+    def get_lon(self, obj: Report) -> float:
+        return round(self._wgs84(obj).x, 7)
+
+    def get_lat(self, obj: Report) -> float:
+        return round(self._wgs84(obj).y, 7)
+
+    def get_overdue(self, obj: Report) -> bool:
+        return bool(obj.due and obj.due < timezone.now() and REPORT_WORKFLOW.is_open(obj.status))
+
+    def get_reporter(self, obj: Report) -> dict[str, str] | None:
+        """Contact data only for caseworkers and admins of the report's organisation, never for crews."""
+        user = self.context["request"].user
+        if role_in(user, obj.organisation_id) in (Role.ADMIN, Role.CASEWORKER):
+            return {"name": obj.reporter_name, "email": obj.reporter_email, "phone": obj.reporter_phone}
+        return None
+
+
+class StaffReportDetailSerializer(StaffReportSerializer):
+    history = serializers.SerializerMethodField()
+    photos = serializers.SerializerMethodField()
+    citizen_updates = serializers.SerializerMethodField()
+
+    class Meta(StaffReportSerializer.Meta):
+        fields = [*StaffReportSerializer.Meta.fields, "attributes", "history", "photos", "citizen_updates"]
+
+    def get_history(self, obj: Report) -> list[dict]:
+        """Internal notes only for caseworkers and admins, as on the staff page; crews get them blank. Rows
+        from before a forward show no internal note or staff name of the other organisation."""
+        user = self.context["request"].user
+        rows = StaffHistorySerializer(staff_history(obj, user), many=True).data
+        if role_in(user, obj.organisation_id) not in (Role.ADMIN, Role.CASEWORKER):
+            for row in rows:
+                row["internal_note"] = ""
+        return rows
+
+    def get_citizen_updates(self, obj: Report) -> list[dict]:
+        """Confirmed citizen updates with their moderation state (never the author's address)."""
+        return [
+            {"id": u.pk, "text": u.text, "state": u.state, "confirmed": u.confirmed, "photo_id": u.photo_id}
+            for u in staff_updates(obj)
+        ]
+
+    def get_photos(self, obj: Report) -> list[dict]:
+        return StaffPhotoSerializer(
+            obj.photos.order_by("position", "id"), many=True, context=self.context
+        ).data
+
+
+class StaffReportPatchSerializer(serializers.Serializer):
+    """Fields of ``PATCH /api/v1/staff/reports/<id>/`` (all optional)."""
+
+    status = serializers.ChoiceField(choices=ReportStatus.choices, required=False)
+    public_note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    internal_note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    assignee = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, help_text="Benutzername; leer hebt auf"
+    )
+    template = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="Name eines Textbausteins der Organisation: öffentliche Notiz, wenn keine angegeben ist",
+    )

@@ -1,0 +1,1 @@
+"""The public statistics pages ``/statistik/``: views and SVG charts."""

@@ -1,0 +1,116 @@
+"""Statistik pages: Saxony (``/statistik/``), a district (``/statistik/<Kreisschlüssel>/``) and a commune
+(``/statistik/gemeinden/<AGS>/``), each table also as CSV (``…/<table>.csv``).
+
+Thin: the figures come from ``domains.reports.statistics.scope_statistics`` (SQL, cached per scope); this module
+only finds the scope, lays out the tables and measures the SVG charts.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from domains.reports.statistics import ScopeKind, ScopeStatistics, scope_statistics
+from interfaces.opendata.statistics.charts import bar_chart, month_chart
+from interfaces.opendata.tables import Table, build_tables
+from kernel.boundaries.models import Commune, District
+from kernel.core.spreadsheet import safe_writer
+
+CACHE_CONTROL = "public, max-age=300"
+
+
+def _scope(kind: ScopeKind, ags: str) -> tuple[str, District | Commune | None]:
+    """Title and boundary of the scope; 404 for a key that names no current district or commune."""
+    if kind == "state":
+        return _("Sachsen"), None
+    model = District if kind == "district" else Commune
+    place = model.objects.current().defer("geom").filter(ags=ags).first()
+    if place is None:
+        raise Http404(_("Landkreis nicht gefunden.") if kind == "district" else _("Gemeinde nicht gefunden."))
+    return place.name, place
+
+
+def _charts(stats: ScopeStatistics) -> dict:
+    """Chart geometry for the page: months (received and resolved), categories and the comparison."""
+    charts = {
+        "months": month_chart([(m.month.strftime("%m/%Y"), m.created, m.resolved) for m in stats.months]),
+        "categories": bar_chart(
+            [(row.label, row.figures.total, str(row.figures.total)) for row in stats.categories]
+        ),
+    }
+    if stats.areas:
+        charts["areas"] = bar_chart(
+            [
+                (row.label, row.figures.median_days or 0.0, _median_text(row.figures.median_days))
+                for row in stats.areas
+            ]
+        )
+    return charts
+
+
+def _median_text(days: float | None) -> str:
+    return "–" if days is None else f"{days:.1f}".replace(".", ",")
+
+
+def _page(request: HttpRequest, kind: ScopeKind, ags: str = "") -> HttpResponse:
+    title, place = _scope(kind, ags)
+    stats = scope_statistics(kind, ags)
+    context = {
+        "title": title,
+        "kind": kind,
+        "place": place,
+        "stats": stats,
+        "tables": build_tables(stats),
+        "charts": _charts(stats),
+        "districts": District.objects.current().defer("geom").order_by("name") if kind == "state" else [],
+    }
+    response = render(request, "opendata/statistics.html", context)
+    response["Cache-Control"] = CACHE_CONTROL
+    return response
+
+
+def _csv(kind: ScopeKind, ags: str, table: str) -> HttpResponse:
+    title, _place = _scope(kind, ags)
+    tables: dict[str, Table] = build_tables(scope_statistics(kind, ags))
+    if table not in tables:
+        raise Http404(_("Diese Tabelle gibt es hier nicht."))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"statistik-{ags or 'sachsen'}-{table}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = CACHE_CONTROL
+    writer = safe_writer(response)
+    writer.writerow(tables[table].headers)
+    writer.writerows(tables[table].rows)
+    return response
+
+
+@require_safe
+def state(request: HttpRequest) -> HttpResponse:
+    return _page(request, "state")
+
+
+@require_safe
+def district(request: HttpRequest, ags: str) -> HttpResponse:
+    return _page(request, "district", ags)
+
+
+@require_safe
+def commune(request: HttpRequest, ags: str) -> HttpResponse:
+    return _page(request, "commune", ags)
+
+
+@require_safe
+def state_csv(request: HttpRequest, table: str) -> HttpResponse:
+    return _csv("state", "", table)
+
+
+@require_safe
+def district_csv(request: HttpRequest, ags: str, table: str) -> HttpResponse:
+    return _csv("district", ags, table)
+
+
+@require_safe
+def commune_csv(request: HttpRequest, ags: str, table: str) -> HttpResponse:
+    return _csv("commune", ags, table)

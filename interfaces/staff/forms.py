@@ -1,0 +1,132 @@
+"""Forms of the staff pages: parse and validate input; the services decide what is allowed."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
+
+from domains.reports.workflow import ReportStatus
+from kernel.organisations.models import Role
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, plus the username length it only renders as ``maxlength`` but never checks:
+    a longer name reached django-axes, whose failed-attempt record (255 characters) then failed with a 500.
+    No such user can exist, so it is the ordinary "falsch" answer without trying to authenticate."""
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if len(username) > get_user_model()._meta.get_field("username").max_length:
+            raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+        return username
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label="Neuer Status", choices=ReportStatus.choices)
+    public_note = forms.CharField(
+        label="Öffentliche Notiz (für die meldende Person sichtbar)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+    internal_note = forms.CharField(
+        label="Interne Notiz (nur Verwaltung)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+    )
+    template = forms.CharField(label="Textbaustein", required=False, max_length=100)
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ChoiceField(label="Mitarbeiter/in", required=False)
+    team = forms.ChoiceField(label="Kolonne", required=False)
+
+    def __init__(self, *args, members=(), teams=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [
+            ("", "— niemand —"),
+            *[(u.username, u.get_full_name() or u.username) for u in members],
+        ]
+        self.fields["team"].choices = [("", "— keine —"), *[(str(t.pk), t.name) for t in teams]]
+
+
+class ForwardForm(forms.Form):
+    organisation = forms.ChoiceField(label="Weiterleiten an")
+    reason = forms.CharField(label="Begründung", widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+
+    def __init__(self, *args, organisations=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [(str(o.pk), o.name) for o in organisations]
+
+
+class DuplicateForm(forms.Form):
+    original = forms.CharField(
+        label="Meldungsnummer des Originals",
+        max_length=12,
+        widget=forms.TextInput(attrs={"placeholder": "SN-XXXX-XX"}),
+    )
+    public_note = forms.CharField(label="Öffentliche Notiz", required=False, max_length=4000)
+
+    def __init__(self, *args, **kwargs) -> None:
+        # The report page also has the status form's public_note: its own ids, so each label names its field.
+        kwargs.setdefault("auto_id", "id_duplicate_%s")
+        super().__init__(*args, **kwargs)
+
+
+class ModerateForm(forms.Form):
+    hide_description = forms.ChoiceField(
+        label="Text der Meldung (Beschreibung und Ortsangabe)",
+        required=False,
+        choices=[("", "unverändert"), ("hide", "öffentlich verbergen"), ("show", "wieder zeigen")],
+    )
+    photos = forms.MultipleChoiceField(label="Fotos", required=False, widget=forms.CheckboxSelectMultiple)
+    photo_action = forms.ChoiceField(
+        label="Mit den gewählten Fotos",
+        required=False,
+        choices=[("hide", "verbergen"), ("show", "wieder zeigen")],
+    )
+    reason = forms.CharField(label="Grund", max_length=300)
+
+    def __init__(self, *args, photos=(), **kwargs) -> None:
+        kwargs.setdefault("auto_id", "id_moderate_%s")  # the forward form on the same page has a "reason" too
+        super().__init__(*args, **kwargs)
+        self.fields["photos"].choices = [(str(p.pk), f"Foto {i}") for i, p in enumerate(photos, start=1)]
+
+
+class CrewUpdateForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[(ReportStatus.IN_PROGRESS, "In Arbeit"), (ReportStatus.RESOLVED, "Erledigt")]
+    )
+    note = forms.CharField(
+        label="Notiz (öffentlich)", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    photo = forms.FileField(label="Foto nach der Erledigung (optional)", required=False)
+    template = forms.CharField(label="Textbaustein", required=False, max_length=100)
+
+
+class CategorySettingForm(forms.Form):
+    enabled = forms.BooleanField(label="Angeboten", required=False)
+    recipient_email = forms.EmailField(label="Empfänger-E-Mail", required=False)
+    sla_days = forms.IntegerField(label="Frist (Tage)", required=False, min_value=1, max_value=365)
+
+
+class MemberForm(forms.Form):
+    username = forms.CharField(label="Benutzername", max_length=150)
+    role = forms.ChoiceField(label="Rolle", choices=Role.choices)
+    team = forms.CharField(label="Kolonne (Bauhof)", required=False, max_length=100)
+
+
+class AreaForm(forms.Form):
+    name = forms.CharField(label="Bezeichnung", max_length=200)
+    priority = forms.IntegerField(label="Priorität", initial=10, min_value=-1000, max_value=1000)
+    categories = forms.MultipleChoiceField(
+        label="Kategorien", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    all_categories = forms.BooleanField(label="Alle Kategorien", required=False)
+    geojson = forms.FileField(label="Gebiet als GeoJSON-Datei (Polygon/MultiPolygon, WGS84)")
+
+    def __init__(self, *args, categories=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].choices = [(c.slug, c.name) for c in categories]

@@ -1,0 +1,182 @@
+"""Staff pages for special-use permits and parking permits (same scoping as reports)."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from domains.permits.models import ParkingPermit, Permit, case_model_for
+from domains.permits.payment_state import payment_due, payment_summary
+from domains.permits.selectors import (
+    CONFLICT_GEOJSON_PRECISION,
+    CONFLICT_REPORT_RADIUS_M,
+    ConflictPermit,
+    permit_conflict_rows,
+    staff_permits,
+    staff_permits_with_notices,
+)
+from domains.permits.services import parking_decide, payment_record_staff, permit_decide
+from domains.permits.workflow import PERMIT_WORKFLOW, PermitStatus, display_status
+from domains.reports.selectors import open_reports_near
+from interfaces.staff.errors import flash_domain_errors, staff_only
+from kernel.geo.coords import to_api
+from kernel.organisations.scoping import get_visible, visible_cases
+
+
+class DecisionForm(forms.Form):
+    status = forms.ChoiceField(label="Entscheidung", choices=PermitStatus.choices)
+    conditions = forms.CharField(
+        label="Auflagen (bei Genehmigung)",
+        required=False,
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    public_note = forms.CharField(
+        label="Nachricht an die antragstellende Person (bei Ablehnung die Begründung für den Bescheid)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    internal_note = forms.CharField(
+        label="Interne Notiz", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+def _geojson(geom) -> dict:
+    return json.loads(to_api(geom).geojson)
+
+
+@staff_only
+def permit_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status") or "pending"
+    qs = staff_permits(request.user)
+    if status == "pending":
+        qs = qs.filter(status__in=[PermitStatus.SUBMITTED, PermitStatus.IN_REVIEW]).order_by("start")
+    elif status in PermitStatus.values:
+        qs = qs.filter(status=status).order_by("-start")
+    else:
+        qs = qs.order_by("-created")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    rows = [
+        (p, display_status(p.status, p.start, p.end)[1], payment_summary(getattr(p, "fee_claim", None)))
+        for p in page
+    ]
+    return render(
+        request,
+        "staff/permits.html",
+        {"page": page, "rows": rows, "status": status, "statuses": PermitStatus.choices},
+    )
+
+
+def _map_data(permit: Permit, permits: list[ConflictPermit], reports: list) -> dict:
+    """The permit and its conflicts as a GeoJSON FeatureCollection (WGS84) for the page's map."""
+    features = [
+        {
+            "type": "Feature",
+            "geometry": _geojson(permit.location),
+            "properties": {"role": "self", "label": permit.public_id},
+        }
+    ]
+    features += [
+        {
+            "type": "Feature",
+            "geometry": json.loads(p.geojson),
+            "properties": {"role": "permit", "label": p.label},
+        }
+        for p in permits
+        if p.geojson  # another commune's pending application: no outline
+    ]
+    features += [
+        {
+            "type": "Feature",
+            "geometry": json.loads(r.geojson),
+            "properties": {"role": "report", "label": f"{r.public_id} {r.category.name}"},
+        }
+        for r in reports
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+@staff_only
+def permit_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    permit = get_visible(request.user, staff_permits_with_notices(request.user), public_id=public_id)
+    conflict_permits = permit_conflict_rows(permit, viewer=request.user)
+    conflict_reports = open_reports_near(
+        permit.location, radius_m=CONFLICT_REPORT_RADIUS_M, precision=CONFLICT_GEOJSON_PRECISION
+    )
+    allowed = PERMIT_WORKFLOW.allowed(permit.status)
+    form = DecisionForm(initial={"status": allowed[0] if allowed else permit.status})
+    form.fields["status"].choices = [(v, label) for v, label in PermitStatus.choices if v in allowed]
+    return render(
+        request,
+        "staff/permit.html",
+        {
+            "permit": permit,
+            "display": display_status(permit.status, permit.start, permit.end)[1],
+            "communes": permit.communes.select_related("commune").order_by("-share"),
+            "conflict_permits": conflict_permits,
+            "conflict_reports": conflict_reports,
+            "map_data": _map_data(permit, conflict_permits, conflict_reports),
+            "form": form if allowed else None,
+            "history": permit.history.select_related("by_user"),
+            "attachments": permit.attachments.all(),
+            "payment": payment_summary(getattr(permit, "fee_claim", None)),
+            "payment_due": payment_due(getattr(permit, "fee_claim", None)),
+            "notices": permit.notices.all(),
+        },
+    )
+
+
+@require_POST
+@staff_only
+def permit_decide_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        with flash_domain_errors(request):
+            permit_decide(actor=request.user, public_id=public_id, **form.cleaned_data)
+            messages.success(
+                request, "Entscheidung gespeichert; die antragstellende Person wird benachrichtigt."
+            )
+    else:
+        messages.error(request, "Bitte eine Entscheidung wählen.")
+    return redirect("staff:permit", public_id=public_id)
+
+
+@staff_only
+def parking_list(request: HttpRequest) -> HttpResponse:
+    qs = visible_cases(
+        request.user,
+        ParkingPermit.objects.select_related("zone", "commune", "fee_claim").prefetch_related("notices"),
+    ).order_by("-created")
+    if request.method == "POST":
+        with flash_domain_errors(request):
+            parking_decide(
+                actor=request.user,
+                public_id=request.POST.get("public_id", ""),
+                status=request.POST.get("status", ""),
+            )
+            messages.success(request, "Entscheidung gespeichert.")
+        return redirect("staff:parking")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    for permit in page:
+        claim = getattr(permit, "fee_claim", None)
+        permit.payment, permit.payment_due = payment_summary(claim), payment_due(claim)
+    return render(request, "staff/parking.html", {"page": page})
+
+
+@require_POST
+@staff_only
+def payment_record_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Staff book a fee as paid (permit or parking permit); back to where they came from."""
+    with flash_domain_errors(request):
+        payment_record_staff(actor=request.user, public_id=public_id, paid_on=request.POST.get("paid_on"))
+        messages.success(request, f"Zahlung zu {public_id} verbucht.")
+    if case_model_for(public_id) is ParkingPermit:
+        return redirect("staff:parking")
+    return redirect("staff:permit", public_id=public_id)

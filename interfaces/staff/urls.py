@@ -1,0 +1,74 @@
+"""Staff pages: ``/verwaltung/`` (caseworkers, admins) and ``/bauhof/`` (crews)."""
+
+from django.urls import path
+
+from interfaces.staff import (
+    invitation_views,
+    kontrolle_views,
+    participation_views,
+    permit_views,
+    privacy_views,
+    recovery_codes,
+    settings_views,
+    two_factor,
+    views,
+)
+
+app_name = "staff"
+
+urlpatterns = [
+    path("verwaltung/", views.queue, name="queue"),
+    path("verwaltung/arbeitsliste.csv", views.queue_export, name="queue-export"),
+    path("verwaltung/meldungen/<str:public_id>/", views.report, name="report"),
+    path("verwaltung/meldungen/<str:public_id>/status/", views.change_status, name="status"),
+    path("verwaltung/meldungen/<str:public_id>/zuweisen/", views.assign, name="assign"),
+    path("verwaltung/meldungen/<str:public_id>/weiterleiten/", views.forward, name="forward"),
+    path("verwaltung/meldungen/<str:public_id>/dublette/", views.duplicate, name="duplicate"),
+    path("verwaltung/meldungen/<str:public_id>/moderieren/", views.moderate, name="moderate"),
+    path("verwaltung/moderation/", participation_views.moderation, name="moderation"),
+    path(
+        "verwaltung/moderation/hinweise/<int:notice_id>/",
+        participation_views.notice_decision,
+        name="notice-decide",
+    ),
+    path(
+        "verwaltung/moderation/ergaenzungen/<int:update_id>/",
+        participation_views.update_decision,
+        name="update-decide",
+    ),
+    path(
+        "verwaltung/einstellungen/beteiligung/",
+        participation_views.participation_settings,
+        name="participation",
+    ),
+    path("verwaltung/einladungen/", invitation_views.invitations, name="invitations"),
+    path("verwaltung/zwei-faktor/", two_factor.second_factor, name="second-factor"),
+    path(
+        "verwaltung/zwei-faktor/wiederherstellungscodes/",
+        recovery_codes.recovery_codes,
+        name="recovery-codes",
+    ),
+    path("verwaltung/einstellungen/", settings_views.settings_page, name="settings"),
+    path("verwaltung/einstellungen/kategorien/", settings_views.category_settings, name="category-settings"),
+    path("verwaltung/einstellungen/mitglieder/", settings_views.members, name="members"),
+    path("verwaltung/einstellungen/bereiche/", settings_views.areas, name="areas"),
+    path("verwaltung/einstellungen/datenschutz/", privacy_views.retention_settings, name="retention"),
+    path("verwaltung/datenschutz-anfragen/", privacy_views.privacy_requests, name="privacy-requests"),
+    path("verwaltung/einstellungen/api-tokens/", settings_views.api_tokens, name="api-tokens"),
+    path("verwaltung/sondernutzungen/", permit_views.permit_list, name="permits"),
+    path("verwaltung/sondernutzungen/<str:public_id>/", permit_views.permit_detail, name="permit"),
+    path(
+        "verwaltung/sondernutzungen/<str:public_id>/entscheiden/",
+        permit_views.permit_decide_view,
+        name="permit-decide",
+    ),
+    path("verwaltung/parkausweise/", permit_views.parking_list, name="parking"),
+    path(
+        "verwaltung/zahlungen/<str:public_id>/",
+        permit_views.payment_record_view,
+        name="payment-record",
+    ),
+    path("bauhof/", views.crew_jobs, name="crew"),
+    path("kontrolle/", kontrolle_views.kontrolle, name="kontrolle"),
+    path("bauhof/auftraege/<str:public_id>/", views.crew_job, name="crew-job"),
+]

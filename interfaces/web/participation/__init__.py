@@ -1,0 +1,1 @@
+"""Citizens' participation pages: updates, questionnaires, abuse notices."""

@@ -1,0 +1,321 @@
+"""Application pages: Sondernutzung beantragen (with a fee estimate before submitting), Bewohnerparkausweis
+beantragen, and the applicant's private tracking pages. Thin, like ``interfaces.web.views``: parse the request, call
+``domains.permits.services`` / ``domains.permits.selectors``, render.
+
+Both forms work without JavaScript (plain POST answered with the page and the service's messages); the
+page scripts post the same forms with ``Accept: application/json`` and show the same messages in place.
+"Gebühr berechnen" (``action=estimate``) re-renders the form with the estimate computed on the server;
+with JavaScript the estimate comes from ``POST /api/v1/permits/estimate/`` as the values change.
+
+After a permit application the applicant lands on a confirmation page that gets the tracking token the
+same way the report confirmation does (a signed cookie for that path only, 30 minutes). A parking
+application redirects straight to its tracking page, which is the applicant's link itself.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from rest_framework.exceptions import Throttled
+
+from domains.permits.media import notice_url
+from domains.permits.models import ParkingPermit, Permit
+from domains.permits.parking_card import card_for_permit, qr_svg
+from domains.permits.payment_state import fee_claim_of, payment_due, payment_label
+from domains.permits.selectors import (
+    parking_permit_for_applicant,
+    parking_public_history,
+    parking_zone_features,
+    permit_commune_shares,
+    permit_for_applicant,
+    permit_public_history,
+)
+from domains.permits.services import Estimate, parking_apply, permit_create, permit_estimate
+from domains.permits.workflow import PermitStatus
+from interfaces.web.deep_links import commune_link
+from interfaces.web.permit_forms import ParkingForm, PermitForm
+from interfaces.web.place_search import place_search
+from interfaces.web.presentation import map_config, parking_status, permit_form_texts, permit_status
+from interfaces.web.views import (
+    created_cookie_token,
+    prefill,
+    private_page,
+    remember_created,
+    throttled_response,
+    wants_json,
+)
+from kernel.cases.tracking import tracking_path, tracking_token, tracking_token_matches
+from kernel.core.errors import ValidationFailed
+from shared.citizens.selectors import citizen_of
+from shared.http.throttling import PermitEstimateThrottle, ReportCreateThrottle, enforce
+
+PERMIT_COOKIE_SALT = "web.permit-confirmation"
+
+
+def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    message = _(
+        "Von Ihrem Anschluss kamen in kurzer Zeit sehr viele Anträge. "
+        "Bitte versuchen Sie es in %(minutes)s Minute(n) erneut."
+    )
+    return throttled_response(request, exc, message=message, title=_("Zu viele Anträge"))
+
+
+def _estimates_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    message = _(
+        "Von Ihrem Anschluss kamen in kurzer Zeit sehr viele Gebührenberechnungen. "
+        "Bitte versuchen Sie es in %(minutes)s Minute(n) erneut."
+    )
+    return throttled_response(request, exc, message=message, title=_("Zu viele Berechnungen"))
+
+
+def _page_config(**extra: Any) -> dict[str, Any]:
+    config = map_config()
+    config["texts"] = {**config["texts"], **permit_form_texts()}
+    config.update(extra)
+    return config
+
+
+# --- Sondernutzung ----------------------------------------------------------------------------------
+
+
+def estimate_display(estimate: Estimate) -> dict[str, Any]:
+    """What the page shows of an estimate: the same shape as ``POST /api/v1/permits/estimate/``."""
+    return {
+        "area_m2": estimate.area.area_m2,
+        "communes": [{"name": s.commune.name, "share": s.share} for s in estimate.area.assignment.shares],
+        "fee": estimate.fee.as_dict(),
+    }
+
+
+def _estimate(form: PermitForm, files: Any) -> dict[str, Any] | None:
+    try:
+        return estimate_display(permit_estimate(draft=form.draft(files)))
+    except ValidationFailed as exc:
+        form.add_service_errors(exc.errors)
+        return None
+
+
+def _create(request: HttpRequest, form: PermitForm) -> HttpResponse:
+    """Submit the application (raises ValidationFailed) and answer with the way to the confirmation."""
+    created = permit_create(
+        draft=form.draft(request.FILES), user=request.user, account=citizen_of(request.user)
+    )
+    url = reverse("web:permit-confirmation", args=[created.permit.public_id])
+    response = JsonResponse({"redirect": url}, status=201) if wants_json(request) else redirect(url)
+    return remember_created(response, created.tracking_token, url, salt=PERMIT_COOKIE_SALT)
+
+
+@require_http_methods(["GET", "POST"])
+def permit_new(request: HttpRequest) -> HttpResponse:
+    """Sondernutzung beantragen: map + form (GET), estimate (POST action=estimate) or submission."""
+    link = commune_link(request)  # ?gemeinde=<AGS>&art=<slug> from Amt24 or a commune website
+    kind_notice, initial = "", {}
+    if request.GET.get("art"):
+        initial["kind"] = request.GET["art"]
+    form = (
+        PermitForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else PermitForm(initial={**prefill(request), **initial})
+    )
+    if initial and initial["kind"] not in form.kind_units():
+        kind_notice = _(
+            "Eine Art der Sondernutzung „%(art)s“ gibt es nicht. Bitte wählen Sie sie unten aus."
+        ) % {"art": initial["kind"][:40]}
+        form.initial.pop("kind")
+    estimate = None
+    status = link.status if link.status != 200 else (404 if kind_notice else 200)
+    if request.method == "POST":
+        if request.POST.get("action") == "estimate":
+            try:  # the same PostGIS work and budget as POST /api/v1/permits/estimate/
+                enforce(request, PermitEstimateThrottle)
+            except Throttled as exc:
+                return _estimates_throttled(request, exc)
+            estimate = _estimate(form, request.FILES)
+        else:
+            try:
+                enforce(request, ReportCreateThrottle)
+                return _create(request, form)
+            except Throttled as exc:
+                return _throttled(request, exc)
+            except ValidationFailed as exc:
+                form.add_service_errors(exc.errors)
+        if form.errors:
+            status = 400
+        if wants_json(request):
+            return JsonResponse({"errors": form.errors_in_page_order()}, status=status)
+    context = {
+        "form": form,
+        "place": place_search(request),
+        "estimate": estimate,
+        "attachments_dropped": bool(request.FILES.getlist("attachments")),
+        "map_config": _page_config(
+            estimateUrl=reverse("permit-estimate"),
+            kindUnits=form.kind_units(),
+            highlightAgs=link.ags,
+            fitHighlight=bool(link.ags),
+        ),
+        "commune_link": link,
+        "kind_notice": kind_notice,
+        "leika": settings.LEIKA_KEYS.get("permit", ""),
+    }
+    return render(request, "web/permit_new.html", context, status=status)
+
+
+def _permit_context(permit: Any) -> dict[str, Any]:
+    status = permit_status(permit.status, permit.start, permit.end)
+    return {
+        "permit": permit,
+        "status": status,
+        "communes": permit_commune_shares(permit),
+        "fee": {"total": permit.fee_total, "lines": permit.fee_lines, "complete": bool(permit.fee_lines)},
+        "show_conditions": permit.status == PermitStatus.APPROVED and bool(permit.conditions),
+    }
+
+
+def permit_confirmation(request: HttpRequest, public_id: str) -> HttpResponse:
+    """After submitting: number, communes, fee, next steps and the tracking link (cookie holder only).
+
+    Without the cookie the same "no longer available" page answers for every number, so this page does
+    not reveal which application numbers exist."""
+    token = created_cookie_token(request, salt=PERMIT_COOKIE_SALT)
+    permit = (
+        permit_for_applicant(public_id)
+        if token and tracking_token_matches(Permit, public_id, token)
+        else None
+    )
+    if permit is None:
+        return private_page(render(request, "web/permit_confirmation_gone.html", status=404))
+    tracking_url = request.build_absolute_uri(reverse("web:permit-track", args=[public_id, token]))
+    context = {**_permit_context(permit), "tracking_url": tracking_url}
+    return private_page(render(request, "web/permit_confirmation.html", context))
+
+
+def permit_track(request: HttpRequest, public_id: str, token: str) -> HttpResponse:
+    """The applicant's private page: state, period, area, communes, fee, conditions, public notes, map."""
+    if not tracking_token_matches(Permit, public_id, token):
+        raise Http404(_("Antrag nicht gefunden."))
+    permit = permit_for_applicant(public_id)
+    if permit is None:
+        raise Http404(_("Antrag nicht gefunden."))
+    context = {
+        **_permit_context(permit),
+        "history": [
+            {**entry, "badge": permit_status(entry["status"])} for entry in permit_public_history(permit)
+        ],
+        "area_geojson": json.loads(permit.area_geojson),
+        "map_config": map_config(),
+        # The applicant's own files, opened by the same tracking token (interfaces.web.media checks it).
+        "attachments": [
+            {"name": a.original_name, "url": f"{a.file.url}?{urlencode({'token': token})}", "size": a.size}
+            for a in permit.attachments.order_by("id")
+        ],
+        **_notices_context(permit, token),
+    }
+    return private_page(render(request, "web/permit_track.html", context))
+
+
+def _notice_links(case: Permit | ParkingPermit, token: str) -> list[dict]:
+    """The case's notices with the applicant's download links (the tracking token opens them)."""
+    return [
+        {
+            "title": n.get_kind_display(),
+            "url": notice_url(n, token=token),
+            "size": n.size,
+            "created": n.created,
+        }
+        for n in sorted(case.notices.all(), key=lambda n: n.pk)  # prefetched on Mein Konto
+    ]
+
+
+def applicant_links(case: Permit | ParkingPermit) -> dict:
+    """The applicant's private page and notice downloads of ``case``, for Mein Konto: the same links the
+    mails carry (the tracking token opens them), so the account needs no second way into private files."""
+    return {
+        "tracking": tracking_path(case),
+        "notices": _notice_links(case, tracking_token(type(case), case.public_id)),
+    }
+
+
+def _notices_context(case: Permit | ParkingPermit, token: str) -> dict:
+    """The applicant's notices (opened by the tracking token, interfaces.web.media checks it) and the fee to pay."""
+    claim = fee_claim_of(case)
+    return {
+        "claim": claim,
+        "payment_label": payment_label(claim),
+        "payment_due": payment_due(claim),
+        "notices": _notice_links(case, token),
+    }
+
+
+# --- Bewohnerparkausweis ----------------------------------------------------------------------------
+
+
+def _zones() -> list[dict[str, str]]:
+    return [json.loads(feature)["properties"] for feature in parking_zone_features()]
+
+
+@require_http_methods(["GET", "POST"])
+def parking_new(request: HttpRequest) -> HttpResponse:
+    """Bewohnerparkausweis beantragen: map with the zones + form; success → the tracking page."""
+    place = place_search(request)
+    form = (
+        ParkingForm(request.POST)
+        if request.method == "POST"
+        else ParkingForm(initial={**prefill(request), **place.initial()})
+    )
+    status = 200
+    if request.method == "POST":
+        try:
+            enforce(request, ReportCreateThrottle)
+            created = parking_apply(**form.values(), account=citizen_of(request.user))
+        except Throttled as exc:
+            return _throttled(request, exc)
+        except ValidationFailed as exc:
+            form.add_service_errors(exc.errors)
+            status = 400
+        else:
+            url = reverse("web:parking-track", args=[created.permit.public_id, created.tracking_token])
+            if wants_json(request):
+                return private_page(JsonResponse({"redirect": url}, status=201))
+            return private_page(redirect(url))
+        if wants_json(request):
+            return JsonResponse({"errors": form.errors_in_page_order()}, status=status)
+    context = {
+        "form": form,
+        "place": place,
+        "zones": _zones(),
+        "map_config": _page_config(parkingZonesUrl=reverse("parking-zones")),
+        "leika": settings.LEIKA_KEYS.get("parking", ""),
+    }
+    return render(request, "web/parking_new.html", context, status=status)
+
+
+def parking_track(request: HttpRequest, public_id: str, token: str) -> HttpResponse:
+    """The applicant's private page: state, zone, yearly fee, permit number and validity, the plate."""
+    if not tracking_token_matches(ParkingPermit, public_id, token):
+        raise Http404(_("Antrag nicht gefunden."))
+    permit = parking_permit_for_applicant(public_id)
+    if permit is None:
+        raise Http404(_("Antrag nicht gefunden."))
+    context = {
+        "permit": permit,
+        "status": parking_status(permit.status, permit.valid_until),
+        "approved": permit.status == PermitStatus.APPROVED,
+        "history": [
+            {**entry, "badge": permit_status(entry["status"])} for entry in parking_public_history(permit)
+        ],
+        **_notices_context(permit, token),
+    }
+    code = card_for_permit(permit, today=timezone.localdate())
+    if code:
+        context.update(card_code=code, card_qr=qr_svg(code))
+    return private_page(render(request, "web/parking_track.html", context))

@@ -1,0 +1,1 @@
+"""Middleware about the request as a whole: query-string secrets and replica reads."""

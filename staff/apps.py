@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class StaffConfig(AppConfig):
-    name = "staff"
-    verbose_name = "Verwaltung und Bauhof (Seiten)"
