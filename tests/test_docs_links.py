@@ -12,6 +12,7 @@ PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)")
 FENCE = re.compile(r"^```.*?^```", re.M | re.S)
 
+
 def slug(heading: str) -> str:
     """GitHub's id of a heading: lower case, punctuation dropped (letters, digits, ``-``, ``_`` kept),
     spaces to hyphens."""
