@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from domains.reports.models import PhotoKind, Report
@@ -47,10 +48,20 @@ def test_crew_finishes_the_nearest_job_on_a_phone(browser, site, world, jobs):
     expect(page.get_by_role("heading", name="Meine Aufträge")).to_be_visible()
 
     # All jobs are listed; after "Nach Entfernung sortieren" the nearest comes first.
-    page.get_by_role("button", name="Nach Entfernung sortieren").click()
+    button = page.locator("#sort-by-distance")
+    button.click()
     # Layout is measured below (scrollWidth): wait until the sorted page has loaded, stylesheet included.
     # Elements are there and "visible" as soon as the HTML is parsed, before staff.css has arrived.
-    page.wait_for_url(re.compile(r"/bauhof/\?lat=51\.050000&lon=13\.740000$"), wait_until="load")
+    # A fresh-clone run once timed out here without any navigation; say what the button showed then
+    # (crew.js writes the geolocation outcome into it) instead of a bare timeout.
+    try:
+        page.wait_for_url(re.compile(r"/bauhof/\?lat=51\.050000&lon=13\.740000$"), wait_until="load")
+    except PlaywrightTimeoutError:
+        state = page.evaluate(
+            "(() => { const b = document.getElementById('sort-by-distance');"
+            " return b ? [location.href, b.textContent, b.disabled] : [location.href]; })()"
+        )
+        pytest.fail(f"no navigation after the sort button: {state}")
     expect(page.get_by_text("Sortiert nach Entfernung von Ihrem Standort.")).to_be_visible()
     links = page.locator(".job-link")
     expect(links).to_have_count(3)  # the two above and the world fixture's assigned report
