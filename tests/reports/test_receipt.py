@@ -85,3 +85,14 @@ def test_confirmation_page_without_an_address_asks_to_keep_the_link(client):
     response = client.post("/", FORM)
     html = client.get(response["Location"]).content.decode()
     assert "auch per E-Mail" not in html and "nur hier angezeigt" in html
+
+
+def test_a_delivered_receipt_keeps_no_working_link_in_the_outbox(client, mailoutbox):
+    from kernel.notifications.services import mail_send
+
+    client.post("/api/v1/reports/", {**API, "email": ADDRESS})
+    [receipt] = receipts()
+    assert mail_send(receipt.pk) == "sent"
+    assert "/verfolgen/" in mailoutbox[0].body and "[entfernt]" not in mailoutbox[0].body
+    receipt.refresh_from_db()
+    assert "/verfolgen/[entfernt]/" in receipt.body
