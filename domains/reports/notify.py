@@ -21,8 +21,11 @@ from django.urls import reverse
 from domains.reports.models import CommuneCategorySetting, Report, StatusChange
 from domains.reports.workflow import REPORT_WORKFLOW
 from kernel.cases.tracking import tracking_url
+from kernel.notifications.models import OutgoingMail
 from kernel.notifications.services import mail_queue
 from kernel.organisations.models import Organisation, OrganisationKind
+
+RECEIPT_KIND = "report.received"  # the reporter's receipt; one of personal_data.REPORTER_MAIL_KINDS
 
 report_created = Signal()
 report_status_changed = Signal()
@@ -56,6 +59,33 @@ def notify_new_report(report: Report) -> None:
         object_type="report",
         object_id=report.public_id,
     )
+
+
+def notify_reporter_receipt(report: Report) -> None:
+    """The reporter's receipt (Eingangsbestätigung) with the private tracking link, as permits send one
+    (``domains.permits.notify.notify_new_permit``); nothing without an address. Number, category, commune
+    and the nearest address the server found — not the description, name, phone or the free place text,
+    so an address typed by someone else receives no text that person wrote, only the link to this report.
+
+    One per report, so the report throttles bound it; it does not count towards
+    ``THROTTLE_SUBSCRIPTION_MAILS_PER_ADDRESS``, which bounds the mails a request sends without storing a
+    case. Kind ``report.received`` is one of ``REPORTER_MAIL_KINDS``: erased with the reporter's contact."""
+    mail_queue(
+        kind=RECEIPT_KIND,
+        to=report.reporter_email,
+        template="mail/report_received.txt",
+        context={"report": report, "tracking_url": tracking_url(report)},
+        object_type="report",
+        object_id=report.public_id,
+    )
+
+
+def receipt_queued(report: Report) -> bool:
+    """Whether the reporter's receipt went into the outbox (the confirmation page says the link was mailed
+    only then; the report's own address is deferred on public reads)."""
+    return OutgoingMail.objects.filter(
+        kind=RECEIPT_KIND, object_type="report", object_id=report.public_id
+    ).exists()
 
 
 def status_mail_due(change: StatusChange) -> bool:

@@ -34,6 +34,7 @@ from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
 
 from domains.reports.models import AbuseNotice, CitizenUpdate, Report, StatusChange, Support, UpdateState
+from domains.reports.notify import RECEIPT_KIND
 from domains.reports.workflow import CLOSING
 from kernel.notifications.personal_data import mails_about_erase
 from kernel.organisations.audit import audit
@@ -70,7 +71,7 @@ def report_personal_record(report: Report) -> dict[str, Any]:
 REPORTER_FIELDS = ("reporter_name", "reporter_email", "reporter_phone")
 # The reporter's own mails about the report (status mails of their follow included); mails to the
 # commune and to other followers stay.
-REPORTER_MAIL_KINDS = ("report.status", "report.questionnaire")
+REPORTER_MAIL_KINDS = (RECEIPT_KIND, "report.status", "report.questionnaire")
 # An erased support keeps its row (the public count stays explained) but no link to a client any more;
 # the prefix keeps the (report, client_hash) constraint satisfied and marks the row as done.
 ERASED_HASH_PREFIX = "geloescht:"

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import Throttled
 
 from domains.reports.models import Report
+from domains.reports.notify import receipt_queued
 from domains.reports.participation.selectors import confirmation_figures, public_timeline
 from domains.reports.selectors import (
     ReportFilter,
@@ -178,7 +179,8 @@ def report_confirmation(request: HttpRequest, public_id: str) -> HttpResponse:
     if token is None:
         return redirect("web:report-detail", public_id=public_id)
     tracking_url = request.build_absolute_uri(reverse("web:report-track", args=[public_id, token]))
-    response = render(request, "web/confirmation.html", {"report": report, "tracking_url": tracking_url})
+    context = {"report": report, "tracking_url": tracking_url, "receipt_sent": receipt_queued(report)}
+    response = render(request, "web/confirmation.html", context)
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"  # a page without forms: nothing to post from here
     response["X-Robots-Tag"] = "noindex"

@@ -78,6 +78,20 @@ def test_report_contact_retention_erases_the_reporters_mails(mailoutbox):
     assert {m.body for m in erased} == {"(Inhalt nach Ablauf der Aufbewahrungsfrist gelöscht.)\n"}
 
 
+def test_report_contact_retention_erases_the_receipt(mailoutbox):
+    address = "zeitreise-quittung@example.org"
+    report = reported(email=address)
+    assert OutgoingMail.objects.filter(
+        object_id=report.public_id, kind="report.received", to=address
+    ).exists()
+    set_status(report, "resolved")
+    days = report.organisation.retention_report_contact_days
+    assert_erased_after(address, TODAY + dt.timedelta(days=days + 1), kind="report_contacts")
+    [receipt] = OutgoingMail.objects.filter(object_id=report.public_id, kind="report.received")
+    assert (receipt.to, receipt.body) == ("", "(Inhalt nach Ablauf der Aufbewahrungsfrist gelöscht.)\n")
+    assert "/verfolgen/" not in database_text()  # the tracking link went with the body
+
+
 def test_permit_retention_erases_the_applicants_mails(mailoutbox):
     address = "zeitreise-sondernutzung@example.org"
     permit = applied_permit(email=address)

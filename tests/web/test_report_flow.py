@@ -184,3 +184,39 @@ def test_page_works_on_our_borders_when_basemap_tiles_fail(browser, site, settin
         assert failed and all("geodatenzentrum.de" in url for url in failed)
     finally:
         context.close()
+
+
+def _report_with_email(page, site) -> None:
+    page.goto(site + "/")
+    page.get_by_label("Breitengrad").fill(DRESDEN_LAT)
+    page.get_by_label("Längengrad").fill(DRESDEN_LON)
+    _describe(page)
+    page.get_by_label("E-Mail (optional)").fill("quittung@example.org")
+    page.get_by_role("button", name="Meldung absenden").click()
+    expect(page.get_by_role("heading", name="Vielen Dank – Ihre Meldung ist eingegangen")).to_be_visible()
+
+
+def test_confirmation_says_the_link_was_mailed_and_copies_it(browser, site):
+    """Issue 26 (5): the receipt is announced and "Link kopieren" puts the tracking link on the clipboard."""
+    context = new_context(browser)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site)
+    page = context.new_page()
+    _report_with_email(page, site)
+    expect(
+        page.get_by_text("Wir haben ihn auch per E-Mail an die angegebene Adresse geschickt.")
+    ).to_be_visible()
+    link = page.get_by_label("Link zum Kopieren").input_value()
+    assert re.search(r"/meldungen/SN-[\w-]+/verfolgen/[\w-]+/$", link)
+    page.get_by_role("button", name="Link kopieren").click()
+    expect(page.get_by_role("status").filter(has_text="Link kopiert")).to_be_visible()
+    assert page.evaluate("() => navigator.clipboard.readText()") == link
+    context.close()
+
+
+def test_confirmation_without_javascript_hides_the_copy_button_and_keeps_the_link(browser, site):
+    context = new_context(browser, java_script_enabled=False)
+    page = context.new_page()
+    _report_with_email(page, site)
+    expect(page.get_by_role("button", name="Link kopieren")).to_be_hidden()
+    assert "/verfolgen/" in page.get_by_label("Link zum Kopieren").input_value()
+    context.close()

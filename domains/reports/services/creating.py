@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from domains.reports.attributes import clean_attributes
 from domains.reports.models import DESCRIPTION_MAX, PLACE_MAX, Category, Report
-from domains.reports.notify import notify_new_report, report_created
+from domains.reports.notify import notify_new_report, notify_reporter_receipt, report_created
 from domains.reports.photos import MAX_PHOTOS, PhotoRejected, ProcessedPhoto, process_photo
 from domains.reports.services.categories import commune_category_setting
 from domains.reports.services.photos import PhotoUpload, store_photos
@@ -256,6 +256,7 @@ def report_create(
         record_creation(report)
         store_photos(report, valid.photos, files)
         notify_new_report(report)  # the commune's mail
+        notify_reporter_receipt(report)  # the reporter's receipt with the tracking link, if an address
         report_created.send(sender=Report, report=report)  # subscriptions: reporter follows, area alerts
         report_added(report)  # last: holds its count row's lock for the shortest time
         presented = present(report) if present is not None else None
