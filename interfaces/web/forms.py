@@ -29,6 +29,17 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class PhotosField(forms.FileField):
+    """The files of a multiple file input, unchecked: the service validates photos (type, size, count)
+    and only those that arrived. Django's ``FileField`` expects one file and, given the list a multiple
+    input yields, said "Es wurde keine Datei übertragen …" whenever any other field was wrong."""
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        if not data:
+            return []
+        return [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
+
+
 def category_choices(*, empty_label: str, ags: str = "") -> list[tuple[str, Any]]:
     """Active categories grouped by their group, in catalogue order (one query); with ``ags`` only those
     the commune offers."""
@@ -95,7 +106,7 @@ class ReportForm(ServiceErrorsForm):
         )(),
         widget=forms.Textarea(attrs={"rows": 6, "data-max": DESCRIPTION_MAX}),
     )
-    photos = forms.FileField(
+    photos = PhotosField(
         label=_("Fotos"),
         required=False,
         help_text=lazy(
@@ -123,6 +134,11 @@ class ReportForm(ServiceErrorsForm):
         self.fields["category"].widget.choices = category_choices(
             empty_label=str(_("Bitte wählen …")), ags=ags
         )
+
+    def photos_to_choose_again(self) -> bool:
+        """A photo came with a submission that is shown again with errors: the browser cannot keep the
+        chosen file (without JavaScript it is gone), so the page asks to choose it again."""
+        return self.is_bound and bool(self.files.getlist("photos")) and bool(self.errors)
 
     def draft(self, photos: Sequence[UploadedFile]) -> ReportDraft:
         data = self.data
