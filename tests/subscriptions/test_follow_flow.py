@@ -108,7 +108,8 @@ def test_reporter_follows_without_second_opt_in_and_gets_the_headers(world: Worl
     report = make_report(email=FOLLOWER).report
     change(world, report.public_id, "in_review")
     run_worker()
-    mails = to_follower(smtp)
+    receipt, *mails = to_follower(smtp)  # the receipt of the report comes first (reports.notify)
+    assert receipt["Subject"] == f"Ihre Meldung {report.public_id} ist eingegangen"
     assert [m["Subject"] for m in mails] == [f"Ihre Meldung {report.public_id}: In Prüfung"]
     assert "/verfolgen/" in mails[0].get_content()  # the reporter's own mail keeps the tracking link
     assert mails[0]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
