@@ -22,6 +22,11 @@ def start_provider(*, email_verified: bool) -> OidcProvider:
 
 
 def configure(settings, provider: OidcProvider) -> None:
+    configure_server(settings, provider.issuer)
+
+
+def configure_server(settings, server_url: str) -> None:
+    """Our site as the client of the OpenID provider at ``server_url`` (the peer itself or a proxy)."""
     settings.SOCIALACCOUNT_PROVIDERS = {
         "openid_connect": {
             "OAUTH_PKCE_ENABLED": True,
@@ -32,7 +37,7 @@ def configure(settings, provider: OidcProvider) -> None:
                     "client_id": CLIENT_ID,
                     "secret": CLIENT_SECRET,
                     "settings": {
-                        "server_url": provider.issuer,
+                        "server_url": server_url,
                         "oauth_pkce_enabled": True,
                         "token_auth_method": "client_secret_post",
                         "scope": ["openid", "profile", "email", "address"],

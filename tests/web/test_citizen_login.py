@@ -11,9 +11,8 @@ from django.contrib.sessions.models import Session
 from playwright.sync_api import expect
 
 from kernel.organisations.models import Membership, Organisation, Role
+from tests.citizens.provider_login import PROVIDER_ID, configure_server
 from tests.oidc_peer import (
-    CLIENT_ID,
-    CLIENT_SECRET,
     BackChannelProxy,
     OidcProvider,
     hold_until_expired,
@@ -23,30 +22,6 @@ from tests.web.conftest import axe_serious, new_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PROVIDER_ID = "testkonto"
-
-
-def _configure(settings, server_url: str) -> None:
-    settings.SOCIALACCOUNT_PROVIDERS = {
-        "openid_connect": {
-            "OAUTH_PKCE_ENABLED": True,
-            "APPS": [
-                {
-                    "provider_id": PROVIDER_ID,
-                    "name": "Testkonto",
-                    "client_id": CLIENT_ID,
-                    "secret": CLIENT_SECRET,
-                    "settings": {
-                        "server_url": server_url,
-                        "oauth_pkce_enabled": True,
-                        "token_auth_method": "client_secret_post",
-                        "scope": ["openid", "profile", "email", "address"],
-                    },
-                }
-            ],
-        }
-    }
-
 
 def _provider(site: str, **options) -> OidcProvider:
     return OidcProvider(f"{site}/konto/oidc/{PROVIDER_ID}/login/callback/", f"{site}/", **options)
@@ -55,7 +30,7 @@ def _provider(site: str, **options) -> OidcProvider:
 @pytest.fixture
 def provider(site, settings):
     peer = _provider(site)
-    _configure(settings, peer.issuer)
+    configure_server(settings, peer.issuer)
     yield peer
     peer.stop()
 
@@ -114,7 +89,7 @@ def test_citizen_signs_in_sees_name_and_signs_out(page, site, provider):
 def test_bad_id_token_is_refused_and_nobody_is_signed_in(page, site, settings, ttl, spoil):
     peer = _provider(site, id_token_ttl=ttl)
     proxy = BackChannelProxy(peer.issuer, spoil=spoil)
-    _configure(settings, proxy.url)
+    configure_server(settings, proxy.url)
     try:
         _sign_in_at_provider(page, site)
         expect(page.get_by_role("heading", name="Anmeldung fehlgeschlagen")).to_be_visible()
