@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from config.env import (
     BASE_DIR,
-    Env,
     caches_from_env,
     databases_from_env,
     mailers_from_env,
@@ -23,8 +22,7 @@ from config.env import (
     secret_key,
 )
 from config.features import accessibility_enforcement, leika_keys, opendata_contributor_id
-
-env = Env(dotenv=BASE_DIR / ".env")
+from config.settings.environment import env
 
 LOCAL_DIR = BASE_DIR / ".local"
 

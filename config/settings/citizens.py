@@ -5,10 +5,8 @@ Kept apart from base.py, which star-imports them. Providers come from the enviro
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import BASE_DIR, Env
 from config.features import oidc_providers
-
-_env = Env(dotenv=BASE_DIR / ".env")
+from config.settings.environment import env as _env
 
 # Citizen accounts (optional): OpenID Connect through django-allauth's socialaccount (shared/citizens/oidc.py).
 # Providers from OIDC_PROVIDERS (JSON list) or OIDC_ISSUER/OIDC_CLIENT_ID/OIDC_CLIENT_SECRET; none: no

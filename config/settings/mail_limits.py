@@ -4,9 +4,7 @@ Kept apart from base.py, which star-imports them. The per-client throttles (``TH
 not help when many clients ask for mails to one address; this counts per recipient.
 """
 
-from config.env import BASE_DIR, Env
-
-_env = Env(dotenv=BASE_DIR / ".env")
+from config.settings.environment import env as _env
 
 # At most this many request mails (subscription confirmations, management links) to one address per hour;
 # further requests get the same answer as always and send nothing.

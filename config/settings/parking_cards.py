@@ -5,10 +5,9 @@ the rules; docs/operations.md "Parkausweis-Schlüssel wechseln" the procedure).
 Kept apart from base.py, which star-imports them; production.py requires them explicitly.
 """
 
-from config.env import BASE_DIR, Env
+from config.env import BASE_DIR
 from config.parking_keys import checked_against_current, plate_secret, signing_key, verify_keys
-
-_env = Env(dotenv=BASE_DIR / ".env")
+from config.settings.environment import env as _env
 
 # The current signing key and its kid: every new card carries the kid and is signed with this key.
 PARKING_SIGNING_KEY_ID, PARKING_SIGNING_KEY = signing_key(_env, BASE_DIR / ".local")

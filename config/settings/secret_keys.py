@@ -8,8 +8,6 @@ honours the list natively; the tracking links' own HMAC (``kernel.cases.tracking
 is a tracking link, valid as long as its case exists — since each one stays as good as the current key.
 """
 
-from config.env import BASE_DIR, Env
-
-_env = Env(dotenv=BASE_DIR / ".env")
+from config.settings.environment import env as _env
 
 SECRET_KEY_FALLBACKS = _env.list("SECRET_KEY_FALLBACKS", default=[])
