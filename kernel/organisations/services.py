@@ -105,7 +105,10 @@ def organisation_set_email(*, actor: Any, organisation: Organisation, email: str
 
 LETTERHEAD_FIELDS = {
     "letterhead_name": 200,
+    "letterhead_office": 200,
     "letterhead_address": 400,
+    "letterhead_signatory": 200,
+    "letterhead_signatory_role": 200,
     "payment_recipient": 70,
     "iban": 34,
     "bic": 11,
