@@ -54,6 +54,7 @@ urlpatterns = [
     path("mein-konto/loeschen/", account_views.account_delete_view, name="account-delete"),
     path("datenschutz/", views.privacy, name="privacy"),
     path("barrierefreiheit/", info_views.accessibility_statement, name="accessibility"),
+    path("impressum/", info_views.impressum, name="impressum"),
     path("leichte-sprache/", info_views.easy_language, name="easy-language"),
     path("feeds/meldungen.atom", feeds.reports_feed, name="feed-reports"),
     path("feeds/meldungen/<str:public_id>.atom", feeds.report_history_feed, name="feed-report"),

@@ -41,6 +41,7 @@ from kernel.cases.tracking import tracking_token_matches
 from kernel.core.errors import ValidationFailed
 from kernel.geo.coords import to_api
 from kernel.organisations.models import RETENTION_DEFAULTS
+from kernel.organisations.public_details import commune_contact
 from kernel.organisations.retention_periods import organisations_with_own_retention
 from shared.citizens.selectors import citizen_of, claims_of
 from shared.http.filters import STATUS_ALIASES
@@ -196,6 +197,7 @@ def report_context(report: Any) -> dict[str, Any]:
         "point": to_api(report.location),  # one point: WGS84 for the small map and the coordinates
         "map_config": map_config(),
         "follow_form": FollowForm(),
+        "contact": commune_contact(report.commune.ags),  # the footer's "Kontakt <Gemeinde>"
     }
 
 
@@ -264,6 +266,7 @@ def commune_detail(request: HttpRequest, ags: str) -> HttpResponse:
         "page": _page(request, ReportFilter(commune=ags)),
         "map_config": map_config(highlight_ags=ags),
         "statuses": status_legend(),
+        "contact": commune_contact(ags),
     }
     return render(request, "web/commune_detail.html", context)
 

@@ -78,6 +78,7 @@ NOT_IN_MATRIX: dict[str, str] = {
     "web:account-delete": CITIZEN_ACCOUNT,
     "web:privacy": PUBLIC_PAGE,
     "web:accessibility": PUBLIC_PAGE,
+    "web:impressum": PUBLIC_PAGE,
     "web:easy-language": PUBLIC_PAGE,
     "web:feed-reports": PUBLIC_PAGE + " (Atom)",
     "web:feed-report": PUBLIC_PAGE + " (Atom)",
