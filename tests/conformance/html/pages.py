@@ -130,6 +130,7 @@ PUBLIC: dict[str, Page] = {
     "subscription-unsubscribe": lambda c, s: c.get(s.subscription_unsubscribe),
     "subscription-manage": lambda c, s: c.get(s.subscription_manage),
     "privacy": lambda c, s: c.get("/datenschutz/"),
+    "impressum": lambda c, s: c.get("/impressum/"),
     "accessibility": lambda c, s: c.get("/barrierefreiheit/"),
     "accessibility-errors": lambda c, s: c.post("/barrierefreiheit/", {}),
     "accessibility-sent": lambda c, s: _follow(
