@@ -63,6 +63,13 @@ def format_amount(value: object) -> str:
     return formats.number_format(round_cents(number), 2, use_l10n=True, force_grouping=True)
 
 
+def german_amount(value: object) -> str:
+    """:func:`format_amount` in German whatever the active language, for German text stored as it is
+    (an audit summary "Gebühr 1.234,50 EUR bezahlt")."""
+    with translation.override("de"):
+        return format_amount(value)
+
+
 def format_euro(value: object) -> str:
     """An amount with the euro sign after a no-break space: "1.234,50 €"."""
     text = format_amount(value)
