@@ -162,6 +162,8 @@ TEMPLATES = [
                 "interfaces.web.context_processors.boundaries",
                 "interfaces.web.context_processors.citizen_account",
             ],
+            # {% load amounts %}: German/English money and numbers for pages, notices and mails
+            "libraries": {"amounts": "kernel.core.amount_tags"},
         },
     },
 ]

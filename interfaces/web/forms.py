@@ -23,6 +23,7 @@ from domains.reports.services import PhotoUpload, ReportDraft
 from domains.reports.workflow import ReportStatus
 from kernel.boundaries.models import Commune
 from kernel.boundaries.selectors import communes_light, today
+from kernel.core.amounts import format_number
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -101,7 +102,10 @@ class ReportForm(ServiceErrorsForm):
         strip=False,
         # lazy: translated per request (a "%" on a lazy text would fix it in the default language at import)
         help_text=lazy(
-            lambda: gettext("Was ist kaputt, und wo genau? Höchstens %(max)s Zeichen.") % {"max": "4.000"},
+            lambda: (
+                gettext("Was ist kaputt, und wo genau? Höchstens %(max)s Zeichen.")
+                % {"max": format_number(DESCRIPTION_MAX)}  # "4.000" in German, "4,000" in English
+            ),
             str,
         )(),
         widget=forms.Textarea(attrs={"rows": 6, "data-max": DESCRIPTION_MAX}),

@@ -16,7 +16,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.tasks import Task, TaskResultStatus
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from kernel.notifications.models import OutgoingMail
@@ -95,7 +95,10 @@ def mail_queue(
     """
     if not to:
         return None
-    text = render_to_string(template, {"site_url": settings.SITE_URL, **context}).strip()
+    # The mail texts are German: amounts and numbers too ("1.234,50 EUR"), whatever language the page
+    # that caused the mail was in.
+    with translation.override("de"):
+        text = render_to_string(template, {"site_url": settings.SITE_URL, **context}).strip()
     subject, _, body = text.partition("\n")
     mail = OutgoingMail.objects.create(
         kind=kind,

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -26,7 +25,6 @@ from domains.permits.payment_state import payment_instructions
 from domains.permits.selectors import permit_conditions
 from domains.permits.workflow import PermitStatus
 
-CENT = Decimal("0.01")
 PARKING_REFUSAL_DEFAULT = "Die Voraussetzungen für einen Bewohnerparkausweis liegen nicht vor."
 
 
@@ -126,12 +124,10 @@ def render_decision(
 
 
 def _fee_lines(case: Permit | ParkingPermit, claim: FeeClaim) -> list[dict[str, Any]]:
-    """The stored breakdown; amounts as cents (``Decimal``), which the German template prints as 15,00."""
+    """The stored breakdown, each line already rounded to the cent (``fees.round_fee_line``); the
+    template prints it with ``amounts`` ("85,80") and the claim's amount is their sum."""
     if isinstance(case, Permit):
-        return [
-            {**line, "amount": Decimal(line["amount"]).quantize(CENT, rounding=ROUND_HALF_UP)}
-            for line in case.fee_lines
-        ]
+        return list(case.fee_lines)
     return [
         {
             "label": "Bewohnerparkausweis (1 Jahr)",

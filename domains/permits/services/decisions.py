@@ -22,6 +22,7 @@ from kernel.boundaries.assignment import assign_geometry
 from kernel.cases.fields import FieldErrors, clean_note
 from kernel.cases.files import files_for_transaction
 from kernel.cases.history import record_status_change
+from kernel.core.amounts import german_amount
 from kernel.core.errors import ValidationFailed
 from kernel.organisations.audit import audit, audit_status_change
 from kernel.organisations.scoping import get_visible, require_manager
@@ -157,7 +158,7 @@ def permit_change_area_or_period(
             action="permit.change",
             obj=permit,
             organisation=permit.organisation_id,
-            summary=f"Fläche/Zeitraum geändert, Gebühr neu berechnet: {fee.total} EUR",
+            summary=f"Fläche/Zeitraum geändert, Gebühr neu berechnet: {german_amount(fee.total)} EUR",
         )
     return permit
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from domains.permits.fees import round_fee_line
 from domains.permits.models import (
     Notice,
     ParkingPermit,
@@ -96,7 +97,7 @@ def _yearly_fee(commune: Any) -> Decimal:
         raise ValidationFailed(
             {"location": [f"Für {commune.name} ist noch keine Gebühr für Bewohnerparken hinterlegt."]}
         )
-    return tariff.rate.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return round_fee_line(tariff.rate)  # a year's card is one fee line
 
 
 def parking_apply(
