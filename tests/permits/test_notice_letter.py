@@ -102,3 +102,17 @@ def test_standard_conditions_alone_are_shown_on_the_page(client, world):
     token = tracking_token(type(permit), permit.public_id)
     html = client.get(f"/sondernutzung/{permit.public_id}/verfolgen/{token}/").content.decode()
     assert "Straßenabläufe bleiben frei." in html
+
+
+def test_the_conditions_stay_as_issued_when_the_kind_changes_later(client, world, tmp_path):
+    """The Bescheid is binding as issued: a later edit of the kind's standard conditions (a new
+    Satzung, a typo fixed in the admin) must not change what the applicant's page says was imposed."""
+    permit = _approved(world)
+    PermitKind.objects.filter(slug="container").update(standard_conditions="Neue Regelauflage ab morgen.")
+    text = _bescheid(permit, tmp_path)
+    token = tracking_token(type(permit), permit.public_id)
+    html = client.get(f"/sondernutzung/{permit.public_id}/verfolgen/{token}/").content.decode()
+    section = html.split("Auflagen", 1)[1].split("<h2", 1)[0]
+    for output in (text, section):
+        assert "Straßenabläufe bleiben frei." in output
+        assert "Neue Regelauflage" not in output

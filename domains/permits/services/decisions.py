@@ -68,11 +68,17 @@ def permit_decide(
         PERMIT_WORKFLOW.check(permit.status, status)  # before a Kassenzeichen is taken
         if status == PermitStatus.APPROVED:
             permit.conditions = conditions
+            permit.standard_conditions = permit.kind.standard_conditions
         paperwork = decision_paperwork(
             permit, status=status, amount=permit.fee_total, reasons=public_note, files=files, actor=actor
         )
         change = record_status_change(
-            permit, status, actor, public_note, internal_note, update_fields=("conditions",)
+            permit,
+            status,
+            actor,
+            public_note,
+            internal_note,
+            update_fields=("conditions", "standard_conditions"),
         )
         audit_status_change(permit, change, actor)
         notify_applicant_status(permit, change, notices=paperwork.notices)
