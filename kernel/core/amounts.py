@@ -54,6 +54,22 @@ def german_number(value: object) -> str:
         return format_number(value)
 
 
+def format_decimal(value: object, places: int) -> str:
+    """A measured figure with a fixed number of decimals, rounded half up, in the active language:
+    (4.25, 1) → "4,3" / "4.3", (12345.6, 0) → "12.346" / "12,346". Empty for what is not a number."""
+    number = as_decimal(value)
+    if number is None:
+        return ""
+    rounded = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return formats.number_format(rounded, places, use_l10n=True, force_grouping=True)
+
+
+def german_decimal(value: object, places: int) -> str:
+    """:func:`format_decimal` in German, for German messages and stored summaries."""
+    with translation.override("de"):
+        return format_decimal(value, places)
+
+
 def format_amount(value: object) -> str:
     """An amount of money with two decimals in the active language, without the currency:
     "1234.5" → "1.234,50" / "1,234.50". Empty for what is not a number."""

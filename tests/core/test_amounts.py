@@ -8,7 +8,15 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from kernel.core.amounts import format_amount, format_euro, format_number, german_number, round_cents
+from kernel.core.amounts import (
+    format_amount,
+    format_decimal,
+    format_euro,
+    format_number,
+    german_decimal,
+    german_number,
+    round_cents,
+)
 
 
 def test_round_cents_is_commercial_rounding():
@@ -51,3 +59,15 @@ def test_the_template_library_is_there_for_every_template():
     template = Template("{% load amounts %}{{ a|amount }} | {{ a|euro }} | {{ f|number }}")
     with translation.override("de"):
         assert template.render(Context({"a": "110.8", "f": "0.225"})) == "110,80 | 110,80\u00a0€ | 0,225"
+
+
+def test_a_measured_figure_has_fixed_places_in_the_page_language():
+    # Median days on /statistik/ and areas in messages were printed with a hand-made replace(".", ","):
+    # "4,3" on English pages too, and no grouping ("12345,6 m²").
+    with translation.override("en"):
+        assert format_decimal(4.25, 1) == "4.3"  # half up, not Python's round-half-even "4.2"
+        assert format_decimal(12345.6, 0) == "12,346"
+        assert german_decimal(12345.6, 0) == "12.346"
+    with translation.override("de"):
+        assert format_decimal(4.25, 1) == "4,3"
+        assert format_decimal(None, 1) == ""

@@ -16,6 +16,7 @@ from domains.reports.statistics import ScopeKind, ScopeStatistics, scope_statist
 from interfaces.opendata.statistics.charts import bar_chart, month_chart
 from interfaces.opendata.tables import Table, build_tables
 from kernel.boundaries.models import Commune, District
+from kernel.core.amounts import format_decimal
 from kernel.core.spreadsheet import safe_writer
 
 CACHE_CONTROL = "public, max-age=300"
@@ -51,7 +52,7 @@ def _charts(stats: ScopeStatistics) -> dict:
 
 
 def _median_text(days: float | None) -> str:
-    return "–" if days is None else f"{days:.1f}".replace(".", ",")
+    return "–" if days is None else format_decimal(days, 1)
 
 
 def _page(request: HttpRequest, kind: ScopeKind, ags: str = "") -> HttpResponse:
