@@ -5,6 +5,7 @@ from ``shared.subscriptions``; the reporter's address never gets two."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from urllib.parse import urlsplit
 
@@ -146,3 +147,31 @@ def test_without_an_address_no_status_mail_and_no_error(without_followers_receiv
     report = make_report().report
     set_status(report, "in_review", public_note="Danke.")
     assert not OutgoingMail.objects.filter(kind="report.status").exists()
+
+
+def test_the_choice_is_exported_and_erased_with_the_reporters_contact_data():
+    """``domains.reports.personal_data``: the choice is the reporter's, so an Art. 15 export shows it and
+    an erasure (request or retention) returns it to the default, audited by field name."""
+    from domains.reports.personal_data import (
+        report_erase_contact,
+        report_personal_record,
+        reports_contact_due,
+    )
+    from kernel.organisations.models import AuditEvent
+
+    report = make_report(email=REPORTER).report
+    Client().post(stop_path_of_first_mail(report))
+    report.refresh_from_db()
+    assert report_personal_record(report)["reporter_status_mails"] is False
+
+    # Contact data already gone (e.g. erased before this field existed): the choice alone is still due.
+    Report.objects.filter(pk=report.pk).update(reporter_email="")
+    set_status(report, "resolved")
+    later = Report.objects.get(pk=report.pk).updated + dt.timedelta(days=400)
+    assert list(reports_contact_due(moment=later)) == [Report.objects.get(pk=report.pk)]
+    assert report_erase_contact(report_id=report.pk, reason="request") == ["reporter_status_mails"]
+    assert Report.objects.get(pk=report.pk).reporter_status_mails is True
+    [event] = AuditEvent.objects.filter(action="report.personal_erased")
+    assert event.data["fields"] == ["reporter_status_mails"]
+    assert list(reports_contact_due(moment=later)) == []
+    assert report_erase_contact(report_id=report.pk) == []  # nothing left
