@@ -73,7 +73,7 @@ REPORTER_FIELDS = ("reporter_name", "reporter_email", "reporter_phone")
 # The reporter's choice about status mails (``Report.reporter_status_mails``) is theirs too: erased with the
 # contact data by returning it to the default, so an erased report no longer tells that someone said "no".
 REPORTER_CHOICES = {"reporter_status_mails": True}
-# The reporter's own mails about the report (status mails of their follow included); mails to the
+# The reporter's own mails about the report (their status mails included); mails to the
 # commune and to other followers stay.
 REPORTER_MAIL_KINDS = (RECEIPT_KIND, "report.status", "report.questionnaire")
 # An erased support keeps its row (the public count stays explained) but no link to a client any more;
