@@ -22,6 +22,11 @@ urlpatterns = [
     path("meldungen/<str:public_id>/bestaetigung/", views.report_confirmation, name="report-confirmation"),
     path("meldungen/<str:public_id>/verfolgen/<str:token>/", views.report_track, name="report-track"),
     path(
+        "meldungen/<str:public_id>/statusmails/abmelden/<str:token>/",
+        views.report_status_mails_stop_view,
+        name="report-status-mails-stop",
+    ),
+    path(
         "meldungen/<str:public_id>/behoben/<str:token>/<str:answer>/",
         participation_views.questionnaire,
         name="questionnaire",

@@ -67,6 +67,18 @@ def redact_stored_links(mail: OutgoingMail) -> list[str]:
     return changed
 
 
+def one_click_unsubscribe_headers(url: str) -> dict[str, str]:
+    """RFC 2369 + RFC 8058 for a mail with a signed stop link (a subscription's alerts and status mails,
+    the reporter's status mails): mail clients show "Abbestellen" and unsubscribe with one POST to ``url``,
+    no cookies, no CSRF token. Stored with the outbox row; redacted after delivery like the body.
+
+    No ``mailto:`` variant: no mailbox here reads unsubscribe mails, and a header must not promise one."""
+    return {
+        "List-Unsubscribe": f"<{url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
 def _send_mail_task() -> Task:
     """The task that sends one outbox row (``kernel.notifications.tasks.send_mail_task``)."""
     # Imported when called, not at the top: kernel.notifications.tasks imports mail_send from this module, so a

@@ -59,6 +59,7 @@ NOT_IN_MATRIX: dict[str, str] = {
     "web:report-detail": PUBLIC_PAGE,
     "web:report-confirmation": PUBLIC_PAGE,
     "web:report-track": TOKEN_LINK,
+    "web:report-status-mails-stop": TOKEN_LINK,
     "web:questionnaire": TOKEN_LINK,
     "web:update-new": PUBLIC_PAGE,
     "web:update-confirm": TOKEN_LINK,

@@ -257,7 +257,7 @@ def report_create(
         store_photos(report, valid.photos, files)
         notify_new_report(report)  # the commune's mail
         notify_reporter_receipt(report)  # the reporter's receipt with the tracking link, if an address
-        report_created.send(sender=Report, report=report)  # subscriptions: reporter follows, area alerts
+        report_created.send(sender=Report, report=report)  # subscriptions: immediate area alerts
         report_added(report)  # last: holds its count row's lock for the shortest time
         presented = present(report) if present is not None else None
     logger.info("report %s created in %s (%s)", report.public_id, report.commune.ags, report.channel)
