@@ -252,6 +252,11 @@ def search(query: str, *, limit: int = 10) -> list[Hit]:
     return hits[:limit]
 
 
+def has_addresses(ags: str) -> bool:
+    """Whether any street of the commune ``ags`` is loaded: else the search finds only the area there."""
+    return Street.objects.filter(ags=ags).exists()
+
+
 # Nearest first by the GiST index (KNN ``<->``), bounded by ST_DWithin; the commune is joined to the one
 # row found only.
 REVERSE_SQL = f"""
