@@ -60,12 +60,11 @@ def _charts(stats: ScopeStatistics) -> dict:
             [(row.label, row.figures.total, str(row.figures.total)) for row in stats.categories]
         ),
     }
-    if stats.areas:
+    # Only areas with a resolved report have a median: the others would be empty bars (the table lists them).
+    measured = [row for row in stats.areas if row.figures.median_days is not None]
+    if measured:
         charts["areas"] = bar_chart(
-            [
-                (row.label, row.figures.median_days or 0.0, _median_text(row.figures.median_days))
-                for row in stats.areas
-            ]
+            [(row.label, row.figures.median_days, _median_text(row.figures.median_days)) for row in measured]
         )
     return charts
 
