@@ -24,7 +24,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from rest_framework.exceptions import Throttled
 
-from kernel.addresses.selectors import AREA_KINDS, MAX_QUERY, MIN_QUERY, Hit, has_addresses, search
+from kernel.addresses.selectors import (
+    AREA_KINDS,
+    MAX_QUERY,
+    MIN_QUERY,
+    ONLY_POSTCODE,
+    Hit,
+    has_addresses,
+    search,
+)
 from kernel.boundaries.assignment import OutsideSaxony, assign_point
 from kernel.geo.coords import CoordinateError, parse_lon_lat
 from shared.http.throttling import AddressSearchThrottle, enforce
@@ -49,6 +57,12 @@ AREA_CHOSEN = gettext_lazy(
 NO_ADDRESSES = gettext_lazy(
     "Für %(label)s sind keine Hausadressen hinterlegt – die Suche findet dort nur das Gebiet, "
     "den genauen Ort wählen Sie auf der Karte."
+)
+
+
+NO_POSTCODE = gettext_lazy(
+    "Zu dieser Postleitzahl wurde nichts gefunden: Postleitzahlen findet die Suche nur, wo Hausadressen "
+    "hinterlegt sind. Bitte geben Sie die Gemeinde ein – oder wählen Sie den Ort auf der Karte."
 )
 
 
@@ -96,7 +110,7 @@ class PlaceSearch:
             "chosen": _("Ort übernommen: %(label)s"),
             "chosenArea": str(AREA_CHOSEN),
             "noAddresses": str(NO_ADDRESSES),
-            "areaKinds": sorted(AREA_KINDS),
+            "nonePostcode": str(NO_POSTCODE),
             "failed": _("Die Suche ist gerade nicht erreichbar. Bitte wählen Sie den Ort auf der Karte."),
             "kinds": {kind: str(label) for kind, label in KIND_LABELS.items()},
         }
@@ -135,6 +149,8 @@ def _candidates(request: HttpRequest, query: str) -> tuple[list[dict[str, str]],
             "Bitte versuchen Sie es in %(minutes)s Minute(n) erneut."
         ) % {"minutes": minutes}
     hits = search(query, limit=LIMIT)
+    if not hits and ONLY_POSTCODE.match(query):
+        return [], str(NO_POSTCODE)
     if not hits:
         return [], _(
             "Zu „%(query)s“ wurde kein Ort gefunden. Prüfen Sie die Schreibweise, "

@@ -124,7 +124,7 @@
             say(MM.format(features.length === 1 ? t.foundOne : t.foundMany, { n: features.length }), false);
           } else {
             close();
-            say(t.none, true);
+            say(/^\d{5}$/.test(text) ? t.nonePostcode : t.none, true);
           }
         })
         .catch(function (err) {

@@ -56,3 +56,9 @@ def test_a_postcode_is_listed_as_an_area(client, tmp_path):
 def test_a_district_link_fills_nothing_either(client, url):
     html = follow(client, url, "Bautzen", "Bautzen")  # the commune comes first; both are areas
     assert field_value(html, "lat") in (None, "")
+
+
+def test_a_postcode_without_addresses_says_why_nothing_is_found(client):
+    html = client.get(REPORT, {"adresse": "01069"}).content.decode()
+    assert candidates(html) == []
+    assert "Postleitzahlen findet die Suche nur, wo Hausadressen hinterlegt sind" in status_line(html)
