@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from domains.reports.models import Report, StatusChange
 from domains.reports.workflow import OPEN_STATES
+from kernel.boundaries.naming import german
 from kernel.geo.coords import to_storage
 from kernel.organisations.models import AuditEvent
 from kernel.organisations.scoping import scope_of, visible_cases
@@ -86,7 +87,7 @@ def overdue_counts(user: Any) -> list[dict]:
         .filter(status__in=OPEN_STATES)
         .values("organisation__id", "organisation__name")
         .annotate(open=Count("id"), overdue=Count("id", filter=Q(due__lt=timezone.now())))
-        .order_by("organisation__name")
+        .order_by(german("organisation__name"))
     )
 
 

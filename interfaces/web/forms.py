@@ -21,8 +21,7 @@ from domains.reports.photos import MAX_PHOTOS
 from domains.reports.selectors import categories_offered
 from domains.reports.services import PhotoUpload, ReportDraft
 from domains.reports.workflow import ReportStatus
-from kernel.boundaries.models import Commune
-from kernel.boundaries.selectors import communes_light, today
+from kernel.boundaries.selectors import communes_in_order
 from kernel.core.amounts import format_number
 
 
@@ -196,5 +195,5 @@ class ReportFilterForm(forms.Form):
 
 
 def commune_choices() -> list[tuple[str, str]]:
-    rows: Sequence[Commune] = communes_light().valid_on(today()).order_by("name", "ags")
-    return [(c.ags, c.name) for c in rows]
+    """Every current commune once, in German order; namesakes with their district."""
+    return [(c.ags, label) for c, label in communes_in_order()]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domains.reports.models import Category
 from interfaces.web.forms import ServiceErrorsForm
-from kernel.boundaries.selectors import communes_light, today
+from kernel.boundaries.selectors import communes_in_order
 from shared.subscriptions.models import Frequency
 from shared.subscriptions.services import AreaRequest
 
@@ -39,9 +39,8 @@ class ManageLinkForm(ServiceErrorsForm):
 
 
 def commune_choices() -> list[tuple[str, str]]:
-    communes = communes_light().valid_on(today()).order_by("name", "ags")
     return [("", _("– Gemeinde wählen oder unten ein Gebiet angeben –"))] + [
-        (c.ags, f"{c.name} ({c.ags})") for c in communes
+        (c.ags, f"{label} ({c.ags})") for c, label in communes_in_order()
     ]
 
 

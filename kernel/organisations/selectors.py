@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
+from kernel.boundaries.naming import german
 from kernel.organisations.models import Membership, Organisation, OrganisationKind, ResponsibilityArea, Team
 
 
@@ -30,7 +31,7 @@ def organisations_active() -> QuerySet[Organisation]:
 
 def forward_targets(organisation_id: int) -> QuerySet[Organisation]:
     """Active organisations other than ``organisation_id``, by name: the choices shown for forwarding."""
-    return organisations_active().exclude(pk=organisation_id).order_by("name")
+    return organisations_active().exclude(pk=organisation_id).order_by(german("name"))
 
 
 def teams_of(organisation_id: int) -> QuerySet[Team]:

@@ -355,6 +355,10 @@
         }
         if (pan) map.setView([lat, lon], zoom || Math.max(map.getZoom(), options.zoom));
       },
+      /* Show ``lat``/``lon`` at ``zoom`` without placing the pin (a searched commune: the spot is asked for). */
+      view: function(lat, lon, zoom) {
+        if (map) map.setView([lat, lon], zoom || options.zoom);
+      },
       isSet: function() {
         return marker !== null;
       }
