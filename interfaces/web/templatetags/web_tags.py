@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 
 from domains.permits.workflow import PERMIT_WORKFLOW
 from domains.reports.workflow import REPORT_WORKFLOW
-from interfaces.web.presentation import STATUS_SYMBOLS
+from shared.http.presentation import STATUS_SYMBOLS
 
 register = template.Library()
 
