@@ -53,12 +53,26 @@ class AssignForm(forms.Form):
 
 
 class ForwardForm(forms.Form):
-    organisation = forms.ChoiceField(label="Weiterleiten an")
+    """Forward to one of ~420 organisations. No preselection: the first entry ("Adorf/Vogtl.") was sent
+    whenever nobody chose (issue 26), so the empty "Bitte wählen" is first and the form rejects it. The
+    plain select works without JavaScript; ``static/staff/select-search.js`` adds a filter field."""
+
+    organisation = forms.ChoiceField(
+        label="Weiterleiten an",
+        error_messages={
+            "required": "Bitte wählen Sie die Organisation, an die weitergeleitet werden soll.",
+            "invalid_choice": "Diese Organisation gibt es nicht (mehr); bitte wählen Sie aus der Liste.",
+        },
+        widget=forms.Select(attrs={"data-searchable": "Organisation suchen"}),
+    )
     reason = forms.CharField(label="Begründung", widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
 
     def __init__(self, *args, organisations=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [(str(o.pk), o.name) for o in organisations]
+        self.fields["organisation"].choices = [
+            ("", "Bitte wählen"),
+            *[(str(o.pk), o.name) for o in organisations],
+        ]
 
 
 class DuplicateForm(forms.Form):
