@@ -43,13 +43,20 @@ class AssignForm(forms.Form):
     assignee = forms.ChoiceField(label="Mitarbeiter/in", required=False)
     team = forms.ChoiceField(label="Kolonne", required=False)
 
-    def __init__(self, *args, members=(), teams=(), **kwargs) -> None:
+    def __init__(self, *args, members=(), teams=(), roles=None, **kwargs) -> None:
+        """``roles``: user id → role label in the report's organisation, shown after each name."""
         super().__init__(*args, **kwargs)
+        roles = roles or {}
         self.fields["assignee"].choices = [
             ("", "— niemand —"),
-            *[(u.username, u.get_full_name() or u.username) for u in members],
+            *[(u.username, _member_choice(u, roles.get(u.pk, ""))) for u in members],
         ]
         self.fields["team"].choices = [("", "— keine —"), *[(str(t.pk), t.name) for t in teams]]
+
+
+def _member_choice(user, role: str) -> str:
+    name = user.get_full_name() or user.username
+    return f"{name} ({role})" if role else name
 
 
 class ForwardForm(forms.Form):

@@ -175,6 +175,12 @@ def report(request: HttpRequest, public_id: str) -> HttpResponse:
             assign_form=AssignForm(
                 members=members,
                 teams=teams_of(obj.organisation_id),
+                roles={
+                    user_id: label["role"]
+                    for (user_id, _org), label in member_labels(
+                        (m.pk, obj.organisation_id) for m in members
+                    ).items()
+                },
                 initial={
                     "assignee": obj.assignee.username if obj.assignee else "",
                     "team": obj.team_id or "",

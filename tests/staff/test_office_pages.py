@@ -187,3 +187,12 @@ def test_admin_without_textbausteine_is_shown_where_to_create_them(client, world
         < hint_at
         < page.index('id="id_public_note"')
     )
+
+
+def test_assign_select_names_members_with_their_role(client, world: World):
+    _name("crew_a2", "Susi", "Schaufel")
+    login(client, "caseworker_a")
+    page = client.get(f"/verwaltung/meldungen/{world.own.public_id}/").content.decode()
+    select = re.search(r'<select name="assignee".*?</select>', page, re.S).group(0)
+    assert '<option value="crew_a2">Susi Schaufel (Bauhof)</option>' in select
+    assert '<option value="caseworker_a">caseworker_a (Sachbearbeitung)</option>' in select
