@@ -198,3 +198,24 @@ def test_notification_form_at_phone_width_has_big_choices_and_whole_select_text(
         _shot(page, "notifications-360")
     finally:
         context.close()
+
+
+def test_queue_and_report_page_fit_a_phone(browser, site, office):
+    context = new_context(browser, viewport={"width": 360, "height": 640})
+    _sign_in(context, site, "caseworker_a")
+    page = context.new_page()
+    try:
+        for name, url in (
+            ("queue-360", "/verwaltung/"),
+            ("report-360", f"/verwaltung/meldungen/{office.own.public_id}/"),
+        ):
+            page.goto(site + url)
+            page.wait_for_load_state("networkidle")
+            _shot(page, name)
+            wide = page.evaluate(
+                "() => [...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > 361)"
+                ".map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 30))"
+            )
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360, (url, wide[:8])
+    finally:
+        context.close()
