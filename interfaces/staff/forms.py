@@ -43,22 +43,43 @@ class AssignForm(forms.Form):
     assignee = forms.ChoiceField(label="Mitarbeiter/in", required=False)
     team = forms.ChoiceField(label="Kolonne", required=False)
 
-    def __init__(self, *args, members=(), teams=(), **kwargs) -> None:
+    def __init__(self, *args, members=(), teams=(), roles=None, **kwargs) -> None:
+        """``roles``: user id → role label in the report's organisation, shown after each name."""
         super().__init__(*args, **kwargs)
+        roles = roles or {}
         self.fields["assignee"].choices = [
             ("", "— niemand —"),
-            *[(u.username, u.get_full_name() or u.username) for u in members],
+            *[(u.username, _member_choice(u, roles.get(u.pk, ""))) for u in members],
         ]
         self.fields["team"].choices = [("", "— keine —"), *[(str(t.pk), t.name) for t in teams]]
 
 
+def _member_choice(user, role: str) -> str:
+    name = user.get_full_name() or user.username
+    return f"{name} ({role})" if role else name
+
+
 class ForwardForm(forms.Form):
-    organisation = forms.ChoiceField(label="Weiterleiten an")
+    """Forward to one of ~420 organisations. No preselection: the first entry ("Adorf/Vogtl.") was sent
+    whenever nobody chose (issue 26), so the empty "Bitte wählen" is first and the form rejects it. The
+    plain select works without JavaScript; ``static/staff/select-search.js`` adds a filter field."""
+
+    organisation = forms.ChoiceField(
+        label="Weiterleiten an",
+        error_messages={
+            "required": "Bitte wählen Sie die Organisation, an die weitergeleitet werden soll.",
+            "invalid_choice": "Diese Organisation gibt es nicht (mehr); bitte wählen Sie aus der Liste.",
+        },
+        widget=forms.Select(attrs={"data-searchable": "Organisation suchen"}),
+    )
     reason = forms.CharField(label="Begründung", widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
 
     def __init__(self, *args, organisations=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [(str(o.pk), o.name) for o in organisations]
+        self.fields["organisation"].choices = [
+            ("", "Bitte wählen"),
+            *[(str(o.pk), o.name) for o in organisations],
+        ]
 
 
 class DuplicateForm(forms.Form):

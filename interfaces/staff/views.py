@@ -51,11 +51,12 @@ from interfaces.staff.forms import (
     ModerateForm,
     StatusForm,
 )
+from interfaces.staff.maps import staff_map_config
 from kernel.core.errors import ValidationFailed
 from kernel.geo.coords import CoordinateError, parse_lon_lat, to_api
 from kernel.organisations.models import Role
 from kernel.organisations.scoping import get_visible, managed_organisations, require_admin, role_in, scope_of
-from kernel.organisations.selectors import forward_targets, organisations_active, teams_of
+from kernel.organisations.selectors import forward_targets, member_labels, organisations_active, teams_of
 from shared.http.filters import queue_filter
 from shared.http.tile_cookie import note_own_change
 
@@ -99,6 +100,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         flt = QueueFilter()
     qs = staff_queue(request.user, flt)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    rows = list(page)  # evaluates the page once; the template iterates the same list
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -112,7 +114,9 @@ def queue(request: HttpRequest) -> HttpResponse:
             "categories": categories_active(),
             "organisations": managed_organisations(request.user),
             "statuses": REPORT_WORKFLOW.states.choices,
-            "map_data": _queue_geojson(list(page.object_list)),
+            "map_data": _queue_geojson(rows),
+            "map_config": staff_map_config(),
+            "people": member_labels((r.assignee_id, r.organisation_id) for r in rows),
         },
     )
 
@@ -152,7 +156,16 @@ def report(request: HttpRequest, public_id: str) -> HttpResponse:
         "updates": staff_updates(obj),
         "questionnaire": questionnaire_of(obj),
         "note_templates": note_template_choices(obj),
+        "map_config": staff_map_config(),
     }
+    context["people"] = member_labels(
+        (user_id, obj.organisation_id)
+        for user_id in [
+            obj.assignee_id,
+            *(h.by_user_id for h in context["history"]),
+            *(e.actor_id for e in context["audit"]),
+        ]
+    )
     if manager:
         members = assignable_members(obj)
         context.update(
@@ -162,6 +175,12 @@ def report(request: HttpRequest, public_id: str) -> HttpResponse:
             assign_form=AssignForm(
                 members=members,
                 teams=teams_of(obj.organisation_id),
+                roles={
+                    user_id: label["role"]
+                    for (user_id, _org), label in member_labels(
+                        (m.pk, obj.organisation_id) for m in members
+                    ).items()
+                },
                 initial={
                     "assignee": obj.assignee.username if obj.assignee else "",
                     "team": obj.team_id or "",

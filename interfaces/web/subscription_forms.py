@@ -39,16 +39,21 @@ class ManageLinkForm(ServiceErrorsForm):
 
 
 def commune_choices() -> list[tuple[str, str]]:
-    return [("", _("– Gemeinde wählen oder unten ein Gebiet angeben –"))] + [
-        (c.ags, f"{label} ({c.ags})") for c, label in communes_in_order()
-    ]
+    # a short empty choice: a long one was cut off in the closed select at 360 px (issue 26); the
+    # alternative (an area) is the field's help text
+    return [("", _("Bitte wählen"))] + [(c.ags, f"{label} ({c.ags})") for c, label in communes_in_order()]
 
 
 class AreaAlertForm(ServiceErrorsForm):
     """Field names are the service's (``ags``, ``area``, ``categories``, ``frequency``, ``email``)."""
 
     email = _email_field()
-    ags = forms.CharField(label=_("Gemeinde"), required=False, widget=forms.Select())
+    ags = forms.CharField(
+        label=_("Gemeinde"),
+        required=False,
+        help_text=_("Oder unten auf der Karte ein Gebiet zeichnen."),
+        widget=forms.Select(),
+    )
     area = forms.CharField(
         label=_("Oder ein Gebiet als GeoJSON"),
         required=False,

@@ -11,8 +11,8 @@ from django.utils.safestring import mark_safe
 
 from domains.permits.workflow import PERMIT_WORKFLOW
 from domains.reports.workflow import REPORT_WORKFLOW
-from interfaces.web.presentation import STATUS_SYMBOLS
 from kernel.core.amounts import as_decimal, format_euro, format_number
+from shared.http.presentation import STATUS_SYMBOLS
 
 register = template.Library()
 
