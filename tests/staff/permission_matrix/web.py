@@ -204,7 +204,7 @@ WEB = [
         PERMIT_ACTION,
         "post",
         kwargs=_permit,
-        data=lambda s: {"status": "rejected", "public_note": "Abgelehnt"},
+        data=lambda s: {"status": "rejected", "public_note": "Abgelehnt", "confirm": "yes"},
         state=rows(lambda s: s.permit),
         writes=MANAGERS,
     ),
