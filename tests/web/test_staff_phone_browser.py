@@ -13,7 +13,7 @@ from domains.permits.services import PermitDraft, permit_create
 from tests.permits.helpers import applicant, future
 from tests.permits.test_conflicts import box
 from tests.staff_world import PASSWORD
-from tests.web.conftest import new_context
+from tests.web.conftest import axe_serious, new_context
 
 pytestmark = pytest.mark.browser
 
@@ -44,6 +44,7 @@ def test_the_crew_header_is_small_on_a_phone(browser, site, world):
     height = page.evaluate("document.querySelector('header.bar').getBoundingClientRect().height")
     assert height <= PHONE["height"] * HEADER_SHARE_MAX, f"header {height} px of {PHONE['height']}"
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert axe_serious(page) == []
     context.close()
 
 
@@ -68,6 +69,7 @@ def test_a_refusal_is_confirmed_on_a_phone(browser, site, world, permit):
     box_ = confirm.bounding_box()
     assert box_["x"] >= 0 and box_["x"] + box_["width"] <= PHONE["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert axe_serious(page) == []
     # Without reasons the browser itself holds the form back (required), and the server would too.
     confirm.click()
     expect(page.get_by_role("heading", name="Bitte bestätigen")).to_be_visible()
