@@ -175,8 +175,8 @@ def _confirmation(
     back: str,
     errors: Any = None,
 ) -> HttpResponse:
-    """ "Bitte bestätigen": what is about to be decided and what follows, the values sent again as hidden
-    fields (the reasons of a refusal editable and required). 422 when the service refused the values."""
+    """The "Bitte bestätigen" page: what is about to be decided and what follows, the values sent again as
+    hidden fields (the reasons of a refusal editable and required). 422 when the service refused them."""
     status = values["status"]
     context = {
         "case": case,
