@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 
-from domains.reports.workflow import ReportStatus
+from domains.reports.workflow import REPORT_WORKFLOW, ReportStatus
 from kernel.organisations.models import Role
 
 
@@ -116,12 +116,19 @@ class ModerateForm(forms.Form):
         self.fields["photos"].choices = [(str(p.pk), f"Foto {i}") for i, p in enumerate(photos, start=1)]
 
 
+# The crew's two buttons, each with its status's own label (as in the history and on the public page).
+CREW_STATUSES = [(s, REPORT_WORKFLOW.label(s)) for s in (ReportStatus.IN_PROGRESS, ReportStatus.RESOLVED)]
+
+
 class CrewUpdateForm(forms.Form):
-    status = forms.ChoiceField(
-        choices=[(ReportStatus.IN_PROGRESS, "In Arbeit"), (ReportStatus.RESOLVED, "Erledigt")]
-    )
+    status = forms.ChoiceField(choices=CREW_STATUSES)
     note = forms.CharField(
-        label="Notiz (öffentlich)", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+        label="Notiz", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    note_visibility = forms.ChoiceField(
+        label="Die Notiz ist",
+        choices=[("internal", "intern (nur für die Verwaltung)"), ("public", "öffentlich (auf der Meldung)")],
+        required=False,
     )
     photo = forms.FileField(label="Foto nach der Erledigung (optional)", required=False)
     template = forms.CharField(label="Textbaustein", required=False, max_length=100)

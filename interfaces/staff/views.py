@@ -29,8 +29,10 @@ from domains.reports.services import (
     report_mark_duplicate,
     report_moderate,
 )
+from domains.reports.services.crew import CREW_UNDO_MINUTES, report_crew_undo
 from domains.reports.staff_selectors import (
     QueueFilter,
+    crew_recently_resolved,
     overdue_counts,
     report_audit,
     staff_history,
@@ -41,9 +43,11 @@ from domains.reports.staff_selectors import (
     crew_jobs as crew_jobs_selector,
 )
 from domains.reports.workflow import REPORT_WORKFLOW
+from interfaces.staff.access import Duty, duties_of, start_page
 from interfaces.staff.errors import flash_domain_errors, flash_error, flash_form_errors, staff_only
 from interfaces.staff.exports import queue_rows
 from interfaces.staff.forms import (
+    CREW_STATUSES,
     AssignForm,
     CrewUpdateForm,
     DuplicateForm,
@@ -55,7 +59,7 @@ from interfaces.staff.maps import staff_map_config
 from kernel.core.errors import ValidationFailed
 from kernel.geo.coords import CoordinateError, parse_lon_lat, to_api
 from kernel.organisations.models import Role
-from kernel.organisations.scoping import get_visible, managed_organisations, require_admin, role_in, scope_of
+from kernel.organisations.scoping import get_visible, managed_organisations, require_admin, role_in
 from kernel.organisations.selectors import forward_targets, member_labels, organisations_active, teams_of
 from shared.http.filters import queue_filter
 from shared.http.tile_cookie import note_own_change
@@ -90,9 +94,8 @@ def _queue_geojson(reports: list[Report]) -> dict:
 
 @staff_only
 def queue(request: HttpRequest) -> HttpResponse:
-    scope = scope_of(request.user)
-    if not scope.manager_org_ids:
-        return redirect("staff:crew")
+    if Duty.MANAGE not in duties_of(request.user):  # /verwaltung/ is everybody's start address
+        return redirect(f"staff:{start_page(request.user)}")
     try:
         flt = queue_filter(request.GET)
     except ValidationFailed as exc:
@@ -336,10 +339,17 @@ def crew_jobs(request: HttpRequest) -> HttpResponse:
         "staff/crew.html",
         {
             "jobs": jobs,
+            "just_resolved": list(crew_recently_resolved(request.user)[:20]),
+            "undo_minutes": CREW_UNDO_MINUTES,
             "sorted_by_distance": near is not None,
             "position": _device_position(request.GET) if near is not None else "",
         },
     )
+
+
+def _back_to_crew(request: HttpRequest) -> HttpResponse:
+    position = _device_position(request.GET)
+    return note_own_change(redirect(reverse("staff:crew") + (f"?{position}" if position else "")))
 
 
 @staff_only
@@ -355,16 +365,16 @@ def crew_job(request: HttpRequest, public_id: str) -> HttpResponse:
                     public_id=public_id,
                     status=form.cleaned_data["status"],
                     note=form.cleaned_data["note"],
+                    note_public=form.cleaned_data["note_visibility"] == "public",
                     photo=PhotoUpload(file=upload, name=upload.name, size=upload.size) if upload else None,
                     template=form.cleaned_data["template"],
                 )
                 messages.success(
                     request, "Gespeichert: " + REPORT_WORKFLOW.label(form.cleaned_data["status"])
                 )
-                position = _device_position(request.GET)
-                return note_own_change(redirect(reverse("staff:crew") + (f"?{position}" if position else "")))
+                return _back_to_crew(request)
         else:
-            messages.error(request, "Bitte „In Arbeit“ oder „Erledigt“ wählen.")
+            flash_form_errors(request, form)
         return redirect("staff:crew-job", public_id=public_id)
     point = to_api(job.location)
     return render(
@@ -377,8 +387,20 @@ def crew_job(request: HttpRequest, public_id: str) -> HttpResponse:
             "photos": job.photos.filter(hidden=False),
             "device": _device_position(request.GET),
             "note_templates": note_template_choices(job),
+            "statuses": CREW_STATUSES,
+            "undo": crew_recently_resolved(request.user).filter(pk=job.pk).exists(),
         },
     )
+
+
+@require_POST
+@staff_only
+def crew_job_undo(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The "Rückgängig" after "Erledigt": the job is open again (``report_crew_undo``, audited)."""
+    with flash_domain_errors(request):
+        report_crew_undo(actor=request.user, public_id=public_id)
+        messages.success(request, f"Rückgängig gemacht: {public_id} ist wieder „In Bearbeitung“.")
+    return _back_to_crew(request)
 
 
 __all__ = ["queue", "report", "require_admin"]

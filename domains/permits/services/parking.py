@@ -201,8 +201,12 @@ def parking_decide(*, actor: Any, public_id: str, status: str, public_note: str 
     """Approve or reject a parking permit application. An approval takes a permit number and opens the
     fee claim; the permit becomes valid once the fee is paid (``domains.permits.services.payments``), at once
     when there is no fee. Approval and refusal issue their Bescheid (PDF), an approval with a fee also
-    the Gebührenbescheid."""
+    the Gebührenbescheid. A refusal needs its reasons (``public_note``): they stand in its Bescheid."""
     public_note = clean_note(public_note, "public_note")
+    if status == PermitStatus.REJECTED and not public_note:
+        raise ValidationFailed(
+            {"public_note": ["Bitte die Gründe der Ablehnung angeben; sie stehen im Bescheid."]}
+        )
     with files_for_transaction() as files, transaction.atomic():
         visible = get_visible(actor, ParkingPermit.objects.all(), public_id=public_id)
         # Lock only the permit row (of=self), not the zone it joins: see domains.reports.services.triage._locked.
