@@ -69,7 +69,7 @@ def test_a_decision_asks_for_confirmation_before_anything_happens(client, world,
 def test_a_refusal_without_reasons_is_refused_on_the_confirmation_page(client, world, permit):
     login(client, "caseworker_a")
     first = client.post(decide_url(permit), {"status": "rejected"}).content.decode()
-    assert 'class="danger"' in first  # the confirming button of a refusal looks destructive
+    assert 'class="button--danger"' in first  # the confirming button of a refusal looks destructive
     assert re.search(r'<textarea name="public_note"[^>]*required', first)
     answer = client.post(decide_url(permit), {"status": "rejected", "public_note": "  ", "confirm": "yes"})
     assert answer.status_code == 422
@@ -109,7 +109,7 @@ def test_a_parking_refusal_needs_reasons_in_the_service(world, parking):
 def test_the_parking_list_decides_only_after_confirmation(client, world, parking):
     login(client, "caseworker_a")
     listing = client.get("/verwaltung/parkausweise/").content.decode()
-    assert re.search(r'<button type="submit" name="status" value="rejected" class="danger">', listing)
+    assert re.search(r'<button type="submit" name="status" value="rejected" class="button--danger">', listing)
     first = client.post("/verwaltung/parkausweise/", {"public_id": parking.public_id, "status": "rejected"})
     assert first.status_code == 200 and "Bitte bestätigen" in first.content.decode()
     parking.refresh_from_db()

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 360, "height": 640}
 # The header may take at most this share of the phone's height (it took a third before issue 26).
 HEADER_SHARE_MAX = 0.2
-DANGER = "rgb(164, 0, 15)"  # button.danger (--warn) in static/staff/staff.css
+DANGER = "rgb(179, 38, 30)"  # button.button--danger (--error of static/css/site.css) in staff.css
 
 
 def phone_page(browser, site: str, username: str, next_url: str):
@@ -39,9 +39,11 @@ def test_the_crew_header_is_small_on_a_phone(browser, site, world):
     expect(page.get_by_role("heading", name="Meine Aufträge")).to_be_visible()
     nav = page.get_by_role("navigation", name="Verwaltung")
     expect(nav.get_by_role("link")).to_have_text(["Meine Aufträge", "Zwei-Faktor-Anmeldung"])
-    # Measured once staff.css has applied (the header is a flex box only then).
-    page.wait_for_function("getComputedStyle(document.querySelector('header.bar')).display === 'flex'")
-    height = page.evaluate("document.querySelector('header.bar').getBoundingClientRect().height")
+    # Measured once staff.css has applied (its navigation list is a flex box only then).
+    page.wait_for_function(
+        "getComputedStyle(document.querySelector('header.staff-header nav ul')).display === 'flex'"
+    )
+    height = page.evaluate("document.querySelector('header.staff-header').getBoundingClientRect().height")
     assert height <= PHONE["height"] * HEADER_SHARE_MAX, f"header {height} px of {PHONE['height']}"
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert axe_serious(page) == []
@@ -64,7 +66,9 @@ def test_a_refusal_is_confirmed_on_a_phone(browser, site, world, permit):
     expect(page.get_by_role("heading", name="Bitte bestätigen")).to_be_visible()
     assert Permit.objects.get(pk=permit.pk).status == "submitted"  # nothing decided yet
     confirm = page.get_by_role("button", name="Abgelehnt: bestätigen")
-    page.wait_for_function("getComputedStyle(document.querySelector('button.danger')).borderRadius !== '0px'")
+    page.wait_for_function(
+        "getComputedStyle(document.querySelector('button.button--danger')).borderRadius !== '0px'"
+    )
     assert confirm.evaluate("b => getComputedStyle(b).backgroundColor") == DANGER
     box_ = confirm.bounding_box()
     assert box_["x"] >= 0 and box_["x"] + box_["width"] <= PHONE["width"]
