@@ -7,9 +7,9 @@ page scripts post the same forms with ``Accept: application/json`` and show the 
 "Gebühr berechnen" (``action=estimate``) re-renders the form with the estimate computed on the server;
 with JavaScript the estimate comes from ``POST /api/v1/permits/estimate/`` as the values change.
 
-After a permit application the applicant lands on a confirmation page that gets the tracking token the
-same way the report confirmation does (a signed cookie for that path only, 30 minutes). A parking
-application redirects straight to its tracking page, which is the applicant's link itself.
+After an application the applicant lands on a thank-you page that gets the tracking token the same way
+the report confirmation does (``interfaces.web.views.remember_created``: a signed cookie for that path
+only, 30 minutes) and shows the link with a copy button (``web/_tracking_link.html``).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from rest_framework.exceptions import Throttled
 
 from domains.permits.media import notice_url
 from domains.permits.models import ParkingPermit, Permit
+from domains.permits.notify import parking_receipt_queued
 from domains.permits.parking_card import card_for_permit, qr_svg
 from domains.permits.payment_state import fee_claim_of, payment_due, payment_label
 from domains.permits.selectors import (
@@ -46,7 +47,7 @@ from interfaces.web.permit_forms import ParkingForm, PermitForm
 from interfaces.web.place_search import place_search
 from interfaces.web.presentation import map_config, parking_status, permit_form_texts, permit_status
 from interfaces.web.views import (
-    created_cookie_token,
+    created_case_token,
     prefill,
     private_page,
     remember_created,
@@ -59,6 +60,7 @@ from shared.citizens.selectors import citizen_of
 from shared.http.throttling import PermitEstimateThrottle, ReportCreateThrottle, enforce
 
 PERMIT_COOKIE_SALT = "web.permit-confirmation"
+PARKING_COOKIE_SALT = "web.parking-confirmation"
 
 
 def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
@@ -186,12 +188,8 @@ def permit_confirmation(request: HttpRequest, public_id: str) -> HttpResponse:
 
     Without the cookie the same "no longer available" page answers for every number, so this page does
     not reveal which application numbers exist."""
-    token = created_cookie_token(request, salt=PERMIT_COOKIE_SALT)
-    permit = (
-        permit_for_applicant(public_id)
-        if token and tracking_token_matches(Permit, public_id, token)
-        else None
-    )
+    token = created_case_token(request, Permit, public_id, salt=PERMIT_COOKIE_SALT)
+    permit = permit_for_applicant(public_id) if token else None
     if permit is None:
         return private_page(render(request, "web/permit_confirmation_gone.html", status=404))
     tracking_url = request.build_absolute_uri(reverse("web:permit-track", args=[public_id, token]))
@@ -283,10 +281,11 @@ def parking_new(request: HttpRequest) -> HttpResponse:
             form.add_service_errors(exc.errors)
             status = 400
         else:
-            url = reverse("web:parking-track", args=[created.permit.public_id, created.tracking_token])
-            if wants_json(request):
-                return private_page(JsonResponse({"redirect": url}, status=201))
-            return private_page(redirect(url))
+            url = reverse("web:parking-confirmation", args=[created.permit.public_id])
+            response = JsonResponse({"redirect": url}, status=201) if wants_json(request) else redirect(url)
+            return private_page(
+                remember_created(response, created.tracking_token, url, salt=PARKING_COOKIE_SALT)
+            )
         if wants_json(request):
             return JsonResponse({"errors": form.errors_in_page_order()}, status=status)
     context = {
@@ -297,6 +296,21 @@ def parking_new(request: HttpRequest) -> HttpResponse:
         "leika": settings.LEIKA_KEYS.get("parking", ""),
     }
     return render(request, "web/parking_new.html", context, status=status)
+
+
+def parking_confirmation(request: HttpRequest, public_id: str) -> HttpResponse:
+    """After submitting: number, zone, yearly fee, next steps and the tracking link (cookie holder only);
+    without the cookie the same "no longer available" page as for permits, whatever the number."""
+    token = created_case_token(request, ParkingPermit, public_id, salt=PARKING_COOKIE_SALT)
+    permit = parking_permit_for_applicant(public_id) if token else None
+    if permit is None:
+        return private_page(render(request, "web/permit_confirmation_gone.html", status=404))
+    context = {
+        "permit": permit,
+        "tracking_url": request.build_absolute_uri(reverse("web:parking-track", args=[public_id, token])),
+        "receipt_sent": parking_receipt_queued(permit),
+    }
+    return private_page(render(request, "web/parking_confirmation.html", context))
 
 
 def parking_track(request: HttpRequest, public_id: str, token: str) -> HttpResponse:

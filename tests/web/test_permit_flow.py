@@ -186,6 +186,9 @@ def test_parking_permit_by_map_click_then_tracking_page(page, site):
     page.get_by_label("Anschrift").fill("Alaunstraße 1, 01099 Dresden")
     page.get_by_role("button", name="Antrag absenden").click()
 
+    expect(page).to_have_url(re.compile(r"/parkausweis/PA-[\w-]+/bestaetigung/$"))
+    expect(page.get_by_role("heading", name="Vielen Dank – Ihr Antrag ist eingegangen")).to_be_visible()
+    page.get_by_role("link", name="Antrag verfolgen").click()
     expect(page).to_have_url(re.compile(r"/parkausweis/PA-[\w-]+/verfolgen/[\w-]+/$"))
     expect(page.locator(".facts")).to_contain_text("Äußere Neustadt (N1), Dresden")
     expect(page.locator(".facts")).to_contain_text("30,70\u00a0€ pro Jahr")

@@ -427,16 +427,18 @@ def test_parking_form_lists_the_zones_and_has_the_labelled_fields(client):
     assert "werden nie veröffentlicht" in html
 
 
-def test_parking_inside_a_zone_leads_to_the_private_tracking_page(client):
+def test_parking_inside_a_zone_leads_via_the_thank_you_page_to_the_private_tracking_page(client):
     response = client.post(PARKING_URL, PARKING)
     permit = ParkingPermit.objects.get()
     token = tracking_token(type(permit), permit.public_id)
     assert response.status_code == 302
-    assert response["Location"] == f"/parkausweis/{permit.public_id}/verfolgen/{token}/"
+    assert response["Location"] == f"/parkausweis/{permit.public_id}/bestaetigung/"
     assert response["Referrer-Policy"] == "same-origin"
     assert permit.licence_plate == "DD-XY 42" and permit.zone.code == "N1"
+    thanks = client.get(response["Location"]).content.decode()
+    assert f"/parkausweis/{permit.public_id}/verfolgen/{token}/" in thanks
 
-    page = client.get(response["Location"])
+    page = client.get(f"/parkausweis/{permit.public_id}/verfolgen/{token}/")
     html = page.content.decode()
     assert page.status_code == 200
     assert page["Referrer-Policy"] == "same-origin" and page["X-Robots-Tag"] == "noindex"

@@ -18,7 +18,7 @@ from domains.permits.models import (
     ParkingZone,
     Tariff,
 )
-from domains.permits.notify import notify_parking_applicant
+from domains.permits.notify import notify_parking_applicant, notify_parking_receipt
 from domains.permits.selectors import nearest_zone, zone_for_residence
 from domains.permits.services.notices import decision_paperwork, notice_parking_card
 from domains.permits.services.validation import (
@@ -153,6 +153,7 @@ def parking_apply(
     with transaction.atomic():
         insert_with_public_id(permit, ParkingPermit.public_id_prefix)
         record_creation(permit)
+        notify_parking_receipt(permit)  # queued in the outbox; sent once the transaction committed
     return CreatedParkingPermit(permit=permit, tracking_token=tracking_token(ParkingPermit, permit.public_id))
 
 
