@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domains.permits.models import FeeUnit, PermitKind
 from domains.permits.services import MAX_ATTACHMENTS, PermitDraft, Upload
-from interfaces.web.forms import MultipleFileInput, ServiceErrorsForm
+from interfaces.web.forms import MultipleFileInput, MultipleFilesField, ServiceErrorsForm
 
 # A GeoJSON file of one area is a few kB; 1 MB leaves room for detailed outlines (the service allows
 # 10,000 vertices) and lets the page put the file's text back into the text field after a round trip.
@@ -135,7 +135,7 @@ class PermitForm(ServiceErrorsForm):
         required=False,  # checked by domains.permits.services (same German message as the API)
         widget=forms.TextInput(attrs={"autocomplete": ADDRESS_AUTOCOMPLETE}),
     )
-    attachments = forms.FileField(
+    attachments = MultipleFilesField(
         label=_("Anhänge"),
         required=False,
         help_text=lazy(

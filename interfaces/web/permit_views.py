@@ -158,7 +158,7 @@ def permit_new(request: HttpRequest) -> HttpResponse:
         "form": form,
         "place": place_search(request),
         "estimate": estimate,
-        "attachments_dropped": bool(request.FILES.getlist("attachments")),
+        "attachments_again": form.files_to_choose_again("attachments", shown_again=estimate is not None),
         "map_config": _page_config(
             estimateUrl=reverse("permit-estimate"),
             kindUnits=form.kind_units(),

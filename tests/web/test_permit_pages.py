@@ -323,7 +323,7 @@ def test_estimate_with_a_file_puts_its_text_into_the_field_so_it_need_not_be_sen
         "plan.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n", content_type="application/pdf"
     )
     html = client.post(URL, {**_values(), "attachments": [pdf], "action": "estimate"}).content.decode()
-    assert "Bitte wählen Sie sie vor dem Absenden erneut aus" in html
+    assert "Bitte wählen Sie die Anhänge erneut aus" in html
 
 
 @pytest.mark.parametrize(
