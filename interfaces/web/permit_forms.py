@@ -212,14 +212,21 @@ class PermitForm(ServiceErrorsForm):
 class ParkingForm(ServiceErrorsForm):
     """Bewohnerparkausweis beantragen: the residence (map or coordinates), plate and applicant."""
 
-    # A refusal for the place as a whole (outside every zone) is shown where the place is typed.
     FIELD_NAMES = {
-        "location": "lat",
         "applicant.name": "name",
         "applicant.email": "email",
         "applicant.address": "address",
     }
 
+    # A refusal for the place as a whole (outside Saxony, outside every zone, no tariff) belongs to the
+    # place, not to "Breitengrad": its messages sit under „Adresse oder Ort suchen“ (the template renders
+    # them there; the widget is never rendered, its id only makes the error summary link to the search
+    # field). Coordinates that are missing or no number stay on lat/lon.
+    location = forms.CharField(
+        label=_("Adresse oder Ort suchen"),
+        required=False,
+        widget=forms.HiddenInput(attrs={"id": "place-search-input"}),
+    )
     lat = forms.CharField(
         label=_("Breitengrad"),
         required=False,

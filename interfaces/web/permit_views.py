@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,7 +41,14 @@ from domains.permits.selectors import (
     permit_for_applicant,
     permit_public_history,
 )
-from domains.permits.services import Estimate, parking_apply, permit_create, permit_estimate
+from domains.permits.services import (
+    Estimate,
+    ParkingEstimate,
+    parking_apply,
+    parking_estimate,
+    permit_create,
+    permit_estimate,
+)
 from domains.permits.workflow import PermitStatus
 from interfaces.web.deep_links import commune_link
 from interfaces.web.permit_forms import ParkingForm, PermitForm
@@ -261,40 +269,86 @@ def _zones() -> list[dict[str, str]]:
     return [json.loads(feature)["properties"] for feature in parking_zone_features()]
 
 
+def _parking_estimate(form: ParkingForm, data: Any) -> ParkingEstimate | None:
+    """Zone and fee for the place in ``data`` (lat/lon); the service's messages go onto the form."""
+    try:
+        return parking_estimate(lon=data.get("lon"), lat=data.get("lat"))
+    except ValidationFailed as exc:
+        form.add_service_errors(exc.errors)
+        return None
+
+
+def _estimate_json(request: HttpRequest, form: ParkingForm, estimate: ParkingEstimate | None) -> HttpResponse:
+    """The page script's answer: the zone and the same estimate box the page renders (the server formats
+    the fee), or the messages keyed by field."""
+    if estimate is None:
+        return JsonResponse({"errors": form.errors_in_page_order()}, status=400)
+    zone = {"code": estimate.zone.code, "name": estimate.zone.name, "commune": estimate.commune.name}
+    html = render_to_string("web/_parking_estimate.html", {"estimate": estimate}, request=request)
+    return JsonResponse({"zone": zone, "html": html})
+
+
+def _chosen_place_estimate(place: Any) -> dict[str, Any]:
+    """A place chosen by „Adresse oder Ort suchen“ (GET with lat/lon): its zone and fee at once, or the
+    refusal, shown in the estimate box (the form itself is not judged before anything was sent)."""
+    if not place.initial():
+        return {}
+    try:
+        return {"estimate": parking_estimate(lon=place.chosen.lon, lat=place.chosen.lat)}
+    except ValidationFailed as exc:
+        return {"estimate_problem": " ".join(m for ms in exc.errors.values() for m in ms)}
+
+
+def _parking_submit(request: HttpRequest, form: ParkingForm) -> HttpResponse | None:
+    """Apply; the way to the thank-you page, or None with the service's messages on the form."""
+    try:
+        enforce(request, ReportCreateThrottle)
+        created = parking_apply(**form.values(), account=citizen_of(request.user))
+    except Throttled as exc:
+        return _throttled(request, exc)
+    except ValidationFailed as exc:
+        form.add_service_errors(exc.errors)
+        return None
+    url = reverse("web:parking-confirmation", args=[created.permit.public_id])
+    response = JsonResponse({"redirect": url}, status=201) if wants_json(request) else redirect(url)
+    return private_page(remember_created(response, created.tracking_token, url, salt=PARKING_COOKIE_SALT))
+
+
 @require_http_methods(["GET", "POST"])
 def parking_new(request: HttpRequest) -> HttpResponse:
-    """Bewohnerparkausweis beantragen: map with the zones + form; success → the tracking page."""
+    """Bewohnerparkausweis beantragen: map with the zones + form; zone and fee before submitting
+    (``action=estimate``, live from the page script, or at once for a place chosen by the search);
+    success → the thank-you page."""
     place = place_search(request)
-    form = (
-        ParkingForm(request.POST)
-        if request.method == "POST"
-        else ParkingForm(initial={**prefill(request), **place.initial()})
-    )
-    status = 200
-    if request.method == "POST":
-        try:
-            enforce(request, ReportCreateThrottle)
-            created = parking_apply(**form.values(), account=citizen_of(request.user))
+    if request.method == "GET":
+        form = ParkingForm(initial={**prefill(request), **place.initial()})
+        shown = _chosen_place_estimate(place)
+    elif request.POST.get("action") == "estimate":
+        try:  # the same budget as the permit estimate (THROTTLE_PERMIT_ESTIMATE)
+            enforce(request, PermitEstimateThrottle)
         except Throttled as exc:
-            return _throttled(request, exc)
-        except ValidationFailed as exc:
-            form.add_service_errors(exc.errors)
-            status = 400
-        else:
-            url = reverse("web:parking-confirmation", args=[created.permit.public_id])
-            response = JsonResponse({"redirect": url}, status=201) if wants_json(request) else redirect(url)
-            return private_page(
-                remember_created(response, created.tracking_token, url, salt=PARKING_COOKIE_SALT)
-            )
+            return _estimates_throttled(request, exc)
+        form = ParkingForm(request.POST)
+        shown = {"estimate": _parking_estimate(form, request.POST)}
         if wants_json(request):
-            return JsonResponse({"errors": form.errors_in_page_order()}, status=status)
+            return _estimate_json(request, form, shown["estimate"])
+    else:
+        form = ParkingForm(request.POST)
+        answer = _parking_submit(request, form)
+        if answer is not None:
+            return answer
+        if wants_json(request):
+            return JsonResponse({"errors": form.errors_in_page_order()}, status=400)
+        shown = {}
     context = {
+        **shown,
         "form": form,
         "place": place,
         "zones": _zones(),
         "map_config": _page_config(parkingZonesUrl=reverse("parking-zones")),
         "leika": settings.LEIKA_KEYS.get("parking", ""),
     }
+    status = 400 if form.is_bound and form.errors else 200
     return render(request, "web/parking_new.html", context, status=status)
 
 

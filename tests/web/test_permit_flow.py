@@ -206,7 +206,8 @@ def test_parking_refusal_names_the_nearest_zone_beside_the_place(page, site):
     page.get_by_label("Anschrift").fill("Altmarkt 1, 01067 Dresden")
     page.get_by_role("button", name="Antrag absenden").click()
     expect(page.get_by_role("alert")).to_be_focused()
-    expect(page.locator("#field-lat .errorlist")).to_contain_text("Johannstadt-Nord")
+    expect(page.locator("#field-location .errorlist")).to_contain_text("Johannstadt-Nord")
+    expect(page.locator("#field-lat .errorlist")).to_have_count(0)
     assert ParkingPermit.objects.count() == 0
 
 

@@ -474,9 +474,9 @@ def test_parking_outside_every_zone_is_refused_naming_the_nearest_zone(client):
     response = client.post(PARKING_URL, {**PARKING, "lat": "51,0520", "lon": "13,7550"})
     html = response.content.decode()
     assert response.status_code == 400
-    beside = _errors_beside(html, "lat")
+    beside = _errors_beside(html, "location")  # at the place, not at "Breitengrad" (issue 26)
     assert "keinem Bewohnerparkgebiet von Dresden" in beside and "Johannstadt-Nord" in beside
-    assert '<a href="#id_lat">Breitengrad: Die Adresse liegt in keinem Bewohnerparkgebiet' in html
+    assert '<a href="#place-search-input">Adresse oder Ort suchen: Die Adresse liegt in keinem' in html
     assert 'value="dd xy 42"' in html  # input kept
     assert ParkingPermit.objects.count() == 0
 
