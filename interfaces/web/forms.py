@@ -92,7 +92,8 @@ class ReportForm(ServiceErrorsForm):
     lat = forms.CharField(
         label=_("Breitengrad"),
         required=False,
-        help_text=_("z. B. 51,0504 – wird durch die Karte ausgefüllt, Sie können ihn auch eintippen."),
+        # No map here: without JavaScript there is none (the page's script-only line mentions it).
+        help_text=_("z. B. 51,0504 (mit Komma oder Punkt)"),
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"}),
     )
     lon = forms.CharField(

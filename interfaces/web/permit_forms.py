@@ -230,9 +230,7 @@ class ParkingForm(ServiceErrorsForm):
     lat = forms.CharField(
         label=_("Breitengrad"),
         required=False,
-        help_text=_(
-            "Ihrer Wohnung, z. B. 51,0670 – wird durch die Karte ausgefüllt, Sie können ihn auch eintippen."
-        ),
+        help_text=_("Ihrer Wohnung, z. B. 51,0670 (mit Komma oder Punkt)"),
         widget=forms.TextInput(attrs={"inputmode": "decimal", **TEXT}),
     )
     lon = forms.CharField(

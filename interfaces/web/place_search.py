@@ -77,10 +77,16 @@ class PlaceSearch:
         }
 
     def initial(self) -> dict[str, str]:
-        """Initial values of a form's ``lat``/``lon`` fields: the chosen place, if it is in Saxony."""
+        """Initial values of a form's ``lat``/``lon`` fields: the chosen place, if it is in Saxony — with a
+        decimal comma, as the fields' hints show it (the forms accept comma and point)."""
         if self.chosen is None or self.chosen.problem:
             return {}
-        return {"lat": self.chosen.lat, "lon": self.chosen.lon}
+        return {"lat": coordinate_text(self.chosen.lat), "lon": coordinate_text(self.chosen.lon)}
+
+
+def coordinate_text(value: str) -> str:
+    """'51.045600' → '51,045600': a coordinate the way the form hints write it."""
+    return value.replace(".", ",")
 
 
 def _link(path: str, hit: Hit) -> str:

@@ -6,6 +6,11 @@
 
   var MM = (window.MM = window.MM || {});
 
+  /* A coordinate for a form field the way its hint writes it (51,050400): decimal comma, 6 places. */
+  MM.coordText = function (value) {
+    return value.toFixed(6).replace(".", ",");
+  };
+
   MM.csrfToken = function (form) {
     return form.elements.csrfmiddlewaretoken ? form.elements.csrfmiddlewaretoken.value : "";
   };

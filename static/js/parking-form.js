@@ -74,8 +74,8 @@
     /* A place set by the map or the search: the coordinates are filled in, their old messages go and
        the zone and fee of the new place are asked for. */
     function setPlace(la, lo) {
-      lat.value = la.toFixed(6);
-      lon.value = lo.toFixed(6);
+      lat.value = MM.coordText(la);
+      lon.value = MM.coordText(lo);
       errors.changed("lat");
       errors.changed("lon");
       estimate(false);
