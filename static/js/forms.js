@@ -39,13 +39,15 @@
     }
 
     function clearField(box) {
+      // the ids of the lists going away: ours (field id + "_error") or the server's (e.g. id_location_error)
+      var gone = Array.prototype.map.call(box.querySelectorAll("[id]"), function (node) { return node.id; });
       box.innerHTML = "";
       var field = fieldOf(box, box.getAttribute("data-errors-for"));
       dropFromSummary(field);
       if (field && field.removeAttribute) {
         field.removeAttribute("aria-invalid");
         var ids = (field.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
-          return id && id !== field.id + "_error";
+          return id && id !== field.id + "_error" && gone.indexOf(id) < 0;
         });
         if (ids.length) field.setAttribute("aria-describedby", ids.join(" ")); else field.removeAttribute("aria-describedby");
       }

@@ -91,6 +91,9 @@ def test_a_refusal_on_submit_sits_at_the_place_not_at_breitengrad(client):
     assert re.search(
         r'<a href="#place-search-input">Adresse oder Ort suchen: Die Adresse liegt in keinem', html
     )
+    search_field = re.search(r'<input type="text" id="place-search-input"[^>]*>', html)[0]
+    assert 'aria-describedby="place-search-help id_location_error"' in search_field
+    assert 'aria-invalid="true"' in search_field and 'id="id_location_error"' in html
     as_json = client.post(URL, {**OUTSIDE, **APPLICANT}, HTTP_ACCEPT="application/json")
     assert list(as_json.json()["errors"]) == ["location"]
     assert ParkingPermit.objects.count() == 0
