@@ -162,6 +162,8 @@ TEMPLATES = [
                 "interfaces.web.context_processors.boundaries",
                 "interfaces.web.context_processors.citizen_account",
             ],
+            # {% load amounts %}: German/English money and numbers for pages, notices and mails
+            "libraries": {"amounts": "kernel.core.amount_tags"},
         },
     },
 ]
@@ -207,6 +209,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Day-first dates and 24-hour times in English mode too (config/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Berlin")
 USE_I18N = True
 USE_TZ = True

@@ -1,6 +1,9 @@
 """Fees per the commune's Sondernutzungssatzung: dated tariffs, zone factors, minimum and admin fee.
 
-Money is ``Decimal`` throughout and rounded to cents exactly once, for the total. Rules:
+Money is ``Decimal`` throughout. Rounding, one rule as the Satzung states it: each fee line is rounded
+once, commercially to the cent (``ROUND_HALF_UP``, :func:`round_fee_line`); the total is the sum of the
+rounded lines, so every printed breakdown adds up — on the page, in the API, the notice and the mail.
+Quantities and rates stay exact (a rate of 0.50 € × zone factor 0.45 is 0.225 €). Rules:
 
 * chargeable days are the calendar days (Europe/Berlin) the period touches; a permit from Monday 08:00
   to Monday 18:00 is one day, to Tuesday 00:00 also one day; 29 February is a day like any other;
@@ -19,15 +22,15 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Q
 
 from domains.permits.models import FeeUnit, PermitKind, Tariff
+from kernel.core.amounts import CENT, german_number, round_cents
 
-CENT = Decimal("0.01")
 ONE = Decimal(1)
 
 
@@ -44,15 +47,16 @@ class FeeLine:
     quantity: Decimal
     unit: str
     rate: Decimal
-    amount: Decimal  # exact; only the total is rounded
+    amount: Decimal  # rounded to the cent by round_fee_line, the only place a line is rounded
 
     def as_dict(self) -> dict[str, str]:
+        """JSON form: decimal strings with a point; the amount always with two decimals ("85.80")."""
         return {
             "label": self.label,
             "quantity": _plain(self.quantity),
             "unit": self.unit,
             "rate": _plain(self.rate),
-            "amount": _plain(self.amount),
+            "amount": f"{self.amount:.2f}",
         }
 
 
@@ -65,11 +69,28 @@ class Fee:
 
     def as_dict(self) -> dict:
         return {
-            "total": str(self.total),
+            "total": f"{self.total:.2f}",
             "currency": self.currency,
             "lines": [line.as_dict() for line in self.lines],
             "complete": self.complete,
         }
+
+
+def round_fee_line(amount: Decimal) -> Decimal:
+    """A fee line's amount rounded to the cent, commercially (half up: 85.795 → 85.80, 0.005 → 0.01).
+
+    The one rounding of money in the fee rules: each line once; totals are sums of rounded lines. The
+    rule itself is ``kernel.core.amounts.round_cents``, which the printed amounts use as well."""
+    return round_cents(amount)
+
+
+def fee_total(lines: Sequence[FeeLine]) -> Decimal:
+    """The total of a breakdown: the sum of its (rounded) lines, with two decimals."""
+    return sum((line.amount for line in lines), Decimal("0.00")).quantize(CENT)
+
+
+def _line(label: str, quantity: Decimal, unit: str, rate: Decimal) -> FeeLine:
+    return FeeLine(label, quantity, unit, rate, round_fee_line(quantity * rate))
 
 
 def _plain(value: Decimal) -> str:
@@ -127,14 +148,14 @@ def _usage_lines(
     if tariff.unit == FeeUnit.M2_DAY:
         zoned = sum((z.area_m2 for z in zones), Decimal(0))
         parts = [(f"{span}", max(area - zoned, Decimal(0)), ONE)] + [
-            (f"{span}, Zone {z.name} (×{_plain(z.factor)})", z.area_m2, z.factor) for z in zones
+            (f"{span}, Zone {z.name} (×{german_number(z.factor)})", z.area_m2, z.factor) for z in zones
         ]
         for label, part_area, factor in parts:
             if part_area <= 0:
                 continue
             quantity = part_area * len(days)
             rate = tariff.rate * factor
-            lines.append(FeeLine(label, quantity, word, rate, quantity * rate))
+            lines.append(_line(label, quantity, word, rate))
         return lines
     factor = (
         max(zones, key=lambda z: z.area_m2).factor
@@ -143,8 +164,8 @@ def _usage_lines(
     )
     quantity = Decimal(units) * _periods(tariff.unit, len(days))
     rate = tariff.rate * factor
-    label = span + (f", Zonenfaktor ×{_plain(factor)}" if factor != ONE else "")
-    return [FeeLine(label, quantity, word, rate, quantity * rate)]
+    label = span + (f", Zonenfaktor ×{german_number(factor)}" if factor != ONE else "")
+    return [_line(label, quantity, word, rate)]
 
 
 def compute_fee(
@@ -172,18 +193,10 @@ def compute_fee(
         lines.extend(_usage_lines(tariff, seg_days, area_m2, units, zones))
     first = segments[0][0]
     assert first is not None
-    usage = sum((line.amount for line in lines), Decimal(0))
-    if usage < first.minimum_fee:
-        lines.append(
-            FeeLine(
-                "Aufstockung auf die Mindestgebühr",
-                ONE,
-                "pauschal",
-                first.minimum_fee - usage,
-                first.minimum_fee - usage,
-            )
-        )
+    usage = fee_total(lines)  # the rounded usage lines, so the top-up closes exactly to the minimum
+    minimum = round_fee_line(first.minimum_fee)
+    if usage < minimum:
+        lines.append(_line("Aufstockung auf die Mindestgebühr", ONE, "pauschal", minimum - usage))
     if first.admin_fee:
-        lines.append(FeeLine("Verwaltungsgebühr", ONE, "pauschal", first.admin_fee, first.admin_fee))
-    total = sum((line.amount for line in lines), Decimal(0)).quantize(CENT, rounding=ROUND_HALF_UP)
-    return Fee(lines=lines, total=total)
+        lines.append(_line("Verwaltungsgebühr", ONE, "pauschal", first.admin_fee))
+    return Fee(lines=lines, total=fee_total(lines))

@@ -71,6 +71,9 @@ class Permit(LocatedCase):
     width_m = models.DecimalField("Breite (m)", max_digits=6, decimal_places=2, null=True, blank=True)
     description = models.TextField("Vorhaben", blank=True, max_length=4000)
     conditions = models.TextField("Auflagen", blank=True, max_length=8000)
+    # The kind's standard conditions as they stood when the Bescheid was issued: the notice is binding
+    # as issued, so a later edit of the kind (a new Satzung) must not change what was imposed.
+    standard_conditions = models.TextField("Regelauflagen (bei Erlass)", blank=True, max_length=4000)
     fee_total = models.DecimalField(
         "Gebühr gesamt (EUR)", max_digits=12, decimal_places=2, default=Decimal("0")
     )

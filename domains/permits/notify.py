@@ -18,6 +18,7 @@ from domains.permits.models import (
     Permit,
     PermitStatusChange,
 )
+from domains.permits.selectors import permit_conditions
 from domains.permits.workflow import PERMIT_WORKFLOW
 from kernel.cases.tracking import tracking_url
 from kernel.notifications.selectors import mail_queued_about
@@ -113,6 +114,7 @@ def notify_applicant_status(
         context={
             "permit": case,
             "status_label": PERMIT_WORKFLOW.label(change.to_status),
+            "conditions": permit_conditions(case),
             "note": change.public_note,
             "tracking_url": tracking_url(case),
         },

@@ -263,6 +263,15 @@ def permit_for_applicant(public_id: str) -> Permit | None:
     )
 
 
+def permit_conditions(permit: Permit) -> list[str]:
+    """The conditions (Auflagen) of a permit, one per line: the kind's standard conditions first, then
+    the caseworker's. The one list for the Bescheid, the applicant's page and the decision mail, so the
+    page never shows fewer conditions than the binding PDF (issue 26.10). The standard conditions are
+    the copy taken at the decision, not the kind's current text."""
+    text = f"{permit.standard_conditions}\n{permit.conditions}"
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 def permit_commune_shares(permit: Permit) -> list[PermitCommune]:
     """Every commune the area touches with its share, largest first."""
     return list(

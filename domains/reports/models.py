@@ -188,6 +188,10 @@ class Report(LocatedCase):
     reporter_name = models.CharField("Name (privat)", max_length=200, blank=True)
     reporter_email = models.EmailField("E-Mail (privat)", blank=True)
     reporter_phone = models.CharField("Telefon (privat)", max_length=40, blank=True)
+    # The reporter's own choice, made with the signed link in every status mail (``domains.reports.
+    # status_mails``): False = no more status mails to ``reporter_email``. A preference of the person, so
+    # exported and reset with their contact data (``domains.reports.personal_data``).
+    reporter_status_mails = models.BooleanField("Statusmails an die meldende Person (privat)", default=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="Zugewiesen an",

@@ -1,13 +1,18 @@
 """Who is told what about a report. Mails only queue outbox rows (kernel.notifications.services.mail_queue); the
 task worker sends them after the transaction committed.
 
+The reporter's mails are sent from here: the receipt, and the status mail of every public change
+(:func:`notify_status_change`) with the private tracking link and a signed link to stop them
+(``domains.reports.status_mails``; the choice is ``Report.reporter_status_mails``).
+
 Two signals tell the one layer above that cares (``subscriptions``, which ``reports`` may not import;
 receivers in ``shared/subscriptions/receivers.py``), sent by the report services, inside their transaction:
 
-- :data:`report_created` (``report``): the reporter follows the report, immediate area alerts are queued;
-- :data:`report_status_changed` (``report``, ``change``): a public status change or public note — the
-  status mail, built here by :func:`queue_status_mail`, goes to every confirmed follower: the reporter
-  (whose opt-out and unsubscribe link are their ``Subscription``) and everyone else who follows.
+- :data:`report_created` (``report``): immediate area/commune alerts are queued;
+- :data:`report_status_changed` (``report``, ``change``, ``reporter_mailed``): a public status change or
+  public note, after the reporter's own mail — the followers' copies, built here by
+  :func:`queue_status_mail`; ``reporter_mailed`` is the address that already got the reporter's copy
+  ("" if none), which the followers' loop skips.
 """
 
 from __future__ import annotations
@@ -19,10 +24,11 @@ from django.dispatch import Signal
 from django.urls import reverse
 
 from domains.reports.models import CommuneCategorySetting, Report, StatusChange
+from domains.reports.status_mails import status_mails_stop_url
 from domains.reports.workflow import REPORT_WORKFLOW
 from kernel.cases.tracking import tracking_url
 from kernel.notifications.selectors import mail_queued_about
-from kernel.notifications.services import mail_queue
+from kernel.notifications.services import mail_queue, one_click_unsubscribe_headers
 from kernel.organisations.models import Organisation, OrganisationKind
 
 RECEIPT_KIND = "report.received"  # the reporter's receipt; one of personal_data.REPORTER_MAIL_KINDS
@@ -93,10 +99,30 @@ def status_mail_due(change: StatusChange) -> bool:
 
 
 def notify_status_change(report: Report, change: StatusChange) -> None:
-    """After a status change or note of ``report`` (inside its transaction): the status mails, if due.
-    Who is told is known only to ``subscriptions`` (see the module docstring), hence the signal."""
-    if status_mail_due(change):
-        report_status_changed.send(sender=Report, report=report, change=change)
+    """After a status change or note of ``report`` (inside its transaction, the row locked): if a status
+    mail is due, first the reporter's (unless they stopped them), then the followers' through the signal
+    (only ``subscriptions`` knows them), told which address already has its copy."""
+    if not status_mail_due(change):
+        return
+    reporter_mailed = notify_reporter_status(report, change)
+    report_status_changed.send(sender=Report, report=report, change=change, reporter_mailed=reporter_mailed)
+
+
+def notify_reporter_status(report: Report, change: StatusChange) -> str:
+    """The reporter's status mail: tracking link, stop link and RFC 8058 headers. Returns the address it
+    went to, "" if none (no address, or the reporter stopped these mails)."""
+    if not report.reporter_email or not report.reporter_status_mails:
+        return ""
+    url = status_mails_stop_url(report)
+    queue_status_mail(
+        report,
+        change,
+        to=report.reporter_email,
+        reporter=True,
+        unsubscribe_url=url,
+        headers=one_click_unsubscribe_headers(url),
+    )
+    return report.reporter_email
 
 
 def queue_status_mail(
@@ -111,8 +137,9 @@ def queue_status_mail(
     """The one builder of a report's status mail, for the reporter and for every follower.
 
     Only the reporter's copy carries the private tracking link; a follower gets the public page. The
-    caller (``shared.subscriptions.receivers``, on :data:`report_status_changed`) decides who is told and adds
-    the unsubscribe link and headers (RFC 8058)."""
+    caller decides who is told and adds the unsubscribe link and headers (RFC 8058):
+    :func:`notify_reporter_status` for the reporter, ``shared.subscriptions.receivers`` (on
+    :data:`report_status_changed`) for each follower."""
     mail_queue(
         kind="report.status",
         to=to,

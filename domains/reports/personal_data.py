@@ -63,13 +63,17 @@ def report_personal_record(report: Report) -> dict[str, Any]:
         "reporter_name": report.reporter_name,
         "reporter_email": report.reporter_email,
         "reporter_phone": report.reporter_phone,
+        "reporter_status_mails": report.reporter_status_mails,  # False: stopped with the mail's link
         "photos": report.photos.count(),
         "purpose": "Bearbeitung der Meldung, Nachrichten zum Bearbeitungsstand, Rückfragen",
     }
 
 
 REPORTER_FIELDS = ("reporter_name", "reporter_email", "reporter_phone")
-# The reporter's own mails about the report (status mails of their follow included); mails to the
+# The reporter's choice about status mails (``Report.reporter_status_mails``) is theirs too: erased with the
+# contact data by returning it to the default, so an erased report no longer tells that someone said "no".
+REPORTER_CHOICES = {"reporter_status_mails": True}
+# The reporter's own mails about the report (their status mails included); mails to the
 # commune and to other followers stay.
 REPORTER_MAIL_KINDS = (RECEIPT_KIND, "report.status", "report.questionnaire")
 # An erased support keeps its row (the public count stays explained) but no link to a client any more;
@@ -107,13 +111,16 @@ def reports_contact_period_over(*, moment: dt.datetime) -> QuerySet[Report]:
 
 
 def reports_contact_due(*, moment: dt.datetime) -> QuerySet[Report]:
-    """Closed reports with reporter contact data whose organisation's period since closing is over."""
+    """Closed reports with reporter contact data (or their status-mail choice) whose organisation's period
+    since closing is over."""
     has_contact = Q(reporter_name__gt="") | Q(reporter_email__gt="") | Q(reporter_phone__gt="")
+    has_contact |= ~Q(**REPORTER_CHOICES)
     return reports_contact_period_over(moment=moment).filter(has_contact)
 
 
 def report_erase_contact(*, report_id: int, actor: Any = None, reason: str = "retention") -> list[str]:
-    """Empty the reporter's name, e-mail and phone; returns the fields that held data (audited by name).
+    """Empty the reporter's name, e-mail and phone and reset their status-mail choice; returns the fields
+    that held data (audited by name).
 
     ``reason``: "retention" (the period is over) or "request" (Art. 17 DSGVO).
     """
@@ -122,9 +129,11 @@ def report_erase_contact(*, report_id: int, actor: Any = None, reason: str = "re
         if report is None:
             return []
         fields = [name for name in REPORTER_FIELDS if getattr(report, name)]
-        if not fields:
+        choices = {name: value for name, value in REPORTER_CHOICES.items() if getattr(report, name) != value}
+        if not fields and not choices:
             return []
-        Report.objects.filter(pk=report.pk).update(**dict.fromkeys(fields, ""))
+        Report.objects.filter(pk=report.pk).update(**dict.fromkeys(fields, ""), **choices)
+        fields += list(choices)
         mails = mails_about_erase(
             object_type="report",
             object_id=report.public_id,

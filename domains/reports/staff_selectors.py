@@ -13,11 +13,12 @@ from typing import Any
 
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from domains.reports.models import Report, StatusChange
-from domains.reports.workflow import OPEN_STATES
+from domains.reports.workflow import CREW_UNDO_MINUTES, OPEN_STATES, ReportStatus
+from kernel.boundaries.naming import german
 from kernel.geo.coords import to_storage
 from kernel.organisations.models import AuditEvent
 from kernel.organisations.scoping import scope_of, visible_cases
@@ -86,7 +87,7 @@ def overdue_counts(user: Any) -> list[dict]:
         .filter(status__in=OPEN_STATES)
         .values("organisation__id", "organisation__name")
         .annotate(open=Count("id"), overdue=Count("id", filter=Q(due__lt=timezone.now())))
-        .order_by("organisation__name")
+        .order_by(german("organisation__name"))
     )
 
 
@@ -101,6 +102,29 @@ def crew_jobs(user: Any, *, near: Point | None = None) -> QuerySet[Report]:
     if near is not None:
         return qs.annotate(distance=Distance("location", to_storage(near))).order_by("distance", "due")
     return qs.order_by("due", "created")
+
+
+def crew_recently_resolved(user: Any, *, now: dt.datetime | None = None) -> QuerySet[Report]:
+    """Jobs ``user`` set to "Erledigt" within the undo window and nobody changed since: the crew's list
+    shows them with "Rückgängig"."""
+    now = now or timezone.now()
+    latest = StatusChange.objects.filter(report=OuterRef("pk")).order_by("-created", "-id")
+    return (
+        staff_reports(user)
+        .filter(status=ReportStatus.RESOLVED)
+        .annotate(
+            last_by=Subquery(latest.values("by_user_id")[:1]),
+            last_to=Subquery(latest.values("to_status")[:1]),
+            last_at=Subquery(latest.values("created")[:1]),
+        )
+        .filter(
+            last_by=user.pk,
+            last_to=ReportStatus.RESOLVED,
+            last_at__gte=now - dt.timedelta(minutes=CREW_UNDO_MINUTES),
+        )
+        .select_related("category", "commune")
+        .order_by("-last_at")
+    )
 
 
 def staff_history(report: Report, viewer: Any) -> list[StatusChange]:

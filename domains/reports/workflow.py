@@ -37,4 +37,7 @@ REPORT_WORKFLOW = Workflow(
     closed=CLOSING,
 )
 
+# How long a crew member may take back their own "Erledigt" (minutes; domains.reports.services.crew).
+CREW_UNDO_MINUTES = 10
+
 OPEN_STATES = [s for s in ReportStatus.values if REPORT_WORKFLOW.is_open(s)]

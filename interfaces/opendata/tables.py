@@ -110,7 +110,8 @@ def build_tables(stats: ScopeStatistics) -> dict[str, Table]:
         "kategorien": _rows_table("kategorien", _("Nach Kategorie"), _("Kategorie"), stats.categories),
     }
     if stats.kind != "commune":
-        caption = _("Landkreise im Vergleich") if stats.kind == "state" else _("Gemeinden im Vergleich")
-        first = _("Landkreis") if stats.kind == "state" else _("Gemeinde")
+        state = stats.kind == "state"
+        caption = _("Landkreise und kreisfreie Städte im Vergleich") if state else _("Gemeinden im Vergleich")
+        first = _("Landkreis / kreisfreie Stadt") if state else _("Gemeinde")
         tables["vergleich"] = _rows_table("vergleich", caption, first, stats.areas)
     return tables

@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from interfaces.staff.access import may_open, refusal
 from kernel.core.errors import DomainError, NotFound, ValidationFailed
 from kernel.organisations.scoping import scope_of
 
@@ -35,8 +36,10 @@ PAGE_STATUSES = (403, 404)
 
 
 def staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Logged in (else to the login page) and member of an organisation (else 403); DomainErrors → pages."""
-    return _guarded(view, lambda user: scope_of(user).is_staff)
+    """Logged in (else to the login page), member of an organisation, and of a role that may open this
+    page (``interfaces.staff.access``, the table the header is built from) — else 403; DomainErrors →
+    pages."""
+    return _guarded(view, lambda user: scope_of(user).is_staff, pages=True)
 
 
 def staff_or_operator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -45,14 +48,22 @@ def staff_or_operator(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     return _guarded(view, lambda user: scope_of(user).is_staff or (user.is_active and user.is_staff))
 
 
+def _forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
+    context = {"message": message} if message else {}
+    return HttpResponseForbidden(render_to_string("staff/forbidden.html", context, request=request))
+
+
 def _guarded(
-    view: Callable[..., HttpResponse], admitted: Callable[[Any], bool]
+    view: Callable[..., HttpResponse], admitted: Callable[[Any], bool], *, pages: bool = False
 ) -> Callable[..., HttpResponse]:
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not admitted(request.user):
-            return HttpResponseForbidden(render_to_string("staff/forbidden.html", request=request))
+            return _forbidden(request)
+        url_name = request.resolver_match.url_name if request.resolver_match else None
+        if pages and not may_open(request.user, url_name or ""):
+            return _forbidden(request, refusal(url_name or ""))
         try:
             return view(request, *args, **kwargs)
         except SecondFactorRequired:
@@ -64,9 +75,7 @@ def _guarded(
             return HttpResponse(render_to_string("staff/not_found.html", request=request), status=404)
         except DomainError as exc:
             if exc.status_code == 403:
-                return HttpResponseForbidden(
-                    render_to_string("staff/forbidden.html", {"message": exc.message}, request=request)
-                )
+                return _forbidden(request, exc.message)
             raise
 
     return wrapper

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 
-from domains.reports.workflow import ReportStatus
+from domains.reports.workflow import REPORT_WORKFLOW, ReportStatus
 from kernel.organisations.models import Role
 
 
@@ -43,22 +43,43 @@ class AssignForm(forms.Form):
     assignee = forms.ChoiceField(label="Mitarbeiter/in", required=False)
     team = forms.ChoiceField(label="Kolonne", required=False)
 
-    def __init__(self, *args, members=(), teams=(), **kwargs) -> None:
+    def __init__(self, *args, members=(), teams=(), roles=None, **kwargs) -> None:
+        """``roles``: user id → role label in the report's organisation, shown after each name."""
         super().__init__(*args, **kwargs)
+        roles = roles or {}
         self.fields["assignee"].choices = [
             ("", "— niemand —"),
-            *[(u.username, u.get_full_name() or u.username) for u in members],
+            *[(u.username, _member_choice(u, roles.get(u.pk, ""))) for u in members],
         ]
         self.fields["team"].choices = [("", "— keine —"), *[(str(t.pk), t.name) for t in teams]]
 
 
+def _member_choice(user, role: str) -> str:
+    name = user.get_full_name() or user.username
+    return f"{name} ({role})" if role else name
+
+
 class ForwardForm(forms.Form):
-    organisation = forms.ChoiceField(label="Weiterleiten an")
+    """Forward to one of ~420 organisations. No preselection: the first entry ("Adorf/Vogtl.") was sent
+    whenever nobody chose (issue 26), so the empty "Bitte wählen" is first and the form rejects it. The
+    plain select works without JavaScript; ``static/staff/select-search.js`` adds a filter field."""
+
+    organisation = forms.ChoiceField(
+        label="Weiterleiten an",
+        error_messages={
+            "required": "Bitte wählen Sie die Organisation, an die weitergeleitet werden soll.",
+            "invalid_choice": "Diese Organisation gibt es nicht (mehr); bitte wählen Sie aus der Liste.",
+        },
+        widget=forms.Select(attrs={"data-searchable": "Organisation suchen"}),
+    )
     reason = forms.CharField(label="Begründung", widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
 
     def __init__(self, *args, organisations=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [(str(o.pk), o.name) for o in organisations]
+        self.fields["organisation"].choices = [
+            ("", "Bitte wählen"),
+            *[(str(o.pk), o.name) for o in organisations],
+        ]
 
 
 class DuplicateForm(forms.Form):
@@ -95,12 +116,19 @@ class ModerateForm(forms.Form):
         self.fields["photos"].choices = [(str(p.pk), f"Foto {i}") for i, p in enumerate(photos, start=1)]
 
 
+# The crew's two buttons, each with its status's own label (as in the history and on the public page).
+CREW_STATUSES = [(s, REPORT_WORKFLOW.label(s)) for s in (ReportStatus.IN_PROGRESS, ReportStatus.RESOLVED)]
+
+
 class CrewUpdateForm(forms.Form):
-    status = forms.ChoiceField(
-        choices=[(ReportStatus.IN_PROGRESS, "In Arbeit"), (ReportStatus.RESOLVED, "Erledigt")]
-    )
+    status = forms.ChoiceField(choices=CREW_STATUSES)
     note = forms.CharField(
-        label="Notiz (öffentlich)", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+        label="Notiz", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    note_visibility = forms.ChoiceField(
+        label="Die Notiz ist",
+        choices=[("internal", "intern (nur für die Verwaltung)"), ("public", "öffentlich (auf der Meldung)")],
+        required=False,
     )
     photo = forms.FileField(label="Foto nach der Erledigung (optional)", required=False)
     template = forms.CharField(label="Textbaustein", required=False, max_length=100)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from functools import partial
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from domains.permits.models import ParkingPermit, Permit, case_model_for
@@ -24,13 +27,34 @@ from domains.permits.selectors import (
 from domains.permits.services import parking_decide, payment_record_staff, permit_decide
 from domains.permits.workflow import PERMIT_WORKFLOW, PermitStatus, display_status
 from domains.reports.selectors import open_reports_near
-from interfaces.staff.errors import flash_domain_errors, staff_only
+from interfaces.staff.errors import flash_domain_errors, flash_form_errors, staff_only
+from kernel.core.errors import ValidationFailed
 from kernel.geo.coords import to_api
 from kernel.organisations.scoping import get_visible, visible_cases
 
+# The confirmation step: a decision form sent without ``confirm=yes`` only shows "Bitte bestätigen".
+CONFIRM = "yes"
+# Decisions that end an application or a permit for the applicant: their button is styled as destructive.
+DESTRUCTIVE = frozenset({PermitStatus.REJECTED, PermitStatus.WITHDRAWN})
+# What each decision sets off, said on the confirmation page before it happens.
+CONSEQUENCES = {
+    PermitStatus.APPROVED: "Der Bescheid (und bei einer Gebühr der Gebührenbescheid mit Kassenzeichen) wird "
+    "erstellt und der antragstellenden Person per E-Mail geschickt.",
+    PermitStatus.REJECTED: "Der Ablehnungsbescheid mit den Gründen unten wird erstellt und der antragstellenden "
+    "Person per E-Mail geschickt.",
+    PermitStatus.WITHDRAWN: "Der Antrag bzw. die Genehmigung gilt danach als zurückgezogen; eine offene Gebühr "
+    "wird storniert. Die antragstellende Person wird benachrichtigt.",
+    PermitStatus.IN_REVIEW: "Die antragstellende Person wird benachrichtigt, dass der Antrag geprüft wird.",
+}
+BLANK_CHOICE = ("", "— bitte wählen —")
+
 
 class DecisionForm(forms.Form):
-    status = forms.ChoiceField(label="Entscheidung", choices=PermitStatus.choices)
+    status = forms.ChoiceField(
+        label="Entscheidung",
+        choices=[BLANK_CHOICE, *PermitStatus.choices],
+        error_messages={"required": "Bitte eine Entscheidung wählen."},
+    )
     conditions = forms.CharField(
         label="Auflagen (bei Genehmigung)",
         required=False,
@@ -111,8 +135,7 @@ def permit_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         permit.location, radius_m=CONFLICT_REPORT_RADIUS_M, precision=CONFLICT_GEOJSON_PRECISION
     )
     allowed = PERMIT_WORKFLOW.allowed(permit.status)
-    form = DecisionForm(initial={"status": allowed[0] if allowed else permit.status})
-    form.fields["status"].choices = [(v, label) for v, label in PermitStatus.choices if v in allowed]
+    form = _decision_form(permit)
     return render(
         request,
         "staff/permit.html",
@@ -133,18 +156,67 @@ def permit_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
+def _decision_form(permit: Permit, data: Any = None) -> DecisionForm:
+    """The decision form offering only the moves the workflow allows now, none of them preselected."""
+    form = DecisionForm(data)
+    allowed = PERMIT_WORKFLOW.allowed(permit.status)
+    form.fields["status"].choices = [BLANK_CHOICE] + [
+        (v, label) for v, label in PermitStatus.choices if v in allowed
+    ]
+    return form
+
+
+def _confirmation(
+    request: HttpRequest,
+    case: Permit | ParkingPermit,
+    values: dict[str, str],
+    *,
+    action: str,
+    back: str,
+    errors: Any = None,
+) -> HttpResponse:
+    """The "Bitte bestätigen" page: what is about to be decided and what follows, the values sent again as
+    hidden fields (the reasons of a refusal editable and required). 422 when the service refused them."""
+    status = values["status"]
+    context = {
+        "case": case,
+        "label": PERMIT_WORKFLOW.label(status),
+        "consequence": CONSEQUENCES.get(status, ""),
+        "values": values,
+        "reject": status == PermitStatus.REJECTED,
+        "destructive": status in DESTRUCTIVE,
+        "action": action,
+        "back": back,
+        "errors": [msg for msgs in (errors or {}).values() for msg in msgs],
+    }
+    return render(request, "staff/decision_confirm.html", context, status=422 if errors else 200)
+
+
 @require_POST
 @staff_only
 def permit_decide_view(request: HttpRequest, public_id: str) -> HttpResponse:
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        with flash_domain_errors(request):
+    permit = get_visible(request.user, staff_permits(request.user), public_id=public_id)
+    form = _decision_form(permit, request.POST)
+    if not form.is_valid():
+        flash_form_errors(request, form)
+        return redirect("staff:permit", public_id=public_id)
+    values = {k: str(v) for k, v in form.cleaned_data.items()}
+    confirm = partial(
+        _confirmation,
+        request,
+        permit,
+        values,
+        action=reverse("staff:permit-decide", args=[public_id]),
+        back=reverse("staff:permit", args=[public_id]),
+    )
+    if request.POST.get("confirm") != CONFIRM:
+        return confirm()
+    with flash_domain_errors(request):  # a conflict (decided meanwhile): a message above the permit
+        try:
             permit_decide(actor=request.user, public_id=public_id, **form.cleaned_data)
-            messages.success(
-                request, "Entscheidung gespeichert; die antragstellende Person wird benachrichtigt."
-            )
-    else:
-        messages.error(request, "Bitte eine Entscheidung wählen.")
+        except ValidationFailed as exc:  # e.g. a refusal without reasons: back to the confirmation
+            return confirm(errors=exc.errors)
+        messages.success(request, "Entscheidung gespeichert; die antragstellende Person wird benachrichtigt.")
     return redirect("staff:permit", public_id=public_id)
 
 
@@ -155,19 +227,38 @@ def parking_list(request: HttpRequest) -> HttpResponse:
         ParkingPermit.objects.select_related("zone", "commune", "fee_claim").prefetch_related("notices"),
     ).order_by("-created")
     if request.method == "POST":
-        with flash_domain_errors(request):
-            parking_decide(
-                actor=request.user,
-                public_id=request.POST.get("public_id", ""),
-                status=request.POST.get("status", ""),
-            )
-            messages.success(request, "Entscheidung gespeichert.")
-        return redirect("staff:parking")
+        return _parking_decide(request)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     for permit in page:
         claim = getattr(permit, "fee_claim", None)
         permit.payment, permit.payment_due = payment_summary(claim), payment_due(claim)
     return render(request, "staff/parking.html", {"page": page})
+
+
+def _parking_decide(request: HttpRequest) -> HttpResponse:
+    """A decision from the parking list: first "Bitte bestätigen" (with the reasons of a refusal), then
+    ``parking_decide``."""
+    public_id = request.POST.get("public_id", "")
+    permit = get_visible(request.user, ParkingPermit.objects.all(), public_id=public_id)
+    status = request.POST.get("status", "")
+    if status not in PERMIT_WORKFLOW.allowed(permit.status):
+        messages.error(request, "Diese Entscheidung ist für diesen Antrag nicht möglich.")
+        return redirect("staff:parking")
+    values = {"public_id": public_id, "status": status, "public_note": request.POST.get("public_note", "")}
+    confirm = partial(
+        _confirmation, request, permit, values, action=reverse("staff:parking"), back=reverse("staff:parking")
+    )
+    if request.POST.get("confirm") != CONFIRM:
+        return confirm()
+    with flash_domain_errors(request):
+        try:
+            parking_decide(
+                actor=request.user, public_id=public_id, status=status, public_note=values["public_note"]
+            )
+        except ValidationFailed as exc:
+            return confirm(errors=exc.errors)
+        messages.success(request, "Entscheidung gespeichert.")
+    return redirect("staff:parking")
 
 
 @require_POST

@@ -1,4 +1,4 @@
-"""Settings pages of an organisation's admins: e-mail address, category settings, members, areas, API tokens.
+"""Settings pages of an organisation's admins: e-mail address, letterhead, public contact, category settings, members, areas, API tokens.
 
 Thin like the other staff pages: the organisation comes from the admin's scope, reads go through
 selectors, writes through ``kernel.organisations.services`` / ``domains.reports.services`` (which check the admin role
@@ -21,6 +21,7 @@ from kernel.core.errors import NotFound, ValidationFailed
 from kernel.organisations.api_tokens import api_token_in, api_token_revoke, api_tokens_of_organisation
 from kernel.organisations.invitations import invitations_pending_of, invited_message, member_add
 from kernel.organisations.models import Invitation, Organisation, OrganisationKind
+from kernel.organisations.public_details import organisation_set_contact
 from kernel.organisations.scoping import Forbidden, scope_of
 from kernel.organisations.selectors import (
     area_in,
@@ -72,6 +73,11 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         with flash_domain_errors(request, only=ValidationFailed):
             organisation_set_letterhead(actor=request.user, organisation=org, values=request.POST.dict())
             messages.success(request, "Briefkopf und Bankverbindung gespeichert.")
+        return _back_to_page(request, org)
+    if request.method == "POST" and request.POST.get("form") == "contact":
+        with flash_domain_errors(request, only=ValidationFailed):
+            organisation_set_contact(actor=request.user, organisation=org, values=request.POST.dict())
+            messages.success(request, "Kontakt gespeichert.")
         return _back_to_page(request, org)
     if request.method == "POST":
         with flash_domain_errors(request, only=ValidationFailed):

@@ -71,4 +71,5 @@ urlpatterns = [
     path("bauhof/", views.crew_jobs, name="crew"),
     path("kontrolle/", kontrolle_views.kontrolle, name="kontrolle"),
     path("bauhof/auftraege/<str:public_id>/", views.crew_job, name="crew-job"),
+    path("bauhof/auftraege/<str:public_id>/rueckgaengig/", views.crew_job_undo, name="crew-job-undo"),
 ]

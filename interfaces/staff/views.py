@@ -29,8 +29,10 @@ from domains.reports.services import (
     report_mark_duplicate,
     report_moderate,
 )
+from domains.reports.services.crew import CREW_UNDO_MINUTES, report_crew_undo
 from domains.reports.staff_selectors import (
     QueueFilter,
+    crew_recently_resolved,
     overdue_counts,
     report_audit,
     staff_history,
@@ -41,9 +43,11 @@ from domains.reports.staff_selectors import (
     crew_jobs as crew_jobs_selector,
 )
 from domains.reports.workflow import REPORT_WORKFLOW
+from interfaces.staff.access import Duty, duties_of, start_page
 from interfaces.staff.errors import flash_domain_errors, flash_error, flash_form_errors, staff_only
 from interfaces.staff.exports import queue_rows
 from interfaces.staff.forms import (
+    CREW_STATUSES,
     AssignForm,
     CrewUpdateForm,
     DuplicateForm,
@@ -51,11 +55,12 @@ from interfaces.staff.forms import (
     ModerateForm,
     StatusForm,
 )
+from interfaces.staff.maps import staff_map_config
 from kernel.core.errors import ValidationFailed
 from kernel.geo.coords import CoordinateError, parse_lon_lat, to_api
 from kernel.organisations.models import Role
-from kernel.organisations.scoping import get_visible, managed_organisations, require_admin, role_in, scope_of
-from kernel.organisations.selectors import forward_targets, organisations_active, teams_of
+from kernel.organisations.scoping import get_visible, managed_organisations, require_admin, role_in
+from kernel.organisations.selectors import forward_targets, member_labels, organisations_active, teams_of
 from shared.http.filters import queue_filter
 from shared.http.tile_cookie import note_own_change
 
@@ -89,9 +94,8 @@ def _queue_geojson(reports: list[Report]) -> dict:
 
 @staff_only
 def queue(request: HttpRequest) -> HttpResponse:
-    scope = scope_of(request.user)
-    if not scope.manager_org_ids:
-        return redirect("staff:crew")
+    if Duty.MANAGE not in duties_of(request.user):  # /verwaltung/ is everybody's start address
+        return redirect(f"staff:{start_page(request.user)}")
     try:
         flt = queue_filter(request.GET)
     except ValidationFailed as exc:
@@ -99,6 +103,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         flt = QueueFilter()
     qs = staff_queue(request.user, flt)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    rows = list(page)  # evaluates the page once; the template iterates the same list
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -112,7 +117,9 @@ def queue(request: HttpRequest) -> HttpResponse:
             "categories": categories_active(),
             "organisations": managed_organisations(request.user),
             "statuses": REPORT_WORKFLOW.states.choices,
-            "map_data": _queue_geojson(list(page.object_list)),
+            "map_data": _queue_geojson(rows),
+            "map_config": staff_map_config(),
+            "people": member_labels((r.assignee_id, r.organisation_id) for r in rows),
         },
     )
 
@@ -152,7 +159,16 @@ def report(request: HttpRequest, public_id: str) -> HttpResponse:
         "updates": staff_updates(obj),
         "questionnaire": questionnaire_of(obj),
         "note_templates": note_template_choices(obj),
+        "map_config": staff_map_config(),
     }
+    context["people"] = member_labels(
+        (user_id, obj.organisation_id)
+        for user_id in [
+            obj.assignee_id,
+            *(h.by_user_id for h in context["history"]),
+            *(e.actor_id for e in context["audit"]),
+        ]
+    )
     if manager:
         members = assignable_members(obj)
         context.update(
@@ -162,6 +178,12 @@ def report(request: HttpRequest, public_id: str) -> HttpResponse:
             assign_form=AssignForm(
                 members=members,
                 teams=teams_of(obj.organisation_id),
+                roles={
+                    user_id: label["role"]
+                    for (user_id, _org), label in member_labels(
+                        (m.pk, obj.organisation_id) for m in members
+                    ).items()
+                },
                 initial={
                     "assignee": obj.assignee.username if obj.assignee else "",
                     "team": obj.team_id or "",
@@ -317,10 +339,17 @@ def crew_jobs(request: HttpRequest) -> HttpResponse:
         "staff/crew.html",
         {
             "jobs": jobs,
+            "just_resolved": list(crew_recently_resolved(request.user)[:20]),
+            "undo_minutes": CREW_UNDO_MINUTES,
             "sorted_by_distance": near is not None,
             "position": _device_position(request.GET) if near is not None else "",
         },
     )
+
+
+def _back_to_crew(request: HttpRequest) -> HttpResponse:
+    position = _device_position(request.GET)
+    return note_own_change(redirect(reverse("staff:crew") + (f"?{position}" if position else "")))
 
 
 @staff_only
@@ -336,16 +365,16 @@ def crew_job(request: HttpRequest, public_id: str) -> HttpResponse:
                     public_id=public_id,
                     status=form.cleaned_data["status"],
                     note=form.cleaned_data["note"],
+                    note_public=form.cleaned_data["note_visibility"] == "public",
                     photo=PhotoUpload(file=upload, name=upload.name, size=upload.size) if upload else None,
                     template=form.cleaned_data["template"],
                 )
                 messages.success(
                     request, "Gespeichert: " + REPORT_WORKFLOW.label(form.cleaned_data["status"])
                 )
-                position = _device_position(request.GET)
-                return note_own_change(redirect(reverse("staff:crew") + (f"?{position}" if position else "")))
+                return _back_to_crew(request)
         else:
-            messages.error(request, "Bitte „In Arbeit“ oder „Erledigt“ wählen.")
+            flash_form_errors(request, form)
         return redirect("staff:crew-job", public_id=public_id)
     point = to_api(job.location)
     return render(
@@ -358,8 +387,20 @@ def crew_job(request: HttpRequest, public_id: str) -> HttpResponse:
             "photos": job.photos.filter(hidden=False),
             "device": _device_position(request.GET),
             "note_templates": note_template_choices(job),
+            "statuses": CREW_STATUSES,
+            "undo": crew_recently_resolved(request.user).filter(pk=job.pk).exists(),
         },
     )
+
+
+@require_POST
+@staff_only
+def crew_job_undo(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The "Rückgängig" after "Erledigt": the job is open again (``report_crew_undo``, audited)."""
+    with flash_domain_errors(request):
+        report_crew_undo(actor=request.user, public_id=public_id)
+        messages.success(request, f"Rückgängig gemacht: {public_id} ist wieder „In Bearbeitung“.")
+    return _back_to_crew(request)
 
 
 __all__ = ["queue", "report", "require_admin"]

@@ -21,8 +21,8 @@ from domains.reports.photos import MAX_PHOTOS
 from domains.reports.selectors import categories_offered
 from domains.reports.services import PhotoUpload, ReportDraft
 from domains.reports.workflow import ReportStatus
-from kernel.boundaries.models import Commune
-from kernel.boundaries.selectors import communes_light, today
+from kernel.boundaries.selectors import communes_in_order
+from kernel.core.amounts import format_number
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -109,7 +109,10 @@ class ReportForm(ServiceErrorsForm):
         strip=False,
         # lazy: translated per request (a "%" on a lazy text would fix it in the default language at import)
         help_text=lazy(
-            lambda: gettext("Was ist kaputt, und wo genau? Höchstens %(max)s Zeichen.") % {"max": "4.000"},
+            lambda: (
+                gettext("Was ist kaputt, und wo genau? Höchstens %(max)s Zeichen.")
+                % {"max": format_number(DESCRIPTION_MAX)}  # "4.000" in German, "4,000" in English
+            ),
             str,
         )(),
         widget=forms.Textarea(attrs={"rows": 6, "data-max": DESCRIPTION_MAX}),
@@ -200,5 +203,5 @@ class ReportFilterForm(forms.Form):
 
 
 def commune_choices() -> list[tuple[str, str]]:
-    rows: Sequence[Commune] = communes_light().valid_on(today()).order_by("name", "ags")
-    return [(c.ags, c.name) for c in rows]
+    """Every current commune once, in German order; namesakes with their district."""
+    return [(c.ags, label) for c, label in communes_in_order()]

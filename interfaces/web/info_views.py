@@ -1,5 +1,5 @@
-"""Information pages: the accessibility statement with its feedback form (BITV 2.0 § 7) and the
-explanation in Leichte Sprache. Thin: the form posts to a service, the rest is text in templates."""
+"""Information pages: the Impressum (§ 5 DDG), the accessibility statement with its feedback form
+(BITV 2.0 § 7) and the explanation in Leichte Sprache. Thin: the form posts to a service, the rest is text in templates."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from domains.accessibility.services import feedback_submit
 from interfaces.web.info_forms import AccessibilityFeedbackForm
 from interfaces.web.views import throttled_response
 from kernel.core.errors import ValidationFailed
+from kernel.organisations.public_details import lines, platform_operator
 from shared.http.throttling import AccessibilityFeedbackThrottle, enforce
 
 # When the statement was written and last reviewed (self-assessment, see the template). Change it with
@@ -81,3 +82,16 @@ def accessibility_statement(request: HttpRequest) -> HttpResponse:
 def easy_language(request: HttpRequest) -> HttpResponse:
     """Leichte Sprache: what the service does, how to report, what happens next, privacy."""
     return render(request, "web/easy_language.html")
+
+
+def impressum(request: HttpRequest) -> HttpResponse:
+    """The operator's Impressum from the Django admin ("Betreiber (Impressum)"). Until it is entered the
+    page names what the settings know (``PLATFORM_OPERATOR_*``) and says that the details are missing —
+    the deploy check ``organisations.W001`` warns meanwhile."""
+    operator = platform_operator()
+    context = {
+        "operator": operator,
+        "address": lines(operator.address) if operator else lines(settings.PLATFORM_OPERATOR_ADDRESS),
+        "fallback": {"name": settings.PLATFORM_OPERATOR_NAME, "email": settings.PLATFORM_OPERATOR_EMAIL},
+    }
+    return render(request, "web/impressum.html", context)

@@ -38,6 +38,7 @@ from domains.permits.selectors import (
     parking_public_history,
     parking_zone_features,
     permit_commune_shares,
+    permit_conditions,
     permit_for_applicant,
     permit_public_history,
 )
@@ -187,7 +188,7 @@ def _permit_context(permit: Any) -> dict[str, Any]:
         "status": status,
         "communes": permit_commune_shares(permit),
         "fee": {"total": permit.fee_total, "lines": permit.fee_lines, "complete": bool(permit.fee_lines)},
-        "show_conditions": permit.status == PermitStatus.APPROVED and bool(permit.conditions),
+        "conditions": permit_conditions(permit) if permit.status == PermitStatus.APPROVED else [],
     }
 
 

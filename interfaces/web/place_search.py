@@ -6,6 +6,11 @@ API uses too) as links; a link carries the place as ``lat``/``lon`` (WGS84), so 
 the coordinates filled in and the responsible commune named, as after a click on the map. The chosen
 label only goes back into the search field (like any search box); the commune shown is computed from the
 coordinates, never taken from the link.
+
+A commune, district or postcode (``AREA_KINDS``) is an area, not a spot: its link carries ``gebiet=1``, and
+the page then centres the map there but fills in no coordinates and asks for the exact spot – saying so
+when no house addresses are loaded there, since the search can then find nothing finer. The report
+intake refuses the area's centre anyway (``domains.reports.services.creating``).
 """
 
 from __future__ import annotations
@@ -19,20 +24,50 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from rest_framework.exceptions import Throttled
 
-from kernel.addresses.selectors import MAX_QUERY, MIN_QUERY, Hit, search
+from kernel.addresses.selectors import (
+    AREA_KINDS,
+    MAX_QUERY,
+    MIN_QUERY,
+    ONLY_POSTCODE,
+    Hit,
+    has_addresses,
+    search,
+)
 from kernel.boundaries.assignment import OutsideSaxony, assign_point
 from kernel.geo.coords import CoordinateError, parse_lon_lat
 from shared.http.throttling import AddressSearchThrottle, enforce
 
 PARAM = "adresse"
+AREA_PARAM = "gebiet"
 LIMIT = 10
 ANCHOR = "place-search"
 KIND_LABELS = {
     "address": gettext_lazy("Adresse"),
     "street": gettext_lazy("Straße"),
     "commune": gettext_lazy("Gemeinde"),
+    "city": gettext_lazy("kreisfreie Stadt"),
     "district": gettext_lazy("Landkreis"),
+    "postcode": gettext_lazy("Postleitzahl"),
 }
+
+AREA_CHOSEN = gettext_lazy(
+    "Die Karte zeigt %(label)s. Bitte geben Sie den genauen Ort an: Tippen Sie auf der Karte auf "
+    "die Stelle oder suchen Sie Straße und Hausnummer."
+)
+NO_ADDRESSES = gettext_lazy(
+    "Für %(label)s sind keine Hausadressen hinterlegt – die Suche findet dort nur das Gebiet, "
+    "den genauen Ort wählen Sie auf der Karte."
+)
+
+
+NO_POSTCODE = gettext_lazy(
+    "Zu dieser Postleitzahl wurde nichts gefunden: Postleitzahlen findet die Suche nur, wo Hausadressen "
+    "hinterlegt sind. Bitte geben Sie die Gemeinde ein – oder wählen Sie den Ort auf der Karte."
+)
+
+
+def kind_label(hit: Hit) -> str:
+    return str(KIND_LABELS["city" if hit.city else hit.kind])
 
 
 @dataclass
@@ -43,6 +78,7 @@ class Chosen:
     lon: str = ""
     responsible: str = ""  # "Zuständig: Dresden"
     problem: str = ""  # outside Saxony, or not a coordinate
+    area: str = ""  # an area was chosen (not a spot): "Bitte geben Sie den genauen Ort an …"
 
 
 @dataclass
@@ -72,14 +108,22 @@ class PlaceSearch:
             ),
             "tooShort": _("Bitte geben Sie mindestens %(n)s Zeichen ein."),
             "chosen": _("Ort übernommen: %(label)s"),
+            "chosenArea": str(AREA_CHOSEN),
+            "noAddresses": str(NO_ADDRESSES),
+            "nonePostcode": str(NO_POSTCODE),
             "failed": _("Die Suche ist gerade nicht erreichbar. Bitte wählen Sie den Ort auf der Karte."),
             "kinds": {kind: str(label) for kind, label in KIND_LABELS.items()},
         }
 
+    @property
+    def centre(self) -> Chosen | None:
+        """Where the map starts: the chosen place or area, if it is in Saxony."""
+        return self.chosen if self.chosen is not None and not self.chosen.problem else None
+
     def initial(self) -> dict[str, str]:
-        """Initial values of a form's ``lat``/``lon`` fields: the chosen place, if it is in Saxony — with a
-        decimal comma, as the fields' hints show it (the forms accept comma and point)."""
-        if self.chosen is None or self.chosen.problem:
+        """Initial values of a form's ``lat``/``lon`` fields: the chosen place, if it is in Saxony and a
+        spot (not an area) — with a decimal comma, as the fields' hints show it (the forms accept both)."""
+        if self.chosen is None or self.chosen.problem or self.chosen.area:
             return {}
         return {"lat": coordinate_text(self.chosen.lat), "lon": coordinate_text(self.chosen.lon)}
 
@@ -90,7 +134,10 @@ def coordinate_text(value: str) -> str:
 
 
 def _link(path: str, hit: Hit) -> str:
-    query = urlencode({PARAM: hit.label, "lat": f"{hit.lat:.6f}", "lon": f"{hit.lon:.6f}"})
+    params = {PARAM: hit.label, "lat": f"{hit.lat:.6f}", "lon": f"{hit.lon:.6f}"}
+    if hit.kind in AREA_KINDS:
+        params[AREA_PARAM] = "1"
+    query = urlencode(params)
     return f"{path}?{query}#{ANCHOR}"
 
 
@@ -108,6 +155,8 @@ def _candidates(request: HttpRequest, query: str) -> tuple[list[dict[str, str]],
             "Bitte versuchen Sie es in %(minutes)s Minute(n) erneut."
         ) % {"minutes": minutes}
     hits = search(query, limit=LIMIT)
+    if not hits and ONLY_POSTCODE.match(query):
+        return [], str(NO_POSTCODE)
     if not hits:
         return [], _(
             "Zu „%(query)s“ wurde kein Ort gefunden. Prüfen Sie die Schreibweise, "
@@ -116,14 +165,18 @@ def _candidates(request: HttpRequest, query: str) -> tuple[list[dict[str, str]],
     found = ngettext(
         "%(n)s Treffer. Bitte wählen Sie einen Ort:", "%(n)s Treffer. Bitte wählen Sie einen Ort:", len(hits)
     )
-    candidates = [
-        {"label": h.label, "kind": str(KIND_LABELS.get(h.kind, h.kind)), "url": _link(request.path, h)}
-        for h in hits
-    ]
+    candidates = [{"label": h.label, "kind": kind_label(h), "url": _link(request.path, h)} for h in hits]
     return candidates, found % {"n": len(hits)}
 
 
-def _chosen(lat: str, lon: str) -> Chosen:
+def _area_text(label: str, commune_ags: str) -> str:
+    text = str(AREA_CHOSEN) % {"label": label}
+    if not has_addresses(commune_ags):
+        text += " " + str(NO_ADDRESSES) % {"label": label}
+    return text
+
+
+def _chosen(lat: str, lon: str, area_label: str | None = None) -> Chosen:
     try:
         point = parse_lon_lat(lon, lat)
     except CoordinateError as exc:
@@ -134,7 +187,10 @@ def _chosen(lat: str, lon: str) -> Chosen:
     except OutsideSaxony as exc:
         chosen.problem = str(exc.message)
     else:
-        chosen.responsible = _("Zuständig: %(name)s") % {"name": commune.name}
+        if area_label is not None:  # only the area: the responsible commune follows from the spot
+            chosen.area = _area_text(area_label or commune.name, commune.ags)
+        else:
+            chosen.responsible = _("Zuständig: %(name)s") % {"name": commune.name}
     return chosen
 
 
@@ -143,7 +199,8 @@ def place_search(request: HttpRequest) -> PlaceSearch:
     result = PlaceSearch(query=(request.GET.get(PARAM) or "").strip())
     lat, lon = request.GET.get("lat"), request.GET.get("lon")
     if request.method == "GET" and lat is not None and lon is not None:
-        result.chosen = _chosen(lat, lon)
+        area_label = result.query[:MAX_QUERY] if request.GET.get(AREA_PARAM) else None
+        result.chosen = _chosen(lat, lon, area_label)
     elif request.method == "GET" and PARAM in request.GET:
         result.candidates, result.message = _candidates(request, result.query)
     return result

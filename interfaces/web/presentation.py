@@ -16,25 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from domains.permits.workflow import PermitStatus, display_status
-from domains.reports.workflow import ReportStatus
 from kernel.boundaries.selectors import boundary_attribution
-
-# symbol (also readable without colour) per state; the CSS class is ``status--<value>``
-STATUS_SYMBOLS: dict[str, str] = {
-    ReportStatus.SUBMITTED: "!",
-    ReportStatus.IN_REVIEW: "?",
-    ReportStatus.IN_PROGRESS: "»",
-    ReportStatus.RESOLVED: "✓",
-    ReportStatus.REJECTED: "✕",
-    ReportStatus.NOT_RESPONSIBLE: "–",
-    ReportStatus.DUPLICATE: "=",
-}
-
+from shared.http.presentation import attribution_html, status_legend
 
 # Permits and parking permits: stored states plus the derived ones of an approved permit (display_status).
 # CSS class ``status--permit-<code>``; the symbol keeps the state readable without colour.
 PERMIT_STATUS_SYMBOLS: dict[str, str] = {
-    PermitStatus.SUBMITTED: "!",
+    PermitStatus.SUBMITTED: "●",
     PermitStatus.IN_REVIEW: "?",
     PermitStatus.APPROVED: "✓",
     "active": "▶",
@@ -65,14 +53,6 @@ def parking_status(status: str, valid_until: dt.date | None) -> dict:
     if status == PermitStatus.APPROVED and valid_until is not None and valid_until < timezone.localdate():
         return {"code": "expired", "label": str(PERMIT_DERIVED_LABELS["expired"]), "symbol": "–"}
     return permit_status(status)
-
-
-def status_legend() -> list[dict[str, str]]:
-    """Every state with its symbol and translated label, in workflow order (legend and scripts)."""
-    return [
-        {"value": value, "label": str(label), "symbol": STATUS_SYMBOLS[value]}
-        for value, label in ReportStatus.choices
-    ]
 
 
 def js_texts() -> dict[str, str]:
@@ -167,6 +147,7 @@ def map_config(*, highlight_ags: str = "", fit_highlight: bool = False) -> dict[
     return {
         "tileUrl": settings.MAP_TILE_URL,
         "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
+        "tileAttributionHtml": attribution_html(settings.MAP_TILE_ATTRIBUTION),
         "bordersUrl": reverse("commune-geojson"),
         "bordersAttribution": boundary_attribution(),
         "reportsUrl": reverse("report-list"),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domains.reports.models import Category
 from interfaces.web.forms import ServiceErrorsForm
-from kernel.boundaries.selectors import communes_light, today
+from kernel.boundaries.selectors import communes_in_order
 from shared.subscriptions.models import Frequency
 from shared.subscriptions.services import AreaRequest
 
@@ -39,17 +39,21 @@ class ManageLinkForm(ServiceErrorsForm):
 
 
 def commune_choices() -> list[tuple[str, str]]:
-    communes = communes_light().valid_on(today()).order_by("name", "ags")
-    return [("", _("– Gemeinde wählen oder unten ein Gebiet angeben –"))] + [
-        (c.ags, f"{c.name} ({c.ags})") for c in communes
-    ]
+    # a short empty choice: a long one was cut off in the closed select at 360 px (issue 26); the
+    # alternative (an area) is the field's help text
+    return [("", _("Bitte wählen"))] + [(c.ags, f"{label} ({c.ags})") for c, label in communes_in_order()]
 
 
 class AreaAlertForm(ServiceErrorsForm):
     """Field names are the service's (``ags``, ``area``, ``categories``, ``frequency``, ``email``)."""
 
     email = _email_field()
-    ags = forms.CharField(label=_("Gemeinde"), required=False, widget=forms.Select())
+    ags = forms.CharField(
+        label=_("Gemeinde"),
+        required=False,
+        help_text=_("Oder unten auf der Karte ein Gebiet zeichnen."),
+        widget=forms.Select(),
+    )
     area = forms.CharField(
         label=_("Oder ein Gebiet als GeoJSON"),
         required=False,

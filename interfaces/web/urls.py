@@ -22,6 +22,11 @@ urlpatterns = [
     path("meldungen/<str:public_id>/bestaetigung/", views.report_confirmation, name="report-confirmation"),
     path("meldungen/<str:public_id>/verfolgen/<str:token>/", views.report_track, name="report-track"),
     path(
+        "meldungen/<str:public_id>/statusmails/abmelden/<str:token>/",
+        views.report_status_mails_stop_view,
+        name="report-status-mails-stop",
+    ),
+    path(
         "meldungen/<str:public_id>/behoben/<str:token>/<str:answer>/",
         participation_views.questionnaire,
         name="questionnaire",
@@ -54,6 +59,7 @@ urlpatterns = [
     path("mein-konto/loeschen/", account_views.account_delete_view, name="account-delete"),
     path("datenschutz/", views.privacy, name="privacy"),
     path("barrierefreiheit/", info_views.accessibility_statement, name="accessibility"),
+    path("impressum/", info_views.impressum, name="impressum"),
     path("leichte-sprache/", info_views.easy_language, name="easy-language"),
     path("feeds/meldungen.atom", feeds.reports_feed, name="feed-reports"),
     path("feeds/meldungen/<str:public_id>.atom", feeds.report_history_feed, name="feed-report"),

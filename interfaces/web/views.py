@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import Throttled
 
@@ -29,7 +30,8 @@ from domains.reports.selectors import (
     report_public,
     reports_for_list,
 )
-from domains.reports.services import report_create
+from domains.reports.services import report_create, report_status_mails_stop
+from domains.reports.status_mails import status_mails_token_matches
 from interfaces.web.deep_links import commune_link
 from interfaces.web.forms import ReportFilterForm, ReportForm
 from interfaces.web.participation.forms import UpdateForm
@@ -38,9 +40,10 @@ from interfaces.web.presentation import map_config, status_legend
 from interfaces.web.subscription_forms import FollowForm
 from kernel.boundaries.selectors import commune_current
 from kernel.cases.tracking import tracking_token_matches
-from kernel.core.errors import ValidationFailed
+from kernel.core.errors import NotFound, ValidationFailed
 from kernel.geo.coords import to_api
 from kernel.organisations.models import RETENTION_DEFAULTS
+from kernel.organisations.public_details import commune_contact
 from kernel.organisations.retention_periods import organisations_with_own_retention
 from shared.citizens.selectors import citizen_of, claims_of
 from shared.http.filters import STATUS_ALIASES
@@ -200,6 +203,7 @@ def report_context(report: Any) -> dict[str, Any]:
         "point": to_api(report.location),  # one point: WGS84 for the small map and the coordinates
         "map_config": map_config(),
         "follow_form": FollowForm(),
+        "contact": commune_contact(report.commune.ags),  # the footer's "Kontakt <Gemeinde>"
     }
 
 
@@ -218,6 +222,25 @@ def report_track(request: HttpRequest, public_id: str, token: str) -> HttpRespon
     return private_page(
         render(request, "web/report_detail.html", {**report_context(report), "tracking": True})
     )
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def report_status_mails_stop_view(request: HttpRequest, public_id: str, token: str) -> HttpResponse:
+    """The reporter's stop link of every status mail. RFC 8058 one-click: a POST (``List-Unsubscribe=
+    One-Click`` from the mail provider, or the page's button) stops without cookies or CSRF token — the
+    signed link is the authorisation; a GET only asks, so a link scanner stops nothing. Idempotent."""
+    if not status_mails_token_matches(public_id, token):
+        raise Http404(_("Dieser Link ist ungültig."))
+    if request.method == "POST":
+        try:
+            report_status_mails_stop(public_id=public_id, token=token)
+        except NotFound as exc:
+            raise Http404(_("Dieser Link ist ungültig.")) from exc
+    report = report_public(public_id)
+    if report is None:
+        raise Http404(_("Dieser Link ist ungültig."))
+    return private_page(render(request, "web/report_status_mails_stop.html", {"report": report}))
 
 
 def _report_filter(values: dict[str, str]) -> ReportFilter:
@@ -268,6 +291,7 @@ def commune_detail(request: HttpRequest, ags: str) -> HttpResponse:
         "page": _page(request, ReportFilter(commune=ags)),
         "map_config": map_config(highlight_ags=ags),
         "statuses": status_legend(),
+        "contact": commune_contact(ags),
     }
     return render(request, "web/commune_detail.html", context)
 

@@ -21,7 +21,8 @@ from django.db import connection, transaction
 from kernel.addresses.models import Address, Street, label
 from kernel.addresses.normalise import house_number_in, normalise, sql_normalise
 from kernel.boundaries.models import Commune, District
-from kernel.boundaries.selectors import today
+from kernel.boundaries.naming import city_sql, german_sql
+from kernel.boundaries.selectors import SEARCH_CENTRE, today
 from kernel.core.errors import DomainError
 from kernel.geo.srid import API_SRID, STORAGE_SRID
 
@@ -46,7 +47,7 @@ DISTRICT = District._meta.db_table
 
 @dataclass(frozen=True)
 class Hit:
-    kind: str  # "address", "street", "commune", "district"
+    kind: str  # "address", "street", "commune", "district", "postcode"
     label: str
     street: str
     housenumber: str
@@ -61,6 +62,14 @@ class Hit:
     distance_m: float | None = None
     # "hk-de:<OI>" or "osm:<id>": stable across reloads (row ids are not), Open311's address_id.
     address_key: str = ""
+    # Communes and districts only: a kreisfreie Stadt; any street of the area loaded (else only the area,
+    # never a house, can be found there, and the page says so).
+    city: bool = False
+    has_addresses: bool = True
+
+
+# What a hit of these kinds gives: an area to look at, never the spot of a report.
+AREA_KINDS = frozenset({"commune", "district", "postcode"})
 
 
 def _xy(alias: str) -> str:
@@ -101,17 +110,35 @@ STREET_SQL = f"""
 """
 
 
-def _area_sql(table: str, kind: str) -> str:
+def _area_sql(kind: str) -> str:
     """Communes or districts by name. The normalised name is computed once per row (``OFFSET 0`` keeps
-    the planner from inlining it into every use: unaccent and regexp per use cost more than the rest)."""
-    commune_name = "t.name" if kind == "commune" else "''"
+    the planner from inlining it into every use: unaccent and regexp per use cost more than the rest).
+
+    A kreisfreie Stadt is found as the commune only (its district record is the same city); a commune
+    whose name another current commune shares is labelled with its district ("Bernsdorf, Landkreis
+    Bautzen"). ``has_addresses``: whether any street of the area is loaded, so the page can say that
+    there only the area, no house, can be found.
+    """
+    current = "t0.valid_from <= %(day)s AND (t0.valid_to IS NULL OR t0.valid_to > %(day)s)"
+    if kind == "commune":
+        twin = f"SELECT 1 FROM {COMMUNE} o WHERE o.name = t0.name AND o.ags <> t0.ags AND o.valid_to IS NULL"
+        district = (
+            f"CASE WHEN {city_sql('d')} THEN d.name || ' (kreisfreie Stadt)' ELSE 'Landkreis ' || d.name END"
+        )
+        inner = f"""SELECT t0.name, t0.ags, t0.geom, {city_sql("d")} AS city,
+                   t0.name || CASE WHEN EXISTS ({twin}) THEN ', ' || {district} ELSE '' END AS label
+            FROM {COMMUNE} t0 JOIN {DISTRICT} d ON d.id = t0.district_id WHERE {current}"""
+        commune_name, streets = "t.name", "s.ags = t.ags"
+    else:
+        inner = f"""SELECT t0.name, t0.ags, t0.geom, false AS city, t0.name AS label
+            FROM {DISTRICT} t0 WHERE {current} AND NOT {city_sql("t0")}"""
+        commune_name, streets = "''", "left(s.ags, 5) = t.ags"
     return f"""
-        SELECT '{kind}', t.name, t.ags, {commune_name}, {_xy("ST_PointOnSurface(t.geom)")},
-               w.forward + 0.5 * similarity(%(q)s, t.n) + 0.5 * (w.back >= 0.9)::int AS score
-        FROM (SELECT name, ags, geom, {sql_normalise("name")} AS n
-              FROM {table}
-              WHERE valid_from <= %(day)s AND (valid_to IS NULL OR valid_to > %(day)s)
-              OFFSET 0) t,
+        SELECT '{kind}' AS kind, t.label, t.ags, {commune_name} AS commune,
+               {_xy(SEARCH_CENTRE.format(geom="t.geom"))},
+               w.forward + 0.5 * similarity(%(q)s, t.n) + 0.5 * (w.back >= 0.9)::int AS score,
+               t.city, EXISTS (SELECT 1 FROM {STREET} s WHERE {streets}) AS has_addresses
+        FROM (SELECT i.*, {sql_normalise("i.name")} AS n FROM ({inner}) i OFFSET 0) t,
              LATERAL (SELECT word_similarity(%(q)s, t.n) AS forward, word_similarity(t.n, %(q)s) AS back
                       OFFSET 0) w
         WHERE w.forward >= %(threshold)s OR w.back >= 0.9
@@ -119,10 +146,46 @@ def _area_sql(table: str, kind: str) -> str:
 
 
 AREA_SQL = f"""
-    SELECT * FROM ({_area_sql(COMMUNE, "commune")} UNION ALL {_area_sql(DISTRICT, "district")}) hits
-    ORDER BY 7 DESC, 2
+    SELECT * FROM ({_area_sql("commune")} UNION ALL {_area_sql("district")}) hits
+    ORDER BY score DESC, {german_sql("label")}
     LIMIT %(limit)s
 """
+
+
+# A query that is only a postcode ("01067") means the postcode's area: per commune, the streets with that
+# postcode (trigram index for LIKE, then the whole word), centred on their middle.
+POSTCODE_SQL = f"""
+    SELECT s.ags, coalesce(c.name, ''), {_xy("ST_Centroid(ST_Collect(s.geom))")}
+    FROM {STREET} s {CURRENT_COMMUNE.replace("a.ags", "s.ags")}
+    WHERE s.search_text LIKE %(postcode_like)s AND s.search_text ~ %(postcode_word)s
+    GROUP BY s.ags, c.name
+    ORDER BY count(*) DESC, s.ags
+    LIMIT %(limit)s
+"""
+ONLY_POSTCODE = re.compile(r"^\d{5}$")
+
+
+def _postcode_hits(cur, params: dict) -> list[Hit]:
+    postcode = params["q"]
+    cur.execute(
+        POSTCODE_SQL, {**params, "postcode_like": f"%{postcode}%", "postcode_word": rf"\m{postcode}\M"}
+    )
+    return [
+        Hit(
+            "postcode",
+            f"{postcode} {commune}".strip(),
+            "",
+            "",
+            postcode,
+            "",
+            ags,
+            commune,
+            lon,
+            lat,
+            EXACT_NAME,
+        )
+        for ags, commune, lon, lat in cur.fetchall()
+    ]
 
 
 def _address_hits(cur, params: dict) -> list[Hit]:
@@ -146,8 +209,8 @@ def _street_hits(cur, params: dict) -> list[Hit]:
 def _area_hits(cur, params: dict) -> list[Hit]:
     cur.execute(AREA_SQL, params)
     return [
-        Hit(kind, name, "", "", "", "", ags, commune, lon, lat, score)
-        for kind, name, ags, commune, lon, lat, score in cur.fetchall()
+        Hit(kind, name, "", "", "", "", ags, commune, lon, lat, score, city=city, has_addresses=has_addresses)
+        for kind, name, ags, commune, lon, lat, score, city, has_addresses in cur.fetchall()
     ]
 
 
@@ -176,6 +239,8 @@ def search(query: str, *, limit: int = 10) -> list[Hit]:
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [str(WORD_THRESHOLD)])
         areas = _area_hits(cur, params)
+        if ONLY_POSTCODE.match(q):
+            areas = _postcode_hits(cur, params) + areas
         hits = _address_hits(cur, params) if number and params["qs"] else []
         # Just a commune's or district's name ("Dresden") means that place, not the thousands of streets
         # whose postal place it is: the most expensive street search is skipped.
@@ -185,6 +250,11 @@ def search(query: str, *, limit: int = 10) -> list[Hit]:
         hits += areas
     hits.sort(key=lambda h: -h.score)
     return hits[:limit]
+
+
+def has_addresses(ags: str) -> bool:
+    """Whether any street of the commune ``ags`` is loaded: else the search finds only the area there."""
+    return Street.objects.filter(ags=ags).exists()
 
 
 # Nearest first by the GiST index (KNN ``<->``), bounded by ST_DWithin; the commune is joined to the one

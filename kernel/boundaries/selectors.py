@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from kernel.boundaries.edition import ATTRIBUTION_TEMPLATE, SHIPPED_EDITION_YEAR
 from kernel.boundaries.models import BoundaryImport, Commune, CommunePart, District
+from kernel.boundaries.naming import commune_labels, german, german_sql
 from kernel.core.replica_router import read_alias
 from kernel.geo.srid import API_SRID, STORAGE_SRID
 
@@ -112,6 +113,48 @@ def commune_shares(geom: GEOSGeometry, *, on: dt.date | None = None) -> list[Sha
     shares = [item for item in shares if item[1].share > 0]
     shares.sort(key=lambda item: (-round(item[1].share, 9), item[0]))
     return [share for _, share in shares]
+
+
+def communes_in_order(*, on: dt.date | None = None) -> list[tuple[Commune, str]]:
+    """Communes in force on ``on`` (default today) in German order, each with its label (the district
+    added where two share a name): what every list and select of communes shows."""
+    communes = list(communes_light().valid_on(on or today()).order_by(german("name"), "ags"))
+    labels = commune_labels(communes)
+    return [(c, labels[c.pk]) for c in communes]
+
+
+def districts_in_order(*, on: dt.date | None = None) -> QuerySet[District]:
+    """Districts in force on ``on`` (default today), without geometry, in German order."""
+    return District.objects.valid_on(on or today()).defer("geom").order_by(german("name"), "ags")
+
+
+# Where the search puts a commune or district (kernel.addresses.selectors): a point inside the area,
+# computed from the stored geometry (EPSG:25833). A report "at" that point was placed by choosing the area,
+# not the spot. The bounding-box test (GiST) leaves the one commune and district around the point.
+SEARCH_CENTRE = "ST_PointOnSurface({geom})"
+CENTRE_TOLERANCE_M = 0.5  # the search's links carry 6 decimals of a degree, about 0.1 m
+AREA_CENTRE_SQL = f"""
+    WITH p AS (SELECT ST_SetSRID(ST_MakePoint(%(x)s, %(y)s), {STORAGE_SRID}) AS point)
+    SELECT t.name FROM (
+        SELECT name, geom FROM {Commune._meta.db_table}
+        WHERE valid_from <= %(day)s AND (valid_to IS NULL OR valid_to > %(day)s) AND geom && (SELECT point FROM p)
+        UNION ALL
+        SELECT name, geom FROM {District._meta.db_table}
+        WHERE valid_from <= %(day)s AND (valid_to IS NULL OR valid_to > %(day)s) AND geom && (SELECT point FROM p)
+    ) t
+    WHERE ST_DWithin({SEARCH_CENTRE.format(geom="t.geom")}, (SELECT point FROM p), {CENTRE_TOLERANCE_M})
+    ORDER BY {german_sql("t.name")}
+    LIMIT 1
+"""
+
+
+def search_centre_of(point: Point, *, on: dt.date | None = None) -> str | None:
+    """The name of the commune or district whose search centre ``point`` (EPSG:25833) is, else None."""
+    assert point.srid == STORAGE_SRID, "search_centre_of expects EPSG:25833"
+    with connection.cursor() as cur:
+        cur.execute(AREA_CENTRE_SQL, {"day": on or today(), "x": point.x, "y": point.y})
+        row = cur.fetchone()
+    return row[0] if row else None
 
 
 def commune_current(ags: str, *, on: dt.date | None = None) -> Commune | None:

@@ -16,7 +16,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.tasks import Task, TaskResultStatus
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from kernel.notifications.models import OutgoingMail
@@ -67,6 +67,18 @@ def redact_stored_links(mail: OutgoingMail) -> list[str]:
     return changed
 
 
+def one_click_unsubscribe_headers(url: str) -> dict[str, str]:
+    """RFC 2369 + RFC 8058 for a mail with a signed stop link (a subscription's alerts and status mails,
+    the reporter's status mails): mail clients show "Abbestellen" and unsubscribe with one POST to ``url``,
+    no cookies, no CSRF token. Stored with the outbox row; redacted after delivery like the body.
+
+    No ``mailto:`` variant: no mailbox here reads unsubscribe mails, and a header must not promise one."""
+    return {
+        "List-Unsubscribe": f"<{url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
 def _send_mail_task() -> Task:
     """The task that sends one outbox row (``kernel.notifications.tasks.send_mail_task``)."""
     # Imported when called, not at the top: kernel.notifications.tasks imports mail_send from this module, so a
@@ -95,7 +107,10 @@ def mail_queue(
     """
     if not to:
         return None
-    text = render_to_string(template, {"site_url": settings.SITE_URL, **context}).strip()
+    # The mail texts are German: amounts and numbers too ("1.234,50 EUR"), whatever language the page
+    # that caused the mail was in.
+    with translation.override("de"):
+        text = render_to_string(template, {"site_url": settings.SITE_URL, **context}).strip()
     subject, _, body = text.partition("\n")
     mail = OutgoingMail.objects.create(
         kind=kind,

@@ -11,6 +11,7 @@ from kernel.organisations.models import (
     AuditEvent,
     Membership,
     Organisation,
+    PlatformOperator,
     RecoveryCode,
     ResponsibilityArea,
     Team,
@@ -29,7 +30,15 @@ class OrganisationForm(forms.ModelForm):
             "email",
             "active",
             "letterhead_name",
+            "letterhead_office",
             "letterhead_address",
+            "letterhead_signatory",
+            "letterhead_signatory_role",
+            "contact_email",
+            "contact_phone",
+            "contact_website",
+            "contact_address",
+            "contact_hours",
             "payment_recipient",
             "iban",
             "bic",
@@ -153,6 +162,20 @@ class RecoveryCodeAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PlatformOperator)
+class PlatformOperatorAdmin(admin.ModelAdmin):
+    """The Impressum of ``/impressum/``: one row (the model keeps pk 1), never deleted — a public site
+    must always name its operator."""
+
+    list_display = ["name", "email", "updated"]
+
+    def has_add_permission(self, request) -> bool:
+        return not PlatformOperator.objects.exists()
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

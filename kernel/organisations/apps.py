@@ -9,4 +9,4 @@ class OrganisationsConfig(AppConfig):
     def ready(self) -> None:
         # In ready(), not at the top: the receivers import models and services, which the app registry
         # cannot load while it is still importing this AppConfig. Importing them connects the receivers.
-        from kernel.organisations import receivers  # noqa: F401
+        from kernel.organisations import checks, receivers  # noqa: F401

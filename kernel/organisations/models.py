@@ -8,6 +8,7 @@ what belongs to their organisations — decided in one place, ``kernel.organisat
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.conf import settings
 from django.contrib.gis.db import models
@@ -122,10 +123,34 @@ class Organisation(models.Model):
     letterhead_address = models.TextField(
         "Briefkopf: Anschrift", max_length=400, blank=True, help_text="Eine Zeile je Zeile des Briefkopfs"
     )
+    letterhead_office = models.CharField(
+        "Briefkopf: Amt", max_length=200, blank=True, help_text="z. B. Straßen- und Tiefbauamt"
+    )
+    # Who signs the Bescheid ("Im Auftrag" + name + function); empty: the authority and office sign.
+    letterhead_signatory = models.CharField("Unterzeichnung: Name", max_length=200, blank=True)
+    letterhead_signatory_role = models.CharField(
+        "Unterzeichnung: Funktion",
+        max_length=200,
+        blank=True,
+        help_text="z. B. Sachbearbeiterin Sondernutzungen",
+    )
     payment_recipient = models.CharField("Zahlungsempfänger (Kontoinhaber)", max_length=70, blank=True)
     iban = models.CharField("IBAN", max_length=34, blank=True, validators=[validate_iban])
     bic = models.CharField("BIC", max_length=11, blank=True, validators=[validate_bic])
     bank_name = models.CharField("Kreditinstitut", max_length=100, blank=True)
+    # The public contact of the body (§ 5 DDG asks for a quick way to reach it): shown on the commune's
+    # page and in the footer of its pages. Separate from ``email``, the inbox for new reports, which a
+    # commune may not want citizens to write to.
+    contact_email = models.EmailField("Kontakt: E-Mail (öffentlich)", blank=True)
+    contact_phone = models.CharField("Kontakt: Telefon", max_length=40, blank=True)
+    contact_website = models.URLField("Kontakt: Internetseite", blank=True)
+    contact_address = models.TextField(
+        "Kontakt: Besucheranschrift",
+        max_length=400,
+        blank=True,
+        help_text="Leer: die Anschrift des Briefkopfs",
+    )
+    contact_hours = models.TextField("Kontakt: Sprechzeiten", max_length=400, blank=True)
     opendata_license = models.URLField(
         "Lizenz der offenen Daten",
         choices=OPENDATA_LICENSES,
@@ -348,3 +373,44 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"Wiederherstellungscode {self.pk} ({'verwendet' if self.used else 'unbenutzt'})"
+
+
+class PlatformOperator(models.Model):
+    """The operator of the whole platform, for the Impressum (§ 5 DDG, § 18 Abs. 2 MStV): one row, set by
+    the operator in the Django admin. Without it ``/impressum/`` says that the details are missing and
+    ``manage.py check --deploy --database default`` warns (``kernel.organisations.checks``)."""
+
+    name = models.CharField("Name der Stelle", max_length=200)
+    address = models.TextField("Anschrift", max_length=400, help_text="Eine Zeile je Zeile")
+    represented_by = models.CharField(
+        "Vertreten durch",
+        max_length=200,
+        blank=True,
+        help_text="z. B. die Oberbürgermeisterin / der Präsident",
+    )
+    email = models.EmailField("E-Mail")
+    phone = models.CharField("Telefon", max_length=40, blank=True)
+    vat_id = models.CharField("Umsatzsteuer-Identifikationsnummer", max_length=20, blank=True)
+    register = models.CharField(
+        "Register und Registernummer", max_length=200, blank=True, help_text="nur wenn eingetragen"
+    )
+    supervisory_authority = models.CharField("Aufsichtsbehörde", max_length=300, blank=True)
+    content_responsible = models.TextField(
+        "Verantwortlich für den Inhalt (§ 18 Abs. 2 MStV)",
+        max_length=400,
+        blank=True,
+        help_text="Name und Anschrift",
+    )
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "Betreiber (Impressum)"
+        verbose_name_plural = "Betreiber (Impressum)"
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="one_platform_operator")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.pk = 1  # the only row: a second "Betreiber" in the admin edits the first
+        super().save(*args, **kwargs)

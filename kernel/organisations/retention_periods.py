@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
+from kernel.boundaries.naming import german
 from kernel.core.errors import ValidationFailed
 from kernel.organisations.audit import audit
 from kernel.organisations.models import RETENTION_BOUNDS, RETENTION_DEFAULTS, Organisation
@@ -71,4 +72,4 @@ def organisations_with_own_retention() -> QuerySet[Organisation]:
     differs = Q()
     for name, default in RETENTION_DEFAULTS.items():
         differs |= ~Q(**{name: default})
-    return Organisation.objects.filter(differs, active=True).order_by("name")
+    return Organisation.objects.filter(differs, active=True).order_by(german("name"))

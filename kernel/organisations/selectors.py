@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
+from kernel.boundaries.naming import german
 from kernel.organisations.models import Membership, Organisation, OrganisationKind, ResponsibilityArea, Team
 
 
@@ -30,7 +32,7 @@ def organisations_active() -> QuerySet[Organisation]:
 
 def forward_targets(organisation_id: int) -> QuerySet[Organisation]:
     """Active organisations other than ``organisation_id``, by name: the choices shown for forwarding."""
-    return organisations_active().exclude(pk=organisation_id).order_by("name")
+    return organisations_active().exclude(pk=organisation_id).order_by(german("name"))
 
 
 def teams_of(organisation_id: int) -> QuerySet[Team]:
@@ -78,3 +80,28 @@ def embed_origins(ags: str) -> list[str]:
     """The web origins (``https://www.example.de``) that may show the commune's embedded view in a frame."""
     org = Organisation.objects.filter(kind=OrganisationKind.COMMUNE, ags=ags, active=True).first()
     return org.embed_origin_list() if org is not None else []
+
+
+def member_labels(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], dict[str, str]]:
+    """How staff pages name a member: ``{(user_id, organisation_id): {"name", "role"}}`` — the full name
+    (the username only when there is none) and the role in that organisation, for every pair given.
+    A pair without an active membership gets a name and an empty role. One query for any number of
+    pairs, so a queue of 50 rows costs no more than one report page (issue 26: bare usernames)."""
+    pairs = {(u, o) for u, o in pairs if u and o}
+    if not pairs:
+        return {}
+    user_ids = {u for u, _ in pairs}
+    org_ids = {o for _, o in pairs}
+    roles = {
+        (m.user_id, m.organisation_id): m.get_role_display()
+        for m in Membership.objects.filter(user_id__in=user_ids, organisation_id__in=org_ids, active=True)
+    }
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=user_ids)}
+    labels = {}
+    for user_id, org_id in pairs:
+        user = users.get(user_id)
+        if user is None:
+            continue
+        name = user.get_full_name() or user.get_username()
+        labels[(user_id, org_id)] = {"name": name, "role": roles.get((user_id, org_id), "")}
+    return labels

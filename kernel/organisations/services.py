@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from kernel.boundaries.models import Commune
+from kernel.core.amounts import german_decimal
 from kernel.core.errors import NotFound, ValidationFailed
 from kernel.core.iban import BIC_RE, iban_is_valid, normalise_iban
 from kernel.geo.coords import to_storage
@@ -105,7 +106,10 @@ def organisation_set_email(*, actor: Any, organisation: Organisation, email: str
 
 LETTERHEAD_FIELDS = {
     "letterhead_name": 200,
+    "letterhead_office": 200,
     "letterhead_address": 400,
+    "letterhead_signatory": 200,
+    "letterhead_signatory_role": 200,
     "payment_recipient": 70,
     "iban": 34,
     "bic": 11,
@@ -332,7 +336,7 @@ def organisation_set_territory(
             obj=organisation,
             organisation=organisation,
             summary=(
-                f"Gebiet festgelegt ({area_km2:.2f} km²)".replace(".", ",")
+                f"Gebiet festgelegt ({german_decimal(area_km2, 2)} km²)"
                 if territory is not None
                 else "Gebiet entfernt"
             ),

@@ -22,6 +22,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Left
 
 from kernel.boundaries.models import Commune, CommunePart
+from kernel.core.amounts import german_decimal
 from kernel.core.errors import ValidationFailed
 from kernel.geo.srid import STORAGE_SRID
 from kernel.organisations.models import Organisation, OrganisationKind
@@ -105,11 +106,6 @@ def area_outside(organisation: Organisation, geom: GEOSGeometry) -> Outside:
     return Outside(bool(has_territory), bool(within), float(outside_m2), float(area_m2))
 
 
-def _german_number(value: float, decimals: int = 0) -> str:
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
-
-
 def require_inside_territory(organisation: Organisation, geom: GEOSGeometry, *, field: str) -> None:
     """Refuse (German message with m² and %) an area that lies outside the territory beyond the tolerance."""
     outside = area_outside(organisation, geom)
@@ -120,14 +116,14 @@ def require_inside_territory(organisation: Organisation, geom: GEOSGeometry, *, 
     share = outside.outside_share * 100
     if share < 100:  # "100,0 %" only when nothing lies inside
         share = min(share, 99.9)
-    percent = "weniger als 0,1" if share < 0.1 else _german_number(share, 1)
+    percent = "weniger als 0,1" if share < 0.1 else german_decimal(share, 1)
     raise ValidationFailed(
         {
             field: [
                 f"Der Bereich liegt außerhalb des Gebiets von {organisation.name}: "
-                f"{_german_number(outside.outside_m2)} m² ({percent} % der Fläche). "
+                f"{german_decimal(outside.outside_m2, 0)} m² ({percent} % der Fläche). "
                 f"Zuständigkeitsbereiche müssen innerhalb des eigenen Gebiets liegen "
-                f"(Toleranz {_german_number(AREA_TOLERANCE_M)} m an der Grenze)."
+                f"(Toleranz {german_decimal(AREA_TOLERANCE_M, 0)} m an der Grenze)."
             ]
         }
     )

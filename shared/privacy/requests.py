@@ -46,7 +46,6 @@ from kernel.organisations.scoping import Forbidden, require_admin
 from shared.privacy.models import PrivacyRequest, RequestKind
 from shared.privacy.registry import person_sources
 from shared.subscriptions.personal_data import (
-    reporter_follows,
     subscription_personal_record,
     subscriptions_erase,
     subscriptions_of_person,
@@ -124,25 +123,29 @@ def _mails_of_cases(cases: PersonCases, objects: Iterable[tuple[str, str]]) -> l
 
 
 def account_cases_export(*, cases: PersonCases, objects: Iterable[tuple[str, str]] = ()) -> dict:
-    """Art. 15 for a citizen account: these cases (the account's own), the reporter's follows of its
-    reports and the mails about them; recorded in the register like any request."""
+    """Art. 15 for a citizen account: these cases (the account's own; a report's record includes the
+    reporter's choice about status mails), their status mails and the mails about them; recorded in the
+    register like any request. Follows are by address, not by account, so none are listed here."""
     with transaction.atomic():
         mails = _mails_of_cases(cases, objects)
         _register(kind=RequestKind.EXPORT, actor=None, organisation=None, cases=cases, mails=len(mails))
+    reports = [report_personal_record(r) for r in cases.reports]
+    permits = [permit_personal_record(p) for p in cases.permits]
+    parking = [parking_personal_record(p) for p in cases.parking]
     return {
         "scope": "Bürgerkonto: die Vorgänge des Kontos",
         "created": timezone.now().isoformat(),
-        "reports": [report_personal_record(r) for r in cases.reports],
-        "permits": [permit_personal_record(p) for p in cases.permits],
-        "parking_permits": [parking_personal_record(p) for p in cases.parking],
-        "subscriptions": [subscription_personal_record(s) for s in reporter_follows(cases.reports)],
+        "reports": reports,
+        "permits": permits,
+        "parking_permits": parking,
+        "subscriptions": _status_mail_channels(reports, permits, parking),
         "mails": [_mail_record(m) for m in mails],
     }
 
 
 def account_cases_erase(*, cases: PersonCases, objects: Iterable[tuple[str, str]] = ()) -> dict:
-    """Art. 17 for a citizen account: erase the personal fields of these cases, the reporter's follows of
-    its reports and the mails about them, as retention does; recorded in the register."""
+    """Art. 17 for a citizen account: erase the personal fields of these cases (for a report also the
+    reporter's status-mail choice) and the mails about them, as retention does; recorded in the register."""
     with transaction.atomic():
         mails = _mails_of_cases(cases, objects)
         for report in cases.reports:
@@ -151,7 +154,6 @@ def account_cases_erase(*, cases: PersonCases, objects: Iterable[tuple[str, str]
             permit_erase_applicant(permit_id=permit.pk, reason="request")
         for permit in cases.parking:
             parking_erase_applicant(permit_id=permit.pk, reason="request")
-        subscriptions = subscriptions_erase(reporter_follows(cases.reports), reason="request")
         for mail in mails:
             mail_erase(mail_id=mail.pk)
         _register(kind=RequestKind.ERASE, actor=None, organisation=None, cases=cases, mails=len(mails))
@@ -159,7 +161,6 @@ def account_cases_erase(*, cases: PersonCases, objects: Iterable[tuple[str, str]
         "reports": len(cases.reports),
         "permits": len(cases.permits),
         "parking_permits": len(cases.parking),
-        "subscriptions": subscriptions,
         "mails": len(mails),
     }
 
@@ -187,6 +188,18 @@ def _register(
     return request
 
 
+def _status_mail_channels(*records: list[dict]) -> list[dict]:
+    """The status mails a person gets as the creator of a case: to the address stored on the case (for a
+    report unless the reporter stopped them, ``reporter_status_mails``). Followers of reports and areas
+    are subscriptions, listed after these."""
+    return [
+        {"case": record["public_id"], "type": record["type"], "channel": "E-Mail zum Bearbeitungsstand"}
+        for group in records
+        for record in group
+        if record.get("reporter_status_mails", True)
+    ]
+
+
 def personal_data_export(*, email: str, organisation: Organisation | None = None, actor: Any = None) -> dict:
     """Everything stored about the person with this address (JSON-serialisable), recorded as answered."""
     _authorise(actor, organisation)
@@ -209,12 +222,7 @@ def personal_data_export(*, email: str, organisation: Organisation | None = None
         "reports": reports,
         "permits": permits,
         "parking_permits": parking,
-        # Status mails of permits go to the address stored on the case; reports and areas are followed
-        # through subscriptions (the reporter's own included).
-        "subscriptions": [
-            {"case": record["public_id"], "type": record["type"], "channel": "E-Mail zum Bearbeitungsstand"}
-            for record in (*permits, *parking)
-        ]
+        "subscriptions": _status_mail_channels(reports, permits, parking)
         + [
             subscription_personal_record(s) for s in subscriptions_of_person(email, organisation=organisation)
         ],

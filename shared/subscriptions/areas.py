@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib.gis.geos import MultiPolygon
 
 from kernel.boundaries.selectors import commune_current, communes_light, today
+from kernel.core.amounts import german_decimal
 from kernel.core.errors import ValidationFailed
 from kernel.geo.coords import to_storage
 from kernel.geo.geometry import parse_geojson_geometry
@@ -16,7 +17,7 @@ from shared.subscriptions.models import AREA_MAX_M2
 
 
 def _km2(m2: float) -> str:
-    return f"{m2 / 1_000_000:.1f}".replace(".", ",")
+    return german_decimal(m2 / 1_000_000, 1)
 
 
 def clean_commune(ags: str) -> str:

@@ -51,8 +51,6 @@ class Subscription(models.Model):
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, null=True, blank=True, related_name="subscriptions"
     )
-    # The reporter follows their report from the start (the address they gave for it; no second opt-in).
-    is_reporter = models.BooleanField("Meldende Person", default=False)
     ags = models.CharField("Gemeindeschlüssel", max_length=8, blank=True)
     area = models.MultiPolygonField("Gebiet", srid=STORAGE_SRID, null=True, blank=True)
     categories = models.ManyToManyField(Category, blank=True, verbose_name="Nur diese Kategorien")

@@ -3,15 +3,15 @@
 Deleted by the daily retention run (``shared.privacy.retention``, kind ``subscriptions``):
 - unconfirmed 7 days after the request (the confirmation link expires then too);
 - cancelled ones (unsubscribed) at the next run;
-- followers of a report (the reporter included) when the report's contact period is over — the same
-  period, per organisation, after which the reporter's own contact data is erased.
+- followers of a report when the report's contact period is over — the same period, per organisation,
+  after which the reporter's own contact data is erased (the reporter's status mails are no
+  subscription: ``Report.reporter_status_mails``, erased with the report's contact data).
 Staff never see subscribers: no staff page, API or export lists them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -88,16 +88,6 @@ def subscriptions_of_person(
             | Q(kind=SubscriptionKind.COMMUNE, ags=organisation.ags or "-")
         )
     return rows.select_related("report").prefetch_related("categories")
-
-
-def reporter_follows(reports: Iterable[Any]) -> QuerySet[Subscription]:
-    """The reporter's own follow of each report (``is_reporter``: the address the report was made with)."""
-    return (
-        Subscription.objects.filter(report__in=[r.pk for r in reports], is_reporter=True)
-        .order_by("created", "pk")
-        .select_related("report")
-        .prefetch_related("categories")
-    )
 
 
 def subscription_personal_record(subscription: Subscription) -> dict[str, Any]:

@@ -15,7 +15,7 @@ def active() -> QuerySet[Subscription]:
 
 
 def followers(report: Report) -> QuerySet[Subscription]:
-    """Confirmed, not cancelled followers of ``report`` (the reporter among them)."""
+    """Confirmed, not cancelled followers of ``report`` (the reporter is told by ``reports`` itself)."""
     return active().filter(report=report).order_by("pk")
 
 

@@ -116,23 +116,6 @@ def report_follow(*, public_id: str, email: str) -> None:
         _send_confirmation(subscription)
 
 
-def reporter_follow(report: Report) -> None:
-    """The reporter follows their report at once: they typed the address into the report form for exactly
-    these mails, so a second opt-in would only lose them. Called inside the creating transaction."""
-    if not report.reporter_email:
-        return
-    Subscription.objects.get_or_create(
-        report=report,
-        email_digest=email_digest(report.reporter_email),
-        defaults={
-            "kind": SubscriptionKind.REPORT,
-            "email": report.reporter_email,
-            "is_reporter": True,
-            "confirmed": timezone.now(),
-        },
-    )
-
-
 def _categories(slugs: Sequence[str]) -> list[Category]:
     slugs = sorted({s.strip() for s in slugs if s and s.strip()})
     found = list(Category.objects.filter(slug__in=slugs, active=True))

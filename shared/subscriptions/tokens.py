@@ -73,13 +73,3 @@ def unsubscribe_url(subscription: Subscription) -> str:
 
 def manage_url(digest: str) -> str:
     return settings.SITE_URL + reverse("web:subscription-manage", args=[manage_token(digest)])
-
-
-def unsubscribe_headers(url: str) -> dict[str, str]:
-    """RFC 2369 + RFC 8058: mail clients show "Abbestellen" and unsubscribe with one POST, no cookies.
-
-    No ``mailto:`` variant: no mailbox here reads unsubscribe mails, and a header must not promise one."""
-    return {
-        "List-Unsubscribe": f"<{url}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }

@@ -187,7 +187,8 @@
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     if (cfg.tileUrl) {
       L.tileLayer(cfg.tileUrl, {
-        attribution: escapeHtml(cfg.tileAttribution || ""),
+        // the server's HTML (its URLs as named links, the rest escaped), else the plain text escaped
+        attribution: cfg.tileAttributionHtml || escapeHtml(cfg.tileAttribution || ""),
         maxZoom: 19,
         maxNativeZoom: 18
       }).addTo(map);
@@ -354,6 +355,10 @@
           marker.setLatLng([lat, lon]);
         }
         if (pan) map.setView([lat, lon], zoom || Math.max(map.getZoom(), options.zoom));
+      },
+      /* Show ``lat``/``lon`` at ``zoom`` without placing the pin (a searched commune: the spot is asked for). */
+      view: function(lat, lon, zoom) {
+        if (map) map.setView([lat, lon], zoom || options.zoom);
       },
       isSet: function() {
         return marker !== null;
@@ -677,6 +682,35 @@
     });
   }
 
+  // static/js/map/staff.js
+  function queuePopup(props, detailUrl, overdueLabel) {
+    var link = document.createElement("a");
+    link.href = detailUrl.replace("__ID__", encodeURIComponent(props.id));
+    var info = statusInfo(props.status);
+    link.textContent = props.id + " \u2013 " + props.category + " (" + info.symbol + " " + info.label + (props.overdue ? ", " + overdueLabel : "") + ")";
+    return link;
+  }
+  function queueMap(element) {
+    var source = document.getElementById(element.dataset.source);
+    var data = source ? JSON.parse(source.textContent) : { features: [] };
+    var map = regionMap(element, {});
+    if (!map || !data.features.length) return map;
+    var overdueLabel = element.dataset.overdueLabel || "";
+    var layer = L.geoJSON(data, {
+      pointToLayer: function(feature, latlng) {
+        var p = feature.properties;
+        var icon = statusIcon(p.status);
+        if (p.overdue) icon.options.className += " mm-marker--overdue";
+        return L.marker(latlng, { icon, title: p.id + " \u2013 " + statusInfo(p.status).label, keyboard: true });
+      },
+      onEachFeature: function(feature, marker) {
+        marker.bindPopup(queuePopup(feature.properties, element.dataset.detailUrl, overdueLabel));
+      }
+    }).addTo(map);
+    map.fitBounds(layer.getBounds(), { maxZoom: 16, padding: [24, 24] });
+    return map;
+  }
+
   // static/js/map/index.js
   var MM = window.MM = window.MM || {};
   MM.config = config;
@@ -717,6 +751,8 @@
       permitsLayer(listMap);
     } else if (kind === "area") {
       areaMap(element);
+    } else if (kind === "queue") {
+      queueMap(element);
     }
   }
   document.addEventListener("DOMContentLoaded", init);

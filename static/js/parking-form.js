@@ -92,6 +92,7 @@
 
     /* "Adresse oder Ort suchen" (place-search.js): the chosen place becomes the residence. */
     MM.placeSearch(function (la, lo, place) {
+      if (place.area) { pin.view(la, lo, MM.placeZoom(place.kind)); return; } // the house is still asked for
       setPlace(la, lo);
       pin.place(la, lo, true, MM.placeZoom(place.kind));
     });

@@ -134,11 +134,14 @@
     var sequence = 0;
     var lang = document.documentElement.lang;
 
+    /* The server computes and rounds every figure (each fee line to the cent, the total their sum) and
+       sends decimal strings ("85.80", "0.225"); here they are only printed in the page's language, all
+       their digits — the string goes to Intl as it is, so no binary float comes between. */
     function formatNumber(value, digits) {
-      return new Intl.NumberFormat(lang, { maximumFractionDigits: digits }).format(Number(value));
+      return new Intl.NumberFormat(lang, { maximumFractionDigits: digits || 20 }).format(String(value));
     }
     function formatEuro(value) {
-      return new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(Number(value)) + "\u00a0€";
+      return new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(String(value)) + "\u00a0€";
     }
     function node(tag, text, className) {
       var n = document.createElement(tag);
@@ -173,9 +176,9 @@
         if (line.unit === "pauschal") {
           calculation.textContent = line.unit;
         } else {
-          calculation.appendChild(node("span", formatNumber(line.quantity, 2) + " " + line.unit, "nowrap"));
+          calculation.appendChild(node("span", formatNumber(line.quantity) + " " + line.unit, "nowrap"));
           calculation.appendChild(document.createTextNode(" × "));
-          calculation.appendChild(node("span", formatNumber(line.rate, 4) + "\u00a0€", "nowrap"));
+          calculation.appendChild(node("span", formatNumber(line.rate) + "\u00a0€", "nowrap"));
         }
         row.appendChild(node("td", formatEuro(line.amount), "num"));
       });
@@ -192,7 +195,7 @@
       result.appendChild(node("h3", t.estimateTitle));
       var facts = node("dl", undefined, "facts");
       facts.appendChild(node("dt", t.area));
-      facts.appendChild(node("dd", formatNumber(data.area_m2, 2) + " m²"));
+      facts.appendChild(node("dd", formatNumber(data.area_m2) + " m²"));
       facts.appendChild(node("dt", t.communes));
       var list = facts.appendChild(node("dd")).appendChild(node("ul", undefined, "plain-list"));
       data.communes.forEach(function (c) {

@@ -12,14 +12,15 @@
   var MM = (window.MM = window.MM || {});
   var DELAY_MS = 250;     // wait for a pause in typing: one request per word, not per letter
   var LIMIT = 8;
-  var ZOOM = { address: 18, street: 17, commune: 12, district: 10 };
+  var ZOOM = { address: 18, street: 17, postcode: 14, commune: 12, district: 10 };
 
   /* The map zoom that shows a chosen place of this kind (a house closer than a district). */
   MM.placeZoom = function (kind) { return ZOOM[kind] || 16; };
 
   /* Enhance the page's search field. ``onChoose(lat, lon, properties)`` runs when a place is chosen (WGS84,
-     ``properties`` as the API gives them: kind, label, commune …). Returns the place the server already
-     chose (a followed candidate link) as [lat, lon], or null. */
+     ``properties`` as the API gives them: kind, label, commune, area …; ``area``: a commune, district or
+     postcode, whose point only centres the map – never a report's spot). Returns the place the server
+     already chose (a followed candidate link) as [lat, lon] (with ``.area``), or null. */
   MM.placeSearch = function (onChoose) {
     var box = document.getElementById("place-search");
     var textsNode = document.getElementById("place-search-texts");
@@ -95,7 +96,7 @@
         option.appendChild(document.createTextNode(p.label + " "));
         var kind = document.createElement("span");
         kind.className = "place-search__kind";
-        kind.textContent = "(" + (t.kinds[p.kind] || p.kind) + ")";
+        kind.textContent = "(" + ((p.city && t.kinds.city) || t.kinds[p.kind] || p.kind) + ")";
         option.appendChild(kind);
         option.addEventListener("mousedown", function (e) { e.preventDefault(); }); // keep the focus
         option.addEventListener("click", function () { choose(i); });
@@ -123,7 +124,7 @@
             say(MM.format(features.length === 1 ? t.foundOne : t.foundMany, { n: features.length }), false);
           } else {
             close();
-            say(t.none, true);
+            say(/^\d{5}$/.test(text) ? t.nonePostcode : t.none, true);
           }
         })
         .catch(function (err) {
@@ -153,8 +154,15 @@
       input.value = f.properties.label;
       searched = f.properties.label;
       close();
-      say(MM.format(t.chosen, { label: f.properties.label }), false);
+      say(chosenText(f.properties), false);
       onChoose(f.geometry.coordinates[1], f.geometry.coordinates[0], f.properties);
+    }
+
+    /* A commune, district or postcode is an area: the page only shows it and asks for the exact spot. */
+    function chosenText(p) {
+      if (!p.area) return MM.format(t.chosen, { label: p.label });
+      var text = MM.format(t.chosenArea, { label: p.label });
+      return p.has_addresses === false ? text + " " + MM.format(t.noAddresses, { label: p.label }) : text;
     }
 
     function move(step) {
@@ -199,6 +207,9 @@
 
     var lat = parseFloat(box.getAttribute("data-lat"));
     var lon = parseFloat(box.getAttribute("data-lon"));
-    return isFinite(lat) && isFinite(lon) ? [lat, lon] : null;
+    if (!isFinite(lat) || !isFinite(lon)) return null;
+    var chosen = [lat, lon];
+    chosen.area = box.hasAttribute("data-area");
+    return chosen;
   };
 })();

@@ -40,6 +40,7 @@
       var la = parseCoord(lat.value);
       var lo = parseCoord(lon.value);
       if (la !== null && lo !== null) pin.place(la, lo, true); // typed before the map was there
+      else if (chosenPlace && chosenPlace.area) pin.view(chosenPlace[0], chosenPlace[1], MM.placeZoom("commune"));
     });
 
     function setLocation(la, lo, pan, zoom) {
@@ -49,9 +50,14 @@
       lookUp(la, lo);
     }
 
-    /* "Adresse oder Ort suchen" (place-search.js): a chosen place is set like a click on the map. A place
-       the server chose (a followed link) is already in the fields and placed once the map is there. */
-    MM.placeSearch(function (la, lo, place) { setLocation(la, lo, true, MM.placeZoom(place.kind)); });
+    /* "Adresse oder Ort suchen" (place-search.js): a chosen place is set like a click on the map; a chosen
+       commune, district or postcode only centres the map (its centre is no report's spot – the server
+       refuses it too). A place the server chose (a followed link) is already in the fields and placed once
+       the map is there. */
+    var chosenPlace = MM.placeSearch(function (la, lo, place) {
+      if (place.area) pin.view(la, lo, MM.placeZoom(place.kind)); // only the area: the spot is still asked for
+      else setLocation(la, lo, true, MM.placeZoom(place.kind));
+    });
 
     var lookupSeq = 0;
     function lookUp(la, lo) {

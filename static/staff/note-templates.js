@@ -7,6 +7,9 @@ document.querySelectorAll("select[data-note-target]").forEach((select) => {
     const target = document.getElementById(select.dataset.noteTarget);
     if (target && option && option.dataset.text !== undefined) {
       target.value = option.dataset.text;
+      // A Textbaustein is written for the public: on the Bauhof page the note becomes public with it.
+      const visibility = select.dataset.noteVisibility && document.getElementById(select.dataset.noteVisibility);
+      if (visibility) visibility.checked = true;
     }
   });
 });

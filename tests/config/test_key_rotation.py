@@ -28,6 +28,7 @@ from domains.permits.services import parking_decide
 from domains.reports.models import Questionnaire, Report, StatusChange
 from domains.reports.services.citizen_updates import update_confirm_url, update_submit
 from domains.reports.services.questionnaires import questionnaire_url, questionnaires_send
+from domains.reports.status_mails import status_mails_stop_url
 from kernel.cases.tracking import tracking_path
 from kernel.notifications.models import OutgoingMail
 from shared.subscriptions.services import AreaRequest, area_subscribe
@@ -121,6 +122,7 @@ def _case_links(world: World, erika) -> list[str]:
     report = make_report(email="melder@example.org").report
     return [
         tracking_path(report),
+        _path(status_mails_stop_url(report)),  # the reporter's stop link in every status mail
         tracking_path(permit),
         tracking_path(parking),
         notice.replace("&amp;", "&"),
@@ -165,7 +167,7 @@ def test_every_mailed_link_survives_a_key_rotation(
     pages, claim, claimable = _links_made_with_the_old_key(
         settings, world, erika, django_capture_on_commit_callbacks
     )
-    assert len(pages) == 9
+    assert len(pages) == 10
     rotated(settings, SECRET_KEY=NEW_KEY, SECRET_KEY_FALLBACKS=OLD_KEY)
     assert settings.SECRET_KEY_FALLBACKS == [OLD_KEY]
     client = Client()

@@ -32,6 +32,7 @@ def test_withdrawing_an_approved_permit_cancels_its_unpaid_fee(client, world, tm
     assert claim.cancelled_on == timezone.localdate() and claim.paid_on is None
     event = AuditEvent.objects.get(action="permit.fee_cancelled")
     assert claim.kassenzeichen in event.summary and event.actor == world.users["caseworker_a"]
+    assert f"Gebühr {claim.amount:.2f} EUR".replace(".", ",") in event.summary  # German, like the pages
 
     client.defaults["HTTP_AUTHORIZATION"] = f"Token {world.tokens['caseworker_a']}"
     url = f"/api/v1/staff/permits/{permit.public_id}/"

@@ -1,4 +1,4 @@
-"""Fee rules: minimum fee, tariff change mid-period, zone factors, leap day, rounding once."""
+"""Fee rules: minimum fee, tariff change mid-period, zone factors, leap day, each line rounded once."""
 
 from __future__ import annotations
 
@@ -92,7 +92,7 @@ def test_zone_factor_applies_to_the_part_inside_the_zone(kind):
         zones=[ZoneShare("Innenstadt", D("1.5"), D("4"))],
     )
     # 2 days (8:00 to 8:00 touches two dates): 6 m² × 2 × 1.00 + 4 m² × 2 × 1.50.
-    assert [line.amount for line in fee.lines] == [D("12.00"), D("12.000")]
+    assert [line.amount for line in fee.lines] == [D("12.00"), D("12.00")]
     assert fee.total == D("24.00")
 
 
@@ -103,14 +103,50 @@ def test_leap_day_is_charged_like_any_other_day(kind):
     assert fee.total == D("3.00")
 
 
-def test_rounding_happens_once_at_the_end(kind):
-    # 3 lines of 0.005 € each: rounding per line would give 0.03 €, exact sum then rounding gives 0.02 €.
+def test_each_line_is_rounded_half_up_and_the_total_is_their_sum(kind):
+    # 3 lines of 0.005 € each: each is rounded once, commercially, to 0.01 €; the total is the sum of the
+    # printed lines (0.03 €), not the rounded exact sum (0.02 €), which no reader could add up.
     tariff(kind, dt.date(2024, 1, 1), "0.001", valid_to=dt.date(2026, 7, 2))
     tariff(kind, dt.date(2026, 7, 2), "0.001", valid_to=dt.date(2026, 7, 3))
     tariff(kind, dt.date(2026, 7, 3), "0.001")
     fee = compute_fee(ags=AGS, kind=kind, start=at(2026, 7, 1, 8), end=at(2026, 7, 3, 9), area_m2=D("5"))
-    assert [line.amount for line in fee.lines] == [D("0.005"), D("0.005"), D("0.005")]
-    assert fee.total == D("0.02")
+    assert [line.amount for line in fee.lines] == [D("0.01"), D("0.01"), D("0.01")]
+    assert fee.total == D("0.03")
+
+
+def test_the_issue_permit_adds_up(kind):
+    # Issue 26: 381.33 m² × 1 day × 0.225 € (0.50 € × zone factor 0.45) = 85.79925 €, shown as 85,79 and
+    # 85,80 in different places, with a total of 110,80 € that the lines did not add up to.
+    tariff(kind, dt.date(2024, 1, 1), "0.50", admin="25.00")
+    fee = compute_fee(
+        ags=AGS,
+        kind=kind,
+        start=at(2026, 6, 1, 8),
+        end=at(2026, 6, 1, 18),
+        area_m2=D("381.33"),
+        zones=[ZoneShare("Innenstadt", D("0.45"), D("381.33"))],
+    )
+    assert [(line.rate, line.amount) for line in fee.lines] == [
+        (D("0.225"), D("85.80")),
+        (D("25.00"), D("25.00")),
+    ]
+    assert fee.total == D("110.80")
+    assert fee.as_dict()["lines"][0] | {"label": ""} == {
+        "label": "",
+        "quantity": "381.33",
+        "unit": "m²·Tage",
+        "rate": "0.225",
+        "amount": "85.80",
+    }
+    assert fee.as_dict()["total"] == "110.80"
+
+
+def test_the_minimum_top_up_closes_the_rounded_lines_exactly(kind):
+    tariff(kind, dt.date(2024, 1, 1), "0.333", minimum="20.00")
+    fee = compute_fee(ags=AGS, kind=kind, start=at(2026, 5, 4, 7), end=at(2026, 5, 4, 18), area_m2=D("5"))
+    # 5 × 0.333 = 1.665 → 1.67 €; top-up 18.33 €; total exactly the minimum.
+    assert [line.amount for line in fee.lines] == [D("1.67"), D("18.33")]
+    assert fee.total == D("20.00")
 
 
 def test_unit_based_periods(kind):

@@ -68,7 +68,8 @@ def applied_parking(email: str = PERSON):
 def decide_parking(permit, status: str, *, paid: bool = True):
     """Decide; an approval is paid at once (by staff), so the permit is valid as before fees were due."""
     actor = caseworker(permit.organisation)
-    decided = parking_decide(actor=actor, public_id=permit.public_id, status=status)
+    reasons = "Kein Wohnsitz im Gebiet." if status == "rejected" else ""  # a refusal needs its reasons
+    decided = parking_decide(actor=actor, public_id=permit.public_id, status=status, public_note=reasons)
     if status == "approved" and paid:
         payment_record_staff(actor=actor, public_id=permit.public_id)
         decided.refresh_from_db()

@@ -71,8 +71,8 @@ def test_only_enforcement_and_admins_of_a_commune_open_the_page(client, world, e
 
 def test_enforcement_staff_see_no_cases(client, world, enforcer):
     login(client, enforcer)
-    assert world.own.public_id not in client.get("/verwaltung/").content.decode()
-    assert client.get(f"/verwaltung/meldungen/{world.own.public_id}/").status_code == 404
+    assert world.own.public_id not in client.get("/verwaltung/", follow=True).content.decode()
+    assert client.get(f"/verwaltung/meldungen/{world.own.public_id}/").status_code == 403  # no case pages
 
 
 def test_server_check_without_javascript(client, world, enforcer, approved):

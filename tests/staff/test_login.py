@@ -101,3 +101,23 @@ def test_behind_a_proxy_the_lockout_is_per_forwarded_client(client, world, setti
     assert AccessAttempt.objects.filter(ip_address="203.0.113.7").exists()
     # Another colleague behind the same proxy logs in.
     assert via_proxy("caseworker_a", PASSWORD, "203.0.113.8").status_code == 302
+
+
+def test_the_login_page_follows_the_active_language(client, world):
+    """Issue 26: in English mode the sign-in page was German; the staff pages behind it stay German."""
+    html = client.get("/anmelden/?lang=en&next=/verwaltung/").content.decode()
+    assert '<html lang="en">' in html
+    assert "Sign in" in html and "Username" in html and "Password" in html and "Benutzername" not in html
+    assert 'href="/impressum/"' in html and "Legal notice" in html
+    assert 'value="/verwaltung/"' in html  # the switch keeps where the person wanted to go
+    wrong = attempt(client, "caseworker_a", "falsch").content.decode()  # the cookie keeps English
+    assert "The username or password is wrong" in wrong
+    german = client.get("/anmelden/?lang=de").content.decode()
+    assert '<html lang="de">' in german and "Benutzername" in german
+
+
+def test_the_locked_out_page_follows_the_active_language(client, world):
+    client.get("/anmelden/?lang=en")
+    for _ in range(6):
+        response = attempt(client, "caseworker_a", "falsch", ip="10.0.0.9")
+    assert "Sign-in temporarily blocked" in response.content.decode()

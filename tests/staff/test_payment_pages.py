@@ -45,7 +45,10 @@ def test_other_communes_staff_cannot_book(client, world, approved):
 def test_parking_page_books_the_fee_and_the_permit_becomes_valid(client, world):
     created = apply_parking(13.7550, 51.0670, "DD-Q 7")
     login(client, "caseworker_a")
-    client.post("/verwaltung/parkausweise/", {"public_id": created.permit.public_id, "status": "approved"})
+    client.post(
+        "/verwaltung/parkausweise/",
+        {"public_id": created.permit.public_id, "status": "approved", "confirm": "yes"},
+    )
     html = client.get("/verwaltung/parkausweise/").content.decode()
     assert "gültig nach Zahlungseingang" in html and "Offen" in html
     client.post(f"/verwaltung/zahlungen/{created.permit.public_id}/")

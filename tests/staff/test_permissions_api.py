@@ -145,7 +145,7 @@ def border_permits(world):
     [
         ("anonymous", 401, 302),
         ("outsider", 403, 403),
-        ("crew_a", 404, 404),
+        ("crew_a", 404, 403),  # the API: not their case; the page: not a crew page at all
         ("caseworker_a", 200, 200),
         ("admin_a", 200, 200),
         ("caseworker_b", 404, 404),

@@ -23,14 +23,15 @@ def permit():
 
 
 @pytest.mark.parametrize(
-    ("who", "code"), [("caseworker_a", 200), ("admin_a", 200), ("caseworker_b", 404), ("crew_a", 404)]
+    ("who", "code"), [("caseworker_a", 200), ("admin_a", 200), ("caseworker_b", 404), ("crew_a", 403)]
 )
 def test_permit_page_scoping(client, world, permit, who, code):
+    """Another commune: 404 (no existence leak); a crew has no permit pages at all: 403."""
     login(client, who)
     response = client.get(f"/verwaltung/sondernutzungen/{permit.public_id}/")
     assert response.status_code == code
-    listing = client.get("/verwaltung/sondernutzungen/").content.decode()
-    assert (permit.public_id in listing) is (code == 200)
+    listing = client.get("/verwaltung/sondernutzungen/")
+    assert (permit.public_id in listing.content.decode()) is (code == 200)
 
 
 def test_permit_page_shows_fee_conflicts_and_applicant(client, world, permit):
@@ -47,13 +48,13 @@ def test_permit_page_shows_fee_conflicts_and_applicant(client, world, permit):
 
 @pytest.mark.parametrize(
     ("who", "code", "approved"),
-    [("caseworker_a", 302, True), ("caseworker_b", 404, False), ("crew_a", 404, False)],
+    [("caseworker_a", 302, True), ("caseworker_b", 404, False), ("crew_a", 403, False)],
 )
 def test_decision_from_the_page(client, world, permit, who, code, approved):
     login(client, who)
     response = client.post(
         f"/verwaltung/sondernutzungen/{permit.public_id}/entscheiden/",
-        {"status": "approved", "conditions": "Absperrung nachts beleuchten"},
+        {"status": "approved", "conditions": "Absperrung nachts beleuchten", "confirm": "yes"},
     )
     assert response.status_code == code
     permit.refresh_from_db()
@@ -74,12 +75,16 @@ def test_parking_page_approves_with_a_permit_number(client, world):
     assert created.permit.public_id not in client.get("/verwaltung/parkausweise/").content.decode()
     assert (
         client.post(
-            "/verwaltung/parkausweise/", {"public_id": created.permit.public_id, "status": "approved"}
+            "/verwaltung/parkausweise/",
+            {"public_id": created.permit.public_id, "status": "approved", "confirm": "yes"},
         ).status_code
         == 404
     )
     login(client, "caseworker_a")
     assert "DD-Q 7" in client.get("/verwaltung/parkausweise/").content.decode()
-    client.post("/verwaltung/parkausweise/", {"public_id": created.permit.public_id, "status": "approved"})
+    client.post(
+        "/verwaltung/parkausweise/",
+        {"public_id": created.permit.public_id, "status": "approved", "confirm": "yes"},
+    )
     assert ParkingPermit.objects.get(pk=created.permit.pk).permit_number.startswith("14612000-N1-")
     assert Permit.objects.count() == 0

@@ -104,7 +104,9 @@ def test_follow_confirm_status_mail_with_unsubscribe_headers_one_click_then_sile
     assert len(to_follower(smtp)) == 2  # nothing after unsubscribing
 
 
-def test_reporter_follows_without_second_opt_in_and_gets_the_headers(world: World, smtp):
+def test_reporter_is_told_by_reports_without_a_subscription_and_gets_the_headers(world: World, smtp):
+    """The reporter's status mail comes from ``domains.reports.notify`` itself (issue 28), with its own
+    stop link; it is no subscription (tests/reports/test_reporter_status_mail.py covers the link)."""
     report = make_report(email=FOLLOWER).report
     change(world, report.public_id, "in_review")
     run_worker()
@@ -113,7 +115,9 @@ def test_reporter_follows_without_second_opt_in_and_gets_the_headers(world: Worl
     assert [m["Subject"] for m in mails] == [f"Ihre Meldung {report.public_id}: In Prüfung"]
     assert "/verfolgen/" in mails[0].get_content()  # the reporter's own mail keeps the tracking link
     assert mails[0]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    # The unsubscribe page asks first; the button posts.
-    path = link(mails[0], "abmelden")
+    # The stop page asks first; the button posts.
+    path = urlsplit(mails[0]["List-Unsubscribe"].strip("<>")).path
+    assert path.startswith(f"/meldungen/{report.public_id}/statusmails/abmelden/")
+    assert path in mails[0].get_content()
     assert "Abbestellen" in Client().get(path).content.decode()
-    assert Subscription.objects.get(report=report).unsubscribed is None
+    assert not Subscription.objects.filter(report=report).exists()

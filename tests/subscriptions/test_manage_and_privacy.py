@@ -78,8 +78,10 @@ def test_tokens_are_per_purpose_and_die_with_a_resubscription(client):
 
 
 def test_retention_deletes_unconfirmed_after_7_days_cancelled_and_closed_reports_followers():
-    report = make_report(email="melder@example.org").report
+    report = make_report(email="melder@example.org").report  # the reporter's mails are no subscription
     report_follow(public_id=report.public_id, email=EMAIL)
+    report_follow(public_id=report.public_id, email="folgt@example.org")
+    subscription_confirm(Subscription.objects.get(email="folgt@example.org"))
     area_subscribe(request=AreaRequest(email="spaet@example.org", ags="14612000"))  # never confirmed
     cancelled = area_subscribe(request=AreaRequest(email="weg@example.org", ags="14612000"))
     subscription_confirm(cancelled)
@@ -93,25 +95,27 @@ def test_retention_deletes_unconfirmed_after_7_days_cancelled_and_closed_reports
     assert retention_apply(as_of=today + dt.timedelta(days=8))["subscriptions"] == 3  # 2 pending + cancelled
     assert set(Subscription.objects.values_list("email", flat=True)) == {
         "bleibt@example.org",
-        "melder@example.org",
+        "folgt@example.org",
     }
 
     set_status(report, "resolved")
     assert retention_apply(as_of=today + dt.timedelta(days=30))["subscriptions"] == 0
-    assert retention_apply(as_of=today + dt.timedelta(days=91))["subscriptions"] == 1  # the reporter's
+    assert retention_apply(as_of=today + dt.timedelta(days=91))["subscriptions"] == 1  # the follower's
     assert list(Subscription.objects.values_list("email", flat=True)) == ["bleibt@example.org"]
 
 
 def test_export_and_erasure_cover_subscriptions(world: World):
     report = make_report(email=EMAIL).report
+    report_follow(public_id=report.public_id, email=EMAIL)  # the reporter follows too, through the form
     area_subscribe(request=AreaRequest(email=EMAIL, ags="14713000", categories=["graffiti"]))
     data = personal_data_export(email=EMAIL)
+    assert [r["reporter_status_mails"] for r in data["reports"]] == [True]
     kinds = sorted(s["type"] for s in data["subscriptions"])
-    assert kinds == ["Gemeinde", "Meldung"]
+    assert kinds == ["Gemeinde", "Meldung", "Mängelmeldung"]  # + the reporter's own status mails
     assert any(s.get("report") == report.public_id for s in data["subscriptions"])
     # Dresden's admin answers for Dresden only: the Leipzig commune alert is not theirs.
     dresden = personal_data_export(email=EMAIL, organisation=world.dresden, actor=world.users["admin_a"])
-    assert [s["type"] for s in dresden["subscriptions"]] == ["Meldung"]
+    assert [s["type"] for s in dresden["subscriptions"]] == ["Mängelmeldung", "Meldung"]
     assert personal_data_erase(email=EMAIL)["subscriptions"] == 2
     assert not Subscription.objects.filter(email=EMAIL).exists()
 

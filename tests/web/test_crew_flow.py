@@ -78,7 +78,8 @@ def test_crew_finishes_the_nearest_job_on_a_phone(browser, site, world, jobs):
     page.wait_for_url(
         re.compile(rf"/bauhof/auftraege/{near.public_id}/\?lat=51\.050000&lon=13\.740000$"), wait_until="load"
     )
-    page.get_by_label("Notiz (öffentlich)").fill("Loch verfüllt.")
+    page.get_by_label("Notiz", exact=True).fill("Loch verfüllt.")
+    page.get_by_label("öffentlich (auf der Meldung zu lesen)").check()  # internal unless chosen
     page.get_by_label("Foto nach der Erledigung (optional)").set_input_files(
         files=[{"name": "nachher.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes((1200, 900))}]
     )

@@ -32,7 +32,7 @@ def _scan(page, url: str) -> None:
 def test_statistics_and_download_pages_pass_axe(page, site, figures):
     _scan(page, site + "/statistik/")
     expect(page.get_by_role("img", name="Meldungen je Kategorie")).to_be_visible()
-    expect(page.get_by_role("table", name="Landkreise im Vergleich")).to_be_visible()
+    expect(page.get_by_role("table", name="Landkreise und kreisfreie Städte im Vergleich")).to_be_visible()
     page.get_by_role("link", name="Dresden").first.click()
     expect(page.get_by_role("heading", name="Statistik: Dresden")).to_be_visible()
     assert axe_serious(page) == []

@@ -253,7 +253,7 @@ def test_lang_parameter_switches_to_english_and_is_remembered(client):
 def test_help_texts_follow_the_page_language(client):
     # They were formatted at import, which fixed them in German for every language.
     english = client.get("/?lang=en").content.decode()
-    assert "What is broken, and where exactly? At most 4.000 characters." in english
+    assert "What is broken, and where exactly? At most 4,000 characters." in english  # English separator
     assert "Up to 5 photos (JPEG, PNG, WebP or HEIC)." in english
     assert "Was ist kaputt" not in english
     permit = client.get("/sondernutzung/beantragen/?lang=en").content.decode()

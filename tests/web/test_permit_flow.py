@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from domains.permits.models import ParkingPermit, Permit
 from tests.permits.helpers import NEUSTADT
+from tests.web.conftest import new_context
 from tests.web.permit_data import SECRET_APPLICANT, SECRETS, approved_permit, euro_de, local_input
 
 pytestmark = pytest.mark.browser
@@ -49,6 +50,24 @@ def _submit_and_confirm(page) -> Permit:
     expect(page.locator(".facts")).to_contain_text("Dresden")
     expect(page.locator(".fee-total")).to_have_text(euro_de(permit.fee_total))
     return permit
+
+
+def test_without_javascript_the_computed_fee_comes_back_in_view_and_focused(browser, site):
+    # The button reloads the page; without the focus on the result it would open at the top (issue 26).
+    context = new_context(browser, java_script_enabled=False, viewport={"width": 390, "height": 740})
+    page = context.new_page()
+    try:
+        page.goto(site + URL)
+        _what_and_when(page)
+        page.get_by_label("Fläche als GeoJSON").fill(json.dumps(NEUSTADT))
+        page.get_by_role("button", name="Gebühr berechnen").click()
+        estimate = page.locator("#permit-estimate")
+        expect(estimate).to_contain_text("Vorläufige Berechnung")
+        expect(estimate).to_be_focused()
+        expect(estimate.locator(".fee-total")).to_be_in_viewport()
+        assert page.evaluate("window.scrollY") > 0
+    finally:
+        context.close()
 
 
 def test_draw_the_area_see_the_fee_apply_and_follow_the_tracking_link(page, site):

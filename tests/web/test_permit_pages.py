@@ -33,6 +33,14 @@ pytestmark = pytest.mark.django_db
 URL = "/sondernutzung/beantragen/"
 PARKING_URL = "/parkausweis/beantragen/"
 
+# About 55 m × 33 m in Dresden's Äußere Neustadt: more than 1,000 m², so the area shows a thousands separator.
+BIG = {
+    "type": "Polygon",
+    "coordinates": [
+        [[13.7550, 51.0650], [13.7558, 51.0650], [13.7558, 51.0653], [13.7550, 51.0653], [13.7550, 51.0650]]
+    ],
+}
+
 BOWTIE = {
     "type": "Polygon",
     "coordinates": [
@@ -109,6 +117,29 @@ def test_estimate_button_shows_area_communes_and_fee_and_keeps_the_values(client
     assert "13.7550" in html or "13.755" in html
     assert 'value="Gerda Geheim"' in html
     assert Permit.objects.count() == 0
+
+
+def test_the_estimate_takes_the_focus_only_when_there_is_one(client):
+    # Without JavaScript "Gebühr berechnen" reloads the page at its top, far from the result (issue 26):
+    # the result takes the focus, so the browser scrolls to it; with errors the summary at the top counts.
+    computed = client.post(URL, {**_values(), "action": "estimate"}).content.decode()
+    assert re.search(r'<div id="permit-estimate"[^>]* tabindex="-1" autofocus>', computed)
+    failed = client.post(URL, {**_values(geometry=""), "action": "estimate"}).content.decode()
+    assert '<div id="permit-estimate"' in failed and "autofocus" not in failed
+    assert "autofocus" not in client.get(URL).content.decode()
+
+
+def test_english_pages_print_amounts_and_numbers_the_english_way(client):
+    values = _values(geometry=geojson_text(BIG))
+    html = client.post(f"{URL}?lang=en", {**values, "action": "estimate"}).content.decode()
+    total = re.search(r'class="fee-total">([^<]+)</strong>', html).group(1)
+    assert re.fullmatch(r"\d{1,3}(,\d{3})*\.\d{2}\u00a0€", total), total  # e.g. "1,234.50 €"
+    area = re.search(r"<dd>([^<]+) m²</dd>", html).group(1)
+    assert re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", area), area  # more than 1,000 m², English grouping
+    german = client.post(f"{URL}?lang=de", {**values, "action": "estimate"}).content.decode()
+    assert re.fullmatch(
+        r"\d{1,3}(\.\d{3})*,\d{2}\u00a0€", re.search(r'class="fee-total">([^<]+)</strong>', german).group(1)
+    )
 
 
 def test_estimate_without_area_says_what_is_missing_beside_the_field(client):

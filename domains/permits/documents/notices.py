@@ -13,8 +13,8 @@ Every notice carries the letterhead from the organisation's settings. Storing, h
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -22,9 +22,9 @@ from django.utils import timezone
 from domains.permits.documents.rendering import render_pdfa
 from domains.permits.models import FeeClaim, NoticeKind, ParkingPermit, Permit
 from domains.permits.payment_state import payment_instructions
+from domains.permits.selectors import permit_conditions
 from domains.permits.workflow import PermitStatus
 
-CENT = Decimal("0.01")
 PARKING_REFUSAL_DEFAULT = "Die Voraussetzungen für einen Bewohnerparkausweis liegen nicht vor."
 
 
@@ -38,12 +38,49 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def letterhead(organisation: Any) -> dict[str, Any]:
+# A name ending in a legal form names a firm or body, not a person: without a contact person the letter
+# can only greet "Damen und Herren". Anyone else is greeted by name; the application does not ask for a
+# form of address, and "Guten Tag Vorname Name," is what authorities write when the gender is not known.
+LEGAL_FORM = re.compile(
+    r"(\b(GmbH|gGmbH|mbH|AG|KG|KGaA|OHG|GbR|PartG|UG|eG|SE|Ltd|Inc|Co)\b|\be\.\s?[VK]\.|"
+    r"\b(Stiftung|Verein|Verband|Genossenschaft|Gemeinde|Stadtverwaltung|Landratsamt|Amt)\b)"
+)
+
+
+def _authority(organisation: Any, commune: Any) -> str:
+    """The issuing authority: the letterhead setting; for a commune without one, its official designation
+    from the boundary data ("Landeshauptstadt Dresden", BKG VG250 ``BEZ``) rather than the bare name."""
+    if organisation.letterhead_name:
+        return organisation.letterhead_name
+    own = commune is not None and organisation.kind == "commune" and organisation.ags == commune.ags
+    if own and commune.bez and not commune.name.startswith(commune.bez):
+        return f"{commune.bez} {commune.name}"
+    return organisation.name
+
+
+def letterhead(organisation: Any, commune: Any = None) -> dict[str, Any]:
+    """Header, signature and appeal notice of a notice, from the organisation's letterhead settings."""
+    authority = _authority(organisation, commune)
+    address = _lines(organisation.letterhead_address)
+    office = organisation.letterhead_office
     return {
-        "name": organisation.letterhead_name or organisation.name,
-        "address": _lines(organisation.letterhead_address),
-        "email": organisation.email,
+        "name": authority,
+        "office": office,
+        "address": address,
+        "email": organisation.contact_email or organisation.email,
+        "phone": organisation.contact_phone,
+        "signatory": organisation.letterhead_signatory,
+        "signatory_role": organisation.letterhead_signatory_role,
+        "issuer": ", ".join([authority, *([office] if office else []), *address]),
     }
+
+
+def salutation(case: Any) -> str:
+    name = case.applicant_name.strip()
+    firm = getattr(case, "applicant_organisation", "")
+    if not firm and LEGAL_FORM.search(name):
+        return "Sehr geehrte Damen und Herren,"
+    return f"Guten Tag {name},"
 
 
 def _recipient(case: Any) -> dict[str, Any]:
@@ -60,14 +97,11 @@ def _common(case: Any, title: str) -> dict[str, Any]:
         "title": title,
         "case": case,
         "is_parking": isinstance(case, ParkingPermit),
-        "letterhead": letterhead(case.organisation),
+        "letterhead": letterhead(case.organisation, getattr(case, "commune", None)),
         "recipient": _recipient(case),
+        "salutation": salutation(case),
         "issued": timezone.localdate(),
     }
-
-
-def _conditions(permit: Permit) -> list[str]:
-    return _lines(permit.kind.standard_conditions) + _lines(permit.conditions)
 
 
 def render_decision(
@@ -78,7 +112,7 @@ def render_decision(
     context = _common(case, "Bescheid")
     context.update(
         approved=approved,
-        conditions=_conditions(case) if isinstance(case, Permit) and approved else [],
+        conditions=permit_conditions(case) if isinstance(case, Permit) and approved else [],
         reasons=_lines(reasons)
         or ([PARKING_REFUSAL_DEFAULT] if isinstance(case, ParkingPermit) and not approved else []),
         claim=claim if approved else None,
@@ -90,12 +124,10 @@ def render_decision(
 
 
 def _fee_lines(case: Permit | ParkingPermit, claim: FeeClaim) -> list[dict[str, Any]]:
-    """The stored breakdown; amounts as cents (``Decimal``), which the German template prints as 15,00."""
+    """The stored breakdown, each line already rounded to the cent (``fees.round_fee_line``); the
+    template prints it with ``amounts`` ("85,80") and the claim's amount is their sum."""
     if isinstance(case, Permit):
-        return [
-            {**line, "amount": Decimal(line["amount"]).quantize(CENT, rounding=ROUND_HALF_UP)}
-            for line in case.fee_lines
-        ]
+        return list(case.fee_lines)
     return [
         {
             "label": "Bewohnerparkausweis (1 Jahr)",

@@ -22,6 +22,7 @@ from kernel.boundaries.assignment import assign_geometry
 from kernel.cases.fields import FieldErrors, clean_note
 from kernel.cases.files import files_for_transaction
 from kernel.cases.history import record_status_change
+from kernel.core.amounts import german_amount
 from kernel.core.errors import ValidationFailed
 from kernel.organisations.audit import audit, audit_status_change
 from kernel.organisations.scoping import get_visible, require_manager
@@ -67,11 +68,17 @@ def permit_decide(
         PERMIT_WORKFLOW.check(permit.status, status)  # before a Kassenzeichen is taken
         if status == PermitStatus.APPROVED:
             permit.conditions = conditions
+            permit.standard_conditions = permit.kind.standard_conditions
         paperwork = decision_paperwork(
             permit, status=status, amount=permit.fee_total, reasons=public_note, files=files, actor=actor
         )
         change = record_status_change(
-            permit, status, actor, public_note, internal_note, update_fields=("conditions",)
+            permit,
+            status,
+            actor,
+            public_note,
+            internal_note,
+            update_fields=("conditions", "standard_conditions"),
         )
         audit_status_change(permit, change, actor)
         notify_applicant_status(permit, change, notices=paperwork.notices)
@@ -157,7 +164,7 @@ def permit_change_area_or_period(
             action="permit.change",
             obj=permit,
             organisation=permit.organisation_id,
-            summary=f"Fläche/Zeitraum geändert, Gebühr neu berechnet: {fee.total} EUR",
+            summary=f"Fläche/Zeitraum geändert, Gebühr neu berechnet: {german_amount(fee.total)} EUR",
         )
     return permit
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from domains.permits.models import FeeClaim, ParkingPermit, Permit, case_owner
 from domains.permits.payment_state import DUE_DAYS, kassenzeichen_for
+from kernel.core.amounts import german_amount
 from kernel.organisations.audit import audit
 
 
@@ -59,7 +60,7 @@ def fee_claim_cancel(*, case: Permit | ParkingPermit, actor: Any) -> FeeClaim | 
         action=f"{type(case).audit_name}.fee_cancelled",
         obj=case,
         organisation=claim.organisation_id,
-        summary=f"Gebühr {claim.amount} EUR storniert (Kassenzeichen {claim.kassenzeichen}): Antrag zurückgezogen",
+        summary=f"Gebühr {german_amount(claim.amount)} EUR storniert (Kassenzeichen {claim.kassenzeichen}): Antrag zurückgezogen",
         kassenzeichen=claim.kassenzeichen,
         amount=str(claim.amount),
     )

@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from domains.permits.fees import round_fee_line
 from domains.permits.models import (
     Notice,
     ParkingPermit,
@@ -96,7 +97,7 @@ def _yearly_fee(commune: Any) -> Decimal:
         raise ValidationFailed(
             {"location": [f"Für {commune.name} ist noch keine Gebühr für Bewohnerparken hinterlegt."]}
         )
-    return tariff.rate.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return round_fee_line(tariff.rate)  # a year's card is one fee line
 
 
 @dataclass(frozen=True)
@@ -227,8 +228,12 @@ def parking_decide(*, actor: Any, public_id: str, status: str, public_note: str 
     """Approve or reject a parking permit application. An approval takes a permit number and opens the
     fee claim; the permit becomes valid once the fee is paid (``domains.permits.services.payments``), at once
     when there is no fee. Approval and refusal issue their Bescheid (PDF), an approval with a fee also
-    the Gebührenbescheid."""
+    the Gebührenbescheid. A refusal needs its reasons (``public_note``): they stand in its Bescheid."""
     public_note = clean_note(public_note, "public_note")
+    if status == PermitStatus.REJECTED and not public_note:
+        raise ValidationFailed(
+            {"public_note": ["Bitte die Gründe der Ablehnung angeben; sie stehen im Bescheid."]}
+        )
     with files_for_transaction() as files, transaction.atomic():
         visible = get_visible(actor, ParkingPermit.objects.all(), public_id=public_id)
         # Lock only the permit row (of=self), not the zone it joins: see domains.reports.services.triage._locked.

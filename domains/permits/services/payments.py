@@ -26,6 +26,7 @@ from domains.permits.payment_state import kassenzeichen_in
 from domains.permits.services.parking import parking_start_validity
 from domains.permits.workflow import PermitStatus
 from kernel.cases.files import TransactionFiles, files_for_transaction
+from kernel.core.amounts import german_amount
 from kernel.core.errors import Conflict, NotFound, ValidationFailed
 from kernel.core.iban import format_iban, normalise_iban
 from kernel.organisations.audit import audit
@@ -66,7 +67,7 @@ def _record_payment(
         action=f"{type(case).audit_name}.paid",
         obj=case,
         organisation=claim.organisation_id,
-        summary=f"Gebühr {claim.amount} EUR bezahlt (Kassenzeichen {claim.kassenzeichen}, {via})",
+        summary=f"Gebühr {german_amount(claim.amount)} EUR bezahlt (Kassenzeichen {claim.kassenzeichen}, {via})",
         kassenzeichen=claim.kassenzeichen,
         amount=str(amount),
         paid_on=paid_on.isoformat(),
@@ -217,7 +218,7 @@ def _outcome(credit: Credit, account: Account, *, dry_run: bool, files: Transact
             credit,
             "wrong_amount",
             kz,
-            f"Betrag {credit.amount} {credit.currency}, erwartet {claim.amount} EUR",
+            f"Betrag {german_amount(credit.amount)} {credit.currency}, erwartet {german_amount(claim.amount)} EUR",
         )
     if not dry_run:
         _record_payment(
@@ -229,7 +230,7 @@ def _outcome(credit: Credit, account: Account, *, dry_run: bool, files: Transact
             reference=credit.reference,
             files=files,
         )
-    return CreditOutcome(credit, "paid", kz, f"{claim.amount} EUR verbucht")
+    return CreditOutcome(credit, "paid", kz, f"{german_amount(claim.amount)} EUR verbucht")
 
 
 def payments_import_credits(credits: list[Credit], *, dry_run: bool = False) -> list[CreditOutcome]:

@@ -5,6 +5,7 @@
 - ``support``: „Ich bin auch betroffen“
 - ``triage``: staff status changes, notes, assignment, forwarding, duplicates, moderation, crew updates
 - ``categories``: the catalogue and a commune's choices per category
+- ``status_mails``: the reporter stops their status mails (the signed link in each one)
 
 The names below are the package's public interface; callers import them from ``domains.reports.services``.
 """
@@ -16,6 +17,7 @@ from domains.reports.services.categories import (
 )
 from domains.reports.services.creating import CreatedReport, ReportDraft, report_create
 from domains.reports.services.photos import PhotoUpload, report_attach_photo, store_photo
+from domains.reports.services.status_mails import report_status_mails_stop
 from domains.reports.services.support import (
     MAX_APP_SUPPORTS_PER_ADDRESS,
     SupportResult,
@@ -56,6 +58,7 @@ __all__ = [
     "report_mark_duplicate",
     "report_moderate",
     "report_staff_patch",
+    "report_status_mails_stop",
     "report_support",
     "report_update_notes",
     "store_photo",

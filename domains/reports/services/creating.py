@@ -24,6 +24,7 @@ from domains.reports.services.photos import PhotoUpload, store_photos
 from domains.reports.tiles.counts import report_added
 from kernel.addresses.selectors import nearest
 from kernel.boundaries.assignment import Assignment, OutsideSaxony, assign_point
+from kernel.boundaries.selectors import search_centre_of
 from kernel.cases.fields import PHONE_RE, FieldErrors, clean_text
 from kernel.cases.files import files_for_transaction
 from kernel.cases.history import record_creation
@@ -164,6 +165,27 @@ def _due(category: Category, ags: str, created: dt.datetime) -> dt.datetime:
     return created + dt.timedelta(days=days)
 
 
+def _validate_place(draft: ReportDraft, point: Point | None, errors: FieldErrors) -> Assignment | None:
+    """The responsible commune of ``point``; refused outside Saxony and at the centre the place search
+    gives a commune or district: that point means "somewhere in Dresden" (a commune chosen in the search
+    without house addresses), and a report there would send the crew to the town hall's square."""
+    if point is None:
+        return None
+    try:
+        assignment = assign_point(point, field=draft.key("location"))
+    except OutsideSaxony as exc:
+        errors.add(draft.key("location"), exc.message)
+        return None
+    area = search_centre_of(to_storage(point))
+    if area is not None:
+        errors.add(
+            draft.key("location"),
+            f"Dieser Punkt ist die Mitte von „{area}“, wie die Suche sie zeigt – nicht der Ort des Mangels. "
+            "Bitte tippen Sie auf der Karte auf die genaue Stelle oder suchen Sie Straße und Hausnummer.",
+        )
+    return assignment
+
+
 @dataclass(frozen=True)
 class ValidReport:
     """Everything :func:`report_create` checked, ready to store."""
@@ -183,12 +205,7 @@ def _validate(draft: ReportDraft) -> ValidReport:
     texts = _validate_texts(draft, errors)
     category = _validate_category(draft, errors)
     point = _validate_point(draft, errors)
-    assignment = None
-    if point is not None:
-        try:
-            assignment = assign_point(point, field=draft.key("location"))
-        except OutsideSaxony as exc:
-            errors.add(draft.key("location"), exc.message)
+    assignment = _validate_place(draft, point, errors)
     if assignment is not None and category is not None:
         setting = commune_category_setting(assignment.commune.ags, category)
         if setting is not None and not setting.enabled:
@@ -257,7 +274,7 @@ def report_create(
         store_photos(report, valid.photos, files)
         notify_new_report(report)  # the commune's mail
         notify_reporter_receipt(report)  # the reporter's receipt with the tracking link, if an address
-        report_created.send(sender=Report, report=report)  # subscriptions: reporter follows, area alerts
+        report_created.send(sender=Report, report=report)  # subscriptions: immediate area alerts
         report_added(report)  # last: holds its count row's lock for the shortest time
         presented = present(report) if present is not None else None
     logger.info("report %s created in %s (%s)", report.public_id, report.commune.ags, report.channel)

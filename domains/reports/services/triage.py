@@ -255,9 +255,20 @@ def report_moderate(
 
 
 def report_crew_update(
-    *, actor: Any, public_id: str, status: str, note: str = "", photo: Any = None, template: str = ""
+    *,
+    actor: Any,
+    public_id: str,
+    status: str,
+    note: str = "",
+    photo: Any = None,
+    template: str = "",
+    note_public: bool = False,
 ) -> Report:
-    """One-tap update from the truck: "In Arbeit"/"Erledigt", a note for the public, an optional after-photo.
+    """One-tap update from the truck: "In Bearbeitung"/"Erledigt", a note, an optional after-photo.
+
+    The note is internal (for the office) unless the crew chooses ``note_public``: a remark written on the
+    street ("Schlüssel beim Hausmeister") is rarely meant for the reporter and every follower. A chosen
+    Textbaustein is written for the public and becomes the public note when none is typed.
 
     A second tap on the same button (a double tap, or the form sent again on a bad connection) finds the
     job already in that state: it changes nothing and is no error, so the crew sees "Gespeichert" rather
@@ -271,8 +282,10 @@ def report_crew_update(
         if report.status == status and processed is None:
             return report
         if report.status != status:
-            note = public_note_from(report, clean_note(note, "public_note"), template)
-            _move(report, actor, status, note, "")
+            typed = clean_note(note, "public_note" if note_public else "internal_note")
+            # A Textbaustein is public text; the typed note goes where the crew chose.
+            public = public_note_from(report, typed if note_public else "", template)
+            _move(report, actor, status, public, "" if note_public else typed)
         if processed is not None:
             position = next_photo_position(report, kind=PhotoKind.AFTER)
             if position is None:

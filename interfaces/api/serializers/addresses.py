@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from interfaces.api.serializers.reports import PointGeometrySerializer, RefSerializer
 
-KINDS = ["address", "street", "commune", "district"]
+KINDS = ["address", "street", "commune", "district", "postcode"]
 
 
 class AddressPropertiesSerializer(serializers.Serializer):
@@ -18,6 +18,13 @@ class AddressPropertiesSerializer(serializers.Serializer):
     place = serializers.CharField(allow_blank=True)
     commune = RefSerializer(allow_null=True, help_text="Gemeinde (bei Landkreisen null)")
     address_id = serializers.IntegerField(allow_null=True)
+    area = serializers.BooleanField(
+        help_text="Ein Gebiet (Gemeinde, Landkreis, Postleitzahl), kein Ort: die Mitte ist kein Meldeort"
+    )
+    city = serializers.BooleanField(help_text="Kreisfreie Stadt (Gemeinde und Kreis zugleich)")
+    has_addresses = serializers.BooleanField(
+        help_text="Hausadressen des Gebiets sind geladen (sonst findet die Suche dort nur das Gebiet)"
+    )
 
 
 class AddressFeatureSerializer(serializers.Serializer):

@@ -10,7 +10,15 @@ from rest_framework.views import APIView
 
 from interfaces.api.serializers.addresses import AddressCollectionSerializer, ReverseFeatureSerializer
 from interfaces.api.serializers.common import ERROR_SERIALIZER
-from kernel.addresses.selectors import MAX_QUERY, MIN_QUERY, REVERSE_RADIUS_M, Hit, nearest, search
+from kernel.addresses.selectors import (
+    AREA_KINDS,
+    MAX_QUERY,
+    MIN_QUERY,
+    REVERSE_RADIUS_M,
+    Hit,
+    nearest,
+    search,
+)
 from kernel.geo.coords import in_saxony_extent, parse_lon_lat, to_storage
 from shared.http.params import ascii_digits, invalid
 from shared.http.throttling import AddressSearchThrottle
@@ -30,6 +38,9 @@ def feature(hit: Hit) -> dict:
         "place": hit.place,
         "commune": commune,
         "address_id": hit.address_id,
+        "area": hit.kind in AREA_KINDS,
+        "city": hit.city,
+        "has_addresses": hit.has_addresses,
     }
     if hit.distance_m is not None:
         properties["distance_m"] = hit.distance_m

@@ -28,6 +28,7 @@ from interfaces.api.serializers.boundaries import (
 from interfaces.api.serializers.common import ERROR_SERIALIZER
 from kernel.boundaries.assignment import OutsideSaxony, assign_point
 from kernel.boundaries.models import Commune, District
+from kernel.boundaries.naming import german
 from kernel.boundaries.selectors import boundaries_version, communes_geojson, communes_light, today
 from kernel.geo.coords import parse_lon_lat
 from kernel.geo.functions import Multi, SimplifyPreserveTopology
@@ -105,7 +106,7 @@ class CommuneListView(generics.ListAPIView):
         params = self.request.query_params
         day = optional_date(params, "on") or today()
         district = optional_ags(params, "district", digits=5)
-        qs = communes_light().valid_on(day).order_by("name", "ags")
+        qs = communes_light().valid_on(day).order_by(german("name"), "ags")
         q = (params.get("q") or "").strip()
         if len(q) > 100:
             raise invalid("q", "q darf höchstens 100 Zeichen lang sein.")

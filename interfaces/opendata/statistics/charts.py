@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 BAR_HEIGHT = 22
 BAR_GAP = 6
-LABEL_WIDTH = 230
+LABEL_WIDTH = 300  # room for 30 characters at font-size 15 (site.css .chart)
 BAR_SPACE = 300
 CHART_WIDTH = LABEL_WIDTH + BAR_SPACE + 70
 MONTH_HEIGHT = 180

@@ -7,6 +7,8 @@ only finds the scope, lays out the tables and measures the SVG charts.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -16,6 +18,9 @@ from domains.reports.statistics import ScopeKind, ScopeStatistics, scope_statist
 from interfaces.opendata.statistics.charts import bar_chart, month_chart
 from interfaces.opendata.tables import Table, build_tables
 from kernel.boundaries.models import Commune, District
+from kernel.boundaries.naming import district_title
+from kernel.boundaries.selectors import communes_in_order, districts_in_order
+from kernel.core.amounts import format_decimal
 from kernel.core.spreadsheet import safe_writer
 
 CACHE_CONTROL = "public, max-age=300"
@@ -29,7 +34,23 @@ def _scope(kind: ScopeKind, ags: str) -> tuple[str, District | Commune | None]:
     place = model.objects.current().defer("geom").filter(ags=ags).first()
     if place is None:
         raise Http404(_("Landkreis nicht gefunden.") if kind == "district" else _("Gemeinde nicht gefunden."))
-    return place.name, place
+    return (district_title(place) if isinstance(place, District) else place.name), place
+
+
+def _in_order(stats: ScopeStatistics) -> ScopeStatistics:
+    """The compared areas under their names as lists show them ("Dresden (kreisfreie Stadt)", "Landkreis
+    Leipzig", "Bernsdorf, Landkreis Bautzen") and in German order. Done per request, not in the cached
+    figures, so the labels follow the page's language."""
+    if not stats.areas:
+        return stats
+    if stats.kind == "state":
+        ordered = [(d.ags, district_title(d)) for d in districts_in_order()]
+    else:
+        ordered = [(c.ags, label) for c, label in communes_in_order()]
+    position = {ags: (i, label) for i, (ags, label) in enumerate(ordered)}
+    rows = [replace(row, label=position.get(row.key, (0, row.label))[1]) for row in stats.areas]
+    rows.sort(key=lambda row: position.get(row.key, (len(position), ""))[0])
+    return replace(stats, areas=rows)
 
 
 def _charts(stats: ScopeStatistics) -> dict:
@@ -40,23 +61,22 @@ def _charts(stats: ScopeStatistics) -> dict:
             [(row.label, row.figures.total, str(row.figures.total)) for row in stats.categories]
         ),
     }
-    if stats.areas:
+    # Only areas with a resolved report have a median: the others would be empty bars (the table lists them).
+    measured = [row for row in stats.areas if row.figures.median_days is not None]
+    if measured:
         charts["areas"] = bar_chart(
-            [
-                (row.label, row.figures.median_days or 0.0, _median_text(row.figures.median_days))
-                for row in stats.areas
-            ]
+            [(row.label, row.figures.median_days, _median_text(row.figures.median_days)) for row in measured]
         )
     return charts
 
 
 def _median_text(days: float | None) -> str:
-    return "–" if days is None else f"{days:.1f}".replace(".", ",")
+    return "–" if days is None else format_decimal(days, 1)
 
 
 def _page(request: HttpRequest, kind: ScopeKind, ags: str = "") -> HttpResponse:
     title, place = _scope(kind, ags)
-    stats = scope_statistics(kind, ags)
+    stats = _in_order(scope_statistics(kind, ags))
     context = {
         "title": title,
         "kind": kind,
@@ -64,7 +84,7 @@ def _page(request: HttpRequest, kind: ScopeKind, ags: str = "") -> HttpResponse:
         "stats": stats,
         "tables": build_tables(stats),
         "charts": _charts(stats),
-        "districts": District.objects.current().defer("geom").order_by("name") if kind == "state" else [],
+        "districts": [(d, district_title(d)) for d in districts_in_order()] if kind == "state" else [],
     }
     response = render(request, "opendata/statistics.html", context)
     response["Cache-Control"] = CACHE_CONTROL
@@ -73,7 +93,7 @@ def _page(request: HttpRequest, kind: ScopeKind, ags: str = "") -> HttpResponse:
 
 def _csv(kind: ScopeKind, ags: str, table: str) -> HttpResponse:
     title, _place = _scope(kind, ags)
-    tables: dict[str, Table] = build_tables(scope_statistics(kind, ags))
+    tables: dict[str, Table] = build_tables(_in_order(scope_statistics(kind, ags)))
     if table not in tables:
         raise Http404(_("Diese Tabelle gibt es hier nicht."))
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import template
-from django.utils import formats
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from domains.permits.workflow import PERMIT_WORKFLOW
 from domains.reports.workflow import REPORT_WORKFLOW
-from interfaces.web.presentation import STATUS_SYMBOLS
+from kernel.core.amounts import as_decimal, format_euro, format_number
+from shared.http.presentation import STATUS_SYMBOLS
 
 register = template.Library()
 
@@ -52,42 +52,18 @@ def permit_badge(status: dict) -> str:
     )
 
 
-def _decimal(value: object) -> Decimal | None:
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-    return number if number.is_finite() else None
-
-
-@register.filter
-def number(value: object) -> str:
-    """A decimal without trailing zeros, localised with grouping: '2000.00' → '2.000', '0.1500' → '0,15'."""
-    decimal = _decimal(value)
-    if decimal is None:
-        return ""
-    normal = decimal.normalize()
-    if normal == normal.to_integral_value():  # 2E+3 → 2000
-        normal = normal.quantize(Decimal(1))
-    return formats.number_format(normal, use_l10n=True, force_grouping=True)
-
-
-@register.filter
-def euro(value: object) -> str:
-    """An amount in euros with two decimals, localised: '1234.5' → '1.234,50 €'."""
-    decimal = _decimal(value)
-    if decimal is None:
-        return ""
-    return f"{formats.number_format(decimal, 2, use_l10n=True, force_grouping=True)}\u00a0€"
+# Money and numbers print the one way kernel.core.amounts prints them everywhere (also {% load amounts %}).
+number = register.filter("number", format_number)
+euro = register.filter("euro", format_euro)
 
 
 @register.filter
 def percent(value: object) -> str:
     """A share 0…1 as a percentage with at most one decimal: 0.5 → '50 %'."""
-    decimal = _decimal(value)
+    decimal = as_decimal(value)
     if decimal is None:
         return ""
-    return f"{number((decimal * 100).quantize(Decimal('0.1')))}\u00a0%"
+    return f"{format_number((decimal * 100).quantize(Decimal('0.1')))}\u00a0%"
 
 
 @register.filter

@@ -10,7 +10,8 @@ export function parseCoord(text) {
 
 /* The draggable pin of a place chosen on ``map`` (null: no map, then every call does nothing).
    options: title, zoom (at least this zoom when the map pans to a typed place), onDrag(lat, lon).
-   place(lat, lon, pan, zoom): ``zoom`` (a searched place) replaces the "at least" zoom. */
+   place(lat, lon, pan, zoom): ``zoom`` (a searched place) replaces the "at least" zoom; view(lat, lon, zoom)
+   moves the map only. */
 export function pickMarker(map, options) {
   var marker = null;
   return {
@@ -31,6 +32,10 @@ export function pickMarker(map, options) {
         marker.setLatLng([lat, lon]);
       }
       if (pan) map.setView([lat, lon], zoom || Math.max(map.getZoom(), options.zoom));
+    },
+    /* Show ``lat``/``lon`` at ``zoom`` without placing the pin (a searched commune: the spot is asked for). */
+    view: function (lat, lon, zoom) {
+      if (map) map.setView([lat, lon], zoom || options.zoom);
     },
     isSet: function () { return marker !== null; }
   };

@@ -17,7 +17,8 @@ export function createMap(element, options) {
   map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
   if (cfg.tileUrl) {
     L.tileLayer(cfg.tileUrl, {
-      attribution: escapeHtml(cfg.tileAttribution || ""),
+      // the server's HTML (its URLs as named links, the rest escaped), else the plain text escaped
+      attribution: cfg.tileAttributionHtml || escapeHtml(cfg.tileAttribution || ""),
       maxZoom: 19,
       maxNativeZoom: 18
     }).addTo(map);

@@ -96,6 +96,7 @@ PUBLIC: dict[str, Page] = {
     "report-page": lambda c, s: c.get(f"/meldungen/{s.report.public_id}/"),
     "report-page-update-errors": lambda c, s: c.post(f"/meldungen/{s.report.public_id}/ergaenzen/", {}),
     "report-track": lambda c, s: c.get(s.report_track),
+    "report-status-mails-stop": lambda c, s: c.get(s.report_status_mails_stop),
     "report-follow-errors": lambda c, s: c.post(f"/meldungen/{s.report.public_id}/folgen/", {"email": "x"}),
     "report-follow-requested": lambda c, s: c.post(
         f"/meldungen/{s.report.public_id}/folgen/", {"email": "folge@example.org"}
@@ -130,6 +131,7 @@ PUBLIC: dict[str, Page] = {
     "subscription-unsubscribe": lambda c, s: c.get(s.subscription_unsubscribe),
     "subscription-manage": lambda c, s: c.get(s.subscription_manage),
     "privacy": lambda c, s: c.get("/datenschutz/"),
+    "impressum": lambda c, s: c.get("/impressum/"),
     "accessibility": lambda c, s: c.get("/barrierefreiheit/"),
     "accessibility-errors": lambda c, s: c.post("/barrierefreiheit/", {}),
     "accessibility-sent": lambda c, s: _follow(

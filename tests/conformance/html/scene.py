@@ -17,6 +17,7 @@ from domains.reports.services.abuse import notice_submit
 from domains.reports.services.citizen_updates import update_confirm, update_confirm_url, update_submit
 from domains.reports.services.note_templates import note_template_save
 from domains.reports.services.questionnaires import questionnaire_url, questionnaires_send
+from domains.reports.status_mails import status_mails_stop_url
 from shared.subscriptions.services import AreaRequest, area_subscribe
 from shared.subscriptions.tokens import confirm_url, manage_url, unsubscribe_url
 from tests.factories import make_report, photo, set_status
@@ -29,6 +30,7 @@ class Scene:
     world: World
     report: Report  # resolved, with a photo, public notes and a published citizen update
     report_track: str
+    report_status_mails_stop: str  # the stop link in the reporter's status mails
     questionnaire: str  # the "nein" link of the questionnaire mail
     update_confirm: str  # the confirmation link of a pending citizen update
     permit: Permit  # approved, with conditions
@@ -129,6 +131,7 @@ def build_scene() -> Scene:
         world=world,
         report=report,
         report_track=report_track,
+        report_status_mails_stop=_path(status_mails_stop_url(report)),
         questionnaire=questionnaire,
         update_confirm=pending_update,
         permit=permit,

@@ -11,8 +11,10 @@ The rules the rows spell out (kernel/organisations/scoping.py decides them, in o
 * another commune's staff: 404 for every object of Dresden — never 403, so that existence does not leak;
   lists and settings pages show them their own commune only;
 * a crew member (Bauhof) sees the jobs assigned to them (200) and writes only their status through the
-  crew page; every manager action on such a job is 403, everything not assigned is 404;
-* enforcement (Vollzugsdienst) sees no case at all (404) and no admin page (403); only /kontrolle/;
+  crew page; every manager page and action is 403, a report not assigned to them is 404;
+* enforcement (Vollzugsdienst) opens only /kontrolle/: every other staff page is 403, every case in the
+  API 404;
+* each page's roles are decided in one table, interfaces/staff/access.py, which also builds the header;
 * admin pages (settings, members, tokens, retention, privacy requests) are for the commune's admins.
 
 A write that is refused must change nothing: each write row names the object it would change
@@ -44,19 +46,26 @@ MEMBER_PAGE = _codes(
 )
 # A settings page of the commune's admins; Leipzig's admin asking for Dresden's gets Leipzig's own.
 ADMIN_PAGE = {**MEMBER_PAGE, "owner": 403, "other": 403, "crew": 403, "enforcement": 403}
+# Pages of caseworkers and admins (interfaces/staff/access.py): a crew or Vollzugsdienst gets 403 for the
+# page itself, whatever object it names, and is never offered the link (tests/staff/test_role_navigation.py).
+MANAGER_PAGE = {**MEMBER_PAGE, "crew": 403, "enforcement": 403}
+# The Bauhof pages: the crew's only.
+CREW_PAGE = {**MEMBER_PAGE, "owner": 403, "admin": 403, "other": 403, "other_admin": 403, "enforcement": 403}
 # One of Dresden's cases, opened by its id (reports: the crew's assigned job is theirs to see).
-REPORT_PAGE = {**MEMBER_PAGE, "other": 404, "other_admin": 404, "enforcement": 404}
-# A permit: caseworkers' work; a crew has no permits.
-PERMIT_PAGE = {**REPORT_PAGE, "crew": 404}
+REPORT_PAGE = {**MEMBER_PAGE, "other": 404, "other_admin": 404, "enforcement": 403}
+UNASSIGNED_REPORT = {**REPORT_PAGE, "crew": 404}  # a crew opens reports, but not this one
+# A permit: caseworkers' work; a crew has no permit pages.
+PERMIT_PAGE = {**REPORT_PAGE, "crew": 403}
 # A manager's action on a report (web form: 302 back to the report page when done).
 REPORT_ACTION = {**REPORT_PAGE, "owner": 302, "admin": 302, "crew": 403}
-PERMIT_ACTION = {**REPORT_ACTION, "crew": 404}
+PERMIT_ACTION = {**REPORT_ACTION}
 # Admin form actions: 302 back to the page.
 ADMIN_ACTION = {**ADMIN_PAGE, "admin": 302, "other_admin": 302}
-# Staff API (token): the same rules, 401 without credentials.
+# Staff API (token): the same rules as the cases, 401 without credentials; the API has no pages to
+# refuse by role, so a case outside the person's work is 404 there.
 API_LIST = {**MEMBER_PAGE, "anonymous": 401}
-API_REPORT = {**REPORT_PAGE, "anonymous": 401}
-API_PERMIT = {**PERMIT_PAGE, "anonymous": 401}
+API_REPORT = {**REPORT_PAGE, "anonymous": 401, "enforcement": 404}
+API_PERMIT = {**API_REPORT, "crew": 404}
 MANAGERS = frozenset({"owner", "admin"})
 ADMINS = frozenset({"admin"})
 CREW_JOB = frozenset({"owner", "admin", "crew"})  # who sees the report assigned to crew_a

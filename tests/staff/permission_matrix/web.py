@@ -9,7 +9,8 @@ from tests.staff.permission_matrix.core import (
     ADMIN_ACTION,
     ADMIN_PAGE,
     ADMINS,
-    CREW_JOB,
+    CREW_PAGE,
+    MANAGER_PAGE,
     MANAGERS,
     MEMBER_PAGE,
     PERMIT_ACTION,
@@ -17,6 +18,7 @@ from tests.staff.permission_matrix.core import (
     REPORT_ACTION,
     REPORT_PAGE,
     ROLES,
+    UNASSIGNED_REPORT,
     Case,
     _dresden_member,
     _fee_claim,
@@ -58,19 +60,19 @@ def _category_settings(ags: str) -> list[dict[str, Any]]:
 WEB = [
     Case(
         "staff:queue",
-        {**MEMBER_PAGE, "crew": 302, "enforcement": 302},  # both to /bauhof/
+        {**MEMBER_PAGE, "crew": 302, "enforcement": 302},  # on to their start: /bauhof/, /kontrolle/
         shows=_report_id,
         sees=MANAGERS,
     ),
-    Case("staff:queue-export", MEMBER_PAGE, shows=_report_id, sees=CREW_JOB),  # the crew: its jobs
+    Case("staff:queue-export", MANAGER_PAGE, shows=_report_id, sees=MANAGERS),
     Case("staff:report", REPORT_PAGE, kwargs=_report),
-    Case("staff:report", PERMIT_PAGE, variant="unassigned", kwargs=_unassigned),  # not the crew's job
+    Case("staff:report", UNASSIGNED_REPORT, variant="unassigned", kwargs=_unassigned),
     _report_action("status", lambda s: {"status": "in_review", "public_note": "Wird geprüft"}),
     _report_action("assign", lambda s: {"assignee": "crew_a2", "team": ""}),
     _report_action("forward", lambda s: {"organisation": s.world.leipzig.pk, "reason": "Zuständig: Leipzig"}),
     _report_action("duplicate", lambda s: {"original": s.other_report.public_id}),
     _report_action("moderate", lambda s: {"hide_description": "hide", "reason": "Beleidigung"}),
-    Case("staff:moderation", MEMBER_PAGE, shows=_report_id, sees=MANAGERS),
+    Case("staff:moderation", MANAGER_PAGE, shows=_report_id, sees=MANAGERS),
     Case(
         "staff:notice-decide",
         REPORT_ACTION,
@@ -195,18 +197,18 @@ WEB = [
         state=rows(lambda s: s.invitation),
         writes=frozenset({"outsider"}),  # only the invited person; the others get "no longer valid"
     ),
-    Case("staff:permits", MEMBER_PAGE, shows=lambda s: s.permit.public_id, sees=MANAGERS),
+    Case("staff:permits", MANAGER_PAGE, shows=lambda s: s.permit.public_id, sees=MANAGERS),
     Case("staff:permit", PERMIT_PAGE, kwargs=_permit),
     Case(
         "staff:permit-decide",
         PERMIT_ACTION,
         "post",
         kwargs=_permit,
-        data=lambda s: {"status": "rejected", "public_note": "Abgelehnt"},
+        data=lambda s: {"status": "rejected", "public_note": "Abgelehnt", "confirm": "yes"},
         state=rows(lambda s: s.permit),
         writes=MANAGERS,
     ),
-    Case("staff:parking", MEMBER_PAGE, shows=lambda s: s.parking.public_id, sees=MANAGERS),
+    Case("staff:parking", MANAGER_PAGE, shows=lambda s: s.parking.public_id, sees=MANAGERS),
     Case(
         "staff:payment-record",
         PERMIT_ACTION,
@@ -215,26 +217,32 @@ WEB = [
         state=_fee_claim,
         writes=MANAGERS,
     ),
-    Case("staff:crew", MEMBER_PAGE, shows=_report_id, sees=frozenset({"crew"})),
-    Case("staff:crew-job", REPORT_PAGE, kwargs=_report),
+    Case("staff:crew", CREW_PAGE, shows=_report_id, sees=frozenset({"crew"})),
+    Case("staff:crew-job", CREW_PAGE, kwargs=_report),
     Case(
         "staff:crew-job",
-        {**PERMIT_PAGE, "owner": 302, "admin": 302},
+        {**CREW_PAGE, "crew": 404},
         "post",
         variant="unassigned",
         kwargs=_unassigned,
         data=lambda s: {"status": "in_progress"},
         state=lambda s: _report_state(s, s.other_report),
-        writes=MANAGERS,
     ),
     Case(
         "staff:crew-job",
-        {**REPORT_PAGE, "owner": 302, "admin": 302, "crew": 302},
+        {**CREW_PAGE, "crew": 302},
         "post",
         kwargs=_report,
         data=lambda s: {"status": "in_progress"},
         state=_report_state,
-        writes=CREW_JOB,
+        writes=frozenset({"crew"}),
+    ),
+    Case(
+        "staff:crew-job-undo",
+        {**CREW_PAGE, "crew": 302},  # back to /bauhof/ with "nicht mehr rückgängig": nothing to undo
+        "post",
+        kwargs=_report,
+        state=_report_state,
     ),
     Case(
         "staff:kontrolle",

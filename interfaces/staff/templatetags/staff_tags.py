@@ -1,0 +1,25 @@
+"""Template helpers of the staff pages (display only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag
+def person(user: Any, organisation_id: int | None, labels: dict | None = None, fallback: str = "—") -> str:
+    """A member as staff read them: "Erika Muster (Sachbearbeitung)" — full name and role in
+    ``organisation_id`` from ``labels`` (``kernel.organisations.selectors.member_labels``), never the bare
+    username unless there is no name (issue 26). ``fallback`` when there is no user."""
+    if user is None:
+        return fallback
+    label = (labels or {}).get((user.pk, organisation_id))
+    name = label["name"] if label else (user.get_full_name() or user.get_username())
+    role = label["role"] if label else ""
+    if not role:
+        return format_html('<span class="person">{}</span>', name)
+    return format_html('<span class="person">{} <span class="person__role">({})</span></span>', name, role)

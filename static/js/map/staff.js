@@ -1,0 +1,39 @@
+/* The back office's maps (templates/staff/): the work queue's reports as status markers — the same
+   symbols and colours as on the citizen pages, explained by the legend under the map — over the basemap
+   and the commune borders of setup.js. The table under the map lists the same reports, so the map is
+   never required. */
+import { regionMap } from "./setup.js";
+import { statusIcon, statusInfo } from "./status.js";
+
+/* A popup: a link to the report's staff page with its category, status and whether it is overdue. */
+function queuePopup(props, detailUrl, overdueLabel) {
+  var link = document.createElement("a");
+  link.href = detailUrl.replace("__ID__", encodeURIComponent(props.id));
+  var info = statusInfo(props.status);
+  link.textContent = props.id + " – " + props.category + " (" + info.symbol + " " + info.label +
+    (props.overdue ? ", " + overdueLabel : "") + ")";
+  return link;
+}
+
+/* The queue map in ``element``: GeoJSON points from the json_script named by data-source, each with
+   id, category, status, overdue; data-detail-url holds the report page's URL with __ID__. */
+export function queueMap(element) {
+  var source = document.getElementById(element.dataset.source);
+  var data = source ? JSON.parse(source.textContent) : { features: [] };
+  var map = regionMap(element, {});
+  if (!map || !data.features.length) return map;
+  var overdueLabel = element.dataset.overdueLabel || "";
+  var layer = L.geoJSON(data, {
+    pointToLayer: function (feature, latlng) {
+      var p = feature.properties;
+      var icon = statusIcon(p.status);
+      if (p.overdue) icon.options.className += " mm-marker--overdue";
+      return L.marker(latlng, { icon: icon, title: p.id + " – " + statusInfo(p.status).label, keyboard: true });
+    },
+    onEachFeature: function (feature, marker) {
+      marker.bindPopup(queuePopup(feature.properties, element.dataset.detailUrl, overdueLabel));
+    }
+  }).addTo(map);
+  map.fitBounds(layer.getBounds(), { maxZoom: 16, padding: [24, 24] });
+  return map;
+}
