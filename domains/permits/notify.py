@@ -21,7 +21,10 @@ from domains.permits.models import (
 from domains.permits.selectors import permit_conditions
 from domains.permits.workflow import PERMIT_WORKFLOW
 from kernel.cases.tracking import tracking_url
+from kernel.notifications.selectors import mail_queued_about
 from kernel.notifications.services import mail_queue
+
+PARKING_RECEIPT_KIND = "parking.received"  # the parking applicant's receipt (Eingangsbestätigung)
 
 
 def notify_new_permit(permit: Permit) -> None:
@@ -43,6 +46,26 @@ def notify_new_permit(permit: Permit) -> None:
             object_type="permit",
             object_id=permit.public_id,
         )
+
+
+def notify_parking_receipt(case: ParkingPermit) -> None:
+    """The parking applicant's receipt with the private tracking link, as reports and permits send one.
+    Number, zone, commune and yearly fee; not the plate or the postal address, so an address typed by
+    someone else receives nothing that person wrote, only the link to this application. Erased with the
+    applicant's data (``personal_data`` erases every mail about the case to that address)."""
+    mail_queue(
+        kind=PARKING_RECEIPT_KIND,
+        to=case.applicant_email,
+        template="mail/parking_received.txt",
+        context={"permit": case, "tracking_url": tracking_url(case)},
+        object_type="parking",
+        object_id=case.public_id,
+    )
+
+
+def parking_receipt_queued(case: ParkingPermit) -> bool:
+    """Whether the receipt went into the outbox (the thank-you page says the link was mailed only then)."""
+    return mail_queued_about(kind=PARKING_RECEIPT_KIND, object_type="parking", object_id=case.public_id)
 
 
 def _attachments(case: Permit | ParkingPermit, notices: Sequence[Notice]) -> list[dict[str, str]]:

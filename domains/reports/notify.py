@@ -27,7 +27,7 @@ from domains.reports.models import CommuneCategorySetting, Report, StatusChange
 from domains.reports.status_mails import status_mails_stop_url
 from domains.reports.workflow import REPORT_WORKFLOW
 from kernel.cases.tracking import tracking_url
-from kernel.notifications.models import OutgoingMail
+from kernel.notifications.selectors import mail_queued_about
 from kernel.notifications.services import mail_queue, one_click_unsubscribe_headers
 from kernel.organisations.models import Organisation, OrganisationKind
 
@@ -89,9 +89,7 @@ def notify_reporter_receipt(report: Report) -> None:
 def receipt_queued(report: Report) -> bool:
     """Whether the reporter's receipt went into the outbox (the confirmation page says the link was mailed
     only then; the report's own address is deferred on public reads)."""
-    return OutgoingMail.objects.filter(
-        kind=RECEIPT_KIND, object_type="report", object_id=report.public_id
-    ).exists()
+    return mail_queued_about(kind=RECEIPT_KIND, object_type="report", object_id=report.public_id)
 
 
 def status_mail_due(change: StatusChange) -> bool:

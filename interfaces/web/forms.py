@@ -29,10 +29,11 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
-class PhotosField(forms.FileField):
-    """The files of a multiple file input, unchecked: the service validates photos (type, size, count)
-    and only those that arrived. Django's ``FileField`` expects one file and, given the list a multiple
-    input yields, said "Es wurde keine Datei übertragen …" whenever any other field was wrong."""
+class MultipleFilesField(forms.FileField):
+    """The files of a multiple file input (report photos, permit attachments), unchecked: the service
+    validates them (type, size, count) and only those that arrived. Django's ``FileField`` expects one
+    file and, given the list a multiple input yields, said "Es wurde keine Datei übertragen …" whenever
+    any other field was wrong."""
 
     def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
         if not data:
@@ -69,6 +70,12 @@ class ServiceErrorsForm(forms.Form):
             for message in messages:
                 self.add_error(field, message)
 
+    def files_to_choose_again(self, name: str, *, shown_again: bool = False) -> bool:
+        """Files came with a submission that is shown again (with errors, or ``shown_again`` for an
+        estimate): the browser cannot keep a chosen file (without JavaScript it is gone), so the page
+        asks to choose it again."""
+        return self.is_bound and bool(self.files.getlist(name)) and (shown_again or bool(self.errors))
+
     def errors_in_page_order(self) -> dict[str, list[str]]:
         """Messages keyed by field in page order (the script's error summary), form-wide ones last."""
         order = [*self.fields, "__all__"]
@@ -85,7 +92,8 @@ class ReportForm(ServiceErrorsForm):
     lat = forms.CharField(
         label=_("Breitengrad"),
         required=False,
-        help_text=_("z. B. 51,0504 – wird durch die Karte ausgefüllt, Sie können ihn auch eintippen."),
+        # No map here: without JavaScript there is none (the page's script-only line mentions it).
+        help_text=_("z. B. 51,0504 (mit Komma oder Punkt)"),
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"}),
     )
     lon = forms.CharField(
@@ -109,7 +117,7 @@ class ReportForm(ServiceErrorsForm):
         )(),
         widget=forms.Textarea(attrs={"rows": 6, "data-max": DESCRIPTION_MAX}),
     )
-    photos = PhotosField(
+    photos = MultipleFilesField(
         label=_("Fotos"),
         required=False,
         help_text=lazy(
@@ -141,7 +149,7 @@ class ReportForm(ServiceErrorsForm):
     def photos_to_choose_again(self) -> bool:
         """A photo came with a submission that is shown again with errors: the browser cannot keep the
         chosen file (without JavaScript it is gone), so the page asks to choose it again."""
-        return self.is_bound and bool(self.files.getlist("photos")) and bool(self.errors)
+        return self.files_to_choose_again("photos")
 
     def draft(self, photos: Sequence[UploadedFile]) -> ReportDraft:
         data = self.data

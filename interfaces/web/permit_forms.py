@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domains.permits.models import FeeUnit, PermitKind
 from domains.permits.services import MAX_ATTACHMENTS, PermitDraft, Upload
-from interfaces.web.forms import MultipleFileInput, ServiceErrorsForm
+from interfaces.web.forms import MultipleFileInput, MultipleFilesField, ServiceErrorsForm
 
 # A GeoJSON file of one area is a few kB; 1 MB leaves room for detailed outlines (the service allows
 # 10,000 vertices) and lets the page put the file's text back into the text field after a round trip.
@@ -80,6 +80,30 @@ class PermitForm(ServiceErrorsForm):
         ),
         widget=forms.NumberInput(attrs={"min": 1, "max": 1000, "step": 1, "inputmode": "numeric"}),
     )
+    site_address = forms.CharField(
+        label=_("Adresse der Fläche"),
+        required=False,
+        help_text=_(
+            "Der einfache Weg ohne Karte: Straße, Hausnummer und Ort, dazu Länge und Breite der genutzten "
+            "Fläche. Wir legen ein Rechteck dieser Größe um die Adresse; die Gemeinde prüft es."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    length_m = forms.CharField(
+        label=_("Länge (m)"),
+        required=False,
+        help_text=_("Länge der genutzten Fläche in Metern, z. B. 12 (0,5 bis 500)."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", **TEXT}),
+    )
+    width_m = forms.CharField(
+        label=_("Breite (m)"),
+        required=False,
+        help_text=_(
+            "Breite der genutzten Fläche in Metern, z. B. 2,5 (0,5 bis 50) – zur Adresse oder zu einer "
+            "gezeichneten Linie."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", **TEXT}),
+    )
     geometry_file = forms.FileField(
         label=_("GeoJSON-Datei"),
         required=False,
@@ -98,12 +122,6 @@ class PermitForm(ServiceErrorsForm):
             "Wird beim Zeichnen auf der Karte ausgefüllt. Sie können GeoJSON auch hier einfügen oder ändern."
         ),
         widget=forms.Textarea(attrs={"rows": 4, **TEXT}),
-    )
-    width_m = forms.CharField(
-        label=_("Breite (m)"),
-        required=False,
-        help_text=_("Nur bei einer Linie nötig: Breite der genutzten Fläche in Metern (0,5 bis 50)."),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", **TEXT}),
     )
     description = forms.CharField(
         label=_("Vorhaben"),
@@ -135,7 +153,7 @@ class PermitForm(ServiceErrorsForm):
         required=False,  # checked by domains.permits.services (same German message as the API)
         widget=forms.TextInput(attrs={"autocomplete": ADDRESS_AUTOCOMPLETE}),
     )
-    attachments = forms.FileField(
+    attachments = MultipleFilesField(
         label=_("Anhänge"),
         required=False,
         help_text=lazy(
@@ -173,7 +191,10 @@ class PermitForm(ServiceErrorsForm):
         """The GeoJSON text: from the file when one was chosen (then also put into the text field, so a
         re-shown form keeps the area without choosing the file again), else from the text field."""
         if upload is None:
-            return (self.data.get("geometry") or "").strip() or None  # None: "Geometrie fehlt"
+            text = (self.data.get("geometry") or "").strip()
+            if not text and (self.data.get("site_address") or "").strip():
+                self.geometry_source = "site_address"  # the area comes from the address (plain way)
+            return text or None  # None: "Geometrie fehlt"
         self.geometry_source = "geometry_file"
         self.geometry_file_name = (upload.name or "").rsplit("/", 1)[-1][:120]
         self.errors  # noqa: B018 - validate the plain fields first, so add_error below can be used
@@ -197,6 +218,8 @@ class PermitForm(ServiceErrorsForm):
             kind=data.get("kind"),
             geometry=self._geometry(files.get("geometry_file")),
             width_m=data.get("width_m"),
+            site_address=data.get("site_address"),
+            length_m=data.get("length_m"),
             start=_iso_datetime(data.get("start")),
             end=_iso_datetime(data.get("end")),
             units=data.get("units") or 1,
@@ -212,20 +235,25 @@ class PermitForm(ServiceErrorsForm):
 class ParkingForm(ServiceErrorsForm):
     """Bewohnerparkausweis beantragen: the residence (map or coordinates), plate and applicant."""
 
-    # A refusal for the place as a whole (outside every zone) is shown where the place is typed.
     FIELD_NAMES = {
-        "location": "lat",
         "applicant.name": "name",
         "applicant.email": "email",
         "applicant.address": "address",
     }
 
+    # A refusal for the place as a whole (outside Saxony, outside every zone, no tariff) belongs to the
+    # place, not to "Breitengrad": its messages sit under „Adresse oder Ort suchen“ (the template renders
+    # them there; the widget is never rendered, its id only makes the error summary link to the search
+    # field). Coordinates that are missing or no number stay on lat/lon.
+    location = forms.CharField(
+        label=_("Adresse oder Ort suchen"),
+        required=False,
+        widget=forms.HiddenInput(attrs={"id": "place-search-input"}),
+    )
     lat = forms.CharField(
         label=_("Breitengrad"),
         required=False,
-        help_text=_(
-            "Ihrer Wohnung, z. B. 51,0670 – wird durch die Karte ausgefüllt, Sie können ihn auch eintippen."
-        ),
+        help_text=_("Ihrer Wohnung, z. B. 51,0670 (mit Komma oder Punkt)"),
         widget=forms.TextInput(attrs={"inputmode": "decimal", **TEXT}),
     )
     lon = forms.CharField(

@@ -7,9 +7,9 @@ page scripts post the same forms with ``Accept: application/json`` and show the 
 "Gebühr berechnen" (``action=estimate``) re-renders the form with the estimate computed on the server;
 with JavaScript the estimate comes from ``POST /api/v1/permits/estimate/`` as the values change.
 
-After a permit application the applicant lands on a confirmation page that gets the tracking token the
-same way the report confirmation does (a signed cookie for that path only, 30 minutes). A parking
-application redirects straight to its tracking page, which is the applicant's link itself.
+After an application the applicant lands on a thank-you page that gets the tracking token the same way
+the report confirmation does (``interfaces.web.views.remember_created``: a signed cookie for that path
+only, 30 minutes) and shows the link with a copy button (``web/_tracking_link.html``).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from rest_framework.exceptions import Throttled
 
 from domains.permits.media import notice_url
 from domains.permits.models import ParkingPermit, Permit
+from domains.permits.notify import parking_receipt_queued
 from domains.permits.parking_card import card_for_permit, qr_svg
 from domains.permits.payment_state import fee_claim_of, payment_due, payment_label
 from domains.permits.selectors import (
@@ -40,14 +42,21 @@ from domains.permits.selectors import (
     permit_for_applicant,
     permit_public_history,
 )
-from domains.permits.services import Estimate, parking_apply, permit_create, permit_estimate
+from domains.permits.services import (
+    Estimate,
+    ParkingEstimate,
+    parking_apply,
+    parking_estimate,
+    permit_create,
+    permit_estimate,
+)
 from domains.permits.workflow import PermitStatus
 from interfaces.web.deep_links import commune_link
 from interfaces.web.permit_forms import ParkingForm, PermitForm
 from interfaces.web.place_search import place_search
 from interfaces.web.presentation import map_config, parking_status, permit_form_texts, permit_status
 from interfaces.web.views import (
-    created_cookie_token,
+    created_case_token,
     prefill,
     private_page,
     remember_created,
@@ -60,6 +69,7 @@ from shared.citizens.selectors import citizen_of
 from shared.http.throttling import PermitEstimateThrottle, ReportCreateThrottle, enforce
 
 PERMIT_COOKIE_SALT = "web.permit-confirmation"
+PARKING_COOKIE_SALT = "web.parking-confirmation"
 
 
 def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
@@ -157,7 +167,7 @@ def permit_new(request: HttpRequest) -> HttpResponse:
         "form": form,
         "place": place_search(request),
         "estimate": estimate,
-        "attachments_dropped": bool(request.FILES.getlist("attachments")),
+        "attachments_again": form.files_to_choose_again("attachments", shown_again=estimate is not None),
         "map_config": _page_config(
             estimateUrl=reverse("permit-estimate"),
             kindUnits=form.kind_units(),
@@ -187,12 +197,8 @@ def permit_confirmation(request: HttpRequest, public_id: str) -> HttpResponse:
 
     Without the cookie the same "no longer available" page answers for every number, so this page does
     not reveal which application numbers exist."""
-    token = created_cookie_token(request, salt=PERMIT_COOKIE_SALT)
-    permit = (
-        permit_for_applicant(public_id)
-        if token and tracking_token_matches(Permit, public_id, token)
-        else None
-    )
+    token = created_case_token(request, Permit, public_id, salt=PERMIT_COOKIE_SALT)
+    permit = permit_for_applicant(public_id) if token else None
     if permit is None:
         return private_page(render(request, "web/permit_confirmation_gone.html", status=404))
     tracking_url = request.build_absolute_uri(reverse("web:permit-track", args=[public_id, token]))
@@ -264,40 +270,102 @@ def _zones() -> list[dict[str, str]]:
     return [json.loads(feature)["properties"] for feature in parking_zone_features()]
 
 
+def _parking_estimate(form: ParkingForm, data: Any) -> ParkingEstimate | None:
+    """Zone and fee for the place in ``data`` (lat/lon); the service's messages go onto the form."""
+    try:
+        return parking_estimate(lon=data.get("lon"), lat=data.get("lat"))
+    except ValidationFailed as exc:
+        form.add_service_errors(exc.errors)
+        return None
+
+
+def _estimate_json(request: HttpRequest, form: ParkingForm, estimate: ParkingEstimate | None) -> HttpResponse:
+    """The page script's answer: the zone and the same estimate box the page renders (the server formats
+    the fee), or the messages keyed by field."""
+    if estimate is None:
+        return JsonResponse({"errors": form.errors_in_page_order()}, status=400)
+    zone = {"code": estimate.zone.code, "name": estimate.zone.name, "commune": estimate.commune.name}
+    html = render_to_string("web/_parking_estimate.html", {"estimate": estimate}, request=request)
+    return JsonResponse({"zone": zone, "html": html})
+
+
+def _chosen_place_estimate(place: Any) -> dict[str, Any]:
+    """A place chosen by „Adresse oder Ort suchen“ (GET with lat/lon): its zone and fee at once, or the
+    refusal, shown in the estimate box (the form itself is not judged before anything was sent)."""
+    if not place.initial():
+        return {}
+    try:
+        return {"estimate": parking_estimate(lon=place.chosen.lon, lat=place.chosen.lat)}
+    except ValidationFailed as exc:
+        return {"estimate_problem": " ".join(m for ms in exc.errors.values() for m in ms)}
+
+
+def _parking_submit(request: HttpRequest, form: ParkingForm) -> HttpResponse | None:
+    """Apply; the way to the thank-you page, or None with the service's messages on the form."""
+    try:
+        enforce(request, ReportCreateThrottle)
+        created = parking_apply(**form.values(), account=citizen_of(request.user))
+    except Throttled as exc:
+        return _throttled(request, exc)
+    except ValidationFailed as exc:
+        form.add_service_errors(exc.errors)
+        return None
+    url = reverse("web:parking-confirmation", args=[created.permit.public_id])
+    response = JsonResponse({"redirect": url}, status=201) if wants_json(request) else redirect(url)
+    return private_page(remember_created(response, created.tracking_token, url, salt=PARKING_COOKIE_SALT))
+
+
 @require_http_methods(["GET", "POST"])
 def parking_new(request: HttpRequest) -> HttpResponse:
-    """Bewohnerparkausweis beantragen: map with the zones + form; success → the tracking page."""
+    """Bewohnerparkausweis beantragen: map with the zones + form; zone and fee before submitting
+    (``action=estimate``, live from the page script, or at once for a place chosen by the search);
+    success → the thank-you page."""
     place = place_search(request)
-    form = (
-        ParkingForm(request.POST)
-        if request.method == "POST"
-        else ParkingForm(initial={**prefill(request), **place.initial()})
-    )
-    status = 200
-    if request.method == "POST":
-        try:
-            enforce(request, ReportCreateThrottle)
-            created = parking_apply(**form.values(), account=citizen_of(request.user))
+    if request.method == "GET":
+        form = ParkingForm(initial={**prefill(request), **place.initial()})
+        shown = _chosen_place_estimate(place)
+    elif request.POST.get("action") == "estimate":
+        try:  # the same budget as the permit estimate (THROTTLE_PERMIT_ESTIMATE)
+            enforce(request, PermitEstimateThrottle)
         except Throttled as exc:
-            return _throttled(request, exc)
-        except ValidationFailed as exc:
-            form.add_service_errors(exc.errors)
-            status = 400
-        else:
-            url = reverse("web:parking-track", args=[created.permit.public_id, created.tracking_token])
-            if wants_json(request):
-                return private_page(JsonResponse({"redirect": url}, status=201))
-            return private_page(redirect(url))
+            return _estimates_throttled(request, exc)
+        form = ParkingForm(request.POST)
+        shown = {"estimate": _parking_estimate(form, request.POST)}
         if wants_json(request):
-            return JsonResponse({"errors": form.errors_in_page_order()}, status=status)
+            return _estimate_json(request, form, shown["estimate"])
+    else:
+        form = ParkingForm(request.POST)
+        answer = _parking_submit(request, form)
+        if answer is not None:
+            return answer
+        if wants_json(request):
+            return JsonResponse({"errors": form.errors_in_page_order()}, status=400)
+        shown = {}
     context = {
+        **shown,
         "form": form,
         "place": place,
         "zones": _zones(),
         "map_config": _page_config(parkingZonesUrl=reverse("parking-zones")),
         "leika": settings.LEIKA_KEYS.get("parking", ""),
     }
+    status = 400 if form.is_bound and form.errors else 200
     return render(request, "web/parking_new.html", context, status=status)
+
+
+def parking_confirmation(request: HttpRequest, public_id: str) -> HttpResponse:
+    """After submitting: number, zone, yearly fee, next steps and the tracking link (cookie holder only);
+    without the cookie the same "no longer available" page as for permits, whatever the number."""
+    token = created_case_token(request, ParkingPermit, public_id, salt=PARKING_COOKIE_SALT)
+    permit = parking_permit_for_applicant(public_id) if token else None
+    if permit is None:
+        return private_page(render(request, "web/permit_confirmation_gone.html", status=404))
+    context = {
+        "permit": permit,
+        "tracking_url": request.build_absolute_uri(reverse("web:parking-track", args=[public_id, token])),
+        "receipt_sent": parking_receipt_queued(permit),
+    }
+    return private_page(render(request, "web/parking_confirmation.html", context))
 
 
 def parking_track(request: HttpRequest, public_id: str, token: str) -> HttpResponse:

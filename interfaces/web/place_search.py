@@ -121,10 +121,16 @@ class PlaceSearch:
         return self.chosen if self.chosen is not None and not self.chosen.problem else None
 
     def initial(self) -> dict[str, str]:
-        """Initial values of a form's ``lat``/``lon`` fields: the chosen place, if it is in Saxony."""
+        """Initial values of a form's ``lat``/``lon`` fields: the chosen place, if it is in Saxony and a
+        spot (not an area) — with a decimal comma, as the fields' hints show it (the forms accept both)."""
         if self.chosen is None or self.chosen.problem or self.chosen.area:
             return {}
-        return {"lat": self.chosen.lat, "lon": self.chosen.lon}
+        return {"lat": coordinate_text(self.chosen.lat), "lon": coordinate_text(self.chosen.lon)}
+
+
+def coordinate_text(value: str) -> str:
+    """'51.045600' → '51,045600': a coordinate the way the form hints write it."""
+    return value.replace(".", ",")
 
 
 def _link(path: str, hit: Hit) -> str:

@@ -105,6 +105,12 @@ def permit_form_texts() -> dict[str, str]:
         "estimateFailed": _("Die Gebühr konnte gerade nicht berechnet werden. Sie können trotzdem absenden."),
         "estimateErrors": _("Für die Berechnung fehlt noch etwas:"),
         "estimateTitle": _("Vorläufige Berechnung"),
+        "parkingEstimateErrors": _(
+            "Für Gebiet und Gebühr bitte den Ort prüfen – der Hinweis steht beim Ort."
+        ),
+        "parkingEstimateFailed": _(
+            "Gebiet und Gebühr konnten gerade nicht ermittelt werden. Sie können trotzdem absenden."
+        ),
         "area": _("Fläche"),
         "communes": _("Gemeinde(n)"),
         "feeCaption": _("Gebühr (vorläufig)"),

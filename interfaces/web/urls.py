@@ -75,6 +75,11 @@ urlpatterns = [
     ),
     path("parkausweis/beantragen/", permit_views.parking_new, name="parking-new"),
     path(
+        "parkausweis/<str:public_id>/bestaetigung/",
+        permit_views.parking_confirmation,
+        name="parking-confirmation",
+    ),
+    path(
         "parkausweis/<str:public_id>/verfolgen/<str:token>/", permit_views.parking_track, name="parking-track"
     ),
 ]

@@ -85,9 +85,13 @@ def created_cookie_token(request: HttpRequest, *, salt: str = CREATED_COOKIE_SAL
     return request.get_signed_cookie(CREATED_COOKIE, default=None, salt=salt, max_age=CREATED_SHOW_SECONDS)
 
 
-def _created_token(request: HttpRequest, report: Any) -> str | None:
-    token = created_cookie_token(request)
-    return token if token and tracking_token_matches(Report, report.public_id, token) else None
+def created_case_token(
+    request: HttpRequest, case_type: type[Any], public_id: str, *, salt: str = CREATED_COOKIE_SALT
+) -> str | None:
+    """The tracking token the confirmation cookie carries, if it was made for this case: what every
+    thank-you page (report, permit, parking permit) shows as the creator's link."""
+    token = created_cookie_token(request, salt=salt)
+    return token if token and tracking_token_matches(case_type, public_id, token) else None
 
 
 def private_page(response: HttpResponse) -> HttpResponse:
@@ -178,7 +182,7 @@ def report_confirmation(request: HttpRequest, public_id: str) -> HttpResponse:
     report = report_public(public_id)
     if report is None:
         raise Http404(_("Meldung nicht gefunden."))
-    token = _created_token(request, report)
+    token = created_case_token(request, Report, report.public_id)
     if token is None:
         return redirect("web:report-detail", public_id=public_id)
     tracking_url = request.build_absolute_uri(reverse("web:report-track", args=[public_id, token]))

@@ -6,35 +6,78 @@
 
   var MM = (window.MM = window.MM || {});
 
+  /* A coordinate for a form field the way its hint writes it (51,050400): decimal comma, 6 places. */
+  MM.coordText = function (value) {
+    return value.toFixed(6).replace(".", ",");
+  };
+
   MM.csrfToken = function (form) {
     return form.elements.csrfmiddlewaretoken ? form.elements.csrfmiddlewaretoken.value : "";
   };
 
-  /* Error display for ``form`` with its summary box: clear(names?) and show(errors, {summary}). */
+  /* Error display for ``form`` with its summary box: clear(names?) and show(errors, {summary}). A
+     message box is ``[data-errors-for=name]``; ``data-errors-field`` names the id of the control it
+     belongs to when that is no control of the form (the parking form's place search), and
+     ``data-cleared-by`` the other fields whose change makes it stale. When the person changes a field,
+     its message and its summary entry go (the server's rendering too): no stale errors. */
   MM.formErrors = function (form, summary) {
     var list = summary.querySelector("ul");
 
+    function fieldOf(box, name) {
+      var id = box && box.getAttribute("data-errors-field");
+      return id ? document.getElementById(id) : form.elements[name];
+    }
+
+    /* Drop the summary entries that link to ``field``; hide the summary once it is empty. */
+    function dropFromSummary(field) {
+      if (field && field.id) {
+        Array.prototype.forEach.call(list.querySelectorAll("a"), function (a) {
+          if (a.getAttribute("href") === "#" + field.id) list.removeChild(a.closest("li"));
+        });
+      }
+      if (!list.children.length) summary.hidden = true;
+    }
+
     function clearField(box) {
+      // the ids of the lists going away: ours (field id + "_error") or the server's (e.g. id_location_error)
+      var gone = Array.prototype.map.call(box.querySelectorAll("[id]"), function (node) { return node.id; });
       box.innerHTML = "";
-      var field = form.elements[box.getAttribute("data-errors-for")];
+      var field = fieldOf(box, box.getAttribute("data-errors-for"));
+      dropFromSummary(field);
       if (field && field.removeAttribute) {
         field.removeAttribute("aria-invalid");
         var ids = (field.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
-          return id && id !== field.id + "_error";
+          return id && id !== field.id + "_error" && gone.indexOf(id) < 0;
         });
         if (ids.length) field.setAttribute("aria-describedby", ids.join(" ")); else field.removeAttribute("aria-describedby");
       }
       box.parentNode.classList.remove("field--error");
     }
 
-    /* Clear the messages of ``names`` (all fields when omitted); the summary is always emptied. */
+    /* Clear the messages of ``names`` and their summary entries (all of them when omitted). */
     function clear(names) {
       Array.prototype.forEach.call(form.querySelectorAll("[data-errors-for]"), function (box) {
         if (!names || names.indexOf(box.getAttribute("data-errors-for")) >= 0) clearField(box);
       });
-      summary.hidden = true;
-      list.innerHTML = "";
+      if (!names) {
+        list.innerHTML = "";
+        summary.hidden = true;
+      }
     }
+
+    /* The person changed field ``name``: its messages are stale, and those of boxes it clears. */
+    function changed(name) {
+      Array.prototype.forEach.call(form.querySelectorAll("[data-errors-for]"), function (box) {
+        var by = (box.getAttribute("data-cleared-by") || "").split(" ");
+        if (box.firstChild && (box.getAttribute("data-errors-for") === name || by.indexOf(name) >= 0)) clearField(box);
+      });
+    }
+
+    function onEdit(e) {
+      if (e.target && e.target.name && e.target.type !== "hidden") changed(e.target.name);
+    }
+    form.addEventListener("input", onEdit);
+    form.addEventListener("change", onEdit);
 
     function labelText(field) {
       var label = form.querySelector('label[for="' + field.id + '"]');
@@ -65,7 +108,7 @@
       Object.keys(errors).forEach(function (name) {
         var messages = errors[name];
         var box = form.querySelector('[data-errors-for="' + name + '"]');
-        var field = form.elements[name];
+        var field = fieldOf(box, name);
         if (box && field && field.id) besideField(box, field, messages);
         if (!withSummary) return;
         messages.forEach(function (message) {
@@ -94,7 +137,7 @@
       if (target) { e.preventDefault(); target.focus(); target.scrollIntoView({ block: "center" }); }
     });
 
-    return { clear: clear, show: show };
+    return { clear: clear, show: show, changed: changed };
   };
 
   /* POST ``form`` (or the FormData that ``options.data`` resolves to) asking for JSON; follow the redirect

@@ -1,8 +1,8 @@
 /* Mängelmelder Sachsen – "Bewohnerparkausweis beantragen", enhanced. Without this script the form is a
    plain POST. With it: the resident parking zones (GET /api/v1/parking-zones/) are drawn on the map, a
-   tap or click on the map sets the residence (the coordinate fields stay the accessible way), and the
-   form is posted for JSON so the server's messages — e.g. the refusal naming the nearest zone — appear
-   beside the fields without a reload. */
+   tap or click on the map sets the residence (the coordinate fields stay the accessible way), zone and
+   fee of the place are shown as it changes, and the form is posted for JSON so the server's messages —
+   e.g. the refusal naming the nearest zone — appear beside the fields without a reload. */
 (function () {
   "use strict";
 
@@ -67,21 +67,25 @@
     var lon = form.elements.lon;
     Array.prototype.forEach.call(document.querySelectorAll(".js-only"), function (node) { node.hidden = false; });
 
+    var errors = MM.formErrors(form, $("error-summary"));
+    var estimate = liveEstimate(form, errors, t);
+
     /* --- map and residence (map.js) ---------------------------------------------------------- */
+    /* A place set by the map or the search: the coordinates are filled in, their old messages go and
+       the zone and fee of the new place are asked for. */
+    function setPlace(la, lo) {
+      lat.value = MM.coordText(la);
+      lon.value = MM.coordText(lo);
+      errors.changed("lat");
+      errors.changed("lon");
+      estimate(false);
+    }
     var map = MM.regionMap($("map"));
-    var pin = MM.pickMarker(map, {
-      title: t.marker,
-      zoom: 15,
-      onDrag: function (la, lo) {
-        lat.value = la.toFixed(6);
-        lon.value = lo.toFixed(6);
-      }
-    });
+    var pin = MM.pickMarker(map, { title: t.marker, zoom: 15, onDrag: setPlace });
     if (map) {
       zonesLayer(map, cfg, pin.isSet);
       map.on("click", function (e) {
-        lat.value = e.latlng.lat.toFixed(6);
-        lon.value = e.latlng.lng.toFixed(6);
+        setPlace(e.latlng.lat, e.latlng.lng);
         pin.place(e.latlng.lat, e.latlng.lng, false);
       });
     }
@@ -89,26 +93,80 @@
     /* "Adresse oder Ort suchen" (place-search.js): the chosen place becomes the residence. */
     MM.placeSearch(function (la, lo, place) {
       if (place.area) { pin.view(la, lo, MM.placeZoom(place.kind)); return; } // the house is still asked for
-      lat.value = la.toFixed(6);
-      lon.value = lo.toFixed(6);
+      setPlace(la, lo);
       pin.place(la, lo, true, MM.placeZoom(place.kind));
     });
 
-    function typedLocation() {
+    function typedLocation(ask) {
       var la = MM.parseCoord(lat.value);
       var lo = MM.parseCoord(lon.value);
-      if (la !== null && lo !== null) pin.place(la, lo, true);
+      if (la === null || lo === null) return;
+      pin.place(la, lo, true);
+      if (ask) estimate(false);
     }
-    lat.addEventListener("change", typedLocation);
-    lon.addEventListener("change", typedLocation);
-    typedLocation();
+    lat.addEventListener("change", function () { typedLocation(true); });
+    lon.addEventListener("change", function () { typedLocation(true); });
+    typedLocation(false);
 
-    var errors = MM.formErrors(form, $("error-summary"));
-    var submit = form.querySelector('button[type="submit"]');
+    var submit = form.querySelector('button[type="submit"]:not([value="estimate"])');
+    form.querySelector('button[value="estimate"]').addEventListener("click", function (e) {
+      e.preventDefault();
+      estimate(true);
+    });
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       MM.postForm(form, { errors: errors, button: submit, texts: { sending: t.sending, sendFailed: t.applicationFailed } });
     });
+  }
+
+  /* Zone and fee as the place changes: the page's own "Gebiet und Gebühr prüfen" (action=estimate) for
+     JSON; the server computes and formats them and sends the same box the page renders without
+     JavaScript. ``explicit`` (the button): messages also in the summary. Returns estimate(explicit). */
+  function liveEstimate(form, errors, t) {
+    var box = $("parking-estimate");
+    var sequence = 0;
+    var FIELDS = ["location", "lat", "lon"];
+
+    function message(text) {
+      var p = document.createElement("p");
+      p.className = "help";
+      p.textContent = text;
+      box.replaceChildren(p);
+    }
+
+    return function estimate(explicit) {
+      var seq = ++sequence;
+      var data = new FormData(form);
+      data.set("action", "estimate");
+      box.setAttribute("aria-busy", "true");
+      fetch(form.getAttribute("action"), {
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+        headers: { Accept: "application/json", "X-CSRFToken": MM.csrfToken(form) }
+      })
+        .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
+        .then(function (res) {
+          if (seq !== sequence) return;
+          box.removeAttribute("aria-busy");
+          errors.clear(FIELDS);
+          if (res.ok && res.body.html) {
+            box.innerHTML = res.body.html; // rendered and escaped by the server (web/_parking_estimate.html)
+            box.setAttribute("data-zone", res.body.zone.code);
+          } else if (res.body.errors) {
+            box.removeAttribute("data-zone");
+            message(t.parkingEstimateErrors);
+            errors.show(res.body.errors, { summary: explicit });
+          } else {
+            message(res.body.detail || t.parkingEstimateFailed);
+          }
+        })
+        .catch(function () {
+          if (seq !== sequence) return;
+          box.removeAttribute("aria-busy");
+          message(t.parkingEstimateFailed);
+        });
+    };
   }
 
   document.addEventListener("DOMContentLoaded", init);

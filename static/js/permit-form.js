@@ -8,7 +8,7 @@
 (function () {
   "use strict";
 
-  var ESTIMATE_FIELDS = ["kind", "start", "end", "units", "geometry", "width_m"];
+  var ESTIMATE_FIELDS = ["kind", "start", "end", "units", "site_address", "length_m", "geometry", "width_m"];
   var ESTIMATE_DELAY_MS = 400;
 
   function $(id) { return document.getElementById(id); }
@@ -219,7 +219,8 @@
     }
 
     function ready() {
-      return el.kind.value && el.start.value && el.end.value && el.geometry.value.trim();
+      var plain = el.site_address.value.trim() && el.length_m.value.trim() && el.width_m.value.trim();
+      return el.kind.value && el.start.value && el.end.value && (el.geometry.value.trim() || plain);
     }
 
     /* ``explicit``: the "Gebühr berechnen" button — then also missing values are reported, with summary. */
@@ -240,6 +241,8 @@
           kind: el.kind.value,
           geometry: el.geometry.value.trim() || null, // null: "Geometrie fehlt", as on the server
           width_m: el.width_m.value,
+          site_address: el.site_address.value, // the plain way: address plus length × width
+          length_m: el.length_m.value,
           start: el.start.value,
           end: el.end.value,
           units: el.units.value || "1"
@@ -271,7 +274,7 @@
       timer = setTimeout(function () { estimate(false); }, ESTIMATE_DELAY_MS);
     }
 
-    ["kind", "start", "end", "units", "width_m"].forEach(function (name) {
+    ["kind", "start", "end", "units", "width_m", "site_address", "length_m"].forEach(function (name) {
       el[name].addEventListener("change", scheduleEstimate);
     });
     form.querySelector('button[value="estimate"]').addEventListener("click", function (e) {

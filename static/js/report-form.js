@@ -44,8 +44,8 @@
     });
 
     function setLocation(la, lo, pan, zoom) {
-      lat.value = la.toFixed(6);
-      lon.value = lo.toFixed(6);
+      lat.value = MM.coordText(la);
+      lon.value = MM.coordText(lo);
       pin.place(la, lo, pan, zoom);
       lookUp(la, lo);
     }

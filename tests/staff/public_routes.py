@@ -88,6 +88,7 @@ NOT_IN_MATRIX: dict[str, str] = {
     "web:permit-confirmation": PUBLIC_PAGE,
     "web:permit-track": TOKEN_LINK,
     "web:parking-new": PUBLIC_PAGE,
+    "web:parking-confirmation": PUBLIC_PAGE,
     "web:parking-track": TOKEN_LINK,
     "login": SIGN_IN,
     "login-code": SIGN_IN,

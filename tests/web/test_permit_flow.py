@@ -198,13 +198,16 @@ def test_parking_permit_by_map_click_then_tracking_page(page, site):
     _zoom_to(page, 51.0670, 13.7550, 16)
     box = map_box.bounding_box()
     map_box.click(position={"x": box["width"] / 2, "y": box["height"] / 2})
-    expect(page.get_by_label("Breitengrad")).to_have_value(re.compile(r"^51\.06"))
+    expect(page.get_by_label("Breitengrad")).to_have_value(re.compile(r"^51,06\d{4}$"))  # as the hint
     page.get_by_label("Kennzeichen").fill("DD-XY 42")
     page.get_by_label("Name", exact=True).fill("Rita Rad")
     page.get_by_label("E-Mail", exact=True).fill("rita@example.org")
     page.get_by_label("Anschrift").fill("Alaunstraße 1, 01099 Dresden")
     page.get_by_role("button", name="Antrag absenden").click()
 
+    expect(page).to_have_url(re.compile(r"/parkausweis/PA-[\w-]+/bestaetigung/$"))
+    expect(page.get_by_role("heading", name="Vielen Dank – Ihr Antrag ist eingegangen")).to_be_visible()
+    page.get_by_role("link", name="Antrag verfolgen").click()
     expect(page).to_have_url(re.compile(r"/parkausweis/PA-[\w-]+/verfolgen/[\w-]+/$"))
     expect(page.locator(".facts")).to_contain_text("Äußere Neustadt (N1), Dresden")
     expect(page.locator(".facts")).to_contain_text("30,70\u00a0€ pro Jahr")
@@ -222,7 +225,8 @@ def test_parking_refusal_names_the_nearest_zone_beside_the_place(page, site):
     page.get_by_label("Anschrift").fill("Altmarkt 1, 01067 Dresden")
     page.get_by_role("button", name="Antrag absenden").click()
     expect(page.get_by_role("alert")).to_be_focused()
-    expect(page.locator("#field-lat .errorlist")).to_contain_text("Johannstadt-Nord")
+    expect(page.locator("#field-location .errorlist")).to_contain_text("Johannstadt-Nord")
+    expect(page.locator("#field-lat .errorlist")).to_have_count(0)
     assert ParkingPermit.objects.count() == 0
 
 

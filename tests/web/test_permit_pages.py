@@ -354,7 +354,7 @@ def test_estimate_with_a_file_puts_its_text_into_the_field_so_it_need_not_be_sen
         "plan.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n", content_type="application/pdf"
     )
     html = client.post(URL, {**_values(), "attachments": [pdf], "action": "estimate"}).content.decode()
-    assert "Bitte wählen Sie sie vor dem Absenden erneut aus" in html
+    assert "Bitte wählen Sie die Anhänge erneut aus" in html
 
 
 @pytest.mark.parametrize(
@@ -458,16 +458,18 @@ def test_parking_form_lists_the_zones_and_has_the_labelled_fields(client):
     assert "werden nie veröffentlicht" in html
 
 
-def test_parking_inside_a_zone_leads_to_the_private_tracking_page(client):
+def test_parking_inside_a_zone_leads_via_the_thank_you_page_to_the_private_tracking_page(client):
     response = client.post(PARKING_URL, PARKING)
     permit = ParkingPermit.objects.get()
     token = tracking_token(type(permit), permit.public_id)
     assert response.status_code == 302
-    assert response["Location"] == f"/parkausweis/{permit.public_id}/verfolgen/{token}/"
+    assert response["Location"] == f"/parkausweis/{permit.public_id}/bestaetigung/"
     assert response["Referrer-Policy"] == "same-origin"
     assert permit.licence_plate == "DD-XY 42" and permit.zone.code == "N1"
+    thanks = client.get(response["Location"]).content.decode()
+    assert f"/parkausweis/{permit.public_id}/verfolgen/{token}/" in thanks
 
-    page = client.get(response["Location"])
+    page = client.get(f"/parkausweis/{permit.public_id}/verfolgen/{token}/")
     html = page.content.decode()
     assert page.status_code == 200
     assert page["Referrer-Policy"] == "same-origin" and page["X-Robots-Tag"] == "noindex"
@@ -503,9 +505,9 @@ def test_parking_outside_every_zone_is_refused_naming_the_nearest_zone(client):
     response = client.post(PARKING_URL, {**PARKING, "lat": "51,0520", "lon": "13,7550"})
     html = response.content.decode()
     assert response.status_code == 400
-    beside = _errors_beside(html, "lat")
+    beside = _errors_beside(html, "location")  # at the place, not at "Breitengrad" (issue 26)
     assert "keinem Bewohnerparkgebiet von Dresden" in beside and "Johannstadt-Nord" in beside
-    assert '<a href="#id_lat">Breitengrad: Die Adresse liegt in keinem Bewohnerparkgebiet' in html
+    assert '<a href="#place-search-input">Adresse oder Ort suchen: Die Adresse liegt in keinem' in html
     assert 'value="dd xy 42"' in html  # input kept
     assert ParkingPermit.objects.count() == 0
 

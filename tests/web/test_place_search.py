@@ -43,7 +43,8 @@ def status_line(html: str) -> str:
 
 def field_value(html: str, name: str) -> str | None:
     match = re.search(rf'<input type="text" name="{name}"[^>]*?value="([^"]*)"', html)
-    return htmllib.unescape(match[1]) if match else None
+    # the page writes coordinates with a decimal comma, as the hint shows them (issue 26)
+    return htmllib.unescape(match[1]).replace(",", ".") if match else None
 
 
 @pytest.mark.parametrize("url", FORMS)

@@ -30,9 +30,11 @@ from domains.permits.services.decisions import (
 from domains.permits.services.loading import parking_zones_load, permit_demo_load, permit_kinds_load_defaults
 from domains.permits.services.parking import (
     CreatedParkingPermit,
+    ParkingEstimate,
     normalise_plate,
     parking_apply,
     parking_decide,
+    parking_estimate,
 )
 from domains.permits.services.payments import AlreadyPaid, payment_record_staff, payments_import_credits
 from domains.permits.services.validation import PermitArea, permit_area, permit_fee, permit_period
@@ -43,12 +45,14 @@ __all__ = [
     "CreatedParkingPermit",
     "CreatedPermit",
     "Estimate",
+    "ParkingEstimate",
     "PermitArea",
     "PermitDraft",
     "Upload",
     "normalise_plate",
     "parking_apply",
     "parking_decide",
+    "parking_estimate",
     "parking_zones_load",
     "payment_record_staff",
     "payments_import_credits",

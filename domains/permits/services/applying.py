@@ -23,6 +23,7 @@ from domains.permits.services.attachments import Upload, prepare_attachments
 from domains.permits.services.validation import (
     PermitArea,
     applicant_fields,
+    area_from_address,
     check_kind,
     check_units,
     permit_area,
@@ -45,6 +46,9 @@ class PermitDraft:
     kind: Any = None
     geometry: Any = None
     width_m: Any = None
+    # The plain way instead of ``geometry``: the address plus length × width in metres (area_from_address).
+    site_address: Any = None
+    length_m: Any = None
     start: Any = None
     end: Any = None
     units: Any = 1
@@ -76,7 +80,17 @@ def permit_estimate(*, draft: PermitDraft, errors: FieldErrors | None = None) ->
     reject_nul(
         {
             name: getattr(draft, name)
-            for name in ("kind", "geometry", "width_m", "start", "end", "units", "description")
+            for name in (
+                "kind",
+                "geometry",
+                "width_m",
+                "site_address",
+                "length_m",
+                "start",
+                "end",
+                "units",
+                "description",
+            )
         }
     )
     reject_nul(
@@ -86,7 +100,7 @@ def permit_estimate(*, draft: PermitDraft, errors: FieldErrors | None = None) ->
     )
     own_errors = errors if errors is not None else FieldErrors()
     kind = check_kind(draft.kind, own_errors)
-    area = permit_area(draft.geometry, draft.width_m, kind, own_errors)
+    area = _area(draft, kind, own_errors)
     period = permit_period(draft.start, draft.end, own_errors)
     units = check_units(draft.units, own_errors)
     if errors is None and own_errors:
@@ -95,6 +109,14 @@ def permit_estimate(*, draft: PermitDraft, errors: FieldErrors | None = None) ->
         raise ValidationFailed(dict(own_errors))
     fee = permit_fee(area, kind, period[0], period[1], units)
     return Estimate(kind=kind, area=area, start=period[0], end=period[1], units=units, fee=fee)
+
+
+def _area(draft: PermitDraft, kind: Any, errors: FieldErrors) -> PermitArea | None:
+    """GeoJSON when given (the expert way, it wins), else the address plus length × width."""
+    if draft.geometry in (None, "") and clean_text(draft.site_address):
+        geometry = area_from_address(draft.site_address, draft.length_m, draft.width_m, errors)
+        return permit_area(geometry, None, kind, errors) if geometry else None
+    return permit_area(draft.geometry, draft.width_m, kind, errors)
 
 
 def set_communes(permit: Permit, assignment: AreaAssignment) -> None:

@@ -19,7 +19,7 @@ from domains.permits.models import (
     ParkingZone,
     Tariff,
 )
-from domains.permits.notify import notify_parking_applicant
+from domains.permits.notify import notify_parking_applicant, notify_parking_receipt
 from domains.permits.selectors import nearest_zone, zone_for_residence
 from domains.permits.services.notices import decision_paperwork, notice_parking_card
 from domains.permits.services.validation import (
@@ -100,6 +100,35 @@ def _yearly_fee(commune: Any) -> Decimal:
     return round_fee_line(tariff.rate)  # a year's card is one fee line
 
 
+@dataclass(frozen=True)
+class ParkingEstimate:
+    """What a residence would get: its zone, commune and the yearly fee (EUR) of today's tariff."""
+
+    zone: ParkingZone
+    commune: Any
+    district: Any
+    fee: Decimal
+
+
+def _residence(point: Any) -> ParkingEstimate:
+    """Zone, commune and fee at ``point`` (WGS84); raises ValidationFailed on ``location`` outside Saxony,
+    outside every zone or without a tariff — the one check that both the estimate and the application use."""
+    try:
+        assignment = assign_point(point, field="location")
+    except OutsideSaxony as exc:
+        raise ValidationFailed({"location": [exc.message]}) from None
+    commune = assignment.commune
+    zone = _zone_at(point, commune)
+    return ParkingEstimate(zone=zone, commune=commune, district=assignment.district, fee=_yearly_fee(commune))
+
+
+def parking_estimate(*, lon: Any, lat: Any) -> ParkingEstimate:
+    """Zone and yearly fee for a residence before applying (the form's "Gebiet und Gebühr prüfen"): the
+    same answer and messages the application would get for the place, nothing stored."""
+    reject_nul({"lon": lon, "lat": lat})
+    return _residence(parse_lon_lat(lon, lat))  # a CoordinateError is a ValidationFailed on lat/lon
+
+
 def parking_apply(
     *,
     lon: Any,
@@ -128,25 +157,22 @@ def parking_apply(
     except CoordinateError as exc:
         errors.absorb(exc)
     errors.raise_if_any()
-    try:
-        assignment = assign_point(point, field="location")
-    except OutsideSaxony as exc:
-        raise ValidationFailed({"location": [exc.message]}) from None
-    commune = assignment.commune
+    found = _residence(point)
+    commune = found.commune
     residence = to_storage(point)
     near = nearest(residence)
     permit = ParkingPermit(
         location=residence,
         nearest_address=near.label if near else "",
         nearest_address_id=near.address_key if near else "",
-        zone=_zone_at(point, commune),
+        zone=found.zone,
         licence_plate=plate,
         applicant_name=applicant["name"],
         applicant_email=applicant["email"],
         applicant_address=applicant["address"],
-        fee=_yearly_fee(commune),
+        fee=found.fee,
         commune=commune,
-        district=assignment.district,
+        district=found.district,
         organisation=commune_organisation(commune.ags),
         status=ParkingPermit.workflow.initial,
         account=account,  # the signed-in citizen (citizens/), None when anonymous
@@ -154,6 +180,7 @@ def parking_apply(
     with transaction.atomic():
         insert_with_public_id(permit, ParkingPermit.public_id_prefix)
         record_creation(permit)
+        notify_parking_receipt(permit)  # queued in the outbox; sent once the transaction committed
     return CreatedParkingPermit(permit=permit, tracking_token=tracking_token(ParkingPermit, permit.public_id))
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Point, Polygon
 from django.utils import timezone
 
 from domains.permits.fees import Fee, compute_fee
@@ -16,11 +16,13 @@ from domains.permits.models import (
     PermitKind,
 )
 from domains.permits.selectors import zone_shares
+from kernel.addresses.selectors import MAX_QUERY, MIN_QUERY, search
 from kernel.boundaries.assignment import AreaAssignment, OutsideSaxony, assign_geometry
 from kernel.cases.fields import PHONE_RE, FieldErrors, clean_text
 from kernel.core.errors import ValidationFailed
 from kernel.geo.coords import to_storage
 from kernel.geo.geometry import parse_geojson_geometry
+from kernel.geo.srid import API_SRID
 from kernel.notifications.services import email_is_valid
 
 MAX_DURATION_DAYS = 730
@@ -30,6 +32,8 @@ MAX_LEAD_DAYS = 730
 EARLIEST_MOMENT = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
 LATEST_MOMENT = dt.datetime(9000, 1, 1, tzinfo=dt.UTC)
 MIN_WIDTH_M, MAX_WIDTH_M = Decimal("0.5"), Decimal("50")
+# The plain way (address plus length × width): a frontage, a container row, a building site.
+MIN_LENGTH_M, MAX_LENGTH_M = Decimal("0.5"), Decimal("500")
 INSIDE_SAXONY_MIN_SHARE = 0.999
 
 
@@ -56,6 +60,62 @@ def _width(value: Any, errors: FieldErrors) -> Decimal | None:
         errors.add("width_m", f"Die Breite muss zwischen {MIN_WIDTH_M} und {MAX_WIDTH_M} m liegen.")
         return None
     return width
+
+
+def _metres(
+    value: Any, *, field: str, label: str, low: Decimal, high: Decimal, errors: FieldErrors
+) -> Decimal | None:
+    """A length in metres typed with comma or point, within [low, high]; else a message on ``field``."""
+    text = clean_text(value).replace(",", ".")
+    if not text:
+        errors.add(field, f"Bitte die {label} in Metern angeben.")
+        return None
+    try:
+        metres = Decimal(text)
+    except ArithmeticError:
+        errors.add(field, f"Die {label} muss eine Zahl in Metern sein.")
+        return None
+    if not metres.is_finite() or not low <= metres <= high:
+        low_text, high_text = str(low).replace(".", ","), str(high).replace(".", ",")
+        errors.add(field, f"Die {label} muss zwischen {low_text} und {high_text} m liegen.")
+        return None
+    return metres
+
+
+def area_from_address(address: Any, length_m: Any, width_m: Any, errors: FieldErrors) -> str | None:
+    """The plain way to give an area without GIS: a rectangle of length × width metres centred on the
+    address point, its length east–west in EPSG:25833 (metres; the address register knows no facade
+    direction — staff can correct the area). Returned as GeoJSON in WGS84 so that ``permit_area`` runs
+    the same checks (size, Saxony, communes) as for a drawn area. Messages on ``site_address``,
+    ``length_m`` and ``width_m``."""
+    text = clean_text(address)
+    length = _metres(
+        length_m, field="length_m", label="Länge", low=MIN_LENGTH_M, high=MAX_LENGTH_M, errors=errors
+    )
+    width = _metres(
+        width_m, field="width_m", label="Breite", low=MIN_WIDTH_M, high=MAX_WIDTH_M, errors=errors
+    )
+    hits = search(text, limit=5) if MIN_QUERY <= len(text) <= MAX_QUERY else []
+    house = next((h for h in hits if h.kind == "address"), None)
+    if house is None:
+        errors.add(
+            "site_address",
+            "Diese Adresse wurde nicht gefunden. Bitte Straße, Hausnummer und Ort angeben – "
+            "oder die Fläche auf der Karte zeichnen.",
+        )
+    if house is None or length is None or width is None:
+        return None
+    centre = to_storage(Point(house.lon, house.lat, srid=API_SRID))
+    half_l, half_w = float(length) / 2, float(width) / 2
+    x, y = centre.x, centre.y
+    ring = (
+        (x - half_l, y - half_w),
+        (x + half_l, y - half_w),
+        (x + half_l, y + half_w),
+        (x - half_l, y + half_w),
+    )
+    rectangle = Polygon((*ring, ring[0]), srid=centre.srid)
+    return rectangle.transform(API_SRID, clone=True).json
 
 
 def _checked_area(geom: GEOSGeometry, kind: PermitKind | None, errors: FieldErrors) -> Decimal | None:

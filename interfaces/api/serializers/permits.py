@@ -29,9 +29,22 @@ class ApplicantSerializer(serializers.Serializer):
 
 class PermitCreateSerializer(serializers.Serializer):
     kind = serializers.SlugField(help_text="Art, siehe /api/v1/permit-kinds/")
-    geometry = serializers.JSONField(help_text="GeoJSON Polygon, MultiPolygon oder LineString (WGS84)")
+    geometry = serializers.JSONField(
+        required=False,
+        help_text="GeoJSON Polygon, MultiPolygon oder LineString (WGS84); ohne: site_address mit length_m × width_m",
+    )
     width_m = serializers.DecimalField(
-        max_digits=6, decimal_places=2, required=False, help_text="Breite in m, nur für Linien"
+        max_digits=6,
+        decimal_places=2,
+        required=False,
+        help_text="Breite in m, für Linien oder zu site_address",
+    )
+    site_address = serializers.CharField(
+        required=False,
+        help_text="statt geometry: Adresse; der Server legt ein Rechteck length_m × width_m (EPSG:25833) um sie",
+    )
+    length_m = serializers.DecimalField(
+        max_digits=6, decimal_places=2, required=False, help_text="Länge in m, zu site_address"
     )
     start = serializers.DateTimeField(help_text="Beginn, ISO 8601")
     end = serializers.DateTimeField(help_text="Ende, ISO 8601")

@@ -63,6 +63,8 @@ def _draft(data: Any) -> PermitDraft:
         kind=data.get("kind"),
         geometry=data.get("geometry"),
         width_m=data.get("width_m"),
+        site_address=data.get("site_address"),
+        length_m=data.get("length_m"),
         start=data.get("start"),
         end=data.get("end"),
         units=data.get("units", 1),

@@ -148,6 +148,8 @@ PUBLIC: dict[str, Page] = {
     "permit-track": lambda c, s: c.get(s.permit_track),
     "parking-form": lambda c, s: c.get("/parkausweis/beantragen/"),
     "parking-form-errors": lambda c, s: c.post("/parkausweis/beantragen/", {}),
+    "parking-estimate": lambda c, s: c.post("/parkausweis/beantragen/", {**PARKING, "action": "estimate"}),
+    "parking-refused": lambda c, s: c.post("/parkausweis/beantragen/", {**PARKING, "lat": "51.052"}),
     "parking-applied": lambda c, s: _follow(c, c.post("/parkausweis/beantragen/", PARKING)),
     "parking-track": lambda c, s: c.get(s.parking_track),
     "account-login": lambda c, s: c.get("/mein-konto/"),
