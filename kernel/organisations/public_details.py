@@ -13,13 +13,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
 
 from kernel.core.errors import ValidationFailed
 from kernel.notifications.services import email_is_valid
-from kernel.organisations.audit import audit
 from kernel.organisations.models import Organisation, OrganisationKind, PlatformOperator
 from kernel.organisations.scoping import require_admin
+from kernel.organisations.services import clean_texts, save_settings
 
 CONTACT_FIELDS = {
     "contact_email": 254,
@@ -74,13 +73,7 @@ def commune_contact(ags: str) -> Contact | None:
 
 
 def _contact_values(values: dict[str, Any]) -> dict[str, str]:
-    errors: dict[str, list[str]] = {}
-    cleaned = {}
-    for name, limit in CONTACT_FIELDS.items():
-        text = str(values.get(name) or "").replace("\r\n", "\n").strip()
-        if "\x00" in text or len(text) > limit:
-            errors[name] = [f"Bitte höchstens {limit} Zeichen angeben."]
-        cleaned[name] = text
+    cleaned, errors = clean_texts(values, CONTACT_FIELDS)
     if cleaned["contact_email"] and not email_is_valid(cleaned["contact_email"]):
         errors["contact_email"] = ["Bitte eine gültige E-Mail-Adresse angeben."]
     if cleaned["contact_website"]:
@@ -102,19 +95,10 @@ def organisation_set_contact(
     saved: a wrong website leaves the old e-mail address too."""
     if actor is not None:
         require_admin(actor, organisation.pk)
-    cleaned = _contact_values(values)
-    with transaction.atomic():
-        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-        changed = [name for name, value in cleaned.items() if getattr(organisation, name) != value]
-        for name in changed:
-            setattr(organisation, name, cleaned[name])
-        organisation.save(update_fields=list(CONTACT_FIELDS))
-        audit(
-            actor=actor,
-            action="organisation.contact",
-            obj=organisation,
-            organisation=organisation,
-            summary="Kontakt geändert: " + (", ".join(changed) or "nichts"),
-            fields=changed,
-        )
-    return organisation
+    return save_settings(
+        actor=actor,
+        organisation=organisation,
+        cleaned=_contact_values(values),
+        action="organisation.contact",
+        what="Kontakt",
+    )

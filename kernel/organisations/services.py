@@ -117,14 +117,23 @@ LETTERHEAD_FIELDS = {
 }
 
 
-def _letterhead_values(values: dict[str, Any]) -> dict[str, str]:
+def clean_texts(
+    values: dict[str, Any], limits: dict[str, int]
+) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The settings form's text fields, trimmed, with line ends normalised, each within its length limit
+    (``limits``: field → characters); returns the values and the German errors per field."""
     errors: dict[str, list[str]] = {}
     cleaned = {}
-    for name, limit in LETTERHEAD_FIELDS.items():
+    for name, limit in limits.items():
         text = str(values.get(name) or "").replace("\r\n", "\n").strip()
         if "\x00" in text or len(text) > limit:
             errors[name] = [f"Bitte höchstens {limit} Zeichen angeben."]
         cleaned[name] = text
+    return cleaned, errors
+
+
+def _letterhead_values(values: dict[str, Any]) -> dict[str, str]:
+    cleaned, errors = clean_texts(values, LETTERHEAD_FIELDS)
     cleaned["iban"] = normalise_iban(cleaned["iban"])
     cleaned["bic"] = cleaned["bic"].replace(" ", "").upper()
     if cleaned["iban"] and not iban_is_valid(cleaned["iban"]):
@@ -144,20 +153,43 @@ def organisation_set_letterhead(
     if actor is not None:
         require_admin(actor, organisation.pk)
     cleaned = _letterhead_values(values)
+    return save_settings(
+        actor=actor,
+        organisation=organisation,
+        cleaned=cleaned,
+        action="organisation.letterhead",
+        what="Briefkopf/Bankverbindung",
+        iban=cleaned["iban"],
+    )
+
+
+def save_settings(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    cleaned: dict[str, Any],
+    action: str,
+    what: str,
+    **details: Any,
+) -> Organisation:
+    """Save a settings group's validated fields, all or none, and audit which of them changed.
+
+    The caller has checked the actor's right and validated every value (``cleaned``: field → value): a
+    group is one form on the settings page, so one wrong value leaves the whole group as it was."""
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
         changed = [name for name, value in cleaned.items() if getattr(organisation, name) != value]
         for name in changed:
             setattr(organisation, name, cleaned[name])
-        organisation.save(update_fields=list(LETTERHEAD_FIELDS))
+        organisation.save(update_fields=list(cleaned))
         audit(
             actor=actor,
-            action="organisation.letterhead",
+            action=action,
             obj=organisation,
             organisation=organisation,
-            summary="Briefkopf/Bankverbindung geändert: " + (", ".join(changed) or "nichts"),
+            summary=f"{what} geändert: " + (", ".join(changed) or "nichts"),
             fields=changed,
-            iban=cleaned["iban"],
+            **details,
         )
     return organisation
 
