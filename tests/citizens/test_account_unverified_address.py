@@ -118,7 +118,8 @@ def test_verified_address_takes_over_by_link_then_exports_and_deletes_them(clien
     data = client.post("/mein-konto/daten/").json()
     assert [r["public_id"] for r in data["reports"]] == [anonymous.public_id]
     assert [p["public_id"] for p in data["parking_permits"]] == [own.public_id]
-    assert {m["about"] for m in data["mails"]} == {anonymous.public_id, str(account.pk)}  # + claim mail
+    # the report's mails, the parking receipt (issue 26.5) and the claim mail about the account
+    assert {m["about"] for m in data["mails"]} == {anonymous.public_id, own.public_id, str(account.pk)}
 
     client.post("/mein-konto/loeschen/", {"confirm": "yes"})
     anonymous.refresh_from_db()
