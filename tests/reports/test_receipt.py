@@ -9,10 +9,10 @@ import re
 from urllib.parse import urlencode
 
 import pytest
-from django.conf import settings
 
 from domains.reports.models import Report
 from kernel.notifications.models import OutgoingMail
+from tests.mail_helpers import assert_receipt_opens_tracking as shared_receipt_check
 
 pytestmark = pytest.mark.django_db
 
@@ -26,16 +26,15 @@ def receipts() -> list[OutgoingMail]:
 
 
 def assert_receipt_opens_tracking(client, report: Report) -> OutgoingMail:
-    [mail] = receipts()
-    assert (mail.to, mail.object_type, mail.object_id) == (ADDRESS, "report", report.public_id)
-    assert report.public_id in mail.subject and "eingegangen" in mail.subject
-    assert "Schlagloch" in mail.body and "Dresden" in mail.body
-    link = re.search(
-        rf"{re.escape(settings.SITE_URL)}(/meldungen/{report.public_id}/verfolgen/\S+/)", mail.body
+    return shared_receipt_check(
+        client,
+        kind="report.received",
+        object_type="report",
+        public_id=report.public_id,
+        to=ADDRESS,
+        path_prefix="/meldungen/",
+        body_contains=("Schlagloch", "Dresden"),
     )
-    assert link, mail.body
-    assert client.get(link.group(1)).status_code == 200
-    return mail
 
 
 def test_web_form_with_an_address_queues_one_receipt_with_a_working_tracking_link(client):

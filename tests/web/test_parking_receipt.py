@@ -8,10 +8,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
 
 from domains.permits.models import ParkingPermit
 from kernel.notifications.models import OutgoingMail
+from tests.mail_helpers import assert_receipt_opens_tracking as shared_receipt_check
 
 pytestmark = pytest.mark.django_db
 
@@ -32,16 +32,15 @@ def receipts() -> list[OutgoingMail]:
 
 
 def assert_receipt_opens_tracking(client, permit: ParkingPermit) -> OutgoingMail:
-    [mail] = receipts()
-    assert (mail.to, mail.object_type, mail.object_id) == (ADDRESS, "parking", permit.public_id)
-    assert permit.public_id in mail.subject and "eingegangen" in mail.subject
-    assert "Äußere Neustadt (N1)" in mail.body and "Dresden" in mail.body
-    link = re.search(
-        rf"{re.escape(settings.SITE_URL)}(/parkausweis/{permit.public_id}/verfolgen/\S+/)", mail.body
+    return shared_receipt_check(
+        client,
+        kind="parking.received",
+        object_type="parking",
+        public_id=permit.public_id,
+        to=ADDRESS,
+        path_prefix="/parkausweis/",
+        body_contains=("Äußere Neustadt (N1)", "Dresden"),
     )
-    assert link, mail.body
-    assert client.get(link.group(1)).status_code == 200
-    return mail
 
 
 def test_the_form_leads_to_a_thank_you_page_with_zone_fee_link_and_copy_button(client):
