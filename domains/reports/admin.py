@@ -7,7 +7,7 @@ from domains.reports.models import Category, CategoryAttribute, CategoryGroup, C
 
 @admin.register(CategoryGroup)
 class CategoryGroupAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "order"]
+    list_display = ["name", "name_en", "slug", "order"]
 
 
 class CategoryAttributeInline(admin.StackedInline):
@@ -19,7 +19,7 @@ class CategoryAttributeInline(admin.StackedInline):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "group", "default_sla_days", "active"]
+    list_display = ["name", "name_en", "slug", "group", "default_sla_days", "active"]
     list_filter = ["group", "active"]
     inlines = [CategoryAttributeInline]
 

@@ -181,6 +181,33 @@ GROUPS: list[tuple[str, str, list[CategoryDef]]] = [
     ),
 ]
 
+# English names for English mode (``Category.name_en``/``CategoryGroup.name_en``), by slug. Loaded with the
+# German ones; a slug missing here keeps an empty English name and English pages show the German one.
+GROUP_NAMES_EN: dict[str, str] = {
+    "strasse": "Roads & pavements",
+    "beleuchtung": "Lighting",
+    "sauberkeit": "Cleanliness",
+    "gruen": "Green spaces",
+    "verkehr": "Traffic",
+    "winterdienst": "Winter service",
+    "sonstiges": "Other",
+}
+CATEGORY_NAMES_EN: dict[str, str] = {
+    "schlagloch": "Pothole",
+    "gehweg": "Damaged pavement",
+    "radweg": "Cycle path",
+    "strassenlaterne": "Street light out",
+    "muellablagerung": "Illegal dumping",
+    "graffiti": "Graffiti",
+    "papierkorb": "Overflowing litter bin",
+    "baum": "Tree / branch",
+    "spielplatz": "Playground",
+    "verkehrszeichen": "Traffic sign",
+    "ampel": "Traffic light",
+    "winterdienst": "Winter service",
+    "sonstiges": "Other",
+}
+
 
 # Extra questions (Open311 service-definition attributes) for some categories, keyed by category slug; the
 # list order is the display order. None is required: clients that do not know them yet (older Open311

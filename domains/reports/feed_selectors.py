@@ -42,7 +42,14 @@ def reports_for_feed(flt: ReportFilter, *, limit: int) -> list[Report]:
     qs = (
         reports_filtered(flt)
         .select_related("category", "commune")
-        .only(*FEED_FIELDS, "category__name", "category__slug", "commune__ags", "commune__name")
+        .only(
+            *FEED_FIELDS,
+            "category__name",
+            "category__name_en",
+            "category__slug",
+            "commune__ags",
+            "commune__name",
+        )
         .order_by("-updated", "-id")
     )
     return list(qs[:limit])

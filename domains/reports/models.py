@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
+from django.utils import translation
 
 from domains.reports.workflow import REPORT_WORKFLOW, ReportStatus
 from kernel.cases.models import LocatedCase, StatusChangeBase
@@ -16,12 +17,24 @@ DESCRIPTION_MAX = 4000
 HIDDEN_DESCRIPTION = "(Die Beschreibung wurde von der Verwaltung ausgeblendet.)"
 PLACE_MAX = 300
 
+NAME_EN_HELP = "Für die englische Ansicht; leer: der deutsche Name wird gezeigt"
+
+
+def localized_name(name: str, name_en: str) -> str:
+    """The name to show in the active language: the English one in English mode when it is set, else the
+    German one (categories are data, not gettext strings, so the catalogue carries both)."""
+    if name_en and (translation.get_language() or "").split("-")[0] == "en":
+        return name_en
+    return name
+
+
 ags8 = RegexValidator(r"^\d{8}$", "Der Gemeindeschlüssel (AGS) hat 8 Ziffern.")
 
 
 class CategoryGroup(models.Model):
     slug = models.SlugField("Kürzel", unique=True)
     name = models.CharField("Name", max_length=100)
+    name_en = models.CharField("Name (englisch)", max_length=100, blank=True, help_text=NAME_EN_HELP)
     order = models.PositiveSmallIntegerField("Reihenfolge", default=0)
 
     class Meta:
@@ -32,12 +45,17 @@ class CategoryGroup(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def display_name(self) -> str:
+        return localized_name(self.name, self.name_en)
+
 
 class Category(models.Model):
     """A kind of defect (Schlagloch, Straßenlaterne defekt …), the same catalogue for every commune."""
 
     slug = models.SlugField("Kürzel", unique=True, max_length=60)
     name = models.CharField("Name", max_length=100)
+    name_en = models.CharField("Name (englisch)", max_length=100, blank=True, help_text=NAME_EN_HELP)
     description = models.TextField("Beschreibung", blank=True)
     group = models.ForeignKey(
         CategoryGroup, verbose_name="Gruppe", on_delete=models.PROTECT, related_name="categories"
@@ -55,6 +73,11 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """What citizen pages show: English in English mode when set (``localized_name``)."""
+        return localized_name(self.name, self.name_en)
 
 
 class AttributeDatatype(models.TextChoices):

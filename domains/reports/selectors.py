@@ -33,8 +33,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Concat, JSONObject
-from django.utils import timezone
+from django.db.models.functions import Cast, Coalesce, Concat, JSONObject, NullIf
+from django.utils import timezone, translation
 
 from domains.reports.models import (
     HIDDEN_DESCRIPTION,
@@ -114,6 +114,15 @@ def status_label_expression() -> Case:
     )
 
 
+def category_name_expression(prefix: str = "category__") -> F | Coalesce:
+    """The category's name in the active language, in SQL: in English mode ``name_en`` unless it is empty
+    (then the German ``name``), like ``Category.display_name``. Evaluated when the query is built, so the
+    request's language decides; outputs cached across requests must key on the language too."""
+    if (translation.get_language() or "").split("-")[0] != "en":
+        return F(f"{prefix}name")
+    return Coalesce(NullIf(F(f"{prefix}name_en"), Value("")), F(f"{prefix}name"), output_field=CharField())
+
+
 def public_description_expression() -> Case:
     return Case(
         When(description_hidden=True, then=Value(HIDDEN_DESCRIPTION)),
@@ -148,7 +157,7 @@ def public_feature_expression(
         properties=JSONObject(
             id=F("public_id"),
             category=F("category__slug"),
-            category_name=F("category__name"),
+            category_name=category_name_expression(),
             description=public_description_expression(),
             place=public_place_expression(),
             status=F("status"),
@@ -186,7 +195,14 @@ def reports_for_list(flt: ReportFilter) -> QuerySet[Report]:
     return (
         reports_filtered(flt)
         .select_related("category", "commune")
-        .only(*LIST_FIELDS, "category__name", "category__slug", "commune__ags", "commune__name")
+        .only(
+            *LIST_FIELDS,
+            "category__name",
+            "category__name_en",
+            "category__slug",
+            "commune__ags",
+            "commune__name",
+        )
         .annotate(thumbnail_name=Subquery(thumbnail.values("thumbnail")[:1]))
     )
 
@@ -354,11 +370,12 @@ def public_rows(qs: QuerySet[Report], *, media_base: str, limit: int) -> list[di
         photo_url=_first_photo("image", media_base),
         public_description=public_description_expression(),  # moderation applies here too
         public_place=public_place_expression(),
+        category_label=category_name_expression(),  # Open311 service_name in the request's language
     ).values(
         "public_id",
         "status",
         "category__slug",
-        "category__name",
+        "category_label",
         "public_description",
         "public_place",
         "nearest_address",

@@ -29,6 +29,7 @@ from typing import Literal
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, transaction
+from django.utils import translation
 
 from domains.reports.models import Category
 from domains.reports.workflow import OPEN_STATES, ReportStatus
@@ -235,7 +236,7 @@ def compute_statistics(kind: ScopeKind, ags: str = "", *, now: dt.datetime | Non
         groups[_GROUPS[row["grouping"]]].append(row)
     population, area_population, names = _populations(kind, ags)
     total = groups["total"][0] if groups["total"] else {}
-    categories = {c.pk: c for c in Category.objects.only("slug", "name")}
+    categories = {c.pk: c for c in Category.objects.only("slug", "name", "name_en")}
     stats = ScopeStatistics(
         kind=kind,
         ags=ags,
@@ -249,7 +250,7 @@ def compute_statistics(kind: ScopeKind, ags: str = "", *, now: dt.datetime | Non
     )
     stats.categories = sorted(
         (
-            Row(categories[r["category_id"]].slug, categories[r["category_id"]].name, _figures(r))
+            Row(categories[r["category_id"]].slug, categories[r["category_id"]].display_name, _figures(r))
             for r in groups["category"]
         ),
         key=lambda row: (-row.figures.total, row.label),
@@ -267,8 +268,12 @@ def compute_statistics(kind: ScopeKind, ags: str = "", *, now: dt.datetime | Non
 
 
 def cache_key(kind: str, ags: str = "") -> str:
-    """Where one scope's figures are cached (its refresh lock is this key plus ``:lock``)."""
-    return f"statistics:v{CACHE_VERSION}:{kind}:{ags}"
+    """Where one scope's figures are cached (its refresh lock is this key plus ``:lock``).
+
+    Per language: the figures carry category names (English in English mode), so figures computed for a
+    German page must never be served to an English one, nor the other way round."""
+    language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return f"statistics:v{CACHE_VERSION}:{language}:{kind}:{ags}"
 
 
 def scope_statistics(kind: ScopeKind, ags: str = "") -> ScopeStatistics:

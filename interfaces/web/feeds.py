@@ -84,14 +84,14 @@ class ReportsFeed(Feed):
 
     def item_title(self, item: Report) -> str:
         status = REPORT_WORKFLOW.label(item.status)
-        return f"{item.category.name} in {item.commune.name}: {status} ({item.public_id})"
+        return f"{item.category.display_name} in {item.commune.name}: {status} ({item.public_id})"
 
     def item_description(self, item: Report) -> str:
         return format_html(
             "<p>{}</p><p>Status: {} · Kategorie: {} · Gemeinde: {}{}</p>",
             without_email_addresses(item.public_description),
             REPORT_WORKFLOW.label(item.status),
-            item.category.name,
+            item.category.display_name,
             item.commune.name,
             f" · Ort: {place}" if (place := item.public_place or item.nearest_address) else "",
         )
@@ -109,7 +109,7 @@ class ReportsFeed(Feed):
         return item.updated
 
     def item_categories(self, item: Report) -> list[str]:
-        return [item.category.name]
+        return [item.category.display_name]
 
 
 class ReportHistoryFeed(Feed):
@@ -209,7 +209,7 @@ def report_history_feed(request: HttpRequest, public_id: str) -> HttpResponse:
     if report is None:
         raise Http404("Meldung nicht gefunden.")
     subject = FeedSubject(
-        title=f"{PLATFORM}: Meldung {report.public_id} ({report.category.name}, {report.commune.name})",
+        title=f"{PLATFORM}: Meldung {report.public_id} ({report.category.display_name}, {report.commune.name})",
         page=reverse("web:report-detail", args=[report.public_id]),
         path=reverse("web:feed-report", args=[report.public_id]),
         author=report.commune.name,

@@ -47,7 +47,7 @@ def category_choices(*, empty_label: str, ags: str = "") -> list[tuple[str, Any]
     choices: list[tuple[str, Any]] = [("", empty_label)]
     groups: dict[str, list[tuple[str, str]]] = {}
     for category in categories_offered(ags or None):
-        groups.setdefault(category.group.name, []).append((category.slug, category.name))
+        groups.setdefault(category.group.display_name, []).append((category.slug, category.display_name))
     choices.extend(groups.items())
     return choices
 

@@ -82,9 +82,10 @@ class AreaAlertForm(ServiceErrorsForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["ags"].widget.choices = commune_choices()
-        self.fields["categories"].choices = list(
-            Category.objects.filter(active=True).values_list("slug", "name")
-        )
+        self.fields["categories"].choices = [
+            (c.slug, c.display_name)
+            for c in Category.objects.filter(active=True).only("slug", "name", "name_en")
+        ]
 
     def area_request(self) -> AreaRequest:
         data = self.data

@@ -226,5 +226,6 @@ def test_categories_endpoint(client):
         "sonstiges",
     } <= set(slugs)
     pothole = next(c for c in body if c["slug"] == "schlagloch")
-    assert pothole["group"] == {"slug": "strasse", "name": "Straße & Gehweg"}
+    assert pothole["group"] == {"slug": "strasse", "name": "Straße & Gehweg", "name_en": "Roads & pavements"}
+    assert (pothole["name"], pothole["name_en"]) == ("Schlagloch", "Pothole")  # both, whatever the language
     assert pothole["default_sla_days"] == 14 and pothole["icon"]

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from domains.reports.catalogue import ATTRIBUTES, GROUPS
+from domains.reports.catalogue import ATTRIBUTES, CATEGORY_NAMES_EN, GROUP_NAMES_EN, GROUPS
 from domains.reports.models import Category, CategoryAttribute, CategoryGroup, CommuneCategorySetting
 from kernel.core.errors import ValidationFailed
 from kernel.notifications.services import email_is_valid
@@ -21,11 +21,17 @@ def categories_load_defaults(*, dry_run: bool = False) -> tuple[int, int]:
     with transaction.atomic():
         for group_order, (group_slug, group_name, items) in enumerate(GROUPS):
             group, _ = CategoryGroup.objects.update_or_create(
-                slug=group_slug, defaults={"name": group_name, "order": group_order}
+                slug=group_slug,
+                defaults={
+                    "name": group_name,
+                    "name_en": GROUP_NAMES_EN.get(group_slug, ""),
+                    "order": group_order,
+                },
             )
             for order, item in enumerate(items):
                 defaults = {
                     "name": item["name"],
+                    "name_en": CATEGORY_NAMES_EN.get(item["slug"], ""),
                     "description": item.get("description", ""),
                     "icon": item.get("icon", ""),
                     "default_sla_days": item.get("sla", 14),

@@ -21,13 +21,13 @@ CHANGESET = "2026-11-25T00:00:00+01:00"
 def service(category: Category) -> dict[str, Any]:
     return {
         "service_code": category.slug,
-        "service_name": category.name,
+        "service_name": category.display_name,
         "description": category.description,
         # True when there are extra questions: clients then fetch the service definition.
         "metadata": bool(category.attributes.all()),
         "type": "realtime",  # a report exists as soon as the POST returns; no tokens needed
         "keywords": category.keywords,
-        "group": category.group.name,
+        "group": category.group.display_name,
     }
 
 
@@ -62,7 +62,7 @@ def request(row: dict[str, Any]) -> dict[str, Any]:
         "service_request_id": row["public_id"],
         "status": "open" if row["is_open"] else "closed",
         "status_notes": row["status_note"],
-        "service_name": row["category__name"],
+        "service_name": row["category_label"],
         "service_code": row["category__slug"],
         "description": row["description"],
         "agency_responsible": row["commune__name"],

@@ -15,7 +15,7 @@ from domains.reports.workflow import ReportStatus
 class CategoryGroupSerializer(serializers.ModelSerializer):
     class Meta:
         model = CategoryGroup
-        fields = ["slug", "name"]
+        fields = ["slug", "name", "name_en"]
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -23,7 +23,7 @@ class CategorySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Category
-        fields = ["slug", "name", "description", "group", "icon", "default_sla_days"]
+        fields = ["slug", "name", "name_en", "description", "group", "icon", "default_sla_days"]
 
 
 class ReportCreateSerializer(serializers.Serializer):

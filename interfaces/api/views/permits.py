@@ -217,7 +217,7 @@ class PermitConflictsView(APIView):
                 "reports": [
                     {
                         "id": r.public_id,
-                        "category": r.category.name,
+                        "category": r.category.display_name,
                         "status": r.status,
                         "distance_m": round(r.distance.m, 1),
                         "geometry": json.loads(r.geojson),

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -24,6 +25,9 @@ from kernel.core.amounts import format_decimal
 from kernel.core.spreadsheet import safe_writer
 
 CACHE_CONTROL = "public, max-age=300"
+# The language comes from the ``django_language`` cookie as well as Accept-Language (LocaleMiddleware adds
+# that one), and the pages name categories in it: a shared cache must not hand a German copy to English.
+LANGUAGE_VARY = ("Accept-Language", "Cookie")
 
 
 def _scope(kind: ScopeKind, ags: str) -> tuple[str, District | Commune | None]:
@@ -88,6 +92,7 @@ def _page(request: HttpRequest, kind: ScopeKind, ags: str = "") -> HttpResponse:
     }
     response = render(request, "opendata/statistics.html", context)
     response["Cache-Control"] = CACHE_CONTROL
+    patch_vary_headers(response, LANGUAGE_VARY)
     return response
 
 
@@ -100,6 +105,7 @@ def _csv(kind: ScopeKind, ags: str, table: str) -> HttpResponse:
     name = f"statistik-{ags or 'sachsen'}-{table}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = CACHE_CONTROL
+    patch_vary_headers(response, LANGUAGE_VARY)
     writer = safe_writer(response)
     writer.writerow(tables[table].headers)
     writer.writerows(tables[table].rows)
