@@ -13,14 +13,16 @@ from kernel.boundaries.selectors import boundary_attribution
 from shared.http.presentation import attribution_html, status_legend
 
 
-def staff_map_config() -> dict[str, Any]:
-    """The one JSON blob of a staff page with a map (``json_script``), so the script stays static."""
+def staff_map_config(*, highlight_ags: str = "") -> dict[str, Any]:
+    """The one JSON blob of a staff page with a map (``json_script``), so the script stays static;
+    ``highlight_ags`` draws that commune's border on top (a permit's commune)."""
     return {
         "tileUrl": settings.MAP_TILE_URL,
         "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
         "tileAttributionHtml": attribution_html(settings.MAP_TILE_ATTRIBUTION),
         "bordersUrl": reverse("commune-geojson"),
         "bordersAttribution": boundary_attribution(),
+        "highlightAgs": highlight_ags,
         "statuses": status_legend(),
         "texts": {"mapLabel": "Karte"},
     }

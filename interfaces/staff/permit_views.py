@@ -28,6 +28,7 @@ from domains.permits.services import parking_decide, payment_record_staff, permi
 from domains.permits.workflow import PERMIT_WORKFLOW, PermitStatus, display_status
 from domains.reports.selectors import open_reports_near
 from interfaces.staff.errors import flash_domain_errors, flash_form_errors, staff_only
+from interfaces.staff.maps import staff_map_config
 from kernel.core.errors import ValidationFailed
 from kernel.geo.coords import to_api
 from kernel.organisations.scoping import get_visible, visible_cases
@@ -146,6 +147,7 @@ def permit_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "conflict_permits": conflict_permits,
             "conflict_reports": conflict_reports,
             "map_data": _map_data(permit, conflict_permits, conflict_reports),
+            "map_config": staff_map_config(highlight_ags=permit.commune.ags if permit.commune_id else ""),
             "form": form if allowed else None,
             "history": permit.history.select_related("by_user"),
             "attachments": permit.attachments.all(),

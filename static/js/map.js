@@ -710,6 +710,32 @@
     map.fitBounds(layer.getBounds(), { maxZoom: 16, padding: [24, 24] });
     return map;
   }
+  var PERMIT_STYLES = {
+    self: { color: "#005ea8", weight: 3 },
+    permit: { color: "#a4000f", weight: 2, dashArray: "6 4" },
+    report: { color: "#6b3fa0" }
+  };
+  function permitReviewMap(element) {
+    var source = document.getElementById(element.dataset.source);
+    var data = source ? JSON.parse(source.textContent) : { features: [] };
+    var map = regionMap(element, {});
+    if (!map) return map;
+    if (element.dataset.label) element.setAttribute("aria-label", element.dataset.label);
+    if (!data.features.length) return map;
+    var layer = L.geoJSON(data, {
+      style: function(f) {
+        return PERMIT_STYLES[f.properties.role];
+      },
+      pointToLayer: function(f, latlng) {
+        return L.circleMarker(latlng, { radius: 7, color: "#6b3fa0" });
+      },
+      onEachFeature: function(f, l) {
+        l.bindTooltip(f.properties.label);
+      }
+    }).addTo(map);
+    map.fitBounds(layer.getBounds(), { maxZoom: 19, padding: [20, 20] });
+    return map;
+  }
 
   // static/js/map/index.js
   var MM = window.MM = window.MM || {};
@@ -753,6 +779,8 @@
       areaMap(element);
     } else if (kind === "queue") {
       queueMap(element);
+    } else if (kind === "permit") {
+      permitReviewMap(element);
     }
   }
   document.addEventListener("DOMContentLoaded", init);

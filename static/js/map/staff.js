@@ -1,7 +1,7 @@
 /* The back office's maps (templates/staff/): the work queue's reports as status markers — the same
-   symbols and colours as on the citizen pages, explained by the legend under the map — over the basemap
-   and the commune borders of setup.js. The table under the map lists the same reports, so the map is
-   never required. */
+   symbols and colours as on the citizen pages, explained by the legend under the map — and a permit
+   application's area with its conflicts, both over the basemap and the commune borders of setup.js.
+   The table or lists under each map carry the same information, so the map is never required. */
 import { regionMap } from "./setup.js";
 import { statusIcon, statusInfo } from "./status.js";
 
@@ -35,5 +35,30 @@ export function queueMap(element) {
     }
   }).addTo(map);
   map.fitBounds(layer.getBounds(), { maxZoom: 16, padding: [24, 24] });
+  return map;
+}
+
+var PERMIT_STYLES = {
+  self: { color: "#005ea8", weight: 3 },
+  permit: { color: "#a4000f", weight: 2, dashArray: "6 4" },
+  report: { color: "#6b3fa0" }
+};
+
+/* The permit review map in ``element`` (templates/staff/permit.html): the application's area ("self"),
+   overlapping permits and open reports nearby from the json_script named by data-source, each feature
+   with role and label; data-label names the region more precisely than the generic map label. */
+export function permitReviewMap(element) {
+  var source = document.getElementById(element.dataset.source);
+  var data = source ? JSON.parse(source.textContent) : { features: [] };
+  var map = regionMap(element, {});
+  if (!map) return map;
+  if (element.dataset.label) element.setAttribute("aria-label", element.dataset.label);
+  if (!data.features.length) return map;
+  var layer = L.geoJSON(data, {
+    style: function (f) { return PERMIT_STYLES[f.properties.role]; },
+    pointToLayer: function (f, latlng) { return L.circleMarker(latlng, { radius: 7, color: "#6b3fa0" }); },
+    onEachFeature: function (f, l) { l.bindTooltip(f.properties.label); }
+  }).addTo(map);
+  map.fitBounds(layer.getBounds(), { maxZoom: 19, padding: [20, 20] });
   return map;
 }
