@@ -81,3 +81,14 @@ def test_report_tiles_name_no_category_so_one_cached_tile_serves_both_languages(
     english = client.get(f"/tiles/reports/{z}/{x}/{y}.pbf?lang=en")
     assert german.status_code == english.status_code == 200
     assert german.content == english.content and b"Schlagloch" not in german.content
+
+
+def test_the_admin_edits_the_english_name(admin_client):
+    category = Category.objects.get(slug="graffiti")
+    page = admin_client.get(f"/admin/reports/category/{category.pk}/change/")
+    assert page.status_code == 200 and 'name="name_en"' in page.content.decode()
+    group = CategoryGroup.objects.get(slug="sauberkeit")
+    assert (
+        'name="name_en"'
+        in admin_client.get(f"/admin/reports/categorygroup/{group.pk}/change/").content.decode()
+    )
