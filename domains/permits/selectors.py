@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.contrib.gis.db.models.functions import AsGeoJSON, Distance, Transform
-from django.contrib.gis.geos import GEOSGeometry, Point, Polygon
+from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
-from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -29,7 +27,6 @@ from django.db.models import (
 from django.db.models.functions import Cast, JSONObject
 from django.utils import timezone
 
-from domains.permits.fees import ZoneShare
 from domains.permits.models import (
     ParkingPermit,
     ParkingPermitStatusChange,
@@ -37,7 +34,6 @@ from domains.permits.models import (
     Permit,
     PermitCommune,
     PermitStatusChange,
-    TariffZone,
 )
 from domains.permits.workflow import BLOCKING, PERMIT_WORKFLOW, PermitStatus
 from kernel.boundaries.models import Commune
@@ -48,24 +44,6 @@ from kernel.organisations.scoping import in_own_communes, scope_of, visible_case
 CONFLICT_REPORT_RADIUS_M = 25
 # Decimals of a degree in conflict geometries: 6 are about 10 cm in Saxony, finer than any drawn area.
 CONFLICT_GEOJSON_PRECISION = 6
-
-
-def zone_shares(ags: str, geom: GEOSGeometry) -> list[ZoneShare]:
-    """Area (m², EPSG:25833) of ``geom`` inside each fee zone of the commune."""
-    sql = f"""
-        SELECT name, factor, ST_Area(ST_Intersection(geom, ST_GeomFromEWKB(%s)))
-        FROM {TariffZone._meta.db_table}
-        WHERE ags = %s AND ST_Intersects(geom, ST_GeomFromEWKB(%s))
-        ORDER BY name
-    """
-    with connection.cursor() as cur:
-        cur.execute(sql, [bytes(geom.ewkb), ags, bytes(geom.ewkb)])
-        rows = cur.fetchall()
-    return [
-        ZoneShare(name=name, factor=factor, area_m2=Decimal(str(round(area, 2))))
-        for name, factor, area in rows
-        if area > 0
-    ]
 
 
 def permit_conflicts(permit: Permit) -> QuerySet[Permit]:
