@@ -269,3 +269,34 @@ def test_compute_fee_without_a_published_version_at_the_start_is_incomplete(worl
     day = dt.datetime(2023, 12, 30, 8, tzinfo=BERLIN)  # before the demo Satzung (2024-01-01)
     fee = compute_fee(ags="14612000", kind=kind, start=day, end=day + dt.timedelta(days=5), area_m2=D("1"))
     assert fee.complete is False and fee.schedule is None
+
+
+def test_the_applicant_claims_an_exemption_through_the_api(client, world):
+    change = timezone.localdate() + dt.timedelta(days=15)
+    draft = new_version(world, change, publish=False)
+    fee_schedule_add_exemption(
+        actor=world.users["admin_a"],
+        organisation=world.dresden,
+        schedule=draft,
+        values={"reason": "Öffentliche Stelle", "percent": "100", "claimable": "1"},
+    )
+    fee_schedule_publish(actor=world.users["admin_a"], organisation=world.dresden, schedule=draft)
+    body = {
+        "kind": "container",
+        "geometry": NEUSTADT,
+        "start": at(change, 8),
+        "end": at(change + dt.timedelta(days=1), 18),
+        "exemption": "Öffentliche Stelle",
+        "applicant": applicant(),
+    }
+    answer = client.post("/api/v1/permits/estimate/", body, content_type="application/json")
+    assert answer.status_code == 200, answer.content
+    lines = answer.json()["fee"]["lines"]
+    # 2 days × 7,35 = 14,70 (above the minimum of 10), all of it exempt; the administrative fee stays.
+    assert [line["amount"] for line in lines] == ["14.70", "-14.70", "17.50"]
+    assert answer.json()["fee"]["total"] == "17.50"
+    refused = client.post(
+        "/api/v1/permits/estimate/", {**body, "exemption": "Nachbarschaft"}, content_type="application/json"
+    )
+    assert refused.status_code == 400
+    assert "Nachbarschaft" in refused.content.decode()
