@@ -27,6 +27,7 @@ REFERENCE_TABLES = [
     "reports_category",
     "reports_categoryattribute",
     "permits_permitkind",
+    "permits_feeschedule",
     "permits_tariff",
     "permits_tariffzone",
     "permits_parkingzone",

@@ -1,8 +1,9 @@
-"""Admin for platform operators: kinds, tariffs, zones (applications are handled in /verwaltung/)."""
+"""Admin for platform operators: kinds and parking zones; fee schedules read only (applications are handled
+in /verwaltung/, a commune's Satzung in /verwaltung/einstellungen/gebuehren/, audited)."""
 
 from django.contrib.gis import admin
 
-from domains.permits.models import FeeClaim, Notice, ParkingZone, PermitKind, Tariff, TariffZone
+from domains.permits.models import FeeClaim, FeeSchedule, Notice, ParkingZone, PermitKind
 
 
 @admin.register(PermitKind)
@@ -20,18 +21,6 @@ class PermitKindAdmin(admin.ModelAdmin):
         "order",
         "active",
     ]
-
-
-@admin.register(Tariff)
-class TariffAdmin(admin.ModelAdmin):
-    list_display = ["ags", "kind", "valid_from", "valid_to", "rate", "unit", "minimum_fee", "admin_fee"]
-    list_filter = ["kind"]
-    search_fields = ["ags"]
-
-
-@admin.register(TariffZone)
-class TariffZoneAdmin(admin.GISModelAdmin):
-    list_display = ["ags", "name", "factor"]
 
 
 @admin.register(ParkingZone)
@@ -63,3 +52,12 @@ class FeeClaimAdmin(ReadOnlyAdmin):
 class NoticeAdmin(ReadOnlyAdmin):
     list_display = ["kind", "file", "sha256", "size", "created"]
     list_filter = ["kind"]
+
+
+@admin.register(FeeSchedule)
+class FeeScheduleAdmin(ReadOnlyAdmin):
+    """Versions of the Satzung are written by the commune's admins through the audited staff pages."""
+
+    list_display = ["ags", "title", "valid_from", "valid_to", "state"]
+    list_filter = ["state"]
+    search_fields = ["ags", "title"]

@@ -1,4 +1,5 @@
-"""Fees per the commune's Sondernutzungssatzung: dated tariffs, zone factors, minimum and admin fee.
+"""Fees per the commune's Sondernutzungssatzung: dated versions, zone factors, exemptions, minimum and
+admin fee.
 
 Money is ``Decimal`` throughout. Rounding, one rule as the Satzung states it: each fee line is rounded
 once, commercially to the cent (``ROUND_HALF_UP``, :func:`round_fee_line`); the total is the sum of the
@@ -7,13 +8,20 @@ Quantities and rates stay exact (a rate of 0.50 € × zone factor 0.45 is 0.225
 
 * chargeable days are the calendar days (Europe/Berlin) the period touches; a permit from Monday 08:00
   to Monday 18:00 is one day, to Tuesday 00:00 also one day; 29 February is a day like any other;
-* a period crossing a tariff change is split: each day is charged with the tariff valid on that day;
+* the whole application is priced by **one** version of the Satzung: the published version
+  (``FeeSchedule``) valid on the first chargeable day, with its tariff for the kind, its zones and its
+  exemptions — a period crossing the change date of the Satzung is *not* split. The fee of a special use
+  arises when the use is granted for its period (the fee duty starts with the use), so the Satzung in
+  force at the start of the use is the one that applies, as the transitional rules of Saxon fee statutes
+  state it; splitting per day would also give one notice two legal bases, which the notice could not name;
 * ``m2_day``: area × days × rate; the part of the area inside a fee zone is multiplied by its factor;
 * ``unit_day`` / ``unit_week`` / ``unit_month`` / ``year``: units × started days / weeks (7 days) /
   months (30 days) / years (365 days) of each tariff segment × rate × the factor of the zone holding
   most of the area;
-* if the usage lines sum to less than the minimum fee (of the tariff valid at the start), a top-up line
-  brings them to it; the administrative fee (same tariff) is one more line.
+* if the usage lines sum to less than the minimum fee, a top-up line brings them to it;
+* an exemption of the version (``FeeExemption``, e.g. gemeinnützige Veranstaltung −100 %) is one
+  negative line: its percentage of the usage fee (with the top-up), rounded like every line;
+* the administrative fee is one more line (an exemption does not reduce it).
 """
 
 from __future__ import annotations
@@ -26,9 +34,19 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.gis.geos import GEOSGeometry
+from django.db import connection
 from django.db.models import Q
 
-from domains.permits.models import FeeUnit, PermitKind, Tariff
+from domains.permits.models import (
+    FeeExemption,
+    FeeSchedule,
+    FeeScheduleState,
+    FeeUnit,
+    PermitKind,
+    Tariff,
+    TariffZone,
+)
 from kernel.core.amounts import CENT, german_number, round_cents
 
 ONE = Decimal(1)
@@ -65,7 +83,10 @@ class Fee:
     lines: list[FeeLine]
     total: Decimal
     currency: str = "EUR"
-    complete: bool = True  # False when the commune has no tariff for (part of) the period
+    complete: bool = True  # False when the commune has no published tariff for the kind at the start
+    # The version priced by and the exemption applied (not in ``as_dict``: the API shape stays).
+    schedule: FeeSchedule | None = None
+    exemption: FeeExemption | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -104,20 +125,6 @@ def chargeable_days(start: dt.datetime, end: dt.datetime) -> list[dt.date]:
     first = start.astimezone(tz).date()
     last = (end.astimezone(tz) - dt.timedelta(microseconds=1)).date()
     return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
-
-
-def _segments(days: list[dt.date], tariffs: Sequence[Tariff]) -> list[tuple[Tariff | None, list[dt.date]]]:
-    """Consecutive runs of days charged under the same tariff version (None: no tariff)."""
-    segments: list[tuple[Tariff | None, list[dt.date]]] = []
-    for day in days:
-        tariff = next(
-            (t for t in tariffs if t.valid_from <= day and (t.valid_to is None or day < t.valid_to)), None
-        )
-        if segments and segments[-1][0] is tariff:
-            segments[-1][1].append(day)
-        else:
-            segments.append((tariff, [day]))
-    return segments
 
 
 def _periods(unit: str, days: int) -> Decimal:
@@ -168,6 +175,45 @@ def _usage_lines(
     return [_line(label, quantity, word, rate)]
 
 
+def fee_schedule_for(*, ags: str, kind: PermitKind, on: dt.date) -> FeeSchedule | None:
+    """The published version of the commune's Satzung valid on ``on`` that has a tariff for ``kind``.
+
+    Published versions of one commune never overlap for one kind (``fee_schedule_publish`` refuses it),
+    so there is at most one; the newest start wins should old data disagree."""
+    return (
+        FeeSchedule.objects.filter(
+            ags=ags, state=FeeScheduleState.PUBLISHED, valid_from__lte=on, tariffs__kind=kind
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+        .order_by("-valid_from", "-pk")
+        .first()
+    )
+
+
+def zone_shares(schedule: FeeSchedule, geom: GEOSGeometry) -> list[ZoneShare]:
+    """Area (m², EPSG:25833) of ``geom`` inside each fee zone of the version."""
+    sql = f"""
+        SELECT name, factor, ST_Area(ST_Intersection(geom, ST_GeomFromEWKB(%s)))
+        FROM {TariffZone._meta.db_table}
+        WHERE schedule_id = %s AND ST_Intersects(geom, ST_GeomFromEWKB(%s))
+        ORDER BY name
+    """
+    with connection.cursor() as cur:
+        cur.execute(sql, [bytes(geom.ewkb), schedule.pk, bytes(geom.ewkb)])
+        rows = cur.fetchall()
+    return [
+        ZoneShare(name=name, factor=factor, area_m2=Decimal(str(round(area, 2))))
+        for name, factor, area in rows
+        if area > 0
+    ]
+
+
+def _exemption_line(exemption: FeeExemption, subtotal: Decimal) -> FeeLine:
+    rate = -exemption.percent / 100
+    label = f"Befreiung: {exemption.reason} (−{german_number(exemption.percent)} %)"
+    return _line(label, subtotal, "EUR", rate)
+
+
 def compute_fee(
     *,
     ags: str,
@@ -176,27 +222,31 @@ def compute_fee(
     end: dt.datetime,
     area_m2: Decimal,
     units: int = 1,
-    zones: Sequence[ZoneShare] = (),
+    zones: Sequence[ZoneShare] | None = None,
+    geom: GEOSGeometry | None = None,
+    schedule: FeeSchedule | None = None,
+    exemption: FeeExemption | None = None,
 ) -> Fee:
+    """The fee of an application under the version valid on its first day (or under ``schedule``, a
+    draft in the preview). Zones: ``zones`` as given, else the version's zones intersected with
+    ``geom`` (EPSG:25833). ``exemption`` counts only if it belongs to the version priced by."""
     days = chargeable_days(start, end)
-    tariffs = list(
-        Tariff.objects.filter(ags=ags, kind=kind, valid_from__lte=days[-1])
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=days[0]))
-        .order_by("valid_from")
-    )
-    segments = _segments(days, tariffs)
-    if any(tariff is None for tariff, _ in segments):
+    if schedule is None:
+        schedule = fee_schedule_for(ags=ags, kind=kind, on=days[0])
+    tariff = Tariff.objects.filter(schedule=schedule, kind=kind).first() if schedule else None
+    if schedule is None or tariff is None:
         return Fee(lines=[], total=Decimal("0.00"), complete=False)
-    lines: list[FeeLine] = []
-    for tariff, seg_days in segments:
-        assert tariff is not None
-        lines.extend(_usage_lines(tariff, seg_days, area_m2, units, zones))
-    first = segments[0][0]
-    assert first is not None
+    if zones is None:
+        zones = zone_shares(schedule, geom) if geom is not None else []
+    lines = _usage_lines(tariff, days, area_m2, units, zones)
     usage = fee_total(lines)  # the rounded usage lines, so the top-up closes exactly to the minimum
-    minimum = round_fee_line(first.minimum_fee)
+    minimum = round_fee_line(tariff.minimum_fee)
     if usage < minimum:
         lines.append(_line("Aufstockung auf die Mindestgebühr", ONE, "pauschal", minimum - usage))
-    if first.admin_fee:
-        lines.append(_line("Verwaltungsgebühr", ONE, "pauschal", first.admin_fee))
-    return Fee(lines=lines, total=fee_total(lines))
+    if exemption is not None and exemption.schedule_id != schedule.pk:
+        exemption = None
+    if exemption is not None:
+        lines.append(_exemption_line(exemption, fee_total(lines)))
+    if tariff.admin_fee:
+        lines.append(_line("Verwaltungsgebühr", ONE, "pauschal", tariff.admin_fee))
+    return Fee(lines=lines, total=fee_total(lines), schedule=schedule, exemption=exemption)

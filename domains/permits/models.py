@@ -78,6 +78,24 @@ class Permit(LocatedCase):
         "Gebühr gesamt (EUR)", max_digits=12, decimal_places=2, default=Decimal("0")
     )
     fee_lines = models.JSONField("Gebührenaufstellung", default=list, blank=True)
+    # The version of the Satzung the fee was priced by (the one valid on the start date); the notice
+    # names it. Null for applications without a tariff and for rows from before versions existed.
+    fee_schedule = models.ForeignKey(
+        "FeeSchedule",
+        verbose_name="Gebührensatzung",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="permits",
+    )
+    fee_exemption = models.ForeignKey(
+        "FeeExemption",
+        verbose_name="Gebührenbefreiung",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="permits",
+    )
     applicant_name = models.CharField("Name (privat)", max_length=200)
     applicant_organisation = models.CharField("Firma/Verein (privat)", max_length=200, blank=True)
     applicant_email = models.EmailField("E-Mail (privat)")
@@ -138,13 +156,55 @@ class PermitAttachment(models.Model):
         indexes = [models.Index(fields=["file"], name="permitattachment_file_idx")]
 
 
-class Tariff(models.Model):
-    """One dated version of a commune's fee for one kind (Sondernutzungssatzung)."""
+class FeeScheduleState(models.TextChoices):
+    DRAFT = "draft", _("Entwurf")
+    PUBLISHED = "published", _("Veröffentlicht")
+
+
+class FeeSchedule(models.Model):
+    """One dated version of a commune's fee schedule (Sondernutzungssatzung): its tariffs per kind, its
+    fee zones and its exemptions. A Satzung changes on a date, so a commune has a row per version.
+
+    A draft is edited by the commune's admins (``domains.permits.services.fee_schedules``) and priced
+    in a preview; a published version is never changed again — a change of the Satzung is a new version.
+    Applications are priced by the published version valid on their start date (``fees.compute_fee``).
+    """
 
     ags = models.CharField("Gemeindeschlüssel", max_length=8, db_index=True)
-    kind = models.ForeignKey(PermitKind, on_delete=models.PROTECT, related_name="tariffs")
+    title = models.CharField("Titel der Satzung", max_length=300)
+    satzung_date = models.DateField("Datum der Satzung")
     valid_from = models.DateField("Gültig ab")
     valid_to = models.DateField("Gültig bis (ausschließlich)", null=True, blank=True)
+    state = models.CharField(
+        "Stand", max_length=12, choices=FeeScheduleState.choices, default=FeeScheduleState.DRAFT
+    )
+    created = models.DateTimeField("Angelegt", auto_now_add=True)
+    published_at = models.DateTimeField("Veröffentlicht am", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Gebührensatzung (Fassung)"
+        verbose_name_plural = "Gebührensatzungen (Fassungen)"
+        ordering = ["ags", "-valid_from", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+                name="fee_schedule_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == FeeScheduleState.DRAFT
+
+
+class Tariff(models.Model):
+    """The fee of one kind in one version of a commune's Satzung (``FeeSchedule``)."""
+
+    schedule = models.ForeignKey(FeeSchedule, on_delete=models.CASCADE, related_name="tariffs")
+    kind = models.ForeignKey(PermitKind, on_delete=models.PROTECT, related_name="tariffs")
     rate = models.DecimalField("Satz (EUR)", max_digits=10, decimal_places=4)
     unit = models.CharField("Einheit", max_length=20, choices=FeeUnit.choices)
     minimum_fee = models.DecimalField(
@@ -157,23 +217,24 @@ class Tariff(models.Model):
     class Meta:
         verbose_name = "Tarif"
         verbose_name_plural = "Tarife"
-        ordering = ["ags", "kind", "valid_from"]
+        ordering = ["schedule", "kind"]
         constraints = [
-            models.UniqueConstraint(fields=["ags", "kind", "valid_from"], name="tariff_version_unique"),
+            models.UniqueConstraint(fields=["schedule", "kind"], name="tariff_kind_once_per_schedule"),
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
-                name="tariff_period_ordered",
+                condition=Q(rate__gte=0) & Q(minimum_fee__gte=0) & Q(admin_fee__gte=0),
+                name="tariff_amounts_not_negative",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.ags} {self.kind} ab {self.valid_from}"
+        return f"{self.schedule} – {self.kind}"
 
 
 class TariffZone(models.Model):
-    """A fee zone of a commune (e.g. Innenstadt ×1.5); applies to the part of an area inside it."""
+    """A fee zone of one version of the Satzung (e.g. Innenstadt ×1.5); applies to the part of an area
+    inside it. Stored in EPSG:25833."""
 
-    ags = models.CharField("Gemeindeschlüssel", max_length=8, db_index=True)
+    schedule = models.ForeignKey(FeeSchedule, on_delete=models.CASCADE, related_name="zones")
     name = models.CharField("Name", max_length=120)
     factor = models.DecimalField("Faktor", max_digits=5, decimal_places=2)
     geom = models.MultiPolygonField("Gebiet", srid=STORAGE_SRID)
@@ -181,9 +242,37 @@ class TariffZone(models.Model):
     class Meta:
         verbose_name = "Gebührenzone"
         verbose_name_plural = "Gebührenzonen"
+        constraints = [models.CheckConstraint(condition=Q(factor__gt=0), name="tariff_zone_factor_positive")]
 
     def __str__(self) -> str:
         return f"{self.name} (×{self.factor})"
+
+
+class FeeExemption(models.Model):
+    """A fee exemption or reduction of one version (e.g. gemeinnützige Veranstaltung −100 %,
+    öffentliche Stelle −50 %). Priced as one negative line on the usage fee (``fees.compute_fee``); the
+    administrative fee stays. ``claimable``: the applicant may claim it, else only staff set it."""
+
+    schedule = models.ForeignKey(FeeSchedule, on_delete=models.CASCADE, related_name="exemptions")
+    reason = models.CharField("Grund", max_length=200)
+    percent = models.DecimalField(
+        "Ermäßigung (%)", max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    claimable = models.BooleanField("Von Antragstellenden wählbar", default=True)
+
+    class Meta:
+        verbose_name = "Gebührenbefreiung"
+        verbose_name_plural = "Gebührenbefreiungen"
+        ordering = ["schedule", "reason"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent__gt=0) & Q(percent__lte=100), name="fee_exemption_percent_range"
+            ),
+            models.UniqueConstraint(fields=["schedule", "reason"], name="fee_exemption_reason_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reason
 
 
 class ParkingZone(models.Model):

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.contrib.gis.db.models.functions import AsGeoJSON, Distance, Transform
-from django.contrib.gis.geos import GEOSGeometry, Point, Polygon
+from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.measure import D
-from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
     CharField,
+    Count,
     Exists,
     ExpressionWrapper,
     F,
@@ -29,18 +28,20 @@ from django.db.models import (
 from django.db.models.functions import Cast, JSONObject
 from django.utils import timezone
 
-from domains.permits.fees import ZoneShare
 from domains.permits.models import (
+    FeeSchedule,
+    FeeScheduleState,
     ParkingPermit,
     ParkingPermitStatusChange,
     ParkingZone,
     Permit,
     PermitCommune,
+    PermitKind,
     PermitStatusChange,
-    TariffZone,
 )
 from domains.permits.workflow import BLOCKING, PERMIT_WORKFLOW, PermitStatus
 from kernel.boundaries.models import Commune
+from kernel.core.errors import NotFound
 from kernel.geo.coords import to_storage
 from kernel.geo.srid import API_SRID
 from kernel.organisations.scoping import in_own_communes, scope_of, visible_cases
@@ -48,24 +49,6 @@ from kernel.organisations.scoping import in_own_communes, scope_of, visible_case
 CONFLICT_REPORT_RADIUS_M = 25
 # Decimals of a degree in conflict geometries: 6 are about 10 cm in Saxony, finer than any drawn area.
 CONFLICT_GEOJSON_PRECISION = 6
-
-
-def zone_shares(ags: str, geom: GEOSGeometry) -> list[ZoneShare]:
-    """Area (m², EPSG:25833) of ``geom`` inside each fee zone of the commune."""
-    sql = f"""
-        SELECT name, factor, ST_Area(ST_Intersection(geom, ST_GeomFromEWKB(%s)))
-        FROM {TariffZone._meta.db_table}
-        WHERE ags = %s AND ST_Intersects(geom, ST_GeomFromEWKB(%s))
-        ORDER BY name
-    """
-    with connection.cursor() as cur:
-        cur.execute(sql, [bytes(geom.ewkb), ags, bytes(geom.ewkb)])
-        rows = cur.fetchall()
-    return [
-        ZoneShare(name=name, factor=factor, area_m2=Decimal(str(round(area, 2))))
-        for name, factor, area in rows
-        if area > 0
-    ]
 
 
 def permit_conflicts(permit: Permit) -> QuerySet[Permit]:
@@ -343,3 +326,53 @@ def revoked_parking_numbers(*, today: dt.date) -> list[str]:
 
 def parking_zones_of(ags: str) -> list[ParkingZone]:
     return list(ParkingZone.objects.filter(ags=ags).order_by("code"))
+
+
+def fee_schedules_of(ags: str) -> QuerySet[FeeSchedule]:
+    """All versions of a commune's Satzung, newest start first, with their counts for the list page."""
+    return (
+        FeeSchedule.objects.filter(ags=ags)
+        .annotate(
+            tariff_count=Count("tariffs", distinct=True),
+            zone_count=Count("zones", distinct=True),
+            exemption_count=Count("exemptions", distinct=True),
+        )
+        .order_by("-valid_from", "-pk")
+    )
+
+
+def fee_schedule_in(ags: str, pk: Any) -> FeeSchedule:
+    """One version of the commune ``ags``; :class:`NotFound` for another commune's (existence does not leak)."""
+    text = str(pk)
+    found = (
+        FeeSchedule.objects.filter(ags=ags, pk=int(text)).first()
+        if text.isdigit() and len(text) < 18
+        else None
+    )
+    if found is None:
+        raise NotFound("Diese Fassung der Gebührensatzung gibt es nicht.")
+    return found
+
+
+def fee_schedule_published_exists(ags: str) -> bool:
+    """Whether the commune has published at least one version with a tariff (the go-live checklist's
+    "a tariff version (if permits are on)")."""
+    return FeeSchedule.objects.filter(
+        ags=ags, state=FeeScheduleState.PUBLISHED, tariffs__isnull=False
+    ).exists()
+
+
+def fee_schedule_valid_on(ags: str, day: dt.date) -> FeeSchedule | None:
+    """The published version of the commune valid on ``day`` (any kind); ``None`` if none is in force.
+    Pricing itself asks ``domains.permits.fees.fee_schedule_for`` (per kind)."""
+    return (
+        FeeSchedule.objects.filter(ags=ags, state=FeeScheduleState.PUBLISHED, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        .order_by("-valid_from", "-pk")
+        .first()
+    )
+
+
+def permit_kinds_for_tariffs() -> QuerySet[PermitKind]:
+    """The kinds a tariff can be entered for (the special uses and the resident parking card)."""
+    return PermitKind.objects.filter(active=True).order_by("order", "name")

@@ -77,6 +77,10 @@ PAGE_DUTIES: dict[str, frozenset[Duty]] = {
     "retention": frozenset({A}),
     "privacy-requests": frozenset({A}),
     "api-tokens": frozenset({A}),
+    "fee-schedules": frozenset({A}),
+    "fee-schedule": frozenset({A}),
+    "fee-schedule-preview": frozenset({A}),
+    "fee-schedule-publish": frozenset({A}),
     # Not behind ``staff_only`` (operators without a membership, invited persons), listed for completeness:
     "second-factor": frozenset({ANY}),
     "recovery-codes": frozenset({ANY}),
@@ -133,6 +137,9 @@ NAV: tuple[NavLink, ...] = (
                 "retention",
                 "privacy-requests",
                 "api-tokens",
+                "fee-schedules",
+                "fee-schedule",
+                "fee-schedule-preview",
             }
         ),
     ),

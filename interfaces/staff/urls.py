@@ -3,6 +3,7 @@
 from django.urls import path
 
 from interfaces.staff import (
+    fee_schedule_views,
     invitation_views,
     kontrolle_views,
     participation_views,
@@ -55,6 +56,20 @@ urlpatterns = [
     path("verwaltung/einstellungen/datenschutz/", privacy_views.retention_settings, name="retention"),
     path("verwaltung/datenschutz-anfragen/", privacy_views.privacy_requests, name="privacy-requests"),
     path("verwaltung/einstellungen/api-tokens/", settings_views.api_tokens, name="api-tokens"),
+    path("verwaltung/einstellungen/gebuehren/", fee_schedule_views.fee_schedules, name="fee-schedules"),
+    path(
+        "verwaltung/einstellungen/gebuehren/<int:pk>/", fee_schedule_views.fee_schedule, name="fee-schedule"
+    ),
+    path(
+        "verwaltung/einstellungen/gebuehren/<int:pk>/vorschau/",
+        fee_schedule_views.fee_schedule_preview_view,
+        name="fee-schedule-preview",
+    ),
+    path(
+        "verwaltung/einstellungen/gebuehren/<int:pk>/veroeffentlichen/",
+        fee_schedule_views.fee_schedule_publish_view,
+        name="fee-schedule-publish",
+    ),
     path("verwaltung/sondernutzungen/", permit_views.permit_list, name="permits"),
     path("verwaltung/sondernutzungen/<str:public_id>/", permit_views.permit_detail, name="permit"),
     path(

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from domains.permits.fees import ZoneShare, compute_fee
-from domains.permits.models import FeeUnit, Notice, NoticeKind, Permit, PermitKind, Tariff
+from domains.permits.models import FeeSchedule, FeeUnit, Notice, NoticeKind, Permit, PermitKind, Tariff
 from kernel.core.amounts import format_amount
 from kernel.notifications.models import OutgoingMail
 from tests.permits.helpers import applicant, future
@@ -52,7 +52,7 @@ def fee_cases(draw: st.DrawFn) -> dict:
         "unit": draw(st.sampled_from(FeeUnit.values)),
         "units": draw(st.integers(1, 20)),
         "rates": [draw(money("0.0001", "60", 4)) for _ in range(2)],
-        "change_after_days": draw(st.integers(1, 400)),  # a second tariff from then on
+        "change_after_days": draw(st.integers(1, 400)),  # a second version from then on
         "minimum": draw(money("0", "150", 2)),
         "admin": draw(money("0", "60", 2)),
     }
@@ -61,15 +61,20 @@ def fee_cases(draw: st.DrawFn) -> dict:
 def _fee_for(case: dict):
     kind = PermitKind.objects.create(slug="zufall", name="Zufallsnutzung", unit=case["unit"])
     change = case["start"].date() + dt.timedelta(days=case["change_after_days"])
-    common = {"ags": "09999999", "kind": kind, "unit": case["unit"], "admin_fee": case["admin"]}
-    Tariff.objects.create(
-        valid_from=dt.date(2020, 1, 1),
-        valid_to=change,
-        rate=case["rates"][0],
-        minimum_fee=case["minimum"],
-        **common,
-    )
-    Tariff.objects.create(valid_from=change, rate=case["rates"][1], **common)
+    common = {"kind": kind, "unit": case["unit"], "admin_fee": case["admin"]}
+    versions = [
+        FeeSchedule.objects.create(
+            ags="09999999",
+            title=title,
+            satzung_date=begin,
+            valid_from=begin,
+            valid_to=until,
+            state="published",
+        )
+        for title, begin, until in (("alt", dt.date(2020, 1, 1), change), ("neu", change, None))
+    ]
+    Tariff.objects.create(schedule=versions[0], rate=case["rates"][0], minimum_fee=case["minimum"], **common)
+    Tariff.objects.create(schedule=versions[1], rate=case["rates"][1], **common)
     return compute_fee(
         ags="09999999",
         kind=kind,
@@ -165,7 +170,7 @@ def test_the_lines_add_up_to_the_total_in_every_output(client, world, tmp_path, 
     rng = random.Random(2600 + seed)
     configure_bank(world.dresden)
     # an odd rate, so the lines have fractions of a cent before rounding
-    Tariff.objects.filter(ags="14612000", kind__slug="geruest").update(
+    Tariff.objects.filter(schedule__ags="14612000", kind__slug="geruest").update(
         rate=Decimal(rng.randint(1, 9999)) / 10000, minimum_fee=Decimal(rng.randint(0, 3000)) / 100
     )
     start_days = rng.randint(2, 20)

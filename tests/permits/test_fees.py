@@ -1,4 +1,4 @@
-"""Fee rules: minimum fee, tariff change mid-period, zone factors, leap day, each line rounded once."""
+"""Fee rules: minimum fee, one version per application, zone factors, leap day, each line rounded once."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from domains.permits.fees import ZoneShare, chargeable_days, compute_fee
-from domains.permits.models import FeeUnit, PermitKind, Tariff
+from domains.permits.models import FeeSchedule, FeeUnit, PermitKind, Tariff
 
 pytestmark = pytest.mark.django_db
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -26,11 +26,17 @@ def kind():
 
 
 def tariff(kind, valid_from, rate, *, valid_to=None, unit=FeeUnit.M2_DAY, minimum="0", admin="0"):
-    return Tariff.objects.create(
+    schedule = FeeSchedule.objects.create(
         ags=AGS,
-        kind=kind,
+        title=f"Satzung ab {valid_from}",
+        satzung_date=valid_from,
         valid_from=valid_from,
         valid_to=valid_to,
+        state="published",
+    )
+    return Tariff.objects.create(
+        schedule=schedule,
+        kind=kind,
         rate=D(rate),
         unit=unit,
         minimum_fee=D(minimum),
@@ -70,15 +76,15 @@ def test_minimum_fee_tops_up_the_usage(kind):
     assert fee.total == D("45.00")
 
 
-def test_a_period_crossing_a_tariff_change_is_split(kind):
+def test_a_period_crossing_a_change_of_the_satzung_is_priced_by_the_version_at_its_start(kind):
     tariff(kind, dt.date(2024, 1, 1), "0.10", valid_to=dt.date(2027, 1, 1))
     tariff(kind, dt.date(2027, 1, 1), "0.20")
     fee = compute_fee(ags=AGS, kind=kind, start=at(2026, 12, 30, 8), end=at(2027, 1, 2, 12), area_m2=D("10"))
     assert [(line.label, line.rate, line.amount) for line in fee.lines] == [
-        ("30.12.2026–31.12.2026", D("0.10"), D("2.00")),
-        ("01.01.2027–02.01.2027", D("0.20"), D("4.00")),
+        ("30.12.2026–02.01.2027", D("0.10"), D("4.00")),
     ]
-    assert fee.total == D("6.00")
+    assert fee.total == D("4.00")
+    assert fee.schedule.valid_from == dt.date(2024, 1, 1)
 
 
 def test_zone_factor_applies_to_the_part_inside_the_zone(kind):
@@ -106,10 +112,11 @@ def test_leap_day_is_charged_like_any_other_day(kind):
 def test_each_line_is_rounded_half_up_and_the_total_is_their_sum(kind):
     # 3 lines of 0.005 € each: each is rounded once, commercially, to 0.01 €; the total is the sum of the
     # printed lines (0.03 €), not the rounded exact sum (0.02 €), which no reader could add up.
-    tariff(kind, dt.date(2024, 1, 1), "0.001", valid_to=dt.date(2026, 7, 2))
-    tariff(kind, dt.date(2026, 7, 2), "0.001", valid_to=dt.date(2026, 7, 3))
-    tariff(kind, dt.date(2026, 7, 3), "0.001")
-    fee = compute_fee(ags=AGS, kind=kind, start=at(2026, 7, 1, 8), end=at(2026, 7, 3, 9), area_m2=D("5"))
+    tariff(kind, dt.date(2024, 1, 1), "0.001")
+    zones = [ZoneShare("A", D("1"), D("5")), ZoneShare("B", D("1"), D("5"))]
+    fee = compute_fee(
+        ags=AGS, kind=kind, start=at(2026, 7, 1, 8), end=at(2026, 7, 1, 9), area_m2=D("15"), zones=zones
+    )
     assert [line.amount for line in fee.lines] == [D("0.01"), D("0.01"), D("0.01")]
     assert fee.total == D("0.03")
 

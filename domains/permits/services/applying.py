@@ -52,6 +52,8 @@ class PermitDraft:
     start: Any = None
     end: Any = None
     units: Any = 1
+    # The reason of a claimable exemption of the Satzung (``FeeExemption.reason``), or empty.
+    exemption: Any = ""
     description: Any = ""
     applicant: dict[str, Any] = field(default_factory=dict)
     attachments: Sequence[Upload] = ()
@@ -89,6 +91,7 @@ def permit_estimate(*, draft: PermitDraft, errors: FieldErrors | None = None) ->
                 "start",
                 "end",
                 "units",
+                "exemption",
                 "description",
             )
         }
@@ -107,7 +110,9 @@ def permit_estimate(*, draft: PermitDraft, errors: FieldErrors | None = None) ->
         raise ValidationFailed(dict(own_errors))
     if kind is None or area is None or period is None:
         raise ValidationFailed(dict(own_errors))
-    fee = permit_fee(area, kind, period[0], period[1], units)
+    fee = permit_fee(area, kind, period[0], period[1], units, draft.exemption, own_errors)
+    if errors is None and own_errors:
+        raise ValidationFailed(dict(own_errors))
     return Estimate(kind=kind, area=area, start=period[0], end=period[1], units=units, fee=fee)
 
 
@@ -181,6 +186,8 @@ def _new_permit(valid: ValidApplication, channel: str) -> Permit:
         description=valid.description,
         fee_total=estimate.fee.total,
         fee_lines=estimate.fee.as_dict()["lines"],
+        fee_schedule=estimate.fee.schedule,
+        fee_exemption=estimate.fee.exemption,
         applicant_name=applicant["name"],
         applicant_organisation=applicant["organisation"],
         applicant_email=applicant["email"],

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.db import transaction
+from django.utils import timezone
 
 from domains.permits.catalogue import (
     DEMO_COMMUNES,
@@ -20,6 +21,8 @@ from domains.permits.catalogue import (
     STANDARD_CONDITIONS,
 )
 from domains.permits.models import (
+    FeeSchedule,
+    FeeScheduleState,
     ParkingZone,
     PermitKind,
     Tariff,
@@ -55,32 +58,43 @@ def permit_kinds_load_defaults() -> int:
 
 
 def permit_demo_load() -> tuple[int, int]:
-    """Demo tariffs and fee zones for Dresden and Leipzig (idempotent). Returns (tariffs, zones) created."""
+    """Demo Satzung for Dresden and Leipzig: one published version with tariffs and a fee zone
+    (idempotent: a commune that already has a version of that start keeps it as it is). Returns
+    (tariffs, zones) created."""
     tariffs = zones = 0
+    valid_from = dt.date.fromisoformat(DEMO_TARIFF_FROM)
     with transaction.atomic():
         kinds = {k.slug: k for k in PermitKind.objects.all()}
-        for ags in DEMO_COMMUNES:
+        for ags, commune_name in DEMO_COMMUNES.items():
+            schedule, created = FeeSchedule.objects.get_or_create(
+                ags=ags,
+                valid_from=valid_from,
+                defaults={
+                    "title": f"Sondernutzungssatzung der Stadt {commune_name} (Demo)",
+                    "satzung_date": valid_from,
+                    "state": FeeScheduleState.PUBLISHED,
+                    "published_at": timezone.now(),
+                },
+            )
+            if not created:
+                continue
             for slug, (rate, minimum, admin_fee) in DEMO_TARIFFS.items():
-                _, created = Tariff.objects.get_or_create(
-                    ags=ags,
+                Tariff.objects.create(
+                    schedule=schedule,
                     kind=kinds[slug],
-                    valid_from=dt.date.fromisoformat(DEMO_TARIFF_FROM),
-                    defaults={
-                        "rate": rate,
-                        "unit": kinds[slug].unit,
-                        "minimum_fee": minimum,
-                        "admin_fee": admin_fee,
-                    },
+                    rate=rate,
+                    unit=kinds[slug].unit,
+                    minimum_fee=minimum,
+                    admin_fee=admin_fee,
                 )
-                tariffs += created
+                tariffs += 1
             name, factor, bbox = DEMO_FEE_ZONES[ags]
-            if not TariffZone.objects.filter(ags=ags, name=name).exists():
-                box = Polygon.from_bbox(bbox)
-                box.srid = 4326
-                TariffZone.objects.create(
-                    ags=ags, name=name, factor=factor, geom=MultiPolygon(to_storage(box))
-                )
-                zones += 1
+            box = Polygon.from_bbox(bbox)
+            box.srid = 4326
+            TariffZone.objects.create(
+                schedule=schedule, name=name, factor=factor, geom=MultiPolygon(to_storage(box))
+            )
+            zones += 1
     return tariffs, zones
 
 

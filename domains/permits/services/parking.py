@@ -12,11 +12,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from domains.permits.fees import round_fee_line
+from domains.permits.fees import fee_schedule_for, round_fee_line
 from domains.permits.models import (
     Notice,
     ParkingPermit,
     ParkingZone,
+    PermitKind,
     Tariff,
 )
 from domains.permits.notify import notify_parking_applicant, notify_parking_receipt
@@ -86,13 +87,10 @@ def _zone_at(point: Any, commune: Any) -> ParkingZone:
 
 
 def _yearly_fee(commune: Any) -> Decimal:
-    today = timezone.localdate()
-    tariff = (
-        Tariff.objects.filter(ags=commune.ags, kind__is_parking=True, valid_from__lte=today)
-        .exclude(valid_to__lte=today)
-        .order_by("-valid_from")
-        .first()
-    )
+    """The yearly card fee under the commune's published Satzung valid today (one line, a year)."""
+    kind = PermitKind.objects.filter(is_parking=True).first()
+    schedule = fee_schedule_for(ags=commune.ags, kind=kind, on=timezone.localdate()) if kind else None
+    tariff = Tariff.objects.filter(schedule=schedule, kind=kind).first() if schedule else None
     if tariff is None:
         raise ValidationFailed(
             {"location": [f"Für {commune.name} ist noch keine Gebühr für Bewohnerparken hinterlegt."]}

@@ -15,7 +15,6 @@ from domains.permits.fees import Fee, compute_fee
 from domains.permits.models import (
     PermitKind,
 )
-from domains.permits.selectors import zone_shares
 from kernel.addresses.selectors import MAX_QUERY, MIN_QUERY, search
 from kernel.boundaries.assignment import AreaAssignment, OutsideSaxony, assign_geometry
 from kernel.cases.fields import PHONE_RE, FieldErrors, clean_text
@@ -246,8 +245,29 @@ def check_kind(value: Any, errors: FieldErrors) -> PermitKind | None:
     return kind
 
 
-def permit_fee(area: PermitArea, kind: PermitKind, start: dt.datetime, end: dt.datetime, units: int) -> Fee:
+def permit_fee(
+    area: PermitArea,
+    kind: PermitKind,
+    start: dt.datetime,
+    end: dt.datetime,
+    units: int,
+    exemption: Any = None,
+    errors: FieldErrors | None = None,
+) -> Fee:
+    """The fee under the version valid on the start date, with the exemption the applicant claims
+    (its reason, as the version lists it among the claimable ones; else an error on ``exemption``)."""
     ags = area.assignment.primary.ags
+    fee = compute_fee(
+        ags=ags, kind=kind, start=start, end=end, area_m2=area.area_m2, units=units, geom=area.geom
+    )
+    reason = clean_text(exemption)
+    if not reason:
+        return fee
+    claimed = fee.schedule.exemptions.filter(reason=reason, claimable=True).first() if fee.schedule else None
+    if claimed is None:
+        if errors is not None:
+            errors.add("exemption", f"Die Gebührensatzung sieht die Befreiung „{reason[:80]}“ nicht vor.")
+        return fee
     return compute_fee(
         ags=ags,
         kind=kind,
@@ -255,7 +275,9 @@ def permit_fee(area: PermitArea, kind: PermitKind, start: dt.datetime, end: dt.d
         end=end,
         area_m2=area.area_m2,
         units=units,
-        zones=zone_shares(ags, area.geom),
+        geom=area.geom,
+        schedule=fee.schedule,
+        exemption=claimed,
     )
 
 

@@ -52,6 +52,11 @@ class PermitCreateSerializer(serializers.Serializer):
         required=False, min_value=1, help_text="Anzahl (Container, Aufsteller …)"
     )
     description = serializers.CharField(required=False, allow_blank=True)
+    exemption = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Gebührenbefreiung, die geltend gemacht wird: ihr Grund, wie ihn die Gebührensatzung nennt",
+    )
     applicant = ApplicantSerializer(help_text="Nie öffentlich")
 
 

@@ -69,6 +69,7 @@ def _draft(data: Any) -> PermitDraft:
         end=data.get("end"),
         units=data.get("units", 1),
         description=data.get("description", ""),
+        exemption=data.get("exemption", ""),
         applicant=data.get("applicant") or {},
     )
 

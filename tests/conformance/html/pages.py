@@ -72,6 +72,18 @@ def _plain_request(client: Client, path: str) -> HttpRequest:
     return request
 
 
+def _fee_schedule_draft(client: Client, scene: Scene) -> HttpResponse:
+    """A new draft of Dresden's Satzung (copied from the demo version): every edit form is shown."""
+    values = {"title": "Satzung Prüfung", "satzung_date": "2026-01-01", "valid_from": "2031-01-01"}
+    return _follow(client, client.post("/verwaltung/einstellungen/gebuehren/", values))
+
+
+def _fee_schedule_preview(client: Client, scene: Scene) -> HttpResponse:
+    draft = _fee_schedule_draft(client, scene).context["schedule"]
+    query = {"kind": "geruest", "area_m2": "12,5", "days": "3", "lat": "51.0501", "lon": "13.7371"}
+    return client.get(f"/verwaltung/einstellungen/gebuehren/{draft.pk}/vorschau/", query)
+
+
 def _server_error(client: Client, scene: Scene) -> HttpResponse:
     request = _plain_request(client, "/meldungen/")
     with translation.override(request.LANGUAGE_CODE):
@@ -202,6 +214,9 @@ STAFF: dict[str, tuple[str, Page]] = {
     "retention": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/datenschutz/")),
     "privacy-requests": ("admin_a", lambda c, s: c.get("/verwaltung/datenschutz-anfragen/")),
     "api-tokens": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/api-tokens/")),
+    "fee-schedules": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/gebuehren/")),
+    "fee-schedule-draft": ("admin_a", _fee_schedule_draft),
+    "fee-schedule-preview": ("admin_a", _fee_schedule_preview),
     "permits": ("caseworker_a", lambda c, s: c.get("/verwaltung/sondernutzungen/")),
     "permit": ("caseworker_a", lambda c, s: c.get(f"/verwaltung/sondernutzungen/{s.permit.public_id}/")),
     "parking": ("caseworker_a", lambda c, s: c.get("/verwaltung/parkausweise/")),

@@ -57,6 +57,29 @@ def _category_settings(ags: str) -> list[dict[str, Any]]:
     return list(CommuneCategorySetting.objects.filter(ags=ags).order_by("pk").values())
 
 
+def _demo_schedule() -> Any:
+    from domains.permits.models import FeeSchedule
+
+    return FeeSchedule.objects.get(ags="14612000", title__endswith="Dresden (Demo)")
+
+
+def _schedule(scene: Scene) -> dict[str, Any]:
+    return {"pk": _demo_schedule().pk}
+
+
+def _schedules_of_dresden(scene: Scene) -> list[dict[str, Any]]:
+    from domains.permits.models import FeeSchedule, Tariff
+
+    versions = list(FeeSchedule.objects.filter(ags="14612000").order_by("pk").values())
+    return [versions, list(Tariff.objects.filter(schedule__ags="14612000").order_by("pk").values())]
+
+
+# A version of Dresden's Satzung: Leipzig's admin gets 404 (its existence does not leak).
+SCHEDULE_PAGE = {**ADMIN_PAGE, "other_admin": 404}
+SCHEDULE_ACTION = {**ADMIN_ACTION, "other_admin": 404}
+NEW_DRAFT = {"title": "Neue Satzung", "satzung_date": "2026-01-01", "valid_from": "2030-01-01"}
+TARIFF = {"form": "tariff", "kind": "container", "rate": "9,99", "minimum_fee": "0", "admin_fee": "0"}
+
 WEB = [
     Case(
         "staff:queue",
@@ -256,5 +279,39 @@ WEB = [
         {**ADMIN_PAGE, "enforcement": 200},  # the verdict: not a card
         "post",
         data=lambda s: {"code": "kein Ausweis", "plate": "DD-XY 42", "org": s.world.dresden.pk},
+    ),
+    Case(
+        "staff:fee-schedules", ADMIN_PAGE, data=_of_dresden(), shows=lambda s: "Dresden (Demo)", sees=ADMINS
+    ),
+    Case(
+        "staff:fee-schedules",
+        ADMIN_ACTION,
+        "post",
+        data=_of_dresden(lambda s: NEW_DRAFT),
+        state=_schedules_of_dresden,
+        writes=ADMINS,
+    ),
+    Case("staff:fee-schedule", SCHEDULE_PAGE, kwargs=_schedule, data=_of_dresden()),
+    Case(
+        "staff:fee-schedule",
+        SCHEDULE_ACTION,
+        "post",
+        kwargs=_schedule,
+        data=_of_dresden(lambda s: TARIFF),
+        state=_schedules_of_dresden,  # a published version: refused for everybody, nothing changes
+    ),
+    Case(
+        "staff:fee-schedule-preview",
+        SCHEDULE_PAGE,
+        kwargs=_schedule,
+        data=_of_dresden(lambda s: {"kind": "container", "area_m2": "10", "days": "2"}),
+    ),
+    Case(
+        "staff:fee-schedule-publish",
+        SCHEDULE_ACTION,
+        "post",
+        kwargs=_schedule,
+        data=_of_dresden(lambda s: {"confirm": "yes"}),
+        state=_schedules_of_dresden,  # already published: refused, nothing changes
     ),
 ]
