@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from domains.permits.models import FeeUnit, PermitKind, PermitKindSetting
-from kernel.cases.fields import FieldErrors, clean_note, clean_text
+from kernel.cases.fields import FieldErrors, clean_text
 from kernel.core.errors import ValidationFailed
 from kernel.organisations.audit import audit
 from kernel.organisations.models import Organisation, OrganisationKind
@@ -29,11 +29,12 @@ def _require_commune_admin(actor: Any, organisation: Organisation) -> None:
 
 
 def _conditions(value: Any, errors: FieldErrors) -> str:
-    try:
-        return clean_note(value, "standard_conditions", limit=CONDITIONS_MAX, label="Die Regelauflagen")
-    except ValidationFailed as exc:
-        errors.absorb(exc)
+    """The conditions as entered (trimmed); longer ones are refused, never cut off."""
+    text = clean_text(value)
+    if len(text) > CONDITIONS_MAX:
+        errors.add("standard_conditions", "Die Regelauflagen dürfen höchstens 4.000 Zeichen lang sein.")
         return ""
+    return text
 
 
 def permit_kind_setting_set(
