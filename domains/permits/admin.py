@@ -1,6 +1,7 @@
 """Admin for platform operators: kinds and parking zones; fee schedules read only (applications are handled
 in /verwaltung/, a commune's Satzung in /verwaltung/einstellungen/gebuehren/, audited)."""
 
+from django.contrib import admin as django_admin
 from django.contrib.gis import admin
 
 from domains.permits.models import FeeClaim, FeeSchedule, Notice, ParkingZone, PermitKind
@@ -8,7 +9,10 @@ from domains.permits.models import FeeClaim, FeeSchedule, Notice, ParkingZone, P
 
 @admin.register(PermitKind)
 class PermitKindAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "unit", "max_area_m2", "allows_large_area", "is_parking", "active"]
+    list_display = ["name", "slug", "organisation", "unit", "max_area_m2", "is_parking", "active"]
+    # Empty: a kind of the platform. Communes add and change their own on /verwaltung/einstellungen/antragsarten/.
+    list_filter = [("organisation", django_admin.EmptyFieldListFilter), "active"]
+    raw_id_fields = ["organisation"]
     fields = [
         "name",
         "slug",
@@ -17,6 +21,8 @@ class PermitKindAdmin(admin.ModelAdmin):
         "unit",
         "max_area_m2",
         "allows_large_area",
+        "occupies_carriageway",
+        "organisation",
         "is_parking",
         "order",
         "active",

@@ -37,6 +37,17 @@ class PermitKind(models.Model):
     is_parking = models.BooleanField("Bewohnerparken", default=False)
     order = models.PositiveSmallIntegerField(default=0)
     active = models.BooleanField(default=True)
+    # Empty for the platform's kinds (offered everywhere unless a commune switches one off); set for a
+    # commune's own kind, which is offered and applicable only there (``selectors.kinds_available_in``).
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name="Eigene Art der Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="own_permit_kinds",
+    )
+    occupies_carriageway = models.BooleanField("Nimmt die Fahrbahn in Anspruch", default=False)
 
     class Meta:
         verbose_name = "Art der Sondernutzung"
@@ -45,6 +56,28 @@ class PermitKind(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PermitKindSetting(models.Model):
+    """A commune's choice for one of the platform's kinds: offered or not, and its own standard conditions
+    (Regelauflagen of its Satzung). No row means offered with the platform's text; an empty text too."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="permit_kind_settings"
+    )
+    kind = models.ForeignKey(PermitKind, on_delete=models.CASCADE, related_name="commune_settings")
+    enabled = models.BooleanField("Angeboten", default=True)
+    standard_conditions = models.TextField("Eigene Regelauflagen", blank=True, max_length=4000)
+
+    class Meta:
+        verbose_name = "Einstellung einer Art (Gemeinde)"
+        verbose_name_plural = "Einstellungen der Arten (Gemeinde)"
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "kind"], name="permit_kind_setting_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.kind_id}"
 
 
 class Permit(LocatedCase):

@@ -373,6 +373,9 @@ def fee_schedule_valid_on(ags: str, day: dt.date) -> FeeSchedule | None:
     )
 
 
-def permit_kinds_for_tariffs() -> QuerySet[PermitKind]:
-    """The kinds a tariff can be entered for (the special uses and the resident parking card)."""
-    return PermitKind.objects.filter(active=True).order_by("order", "name")
+def permit_kinds_for_tariffs(organisation_id: int) -> QuerySet[PermitKind]:
+    """The kinds a commune can price in its Satzung: the platform's kinds (special uses and the resident
+    parking card) and the commune's own kinds — never another commune's own kind."""
+    return PermitKind.objects.filter(
+        Q(organisation__isnull=True) | Q(organisation_id=organisation_id), active=True
+    ).order_by("order", "name")

@@ -120,7 +120,7 @@ def _detail_context(org: Organisation, schedule: FeeSchedule, **extra: Any) -> d
         "tariffs": schedule.tariffs.select_related("kind").order_by("kind__order", "kind__name"),
         "zones": schedule.zones.order_by("name"),
         "exemptions": schedule.exemptions.all(),
-        "kinds": permit_kinds_for_tariffs(),
+        "kinds": permit_kinds_for_tariffs(org.pk),
         "units": FeeUnit.choices,
         **extra,
     }

@@ -15,9 +15,11 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from domains.permits.kinds import kinds_available_in
 from domains.permits.models import FeeUnit, PermitKind
 from domains.permits.services import MAX_ATTACHMENTS, PermitDraft, Upload
 from interfaces.web.forms import MultipleFileInput, MultipleFilesField, ServiceErrorsForm
+from shared.http.params import AGS8
 
 # A GeoJSON file of one area is a few kB; 1 MB leaves room for detailed outlines (the service allows
 # 10,000 vertices) and lets the page put the file's text back into the text field after a round trip.
@@ -37,8 +39,9 @@ def _iso_datetime(value: str | None) -> str | None:
     return f"{year}-{int(month):02d}-{int(day):02d}T{int(hour):02d}:{minute}"
 
 
-def permit_kinds() -> list[PermitKind]:
-    return list(PermitKind.objects.filter(active=True, is_parking=False).only("slug", "name", "unit"))
+def permit_kinds(ags: str = "") -> list[PermitKind]:
+    """The kinds offered in the commune ``ags`` (its own included); without one, the platform's."""
+    return kinds_available_in(ags if AGS8.match(ags or "") else None)
 
 
 # The one-line "Anschrift" field: HTML allows "street-address" only on a multi-line control (a textarea), and
@@ -59,6 +62,9 @@ class PermitForm(ServiceErrorsForm):
     }
 
     kind = forms.CharField(label=_("Art der Sondernutzung"), required=False, widget=forms.Select())
+    # The commune the kind list is for (a deep link's ?gemeinde=, or the area's after an estimate): it
+    # offers that commune's own kinds and leaves out the ones it switched off. The service decides anyway.
+    gemeinde = forms.CharField(required=False, widget=forms.HiddenInput())
     start = forms.CharField(
         label=_("Beginn"),
         required=False,
@@ -166,14 +172,23 @@ class PermitForm(ServiceErrorsForm):
         widget=MultipleFileInput(attrs={"accept": "application/pdf,image/*"}),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, ags: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.kinds = permit_kinds()
-        choices = [("", str(_("Bitte wählen …")))] + [(k.slug, k.name) for k in self.kinds]
-        self.fields["kind"].widget.choices = choices
+        self.scope_to(ags or str(self.data.get("gemeinde") or ""))
         # Where the service's geometry messages belong: the file field when the area came from a file.
         self.geometry_source = "geometry"
         self.geometry_file_name = ""
+
+    def scope_to(self, ags: str) -> None:
+        """Offer the kinds of the commune ``ags`` (8 digits; anything else: the platform's)."""
+        self.ags = ags if AGS8.match(ags) else ""
+        self.kinds = permit_kinds(self.ags)
+        choices = [("", str(_("Bitte wählen …")))] + [(k.slug, k.name) for k in self.kinds]
+        self.fields["kind"].widget.choices = choices
+        self.initial["gemeinde"] = self.ags
+        if self.is_bound:
+            self.data = self.data.copy()
+            self.data["gemeinde"] = self.ags
 
     def kind_units(self) -> dict[str, str]:
         """Fee unit per kind, so the page script can hide "Anzahl" for kinds priced by area."""

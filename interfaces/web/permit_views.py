@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import Throttled
 
+from domains.permits.kinds import kind_with_slug
 from domains.permits.media import notice_url
 from domains.permits.models import ParkingPermit, Permit
 from domains.permits.notify import parking_receipt_queued
@@ -108,8 +109,12 @@ def estimate_display(estimate: Estimate) -> dict[str, Any]:
 
 
 def _estimate(form: PermitForm, files: Any) -> dict[str, Any] | None:
+    """The estimate to show; the kind list is then the one of the commune holding the area (its own
+    kinds appear, switched-off ones go), as the application will go there."""
     try:
-        return estimate_display(permit_estimate(draft=form.draft(files)))
+        estimate = permit_estimate(draft=form.draft(files))
+        form.scope_to(estimate.area.assignment.primary.ags)
+        return estimate_display(estimate)
     except ValidationFailed as exc:
         form.add_service_errors(exc.errors)
         return None
@@ -125,6 +130,18 @@ def _create(request: HttpRequest, form: PermitForm) -> HttpResponse:
     return remember_created(response, created.tracking_token, url, salt=PERMIT_COOKIE_SALT)
 
 
+def _kind_notice(slug: str, link: Any) -> str:
+    """Why the linked kind (``?art=``) is not preselected: unknown, or not offered in the linked commune."""
+    kind = kind_with_slug(slug) if link.commune is not None else None
+    if kind is not None:
+        return _(
+            "In dieser Gemeinde (%(name)s) kann „%(art)s“ nicht beantragt werden. Bitte wählen Sie unten eine andere Art."
+        ) % {"name": link.commune.name, "art": kind.name}
+    return _("Eine Art der Sondernutzung „%(art)s“ gibt es nicht. Bitte wählen Sie sie unten aus.") % {
+        "art": slug[:40]
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def permit_new(request: HttpRequest) -> HttpResponse:
     """Sondernutzung beantragen: map + form (GET), estimate (POST action=estimate) or submission."""
@@ -135,12 +152,10 @@ def permit_new(request: HttpRequest) -> HttpResponse:
     form = (
         PermitForm(request.POST, request.FILES)
         if request.method == "POST"
-        else PermitForm(initial={**prefill(request), **initial})
+        else PermitForm(initial={**prefill(request), **initial}, ags=link.ags)
     )
     if initial and initial["kind"] not in form.kind_units():
-        kind_notice = _(
-            "Eine Art der Sondernutzung „%(art)s“ gibt es nicht. Bitte wählen Sie sie unten aus."
-        ) % {"art": initial["kind"][:40]}
+        kind_notice = _kind_notice(initial["kind"], link)
         form.initial.pop("kind")
     estimate = None
     status = link.status if link.status != 200 else (404 if kind_notice else 200)

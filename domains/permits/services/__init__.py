@@ -8,6 +8,7 @@
 - ``fee_claims``: the fee a decision charges (Kassenzeichen, due date)
 - ``notices``: written notices as PDF/A (Bescheid, Gebührenbescheid, Parkausweis), stored and audited
 - ``payments``: payments booked by staff or from a camt.053 bank statement
+- ``kinds``: a commune's kinds — the platform's on/off with its own Regelauflagen, its own kinds
 - ``loading``: the permit catalogue, demo tariffs and fee zones, parking zones
 
 The same kernel as reports (``cases``): public ids, tracking links, the status history, files bound to
@@ -27,6 +28,12 @@ from domains.permits.services.decisions import (
     permit_decide,
     permit_staff_update,
 )
+from domains.permits.services.kinds import (
+    OwnKindValues,
+    permit_kind_own_create,
+    permit_kind_own_update,
+    permit_kind_setting_set,
+)
 from domains.permits.services.loading import parking_zones_load, permit_demo_load, permit_kinds_load_defaults
 from domains.permits.services.parking import (
     CreatedParkingPermit,
@@ -45,6 +52,7 @@ __all__ = [
     "CreatedParkingPermit",
     "CreatedPermit",
     "Estimate",
+    "OwnKindValues",
     "ParkingEstimate",
     "PermitArea",
     "PermitDraft",
@@ -63,6 +71,9 @@ __all__ = [
     "permit_demo_load",
     "permit_estimate",
     "permit_fee",
+    "permit_kind_own_create",
+    "permit_kind_own_update",
+    "permit_kind_setting_set",
     "permit_kinds_load_defaults",
     "permit_period",
     "permit_staff_update",

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from domains.permits.fees import Fee
+from domains.permits.kinds import kind_available_in
 from domains.permits.models import (
     Permit,
     PermitAttachment,
@@ -110,10 +111,24 @@ def permit_estimate(*, draft: PermitDraft, errors: FieldErrors | None = None) ->
         raise ValidationFailed(dict(own_errors))
     if kind is None or area is None or period is None:
         raise ValidationFailed(dict(own_errors))
+    _require_offered(kind, area, own_errors)
     fee = permit_fee(area, kind, period[0], period[1], units, draft.exemption, own_errors)
     if errors is None and own_errors:
         raise ValidationFailed(dict(own_errors))
     return Estimate(kind=kind, area=area, start=period[0], end=period[1], units=units, fee=fee)
+
+
+def _require_offered(kind: PermitKind, area: PermitArea, errors: FieldErrors) -> None:
+    """Refuse a kind the commune holding the area does not offer (switched off, or another commune's
+    own kind): the application would go to that commune, which has no such kind (``domains.permits.kinds``)."""
+    commune = area.assignment.primary
+    if not kind_available_in(kind, commune_organisation(commune.ags)):
+        errors.add(
+            "kind",
+            f"In dieser Gemeinde ({commune.name}) kann „{kind.name}“ nicht beantragt werden. "
+            "Bitte wählen Sie eine andere Art der Sondernutzung.",
+        )
+        raise ValidationFailed(dict(errors))
 
 
 def _area(draft: PermitDraft, kind: Any, errors: FieldErrors) -> PermitArea | None:

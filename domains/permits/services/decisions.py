@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
+from domains.permits.kinds import standard_conditions_for
 from domains.permits.models import Permit
 from domains.permits.notify import notify_applicant_status
 from domains.permits.selectors import staff_permits
@@ -68,7 +69,7 @@ def permit_decide(
         PERMIT_WORKFLOW.check(permit.status, status)  # before a Kassenzeichen is taken
         if status == PermitStatus.APPROVED:
             permit.conditions = conditions
-            permit.standard_conditions = permit.kind.standard_conditions
+            permit.standard_conditions = standard_conditions_for(permit.kind, permit.organisation)
         paperwork = decision_paperwork(
             permit, status=status, amount=permit.fee_total, reasons=public_note, files=files, actor=actor
         )

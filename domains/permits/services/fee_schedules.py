@@ -40,6 +40,7 @@ from domains.permits.models import (
     Tariff,
     TariffZone,
 )
+from domains.permits.selectors import permit_kinds_for_tariffs
 from kernel.cases.fields import FieldErrors, clean_text
 from kernel.core.amounts import german_number
 from kernel.core.errors import ValidationFailed
@@ -217,9 +218,9 @@ def fee_schedule_update(
     return draft
 
 
-def _tariff_values(values: Mapping[str, Any]) -> dict[str, Any]:
+def _tariff_values(values: Mapping[str, Any], organisation: Organisation) -> dict[str, Any]:
     errors = FieldErrors()
-    kind = PermitKind.objects.filter(slug=clean_text(values.get("kind"))).first()
+    kind = permit_kinds_for_tariffs(organisation.pk).filter(slug=clean_text(values.get("kind"))).first()
     if kind is None:
         errors.add("kind", "Bitte eine Art der Sondernutzung wählen.")
     unit = clean_text(values.get("unit")) or (kind.unit if kind else "")
@@ -237,7 +238,7 @@ def fee_schedule_set_tariff(
     *, actor: Any, organisation: Organisation, schedule: FeeSchedule, values: Mapping[str, Any]
 ) -> Tariff:
     """Create or replace the draft's tariff of one kind (rate, unit, minimum and administrative fee)."""
-    fields = _tariff_values(values)
+    fields = _tariff_values(values, organisation)
     kind = fields.pop("kind")
     with transaction.atomic():
         draft = _locked_draft(actor, organisation, schedule)

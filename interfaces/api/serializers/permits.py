@@ -8,15 +8,41 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from domains.permits.kinds import standard_conditions_for
 from domains.permits.models import PaymentState, PermitKind
 from domains.permits.payment_state import payment_summary
 from domains.permits.workflow import PermitStatus, display_status
 
 
 class PermitKindSerializer(serializers.ModelSerializer):
+    """A kind as offered in one commune (``context["organisation"]``, None: the platform's list)."""
+
+    commune_own = serializers.SerializerMethodField(
+        help_text="Eigene Art dieser Gemeinde (nur dort beantragbar)"
+    )
+    standard_conditions = serializers.SerializerMethodField(
+        help_text="Regelauflagen, die eine Genehmigung in dieser Gemeinde enthält (ohne ags: die der Plattform)"
+    )
+
     class Meta:
         model = PermitKind
-        fields = ["slug", "name", "description", "unit", "max_area_m2", "allows_large_area"]
+        fields = [
+            "slug",
+            "name",
+            "description",
+            "unit",
+            "max_area_m2",
+            "allows_large_area",
+            "occupies_carriageway",
+            "commune_own",
+            "standard_conditions",
+        ]
+
+    def get_commune_own(self, kind: PermitKind) -> bool:
+        return kind.organisation_id is not None
+
+    def get_standard_conditions(self, kind: PermitKind) -> str:
+        return standard_conditions_for(kind, self.context.get("organisation"))
 
 
 class ApplicantSerializer(serializers.Serializer):

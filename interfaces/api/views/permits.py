@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from domains.permits.models import PermitKind
+from domains.permits.kinds import commune_organisation_of, kinds_available_in
 from domains.permits.selectors import (
     CONFLICT_GEOJSON_PRECISION,
     CONFLICT_REPORT_RADIUS_M,
@@ -50,6 +50,7 @@ from interfaces.api.serializers.permits import (
 )
 from interfaces.api.views.staff import IsStaffMember
 from kernel.cases.tracking import tracking_url
+from kernel.core.errors import NotFound
 from kernel.organisations.scoping import get_visible
 from shared.http.filters import bbox_polygon
 from shared.http.params import invalid, optional_ags, optional_date
@@ -103,14 +104,25 @@ def _created_body(permit: Any) -> dict[str, Any]:
     }
 
 
-class PermitKindListView(generics.ListAPIView):
-    serializer_class = PermitKindSerializer
-    pagination_class = None
-    queryset = PermitKind.objects.filter(active=True, is_parking=False)
-
-    @extend_schema(summary="Arten der Sondernutzung")
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
+class PermitKindListView(APIView):
+    @extend_schema(
+        summary="Arten der Sondernutzung",
+        description=(
+            "Ohne ags die Arten der Plattform. Mit ags die Arten, die diese Gemeinde anbietet: die der "
+            "Plattform ohne die abgeschalteten, dazu ihre eigenen Arten, jeweils mit ihren Regelauflagen."
+        ),
+        parameters=[
+            OpenApiParameter("ags", OpenApiTypes.STR, description="Gemeinde (AGS, 8 Ziffern)"),
+        ],
+        responses={200: PermitKindSerializer(many=True), 400: ERROR_SERIALIZER, 404: ERROR_SERIALIZER},
+    )
+    def get(self, request: Request) -> Response:
+        ags = optional_ags(request.query_params, "ags", digits=8)
+        organisation = commune_organisation_of(ags) if ags else None
+        if ags and organisation is None:
+            raise NotFound(f"Eine sächsische Gemeinde mit dem Schlüssel {ags} gibt es nicht.")
+        kinds = kinds_available_in(organisation)
+        return Response(PermitKindSerializer(kinds, many=True, context={"organisation": organisation}).data)
 
 
 class PermitCreateView(APIView):

@@ -211,6 +211,13 @@ STAFF: dict[str, tuple[str, Page]] = {
     "category-settings": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/kategorien/")),
     "members": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/mitglieder/")),
     "areas": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/bereiche/")),
+    "permit-kinds": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/antragsarten/")),
+    "permit-kinds-refused": (
+        "admin_a",
+        lambda c, s: c.post(
+            "/verwaltung/einstellungen/antragsarten/", {"form": "new", "name": "", "unit": "x"}
+        ),
+    ),
     "retention": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/datenschutz/")),
     "privacy-requests": ("admin_a", lambda c, s: c.get("/verwaltung/datenschutz-anfragen/")),
     "api-tokens": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/api-tokens/")),

@@ -80,6 +80,18 @@ SCHEDULE_ACTION = {**ADMIN_ACTION, "other_admin": 404}
 NEW_DRAFT = {"title": "Neue Satzung", "satzung_date": "2026-01-01", "valid_from": "2030-01-01"}
 TARIFF = {"form": "tariff", "kind": "container", "rate": "9,99", "minimum_fee": "0", "admin_fee": "0"}
 
+
+def _permit_kinds_of(scene: Scene) -> object:
+    """Dresden's kind settings and own kinds: what a refused change on the Antragsarten page leaves."""
+    from domains.permits.models import PermitKind, PermitKindSetting
+
+    dresden = scene.world.dresden
+    return (
+        list(PermitKindSetting.objects.filter(organisation=dresden).order_by("pk").values()),
+        list(PermitKind.objects.filter(organisation=dresden).order_by("pk").values()),
+    )
+
+
 WEB = [
     Case(
         "staff:queue",
@@ -139,6 +151,24 @@ WEB = [
         "post",
         data=_of_dresden(lambda s: {"category": _category_slug(), "sla_days": "3", "enabled": ""}),
         state=lambda s: _category_settings("14612000"),
+        writes=ADMINS,
+    ),
+    Case("staff:permit-kinds", ADMIN_PAGE, data=_of_dresden(), shows=lambda s: "Dresden", sees=ADMINS),
+    Case(
+        "staff:permit-kinds",
+        ADMIN_ACTION,
+        "post",
+        data=_of_dresden(lambda s: {"form": "setting", "kind": "container", "standard_conditions": "Eigene"}),
+        state=_permit_kinds_of,
+        writes=ADMINS,
+    ),
+    Case(
+        "staff:permit-kinds",
+        ADMIN_ACTION,
+        "post",
+        variant="new",
+        data=_of_dresden(lambda s: {"form": "new", "name": "Weihnachtsmarkt", "unit": "m2_day"}),
+        state=_permit_kinds_of,
         writes=ADMINS,
     ),
     Case("staff:members", ADMIN_PAGE, data=_of_dresden(), shows=_dresden_member, sees=ADMINS),
