@@ -3,6 +3,7 @@
 from django.urls import path
 
 from interfaces.staff import (
+    golive_views,
     invitation_views,
     kontrolle_views,
     participation_views,
@@ -55,6 +56,14 @@ urlpatterns = [
     path("verwaltung/einstellungen/datenschutz/", privacy_views.retention_settings, name="retention"),
     path("verwaltung/datenschutz-anfragen/", privacy_views.privacy_requests, name="privacy-requests"),
     path("verwaltung/einstellungen/api-tokens/", settings_views.api_tokens, name="api-tokens"),
+    path("verwaltung/einstellungen/startklar/", golive_views.readiness_page, name="readiness"),
+    path(
+        "verwaltung/empfang-bestaetigen/<str:token>/",
+        golive_views.recipient_confirm_view,
+        name="recipient-confirm",
+    ),
+    path("verwaltung/betrieb/", golive_views.operator_page, name="operator"),
+    path("verwaltung/betrieb/organisationen.csv", golive_views.operator_export, name="operator-export"),
     path("verwaltung/sondernutzungen/", permit_views.permit_list, name="permits"),
     path("verwaltung/sondernutzungen/<str:public_id>/", permit_views.permit_detail, name="permit"),
     path(
