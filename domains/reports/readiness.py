@@ -17,6 +17,7 @@ def _is_commune(org: Organisation) -> bool:
 
 
 def register() -> None:
+    # services import models: only once the app registry is ready (called from ReportsConfig.ready)
     from domains.reports.services.categories import CATEGORIES_REVIEWED
 
     register_check(

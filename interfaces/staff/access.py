@@ -88,6 +88,8 @@ PAGE_DUTIES: dict[str, frozenset[Duty]] = {
     "second-factor": frozenset({ANY}),
     "recovery-codes": frozenset({ANY}),
     "invitations": frozenset({ANY}),
+    # Opened by the signed token of the recipient test mail, by whoever reads that mailbox (no sign-in).
+    "recipient-confirm": frozenset({ANY}),
 }
 
 # Why a page is closed, by the duty it needs (the 403 page says it).

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -66,8 +67,6 @@ class Filters:
     missing: str = ""
 
     def query(self) -> str:
-        from urllib.parse import urlencode
-
         return urlencode({k: v for k, v in self.__dict__.items() if v})
 
 
