@@ -11,3 +11,7 @@ class PermitsConfig(AppConfig):
         from kernel.notifications.daily import register_daily_job  # the app registry is ready only here
 
         register_daily_job("fee_reminders", fee_reminders_daily_job)
+
+        from domains.permits import readiness  # the go-live checklist's letterhead, tariff and zone points
+
+        readiness.register()

@@ -15,3 +15,7 @@ class ReportsConfig(AppConfig):
         from kernel.notifications.daily import register_daily_job  # with the others, for the same reason
 
         register_daily_job("send_questionnaires", questionnaires_daily_job)
+
+        from domains.reports import readiness  # the go-live checklist's category point
+
+        readiness.register()

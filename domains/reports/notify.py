@@ -30,6 +30,7 @@ from kernel.cases.tracking import tracking_url
 from kernel.notifications.selectors import mail_queued_about
 from kernel.notifications.services import mail_queue, one_click_unsubscribe_headers
 from kernel.organisations.models import Organisation, OrganisationKind
+from kernel.organisations.readiness import Fallback, preparation_fallback
 
 RECEIPT_KIND = "report.received"  # the reporter's receipt; one of personal_data.REPORTER_MAIL_KINDS
 
@@ -47,6 +48,13 @@ def recipient_for(report: Report) -> str:
     return org.email
 
 
+def staff_recipient(report: Report) -> tuple[str, Fallback | None]:
+    """Where a mail for the organisation handling ``report`` goes: its recipient, or — while the commune
+    is "in Vorbereitung" — the district's or the operator's address (returned too, for the mail's note)."""
+    fallback = preparation_fallback(report.organisation)
+    return (fallback.email, fallback) if fallback else (recipient_for(report), None)
+
+
 def public_url(report: Report) -> str:
     """The report's public page, for mails (status mails, alerts)."""
     return settings.SITE_URL + reverse("web:report-detail", args=[report.public_id])
@@ -57,11 +65,15 @@ def _staff_url(report: Report) -> str:
 
 
 def notify_new_report(report: Report) -> None:
+    """The mail to the responsible organisation. While a commune is "in Vorbereitung" (its go-live
+    checklist is not done, ``kernel.organisations.readiness``) it goes to the district or the platform
+    operator instead, with a note saying why: the report is accepted and routed all the same."""
+    to, fallback = staff_recipient(report)
     mail_queue(
         kind="report.new",
-        to=recipient_for(report),
+        to=to,
         template="mail/report_new.txt",
-        context={"report": report, "staff_url": _staff_url(report)},
+        context={"report": report, "staff_url": _staff_url(report), "fallback": fallback},
         object_type="report",
         object_id=report.public_id,
     )
@@ -160,11 +172,18 @@ def queue_status_mail(
 
 
 def notify_forwarded(report: Report, source: Organisation, reason: str) -> None:
+    to, fallback = staff_recipient(report)
     mail_queue(
         kind="report.forwarded",
-        to=recipient_for(report),
+        to=to,
         template="mail/report_forwarded.txt",
-        context={"report": report, "source": source, "reason": reason, "staff_url": _staff_url(report)},
+        context={
+            "report": report,
+            "source": source,
+            "reason": reason,
+            "staff_url": _staff_url(report),
+            "fallback": fallback,
+        },
         object_type="report",
         object_id=report.public_id,
     )
@@ -172,11 +191,12 @@ def notify_forwarded(report: Report, source: Organisation, reason: str) -> None:
 
 def notify_not_fixed(report: Report, comment: str) -> None:
     """The reporter answered "Nein" to „Ist der Mangel behoben?“ (``domains.reports.services.questionnaires``)."""
+    to, fallback = staff_recipient(report)
     mail_queue(
         kind="report.not_fixed",
-        to=recipient_for(report),
+        to=to,
         template="mail/report_not_fixed.txt",
-        context={"report": report, "comment": comment, "staff_url": _staff_url(report)},
+        context={"report": report, "comment": comment, "staff_url": _staff_url(report), "fallback": fallback},
         object_type="report",
         object_id=report.public_id,
     )
@@ -196,13 +216,15 @@ def notify_citizen(*, kind: str, to: str, template: str, report: Report, **conte
 
 def notify_notice(report: Report, notice: Any) -> None:
     """A notice of illegal content arrived: tell the organisation, whose moderation queue now holds it."""
+    to, fallback = staff_recipient(report)
     mail_queue(
         kind="report.notice",
-        to=recipient_for(report),
+        to=to,
         template="mail/notice_new.txt",
         context={
             "report": report,
             "notice": notice,
+            "fallback": fallback,
             "moderation_url": settings.SITE_URL + reverse("staff:moderation"),
         },
         object_type="report",

@@ -24,6 +24,7 @@ class Duty(StrEnum):
     ADMINISTER = "administer"  # Administration: settings of the organisation
     CREW = "crew"  # Bauhof: the jobs assigned to them
     ENFORCE = "enforce"  # Vollzugsdienst (and Administration): parking card checks on /kontrolle/
+    OPERATE = "operate"  # the platform operator (a superuser): all organisations' go-live state
 
 
 def duties_of(user: Any) -> frozenset[Duty]:
@@ -40,10 +41,13 @@ def duties_of(user: Any) -> frozenset[Duty]:
         duties.add(Duty.CREW)
     if scope.enforcement_org_ids:
         duties.add(Duty.ENFORCE)
+    if getattr(user, "is_superuser", False) and user.is_active:
+        duties.add(Duty.OPERATE)
     return frozenset(duties)
 
 
 M, A, C, E, ANY = Duty.MANAGE, Duty.ADMINISTER, Duty.CREW, Duty.ENFORCE, Duty.MEMBER
+OP = Duty.OPERATE
 
 # URL name in the ``staff`` namespace → the duties that open it (any one of them suffices).
 # /verwaltung/ itself is the start address of every member: it sends crews and enforcement on to
@@ -82,10 +86,15 @@ PAGE_DUTIES: dict[str, frozenset[Duty]] = {
     "fee-schedule": frozenset({A}),
     "fee-schedule-preview": frozenset({A}),
     "fee-schedule-publish": frozenset({A}),
+    "readiness": frozenset({A}),
+    "operator": frozenset({OP}),
+    "operator-export": frozenset({OP}),
     # Not behind ``staff_only`` (operators without a membership, invited persons), listed for completeness:
     "second-factor": frozenset({ANY}),
     "recovery-codes": frozenset({ANY}),
     "invitations": frozenset({ANY}),
+    # Opened by the signed token of the recipient test mail, by whoever reads that mailbox (no sign-in).
+    "recipient-confirm": frozenset({ANY}),
 }
 
 # Why a page is closed, by the duty it needs (the 403 page says it).
@@ -94,6 +103,7 @@ REFUSALS = {
     A: "Einstellungen sind der Administration vorbehalten.",
     C: "Diese Seite ist dem Bauhof vorbehalten.",
     E: "Die Parkausweis-Kontrolle ist dem Vollzugsdienst vorbehalten.",
+    OP: "Diese Seite ist dem Plattformbetrieb vorbehalten.",
 }
 REFUSAL_DEFAULT = "Dafür fehlt Ihnen die Berechtigung."
 
@@ -142,9 +152,11 @@ NAV: tuple[NavLink, ...] = (
                 "fee-schedules",
                 "fee-schedule",
                 "fee-schedule-preview",
+                "readiness",
             }
         ),
     ),
+    NavLink("operator", "Betrieb"),
     NavLink("second-factor", "Zwei-Faktor-Anmeldung", frozenset({"recovery-codes"})),
 )
 

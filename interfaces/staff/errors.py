@@ -48,6 +48,11 @@ def staff_or_operator(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     return _guarded(view, lambda user: scope_of(user).is_staff or (user.is_active and user.is_staff))
 
 
+def operator_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The platform operator's pages: a superuser (with or without a membership), else 403."""
+    return _guarded(view, lambda user: user.is_active and user.is_superuser, pages=True)
+
+
 def _forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
     context = {"message": message} if message else {}
     return HttpResponseForbidden(render_to_string("staff/forbidden.html", context, request=request))

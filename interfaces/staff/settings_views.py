@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from domains.reports.models import Category
 from domains.reports.selectors import categories_active, category_settings_by_category
-from domains.reports.services import category_setting_set
+from domains.reports.services import categories_review_confirm, category_setting_set
 from interfaces.staff.errors import SecondFactorRequired, flash_domain_errors, flash_form_errors, staff_only
 from interfaces.staff.forms import AreaForm, CategorySettingForm, MemberForm
 from kernel.core.errors import NotFound, ValidationFailed
@@ -38,6 +38,7 @@ from kernel.organisations.services import (
     organisation_set_email,
     organisation_set_embed_origins,
     organisation_set_letterhead,
+    organisation_set_services,
 )
 from shared.http.params import ascii_digits
 
@@ -73,6 +74,11 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         with flash_domain_errors(request, only=ValidationFailed):
             organisation_set_letterhead(actor=request.user, organisation=org, values=request.POST.dict())
             messages.success(request, "Briefkopf und Bankverbindung gespeichert.")
+        return _back_to_page(request, org)
+    if request.method == "POST" and request.POST.get("form") == "services":
+        with flash_domain_errors(request, only=ValidationFailed):
+            organisation_set_services(actor=request.user, organisation=org, values=request.POST.dict())
+            messages.success(request, "Angebote gespeichert.")
         return _back_to_page(request, org)
     if request.method == "POST" and request.POST.get("form") == "contact":
         with flash_domain_errors(request, only=ValidationFailed):
@@ -126,6 +132,11 @@ def category_settings(request: HttpRequest) -> HttpResponse:
         messages.info(request, "Kategorie-Einstellungen gibt es nur für Gemeinden.")
         return redirect("staff:settings")
     categories = list(categories_active(with_group=True))
+    if request.method == "POST" and request.POST.get("action") == "reviewed":
+        with flash_domain_errors(request, only=ValidationFailed):
+            categories_review_confirm(actor=request.user, organisation=org)
+            messages.success(request, "Danke: Die Kategorien sind als geprüft vermerkt.")
+        return _back_to_page(request, org)
     if request.method == "POST":
         _save_category_setting(request, org, categories)
         return _back_to_page(request, org)

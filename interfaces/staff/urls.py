@@ -4,6 +4,7 @@ from django.urls import path
 
 from interfaces.staff import (
     fee_schedule_views,
+    golive_views,
     invitation_views,
     kontrolle_views,
     participation_views,
@@ -72,6 +73,14 @@ urlpatterns = [
         fee_schedule_views.fee_schedule_publish_view,
         name="fee-schedule-publish",
     ),
+    path("verwaltung/einstellungen/startklar/", golive_views.readiness_page, name="readiness"),
+    path(
+        "verwaltung/empfang-bestaetigen/<str:token>/",
+        golive_views.recipient_confirm_view,
+        name="recipient-confirm",
+    ),
+    path("verwaltung/betrieb/", golive_views.operator_page, name="operator"),
+    path("verwaltung/betrieb/organisationen.csv", golive_views.operator_export, name="operator-export"),
     path("verwaltung/sondernutzungen/", permit_views.permit_list, name="permits"),
     path("verwaltung/sondernutzungen/<str:public_id>/", permit_views.permit_detail, name="permit"),
     path(

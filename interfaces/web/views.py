@@ -44,6 +44,7 @@ from kernel.core.errors import NotFound, ValidationFailed
 from kernel.geo.coords import to_api
 from kernel.organisations.models import RETENTION_DEFAULTS
 from kernel.organisations.public_details import commune_contact
+from kernel.organisations.readiness import commune_in_preparation
 from kernel.organisations.retention_periods import organisations_with_own_retention
 from shared.citizens.selectors import citizen_of, claims_of
 from shared.http.filters import STATUS_ALIASES
@@ -170,6 +171,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
         "form": form,
         "place": place,
         "commune_link": link,
+        "in_preparation": bool(link.ags) and commune_in_preparation(link.ags),
         "leika": settings.LEIKA_KEYS.get("report", ""),
         "map_config": map_config(highlight_ags=link.ags, fit_highlight=bool(link.ags)),
         "statuses": status_legend(),
@@ -186,7 +188,12 @@ def report_confirmation(request: HttpRequest, public_id: str) -> HttpResponse:
     if token is None:
         return redirect("web:report-detail", public_id=public_id)
     tracking_url = request.build_absolute_uri(reverse("web:report-track", args=[public_id, token]))
-    context = {"report": report, "tracking_url": tracking_url, "receipt_sent": receipt_queued(report)}
+    context = {
+        "report": report,
+        "tracking_url": tracking_url,
+        "receipt_sent": receipt_queued(report),
+        "in_preparation": commune_in_preparation(report.commune.ags),
+    }
     response = render(request, "web/confirmation.html", context)
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"  # a page without forms: nothing to post from here
@@ -292,6 +299,7 @@ def commune_detail(request: HttpRequest, ags: str) -> HttpResponse:
         "map_config": map_config(highlight_ags=ags),
         "statuses": status_legend(),
         "contact": commune_contact(ags),
+        "in_preparation": commune_in_preparation(ags),
     }
     return render(request, "web/commune_detail.html", context)
 

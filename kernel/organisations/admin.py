@@ -70,8 +70,12 @@ class OrganisationAdmin(admin.GISModelAdmin):
     list_filter = ["kind", "active"]
     search_fields = ["name", "ags"]
 
+    # Confirmed only through the test mail's link (``kernel.organisations.recipient_confirmation``): the
+    # go-live checklist must not be ticked by hand, here either.
+    CONFIRMATION = ["email_confirmed_for", "email_confirmed_at"]
+
     def get_readonly_fields(self, request, obj=None) -> list[str]:
-        return [] if request.user.is_superuser else ["territory"]
+        return self.CONFIRMATION + ([] if request.user.is_superuser else ["territory"])
 
     def save_model(self, request, obj, form, change) -> None:
         territory_changed = "territory" in form.changed_data and request.user.is_superuser

@@ -177,6 +177,15 @@ class Organisation(models.Model):
         "Kartenansicht der Gemeinde einbetten.",
     )
 
+    # Go-live (issue 29.6, ``kernel.organisations.readiness``): the address for new reports counts only
+    # once a test mail to it was answered through its signed link; ``email_confirmed_for`` keeps the
+    # address that was confirmed, so changing ``email`` undoes the confirmation without a second step.
+    email_confirmed_for = models.EmailField("Bestätigte Adresse für neue Meldungen", blank=True)
+    email_confirmed_at = models.DateTimeField("Empfang bestätigt am", null=True, blank=True)
+    # Which services the organisation offers: each switches on its own points of the go-live checklist.
+    permits_enabled = models.BooleanField("Sondernutzungen an", default=False)
+    parking_enabled = models.BooleanField("Parkausweise an", default=False)
+
     class Meta:
         verbose_name = "Organisation"
         verbose_name_plural = "Organisationen"
@@ -192,6 +201,11 @@ class Organisation(models.Model):
 
     def embed_origin_list(self) -> list[str]:
         return origin_lines(self.embed_origins)
+
+    @property
+    def email_confirmed(self) -> bool:
+        """The address for new reports is set and its test mail was answered (for this very address)."""
+        return bool(self.email) and self.email_confirmed_for.lower() == self.email.lower()
 
 
 class Role(models.TextChoices):

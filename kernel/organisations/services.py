@@ -93,7 +93,11 @@ def organisation_set_email(*, actor: Any, organisation: Organisation, email: str
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
         previous, organisation.email = organisation.email, email
-        organisation.save(update_fields=["email"])
+        fields = ["email"]
+        if previous.lower() != email.lower():  # a new address must be confirmed again (go-live checklist)
+            organisation.email_confirmed_for, organisation.email_confirmed_at = "", None
+            fields += ["email_confirmed_for", "email_confirmed_at"]
+        organisation.save(update_fields=fields)
         audit(
             actor=actor,
             action="organisation.email",
@@ -192,6 +196,29 @@ def save_settings(
             **details,
         )
     return organisation
+
+
+SERVICE_FIELDS = ("permits_enabled", "parking_enabled")
+
+
+def organisation_set_services(
+    *, actor: Any, organisation: Organisation, values: dict[str, Any]
+) -> Organisation:
+    """Which services the organisation offers ("Sondernutzungen an", "Parkausweise an"): each switches on
+    its points of the go-live checklist (letterhead and account, tariff, parking zones). A checkbox
+    absent from ``values`` is off."""
+    if actor is not None:
+        require_admin(actor, organisation.pk)
+    cleaned = {
+        name: str(values.get(name, "")).lower() in {"on", "1", "true", "yes"} for name in SERVICE_FIELDS
+    }
+    return save_settings(
+        actor=actor,
+        organisation=organisation,
+        cleaned=cleaned,
+        action="organisation.services",
+        what="Angebote",
+    )
 
 
 LAST_ADMIN = (

@@ -58,6 +58,8 @@ NOT_IN_MATRIX: dict[str, str] = {
     "web:report-list": PUBLIC_PAGE,
     "web:report-detail": PUBLIC_PAGE,
     "web:report-confirmation": PUBLIC_PAGE,
+    "staff:recipient-confirm": TOKEN_LINK
+    + "; the recipient test mail's link (tests/organisations/test_readiness_pages.py)",
     "web:report-track": TOKEN_LINK,
     "web:report-status-mails-stop": TOKEN_LINK,
     "web:questionnaire": TOKEN_LINK,

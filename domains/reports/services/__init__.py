@@ -12,6 +12,7 @@ The names below are the package's public interface; callers import them from ``d
 
 from domains.reports.services.categories import (
     categories_load_defaults,
+    categories_review_confirm,
     category_setting_set,
     commune_category_setting,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "SupportResult",
     "assignable_members",
     "categories_load_defaults",
+    "categories_review_confirm",
     "category_setting_set",
     "client_hash",
     "commune_category_setting",

@@ -108,3 +108,26 @@ def category_setting_set(
             + (f", Frist {sla_days} Tage" if sla_days else ""),
         )
     return setting
+
+
+def categories_review_confirm(*, actor: Any, organisation: Any) -> None:
+    """An admin confirms having reviewed the commune's categories (offered, recipients, deadlines): the
+    go-live point "Kategorien geprüft" (``domains.reports.readiness``) is this audit row, so it records
+    who confirmed and when."""
+    require_admin(actor, organisation.pk)
+    if organisation.kind != OrganisationKind.COMMUNE:
+        raise ValidationFailed({"organisation": ["Kategorien stellen nur Gemeinden ein."]})
+    with transaction.atomic():
+        offered = Category.objects.filter(active=True).exclude(
+            settings__ags=organisation.ags, settings__enabled=False
+        )
+        audit(
+            actor=actor,
+            action=CATEGORIES_REVIEWED,
+            obj=organisation,
+            organisation=organisation,
+            summary=f"Kategorien geprüft ({offered.count()} angeboten)",
+        )
+
+
+CATEGORIES_REVIEWED = "categories.review"

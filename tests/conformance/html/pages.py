@@ -195,6 +195,24 @@ def _other_report(c: Client, s: Scene) -> HttpResponse:
     return c.get(f"/verwaltung/meldungen/{s.world.other.public_id}/")
 
 
+def _as_operator(path: str) -> Page:
+    """The operator's page as admin_a made a superuser (inside the page's rolled-back transaction)."""
+
+    def page(c: Client, s: Scene) -> HttpResponse:
+        from django.contrib.auth import get_user_model
+
+        get_user_model().objects.filter(username="admin_a").update(is_superuser=True)
+        return c.get(path)
+
+    return page
+
+
+def _recipient_confirm(c: Client, s: Scene) -> HttpResponse:
+    from kernel.organisations.recipient_confirmation import confirmation_token
+
+    return c.get(f"/verwaltung/empfang-bestaetigen/{confirmation_token(s.world.dresden)}/")
+
+
 # Staff pages: (user signed in, page). German only: the staff interface is not translated.
 STAFF: dict[str, tuple[str, Page]] = {
     "queue": ("caseworker_a", lambda c, s: c.get("/verwaltung/")),
@@ -224,6 +242,15 @@ STAFF: dict[str, tuple[str, Page]] = {
     "fee-schedules": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/gebuehren/")),
     "fee-schedule-draft": ("admin_a", _fee_schedule_draft),
     "fee-schedule-preview": ("admin_a", _fee_schedule_preview),
+    "readiness": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/startklar/")),
+    "recipient-confirm": ("", _recipient_confirm),
+    "recipient-confirm-wrong": ("", lambda c, s: c.get("/verwaltung/empfang-bestaetigen/falsch/")),
+    "operator": ("admin_a", _as_operator("/verwaltung/betrieb/")),
+    "operator-filtered": (
+        "admin_a",
+        _as_operator("/verwaltung/betrieb/?state=preparing&missing=recipient&q=a"),
+    ),
+    "operator-bad-filter": ("admin_a", _as_operator("/verwaltung/betrieb/?state=x")),
     "permits": ("caseworker_a", lambda c, s: c.get("/verwaltung/sondernutzungen/")),
     "permit": ("caseworker_a", lambda c, s: c.get(f"/verwaltung/sondernutzungen/{s.permit.public_id}/")),
     "parking": ("caseworker_a", lambda c, s: c.get("/verwaltung/parkausweise/")),

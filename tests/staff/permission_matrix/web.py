@@ -92,6 +92,14 @@ def _permit_kinds_of(scene: Scene) -> object:
     )
 
 
+def _recipient_tests(ags: str) -> list[dict[str, Any]]:
+    from kernel.notifications.models import OutgoingMail
+
+    return list(OutgoingMail.objects.filter(kind="organisation.recipient_test").values("to", "object_id"))
+
+
+OPERATOR_PAGE = {**dict.fromkeys(ROLES, 403), "anonymous": 302}
+
 WEB = [
     Case(
         "staff:queue",
@@ -236,6 +244,18 @@ WEB = [
         state=lambda s: _tokens_of("crew_a"),
         writes=ADMINS,
     ),
+    Case("staff:readiness", ADMIN_PAGE, data=_of_dresden(), shows=lambda s: "Dresden", sees=ADMINS),
+    Case(
+        "staff:readiness",
+        ADMIN_ACTION,
+        "post",
+        data=_of_dresden(lambda s: {"action": "send_test"}),
+        state=lambda s: _recipient_tests("14612000"),
+        writes=ADMINS,
+    ),
+    # The platform operator's pages: superusers only (none among the roles), tests/organisations/.
+    Case("staff:operator", OPERATOR_PAGE),
+    Case("staff:operator-export", OPERATOR_PAGE),
     Case(
         "staff:invitations",
         {**MEMBER_PAGE, "outsider": 200},  # no membership needed: it may be the first one
