@@ -234,3 +234,26 @@ def directory_factor(*, user: Any, directory: StaffDirectory) -> DirectoryFactor
         user=user, name=name, defaults={"confirmed": True}
     )
     return device
+
+
+_ACTION_WORDS = {"created": "angelegt", "changed": "geändert", "deleted": "gelöscht"}
+
+
+def staff_directory_audit(*, actor: Any, directory: StaffDirectory, action: str) -> None:
+    """Audit a change of the directory configuration (the Django admin saves it); call inside its
+    transaction. The mappings are listed so that the log shows which groups gave which role."""
+    mappings = [
+        {"group": row.group, "role": row.role, "team": row.team_id} for row in directory.group_roles.all()
+    ]
+    audit(
+        actor=actor,
+        action=f"directory.{action}",
+        obj=directory,
+        organisation=directory.organisation_id,
+        summary=f"Verzeichnis für die Anmeldung ({directory.issuer}) {_ACTION_WORDS.get(action, action)}",
+        active=directory.active,
+        issuer=directory.issuer,
+        client_id=directory.client_id,
+        second_factor=directory.second_factor,
+        mappings=mappings,
+    )

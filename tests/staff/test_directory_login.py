@@ -21,6 +21,7 @@ from kernel.organisations.directory_models import (
 from kernel.organisations.models import AuditEvent, Membership, Organisation, OrganisationKind, Team
 from tests.citizens.provider_login import _follow, _submit
 from tests.oidc_peer import STAFF_CLIENT_ID, OidcProvider
+from tests.staff_world import PASSWORD, confirmed_second_factor, login
 
 pytestmark = pytest.mark.django_db
 
@@ -228,3 +229,41 @@ def test_a_directory_never_takes_over_a_local_account(client, directory, orgs):
     user = DirectoryIdentity.objects.get(subject="anna").user
     assert user != local and user.username == "anna@14612000-2"
     assert not Membership.objects.filter(user=local).exists()
+
+
+def test_only_a_superuser_configures_a_directory_and_it_is_audited(client, orgs):
+    get_user_model().objects.create_superuser("betrieb", "betrieb@example.org", PASSWORD)
+    helper = get_user_model().objects.create_user("helfer", password=PASSWORD, is_staff=True)
+    confirmed_second_factor("betrieb")
+    confirmed_second_factor("helfer")
+    url = "/admin/organisations/staffdirectory/add/"
+    login(client, "helfer")
+    assert client.get(url).status_code == 403
+    client.logout()
+    login(client, "betrieb")
+    inline = "group_roles"
+    response = client.post(
+        url,
+        {
+            "organisation": orgs[0].pk,
+            "active": "on",
+            "issuer": "https://id.example.de/realms/dresden",
+            "client_id": "maengelmelder",
+            "scopes": "openid profile email",
+            "groups_claim": "groups",
+            "second_factor": "provider",
+            "accepted_amr": "mfa otp hwk",
+            "accepted_acr": "",
+            f"{inline}-TOTAL_FORMS": "1",
+            f"{inline}-INITIAL_FORMS": "0",
+            f"{inline}-0-group": "mm-sachbearbeitung",
+            f"{inline}-0-role": "caseworker",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    directory = StaffDirectory.objects.get(organisation=orgs[0])
+    assert directory.secret_env_name == "STAFF_OIDC_SECRET_14612000"
+    event = AuditEvent.objects.get(action="directory.created")
+    assert (event.organisation, event.actor.username) == (orgs[0], "betrieb")
+    assert event.data["mappings"] == [{"group": "mm-sachbearbeitung", "role": "caseworker", "team": None}]
+    assert helper.memberships.count() == 0
