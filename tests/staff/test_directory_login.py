@@ -5,6 +5,8 @@ directory's ``amr`` as second factor when the organisation accepts it, tampered 
 
 from __future__ import annotations
 
+import urllib.parse
+
 import pytest
 import requests
 from django.contrib.auth import get_user_model
@@ -12,6 +14,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from interfaces.staff.directory_login import ProtocolError, _challenge, validated_claims
 from kernel.organisations.directory_models import (
     DirectoryGroupRole,
     DirectoryIdentity,
@@ -20,7 +23,7 @@ from kernel.organisations.directory_models import (
 )
 from kernel.organisations.models import AuditEvent, Membership, Organisation, OrganisationKind, Team
 from tests.citizens.provider_login import _follow, _submit
-from tests.oidc_peer import STAFF_CLIENT_ID, OidcProvider
+from tests.oidc_peer import STAFF_CLIENT_ID, STAFF_CLIENT_SECRET, OidcProvider, tamper_signature
 from tests.staff_world import PASSWORD, confirmed_second_factor, login
 
 pytestmark = pytest.mark.django_db
@@ -267,3 +270,52 @@ def test_only_a_superuser_configures_a_directory_and_it_is_audited(client, orgs)
     assert (event.organisation, event.actor.username) == (orgs[0], "betrieb")
     assert event.data["mappings"] == [{"group": "mm-sachbearbeitung", "role": "caseworker", "team": None}]
     assert helper.memberships.count() == 0
+
+
+def _real_id_token(provider: OidcProvider, nonce: str) -> str:
+    """An ID token of the staff client straight from the provider (the test plays the client)."""
+    verifier = "v" * 64
+    query = {
+        "response_type": "code",
+        "client_id": STAFF_CLIENT_ID,
+        "redirect_uri": SITE + CALLBACK,
+        "scope": "openid groups",
+        "state": "s",
+        "nonce": nonce,
+        "code_challenge": _challenge(verifier),
+        "code_challenge_method": "S256",
+    }
+    callback = at_provider(f"{provider.issuer}/auth?{urllib.parse.urlencode(query)}", "anna")
+    code = urllib.parse.parse_qs(urllib.parse.urlsplit(callback).query)["code"][0]
+    answer = requests.post(
+        f"{provider.issuer}/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": SITE + CALLBACK,
+            "code_verifier": verifier,
+        },
+        auth=(STAFF_CLIENT_ID, STAFF_CLIENT_SECRET),
+        timeout=10,
+    )
+    return answer.json()["id_token"]
+
+
+def test_the_id_token_signature_audience_and_nonce_are_checked(provider, directory):
+    config = requests.get(f"{provider.issuer}/.well-known/openid-configuration", timeout=10).json()
+    token = _real_id_token(provider, "n-1")
+    assert validated_claims(directory, config, token, "n-1")["sub"] == "anna"
+    for spoiled, nonce in [(tamper_signature(token), "n-1"), (token, "n-2")]:
+        with pytest.raises(ProtocolError):
+            validated_claims(directory, config, spoiled, nonce)
+    directory.client_id = "ein-anderer-client"
+    with pytest.raises(ProtocolError):
+        validated_claims(directory, config, token, "n-1")
+
+
+def test_without_the_secret_in_the_environment_the_directory_is_not_usable(
+    client, directory, orgs, monkeypatch
+):
+    monkeypatch.delenv("STAFF_OIDC_SECRET_14612000")
+    response = start(client, orgs[0])
+    assert response.status_code == 503 and "noch nicht eingerichtet" in response.content.decode()
