@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import subprocess
 import threading
 import time
@@ -27,6 +28,8 @@ SCRIPT = ROOT / "tests" / "oidc_provider.mjs"
 NODE = ROOT / "node_modules" / "node" / "bin" / "node"
 CLIENT_ID = "mm-test"
 CLIENT_SECRET = "mm-test-secret"
+STAFF_CLIENT_ID = "mm-staff"
+STAFF_CLIENT_SECRET = "mm-staff-secret"
 
 
 class OidcProvider:
@@ -39,8 +42,12 @@ class OidcProvider:
         *,
         id_token_ttl: int = 3600,
         email_verified: bool = True,
+        staff_redirect_uri: str = "",
+        staff_accounts: dict | None = None,
     ) -> None:
-        """``email_verified=False``: every account's address is sent with ``email_verified: false``."""
+        """``email_verified=False``: every account's address is sent with ``email_verified: false``.
+        ``staff_redirect_uri``: also the staff directory client ``mm-staff`` (STAFF_CLIENT_ID), whose
+        ``staff_accounts`` ({login: {"groups": […], "amr": […], "acr": "…"}}) get groups and amr/acr."""
         self.port = free_port()
         self.issuer = f"http://127.0.0.1:{self.port}"
         args = [str(self.port), redirect_uri, post_logout_uri, str(id_token_ttl)]
@@ -48,6 +55,11 @@ class OidcProvider:
         self.process = subprocess.Popen(
             [str(NODE) if NODE.exists() else "node", str(SCRIPT), *args],
             cwd=ROOT,
+            env=os.environ
+            | {
+                "MM_STAFF_REDIRECT_URI": staff_redirect_uri,
+                "MM_STAFF_ACCOUNTS": json.dumps(staff_accounts or {}),
+            },
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,

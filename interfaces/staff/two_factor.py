@@ -34,6 +34,7 @@ from django_otp import login as otp_login
 
 from interfaces.staff.errors import staff_or_operator
 from interfaces.staff.forms import LoginForm
+from kernel.organisations.directory import directories_for_login
 from kernel.organisations.invitations import invitations_pending_for
 from kernel.organisations.recovery_codes import recovery_code_use, recovery_codes_left
 from kernel.organisations.second_factor import (
@@ -59,6 +60,10 @@ WRONG_RECOVERY_CODE = (
 
 class StaffLoginView(auth_views.LoginView):
     authentication_form = LoginForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        # "Anmelden über <Organisation>": organisations that let their staff sign in via their directory.
+        return super().get_context_data(**kwargs) | {"directories": directories_for_login()}
 
     def form_valid(self, form: Any) -> HttpResponse:
         user = form.get_user()

@@ -183,3 +183,6 @@ class PlatformOperatorAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+from kernel.organisations import directory_admin  # noqa: E402, F401  (staff directories, superusers only)

@@ -428,3 +428,12 @@ class PlatformOperator(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.pk = 1  # the only row: a second "Betreiber" in the admin edits the first
         super().save(*args, **kwargs)
+
+
+# Staff sign-in through the organisation's own directory (OpenID Connect): its own module, models here.
+from kernel.organisations.directory_models import (  # noqa: E402, F401
+    DirectoryFactor,
+    DirectoryGroupRole,
+    DirectoryIdentity,
+    StaffDirectory,
+)

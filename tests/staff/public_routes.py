@@ -95,6 +95,9 @@ NOT_IN_MATRIX: dict[str, str] = {
     "login": SIGN_IN,
     "login-code": SIGN_IN,
     "logout": SIGN_IN,
+    "login-directory": SIGN_IN + " (the organisation's directory, tests/staff/test_directory_login.py)",
+    "login-directory-callback": SIGN_IN
+    + " (the organisation's directory, tests/staff/test_directory_login.py)",
     "openid_connect_login": SIGN_IN + " (citizens, tests/citizens/)",
     "openid_connect_callback": SIGN_IN + " (citizens, tests/citizens/)",
 }

@@ -172,6 +172,7 @@ PUBLIC: dict[str, Page] = {
         c, c.post("/anmelden/", {"username": "admin_a", "password": PASSWORD})
     ),
     "login-locked": _locked_out,
+    "login-directory-refused": lambda c, s: c.post("/anmelden/verzeichnis/", {"organisation": "0"}),
     "citizen-login-failed": lambda c, s: c.post(
         "/konto/oidc/testkonto/login/"
     ),  # the provider is unreachable
