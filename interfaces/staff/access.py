@@ -81,6 +81,8 @@ PAGE_DUTIES: dict[str, frozenset[Duty]] = {
     "second-factor": frozenset({ANY}),
     "recovery-codes": frozenset({ANY}),
     "invitations": frozenset({ANY}),
+    # The mailed invitation link: opened without an account (the token is the key), not staff_only.
+    "invitation-link": frozenset({ANY}),
 }
 
 # Why a page is closed, by the duty it needs (the 403 page says it).

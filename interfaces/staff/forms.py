@@ -158,3 +158,43 @@ class AreaForm(forms.Form):
     def __init__(self, *args, categories=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["categories"].choices = [(c.slug, c.name) for c in categories]
+
+
+class InviteForm(forms.Form):
+    """The members page's invitation by e-mail (the service validates again and decides who may)."""
+
+    email = forms.EmailField(label="E-Mail-Adresse", max_length=254)
+    name = forms.CharField(label="Name (optional)", required=False, max_length=150)
+    role = forms.ChoiceField(label="Rolle", choices=Role.choices)
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "id_invite_%s")  # the member form on the same page has a "role" too
+        super().__init__(*args, **kwargs)
+
+
+def _required(attrs: dict[str, str]) -> dict[str, str]:
+    return {"required": "required", **attrs}
+
+
+class InvitationAccountForm(forms.Form):
+    """New account from an invitation link. Not required here: the service
+    (``kernel.organisations.email_invitations.invitation_accept_new``) checks and names every error once."""
+
+    username = forms.CharField(
+        label="Benutzername",
+        required=False,
+        max_length=150,
+        help_text="Buchstaben, Ziffern und @ . + - _; damit melden Sie sich künftig an.",
+        widget=forms.TextInput(attrs=_required({"autocomplete": "username"})),
+    )
+    password = forms.CharField(
+        label="Passwort",
+        required=False,
+        help_text="Mindestens 10 Zeichen, nicht nur Ziffern, kein gängiges Passwort, nicht ähnlich zum Namen.",
+        widget=forms.PasswordInput(attrs=_required({"autocomplete": "new-password"})),
+    )
+    password2 = forms.CharField(
+        label="Passwort wiederholen",
+        required=False,
+        widget=forms.PasswordInput(attrs=_required({"autocomplete": "new-password"})),
+    )

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from interfaces.staff import (
+    invitation_link_views,
     invitation_views,
     kontrolle_views,
     participation_views,
@@ -42,6 +43,7 @@ urlpatterns = [
         name="participation",
     ),
     path("verwaltung/einladungen/", invitation_views.invitations, name="invitations"),
+    path("verwaltung/einladung/<str:token>/", invitation_link_views.invitation_link, name="invitation-link"),
     path("verwaltung/zwei-faktor/", two_factor.second_factor, name="second-factor"),
     path(
         "verwaltung/zwei-faktor/wiederherstellungscodes/",
