@@ -163,7 +163,11 @@ class AreaForm(forms.Form):
 class InviteForm(forms.Form):
     """The members page's invitation by e-mail (the service validates again and decides who may)."""
 
-    email = forms.EmailField(label="E-Mail-Adresse", max_length=254)
+    email = forms.EmailField(
+        label="E-Mail-Adresse",
+        max_length=254,
+        error_messages={"invalid": "Bitte eine gültige E-Mail-Adresse angeben (höchstens 254 Zeichen)."},
+    )
     name = forms.CharField(label="Name (optional)", required=False, max_length=150)
     role = forms.ChoiceField(label="Rolle", choices=Role.choices)
 

@@ -46,7 +46,9 @@ def _after_joining(request: HttpRequest, membership: Membership) -> HttpResponse
     """The first page after joining: an admin without a confirmed session goes to the second factor."""
     messages.success(request, f"Willkommen! Sie sind jetzt Mitglied von {membership.organisation.name}.")
     first = reverse(f"staff:{start_page(request.user)}")
-    if membership.role == Role.ADMIN and not request.user.is_verified():
+    # A user logged in during this request lacks django-otp's ``is_verified`` (set by its middleware).
+    verified = getattr(request.user, "is_verified", lambda: False)()
+    if membership.role == Role.ADMIN and not verified:
         request.session[ENROL_FIRST] = True
         if confirmed_device(request.user) is None:
             messages.info(request, "Als Administration richten Sie jetzt die Zwei-Faktor-Anmeldung ein.")
