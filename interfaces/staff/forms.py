@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 from domains.reports.workflow import REPORT_WORKFLOW, ReportStatus
 from kernel.organisations.models import Role
@@ -185,20 +186,20 @@ class InvitationAccountForm(forms.Form):
     (``kernel.organisations.email_invitations.invitation_accept_new``) checks and names every error once."""
 
     username = forms.CharField(
-        label="Benutzername",
+        label=_("Benutzername"),
         required=False,
         max_length=150,
-        help_text="Buchstaben, Ziffern und @ . + - _; damit melden Sie sich künftig an.",
+        help_text=_("Buchstaben, Ziffern und @ . + - _; damit melden Sie sich künftig an."),
         widget=forms.TextInput(attrs=_required({"autocomplete": "username"})),
     )
     password = forms.CharField(
-        label="Passwort",
+        label=_("Passwort"),
         required=False,
-        help_text="Mindestens 10 Zeichen, nicht nur Ziffern, kein gängiges Passwort, nicht ähnlich zum Namen.",
+        help_text=_("Mindestens 10 Zeichen, nicht nur Ziffern, kein gängiges Passwort, nicht ähnlich zum Namen."),
         widget=forms.PasswordInput(attrs=_required({"autocomplete": "new-password"})),
     )
     password2 = forms.CharField(
-        label="Passwort wiederholen",
+        label=_("Passwort wiederholen"),
         required=False,
         widget=forms.PasswordInput(attrs=_required({"autocomplete": "new-password"})),
     )

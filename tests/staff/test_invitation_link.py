@@ -152,3 +152,9 @@ def test_declining_ends_the_link(client, world):
     assert "abgelehnt" in response.content.decode()
     assert client.get(link).status_code == 410
     assert AuditEvent.objects.filter(action="membership.decline").exists()
+
+
+def test_the_link_page_follows_the_visitors_language(client, world, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(invite(world)).content.decode()
+    assert "Create account" in page and "Repeat password" in page
