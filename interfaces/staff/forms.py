@@ -195,7 +195,9 @@ class InvitationAccountForm(forms.Form):
     password = forms.CharField(
         label=_("Passwort"),
         required=False,
-        help_text=_("Mindestens 10 Zeichen, nicht nur Ziffern, kein gängiges Passwort, nicht ähnlich zum Namen."),
+        help_text=_(
+            "Mindestens 10 Zeichen, nicht nur Ziffern, kein gängiges Passwort, nicht ähnlich zum Namen."
+        ),
         widget=forms.PasswordInput(attrs=_required({"autocomplete": "new-password"})),
     )
     password2 = forms.CharField(
