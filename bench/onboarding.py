@@ -130,7 +130,8 @@ def main() -> None:
     body = f"""Command: `DATABASE_URL=…_bench .venv/bin/python bench/onboarding.py --rounds {args.rounds}` — {started_at}.
 
 - Machine: {machine()}; load average at start {load_start}, at end {load()}. {busy_note(load_start)}
-  (8 engineers' sessions shared the 2 cores): read the ratio, not the milliseconds.
+  by the 1-minute load at the start; 8 engineers' sessions were open on this machine and the load rose
+  during the run, so read the ratio, not the milliseconds.
 - {server_versions()}. One generated CSV, {counts[0] if counts else 0} lines (every current commune); each
   round in a rolled-back transaction, the three runs interleaved, {args.rounds} rounds.
 
