@@ -95,6 +95,8 @@ PAGE_DUTIES: dict[str, frozenset[Duty]] = {
     "invitations": frozenset({ANY}),
     # Opened by the signed token of the recipient test mail, by whoever reads that mailbox (no sign-in).
     "recipient-confirm": frozenset({ANY}),
+    # The mailed invitation link: opened without an account (the token is the key), not staff_only.
+    "invitation-link": frozenset({ANY}),
 }
 
 # Why a page is closed, by the duty it needs (the 403 page says it).

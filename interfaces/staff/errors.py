@@ -30,6 +30,21 @@ class SecondFactorRequired(Exception):
     sends the person to the enrolment/confirmation page, then back)."""
 
 
+# Session key set when an invited admin joins (``interfaces.staff.invitation_link_views``): until this
+# session passed the second factor, every staff page sends them to set it up first.
+ENROL_FIRST = "mm_enrol_first"
+
+
+def _enrol_first(request: HttpRequest) -> HttpResponse | None:
+    if not request.session.get(ENROL_FIRST):
+        return None
+    if request.user.is_verified():
+        del request.session[ENROL_FIRST]
+        return None
+    messages.info(request, "Bitte richten Sie zuerst die Zwei-Faktor-Anmeldung ein.")
+    return redirect(f"{reverse('staff:second-factor')}?{urlencode({'next': request.get_full_path()})}")
+
+
 # Errors with these statuses are whole pages (rendered by ``staff_only``), never messages: a form must not
 # reveal, by a friendlier answer, that a case of another organisation exists.
 PAGE_STATUSES = (403, 404)
@@ -69,6 +84,8 @@ def _guarded(
         url_name = request.resolver_match.url_name if request.resolver_match else None
         if pages and not may_open(request.user, url_name or ""):
             return _forbidden(request, refusal(url_name or ""))
+        if pages and (enrol := _enrol_first(request)) is not None:
+            return enrol
         try:
             return view(request, *args, **kwargs)
         except SecondFactorRequired:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 from domains.reports.workflow import REPORT_WORKFLOW, ReportStatus
 from kernel.organisations.models import Role
@@ -158,3 +159,49 @@ class AreaForm(forms.Form):
     def __init__(self, *args, categories=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["categories"].choices = [(c.slug, c.name) for c in categories]
+
+
+class InviteForm(forms.Form):
+    """The members page's invitation by e-mail (the service validates again and decides who may)."""
+
+    email = forms.EmailField(
+        label="E-Mail-Adresse",
+        max_length=254,
+        error_messages={"invalid": "Bitte eine gültige E-Mail-Adresse angeben (höchstens 254 Zeichen)."},
+    )
+    name = forms.CharField(label="Name (optional)", required=False, max_length=150)
+    role = forms.ChoiceField(label="Rolle", choices=Role.choices)
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "id_invite_%s")  # the member form on the same page has a "role" too
+        super().__init__(*args, **kwargs)
+
+
+def _required(attrs: dict[str, str]) -> dict[str, str]:
+    return {"required": "required", **attrs}
+
+
+class InvitationAccountForm(forms.Form):
+    """New account from an invitation link. Not required here: the service
+    (``kernel.organisations.email_invitations.invitation_accept_new``) checks and names every error once."""
+
+    username = forms.CharField(
+        label=_("Benutzername"),
+        required=False,
+        max_length=150,
+        help_text=_("Buchstaben, Ziffern und @ . + - _; damit melden Sie sich künftig an."),
+        widget=forms.TextInput(attrs=_required({"autocomplete": "username"})),
+    )
+    password = forms.CharField(
+        label=_("Passwort"),
+        required=False,
+        help_text=_(
+            "Mindestens 10 Zeichen, nicht nur Ziffern, kein gängiges Passwort, nicht ähnlich zum Namen."
+        ),
+        widget=forms.PasswordInput(attrs=_required({"autocomplete": "new-password"})),
+    )
+    password2 = forms.CharField(
+        label=_("Passwort wiederholen"),
+        required=False,
+        widget=forms.PasswordInput(attrs=_required({"autocomplete": "new-password"})),
+    )

@@ -16,9 +16,10 @@ from domains.reports.models import Category
 from domains.reports.selectors import categories_active, category_settings_by_category
 from domains.reports.services import categories_review_confirm, category_setting_set
 from interfaces.staff.errors import SecondFactorRequired, flash_domain_errors, flash_form_errors, staff_only
-from interfaces.staff.forms import AreaForm, CategorySettingForm, MemberForm
+from interfaces.staff.forms import AreaForm, CategorySettingForm, InviteForm, MemberForm
 from kernel.core.errors import NotFound, ValidationFailed
 from kernel.organisations.api_tokens import api_token_in, api_token_revoke, api_tokens_of_organisation
+from kernel.organisations.email_invitations import invitation_revoke, invite_by_email
 from kernel.organisations.invitations import invitations_pending_of, invited_message, member_add
 from kernel.organisations.models import Invitation, Organisation, OrganisationKind
 from kernel.organisations.public_details import organisation_set_contact
@@ -176,9 +177,33 @@ def _change_membership(request: HttpRequest, org: Organisation) -> None:
             flash_form_errors(request, form)
 
 
+def _invite_or_revoke(request: HttpRequest, org: Organisation) -> None:
+    """Invite by e-mail (the mailed link) or withdraw a pending invitation (``revoke=<id>``)."""
+    with flash_domain_errors(request, only=ValidationFailed):
+        wanted = request.POST.get("revoke", "")
+        if wanted:
+            if not ascii_digits(wanted, max_digits=18):
+                raise ValidationFailed({"invitation": ["Unbekannte Einladung."]})
+            revoked = invitation_revoke(actor=request.user, organisation=org, invitation_id=int(wanted))
+            messages.success(request, f"Einladung an {revoked.email or revoked.username} widerrufen.")
+            return
+        form = InviteForm(request.POST)
+        if not form.is_valid():
+            flash_form_errors(request, form)
+            return
+        invited = invite_by_email(actor=request.user, organisation=org, **form.cleaned_data).invitation
+        messages.success(
+            request,
+            f"Einladung an {invited.email} verschickt (gültig bis {invited.expires:%d.%m.%Y}).",
+        )
+
+
 @staff_only
 def members(request: HttpRequest) -> HttpResponse:
     org = _admin_organisation(request)
+    if request.method == "POST" and request.POST.get("form") == "invite":
+        _invite_or_revoke(request, org)
+        return _back_to_page(request, org)
     if request.method == "POST":
         _change_membership(request, org)
         return _back_to_page(request, org)
@@ -187,6 +212,7 @@ def members(request: HttpRequest) -> HttpResponse:
         "memberships": memberships_of(org),
         "invitations": invitations_pending_of(org),
         "form": MemberForm(),
+        "invite_form": InviteForm(),
     }
     return render(request, "staff/members.html", context)
 

@@ -5,6 +5,7 @@ from django.urls import path
 from interfaces.staff import (
     fee_schedule_views,
     golive_views,
+    invitation_link_views,
     invitation_views,
     kontrolle_views,
     participation_views,
@@ -45,6 +46,7 @@ urlpatterns = [
         name="participation",
     ),
     path("verwaltung/einladungen/", invitation_views.invitations, name="invitations"),
+    path("verwaltung/einladung/<str:token>/", invitation_link_views.invitation_link, name="invitation-link"),
     path("verwaltung/zwei-faktor/", two_factor.second_factor, name="second-factor"),
     path(
         "verwaltung/zwei-faktor/wiederherstellungscodes/",

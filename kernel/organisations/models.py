@@ -260,7 +260,14 @@ class Invitation(models.Model):
     """
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="invitations")
-    username = models.CharField("Benutzername", max_length=150)
+    # By user name (issue 25: accepted after signing in) or by e-mail (issue 29: a mailed single-use link;
+    # ``kernel.organisations.invitations.invite_by_email``), never both.
+    username = models.CharField("Benutzername", max_length=150, blank=True)
+    email = models.EmailField("E-Mail", blank=True)
+    name = models.CharField("Name", max_length=150, blank=True)
+    # SHA-256 (hex) of the mailed link's token: the token itself is never stored, so a database dump holds
+    # no working link. 256 random bits need no salt or slow hash.
+    token_hash = models.CharField(max_length=64, blank=True)
     role = models.CharField("Rolle", max_length=20, choices=Role.choices)
     team_name = models.CharField("Kolonne", max_length=100, blank=True)
     invited_by = models.ForeignKey(
@@ -277,9 +284,14 @@ class Invitation(models.Model):
         verbose_name_plural = "Einladungen"
         ordering = ["-created", "-id"]
         indexes = [models.Index(fields=["username", "answered"], name="invitation_pending")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["token_hash"], condition=~Q(token_hash=""), name="invitation_token_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.username} → {self.organisation} ({self.get_role_display()})"
+        return f"{self.username or self.email} → {self.organisation} ({self.get_role_display()})"
 
 
 class ResponsibilityArea(models.Model):

@@ -92,6 +92,8 @@ NOT_IN_MATRIX: dict[str, str] = {
     "web:parking-new": PUBLIC_PAGE,
     "web:parking-confirmation": PUBLIC_PAGE,
     "web:parking-track": TOKEN_LINK,
+    "staff:invitation-link": TOKEN_LINK
+    + "; the invitation by e-mail, whose token is the key (tests/staff/test_invitation_link.py)",
     "login": SIGN_IN,
     "login-code": SIGN_IN,
     "logout": SIGN_IN,

@@ -101,6 +101,23 @@ def _signed_in_citizen(client: Client, scene: Scene) -> HttpResponse:
     return client.get("/mein-konto/")
 
 
+def _invitation(s: Scene, email: str = "neu@example.org") -> str:
+    from kernel.organisations.email_invitations import invite_by_email
+
+    token = invite_by_email(actor=None, organisation=s.world.dresden, email=email, role="admin").token
+    return f"/verwaltung/einladung/{token}/"
+
+
+def _invitation_errors(c: Client, s: Scene) -> HttpResponse:
+    return c.post(_invitation(s), {"username": "neu", "password": "kurz", "password2": "anders"})
+
+
+def _invitation_gone(c: Client, s: Scene) -> HttpResponse:
+    link = _invitation(s)
+    c.post(link, {"action": "decline"})
+    return c.get(link)
+
+
 PUBLIC: dict[str, Page] = {
     "report-form": lambda c, s: c.get("/"),
     "report-form-errors": lambda c, s: c.post("/", {"description": "x"}),
@@ -173,6 +190,9 @@ PUBLIC: dict[str, Page] = {
     ),
     "login-locked": _locked_out,
     "login-directory-refused": lambda c, s: c.post("/anmelden/verzeichnis/", {"organisation": "0"}),
+    "invitation-link": lambda c, s: c.get(_invitation(s)),
+    "invitation-link-errors": _invitation_errors,
+    "invitation-link-gone": _invitation_gone,
     "citizen-login-failed": lambda c, s: c.post(
         "/konto/oidc/testkonto/login/"
     ),  # the provider is unreachable
@@ -229,6 +249,11 @@ STAFF: dict[str, tuple[str, Page]] = {
     "settings": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/")),
     "category-settings": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/kategorien/")),
     "members": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/mitglieder/")),
+    "members-invited": (
+        "admin_a",
+        lambda c, s: _invitation(s) and c.get("/verwaltung/einstellungen/mitglieder/"),
+    ),
+    "invitation-link-confirm": ("caseworker_a", lambda c, s: c.get(_invitation(s, "andere@example.org"))),
     "areas": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/bereiche/")),
     "permit-kinds": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/antragsarten/")),
     "permit-kinds-refused": (
