@@ -34,6 +34,7 @@ from domains.permits.models import (
     ParkingPermit,
     ParkingPermitStatusChange,
     ParkingZone,
+    ParkingZoneDraft,
     Permit,
     PermitCommune,
     PermitStatusChange,
@@ -343,3 +344,13 @@ def revoked_parking_numbers(*, today: dt.date) -> list[str]:
 
 def parking_zones_of(ags: str) -> list[ParkingZone]:
     return list(ParkingZone.objects.filter(ags=ags).order_by("code"))
+
+
+def parking_zones_current(ags: str) -> list[ParkingZone]:
+    """The commune's zones not ended by a newer upload (also those switched off in the admin), by code."""
+    return list(ParkingZone.objects.filter(ags=ags, valid_to__isnull=True).order_by("code"))
+
+
+def parking_zone_draft_of(organisation_id: int) -> ParkingZoneDraft | None:
+    """The organisation's unpublished zone upload, if any."""
+    return ParkingZoneDraft.objects.filter(organisation_id=organisation_id).first()

@@ -5,6 +5,7 @@ from django.urls import path
 from interfaces.staff import (
     invitation_views,
     kontrolle_views,
+    parking_zone_views,
     participation_views,
     permit_views,
     privacy_views,
@@ -52,6 +53,7 @@ urlpatterns = [
     path("verwaltung/einstellungen/kategorien/", settings_views.category_settings, name="category-settings"),
     path("verwaltung/einstellungen/mitglieder/", settings_views.members, name="members"),
     path("verwaltung/einstellungen/bereiche/", settings_views.areas, name="areas"),
+    path("verwaltung/einstellungen/parkzonen/", parking_zone_views.parking_zones, name="parking-zones"),
     path("verwaltung/einstellungen/datenschutz/", privacy_views.retention_settings, name="retention"),
     path("verwaltung/datenschutz-anfragen/", privacy_views.privacy_requests, name="privacy-requests"),
     path("verwaltung/einstellungen/api-tokens/", settings_views.api_tokens, name="api-tokens"),

@@ -234,3 +234,17 @@ def parking_zones_publish(*, actor: Any, draft: ParkingZoneDraft) -> list[Parkin
         )
         draft.delete()
     return zones
+
+
+def parking_zones_discard(*, actor: Any, draft: ParkingZoneDraft) -> None:
+    """Throw the unpublished upload away (the published zones stay as they are)."""
+    require_admin(actor, draft.organisation_id)
+    with transaction.atomic():
+        audit(
+            actor=actor,
+            action="parking_zones.discard",
+            obj=draft,
+            organisation=draft.organisation_id,
+            summary=f"Entwurf Bewohnerparkgebiete verworfen ({draft.file_name})",
+        )
+        draft.delete()

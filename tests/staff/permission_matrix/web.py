@@ -57,6 +57,18 @@ def _category_settings(ags: str) -> list[dict[str, Any]]:
     return list(CommuneCategorySetting.objects.filter(ags=ags).order_by("pk").values())
 
 
+def _parking_zones(ags: str) -> list[dict[str, Any]]:
+    from domains.permits.models import ParkingZone
+
+    return list(ParkingZone.objects.filter(ags=ags).order_by("pk").values("pk", "code", "active", "valid_to"))
+
+
+def _zone_drafts() -> list[int]:
+    from domains.permits.models import ParkingZoneDraft
+
+    return list(ParkingZoneDraft.objects.values_list("pk", flat=True))
+
+
 WEB = [
     Case(
         "staff:queue",
@@ -173,6 +185,21 @@ WEB = [
         data=_of_dresden(lambda s: {"email": "buerger@example.org", "action": "export"}),
         shows=_report_id,  # Leipzig's admin gets Leipzig's (empty) answer for the same address
         sees=ADMINS,
+    ),
+    Case(
+        "staff:parking-zones",
+        ADMIN_PAGE,
+        data=_of_dresden(),
+        shows=lambda s: "Neustadt im Entwurf",
+        sees=ADMINS,
+    ),
+    Case(
+        "staff:parking-zones",
+        ADMIN_ACTION,
+        "post",
+        data=_of_dresden(lambda s: {"form": "publish"}),
+        state=lambda s: (_parking_zones("14612000"), _zone_drafts()),
+        writes=ADMINS,
     ),
     Case("staff:api-tokens", ADMIN_PAGE, data=_of_dresden(), shows=lambda s: ">crew_a<", sees=ADMINS),
     Case(
