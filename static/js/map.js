@@ -716,6 +716,7 @@
     var map = regionMap(element, {});
     if (!map || !data.features.length) return map;
     var layer = L.geoJSON(data, {
+      interactive: false,
       style: function(feature) {
         var bad = feature.properties.problem;
         return { color: bad ? "#b00020" : "#1f4e9c", weight: 2, fillOpacity: 0.15, dashArray: bad ? "6 4" : null };

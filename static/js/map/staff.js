@@ -46,7 +46,10 @@ export function zonesMap(element) {
   var data = source ? JSON.parse(source.textContent) : { features: [] };
   var map = regionMap(element, {});
   if (!map || !data.features.length) return map;
+  // Not interactive: the labels are permanent, and a clickable polygon under the zoom buttons would
+  // crowd their touch targets (axe target-size).
   var layer = L.geoJSON(data, {
+    interactive: false,
     style: function (feature) {
       var bad = feature.properties.problem;
       return { color: bad ? "#b00020" : "#1f4e9c", weight: 2, fillOpacity: 0.15, dashArray: bad ? "6 4" : null };
