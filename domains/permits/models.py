@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.gis.db import models
 from django.core.validators import MinValueValidator
 from django.db.models import Q
@@ -309,21 +310,71 @@ class FeeExemption(models.Model):
 
 
 class ParkingZone(models.Model):
-    """A resident parking zone (Bewohnerparkgebiet) of a commune."""
+    """A resident parking zone (Bewohnerparkgebiet) of a commune.
+
+    Zones are replaced as a set (``domains.permits.services.parking_zones``): the old ones are ended
+    (``active=False``, ``valid_to``), never deleted, so permits issued in them stay valid to their end."""
 
     ags = models.CharField("Gemeindeschlüssel", max_length=8, db_index=True)
     code = models.CharField("Kennung", max_length=20)
     name = models.CharField("Name", max_length=120)
     geom = models.MultiPolygonField("Gebiet", srid=STORAGE_SRID)
     active = models.BooleanField(default=True)
+    # Yearly fee of this zone (EUR) when the commune's Satzung differs by zone; else the parking tariff.
+    fee = models.DecimalField("Jahresgebühr (EUR)", max_digits=8, decimal_places=2, null=True, blank=True)
+    valid_from = models.DateField("Gültig ab", null=True, blank=True)
+    valid_to = models.DateField("Beendet am", null=True, blank=True)
 
     class Meta:
         verbose_name = "Bewohnerparkgebiet"
         verbose_name_plural = "Bewohnerparkgebiete"
-        constraints = [models.UniqueConstraint(fields=["ags", "code"], name="parking_zone_code_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ags", "code"], condition=Q(valid_to__isnull=True), name="parking_zone_code_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+
+class ParkingZoneDraft(models.Model):
+    """An uploaded zone file not yet published: its attribute names and the admin's column choice.
+    One per organisation (a new upload replaces it); a draft is a working copy, not a record."""
+
+    organisation = models.OneToOneField(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="parking_zone_draft"
+    )
+    ags = models.CharField("Gemeindeschlüssel", max_length=8)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField("Dateiname", max_length=200)
+    file_format = models.CharField("Format", max_length=30)
+    source_epsg = models.PositiveIntegerField("Koordinatenbezugssystem (EPSG)")
+    columns = models.JSONField("Spalten", default=list)
+    name_column = models.CharField("Spalte mit dem Namen", max_length=100, blank=True)
+    code_column = models.CharField("Spalte mit der Kennung", max_length=100, blank=True)
+    fee_column = models.CharField("Spalte mit der Gebühr", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "Entwurf Bewohnerparkgebiete"
+        verbose_name_plural = "Entwürfe Bewohnerparkgebiete"
+
+
+class ParkingZoneDraftZone(models.Model):
+    """One feature of a draft, in file order (``number`` as the GIS shows it), in EPSG:25833."""
+
+    draft = models.ForeignKey(ParkingZoneDraft, on_delete=models.CASCADE, related_name="zones")
+    number = models.PositiveIntegerField("Nr.")
+    properties = models.JSONField("Attribute", default=dict)
+    geom = models.MultiPolygonField("Gebiet", srid=STORAGE_SRID)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = "Gebiet im Entwurf"
+        verbose_name_plural = "Gebiete im Entwurf"
 
 
 class ParkingPermit(LocatedCase):

@@ -34,6 +34,7 @@ from domains.permits.models import (
     ParkingPermit,
     ParkingPermitStatusChange,
     ParkingZone,
+    ParkingZoneDraft,
     Permit,
     PermitCommune,
     PermitKind,
@@ -379,3 +380,13 @@ def permit_kinds_for_tariffs(organisation_id: int) -> QuerySet[PermitKind]:
     return PermitKind.objects.filter(
         Q(organisation__isnull=True) | Q(organisation_id=organisation_id), active=True
     ).order_by("order", "name")
+
+
+def parking_zones_current(ags: str) -> list[ParkingZone]:
+    """The commune's zones not ended by a newer upload (also those switched off in the admin), by code."""
+    return list(ParkingZone.objects.filter(ags=ags, valid_to__isnull=True).order_by("code"))
+
+
+def parking_zone_draft_of(organisation_id: int) -> ParkingZoneDraft | None:
+    """The organisation's unpublished zone upload, if any."""
+    return ParkingZoneDraft.objects.filter(organisation_id=organisation_id).first()

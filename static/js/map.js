@@ -736,6 +736,26 @@
     map.fitBounds(layer.getBounds(), { maxZoom: 19, padding: [20, 20] });
     return map;
   }
+  function zonesMap(element) {
+    var source = document.getElementById(element.dataset.source);
+    var data = source ? JSON.parse(source.textContent) : { features: [] };
+    var map = regionMap(element, {});
+    if (!map || !data.features.length) return map;
+    var layer = L.geoJSON(data, {
+      interactive: false,
+      style: function(feature) {
+        var bad = feature.properties.problem;
+        return { color: bad ? "#b00020" : "#1f4e9c", weight: 2, fillOpacity: 0.15, dashArray: bad ? "6 4" : null };
+      },
+      onEachFeature: function(feature, polygon) {
+        var p = feature.properties;
+        var label = p.number + ". " + p.name + " (" + p.code + ")" + (p.fee ? ", " + p.fee : "");
+        polygon.bindTooltip(label, { permanent: true, direction: "center", className: "mm-zone-label" });
+      }
+    }).addTo(map);
+    map.fitBounds(layer.getBounds(), { maxZoom: 16, padding: [24, 24], animate: false });
+    return map;
+  }
 
   // static/js/map/index.js
   var MM = window.MM = window.MM || {};
@@ -781,6 +801,8 @@
       queueMap(element);
     } else if (kind === "permit") {
       permitReviewMap(element);
+    } else if (kind === "zones") {
+      zonesMap(element);
     }
   }
   document.addEventListener("DOMContentLoaded", init);

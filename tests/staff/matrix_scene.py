@@ -14,11 +14,13 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from domains.permits.models import Notice, ParkingPermit, Permit, PermitAttachment
+from domains.permits.models import Notice, ParkingPermit, ParkingZoneDraft, Permit, PermitAttachment
 from domains.permits.services import PermitDraft, parking_apply, permit_create
+from domains.permits.services.parking_zones import parking_zones_upload
 from domains.reports.models import Report, ReportPhoto
 from domains.reports.participation.models import AbuseNotice, CitizenUpdate
 from domains.reports.services.abuse import notice_submit
@@ -68,6 +70,22 @@ class Scene:
     public_photo: ReportPhoto
     hidden_photo: ReportPhoto
     attachment: PermitAttachment
+    zone_draft: ParkingZoneDraft  # Dresden's unpublished parking zone upload
+
+
+def _zone_draft(world: World) -> ParkingZoneDraft:
+    ring = [[13.745, 51.060], [13.765, 51.060], [13.765, 51.070], [13.745, 51.070], [13.745, 51.060]]
+    feature = {
+        "type": "Feature",
+        "properties": {"name": "Neustadt im Entwurf"},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+    upload = SimpleUploadedFile(
+        "zonen.geojson", json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
+    )
+    return parking_zones_upload(
+        actor=world.users["admin_a"], organisation=world.dresden, uploaded_file=upload
+    )
 
 
 def _participation(world: World) -> tuple[AbuseNotice, CitizenUpdate]:
@@ -144,4 +162,5 @@ def build_scene() -> Scene:
         public_photo=public.photos.get(),
         hidden_photo=hidden.photos.get(),
         attachment=attachments.attachments.order_by("pk").first(),
+        zone_draft=_zone_draft(world),
     )

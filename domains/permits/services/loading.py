@@ -150,9 +150,13 @@ def parking_zones_load(path: Any, *, update_existing: bool = True) -> tuple[int,
             ags, code, name, geom = _parking_zone_fields(index, feature)
             defaults = {"name": name, "geom": geom, "active": True}
             if update_existing:
-                _, was_created = ParkingZone.objects.update_or_create(ags=ags, code=code, defaults=defaults)
+                _, was_created = ParkingZone.objects.update_or_create(
+                    ags=ags, code=code, valid_to__isnull=True, defaults=defaults
+                )
             else:
-                _, was_created = ParkingZone.objects.get_or_create(ags=ags, code=code, defaults=defaults)
+                _, was_created = ParkingZone.objects.get_or_create(
+                    ags=ags, code=code, valid_to__isnull=True, defaults=defaults
+                )
             created += was_created
             existing += not was_created
     return created, existing

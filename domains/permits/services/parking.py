@@ -117,7 +117,8 @@ def _residence(point: Any) -> ParkingEstimate:
         raise ValidationFailed({"location": [exc.message]}) from None
     commune = assignment.commune
     zone = _zone_at(point, commune)
-    return ParkingEstimate(zone=zone, commune=commune, district=assignment.district, fee=_yearly_fee(commune))
+    fee = round_fee_line(zone.fee) if zone.fee is not None else _yearly_fee(commune)  # a zone's own fee first
+    return ParkingEstimate(zone=zone, commune=commune, district=assignment.district, fee=fee)
 
 
 def parking_estimate(*, lon: Any, lat: Any) -> ParkingEstimate:
@@ -185,12 +186,16 @@ def parking_apply(
 def _permit_number(permit: ParkingPermit) -> None:
     """Permit number, per zone and year of the approval."""
     today = timezone.localdate()
-    # Numbers run per zone and year. Two approvals in one zone at once would count the same predecessors
-    # and collide on the unique number (a 500), so the zone row is locked first; NO KEY UPDATE still lets
-    # new applications reference the zone meanwhile.
-    ParkingZone.objects.select_for_update(no_key=True).filter(pk=permit.zone_id).first()
-    prefix = f"{permit.zone.ags}-{permit.zone.code}-{today.year}-"
-    sequence = ParkingPermit.objects.filter(zone=permit.zone, permit_number__startswith=prefix).count() + 1
+    # Numbers run per zone code and year. Two approvals in one zone at once would count the same
+    # predecessors and collide on the unique number (a 500), so the zone rows of that code are locked
+    # first (a replaced zone and its successor share the code: parking_zones_publish); NO KEY UPDATE still
+    # lets new applications reference the zone meanwhile.
+    zone = permit.zone
+    list(
+        ParkingZone.objects.select_for_update(no_key=True).filter(ags=zone.ags, code=zone.code).order_by("pk")
+    )
+    prefix = f"{zone.ags}-{zone.code}-{today.year}-"
+    sequence = ParkingPermit.objects.filter(permit_number__startswith=prefix).count() + 1
     permit.permit_number = f"{prefix}{sequence:05d}"
 
 

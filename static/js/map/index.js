@@ -10,12 +10,12 @@
      reports.js  report markers: tiles when zoomed out, clustered GeoJSON when zoomed in
      pick.js     place picking in the forms (typed coordinate, draggable pin)
      permits.js  approved special uses: the switchable layer, popups, a permit's area
-     staff.js    the back office's maps: work queue, permit review */
+     staff.js    the back office's maps: work queue, permit review, parking zone review */
 import { areaMap, permitStyle, permitsLayer } from "./permits.js";
 import { parseCoord, pickMarker } from "./pick.js";
 import { reportsLayer } from "./reports.js";
 import { createMap, regionMap } from "./setup.js";
-import { permitReviewMap, queueMap } from "./staff.js";
+import { permitReviewMap, queueMap, zonesMap } from "./staff.js";
 import { statusIcon, statusInfo } from "./status.js";
 import { decodeTile } from "./tiles.js";
 import { config, format, formatCount, later } from "./util.js";
@@ -66,6 +66,8 @@ function init() {
     queueMap(element);
   } else if (kind === "permit") {
     permitReviewMap(element);
+  } else if (kind === "zones") {
+    zonesMap(element);
   }
   // kinds "pick", "draw" and "parking" are set up by their form scripts
 }

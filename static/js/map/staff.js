@@ -62,3 +62,29 @@ export function permitReviewMap(element) {
   map.fitBounds(layer.getBounds(), { maxZoom: 19, padding: [20, 20] });
   return map;
 }
+
+/* The parking zone review map (templates/staff/parking_zones.html): the draft's polygons from the
+   json_script named by data-source, each labelled with number, name and fee; zones with a problem in
+   the danger colour. The table under the map lists the same zones and problems. */
+export function zonesMap(element) {
+  var source = document.getElementById(element.dataset.source);
+  var data = source ? JSON.parse(source.textContent) : { features: [] };
+  var map = regionMap(element, {});
+  if (!map || !data.features.length) return map;
+  // Not interactive: the labels are permanent, and a clickable polygon under the zoom buttons would
+  // crowd their touch targets (axe target-size).
+  var layer = L.geoJSON(data, {
+    interactive: false,
+    style: function (feature) {
+      var bad = feature.properties.problem;
+      return { color: bad ? "#b00020" : "#1f4e9c", weight: 2, fillOpacity: 0.15, dashArray: bad ? "6 4" : null };
+    },
+    onEachFeature: function (feature, polygon) {
+      var p = feature.properties;
+      var label = p.number + ". " + p.name + " (" + p.code + ")" + (p.fee ? ", " + p.fee : "");
+      polygon.bindTooltip(label, { permanent: true, direction: "center", className: "mm-zone-label" });
+    }
+  }).addTo(map);
+  map.fitBounds(layer.getBounds(), { maxZoom: 16, padding: [24, 24], animate: false });
+  return map;
+}

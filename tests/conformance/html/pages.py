@@ -4,9 +4,11 @@ makes the requests a visitor would and returns the final response."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
 from django.utils import translation
@@ -234,6 +236,20 @@ def _recipient_confirm(c: Client, s: Scene) -> HttpResponse:
     return c.get(f"/verwaltung/empfang-bestaetigen/{confirmation_token(s.world.dresden)}/")
 
 
+def _parking_zones_draft(c: Client, s: Scene) -> HttpResponse:
+    """The review state: a draft with one zone inside and one across the border (its problem shown)."""
+    inside = [[13.745, 51.060], [13.765, 51.060], [13.765, 51.070], [13.745, 51.070], [13.745, 51.060]]
+    border = [[13.666, 51.094], [13.669, 51.094], [13.669, 51.0955], [13.666, 51.0955], [13.666, 51.094]]
+    features = [
+        {"type": "Feature", "properties": {"name": n}, "geometry": {"type": "Polygon", "coordinates": [r]}}
+        for n, r in (("Neustadt", inside), ("Grenzweg", border))
+    ]
+    data = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    upload = SimpleUploadedFile("zonen.geojson", data, content_type="application/geo+json")
+    c.post("/verwaltung/einstellungen/parkzonen/", {"form": "upload", "file": upload})
+    return c.get("/verwaltung/einstellungen/parkzonen/")
+
+
 # Staff pages: (user signed in, page). German only: the staff interface is not translated.
 STAFF: dict[str, tuple[str, Page]] = {
     "queue": ("caseworker_a", lambda c, s: c.get("/verwaltung/")),
@@ -262,6 +278,8 @@ STAFF: dict[str, tuple[str, Page]] = {
             "/verwaltung/einstellungen/antragsarten/", {"form": "new", "name": "", "unit": "x"}
         ),
     ),
+    "parking-zones": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/parkzonen/")),
+    "parking-zones-draft": ("admin_a", _parking_zones_draft),
     "retention": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/datenschutz/")),
     "privacy-requests": ("admin_a", lambda c, s: c.get("/verwaltung/datenschutz-anfragen/")),
     "api-tokens": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/api-tokens/")),

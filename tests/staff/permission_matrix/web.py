@@ -100,6 +100,19 @@ def _recipient_tests(ags: str) -> list[dict[str, Any]]:
 
 OPERATOR_PAGE = {**dict.fromkeys(ROLES, 403), "anonymous": 302}
 
+
+def _parking_zones(ags: str) -> list[dict[str, Any]]:
+    from domains.permits.models import ParkingZone
+
+    return list(ParkingZone.objects.filter(ags=ags).order_by("pk").values("pk", "code", "active", "valid_to"))
+
+
+def _zone_drafts() -> list[int]:
+    from domains.permits.models import ParkingZoneDraft
+
+    return list(ParkingZoneDraft.objects.values_list("pk", flat=True))
+
+
 WEB = [
     Case(
         "staff:queue",
@@ -252,6 +265,21 @@ WEB = [
         data=_of_dresden(lambda s: {"email": "buerger@example.org", "action": "export"}),
         shows=_report_id,  # Leipzig's admin gets Leipzig's (empty) answer for the same address
         sees=ADMINS,
+    ),
+    Case(
+        "staff:parking-zones",
+        ADMIN_PAGE,
+        data=_of_dresden(),
+        shows=lambda s: "Neustadt im Entwurf",
+        sees=ADMINS,
+    ),
+    Case(
+        "staff:parking-zones",
+        ADMIN_ACTION,
+        "post",
+        data=_of_dresden(lambda s: {"form": "publish"}),
+        state=lambda s: (_parking_zones("14612000"), _zone_drafts()),
+        writes=ADMINS,
     ),
     Case("staff:api-tokens", ADMIN_PAGE, data=_of_dresden(), shows=lambda s: ">crew_a<", sees=ADMINS),
     Case(
