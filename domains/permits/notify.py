@@ -23,19 +23,25 @@ from domains.permits.workflow import PERMIT_WORKFLOW
 from kernel.cases.tracking import tracking_url
 from kernel.notifications.selectors import mail_queued_about
 from kernel.notifications.services import mail_queue
+from kernel.organisations.readiness import preparation_fallback
 
 PARKING_RECEIPT_KIND = "parking.received"  # the parking applicant's receipt (Eingangsbestätigung)
 
 
 def notify_new_permit(permit: Permit) -> None:
-    """The commune hears of a new application; the applicant gets a receipt with the tracking link."""
+    """The commune hears of a new application; the applicant gets a receipt with the tracking link.
+    While the commune is "in Vorbereitung" the commune's mail goes to the district or the operator with a
+    note, as for reports (``kernel.organisations.readiness.preparation_fallback``): the application is
+    accepted and stays the commune's case all the same."""
+    fallback = preparation_fallback(permit.organisation)
     context = {
         "permit": permit,
         "tracking_url": tracking_url(permit),
         "staff_url": settings.SITE_URL + reverse("staff:permit", args=[permit.public_id]),
+        "fallback": fallback,
     }
     for kind, to, template in (
-        ("permit.new", permit.organisation.email, "mail/permit_new.txt"),
+        ("permit.new", fallback.email if fallback else permit.organisation.email, "mail/permit_new.txt"),
         ("permit.received", permit.applicant_email, "mail/permit_received.txt"),
     ):
         mail_queue(

@@ -219,3 +219,30 @@ def test_without_any_fallback_the_commune_keeps_its_own_address(world):
     is — a report is never left without a recipient."""
     make_report(lonlat=DRESDEN)
     assert _new_report_mails()[-1].to == "maengel@dresden.example"
+
+
+def test_a_new_permit_application_is_mailed_to_the_fallback_too(world):
+    """Permit applications follow the same rule as reports: while Dresden is in preparation the commune's
+    mail goes to the operator with the note; once it is ready, to Dresden without it."""
+    from domains.permits.services import PermitDraft, permit_create
+    from tests.permits.helpers import applicant, body, future
+
+    def apply() -> OutgoingMail:
+        permit_create(
+            draft=PermitDraft(
+                kind="container",
+                geometry=body()["geometry"],
+                start=future(3),
+                end=future(5),
+                applicant=applicant(),
+            )
+        )
+        return OutgoingMail.objects.filter(kind="permit.new").latest("pk")
+
+    PlatformOperator.objects.create(name="Betrieb Sachsen", address="Dresden", email="betrieb@example.org")
+    mail = apply()
+    assert mail.to == "betrieb@example.org"
+    assert "Dresden ist noch in Vorbereitung" in mail.body and "bearbeiten Sie den Antrag selbst" in mail.body
+    _make_ready(world)
+    mail = apply()
+    assert mail.to == world.dresden.email and "in Vorbereitung" not in mail.body
