@@ -17,10 +17,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
+from django.db.models import CharField, Exists, OuterRef, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kernel.organisations.directory_models import DirectoryFactor, SecondFactorSource, StaffDirectory
 from kernel.organisations.models import (
     AuditEvent,
     Membership,
@@ -141,10 +143,19 @@ def audited(action: str) -> BatchTest:
 
 
 def _admin_with_second_factor(organisations: Sequence[Organisation]) -> set[int]:
+    """An active admin with a confirmed TOTP app, or one whose second factor the organisation's own
+    directory has confirmed at sign-in (``directory_factor``) while that directory is active and trusted
+    for it (``SecondFactorSource.PROVIDER``): such an admin may never have enrolled an app here."""
     device = TOTPDevice.objects.filter(user_id=OuterRef("user_id"), confirmed=True)
+    by_directory = DirectoryFactor.objects.filter(user_id=OuterRef("user_id"), confirmed=True).filter(
+        name=Concat(Value("Verzeichnis "), Cast(OuterRef("organisation_id"), CharField()))
+    )
+    trusted = StaffDirectory.objects.filter(
+        organisation_id=OuterRef("organisation_id"), active=True, second_factor=SecondFactorSource.PROVIDER
+    )
     rows = Membership.objects.filter(
         organisation_id__in=_ids(organisations), role=Role.ADMIN, active=True, user__is_active=True
-    ).filter(Exists(device))
+    ).filter(Exists(device) | (Exists(by_directory) & Exists(trusted)))
     return set(rows.values_list("organisation_id", flat=True).distinct())
 
 

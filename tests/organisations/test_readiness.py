@@ -246,3 +246,32 @@ def test_a_new_permit_application_is_mailed_to_the_fallback_too(world):
     _make_ready(world)
     mail = apply()
     assert mail.to == world.dresden.email and "in Vorbereitung" not in mail.body
+
+
+def test_an_admin_whose_directory_confirmed_the_second_factor_counts(world):
+    """Directory sign-in (issue 29.7): an admin without a TOTP app, whose second factor Dresden's own
+    directory confirmed, is an admin with a second factor — but only while that directory is trusted."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from kernel.organisations.directory import directory_factor
+    from kernel.organisations.directory_models import SecondFactorSource, StaffDirectory
+
+    dresden = world.dresden
+    admin = world.users["admin_a"]
+    TOTPDevice.objects.filter(user=admin).delete()
+    assert not _done(dresden)["admin"]
+    directory = StaffDirectory.objects.create(
+        organisation=dresden,
+        issuer="https://login.dresden.example",
+        client_id="mm",
+        second_factor=SecondFactorSource.PROVIDER,
+    )
+    directory_factor(user=admin, directory=directory)
+    assert _done(dresden)["admin"]
+    directory.second_factor = SecondFactorSource.LOCAL
+    directory.save()
+    assert not _done(dresden)["admin"], "a directory not trusted for the second factor does not count"
+    directory.second_factor = SecondFactorSource.PROVIDER
+    directory.active = False
+    directory.save()
+    assert not _done(dresden)["admin"], "a switched-off directory does not count"
