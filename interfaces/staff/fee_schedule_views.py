@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.gis.geos import MultiPolygon
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,12 +34,13 @@ from domains.permits.services.fee_schedules import (
 from interfaces.staff.errors import flash_domain_errors, staff_only
 from interfaces.staff.settings_views import _admin_organisation
 from kernel.core.errors import ValidationFailed
+from kernel.geo.vector_files import read_polygon_file
 from kernel.organisations.models import Organisation, OrganisationKind
 
 MB = 1024 * 1024
 # A fee zone is a few streets to a town centre; a bigger file is the wrong one (the zone upload of
 # issue 29.4, ``kernel/geo/vector_files.py``, reads GeoPackage and Shapefile as well).
-ZONE_GEOJSON_MAX_BYTES = 2 * MB
+ZONE_FILE_MAX_BYTES = 2 * MB
 
 
 def _commune(request: HttpRequest) -> Organisation | None:
@@ -74,14 +76,18 @@ def fee_schedules(request: HttpRequest) -> HttpResponse:
     return render(request, "staff/fee_schedules.html", context)
 
 
-def _zone_upload(request: HttpRequest) -> Any:
+def _zone_upload(request: HttpRequest) -> dict[str, Any]:
+    """The zone's outline: an uploaded GeoJSON, GeoPackage or zipped Shapefile (read by GDAL with the
+    file's own EPSG code from the whitelist, ``kernel.geo.vector_files``; all its polygons form the one
+    zone), else the GeoJSON text of the form."""
     upload = request.FILES.get("geojson_file")
     if upload is None:
-        return request.POST.get("geojson", "")
-    if upload.size > ZONE_GEOJSON_MAX_BYTES:
-        limit = f"{ZONE_GEOJSON_MAX_BYTES // MB} MB"
-        raise ValidationFailed({"geojson": [f"Die GeoJSON-Datei darf höchstens {limit} groß sein."]})
-    return upload.read()
+        return {"geojson": request.POST.get("geojson", "")}
+    read = read_polygon_file(upload, max_bytes=ZONE_FILE_MAX_BYTES)
+    if not read.features:
+        raise ValidationFailed({"geojson": ["Die Datei enthält keine Fläche."]})
+    parts = [polygon for feature in read.features for polygon in feature.geometry]
+    return {"geom": MultiPolygon(parts, srid=read.features[0].geometry.srid)}
 
 
 def _change(request: HttpRequest, org: Organisation, schedule: FeeSchedule) -> str:
@@ -96,7 +102,7 @@ def _change(request: HttpRequest, org: Organisation, schedule: FeeSchedule) -> s
         tariff = fee_schedule_set_tariff(**who, values=values)
         return f"Tarif „{tariff.kind.name}“ gespeichert."
     if action == "zone":
-        zone = fee_schedule_add_zone(**who, values=values, geojson=_zone_upload(request))
+        zone = fee_schedule_add_zone(**who, values=values, **_zone_upload(request))
         return f"Gebührenzone „{zone.name}“ angelegt."
     if action == "exemption":
         exemption = fee_schedule_add_exemption(**who, values=values)

@@ -106,8 +106,11 @@ def area_outside(organisation: Organisation, geom: GEOSGeometry) -> Outside:
     return Outside(bool(has_territory), bool(within), float(outside_m2), float(area_m2))
 
 
-def require_inside_territory(organisation: Organisation, geom: GEOSGeometry, *, field: str) -> None:
-    """Refuse (German message with m² and %) an area that lies outside the territory beyond the tolerance."""
+def require_inside_territory(
+    organisation: Organisation, geom: GEOSGeometry, *, field: str, subject: str = "Zuständigkeitsbereiche"
+) -> None:
+    """Refuse (German message with m² and %) an area that lies outside the territory beyond the tolerance;
+    ``subject`` names what must lie inside (responsibility areas, fee zones)."""
     outside = area_outside(organisation, geom)
     if not outside.has_territory:
         raise ValidationFailed({field: [NO_TERRITORY.format(name=organisation.name)]})
@@ -122,7 +125,7 @@ def require_inside_territory(organisation: Organisation, geom: GEOSGeometry, *, 
             field: [
                 f"Der Bereich liegt außerhalb des Gebiets von {organisation.name}: "
                 f"{german_decimal(outside.outside_m2, 0)} m² ({percent} % der Fläche). "
-                f"Zuständigkeitsbereiche müssen innerhalb des eigenen Gebiets liegen "
+                f"{subject} müssen innerhalb des eigenen Gebiets liegen "
                 f"(Toleranz {german_decimal(AREA_TOLERANCE_M, 0)} m an der Grenze)."
             ]
         }

@@ -97,3 +97,56 @@ def test_another_communes_admin_gets_404_and_changes_nothing(client, world: Worl
 def test_a_caseworker_gets_403(client, world: World):
     login(client, "caseworker_a")
     assert client.get(BASE).status_code == 403
+
+
+def _gk4_geopackage(tmp_path, ring) -> bytes:
+    """A GeoPackage in Gauß-Krüger zone 4 (EPSG:31468), written by GDAL's ogr2ogr, as a GIS exports it."""
+    import json
+    import subprocess
+
+    source = tmp_path / "zone.geojson"
+    feature = {
+        "type": "Feature",
+        "properties": {"Name": "Innenstadt"},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+    source.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    target = tmp_path / "zone.gpkg"
+    subprocess.run(
+        ["ogr2ogr", "-f", "GPKG", "-s_srs", "EPSG:4326", "-t_srs", "EPSG:31468", str(target), str(source)],
+        check=True,
+        capture_output=True,
+    )
+    return target.read_bytes()
+
+
+def test_a_fee_zone_from_a_geopackage_in_gauss_krueger_must_lie_inside_the_commune(
+    client, world: World, tmp_path
+):
+    """Tariff zones come as GeoPackage too (kernel.geo.vector_files, the file's own EPSG code); a zone
+    outside Dresden is refused with the m² outside, and nothing is saved."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    login(client, "admin_a")
+    draft = _draft(client).context["schedule"]
+    url = f"{BASE}{draft.pk}/"
+    zones_before = draft.zones.count()
+    altstadt = [[13.73, 51.05], [13.74, 51.05], [13.74, 51.055], [13.73, 51.055], [13.73, 51.05]]
+    upload = SimpleUploadedFile("zone.gpkg", _gk4_geopackage(tmp_path, altstadt))
+    saved = client.post(
+        url, {"form": "zone", "name": "Altstadt", "factor": "1,5", "geojson_file": upload}, follow=True
+    )
+    assert "Gebührenzone „Altstadt“ angelegt." in messages_of(saved)
+    zone = draft.zones.get(name="Altstadt")
+    assert zone.geom.srid == 25833
+    assert 385_000 < zone.geom.area < 395_000  # 0.01° × 0.005° at 51° N ≈ 701 m × 556 m
+    assert abs(zone.geom.extent[0] - 410981.9) < 1  # the west edge where PROJ puts 13.73° E
+
+    leipzig = [[12.37, 51.33], [12.38, 51.33], [12.38, 51.335], [12.37, 51.335], [12.37, 51.33]]
+    upload = SimpleUploadedFile("weit.gpkg", _gk4_geopackage(tmp_path, leipzig))
+    refused = client.post(
+        url, {"form": "zone", "name": "Leipzig", "factor": "2", "geojson_file": upload}, follow=True
+    )
+    text = " ".join(messages_of(refused))
+    assert "außerhalb des Gebiets von Dresden" in text and "m²" in text and "Gebührenzonen" in text
+    assert draft.zones.count() == zones_before + 1

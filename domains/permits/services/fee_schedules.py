@@ -49,6 +49,7 @@ from kernel.geo.geometry import parse_geojson_geometry
 from kernel.organisations.audit import audit
 from kernel.organisations.models import Organisation, OrganisationKind
 from kernel.organisations.scoping import Forbidden, require_admin
+from kernel.organisations.territory import require_inside_territory
 
 RATE_MAX = Decimal("100000")
 FACTOR_MAX = Decimal("100")
@@ -313,9 +314,17 @@ def _zone_geometry(geojson: Any, errors: FieldErrors) -> MultiPolygon | None:
 
 
 def fee_schedule_add_zone(
-    *, actor: Any, organisation: Organisation, schedule: FeeSchedule, values: Mapping[str, Any], geojson: Any
+    *,
+    actor: Any,
+    organisation: Organisation,
+    schedule: FeeSchedule,
+    values: Mapping[str, Any],
+    geojson: Any = None,
+    geom: MultiPolygon | None = None,
 ) -> TariffZone:
-    """A fee zone of the draft: name, factor (> 0, e.g. 1,5) and its outline as GeoJSON (WGS84)."""
+    """A fee zone of the draft: name, factor (> 0, e.g. 1,5) and its outline — GeoJSON text (WGS84) or a
+    geometry already read from an uploaded GeoJSON, GeoPackage or Shapefile (``kernel.geo.vector_files``,
+    EPSG:25833). The zone must lie inside the commune (the message names the m² outside)."""
     errors = FieldErrors()
     name = clean_text(values.get("name"))
     if not name or len(name) > 120:
@@ -323,9 +332,11 @@ def fee_schedule_add_zone(
     factor = parse_amount(values.get("factor"), "factor", "Der Faktor", errors, maximum=FACTOR_MAX)
     if factor is not None and factor == 0:
         errors.add("factor", "Der Faktor muss größer als 0 sein.")
-    geom = _zone_geometry(geojson, errors)
+    if geom is None:
+        geom = _zone_geometry(geojson, errors)
     if errors:
         raise ValidationFailed(dict(errors))
+    require_inside_territory(organisation, geom, field="geojson", subject="Gebührenzonen")
     with transaction.atomic():
         draft = _locked_draft(actor, organisation, schedule)
         zone = TariffZone.objects.create(schedule=draft, name=name, factor=factor, geom=geom)
