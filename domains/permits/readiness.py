@@ -88,7 +88,7 @@ def register() -> None:
             label="Bewohnerparkgebiete",
             missing="Es sind noch keine Bewohnerparkgebiete veröffentlicht.",
             done="Bewohnerparkgebiete sind veröffentlicht.",
-            url_name="staff:settings",
+            url_name="staff:parking-zones",
             test=_with_parking_zones,
             applies=_parking_on,
             order=70,
