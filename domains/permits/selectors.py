@@ -29,6 +29,7 @@ from django.db.models.functions import Cast, JSONObject
 from django.utils import timezone
 
 from domains.permits.models import (
+    FeeExemption,
     FeeSchedule,
     FeeScheduleState,
     ParkingPermit,
@@ -390,3 +391,21 @@ def parking_zones_current(ags: str) -> list[ParkingZone]:
 def parking_zone_draft_of(organisation_id: int) -> ParkingZoneDraft | None:
     """The organisation's unpublished zone upload, if any."""
     return ParkingZoneDraft.objects.filter(organisation_id=organisation_id).first()
+
+
+def claimable_exemptions(ags: str) -> list[str]:
+    """The reasons an applicant in the commune ``ags`` may claim (``FeeExemption.claimable``) in a
+    published version of its Satzung valid today or later — the web form's choice. Which one applies is
+    decided by the version valid on the start date (``domains.permits.services.validation.permit_fee``)."""
+    if not ags:
+        return []
+    today = timezone.localdate()
+    reasons = (
+        FeeExemption.objects.filter(
+            claimable=True, schedule__ags=ags, schedule__state=FeeScheduleState.PUBLISHED
+        )
+        .filter(Q(schedule__valid_to__isnull=True) | Q(schedule__valid_to__gt=today))
+        .values_list("reason", flat=True)
+        .distinct()
+    )
+    return sorted(reasons)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from domains.permits.kinds import kinds_available_in
 from domains.permits.models import FeeUnit, PermitKind
+from domains.permits.selectors import claimable_exemptions
 from domains.permits.services import MAX_ATTACHMENTS, PermitDraft, Upload
 from interfaces.web.forms import MultipleFileInput, MultipleFilesField, ServiceErrorsForm
 from shared.http.params import AGS8
@@ -129,6 +130,14 @@ class PermitForm(ServiceErrorsForm):
         ),
         widget=forms.Textarea(attrs={"rows": 4, **TEXT}),
     )
+    # A reduction the commune's Satzung lets applicants claim (e.g. for a charitable event); offered only
+    # where the commune has one. The service checks it against the version valid on the start date.
+    exemption = forms.CharField(
+        label=_("Gebührenbefreiung oder -ermäßigung (optional)"),
+        required=False,
+        help_text=_("Nur wenn einer dieser Gründe zutrifft; die Gemeinde kann einen Nachweis verlangen."),
+        widget=forms.Select(),
+    )
     description = forms.CharField(
         label=_("Vorhaben"),
         required=False,
@@ -185,6 +194,8 @@ class PermitForm(ServiceErrorsForm):
         self.kinds = permit_kinds(self.ags)
         choices = [("", str(_("Bitte wählen …")))] + [(k.slug, k.name) for k in self.kinds]
         self.fields["kind"].widget.choices = choices
+        self.exemptions = claimable_exemptions(self.ags)
+        self.fields["exemption"].widget.choices = [("", str(_("Keine")))] + [(r, r) for r in self.exemptions]
         self.initial["gemeinde"] = self.ags
         if self.is_bound:
             self.data = self.data.copy()
@@ -238,6 +249,7 @@ class PermitForm(ServiceErrorsForm):
             start=_iso_datetime(data.get("start")),
             end=_iso_datetime(data.get("end")),
             units=data.get("units") or 1,
+            exemption=data.get("exemption", ""),
             description=data.get("description", ""),
             applicant={
                 key: data.get(key, "") for key in ("name", "organisation", "email", "phone", "address")

@@ -8,7 +8,7 @@
 (function () {
   "use strict";
 
-  var ESTIMATE_FIELDS = ["kind", "start", "end", "units", "site_address", "length_m", "geometry", "width_m"];
+  var ESTIMATE_FIELDS = ["kind", "start", "end", "units", "site_address", "length_m", "geometry", "width_m", "exemption"];
   var ESTIMATE_DELAY_MS = 400;
 
   function $(id) { return document.getElementById(id); }
@@ -245,7 +245,8 @@
           length_m: el.length_m.value,
           start: el.start.value,
           end: el.end.value,
-          units: el.units.value || "1"
+          units: el.units.value || "1",
+          exemption: el.exemption ? el.exemption.value : ""
         })
       })
         .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
@@ -274,8 +275,8 @@
       timer = setTimeout(function () { estimate(false); }, ESTIMATE_DELAY_MS);
     }
 
-    ["kind", "start", "end", "units", "width_m", "site_address", "length_m"].forEach(function (name) {
-      el[name].addEventListener("change", scheduleEstimate);
+    ["kind", "start", "end", "units", "width_m", "site_address", "length_m", "exemption"].forEach(function (name) {
+      if (el[name]) el[name].addEventListener("change", scheduleEstimate);
     });
     form.querySelector('button[value="estimate"]').addEventListener("click", function (e) {
       e.preventDefault();

@@ -549,3 +549,30 @@ def test_permit_pages_in_english(client):
     assert "Apply for a special use permit" in html and "Calculate fee" in html
     html = client.get(PARKING_URL).content.decode()  # the language cookie is remembered
     assert "Apply for a resident parking permit" in html and "Licence plate" in html
+
+
+def test_a_claimable_exemption_is_offered_and_priced_without_javascript(client):
+    """The Satzung's claimable exemptions (issue 29.3) are a choice on the web form of that commune, as the
+    API's ``exemption``; the estimate shows the reduction line, a reason not listed is refused at the field."""
+    from domains.permits.models import FeeExemption, FeeSchedule, FeeScheduleState
+
+    demo = FeeSchedule.objects.filter(ags="14612000", state=FeeScheduleState.PUBLISHED).latest("valid_from")
+    FeeExemption.objects.create(
+        schedule=demo, reason="Gemeinnützige Veranstaltung", percent=50, claimable=True
+    )
+    FeeExemption.objects.create(schedule=demo, reason="Nur für Behörden", percent=100, claimable=False)
+    leipzig = client.get(URL, {"gemeinde": "14713000"}).content.decode()
+    assert "Gemeinnützige Veranstaltung" not in leipzig and 'name="exemption"' not in leipzig
+    dresden = client.get(URL, {"gemeinde": "14612000"}).content.decode()
+    assert '<option value="Gemeinnützige Veranstaltung">Gemeinnützige Veranstaltung</option>' in dresden
+    assert "Nur für Behörden" not in dresden  # staff grant it, applicants cannot claim it
+
+    values = {**_values(), "gemeinde": "14612000"}
+    plain = client.post(URL, {**values, "action": "estimate"}).context["estimate"]["fee"]
+    claimed = {**values, "exemption": "Gemeinnützige Veranstaltung", "action": "estimate"}
+    reduced = client.post(URL, claimed).context["estimate"]["fee"]
+    assert Decimal(reduced["total"]) < Decimal(plain["total"])
+    assert sum(Decimal(line["amount"]) for line in reduced["lines"]) == Decimal(reduced["total"])
+    refused = client.post(URL, {**values, "exemption": "Freundschaft", "action": "estimate"})
+    assert "sieht die Befreiung „Freundschaft“ nicht vor" in refused.content.decode()
+    assert Permit.objects.count() == 0
