@@ -85,6 +85,9 @@
     }
 
     function besideField(box, field, messages) {
+      // A newer answer replaces the field's messages: two answers in flight (a live check and the submit)
+      // each clear before they ask, so without this both lists would stand, with one id twice.
+      if (box.firstChild) clearField(box);
       var ul = document.createElement("ul");
       ul.className = "errorlist";
       ul.id = field.id + "_error";
