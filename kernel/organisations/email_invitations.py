@@ -21,10 +21,12 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from kernel.core.errors import DomainError, ValidationFailed
+from kernel.notifications.personal_data import mails_about_erase
 from kernel.notifications.services import email_is_valid, mail_queue
 from kernel.organisations.audit import audit
 from kernel.organisations.invitations import VALID_DAYS
@@ -280,3 +282,41 @@ def invitation_pending_exists(*, organisation: Organisation, email: str, role: s
         organisation=organisation, email__iexact=email, answered=None, expires__gt=timezone.now()
     )
     return (found.filter(role=role) if role else found).exists()
+
+
+# How long an invitation keeps the invited person's e-mail address and name once its link is over
+# (answered, withdrawn or expired): long enough for the admin to see who was invited and to ask again,
+# then the address has no purpose any more (DSGVO Art. 5(1)(e)). The row stays, nameless, for the audit.
+KEEP_DAYS_AFTER_END = 30
+
+
+def invitations_email_due(*, moment: dt.datetime) -> QuerySet[Invitation]:
+    """E-mail invitations whose link ended more than :data:`KEEP_DAYS_AFTER_END` days before ``moment``
+    and that still hold an address (``shared.privacy.retention`` erases them daily)."""
+    cutoff = moment - dt.timedelta(days=KEEP_DAYS_AFTER_END)
+    ended = Q(answered__lt=cutoff) | Q(answered__isnull=True, expires__lt=cutoff)
+    return Invitation.objects.exclude(email="").filter(ended)
+
+
+def invitations_erase_email(queryset: QuerySet[Invitation]) -> int:
+    """Blank the address and name of each invitation and erase the invitation mail in the outbox; one
+    transaction and one audit entry per invitation. Returns how many were erased."""
+    erased = 0
+    for pk in list(queryset.values_list("pk", flat=True)):
+        with transaction.atomic():
+            invitation = Invitation.objects.select_for_update().filter(pk=pk).exclude(email="").first()
+            if invitation is None:
+                continue
+            mails_about_erase(object_type="invitation", object_id=str(pk), to=[invitation.email])
+            invitation.email = ""
+            invitation.name = ""
+            invitation.save(update_fields=["email", "name"])
+            audit(
+                actor=None,
+                action="invitation.erase_email",
+                obj=invitation,
+                organisation=invitation.organisation,
+                summary="E-Mail-Adresse und Name der Einladung gelöscht (Aufbewahrungsfrist)",
+            )
+            erased += 1
+    return erased

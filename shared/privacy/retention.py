@@ -41,6 +41,7 @@ from domains.reports.personal_data import (
 )
 from kernel.notifications.personal_data import mail_redact_links, mails_with_tracking_links
 from kernel.organisations.audit import audit
+from kernel.organisations.email_invitations import invitations_email_due, invitations_erase_email
 from shared.subscriptions.personal_data import subscriptions_due, subscriptions_erase
 
 # Kind → German label, in the order the command prints them.
@@ -54,6 +55,7 @@ KINDS = {
     "update_emails": "E-Mail-Adressen zu Ergänzungen",
     "notice_emails": "E-Mail-Adressen zu Hinweisen auf rechtswidrige Inhalte",
     "subscriptions": "Benachrichtigungen (unbestätigt, abbestellt, Meldung abgeschlossen)",
+    "invitations": "E-Mail-Adressen und Namen abgelaufener oder beantworteter Einladungen",
 }
 
 
@@ -118,6 +120,9 @@ _KINDS = {
         due=lambda moment: notice_emails_due(moment=moment), erase=participation_emails_erase
     ),
     "subscriptions": _Kind(due=lambda moment: subscriptions_due(moment=moment), erase=subscriptions_erase),
+    "invitations": _Kind(
+        due=lambda moment: invitations_email_due(moment=moment), erase=invitations_erase_email
+    ),
 }
 
 

@@ -195,3 +195,24 @@ def test_the_mail_names_the_second_factor_for_admins(world):
     body = OutgoingMail.objects.get(kind="staff_invitation").body
     assert "Zwei-Faktor-Anmeldung" in body
     assert re.search(r"gilt einmal und 7 Tage", body)
+
+
+def test_the_address_and_name_go_thirty_days_after_the_link_ended(world):
+    """Retention (DSGVO Art. 5(1)(e)): an invitation keeps the invited address and name for 30 days after
+    its link ended (here: expired unanswered), then the daily retention run blanks them and erases the
+    invitation mail; the row itself stays for the audit."""
+    from shared.privacy.retention import retention_apply
+
+    invited = invite(world)
+    invitation = Invitation.objects.get(pk=invited.invitation.pk)
+    assert OutgoingMail.objects.filter(object_type="invitation", object_id=str(invitation.pk)).exists()
+    ended = timezone.localtime(invitation.expires).date()
+    assert retention_apply(as_of=ended + dt.timedelta(days=30))["invitations"] == 0
+    invitation.refresh_from_db()
+    assert invitation.email == "neu@dresden.example"
+    assert retention_apply(as_of=ended + dt.timedelta(days=32))["invitations"] == 1
+    invitation.refresh_from_db()
+    assert invitation.email == "" and invitation.name == ""
+    assert not OutgoingMail.objects.filter(to="neu@dresden.example").exists()
+    assert AuditEvent.objects.filter(action="invitation.erase_email", object_id=str(invitation.pk)).exists()
+    assert retention_apply(as_of=ended + dt.timedelta(days=33))["invitations"] == 0  # nothing twice
