@@ -111,8 +111,23 @@ def page(browser, site):
     context.close()
 
 
+STYLESHEETS_LOADED = "[...document.querySelectorAll('link[rel=stylesheet]')].every(l => l.sheet !== null)"
+
+
+def wait_for_stylesheets(page) -> None:
+    """Wait until every stylesheet of the page has loaded.
+
+    Chromium answers ``getComputedStyle`` before a pending stylesheet arrives, so on a busy machine
+    staff.css can apply while site.css (which defines the colour tokens it uses) is still on its way:
+    ``var(--error)`` is then undefined and a red button computes as transparent. Measure styles (and
+    run axe's contrast rules) only after this.
+    """
+    page.wait_for_function(STYLESHEETS_LOADED)
+
+
 def axe_serious(page) -> list[dict]:
     """Run axe-core (from npm, injected only here) and return serious/critical violations."""
+    wait_for_stylesheets(page)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "async () => await axe.run(document, {runOnly: {type: 'tag', values: "

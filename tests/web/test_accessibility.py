@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from domains.reports.models import Report
 from tests.factories import jpeg_bytes, make_report, photo, set_status
-from tests.web.conftest import axe_serious
+from tests.web.conftest import axe_serious, wait_for_stylesheets
 
 pytestmark = pytest.mark.browser
 
@@ -29,6 +29,7 @@ def tab_to(page, locator, *, limit: int = 25) -> int:
 
 
 def _focus_ring(locator) -> str:
+    wait_for_stylesheets(locator.page)
     return locator.evaluate("el => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).boxShadow")
 
 

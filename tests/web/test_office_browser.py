@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 from kernel.organisations.models import Organisation
 from tests.factories import make_report, set_status
 from tests.staff_world import login
-from tests.web.conftest import axe_serious, new_context
+from tests.web.conftest import axe_serious, new_context, wait_for_stylesheets
 
 pytestmark = pytest.mark.browser
 
@@ -53,6 +53,7 @@ def _contrast(a: str, b: str) -> float:
 
 
 def _colours(locator) -> tuple[str, str]:
+    wait_for_stylesheets(locator.page)
     return tuple(
         locator.evaluate("e => { const s = getComputedStyle(e); return [s.backgroundColor, s.color]; }")
     )

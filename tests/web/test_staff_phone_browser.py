@@ -13,7 +13,7 @@ from domains.permits.services import PermitDraft, permit_create
 from tests.permits.helpers import applicant, future
 from tests.permits.test_conflicts import box
 from tests.staff_world import PASSWORD
-from tests.web.conftest import axe_serious, new_context
+from tests.web.conftest import axe_serious, new_context, wait_for_stylesheets
 
 pytestmark = pytest.mark.browser
 
@@ -39,10 +39,8 @@ def test_the_crew_header_is_small_on_a_phone(browser, site, world):
     expect(page.get_by_role("heading", name="Meine Aufträge")).to_be_visible()
     nav = page.get_by_role("navigation", name="Verwaltung")
     expect(nav.get_by_role("link")).to_have_text(["Meine Aufträge", "Zwei-Faktor-Anmeldung"])
-    # Measured once staff.css has applied (its navigation list is a flex box only then).
-    page.wait_for_function(
-        "getComputedStyle(document.querySelector('header.staff-header nav ul')).display === 'flex'"
-    )
+    # Measured once both stylesheets have applied.
+    wait_for_stylesheets(page)
     height = page.evaluate("document.querySelector('header.staff-header').getBoundingClientRect().height")
     assert height <= PHONE["height"] * HEADER_SHARE_MAX, f"header {height} px of {PHONE['height']}"
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -66,9 +64,7 @@ def test_a_refusal_is_confirmed_on_a_phone(browser, site, world, permit):
     expect(page.get_by_role("heading", name="Bitte bestätigen")).to_be_visible()
     assert Permit.objects.get(pk=permit.pk).status == "submitted"  # nothing decided yet
     confirm = page.get_by_role("button", name="Abgelehnt: bestätigen")
-    page.wait_for_function(
-        "getComputedStyle(document.querySelector('button.button--danger')).borderRadius !== '0px'"
-    )
+    wait_for_stylesheets(page)
     assert confirm.evaluate("b => getComputedStyle(b).backgroundColor") == DANGER
     box_ = confirm.bounding_box()
     assert box_["x"] >= 0 and box_["x"] + box_["width"] <= PHONE["width"]
