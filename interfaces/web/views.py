@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import Throttled
 
+from domains.reports.deadlines import public_deadline
 from domains.reports.models import Report
 from domains.reports.notify import receipt_queued
 from domains.reports.participation.selectors import confirmation_figures, public_timeline
@@ -211,6 +212,7 @@ def report_context(report: Any) -> dict[str, Any]:
         "map_config": map_config(),
         "follow_form": FollowForm(),
         "contact": commune_contact(report.commune.ags),  # the footer's "Kontakt <Gemeinde>"
+        "deadline": public_deadline(report),  # "Wir melden uns bis …" while the report is open
     }
 
 
