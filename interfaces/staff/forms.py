@@ -141,7 +141,12 @@ class CategorySettingForm(forms.Form):
     recipient_email = forms.EmailField(label="Empfänger-E-Mail", required=False)
     sla_days = forms.IntegerField(label="Frist (Tage)", required=False, min_value=1, max_value=365)
     # Absent (an older form, a script) means calendar days, as before working days existed.
-    sla_unit = forms.ChoiceField(label="Fristart", choices=DeadlineUnit.choices, required=False)
+    sla_unit = forms.ChoiceField(
+        label="Fristart",
+        choices=DeadlineUnit.choices,
+        required=False,
+        error_messages={"invalid_choice": "Bitte als Fristart Arbeitstage oder Kalendertage wählen."},
+    )
 
 
 class MemberForm(forms.Form):

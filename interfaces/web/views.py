@@ -194,6 +194,7 @@ def report_confirmation(request: HttpRequest, public_id: str) -> HttpResponse:
         "tracking_url": tracking_url,
         "receipt_sent": receipt_queued(report),
         "in_preparation": commune_in_preparation(report.commune.ags),
+        "deadline": public_deadline(report),
     }
     response = render(request, "web/confirmation.html", context)
     response["Cache-Control"] = "no-store"
