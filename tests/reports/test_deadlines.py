@@ -15,6 +15,7 @@ from domains.reports.services.creating import _due
 from kernel.cases.deadlines import DeadlineUnit
 from kernel.cases.tracking import tracking_token
 from kernel.core.workdays import add_working_days
+from kernel.notifications.models import OutgoingMail
 from kernel.organisations.models import AuditEvent
 from tests.factories import make_report, set_status
 from tests.staff_world import World, login
@@ -218,3 +219,19 @@ def test_the_confirmation_after_submitting_says_when_we_answer(client, db):
 
 GERMAN_WEEKDAYS = ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"]
 GERMAN_MONTHS = "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split()
+
+
+def test_the_receipt_mail_says_when_we_answer(client, db):
+    data = {
+        "lat": "51,0504",
+        "lon": "13,7373",
+        "category": "schlagloch",
+        "description": "Loch",
+        "email": "q@example.org",
+    }
+    client.post("/", data)
+    report = Report.objects.get()
+    mail = OutgoingMail.objects.get(kind="report.received")
+    due = timezone.localtime(report.due, BERLIN)
+    long_date = f"{GERMAN_WEEKDAYS[due.weekday()]}, {due.day}. {GERMAN_MONTHS[due.month - 1]} {due.year}"
+    assert f"prüft sie.\nWir melden uns bis {long_date}.\n" in mail.body
