@@ -16,7 +16,9 @@ Pure date arithmetic, no Django, no time zones: callers pass local (Europe/Berli
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from functools import lru_cache
+from types import MappingProxyType
 
 __all__ = [
     "add_working_days",
@@ -53,8 +55,9 @@ def _buss_und_bettag(year: int) -> dt.date:
 
 
 @lru_cache(maxsize=256)
-def saxony_holidays(year: int) -> dict[dt.date, str]:
-    """The statewide public holidays of Saxony in ``year``, date → German name, in calendar order."""
+def saxony_holidays(year: int) -> Mapping[dt.date, str]:
+    """The statewide public holidays of Saxony in ``year``, date → German name, in calendar order
+    (read-only: the mapping is cached and shared by every caller)."""
     if year < 1995:
         # SächsSFG in its present form (Buß- und Bettag kept as a holiday when the other Länder dropped it
         # in 1995); older years have no use here and would need other rules.
@@ -73,7 +76,7 @@ def saxony_holidays(year: int) -> dict[dt.date, str]:
         dt.date(year, 12, 25): "1. Weihnachtstag",
         dt.date(year, 12, 26): "2. Weihnachtstag",
     }
-    return dict(sorted(days.items()))
+    return MappingProxyType(dict(sorted(days.items())))
 
 
 def is_working_day(day: dt.date) -> bool:

@@ -56,6 +56,8 @@ def test_saxon_holidays_2026_to_2030_match_the_official_calendar(year):
     assert saxony_holidays(year) == expected
     assert list(saxony_holidays(year)) == sorted(expected)  # calendar order, for any listing
     assert easter_sunday(year) == EASTER[year]
+    with pytest.raises(TypeError):
+        saxony_holidays(year)[D(year, 6, 1)] = "Erfunden"  # the cached mapping cannot be changed
 
 
 def test_buss_und_bettag_is_the_wednesday_before_23_november_for_every_weekday_of_the_23rd():
