@@ -161,6 +161,7 @@ def report(request: HttpRequest, public_id: str) -> HttpResponse:
         "questionnaire": questionnaire_of(obj),
         "note_templates": note_template_choices(obj),
         "map_config": staff_map_config(),
+        "overdue": report_is_overdue(obj),
     }
     context["people"] = member_labels(
         (user_id, obj.organisation_id)

@@ -235,3 +235,13 @@ def test_the_receipt_mail_says_when_we_answer(client, db):
     due = timezone.localtime(report.due, BERLIN)
     long_date = f"{GERMAN_WEEKDAYS[due.weekday()]}, {due.day}. {GERMAN_MONTHS[due.month - 1]} {due.year}"
     assert f"prüft sie.\nWir melden uns bis {long_date}.\n" in mail.body
+
+
+def test_the_caseworkers_report_page_shows_the_due_date_and_marks_overdue(client, world: World):
+    due_on(world.own, dt.datetime(2036, 11, 20, 23, 59, 59, 999999, tzinfo=BERLIN))
+    login(client, "caseworker_a")
+    html = client.get(f"/verwaltung/meldungen/{world.own.public_id}/").content.decode()
+    assert '<dt>Fällig</dt><dd><time datetime="2036-11-20">Do 20.11.2036</time></dd>' in html
+    due_on(world.own, timezone.now() - dt.timedelta(minutes=1))
+    html = client.get(f"/verwaltung/meldungen/{world.own.public_id}/").content.decode()
+    assert '<strong class="overdue">(überfällig)</strong></dd>' in html
