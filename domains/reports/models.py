@@ -9,6 +9,7 @@ from django.core.validators import MaxLengthValidator, RegexValidator
 from django.utils import translation
 
 from domains.reports.workflow import REPORT_WORKFLOW, ReportStatus
+from kernel.cases.deadlines import DeadlineUnit
 from kernel.cases.models import LocatedCase, StatusChangeBase
 from kernel.geo.srid import STORAGE_SRID
 
@@ -62,6 +63,13 @@ class Category(models.Model):
     )
     icon = models.CharField("Symbolname", max_length=40, blank=True)
     default_sla_days = models.PositiveSmallIntegerField("Bearbeitungsfrist (Tage)", default=14)
+    default_sla_unit = models.CharField(
+        "Fristart",
+        max_length=10,
+        choices=DeadlineUnit.choices,
+        default=DeadlineUnit.CALENDAR,
+        help_text="Arbeitstage zählen weder Wochenenden noch sächsische Feiertage.",
+    )
     order = models.PositiveSmallIntegerField("Reihenfolge", default=0)
     active = models.BooleanField("Aktiv", default=True, help_text="Landesweit abschalten")
     keywords = models.CharField("Stichwörter", max_length=300, blank=True)
@@ -169,6 +177,13 @@ class CommuneCategorySetting(models.Model):
     enabled = models.BooleanField("Angeboten", default=True)
     recipient_email = models.EmailField("Empfänger-E-Mail", blank=True)
     sla_days = models.PositiveSmallIntegerField("Eigene Frist (Tage)", null=True, blank=True)
+    sla_unit = models.CharField(
+        "Fristart der eigenen Frist",
+        max_length=10,
+        choices=DeadlineUnit.choices,
+        default=DeadlineUnit.CALENDAR,
+        help_text="Gilt nur mit eigener Frist; sonst zählt die Vorgabe der Kategorie.",
+    )
 
     class Meta:
         verbose_name = "Kategorie-Einstellung einer Gemeinde"

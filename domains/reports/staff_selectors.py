@@ -98,6 +98,7 @@ def crew_jobs(user: Any, *, near: Point | None = None) -> QuerySet[Report]:
         staff_reports(user)
         .filter(status__in=OPEN_STATES)
         .filter(Q(assignee_id=scope.user_id) | Q(team_id__in=scope.team_ids))
+        .annotate(is_overdue=ExpressionWrapper(overdue_condition(), output_field=BooleanField()))
     )
     if near is not None:
         return qs.annotate(distance=Distance("location", to_storage(near))).order_by("distance", "due")

@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from domains.reports.workflow import REPORT_WORKFLOW, ReportStatus
+from kernel.cases.deadlines import DeadlineUnit
 from kernel.organisations.models import Role
 
 
@@ -139,6 +140,13 @@ class CategorySettingForm(forms.Form):
     enabled = forms.BooleanField(label="Angeboten", required=False)
     recipient_email = forms.EmailField(label="Empfänger-E-Mail", required=False)
     sla_days = forms.IntegerField(label="Frist (Tage)", required=False, min_value=1, max_value=365)
+    # Absent (an older form, a script) means calendar days, as before working days existed.
+    sla_unit = forms.ChoiceField(
+        label="Fristart",
+        choices=DeadlineUnit.choices,
+        required=False,
+        error_messages={"invalid_choice": "Bitte als Fristart Arbeitstage oder Kalendertage wählen."},
+    )
 
 
 class MemberForm(forms.Form):

@@ -7,16 +7,20 @@ again). Every POST redirects back to the page of the same organisation (``?organ
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from domains.reports.models import Category
+from domains.reports.deadlines import DeadlineRule
+from domains.reports.models import Category, CommuneCategorySetting
 from domains.reports.selectors import categories_active, category_settings_by_category
 from domains.reports.services import categories_review_confirm, category_setting_set
 from interfaces.staff.errors import SecondFactorRequired, flash_domain_errors, flash_form_errors, staff_only
 from interfaces.staff.forms import AreaForm, CategorySettingForm, InviteForm, MemberForm
+from kernel.cases.deadlines import DeadlineUnit
 from kernel.core.errors import NotFound, ValidationFailed
 from kernel.organisations.api_tokens import api_token_in, api_token_revoke, api_tokens_of_organisation
 from kernel.organisations.email_invitations import invitation_revoke, invite_by_email
@@ -122,6 +126,7 @@ def _save_category_setting(request: HttpRequest, org: Organisation, categories: 
                 enabled=form.cleaned_data["enabled"],
                 recipient_email=form.cleaned_data["recipient_email"] or "",
                 sla_days=form.cleaned_data["sla_days"],
+                sla_unit=form.cleaned_data["sla_unit"] or DeadlineUnit.CALENDAR,
             )
             messages.success(request, f"„{category.name}“ gespeichert.")
 
@@ -142,8 +147,17 @@ def category_settings(request: HttpRequest) -> HttpResponse:
         _save_category_setting(request, org, categories)
         return _back_to_page(request, org)
     settings_by_cat = category_settings_by_category(org.ags)
-    rows = [{"category": c, "setting": settings_by_cat.get(c.pk)} for c in categories]
-    return render(request, "staff/category_settings.html", {"org": org, "rows": rows})
+    rows = [_category_row(c, settings_by_cat.get(c.pk)) for c in categories]
+    return render(
+        request, "staff/category_settings.html", {"org": org, "rows": rows, "units": DeadlineUnit.choices}
+    )
+
+
+def _category_row(category: Category, setting: CommuneCategorySetting | None) -> dict[str, Any]:
+    """One table row; the unit select shows the commune's choice, else the catalogue's default unit."""
+    unit = setting.sla_unit if setting else category.default_sla_unit
+    default = DeadlineRule(category.default_sla_days, category.default_sla_unit).label
+    return {"category": category, "setting": setting, "unit": unit, "default": default}
 
 
 def _change_membership(request: HttpRequest, org: Organisation) -> None:

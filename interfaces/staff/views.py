@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from domains.reports.deadlines import report_is_overdue
 from domains.reports.models import Report
 from domains.reports.participation.selectors import note_template_choices, questionnaire_of, staff_updates
 from domains.reports.selectors import categories_active
@@ -160,6 +161,7 @@ def report(request: HttpRequest, public_id: str) -> HttpResponse:
         "questionnaire": questionnaire_of(obj),
         "note_templates": note_template_choices(obj),
         "map_config": staff_map_config(),
+        "overdue": report_is_overdue(obj),
     }
     context["people"] = member_labels(
         (user_id, obj.organisation_id)
@@ -389,6 +391,7 @@ def crew_job(request: HttpRequest, public_id: str) -> HttpResponse:
             "note_templates": note_template_choices(job),
             "statuses": CREW_STATUSES,
             "undo": crew_recently_resolved(request.user).filter(pk=job.pk).exists(),
+            "overdue": report_is_overdue(job),
         },
     )
 

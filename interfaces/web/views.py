@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import Throttled
 
+from domains.reports.deadlines import public_deadline
 from domains.reports.models import Report
 from domains.reports.notify import receipt_queued
 from domains.reports.participation.selectors import confirmation_figures, public_timeline
@@ -193,6 +194,7 @@ def report_confirmation(request: HttpRequest, public_id: str) -> HttpResponse:
         "tracking_url": tracking_url,
         "receipt_sent": receipt_queued(report),
         "in_preparation": commune_in_preparation(report.commune.ags),
+        "deadline": public_deadline(report),
     }
     response = render(request, "web/confirmation.html", context)
     response["Cache-Control"] = "no-store"
@@ -211,6 +213,7 @@ def report_context(report: Any) -> dict[str, Any]:
         "map_config": map_config(),
         "follow_form": FollowForm(),
         "contact": commune_contact(report.commune.ags),  # the footer's "Kontakt <Gemeinde>"
+        "deadline": public_deadline(report),  # "Wir melden uns bis …" while the report is open
     }
 
 

@@ -229,3 +229,4 @@ def test_categories_endpoint(client):
     assert pothole["group"] == {"slug": "strasse", "name": "Straße & Gehweg", "name_en": "Roads & pavements"}
     assert (pothole["name"], pothole["name_en"]) == ("Schlagloch", "Pothole")  # both, whatever the language
     assert pothole["default_sla_days"] == 14 and pothole["icon"]
+    assert pothole["default_sla_unit"] == "calendar"  # or "working": Mon–Fri without Saxon holidays

@@ -7,7 +7,9 @@ from typing import Any
 from django.db import transaction
 
 from domains.reports.catalogue import ATTRIBUTES, CATEGORY_NAMES_EN, GROUP_NAMES_EN, GROUPS
+from domains.reports.deadlines import DeadlineRule
 from domains.reports.models import Category, CategoryAttribute, CategoryGroup, CommuneCategorySetting
+from kernel.cases.deadlines import DeadlineUnit
 from kernel.core.errors import ValidationFailed
 from kernel.notifications.services import email_is_valid
 from kernel.organisations.audit import audit
@@ -85,18 +87,28 @@ def category_setting_set(
     enabled: bool,
     recipient_email: str,
     sla_days: int | None,
+    sla_unit: str = DeadlineUnit.CALENDAR,
 ) -> CommuneCategorySetting:
-    """A commune's own choice for a category (admin of the commune's organisation)."""
+    """A commune's own choice for a category (admin of the commune's organisation). ``sla_unit`` says how
+    ``sla_days`` count (working or calendar days); it is kept even without own days, so the page shows
+    what was chosen. Reports made before a change keep their due date."""
     require_admin(actor, organisation.pk)
     if organisation.kind != OrganisationKind.COMMUNE:
         raise ValidationFailed({"organisation": ["Kategorien stellen nur Gemeinden ein."]})
+    if sla_unit not in DeadlineUnit.values:
+        raise ValidationFailed({"sla_unit": ["Bitte Arbeitstage oder Kalendertage wählen."]})
     if recipient_email and not email_is_valid(recipient_email):
         raise ValidationFailed({"recipient_email": ["Bitte eine gültige Empfänger-E-Mail-Adresse angeben."]})
     with transaction.atomic():
         setting, _ = CommuneCategorySetting.objects.update_or_create(
             ags=organisation.ags,
             category=category,
-            defaults={"enabled": enabled, "recipient_email": recipient_email, "sla_days": sla_days},
+            defaults={
+                "enabled": enabled,
+                "recipient_email": recipient_email,
+                "sla_days": sla_days,
+                "sla_unit": sla_unit,
+            },
         )
         audit(
             actor=actor,
@@ -105,7 +117,7 @@ def category_setting_set(
             organisation=organisation,
             summary=f"{category.name}: {'angeboten' if enabled else 'abgeschaltet'}"
             + (f", an {recipient_email}" if recipient_email else "")
-            + (f", Frist {sla_days} Tage" if sla_days else ""),
+            + (f", Frist {DeadlineRule(sla_days, sla_unit).label}" if sla_days else ""),
         )
     return setting
 

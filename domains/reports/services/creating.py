@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from domains.reports.attributes import clean_attributes
+from domains.reports.deadlines import report_due
 from domains.reports.models import DESCRIPTION_MAX, PLACE_MAX, Category, Report
 from domains.reports.notify import notify_new_report, notify_reporter_receipt, report_created
 from domains.reports.photos import MAX_PHOTOS, PhotoRejected, ProcessedPhoto, process_photo
@@ -160,9 +161,8 @@ def _process_photos(draft: ReportDraft, errors: FieldErrors) -> list[ProcessedPh
 
 
 def _due(category: Category, ags: str, created: dt.datetime) -> dt.datetime:
-    setting = commune_category_setting(ags, category)
-    days = setting.sla_days if setting and setting.sla_days else category.default_sla_days
-    return created + dt.timedelta(days=days)
+    """Working or calendar days per the commune's or the catalogue's rule, due at the end of a Berlin day."""
+    return report_due(category, ags, created)
 
 
 def _validate_place(draft: ReportDraft, point: Point | None, errors: FieldErrors) -> Assignment | None:

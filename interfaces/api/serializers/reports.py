@@ -23,7 +23,16 @@ class CategorySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Category
-        fields = ["slug", "name", "name_en", "description", "group", "icon", "default_sla_days"]
+        fields = [
+            "slug",
+            "name",
+            "name_en",
+            "description",
+            "group",
+            "icon",
+            "default_sla_days",
+            "default_sla_unit",
+        ]
 
 
 class ReportCreateSerializer(serializers.Serializer):
