@@ -126,7 +126,14 @@ def _failure(public_id: str, exc: DomainError, current: str | None, action: Bulk
 
 def reports_bulk(*, actor: Any, public_ids: Iterable[Any], action: BulkAction) -> list[BulkResult]:
     """Apply ``action`` to each report in ``public_ids`` (at most ``BULK_MAX``), one savepoint each, and
-    say per report what happened. Only invalid input as a whole (no ids, too many, no action) raises."""
+    say per report what happened, in the order given. Only invalid input as a whole (no ids, too many, no
+    action) raises.
+
+    All reports run in one transaction: if the database goes away half-way, nothing is kept and the
+    error the person sees is true — never 300 changed cases behind an error page. The rows are locked in
+    the order of their numbers, whatever order the form sent, so two people's overlapping bulk changes
+    wait for each other instead of deadlocking.
+    """
     ids = bulk_ids(public_ids)
     _check(action)
     # The current status of each report the person may see: for "von Eingegangen nicht möglich" and to
@@ -134,17 +141,17 @@ def reports_bulk(*, actor: Any, public_ids: Iterable[Any], action: BulkAction) -
     current = dict(
         visible_cases(actor, Report.objects.filter(public_id__in=ids)).values_list("public_id", "status")
     )
-    results = []
+    results: dict[str, BulkResult] = {}
     with transaction.atomic():
-        for public_id in ids:
+        for public_id in sorted(ids):
             if public_id not in current:
-                results.append(BulkResult(public_id, False, "not_found", f"{public_id}: nicht gefunden"))
+                results[public_id] = BulkResult(public_id, False, "not_found", f"{public_id}: nicht gefunden")
                 continue
             try:
                 with transaction.atomic():
                     message = _step(actor, public_id, action)()
             except DomainError as exc:
-                results.append(_failure(public_id, exc, current.get(public_id), action))
+                results[public_id] = _failure(public_id, exc, current.get(public_id), action)
             else:
-                results.append(BulkResult(public_id, True, "ok", message))
-    return results
+                results[public_id] = BulkResult(public_id, True, "ok", message)
+    return [results[public_id] for public_id in ids]

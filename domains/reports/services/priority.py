@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils import translation
 
 from domains.reports.models import Report
 from domains.reports.services.locking import locked_report
@@ -34,8 +35,8 @@ def report_set_priority(*, actor: Any, public_id: str, priority: int) -> Report:
         require_manager(actor, report)
         if report.priority == priority:
             return report
-        before = ReportPriority(report.priority).label
-        after = ReportPriority(priority).label
+        with translation.override("de"):  # history and audit are German whatever the request's language
+            before, after = str(ReportPriority(report.priority).label), str(ReportPriority(priority).label)
         report.priority = priority
         report.save(update_fields=["priority", "updated"])
         summary = f"Priorität von „{before}“ auf „{after}“ geändert"
