@@ -246,6 +246,11 @@ def test_bulk_page_without_javascript_shows_each_result(client, world: World):
     assert none.status_code == 302
     messages = [str(m) for m in none.wsgi_request._messages]
     assert messages == ["Bitte wählen Sie mindestens eine Meldung aus."]
+    # "Zurück" keeps only the queue's own parameters: no way to send the person elsewhere.
+    odd = client.post(
+        reverse("staff:queue-bulk"), {"action": "status", "back": "next=https://evil.example&status=all"}
+    )
+    assert odd["Location"] == "/verwaltung/?status=all"
 
 
 def test_bulk_api_per_case_results_and_cap(client, world: World):
