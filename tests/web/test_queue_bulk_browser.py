@@ -61,7 +61,12 @@ def test_bulk_status_change_with_per_case_results_and_a_saved_filter(staff_page,
     expect(select_all).to_be_visible()
     select_all.check()
     expect(page.locator('input[name="ids"]:checked')).to_have_count(3)
+    # Only the chosen action's fields show (all of them without JavaScript).
+    page.get_by_label("Aktion").select_option("assign")
+    expect(page.get_by_label("Kolonne")).to_be_visible()
+    expect(page.get_by_label("Neuer Status")).to_be_hidden()
     page.get_by_label("Aktion").select_option("status")
+    expect(page.get_by_label("Kolonne")).to_be_hidden()
     page.get_by_label("Neuer Status").select_option("resolved")
     page.get_by_role("button", name="Auf Auswahl anwenden").click()
 
