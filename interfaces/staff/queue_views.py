@@ -52,7 +52,7 @@ class BulkForm(forms.Form):
         label="Neuer Status", required=False, choices=[("", "—"), *ReportStatus.choices]
     )
     assignee = forms.CharField(label="Mitarbeiter/in", required=False, max_length=150)
-    team = forms.CharField(label="Kolonne", required=False, max_length=12)
+    team = forms.CharField(label="Kolonne", required=False, max_length=9)  # a team number, no more digits
     template = forms.CharField(label="Textbaustein", required=False, max_length=100)
     public_note = forms.CharField(label="Öffentliche Notiz", required=False, max_length=4000)
     internal_note = forms.CharField(label="Interne Notiz", required=False, max_length=4000)

@@ -165,6 +165,16 @@ def test_bulk_foreign_and_unknown_ids_are_not_found_and_unchanged(world: World):
     assert world.other.status == ReportStatus.SUBMITTED
 
 
+def test_bulk_odd_ids_are_not_found_without_a_query_error(world: World):
+    odd = ["sn-\x00", "' OR 1=1 --", "x" * 40, 42]
+    results = reports_bulk(
+        actor=world.users["caseworker_a"],
+        public_ids=odd,
+        action=BulkAction(action="status", status="in_review"),
+    )
+    assert [r.code for r in results] == ["not_found"] * 4
+
+
 def test_bulk_over_the_cap_is_refused_before_anything_changes(world: World):
     ids = [world.own_unassigned.public_id, *[f"SN-X{i:04d}-00" for i in range(BULK_MAX)]]
     with pytest.raises(ValidationFailed) as exc:

@@ -9,6 +9,7 @@ see — another commune's, or none at all — are "nicht gefunden" and touch not
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,9 @@ from kernel.organisations.scoping import visible_cases
 # 500; more is a job for the CSV export and a conversation, not one click (issue 30.8: ≤ 10 s for 500).
 BULK_MAX = 500
 BULK_ACTIONS = ("status", "assign", "note")
+# What a report number can look like (``kernel.cases.public_ids``: SN-7K3M-Q2); anything else is not looked
+# up at all, only answered "nicht gefunden" (no NUL or odd text reaches a query).
+PLAUSIBLE_ID = re.compile(r"[A-Z0-9-]{1,20}")
 
 
 @dataclass(frozen=True)
@@ -138,8 +142,9 @@ def reports_bulk(*, actor: Any, public_ids: Iterable[Any], action: BulkAction) -
     _check(action)
     # The current status of each report the person may see: for "von Eingegangen nicht möglich" and to
     # answer "nicht gefunden" without asking the service. The service checks the scope again itself.
+    lookup = [public_id for public_id in ids if PLAUSIBLE_ID.fullmatch(public_id)]
     current = dict(
-        visible_cases(actor, Report.objects.filter(public_id__in=ids)).values_list("public_id", "status")
+        visible_cases(actor, Report.objects.filter(public_id__in=lookup)).values_list("public_id", "status")
     )
     results: dict[str, BulkResult] = {}
     with transaction.atomic():

@@ -162,7 +162,7 @@ class StaffReportBulkSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=list(BULK_ACTIONS))
     status = serializers.ChoiceField(choices=ReportStatus.choices, required=False)
     assignee = serializers.CharField(required=False, allow_blank=True, max_length=150)
-    team = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    team = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**31 - 1)
     template = serializers.CharField(required=False, allow_blank=True, max_length=100)
     public_note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     internal_note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
