@@ -6,9 +6,10 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
+from django.db.models import Q
 from django.utils import translation
 
-from domains.reports.workflow import REPORT_WORKFLOW, ReportStatus
+from domains.reports.workflow import OPEN_STATES, REPORT_WORKFLOW, ReportPriority, ReportStatus
 from kernel.cases.deadlines import DeadlineUnit
 from kernel.cases.models import LocatedCase, StatusChangeBase
 from kernel.geo.srid import STORAGE_SRID
@@ -219,6 +220,10 @@ class Report(LocatedCase):
     status = models.CharField(
         "Status", max_length=32, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED
     )
+    # Set by staff (``domains.reports.services.priority``); leads the queue's default order.
+    priority = models.PositiveSmallIntegerField(
+        "Priorität", choices=ReportPriority.choices, default=ReportPriority.NORMAL
+    )
     attributes = models.JSONField("Zusatzangaben", default=dict, blank=True)
     channel = models.CharField("Eingangskanal", max_length=20, default="api")
     due = models.DateTimeField("Fällig am", null=True, blank=True)
@@ -277,6 +282,14 @@ class Report(LocatedCase):
             # OGC API pages select their keys in public_id order with an offset: index-only, without a
             # heap visit per skipped row (offset 99,000 of 1,000,000: 630 ms → 37 ms).
             models.Index(fields=["public_id"], include=["id"], name="report_public_id_with_pk"),
+            # The staff queue's default order among open reports (``staff_selectors.QUEUE_ORDERINGS["due"]``):
+            # sofort, hoch, normal, then due date — read in index order for one organisation, no sort of
+            # all its open reports before the first page.
+            models.Index(
+                fields=["organisation", "-priority", "due", "created"],
+                condition=Q(status__in=OPEN_STATES),
+                name="report_queue_priority",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -381,3 +394,4 @@ from domains.reports.participation.models import (  # noqa: E402, F401
     Questionnaire,
     UpdateState,
 )
+from domains.reports.saved_filters.models import SavedFilter  # noqa: E402, F401

@@ -23,8 +23,10 @@ from kernel.geo.coords import to_storage
 from kernel.organisations.models import AuditEvent
 from kernel.organisations.scoping import scope_of, visible_cases
 
+# "due", the default, is the urgency order: sofort, hoch, normal, each by due date (index
+# ``report_queue_priority``); the others are what their names say, priority aside.
 QUEUE_ORDERINGS = {
-    "due": ("due", "created"),
+    "due": ("-priority", "due", "created"),
     "-due": ("-due", "-created"),
     "created": ("created", "id"),
     "-created": ("-created", "-id"),
@@ -102,7 +104,7 @@ def crew_jobs(user: Any, *, near: Point | None = None) -> QuerySet[Report]:
     )
     if near is not None:
         return qs.annotate(distance=Distance("location", to_storage(near))).order_by("distance", "due")
-    return qs.order_by("due", "created")
+    return qs.order_by("-priority", "due", "created")
 
 
 def crew_recently_resolved(user: Any, *, now: dt.datetime | None = None) -> QuerySet[Report]:

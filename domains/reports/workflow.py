@@ -37,6 +37,25 @@ REPORT_WORKFLOW = Workflow(
     closed=CLOSING,
 )
 
+
+class ReportPriority(models.IntegerChoices):
+    """How urgent staff judge a report: the queue and the crew's list show ``sofort`` first, then
+    ``hoch``. Stored as a number so the queue's index sorts by it directly (higher = more urgent)."""
+
+    NORMAL = 0, _("normal")
+    HIGH = 1, _("hoch")
+    IMMEDIATE = 2, _("sofort")
+
+
+# The names the staff API and the forms use for the priorities (``normal``, ``hoch``, ``sofort``).
+PRIORITY_NAMES = {
+    "normal": ReportPriority.NORMAL,
+    "hoch": ReportPriority.HIGH,
+    "sofort": ReportPriority.IMMEDIATE,
+}
+PRIORITY_NAME_OF = {value: name for name, value in PRIORITY_NAMES.items()}
+
+
 # How long a crew member may take back their own "Erledigt" (minutes; domains.reports.services.crew).
 CREW_UNDO_MINUTES = 10
 

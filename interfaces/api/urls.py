@@ -31,6 +31,7 @@ v1 = [
     path("reports/<str:public_id>/support/", reports.ReportSupportView.as_view(), name="report-support"),
     path("reports/<str:public_id>/follow/", subscriptions.ReportFollowView.as_view(), name="report-follow"),
     path("staff/reports/", staff.StaffReportListView.as_view(), name="staff-report-list"),
+    path("staff/reports/bulk/", staff.StaffReportBulkView.as_view(), name="staff-report-bulk"),
     path("staff/reports/<str:public_id>/", staff.StaffReportDetailView.as_view(), name="staff-report-detail"),
     path("permit-kinds/", permits.PermitKindListView.as_view(), name="permit-kind-list"),
     path("permits/", permits.PermitCreateView.as_view(), name="permit-create"),

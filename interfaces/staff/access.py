@@ -55,6 +55,9 @@ OP = Duty.OPERATE
 PAGE_DUTIES: dict[str, frozenset[Duty]] = {
     "queue": frozenset({ANY}),
     "queue-export": frozenset({M}),
+    "queue-bulk": frozenset({M}),
+    "saved-filters": frozenset({M}),
+    "priority": frozenset({M}),
     "report": frozenset({M, C}),  # a crew opens the report of its own job (read only)
     "status": frozenset({M}),
     "assign": frozenset({M}),
@@ -133,7 +136,7 @@ class NavLink:
 
 
 NAV: tuple[NavLink, ...] = (
-    NavLink("queue", "Arbeitsliste", frozenset({"queue", "report"})),
+    NavLink("queue", "Arbeitsliste", frozenset({"queue", "report", "queue-bulk"})),
     NavLink("moderation", "Moderation"),
     NavLink("permits", "Sondernutzungen", frozenset({"permit"})),
     NavLink("parking", "Parkausweise"),

@@ -13,6 +13,7 @@ from interfaces.staff import (
     permit_kind_views,
     permit_views,
     privacy_views,
+    queue_views,
     recovery_codes,
     settings_views,
     two_factor,
@@ -24,7 +25,10 @@ app_name = "staff"
 urlpatterns = [
     path("verwaltung/", views.queue, name="queue"),
     path("verwaltung/arbeitsliste.csv", views.queue_export, name="queue-export"),
+    path("verwaltung/meldungen/auswahl/", queue_views.queue_bulk, name="queue-bulk"),
+    path("verwaltung/filter/", queue_views.saved_filters, name="saved-filters"),
     path("verwaltung/meldungen/<str:public_id>/", views.report, name="report"),
+    path("verwaltung/meldungen/<str:public_id>/prioritaet/", queue_views.report_priority, name="priority"),
     path("verwaltung/meldungen/<str:public_id>/status/", views.change_status, name="status"),
     path("verwaltung/meldungen/<str:public_id>/zuweisen/", views.assign, name="assign"),
     path("verwaltung/meldungen/<str:public_id>/weiterleiten/", views.forward, name="forward"),

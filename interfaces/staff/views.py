@@ -43,7 +43,7 @@ from domains.reports.staff_selectors import (
 from domains.reports.staff_selectors import (
     crew_jobs as crew_jobs_selector,
 )
-from domains.reports.workflow import REPORT_WORKFLOW
+from domains.reports.workflow import PRIORITY_NAME_OF, REPORT_WORKFLOW
 from interfaces.staff.access import Duty, duties_of, start_page
 from interfaces.staff.errors import flash_domain_errors, flash_error, flash_form_errors, staff_only
 from interfaces.staff.exports import queue_rows
@@ -57,6 +57,7 @@ from interfaces.staff.forms import (
     StatusForm,
 )
 from interfaces.staff.maps import staff_map_config
+from interfaces.staff.queue_views import PriorityForm, queue_tools
 from kernel.core.errors import ValidationFailed
 from kernel.geo.coords import CoordinateError, parse_lon_lat, to_api
 from kernel.organisations.models import Role
@@ -121,6 +122,9 @@ def queue(request: HttpRequest) -> HttpResponse:
             "map_data": _queue_geojson(rows),
             "map_config": staff_map_config(),
             "people": member_labels((r.assignee_id, r.organisation_id) for r in rows),
+            "query": urlencode([(k, v) for k, v in params.items() if v]),
+            "back": request.GET.urlencode(),
+            **queue_tools(request.user),
         },
     )
 
@@ -193,6 +197,7 @@ def report(request: HttpRequest, public_id: str) -> HttpResponse:
             ),
             forward_form=ForwardForm(organisations=forward_targets(obj.organisation_id)),
             duplicate_form=DuplicateForm(),
+            priority_form=PriorityForm(initial={"priority": PRIORITY_NAME_OF[obj.priority]}),
             moderate_form=ModerateForm(photos=context["photos"]),
         )
     return render(request, "staff/report.html", context)

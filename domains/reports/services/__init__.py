@@ -5,6 +5,8 @@
 - ``support``: „Ich bin auch betroffen“
 - ``triage``: staff status changes, notes, assignment, forwarding, duplicates, moderation, crew updates
 - ``categories``: the catalogue and a commune's choices per category
+- ``priority``: staff set a report's priority (normal / hoch / sofort)
+- ``bulk``: the queue's bulk work, case by case through the services above
 - ``status_mails``: the reporter stops their status mails (the signed link in each one)
 
 The names below are the package's public interface; callers import them from ``domains.reports.services``.
@@ -18,6 +20,7 @@ from domains.reports.services.categories import (
 )
 from domains.reports.services.creating import CreatedReport, ReportDraft, report_create
 from domains.reports.services.photos import PhotoUpload, report_attach_photo, store_photo
+from domains.reports.services.priority import priority_from, report_set_priority
 from domains.reports.services.status_mails import report_status_mails_stop
 from domains.reports.services.support import (
     MAX_APP_SUPPORTS_PER_ADDRESS,
@@ -51,6 +54,7 @@ __all__ = [
     "category_setting_set",
     "client_hash",
     "commune_category_setting",
+    "priority_from",
     "report_assign",
     "report_attach_photo",
     "report_change_status",
@@ -59,6 +63,7 @@ __all__ = [
     "report_forward",
     "report_mark_duplicate",
     "report_moderate",
+    "report_set_priority",
     "report_staff_patch",
     "report_status_mails_stop",
     "report_support",

@@ -17,8 +17,10 @@ from django.db.models import F
 from domains.reports.models import PhotoKind, Report, ReportPhoto, StatusChange, Support
 from domains.reports.notify import notify_forwarded, notify_status_change
 from domains.reports.photos import process_photo
+from domains.reports.services.locking import locked_report as _locked
 from domains.reports.services.note_templates import public_note_from
 from domains.reports.services.photos import next_photo_position, store_photo
+from domains.reports.services.priority import report_set_priority
 from domains.reports.tiles.counts import report_moved
 from domains.reports.workflow import REPORT_WORKFLOW, ReportStatus
 from kernel.cases.fields import clean_note
@@ -31,22 +33,6 @@ from kernel.organisations.scoping import Forbidden, get_visible, require_manager
 
 # What a Bauhof crew may do with a job assigned to it: start it and finish it.
 CREW_TARGETS = frozenset({ReportStatus.IN_PROGRESS, ReportStatus.RESOLVED})
-
-
-def _locked(actor: Any, public_id: str) -> Report:
-    """The report, locked for update, if ``actor`` may see it — else 404 (no existence leak).
-
-    Only the report row is locked (``of=("self",)``): without it PostgreSQL's ``FOR UPDATE`` also
-    locked the joined organisation, category and commune rows, so every status change blocked all new
-    reports of that commune (their foreign-key checks need a key-share lock on those rows) and the load
-    test saw deadlocks at COMMIT between staff PATCHes and report POSTs in Dresden.
-    """
-    visible = get_visible(actor, Report.objects.all(), public_id=public_id)
-    return (
-        Report.objects.select_for_update(of=("self",))
-        .select_related("organisation", "category", "commune")
-        .get(pk=visible.pk)
-    )
 
 
 def report_change_status(
@@ -80,15 +66,17 @@ def _move(report: Report, actor: Any, status: str, public_note: str, internal_no
 
 
 def report_update_notes(
-    *, actor: Any, public_id: str, public_note: str = "", internal_note: str = ""
+    *, actor: Any, public_id: str, public_note: str = "", internal_note: str = "", template: str = ""
 ) -> StatusChange:
-    """A note without a status change (e.g. "Material bestellt"), shown in the history."""
+    """A note without a status change (e.g. "Material bestellt"), shown in the history. ``template``
+    names a Textbaustein of the report's organisation used as public note when none was typed."""
     public_note = clean_note(public_note, "public_note")
     internal_note = clean_note(internal_note, "internal_note")
-    if not public_note and not internal_note:
+    if not public_note and not internal_note and not template:
         raise ValidationFailed({"public_note": ["Bitte eine Notiz eingeben."]})
     with transaction.atomic():
         report = _locked(actor, public_id)
+        public_note = public_note_from(report, public_note, template)
         change = record_note(report, actor, public_note, internal_note)
         audit_status_change(report, change, actor)
         notify_status_change(report, change)
@@ -322,14 +310,18 @@ def report_staff_patch(
     internal_note: str = "",
     assignee: Any = UNSET,
     template: str = "",
+    priority: int | None = None,
 ) -> Report:
-    """The staff API's PATCH: status and/or notes and/or assignee, all or nothing in one transaction."""
+    """The staff API's PATCH: status and/or notes and/or assignee and/or priority, all or nothing in one
+    transaction."""
     with transaction.atomic():
         visible = get_visible(
             actor, Report.objects.all(), public_id=public_id
         )  # 404 first, also for empty PATCHes
         if assignee is not UNSET:
             report_assign(actor=actor, public_id=public_id, assignee=assignee or None)
+        if priority is not None:
+            report_set_priority(actor=actor, public_id=public_id, priority=priority)
         if status:
             report_change_status(
                 actor=actor,

@@ -9,8 +9,9 @@ from rest_framework import serializers
 
 from domains.reports.models import Report
 from domains.reports.participation.selectors import staff_updates
+from domains.reports.services.bulk import BULK_ACTIONS, BULK_MAX
 from domains.reports.staff_selectors import staff_history
-from domains.reports.workflow import REPORT_WORKFLOW, ReportStatus
+from domains.reports.workflow import PRIORITY_NAME_OF, PRIORITY_NAMES, REPORT_WORKFLOW, ReportStatus
 from kernel.organisations.models import Role
 from kernel.organisations.scoping import role_in
 
@@ -50,14 +51,19 @@ class StaffReportSerializer(serializers.ModelSerializer):
     lat = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
     reporter = serializers.SerializerMethodField()
+    priority = serializers.SerializerMethodField()
 
     class Meta:
         model = Report
         fields = [
             "id", "status", "status_label", "category", "description", "description_hidden", "place", "lon", "lat",
             "commune", "organisation", "assignee", "team", "due", "overdue", "supporters", "channel", "created",
-            "updated", "reporter",
+            "updated", "reporter", "priority",
         ]  # fmt: skip
+
+    def get_priority(self, obj: Report) -> str:
+        """``normal``, ``hoch`` or ``sofort``."""
+        return PRIORITY_NAME_OF[obj.priority]
 
     def get_status_label(self, obj: Report) -> str:
         return REPORT_WORKFLOW.label(obj.status)
@@ -137,3 +143,33 @@ class StaffReportPatchSerializer(serializers.Serializer):
         max_length=100,
         help_text="Name eines Textbausteins der Organisation: öffentliche Notiz, wenn keine angegeben ist",
     )
+    priority = serializers.ChoiceField(choices=list(PRIORITY_NAMES), required=False)
+
+
+class StaffReportBulkSerializer(serializers.Serializer):
+    """Body of ``POST /api/v1/staff/reports/bulk/``: one action for up to ``BULK_MAX`` reports."""
+
+    ids = serializers.ListField(
+        child=serializers.CharField(max_length=20),
+        allow_empty=False,
+        max_length=BULK_MAX,
+        help_text=f"Meldungsnummern, höchstens {BULK_MAX}",
+        error_messages={
+            "max_length": f"Höchstens {BULK_MAX} Meldungen auf einmal.",
+            "empty": "Bitte mindestens eine Meldung angeben.",
+        },
+    )
+    action = serializers.ChoiceField(choices=list(BULK_ACTIONS))
+    status = serializers.ChoiceField(choices=ReportStatus.choices, required=False)
+    assignee = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    team = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**31 - 1)
+    template = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    public_note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    internal_note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+
+class StaffBulkResultSerializer(serializers.Serializer):
+    id = serializers.CharField(source="public_id")
+    ok = serializers.BooleanField()
+    code = serializers.CharField()
+    detail = serializers.CharField(source="message")

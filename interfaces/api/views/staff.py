@@ -11,11 +11,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from domains.reports.services import UNSET, report_staff_patch
+from domains.reports.services import UNSET, priority_from, report_staff_patch
+from domains.reports.services.bulk import BulkAction, reports_bulk
 from domains.reports.staff_selectors import QUEUE_ORDERINGS, staff_queue, staff_reports
 from interfaces.api.pagination import StandardPagination
 from interfaces.api.serializers.common import ERROR_SERIALIZER
 from interfaces.api.serializers.staff import (
+    StaffBulkResultSerializer,
+    StaffReportBulkSerializer,
     StaffReportDetailSerializer,
     StaffReportPatchSerializer,
     StaffReportSerializer,
@@ -114,7 +117,48 @@ class StaffReportDetailView(APIView):
                 internal_note=data.get("internal_note", ""),
                 assignee=data["assignee"] if "assignee" in data else UNSET,
                 template=data.get("template", ""),
+                priority=priority_from(data["priority"]) if "priority" in data else None,
             )
             report = get_visible(request.user, staff_reports(request.user), public_id=public_id)
             body = StaffReportDetailSerializer(report, context={"request": request}).data
         return Response(body)
+
+
+class StaffReportBulkView(APIView):
+    """Bulk work of the queue, as on the page: each report through the single-case service in its own
+    savepoint, each one's result in the answer; ids outside the person's work are "not_found"."""
+
+    permission_classes = [IsAuthenticated, IsStaffMember]
+
+    @extend_schema(
+        summary="Mehrere Meldungen auf einmal: Status, Zuweisung oder Notiz",
+        request=StaffReportBulkSerializer,
+        responses={
+            200: StaffBulkResultSerializer(many=True),
+            400: ERROR_SERIALIZER,
+            401: ERROR_SERIALIZER,
+            403: ERROR_SERIALIZER,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        serializer = StaffReportBulkSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        action = BulkAction(
+            action=data["action"],
+            status=data.get("status", ""),
+            public_note=data.get("public_note", ""),
+            internal_note=data.get("internal_note", ""),
+            template=data.get("template", ""),
+            assignee=data.get("assignee", ""),
+            team_id=data.get("team"),
+        )
+        results = reports_bulk(actor=request.user, public_ids=data["ids"], action=action)
+        done = sum(1 for r in results if r.ok)
+        return Response(
+            {
+                "changed": done,
+                "unchanged": len(results) - done,
+                "results": StaffBulkResultSerializer(results, many=True).data,
+            }
+        )

@@ -7,6 +7,8 @@ from typing import Any
 from django import template
 from django.utils.html import format_html
 
+from domains.reports.workflow import ReportPriority
+
 register = template.Library()
 
 
@@ -23,3 +25,18 @@ def person(user: Any, organisation_id: int | None, labels: dict | None = None, f
     if not role:
         return format_html('<span class="person">{}</span>', name)
     return format_html('<span class="person">{} <span class="person__role">({})</span></span>', name, role)
+
+
+@register.simple_tag
+def priority_badge(priority: int) -> str:
+    """ "Priorität: sofort" / "Priorität: hoch" as a badge with a symbol (readable without colour);
+    nothing for ``normal``, so the lists show only what stands out."""
+    if not priority:
+        return ""
+    symbol = "‼" if priority == ReportPriority.IMMEDIATE else "!"
+    return format_html(
+        '<span class="prio prio--{}"><span aria-hidden="true">{}</span> Priorität: {}</span>',
+        int(priority),
+        symbol,
+        ReportPriority(priority).label,
+    )

@@ -250,10 +250,27 @@ def _parking_zones_draft(c: Client, s: Scene) -> HttpResponse:
     return c.get("/verwaltung/einstellungen/parkzonen/")
 
 
+def _queue_with_saved_filter(c: Client, s: Scene) -> HttpResponse:
+    """The queue with one saved filter of the person's own: its rename/delete forms show."""
+    return _follow(
+        c, c.post("/verwaltung/filter/", {"name": "Überfällige Schlaglöcher", "query": "overdue=1"})
+    )
+
+
+def _bulk_result(c: Client, s: Scene) -> HttpResponse:
+    """The result page of a bulk note: one case changed, another commune's not found."""
+    ids = [s.world.own.public_id, s.world.other.public_id]
+    return c.post(
+        "/verwaltung/meldungen/auswahl/", {"ids": ids, "action": "note", "internal_note": "Geprüft"}
+    )
+
+
 # Staff pages: (user signed in, page). German only: the staff interface is not translated.
 STAFF: dict[str, tuple[str, Page]] = {
     "queue": ("caseworker_a", lambda c, s: c.get("/verwaltung/")),
     "queue-filtered": ("caseworker_a", lambda c, s: c.get("/verwaltung/?status=new&q=Schlagloch")),
+    "queue-saved-filter": ("caseworker_a", _queue_with_saved_filter),
+    "queue-bulk-result": ("caseworker_a", _bulk_result),
     "report": ("admin_a", lambda c, s: c.get(f"/verwaltung/meldungen/{s.world.own.public_id}/")),
     "report-resolved": ("caseworker_a", lambda c, s: c.get(f"/verwaltung/meldungen/{s.report.public_id}/")),
     "report-other-commune": ("caseworker_a", _other_report),

@@ -50,6 +50,15 @@ API = [
         state=_report_state,
         writes=MANAGERS,
     ),
+    Case(
+        "staff-report-bulk",
+        {**API_LIST},  # each case's own rules: another commune's id is "not_found" in a 200, unchanged
+        "post",
+        data=lambda s: {"ids": [s.report.public_id], "action": "status", "status": "in_progress"},
+        api=True,
+        state=_report_state,
+        writes=CREW_JOB,
+    ),
     Case("permit-conflicts", API_PERMIT, kwargs=_permit, api=True),
     Case("staff-permit-list", API_LIST, api=True, shows=lambda s: s.permit.public_id, sees=MANAGERS),
     Case("staff-permit-detail", API_PERMIT, kwargs=_permit, api=True),

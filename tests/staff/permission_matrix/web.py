@@ -107,6 +107,12 @@ def _parking_zones(ags: str) -> list[dict[str, Any]]:
     return list(ParkingZone.objects.filter(ags=ags).order_by("pk").values("pk", "code", "active", "valid_to"))
 
 
+def _saved_filters() -> list[dict[str, Any]]:
+    from domains.reports.models import SavedFilter
+
+    return list(SavedFilter.objects.order_by("pk").values())
+
+
 def _zone_drafts() -> list[int]:
     from domains.permits.models import ParkingZoneDraft
 
@@ -128,6 +134,25 @@ WEB = [
     _report_action("forward", lambda s: {"organisation": s.world.leipzig.pk, "reason": "Zuständig: Leipzig"}),
     _report_action("duplicate", lambda s: {"original": s.other_report.public_id}),
     _report_action("moderate", lambda s: {"hide_description": "hide", "reason": "Beleidigung"}),
+    _report_action("priority", lambda s: {"priority": "sofort"}),
+    # Bulk work (issue 30.7): a manager page; another commune's caseworker gets 200 with "nicht gefunden"
+    # for Dresden's report, and it stays unchanged.
+    Case(
+        "staff:queue-bulk",
+        {**MANAGER_PAGE},
+        "post",
+        data=lambda s: {"ids": [s.report.public_id], "action": "status", "status": "in_review"},
+        state=_report_state,
+        writes=MANAGERS,
+    ),
+    Case(
+        "staff:saved-filters",
+        {**MANAGER_PAGE, "owner": 302, "admin": 302, "other": 302, "other_admin": 302},
+        "post",
+        data=lambda s: {"name": "Schlaglöcher", "query": "category=schlagloch"},
+        state=lambda s: _saved_filters(),
+        writes=frozenset({"owner", "admin", "other", "other_admin"}),  # each their own filter
+    ),
     Case("staff:moderation", MANAGER_PAGE, shows=_report_id, sees=MANAGERS),
     Case(
         "staff:notice-decide",
