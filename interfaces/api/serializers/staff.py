@@ -56,7 +56,7 @@ class StaffReportSerializer(serializers.ModelSerializer):
         fields = [
             "id", "status", "status_label", "category", "description", "description_hidden", "place", "lon", "lat",
             "commune", "organisation", "assignee", "team", "due", "overdue", "supporters", "channel", "created",
-            "updated", "reporter",
+            "updated", "reporter", "internal",
         ]  # fmt: skip
 
     def get_status_label(self, obj: Report) -> str:
@@ -136,4 +136,10 @@ class StaffReportPatchSerializer(serializers.Serializer):
         allow_blank=True,
         max_length=100,
         help_text="Name eines Textbausteins der Organisation: öffentliche Notiz, wenn keine angegeben ist",
+    )
+    internal = serializers.BooleanField(
+        required=False, help_text="true: intern (in keiner öffentlichen Ausgabe); false: wieder öffentlich"
+    )
+    internal_reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=300, help_text="Grund für „intern“ (interner Verlauf)"
     )

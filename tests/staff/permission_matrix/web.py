@@ -128,6 +128,7 @@ WEB = [
     _report_action("forward", lambda s: {"organisation": s.world.leipzig.pk, "reason": "Zuständig: Leipzig"}),
     _report_action("duplicate", lambda s: {"original": s.other_report.public_id}),
     _report_action("moderate", lambda s: {"hide_description": "hide", "reason": "Beleidigung"}),
+    _report_action("internal", lambda s: {"internal": "1", "reason": "Betrifft eine Privatperson"}),
     Case("staff:moderation", MANAGER_PAGE, shows=_report_id, sees=MANAGERS),
     Case(
         "staff:notice-decide",
