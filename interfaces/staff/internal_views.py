@@ -17,12 +17,17 @@ from domains.reports.services.visibility import REASON_MAX, report_set_internal
 from interfaces.staff.errors import flash_domain_errors, flash_form_errors, staff_only
 from shared.http.tile_cookie import note_own_change
 
+CHOICE_MESSAGE = gettext_lazy("Bitte wählen Sie „intern“ oder „wieder öffentlich“.")
+
 
 class InternalForm(forms.Form):
     """``internal``: "1" marks internal, "0" makes public again (the page shows the one button that fits)."""
 
     internal = forms.TypedChoiceField(
-        choices=[("1", "1"), ("0", "0")], coerce=lambda value: value == "1", empty_value=None
+        choices=[("1", "1"), ("0", "0")],
+        coerce=lambda value: value == "1",
+        empty_value=None,
+        error_messages=dict.fromkeys(("required", "invalid_choice"), CHOICE_MESSAGE),
     )
     reason = forms.CharField(
         label=gettext_lazy("Grund (nur im internen Verlauf)"), required=False, max_length=REASON_MAX
