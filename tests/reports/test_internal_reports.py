@@ -245,6 +245,21 @@ def test_reporters_tracking_link_keeps_working_and_says_it_is_not_public(
     assert client.get(f"/meldungen/{report.public_id}/").status_code == 404
 
 
+def test_photos_of_an_internal_report_are_private(client, world, django_capture_on_commit_callbacks):
+    from tests.factories import photo
+    from tests.staff_world import login
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report = make_report(lonlat=DRESDEN, photos=[photo()]).report
+    url = report.photos.get().image.url
+    assert client.get(url).status_code == 200
+    _mark(world, report, True, django_capture_on_commit_callbacks)
+    assert client.get(url).status_code == 404
+    login(client, "caseworker_a")
+    response = client.get(url)
+    assert response.status_code == 200 and "private" in response.get("Cache-Control", "")
+
+
 def test_the_public_can_neither_support_nor_follow_an_internal_report(
     client, world, django_capture_on_commit_callbacks
 ):
