@@ -276,7 +276,12 @@ class Report(LocatedCase):
             models.Index(fields=["-created", "-id"], name="report_created_id"),
             # Counting a commune's reports by status/category index-only: the rebuild and check of the
             # pre-aggregated counts (domains.reports.tiles.counts) that low-zoom tiles now sum instead.
-            models.Index(fields=["commune", "status", "category"], name="report_commune_status_cat"),
+            # Partial like the counts themselves (public reports only, ``PUBLIC_REPORTS``).
+            models.Index(
+                fields=["commune", "status", "category"],
+                condition=Q(internal=False),
+                name="report_pub_commune_status_cat",
+            ),
             # OGC API pages select their keys in public_id order with an offset: index-only, without a
             # heap visit per skipped row (offset 99,000 of 1,000,000: 630 ms → 37 ms).
             # Partial (``PUBLIC_REPORTS``): every public page filters on it, and the scan stays index-only.
