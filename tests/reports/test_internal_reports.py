@@ -314,3 +314,29 @@ def test_status_changes_of_an_internal_report_leave_the_counts_exact(
     set_status(pair[1], "in_review")
     assert reports_public_total(statuses=["in_review"]) == before
     assert count_differences() == 0
+
+
+def test_followers_get_no_status_mail_of_an_internal_report_but_the_reporter_does(
+    world, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from kernel.notifications.models import OutgoingMail
+    from shared.subscriptions.models import Subscription, SubscriptionKind, email_digest
+    from tests.factories import set_status
+
+    report = make_report(lonlat=DRESDEN, email="meldend@example.org").report
+    follower = "nachbar@example.org"
+    Subscription.objects.create(
+        kind=SubscriptionKind.REPORT,
+        report=report,
+        email=follower,
+        email_digest=email_digest(follower),
+        confirmed=timezone.now(),
+    )
+    set_status(report, "in_review", public_note="Wir prüfen das.")
+    assert OutgoingMail.objects.filter(kind="report.status", to=follower).count() == 1
+    _mark(world, report, True, django_capture_on_commit_callbacks)
+    set_status(report, "in_progress", public_note="Die Polizei ist informiert.")
+    assert OutgoingMail.objects.filter(kind="report.status", to=follower).count() == 1  # none since
+    assert OutgoingMail.objects.filter(kind="report.status", to="meldend@example.org").count() == 2
