@@ -17,6 +17,20 @@ from kernel.geo.srid import STORAGE_SRID
 DESCRIPTION_MAX = 4000
 # What the public sees instead of a description that staff hid (moderation).
 HIDDEN_DESCRIPTION = "(Die Beschreibung wurde von der Verwaltung ausgeblendet.)"
+
+# The one definition of a *public* report: not marked "intern" by staff. Every public output — REST API,
+# Open311, OGC API, tiles and their pre-aggregated counts, feeds, open data, statistics, map, nearby list,
+# report pages, alerts — selects with it: the ORM through ``PUBLIC_REPORTS`` (``selectors.reports_public``),
+# raw SQL through ``public_reports_sql`` (tiles, counts, statistics). Both say the same; tests check each
+# output (tests/reports/test_internal_reports.py).
+PUBLIC_REPORTS = Q(internal=False)
+
+
+def public_reports_sql(alias: str = "r") -> str:
+    """``PUBLIC_REPORTS`` as an SQL condition on the ``reports_report`` row aliased ``alias`` (a fixed name)."""
+    return f"NOT {alias}.internal"
+
+
 PLACE_MAX = 300
 
 NAME_EN_HELP = "Für die englische Ansicht; leer: der deutsche Name wird gezeigt"
@@ -263,6 +277,9 @@ class Report(LocatedCase):
     # staff (nothing is ever deleted). Name and label predate the place being covered; the API keeps the name.
     description_hidden = models.BooleanField("Beschreibung verborgen", default=False)
     moderation_reason = models.CharField("Grund der Moderation", max_length=300, blank=True)
+    # Staff's "intern": the whole report is kept out of every public output (``PUBLIC_REPORTS``), kept for
+    # staff in its organisation's scope and for the reporter's own tracking link.
+    internal = models.BooleanField("Intern (nicht öffentlich)", default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -278,10 +295,21 @@ class Report(LocatedCase):
             models.Index(fields=["-created", "-id"], name="report_created_id"),
             # Counting a commune's reports by status/category index-only: the rebuild and check of the
             # pre-aggregated counts (domains.reports.tiles.counts) that low-zoom tiles now sum instead.
-            models.Index(fields=["commune", "status", "category"], name="report_commune_status_cat"),
+            # Partial like the counts themselves (public reports only, ``PUBLIC_REPORTS``).
+            models.Index(
+                fields=["commune", "status", "category"],
+                condition=Q(internal=False),
+                name="report_pub_commune_status_cat",
+            ),
             # OGC API pages select their keys in public_id order with an offset: index-only, without a
             # heap visit per skipped row (offset 99,000 of 1,000,000: 630 ms → 37 ms).
-            models.Index(fields=["public_id"], include=["id"], name="report_public_id_with_pk"),
+            # Partial (``PUBLIC_REPORTS``): every public page filters on it, and the scan stays index-only.
+            models.Index(
+                fields=["public_id"],
+                include=["id"],
+                condition=Q(internal=False),
+                name="report_public_id_public",
+            ),
             # The staff queue's default order among open reports (``staff_selectors.QUEUE_ORDERINGS["due"]``):
             # sofort, hoch, normal, then due date — read in index order for one organisation, no sort of
             # all its open reports before the first page.

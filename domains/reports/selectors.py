@@ -38,6 +38,7 @@ from django.utils import timezone, translation
 
 from domains.reports.models import (
     HIDDEN_DESCRIPTION,
+    PUBLIC_REPORTS,
     Category,
     CommuneCategorySetting,
     Report,
@@ -68,14 +69,17 @@ class ReportFilter:
 
 
 def reports_public() -> QuerySet[Report]:
-    return Report.objects.all()
+    """Every report the public may see (``PUBLIC_REPORTS``: not marked "intern"); the base of every public
+    list, page, count and export."""
+    return Report.objects.filter(PUBLIC_REPORTS)
 
 
 def reports_public_total(
     *, statuses: Sequence[str] = (), categories: Sequence[str] = (), communes: Sequence[str] = ()
 ) -> int:
     """How many public reports match these property filters, from the pre-aggregated counts (exact: kept
-    on every write, ``domains.reports.tiles.counts``) — a few thousand rows instead of counting up to a million."""
+    on every write, ``domains.reports.tiles.counts``, which leave internal reports out like
+    ``reports_public``) — a few thousand rows instead of counting up to a million."""
     qs = ReportCount.objects.all()
     if statuses:
         qs = qs.filter(status__in=statuses)
@@ -208,8 +212,19 @@ def reports_for_list(flt: ReportFilter) -> QuerySet[Report]:
 
 
 def report_public(public_id: str) -> Report | None:
+    """One public report for its page (None, i.e. 404, for an unknown or internal one)."""
+    return _report_page(reports_public(), public_id)
+
+
+def report_for_reporter(public_id: str) -> Report | None:
+    """The report behind the reporter's own signed links (tracking page, status-mail stop): theirs even
+    when staff marked it internal; the page then says it is not public. Callers check the token."""
+    return _report_page(Report.objects.all(), public_id)
+
+
+def _report_page(qs: QuerySet[Report], public_id: str) -> Report | None:
     return (
-        Report.objects.select_related("category", "commune", "district")
+        qs.select_related("category", "commune", "district")
         .defer("commune__geom", "district__geom", "reporter_name", "reporter_email", "reporter_phone")
         .filter(public_id=public_id)
         .first()
@@ -232,14 +247,17 @@ def public_history(report: Report) -> list[dict]:
 
 
 def public_photos(report: Report) -> list[ReportPhoto]:
-    """Photos citizens may see: not hidden by moderation."""
+    """Photos citizens may see: not hidden by moderation, none of an internal report (not even on the
+    reporter's tracking page: the photo files are private then, ``domains.reports.media``)."""
+    if report.internal:
+        return []
     return list(ReportPhoto.objects.filter(report=report, hidden=False).order_by("position", "id"))
 
 
 def reports_nearby(point: Point, *, category: str | None = None) -> QuerySet[Report]:
     """Open reports within 50 m created in the last 30 days, nearest first (duplicate check before submit)."""
     origin = to_storage(point)
-    qs = Report.objects.filter(
+    qs = reports_public().filter(
         location__dwithin=(origin, D(m=NEARBY_RADIUS_M)),
         status__in=OPEN_STATES,
         created__gte=timezone.now() - dt.timedelta(days=NEARBY_DAYS),
@@ -288,7 +306,7 @@ def commune_figures(ags: str, *, year: int | None = None) -> CommuneFigures:
     year = year or timezone.localdate().year
     start = timezone.make_aware(dt.datetime(year, 1, 1))
     end = timezone.make_aware(dt.datetime(year + 1, 1, 1))
-    reports = Report.objects.filter(commune__ags=ags)
+    reports = reports_public().filter(commune__ags=ags)
     counts = reports.aggregate(
         open=Count("pk", filter=Q(status__in=OPEN_STATES)),
         resolved=Count("pk", filter=Q(status=ReportStatus.RESOLVED)),
@@ -319,7 +337,7 @@ def commune_figures(ags: str, *, year: int | None = None) -> CommuneFigures:
 def open_reports_near(geom: GEOSGeometry, *, radius_m: float, precision: int = 6) -> list[Report]:
     """Open reports within ``radius_m`` metres (EPSG:25833) of ``geom``, newest first, each with
     ``geojson`` (WGS84 GeoJSON text with ``precision`` decimals) and ``distance`` (a ``D`` to ``geom``).
-    A permit's conflicts with defects on its area use this."""
+    A permit's conflicts with defects on its area use this (staff only: internal reports included)."""
     return list(
         Report.objects.filter(status__in=OPEN_STATES, location__dwithin=(geom, D(m=radius_m)))
         .select_related("category")

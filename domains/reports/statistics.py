@@ -31,7 +31,7 @@ from django.core.cache import cache
 from django.db import connections, transaction
 from django.utils import translation
 
-from domains.reports.models import Category
+from domains.reports.models import Category, public_reports_sql
 from domains.reports.workflow import OPEN_STATES, ReportStatus
 from kernel.core.replica_router import read_alias
 
@@ -40,7 +40,8 @@ CACHE_VERSION = 2
 STALE_FACTOR = 12  # a stale entry is still served (while one request refreshes it) this many × the TTL
 LOCK_SECONDS = 120  # longest a refresh may hold the lock (the statement takes seconds with 10⁶ reports)
 
-# {area}, {join}, {resolution} and {where} are fixed fragments from _SCOPES (never user text); values are
+# Only public reports (``PUBLIC_REPORTS``: not internal), so the figures match what the public can list.
+# {area}, {join}, {resolution}, {public} and {where} are fixed fragments from _SCOPES (never user text); values are
 # bound parameters. The CTE's rows are kept narrow (flags instead of timestamps) because each grouping
 # set sorts them once.
 _STATEMENT = """
@@ -56,7 +57,7 @@ WITH base AS MATERIALIZED (
     JOIN reports_category cat ON cat.id = r.category_id
     {join}
     {resolution}
-    {where}
+    WHERE {public} {where}
 )
 SELECT GROUPING(category_id, created_month, resolved_month, area) AS grouping,
        category_id, created_month, resolved_month, area,
@@ -92,13 +93,13 @@ _SCOPES: dict[str, dict[str, str]] = {
         "area": "c.ags",
         "join": "JOIN boundaries_commune c ON c.id = r.commune_id",
         "resolution": _RESOLVED_EACH,
-        "where": "WHERE r.district_id IN (SELECT id FROM boundaries_district WHERE ags = %(ags)s)",
+        "where": "AND r.district_id IN (SELECT id FROM boundaries_district WHERE ags = %(ags)s)",
     },
     "commune": {
         "area": "NULL::varchar",
         "join": "",
         "resolution": _RESOLVED_EACH,
-        "where": "WHERE r.commune_id IN (SELECT id FROM boundaries_commune WHERE ags = %(ags)s)",
+        "where": "AND r.commune_id IN (SELECT id FROM boundaries_commune WHERE ags = %(ags)s)",
     },
 }
 # The statement reads every report of the scope once: JIT compilation (≈ 0.5 s) costs more than it saves,
@@ -177,7 +178,7 @@ def _figures(row: dict, population: int | None = None) -> Figures:
 
 
 def _grouped_rows(kind: ScopeKind, ags: str, now: dt.datetime) -> list[dict]:
-    sql = _STATEMENT.format(**_SCOPES[kind])
+    sql = _STATEMENT.format(**_SCOPES[kind], public=public_reports_sql("r"))
     params = {
         "tz": settings.TIME_ZONE,
         "resolved": ReportStatus.RESOLVED.value,

@@ -64,6 +64,7 @@ PAGE_DUTIES: dict[str, frozenset[Duty]] = {
     "forward": frozenset({M}),
     "duplicate": frozenset({M}),
     "moderate": frozenset({M}),
+    "internal": frozenset({M}),
     "moderation": frozenset({M}),
     "notice-decide": frozenset({M}),
     "update-decide": frozenset({M}),

@@ -5,6 +5,7 @@ from django.urls import path
 from interfaces.staff import (
     fee_schedule_views,
     golive_views,
+    internal_views,
     invitation_link_views,
     invitation_views,
     kontrolle_views,
@@ -34,6 +35,7 @@ urlpatterns = [
     path("verwaltung/meldungen/<str:public_id>/weiterleiten/", views.forward, name="forward"),
     path("verwaltung/meldungen/<str:public_id>/dublette/", views.duplicate, name="duplicate"),
     path("verwaltung/meldungen/<str:public_id>/moderieren/", views.moderate, name="moderate"),
+    path("verwaltung/meldungen/<str:public_id>/intern/", internal_views.report_internal, name="internal"),
     path("verwaltung/moderation/", participation_views.moderation, name="moderation"),
     path(
         "verwaltung/moderation/hinweise/<int:notice_id>/",

@@ -28,6 +28,7 @@ from domains.reports.selectors import (
     ReportFilter,
     commune_figures,
     public_photos,
+    report_for_reporter,
     report_public,
     reports_for_list,
 )
@@ -225,8 +226,9 @@ def report_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 def report_track(request: HttpRequest, public_id: str, token: str) -> HttpResponse:
-    """The creator's private link: the public page, marked as theirs, never indexed or cached."""
-    report = report_public(public_id)
+    """The creator's private link: the public page, marked as theirs, never indexed or cached. It keeps
+    working when staff marked the report internal (it is still theirs); the page then says so."""
+    report = report_for_reporter(public_id)
     if report is None or not tracking_token_matches(Report, report.public_id, token):
         raise Http404(_("Meldung nicht gefunden."))
     return private_page(
@@ -247,7 +249,7 @@ def report_status_mails_stop_view(request: HttpRequest, public_id: str, token: s
             report_status_mails_stop(public_id=public_id, token=token)
         except NotFound as exc:
             raise Http404(_("Dieser Link ist ungültig.")) from exc
-    report = report_public(public_id)
+    report = report_for_reporter(public_id)  # the reporter's own link: internal reports too
     if report is None:
         raise Http404(_("Dieser Link ist ungültig."))
     return private_page(render(request, "web/report_status_mails_stop.html", {"report": report}))

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
-from domains.reports.models import Report
+from domains.reports.models import PUBLIC_REPORTS, Report
 from shared.subscriptions.models import Subscription, SubscriptionKind
 
 
@@ -38,8 +38,8 @@ def alerts_for(report: Report, *, frequency: str) -> QuerySet[Subscription]:
 
 
 def reports_for_alert(subscription: Subscription, *, since: dt.datetime, until: dt.datetime) -> QuerySet:
-    """The reports created in [since, until) that ``subscription`` (commune or area) covers."""
-    reports = Report.objects.filter(created__gte=since, created__lt=until).select_related(
+    """The public reports created in [since, until) that ``subscription`` (commune or area) covers."""
+    reports = Report.objects.filter(PUBLIC_REPORTS, created__gte=since, created__lt=until).select_related(
         "category", "commune"
     )
     if subscription.kind == SubscriptionKind.COMMUNE:

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from domains.reports.models import Category, Report
+from domains.reports.models import PUBLIC_REPORTS, Category, Report
 from kernel.core.errors import NotFound, ValidationFailed
 from kernel.notifications.personal_data import mails_to_since
 from kernel.notifications.services import email_is_valid, mail_queue
@@ -101,7 +101,7 @@ def report_follow(*, public_id: str, email: str) -> None:
     email = _checked_email(email)
     with transaction.atomic():
         _lock_address(email)
-        report = Report.objects.filter(public_id=public_id).only("pk", "public_id").first()
+        report = Report.objects.filter(PUBLIC_REPORTS, public_id=public_id).only("pk", "public_id").first()
         if report is None:
             raise NotFound("Meldung nicht gefunden.")
         subscription, created = Subscription.objects.select_for_update().get_or_create(

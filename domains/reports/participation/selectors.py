@@ -57,7 +57,7 @@ class ConfirmationFigures:
 
 def confirmation_figures(ags: str) -> ConfirmationFigures:
     """Answers to „Ist der Mangel behoben?“ for the reports of a commune (all versions of its AGS)."""
-    counts = Questionnaire.objects.filter(report__commune__ags=ags).aggregate(
+    counts = Questionnaire.objects.filter(report__commune__ags=ags, report__internal=False).aggregate(
         yes=Count("pk", filter=Q(answer=Answer.YES)), no=Count("pk", filter=Q(answer=Answer.NO))
     )
     return ConfirmationFigures(yes=counts["yes"], no=counts["no"])

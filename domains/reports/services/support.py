@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 
-from domains.reports.models import Report, Support
+from domains.reports.models import PUBLIC_REPORTS, Report, Support
 from domains.reports.workflow import REPORT_WORKFLOW
 from kernel.core.errors import Conflict, NotFound
 
@@ -46,8 +46,8 @@ def report_support(*, public_id: str, client_identity: str, address: str = "") -
     behind one address still gets a few).
     """
     with transaction.atomic():
-        report = Report.objects.select_for_update().filter(public_id=public_id).first()
-        if report is None:
+        report = Report.objects.select_for_update().filter(PUBLIC_REPORTS, public_id=public_id).first()
+        if report is None:  # unknown or internal: the public cannot see it, so it cannot support it
             raise NotFound("Meldung nicht gefunden.")
         if not REPORT_WORKFLOW.is_open(report.status):
             raise Conflict(

@@ -6,6 +6,9 @@ the reports themselves. Every write that changes what a tile shows calls :func:`
 commit or roll back with the report. The cached tiles the report lies in are dropped after the commit
 (``domains.reports.tiles.cache``), never before: a tile rebuilt between the two would be cached from the old data.
 
+Only public reports are counted (``PUBLIC_REPORTS``: not "intern"): the counts are what the public may see,
+so marking a report internal takes it out (:func:`report_visibility_changed`) and un-marking puts it back.
+
 Concurrency: the upsert locks the count rows it changes until the commit, in a fixed order (sorted
 keys, one statement), so two status changes in opposite directions in the same commune and category
 wait for each other instead of deadlocking.
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 from django.db import connection, transaction
 
-from domains.reports.models import Report, StatusChange
+from domains.reports.models import Report, StatusChange, public_reports_sql
 from domains.reports.tiles.cache import drop_all_tiles, drop_tiles_of
 
 _UPSERT = """
@@ -28,19 +31,19 @@ _UPSERT = """
 # missing ones).
 _DIFFERENCES = """
     WITH fresh AS (
-        SELECT commune_id, status, category_id, count(*)::int AS n FROM reports_report
-        GROUP BY commune_id, status, category_id
+        SELECT commune_id, status, category_id, count(*)::int AS n FROM reports_report r
+        WHERE {public} GROUP BY commune_id, status, category_id
     ), kept AS (SELECT commune_id, status, category_id, n FROM reports_reportcount WHERE n <> 0)
     SELECT count(*) FROM fresh FULL JOIN kept USING (commune_id, status, category_id)
     WHERE fresh.n IS DISTINCT FROM kept.n
-"""
+""".format(public=public_reports_sql("r"))
 
 _REBUILD = """
     DELETE FROM reports_reportcount;
     INSERT INTO reports_reportcount (commune_id, status, category_id, n)
-    SELECT commune_id, status, category_id, count(*) FROM reports_report
-    GROUP BY commune_id, status, category_id;
-"""
+    SELECT commune_id, status, category_id, count(*) FROM reports_report r
+    WHERE {public} GROUP BY commune_id, status, category_id;
+""".format(public=public_reports_sql("r"))
 
 
 def _add(report: Report, deltas: dict[str, int]) -> None:
@@ -67,15 +70,24 @@ def _drop_tiles_after_commit(report: Report) -> None:
 
 def report_added(report: Report) -> None:
     """A new report was inserted (inside the caller's transaction)."""
+    if report.internal:  # entered as internal by staff: never counted, no public tile shows it
+        return
     _add(report, {report.status: 1})
     _drop_tiles_after_commit(report)
 
 
 def report_moved(report: Report, change: StatusChange) -> None:
     """``change`` of ``report`` was recorded (inside the caller's transaction); a note changes nothing."""
-    if change.from_status == change.to_status:
+    if change.from_status == change.to_status or report.internal:
         return
     _add(report, {change.from_status: -1, change.to_status: 1})
+    _drop_tiles_after_commit(report)
+
+
+def report_visibility_changed(report: Report) -> None:
+    """``report.internal`` was just switched (inside the caller's transaction): its count leaves the public
+    figures (internal) or comes back (public again), and the tiles it lies in are dropped after commit."""
+    _add(report, {report.status: -1 if report.internal else 1})
     _drop_tiles_after_commit(report)
 
 

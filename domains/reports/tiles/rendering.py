@@ -1,6 +1,6 @@
 """Vector tiles of reports (Mapbox Vector Tile via PostGIS ``ST_AsMVT``), one SQL statement per tile.
 
-Public fields only. So that a tile stays small with a million reports, points are aggregated at low zoom:
+Public reports (``PUBLIC_REPORTS``, never internal ones) and public fields only. So that a tile stays small with a million reports, points are aggregated at low zoom:
 
 * z ≤ 9: one feature per commune with the number of all its reports, at the commune's
   ``ST_PointOnSurface`` (in the tile holding that point), summed from the pre-aggregated counts per
@@ -19,9 +19,11 @@ from collections.abc import Sequence
 from django.contrib.gis.geos import Point
 from django.db import connection, connections
 
+from domains.reports.models import public_reports_sql
 from kernel.core.replica_router import read_alias
 from kernel.geo.tiles import BUFFER, EXTENT, MAX_ZOOM, WORLD_M, Tile
 
+PUBLIC = public_reports_sql("r")  # z ≤ 9 sums ReportCount, which counts public reports only
 COMMUNE_LEVEL_MAX_Z = 9  # a z9 tile is ~80 km wide: grid clusters there cost ~0.7 s with 1M reports
 CLUSTER_MAX_Z = 14
 GRID_CELLS = 64
@@ -77,7 +79,7 @@ def _grid_clusters_sql(where: str) -> str:
             , pts AS (
                 SELECT ST_Transform(r.location, 3857) AS g, r.public_id, r.status, c.slug AS category
                 FROM reports_report r JOIN reports_category c ON c.id = r.category_id, search
-                WHERE r.location && search.g {where}
+                WHERE r.location && search.g AND {PUBLIC} {where}
             ), cells AS (
                 SELECT ST_SnapToGrid(g, %(cell)s) AS cell, count(*) AS n,
                        ST_Centroid(ST_Collect(g)) AS centre,
@@ -103,7 +105,7 @@ def _points_sql(where: str) -> str:
                 SELECT ST_AsMVTGeom(ST_Transform(r.location, 3857), env.g, %(extent)s, %(buffer)s, true) AS geom,
                        r.public_id AS id, r.status, c.slug AS category, 1 AS count
                 FROM reports_report r JOIN reports_category c ON c.id = r.category_id, search, env
-                WHERE r.location && search.g {where}
+                WHERE r.location && search.g AND {PUBLIC} {where}
             )
             SELECT ST_AsMVT(features, 'reports', %(extent)s, 'geom') FROM features WHERE geom IS NOT NULL
             """

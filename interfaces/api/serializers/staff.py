@@ -58,7 +58,7 @@ class StaffReportSerializer(serializers.ModelSerializer):
         fields = [
             "id", "status", "status_label", "category", "description", "description_hidden", "place", "lon", "lat",
             "commune", "organisation", "assignee", "team", "due", "overdue", "supporters", "channel", "created",
-            "updated", "reporter", "priority",
+            "updated", "reporter", "priority", "internal",
         ]  # fmt: skip
 
     def get_priority(self, obj: Report) -> str:
@@ -144,6 +144,12 @@ class StaffReportPatchSerializer(serializers.Serializer):
         help_text="Name eines Textbausteins der Organisation: öffentliche Notiz, wenn keine angegeben ist",
     )
     priority = serializers.ChoiceField(choices=list(PRIORITY_NAMES), required=False)
+    internal = serializers.BooleanField(
+        required=False, help_text="true: intern (in keiner öffentlichen Ausgabe); false: wieder öffentlich"
+    )
+    internal_reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=300, help_text="Grund für „intern“ (interner Verlauf)"
+    )
 
 
 class StaffReportBulkSerializer(serializers.Serializer):

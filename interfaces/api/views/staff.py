@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from domains.reports.services import UNSET, priority_from, report_staff_patch
 from domains.reports.services.bulk import BulkAction, reports_bulk
+from domains.reports.services.visibility import report_set_internal
 from domains.reports.staff_selectors import QUEUE_ORDERINGS, staff_queue, staff_reports
 from interfaces.api.pagination import StandardPagination
 from interfaces.api.serializers.common import ERROR_SERIALIZER
@@ -91,7 +92,7 @@ class StaffReportDetailView(APIView):
         return Response(StaffReportDetailSerializer(report, context={"request": request}).data)
 
     @extend_schema(
-        summary="Status, Notizen oder Zuweisung ändern",
+        summary="Status, Notizen, Zuweisung oder „intern“ ändern",
         request=StaffReportPatchSerializer,
         responses={
             200: StaffReportDetailSerializer,
@@ -119,6 +120,13 @@ class StaffReportDetailView(APIView):
                 template=data.get("template", ""),
                 priority=priority_from(data["priority"]) if "priority" in data else None,
             )
+            if "internal" in data:
+                report_set_internal(
+                    actor=request.user,
+                    public_id=public_id,
+                    internal=data["internal"],
+                    reason=data.get("internal_reason", ""),
+                )
             report = get_visible(request.user, staff_reports(request.user), public_id=public_id)
             body = StaffReportDetailSerializer(report, context={"request": request}).data
         return Response(body)

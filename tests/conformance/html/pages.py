@@ -120,6 +120,19 @@ def _invitation_gone(c: Client, s: Scene) -> HttpResponse:
     return c.get(link)
 
 
+def _internal_report(s: Scene) -> tuple[str, str]:
+    """A fresh report marked „intern“ by a caseworker: its number and the reporter's tracking path."""
+    from domains.reports.services.visibility import report_set_internal
+    from tests.factories import make_report
+
+    created = make_report(description="Intern bearbeitete Meldung")
+    public_id = created.report.public_id
+    report_set_internal(
+        actor=s.world.users["caseworker_a"], public_id=public_id, internal=True, reason="Test"
+    )
+    return public_id, f"/meldungen/{public_id}/verfolgen/{created.tracking_token}/"
+
+
 PUBLIC: dict[str, Page] = {
     "report-form": lambda c, s: c.get("/"),
     "report-form-errors": lambda c, s: c.post("/", {"description": "x"}),
@@ -127,6 +140,7 @@ PUBLIC: dict[str, Page] = {
     "report-page": lambda c, s: c.get(f"/meldungen/{s.report.public_id}/"),
     "report-page-update-errors": lambda c, s: c.post(f"/meldungen/{s.report.public_id}/ergaenzen/", {}),
     "report-track": lambda c, s: c.get(s.report_track),
+    "report-track-internal": lambda c, s: c.get(_internal_report(s)[1]),
     "report-status-mails-stop": lambda c, s: c.get(s.report_status_mails_stop),
     "report-follow-errors": lambda c, s: c.post(f"/meldungen/{s.report.public_id}/folgen/", {"email": "x"}),
     "report-follow-requested": lambda c, s: c.post(
@@ -274,6 +288,10 @@ STAFF: dict[str, tuple[str, Page]] = {
     "report": ("admin_a", lambda c, s: c.get(f"/verwaltung/meldungen/{s.world.own.public_id}/")),
     "report-resolved": ("caseworker_a", lambda c, s: c.get(f"/verwaltung/meldungen/{s.report.public_id}/")),
     "report-other-commune": ("caseworker_a", _other_report),
+    "report-internal": (
+        "caseworker_a",
+        lambda c, s: c.get(f"/verwaltung/meldungen/{_internal_report(s)[0]}/"),
+    ),
     "moderation": ("admin_a", lambda c, s: c.get("/verwaltung/moderation/")),
     "participation-settings": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/beteiligung/")),
     "second-factor": ("caseworker_a", lambda c, s: c.get("/verwaltung/zwei-faktor/")),

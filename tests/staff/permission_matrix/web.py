@@ -153,6 +153,7 @@ WEB = [
         state=lambda s: _saved_filters(),
         writes=frozenset({"owner", "admin", "other", "other_admin"}),  # each their own filter
     ),
+    _report_action("internal", lambda s: {"internal": "1", "reason": "Betrifft eine Privatperson"}),
     Case("staff:moderation", MANAGER_PAGE, shows=_report_id, sees=MANAGERS),
     Case(
         "staff:notice-decide",
