@@ -55,6 +55,7 @@ OP = Duty.OPERATE
 PAGE_DUTIES: dict[str, frozenset[Duty]] = {
     "queue": frozenset({ANY}),
     "queue-export": frozenset({M}),
+    "report-new": frozenset({M}),  # a report entered for a caller (phone, counter, letter, e-mail)
     "report": frozenset({M, C}),  # a crew opens the report of its own job (read only)
     "status": frozenset({M}),
     "assign": frozenset({M}),
@@ -81,6 +82,7 @@ PAGE_DUTIES: dict[str, frozenset[Duty]] = {
     "parking-zones": frozenset({A}),
     "participation": frozenset({A}),
     "retention": frozenset({A}),
+    "escalation": frozenset({A}),
     "privacy-requests": frozenset({A}),
     "api-tokens": frozenset({A}),
     "fee-schedules": frozenset({A}),
@@ -134,6 +136,7 @@ class NavLink:
 
 NAV: tuple[NavLink, ...] = (
     NavLink("queue", "Arbeitsliste", frozenset({"queue", "report"})),
+    NavLink("report-new", "Meldung aufnehmen"),
     NavLink("moderation", "Moderation"),
     NavLink("permits", "Sondernutzungen", frozenset({"permit"})),
     NavLink("parking", "Parkausweise"),
@@ -151,6 +154,7 @@ NAV: tuple[NavLink, ...] = (
                 "parking-zones",
                 "participation",
                 "retention",
+                "escalation",
                 "privacy-requests",
                 "api-tokens",
                 "fee-schedules",
