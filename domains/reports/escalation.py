@@ -11,7 +11,7 @@ An organisation with nothing to report gets no mail. Second level: rows ``days_o
 organisation's ``escalation_admin_days`` go, as a mail of their own, to each of its active admins.
 
 Settings per organisation: ``kernel.organisations.escalation`` (staff page /verwaltung/einstellungen/
-eskalation/), documented in docs/escalation.md.
+eskalation/), documented in docs/staff.md.
 """
 
 from __future__ import annotations

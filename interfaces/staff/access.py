@@ -135,8 +135,7 @@ class NavLink:
 
 
 NAV: tuple[NavLink, ...] = (
-    NavLink("queue", "Arbeitsliste", frozenset({"queue", "report"})),
-    NavLink("report-new", "Meldung aufnehmen"),
+    NavLink("queue", "Arbeitsliste", frozenset({"queue", "report", "report-new"})),
     NavLink("moderation", "Moderation"),
     NavLink("permits", "Sondernutzungen", frozenset({"permit"})),
     NavLink("parking", "Parkausweise"),

@@ -172,3 +172,8 @@ def test_staff_api_intake(client, world: World):
         "/api/v1/staff/reports/", {**body, "channel": "fax"}, content_type="application/json", **auth
     )
     assert response.status_code == 400 and "Unbekannter Eingangskanal" in response.content.decode()
+
+
+def test_the_queue_offers_the_intake(client, world: World):
+    login(client, "caseworker_a")
+    assert 'href="/verwaltung/meldungen/neu/"' in client.get("/verwaltung/").content.decode()

@@ -147,7 +147,8 @@ class StaffReportIntakeSerializer(serializers.Serializer):
     """Fields of ``POST /api/v1/staff/reports/`` — for the schema; the values go unchecked to
     ``report_create``, which validates them like every other report (:meth:`raw`)."""
 
-    channel = serializers.ChoiceField(choices=["telefon", "vor_ort", "brief", "email"])
+    # Text, not a choice: the model's channel choices already name the "channel" enum of the schema.
+    channel = serializers.CharField(help_text="telefon, vor_ort, brief oder email")
     category = serializers.CharField()
     description = serializers.CharField()
     lat = serializers.CharField(required=False, help_text="WGS84; oder location")
