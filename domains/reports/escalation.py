@@ -110,7 +110,7 @@ def overdue_section(organisation: Organisation, now: dt.datetime) -> Section | N
         "Überfällige Fälle",
         total,
         _rows(qs, text, days_over),
-        _url(reverse("staff:queue") + "?overdue=1"),
+        _url(reverse("staff:queue") + f"?overdue=1&organisation={organisation.pk}"),
     )
 
 
@@ -133,7 +133,10 @@ def unaccepted_section(organisation: Organisation, now: dt.datetime) -> Section 
         f"Seit mindestens {days} Tag(en) nicht angenommen (Status „Eingegangen“)",
         total,
         _rows(qs, text, lambda r: None),
-        _url(reverse("staff:queue") + f"?status={ReportStatus.SUBMITTED}"),
+        _url(
+            reverse("staff:queue")
+            + f"?status={ReportStatus.SUBMITTED}&older_than_days={days}&organisation={organisation.pk}"
+        ),
     )
 
 

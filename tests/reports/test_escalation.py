@@ -45,6 +45,7 @@ def test_the_digest_lists_overdue_and_unaccepted_cases(world: World):
     assert "Überfällige Fälle: 1" in mail.body
     assert f"{world.own.public_id}: Schlagloch" in mail.body and "3 Tag(e) überfällig" in mail.body
     assert f"/verwaltung/meldungen/{world.own.public_id}/" in mail.body
+    assert f"/verwaltung/?overdue=1&organisation={world.dresden.pk}" in mail.body
     assert "nicht angenommen" in mail.body and world.own_unassigned.public_id in mail.body
     assert world.other.public_id not in mail.body  # Leipzig's case is Leipzig's business
     assert _digests(world.leipzig) == []  # nothing to report there: no mail

@@ -248,7 +248,7 @@ def _validate(draft: ReportDraft, user: Any = None) -> ValidReport:
     point = _validate_point(draft, errors)
     assignment = _validate_place(draft, point, errors)
     staff_intake = isinstance(draft.channel, str) and draft.channel in STAFF_CHANNELS
-    if assignment is not None and category is not None and staff_intake:
+    if assignment is not None and category is not None and staff_intake and scope_of(user).manager_org_ids:
         organisation = route(
             location=to_storage(point), category_id=category.pk, commune_ags=assignment.commune.ags
         )
