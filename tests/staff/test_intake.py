@@ -177,3 +177,30 @@ def test_staff_api_intake(client, world: World):
 def test_the_queue_offers_the_intake(client, world: World):
     login(client, "caseworker_a")
     assert 'href="/verwaltung/meldungen/neu/"' in client.get("/verwaltung/").content.decode()
+
+
+def test_address_search_without_javascript_takes_a_house_into_the_report(client, world: World, tmp_path):
+    import re
+
+    from django.core.management import call_command
+
+    from tests.addresses.files import dresden_hkde
+
+    call_command("load_addresses", str(dresden_hkde(tmp_path / "hk.txt")), verbosity=0, stdout=None)
+    login(client, "caseworker_a")
+    typed = _form(
+        lat="", lon="", description="Anruf zur Prager Straße", search="1", adresse="Prager Straße 12"
+    )
+    html = client.post(URL, typed).content.decode()
+    buttons = re.findall(r'<button type="submit" name="pick" value="([^"]+)"[^>]*>([^<]+)</button>', html)
+    assert buttons and "Prager Straße 12" in buttons[0][1]
+    assert "Anruf zur Prager Straße" in html  # what was typed stays
+    picked = {k: v for k, v in typed.items() if k != "search"}  # the pressed button alone is sent
+    html = client.post(URL, {**picked, "pick": buttons[0][0]}).content.decode()
+    lat, lon = buttons[0][0].split(",")
+    assert f'value="{lat}"' in html and f'value="{lon}"' in html and "Ort übernommen." in html
+    response = client.post(URL, {**_form(description="Anruf zur Prager Straße"), "lat": lat, "lon": lon})
+    assert response.status_code == 302
+    assert "Prager Straße 12" in _newest().nearest_address
+    html = client.post(URL, {**typed, "adresse": "Gibtsnichtweg 999"}).content.decode()
+    assert "Keine Adresse zu „Gibtsnichtweg 999“ gefunden" in html
