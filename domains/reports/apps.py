@@ -16,6 +16,11 @@ class ReportsConfig(AppConfig):
 
         register_daily_job("send_questionnaires", questionnaires_daily_job)
 
+        from domains.reports import escalation  # the daily digest of overdue and unaccepted cases
+
+        escalation.register_builtin_sections()
+        register_daily_job("escalation_digest", escalation.escalation_daily_job)
+
         from domains.reports import readiness  # the go-live checklist's category point
 
         readiness.register()

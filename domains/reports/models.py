@@ -211,6 +211,28 @@ class CommuneCategorySetting(models.Model):
         return f"{self.ags}: {self.category}"
 
 
+class ReportChannel(models.TextChoices):
+    """How a report came in. The first three are the reporter's own; the others are staff taking a report
+    for a caller (``domains.reports.services.creating``, ``STAFF_CHANNELS``)."""
+
+    WEB = "web", "Website"
+    API = "api", "API"
+    OPEN311 = "open311", "Open311"
+    PHONE = "telefon", "Telefon"
+    COUNTER = "vor_ort", "Vor Ort"
+    LETTER = "brief", "Brief"
+    EMAIL = "email", "E-Mail"
+
+
+# Channels of a report staff enter for someone else (phone, counter, letter, e-mail), with the history's words.
+STAFF_CHANNELS: dict[str, str] = {
+    ReportChannel.PHONE: "Telefonisch aufgenommen.",
+    ReportChannel.COUNTER: "Vor Ort aufgenommen.",
+    ReportChannel.LETTER: "Per Brief eingegangen und aufgenommen.",
+    ReportChannel.EMAIL: "Per E-Mail eingegangen und aufgenommen.",
+}
+
+
 class Report(LocatedCase):
     """A defect reported by a citizen. Reporter contact data is private: never in any public output."""
 
@@ -239,7 +261,9 @@ class Report(LocatedCase):
         "Priorität", choices=ReportPriority.choices, default=ReportPriority.NORMAL
     )
     attributes = models.JSONField("Zusatzangaben", default=dict, blank=True)
-    channel = models.CharField("Eingangskanal", max_length=20, default="api")
+    channel = models.CharField(
+        "Eingangskanal", max_length=20, choices=ReportChannel.choices, default=ReportChannel.API
+    )
     due = models.DateTimeField("Fällig am", null=True, blank=True)
     supporters = models.PositiveIntegerField("Unterstützer", default=0)
     reporter_name = models.CharField("Name (privat)", max_length=200, blank=True)

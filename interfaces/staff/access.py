@@ -58,6 +58,7 @@ PAGE_DUTIES: dict[str, frozenset[Duty]] = {
     "queue-bulk": frozenset({M}),
     "saved-filters": frozenset({M}),
     "priority": frozenset({M}),
+    "report-new": frozenset({M}),  # a report entered for a caller (phone, counter, letter, e-mail)
     "report": frozenset({M, C}),  # a crew opens the report of its own job (read only)
     "status": frozenset({M}),
     "assign": frozenset({M}),
@@ -85,6 +86,7 @@ PAGE_DUTIES: dict[str, frozenset[Duty]] = {
     "parking-zones": frozenset({A}),
     "participation": frozenset({A}),
     "retention": frozenset({A}),
+    "escalation": frozenset({A}),
     "privacy-requests": frozenset({A}),
     "api-tokens": frozenset({A}),
     "fee-schedules": frozenset({A}),
@@ -137,7 +139,7 @@ class NavLink:
 
 
 NAV: tuple[NavLink, ...] = (
-    NavLink("queue", "Arbeitsliste", frozenset({"queue", "report", "queue-bulk"})),
+    NavLink("queue", "Arbeitsliste", frozenset({"queue", "report", "queue-bulk", "report-new"})),
     NavLink("moderation", "Moderation"),
     NavLink("permits", "Sondernutzungen", frozenset({"permit"})),
     NavLink("parking", "Parkausweise"),
@@ -155,6 +157,7 @@ NAV: tuple[NavLink, ...] = (
                 "parking-zones",
                 "participation",
                 "retention",
+                "escalation",
                 "privacy-requests",
                 "api-tokens",
                 "fee-schedules",

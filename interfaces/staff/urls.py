@@ -3,8 +3,10 @@
 from django.urls import path
 
 from interfaces.staff import (
+    escalation_views,
     fee_schedule_views,
     golive_views,
+    intake_views,
     internal_views,
     invitation_link_views,
     invitation_views,
@@ -28,6 +30,7 @@ urlpatterns = [
     path("verwaltung/arbeitsliste.csv", views.queue_export, name="queue-export"),
     path("verwaltung/meldungen/auswahl/", queue_views.queue_bulk, name="queue-bulk"),
     path("verwaltung/filter/", queue_views.saved_filters, name="saved-filters"),
+    path("verwaltung/meldungen/neu/", intake_views.report_new, name="report-new"),
     path("verwaltung/meldungen/<str:public_id>/", views.report, name="report"),
     path("verwaltung/meldungen/<str:public_id>/prioritaet/", queue_views.report_priority, name="priority"),
     path("verwaltung/meldungen/<str:public_id>/status/", views.change_status, name="status"),
@@ -67,6 +70,7 @@ urlpatterns = [
     path("verwaltung/einstellungen/antragsarten/", permit_kind_views.permit_kinds, name="permit-kinds"),
     path("verwaltung/einstellungen/parkzonen/", parking_zone_views.parking_zones, name="parking-zones"),
     path("verwaltung/einstellungen/datenschutz/", privacy_views.retention_settings, name="retention"),
+    path("verwaltung/einstellungen/eskalation/", escalation_views.escalation_settings, name="escalation"),
     path("verwaltung/datenschutz-anfragen/", privacy_views.privacy_requests, name="privacy-requests"),
     path("verwaltung/einstellungen/api-tokens/", settings_views.api_tokens, name="api-tokens"),
     path("verwaltung/einstellungen/gebuehren/", fee_schedule_views.fee_schedules, name="fee-schedules"),

@@ -19,11 +19,17 @@ def _user_or_none(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def record_creation(case: LocatedCase) -> StatusChangeBase:
+def record_creation(case: LocatedCase, *, actor: Any = None, public_note: str = "") -> StatusChangeBase:
     """The first history row (empty ``from_status``) of a case that was just inserted. No audit entry:
-    creation has its own notifications, which the creating service queues."""
+    creation has its own notifications, which the creating service queues. ``actor`` and ``public_note``
+    when staff entered the case for someone else ("Telefonisch aufgenommen.")."""
     return case.history.create(
-        from_status="", to_status=case.status, created=case.created, organisation_id=case.organisation_id
+        from_status="",
+        to_status=case.status,
+        created=case.created,
+        organisation_id=case.organisation_id,
+        by_user=_user_or_none(actor),
+        public_note=public_note,
     )
 
 

@@ -185,6 +185,22 @@ class Organisation(models.Model):
     # Which services the organisation offers: each switches on its own points of the go-live checklist.
     permits_enabled = models.BooleanField("Sondernutzungen an", default=False)
     parking_enabled = models.BooleanField("Parkausweise an", default=False)
+    # The daily escalation digest (``domains.reports.escalation``): overdue and unaccepted cases to the
+    # recipient (empty: the general address), and after ``escalation_admin_days`` overdue also to the
+    # organisation's admins (empty: no second level).
+    escalation_enabled = models.BooleanField("Tägliche Übersicht überfälliger Fälle", default=True)
+    escalation_unaccepted_days = models.PositiveSmallIntegerField(
+        "Nicht angenommen nach (Tagen im Status „Eingegangen“)",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    escalation_admin_days = models.PositiveSmallIntegerField(
+        "Zweite Stufe an die Administration nach (Tagen überfällig)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    escalation_recipient = models.EmailField("Empfänger der täglichen Übersicht", blank=True)
 
     class Meta:
         verbose_name = "Organisation"

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from domains.reports.attributes import clean_attributes
 from domains.reports.deadlines import report_due
-from domains.reports.models import DESCRIPTION_MAX, PLACE_MAX, Category, Report
+from domains.reports.models import DESCRIPTION_MAX, PLACE_MAX, STAFF_CHANNELS, Category, Report, ReportChannel
 from domains.reports.notify import notify_new_report, notify_reporter_receipt, report_created
 from domains.reports.photos import MAX_PHOTOS, PhotoRejected, ProcessedPhoto, process_photo
 from domains.reports.services.categories import commune_category_setting
@@ -25,6 +25,7 @@ from domains.reports.services.photos import PhotoUpload, store_photos
 from domains.reports.tiles.counts import report_added
 from kernel.addresses.selectors import nearest
 from kernel.boundaries.assignment import Assignment, OutsideSaxony, assign_point
+from kernel.boundaries.models import Commune
 from kernel.boundaries.selectors import search_centre_of
 from kernel.cases.fields import PHONE_RE, FieldErrors, clean_text
 from kernel.cases.files import files_for_transaction
@@ -34,12 +35,16 @@ from kernel.cases.tracking import tracking_token
 from kernel.core.errors import ValidationFailed, reject_nul
 from kernel.geo.coords import CoordinateError, parse_geojson_point, parse_lon_lat, to_storage
 from kernel.notifications.services import email_is_valid
+from kernel.organisations.audit import audit
+from kernel.organisations.scoping import in_own_communes, scope_of
 from kernel.organisations.services import route
 
 logger = logging.getLogger(__name__)
 
 NAME_MAX = 200
-DRAFT_FIELDS = ("category", "description", "lon", "lat", "location", "place", "name", "email", "phone")
+DRAFT_FIELDS = (
+    "category", "description", "lon", "lat", "location", "place", "name", "email", "phone", "channel",
+)  # fmt: skip
 
 
 @dataclass
@@ -61,7 +66,7 @@ class ReportDraft:
     phone: Any = ""
     photos: Sequence[PhotoUpload] = ()
     attributes: Mapping[str, Any] = field(default_factory=dict)  # answers to CategoryAttribute, by code
-    channel: str = "api"
+    channel: Any = ReportChannel.API  # a ReportChannel value; staff channels only with a staff ``user``
     field_names: Mapping[str, str] = field(default_factory=dict)
 
     def key(self, name: str) -> str:
@@ -198,14 +203,56 @@ class ValidReport:
     photos: list[ProcessedPhoto]
 
 
-def _validate(draft: ReportDraft) -> ValidReport:
+def _validate_channel(draft: ReportDraft, user: Any, errors: FieldErrors) -> None:
+    """A known channel; phone, counter, letter and e-mail only for case-managing staff (they enter the
+    report for a caller), so no client can claim "Telefon" for its own report."""
+    channel = draft.channel if isinstance(draft.channel, str) else None
+    if channel not in ReportChannel.values:
+        allowed = ", ".join(f"„{ReportChannel(c).label}“ ({c})" for c in STAFF_CHANNELS)
+        what = "Bitte wählen Sie den Eingangskanal" if channel == "" else "Unbekannter Eingangskanal"
+        errors.add(draft.key("channel"), f"{what}: möglich sind {allowed}.")
+    elif channel in STAFF_CHANNELS and not scope_of(user).manager_org_ids:
+        errors.add(
+            draft.key("channel"),
+            "Meldungen für andere aufnehmen dürfen nur Sachbearbeitung und Administration.",
+        )
+
+
+def _validate_intake_scope(
+    draft: ReportDraft, user: Any, assignment: Assignment, organisation: Any, errors: FieldErrors
+) -> None:
+    """Staff enter reports in their own area only: the point lies in a commune of one of their
+    case-managing organisations (a district's staff: its communes), or the report is routed to one of
+    them. Inside that area the report is routed as usual (a street light may go to the utility). A point
+    elsewhere is refused with the responsible commune named: the caller is sent there, and no report is
+    stored that its creator could not see a second later."""
+    if organisation.pk in scope_of(user).manager_org_ids:
+        return
+    commune = assignment.commune
+    if Commune.objects.filter(in_own_communes(user, ags_field="ags"), pk=commune.pk).exists():
+        return
+    errors.add(
+        draft.key("location"),
+        f"Dieser Ort liegt in {commune.name}, außerhalb Ihres Zuständigkeitsgebiets. Bitte verweisen Sie "
+        f"die meldende Person an {organisation.name} oder an die Online-Meldung.",
+    )
+
+
+def _validate(draft: ReportDraft, user: Any = None) -> ValidReport:
     """All checks at once, so a person sees every problem; raises ValidationFailed, stores nothing."""
     reject_nul({draft.key(name): getattr(draft, name) for name in DRAFT_FIELDS})
     errors = FieldErrors()
+    _validate_channel(draft, user, errors)
     texts = _validate_texts(draft, errors)
     category = _validate_category(draft, errors)
     point = _validate_point(draft, errors)
     assignment = _validate_place(draft, point, errors)
+    staff_intake = isinstance(draft.channel, str) and draft.channel in STAFF_CHANNELS
+    if assignment is not None and category is not None and staff_intake and scope_of(user).manager_org_ids:
+        organisation = route(
+            location=to_storage(point), category_id=category.pk, commune_ags=assignment.commune.ags
+        )
+        _validate_intake_scope(draft, user, assignment, organisation, errors)
     if assignment is not None and category is not None:
         setting = commune_category_setting(assignment.commune.ags, category)
         if setting is not None and not setting.enabled:
@@ -247,6 +294,18 @@ def _new_report(valid: ValidReport, draft: ReportDraft, user: Any) -> Report:
     )
 
 
+def _audit_intake(report: Report, user: Any, note: str) -> None:
+    contact = "mit Kontaktangaben" if report.reporter_email or report.reporter_phone else "ohne Kontakt"
+    audit(
+        actor=user,
+        action="report.intake",
+        obj=report,
+        organisation=report.organisation,
+        summary=f"{note[:-1]} ({contact})",
+        channel=report.channel,
+    )
+
+
 def report_create(
     *,
     draft: ReportDraft,
@@ -265,12 +324,15 @@ def report_create(
     files removed, so no client is ever told "error" about a report that was stored — only the commit
     itself remains a step whose outcome a dying connection can hide.
     """
-    valid = _validate(draft)
+    valid = _validate(draft, user)
     report = _new_report(valid, draft, user)
     report.account = account  # the signed-in citizen (citizens/), None when anonymous
+    intake_note = STAFF_CHANNELS.get(report.channel, "")
     with files_for_transaction() as files, transaction.atomic():
         insert_with_public_id(report, Report.public_id_prefix)
-        record_creation(report)
+        record_creation(report, actor=user if intake_note else None, public_note=intake_note)
+        if intake_note:  # staff entered it for a caller: who did, in the audit log
+            _audit_intake(report, user, intake_note)
         store_photos(report, valid.photos, files)
         notify_new_report(report)  # the commune's mail
         notify_reporter_receipt(report)  # the reporter's receipt with the tracking link, if an address

@@ -12,6 +12,7 @@ from domains.reports.participation.selectors import staff_updates
 from domains.reports.services.bulk import BULK_ACTIONS, BULK_MAX
 from domains.reports.staff_selectors import staff_history
 from domains.reports.workflow import PRIORITY_NAME_OF, PRIORITY_NAMES, REPORT_WORKFLOW, ReportStatus
+from kernel.core.errors import ValidationFailed
 from kernel.organisations.models import Role
 from kernel.organisations.scoping import role_in
 
@@ -179,3 +180,46 @@ class StaffBulkResultSerializer(serializers.Serializer):
     ok = serializers.BooleanField()
     code = serializers.CharField()
     detail = serializers.CharField(source="message")
+
+
+INTAKE_TEXTS = ("channel", "category", "description", "lon", "lat", "place", "name", "email", "phone")
+
+
+class StaffReportIntakeSerializer(serializers.Serializer):
+    """Fields of ``POST /api/v1/staff/reports/`` — for the schema; the values go unchecked to
+    ``report_create``, which validates them like every other report (:meth:`raw`)."""
+
+    # Text, not a choice: the model's channel choices already name the "channel" enum of the schema.
+    channel = serializers.CharField(help_text="telefon, vor_ort, brief oder email")
+    category = serializers.CharField()
+    description = serializers.CharField()
+    lat = serializers.CharField(required=False, help_text="WGS84; oder location")
+    lon = serializers.CharField(required=False)
+    location = serializers.JSONField(required=False, help_text="GeoJSON-Punkt (WGS84)")
+    place = serializers.CharField(required=False, allow_blank=True)
+    attributes = serializers.DictField(required=False, help_text="Antworten nach Kürzel")
+    name = serializers.CharField(required=False, allow_blank=True)
+    email = serializers.CharField(required=False, allow_blank=True)
+    phone = serializers.CharField(required=False, allow_blank=True)
+
+    @staticmethod
+    def raw(data: Any) -> dict[str, Any]:
+        """The draft's keyword arguments from a JSON or form body: one value per field (a list or an
+        object where text is expected is refused with a German message, as in the citizen API)."""
+        get = data.get if hasattr(data, "get") else (lambda key: None)
+        errors: dict[str, list[str]] = {}
+        values: dict[str, Any] = {}
+        for key in INTAKE_TEXTS:
+            value = get(key)
+            if isinstance(value, list | dict):
+                errors[key] = [f"{key}: genau ein Wert erwartet."]
+            values[key] = "" if value is None and key in ("place", "name", "email", "phone") else value
+        values["channel"] = values["channel"] if values["channel"] is not None else ""
+        values["location"] = get("location")
+        attributes = get("attributes")
+        if attributes is not None and not isinstance(attributes, dict):
+            errors["attributes"] = ["attributes: ein Objekt mit den Antworten nach Kürzel erwartet."]
+        values["attributes"] = attributes if isinstance(attributes, dict) else {}
+        if errors:
+            raise ValidationFailed(errors)
+        return values

@@ -292,12 +292,25 @@ STAFF: dict[str, tuple[str, Page]] = {
         "caseworker_a",
         lambda c, s: c.get(f"/verwaltung/meldungen/{_internal_report(s)[0]}/"),
     ),
+    "report-new": ("caseworker_a", lambda c, s: c.get("/verwaltung/meldungen/neu/?category=schlagloch")),
+    "report-new-errors": (
+        "caseworker_a",
+        lambda c, s: c.post("/verwaltung/meldungen/neu/", {"channel": "fax", "search": "", "adresse": "x"}),
+    ),
     "moderation": ("admin_a", lambda c, s: c.get("/verwaltung/moderation/")),
     "participation-settings": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/beteiligung/")),
     "second-factor": ("caseworker_a", lambda c, s: c.get("/verwaltung/zwei-faktor/")),
     "recovery-codes": ("admin_a", lambda c, s: c.get("/verwaltung/zwei-faktor/wiederherstellungscodes/")),
     "recovery-codes-shown": ("admin_a", _recovery_codes_shown),
     "settings": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/")),
+    "escalation": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/eskalation/")),
+    "escalation-errors": (
+        "admin_a",
+        lambda c, s: c.post(
+            "/verwaltung/einstellungen/eskalation/",
+            {"escalation_unaccepted_days": "0", "escalation_admin_days": "x", "escalation_recipient": "kein"},
+        ),
+    ),
     "category-settings": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/kategorien/")),
     "members": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/mitglieder/")),
     "members-invited": (

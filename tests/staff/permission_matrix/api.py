@@ -19,8 +19,38 @@ from tests.staff.permission_matrix.core import (
     rows,
 )
 
+
+def _intake(scene):
+    from tests.staff.permission_matrix.web import _intake as web_intake
+
+    return web_intake(scene)
+
+
+def _report_count(scene) -> int:
+    from domains.reports.models import Report
+
+    return Report.objects.count()
+
+
 API = [
     Case("staff-report-list", API_LIST, api=True, shows=_report_id, sees=CREW_JOB),
+    Case(
+        "staff-report-list",
+        {
+            **API_LIST,
+            "owner": 201,
+            "admin": 201,
+            "other": 400,
+            "other_admin": 400,
+            "crew": 403,
+            "enforcement": 403,
+        },
+        "post",
+        data=_intake,
+        api=True,
+        state=_report_count,
+        writes=MANAGERS,
+    ),  # fmt: skip
     Case("staff-report-detail", API_REPORT, kwargs=_report, api=True),
     Case(
         "staff-report-detail",

@@ -34,6 +34,26 @@ from tests.staff.permission_matrix.core import (
 )
 
 
+def _intake(scene: Scene) -> dict[str, Any]:
+    """A phone report at the scene's Dresden report: Leipzig's staff are refused it (not their area)."""
+    from kernel.geo.coords import to_api
+
+    point = to_api(scene.report.location)
+    return {
+        "channel": "telefon",
+        "lat": f"{point.y:.6f}",
+        "lon": f"{point.x:.6f}",
+        "category": scene.report.category.slug,
+        "description": "Anruf: Schlagloch vor dem Haus",
+    }
+
+
+def _report_count(scene: Scene) -> int:
+    from domains.reports.models import Report
+
+    return Report.objects.count()
+
+
 def _unassigned(scene: Scene) -> dict[str, Any]:
     return {"public_id": scene.other_report.public_id}
 
@@ -129,6 +149,15 @@ WEB = [
     Case("staff:queue-export", MANAGER_PAGE, shows=_report_id, sees=MANAGERS),
     Case("staff:report", REPORT_PAGE, kwargs=_report),
     Case("staff:report", UNASSIGNED_REPORT, variant="unassigned", kwargs=_unassigned),
+    Case("staff:report-new", MANAGER_PAGE),
+    Case(
+        "staff:report-new",
+        {**REPORT_ACTION, "other": 400, "other_admin": 400},  # a Dresden point: not Leipzig's area
+        "post",
+        data=_intake,
+        state=_report_count,
+        writes=MANAGERS,
+    ),
     _report_action("status", lambda s: {"status": "in_review", "public_note": "Wird geprüft"}),
     _report_action("assign", lambda s: {"assignee": "crew_a2", "team": ""}),
     _report_action("forward", lambda s: {"organisation": s.world.leipzig.pk, "reason": "Zuständig: Leipzig"}),
@@ -270,6 +299,21 @@ WEB = [
         ADMIN_ACTION,
         "post",
         data=_of_dresden(lambda s: _retention_values()),
+        state=rows(lambda s: s.world.dresden),
+        writes=ADMINS,
+    ),
+    Case("staff:escalation", ADMIN_PAGE, data=_of_dresden(), shows=lambda s: "Dresden", sees=ADMINS),
+    Case(
+        "staff:escalation",
+        ADMIN_ACTION,
+        "post",
+        data=_of_dresden(
+            lambda s: {
+                "escalation_enabled": "on",
+                "escalation_unaccepted_days": "5",
+                "escalation_admin_days": "7",
+            }
+        ),
         state=rows(lambda s: s.world.dresden),
         writes=ADMINS,
     ),
