@@ -3,6 +3,7 @@
 - ``creating``: ``report_create`` with validation (the same German message for the same input everywhere)
 - ``photos``: storing photos, ``report_attach_photo`` for Open311 ``media_url``
 - ``support``: „Ich bin auch betroffen“
+- ``correcting``: staff correct the category or move the point (re-routed, handed over if needed)
 - ``triage``: staff status changes, notes, assignment, forwarding, duplicates, moderation, crew updates
 - ``categories``: the catalogue and a commune's choices per category
 - ``status_mails``: the reporter stops their status mails (the signed link in each one)
@@ -16,6 +17,7 @@ from domains.reports.services.categories import (
     category_setting_set,
     commune_category_setting,
 )
+from domains.reports.services.correcting import report_change_category, report_move
 from domains.reports.services.creating import CreatedReport, ReportDraft, report_create
 from domains.reports.services.photos import PhotoUpload, report_attach_photo, store_photo
 from domains.reports.services.status_mails import report_status_mails_stop
@@ -53,12 +55,14 @@ __all__ = [
     "commune_category_setting",
     "report_assign",
     "report_attach_photo",
+    "report_change_category",
     "report_change_status",
     "report_create",
     "report_crew_update",
     "report_forward",
     "report_mark_duplicate",
     "report_moderate",
+    "report_move",
     "report_staff_patch",
     "report_status_mails_stop",
     "report_support",
