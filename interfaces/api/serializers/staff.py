@@ -137,3 +137,20 @@ class StaffReportPatchSerializer(serializers.Serializer):
         max_length=100,
         help_text="Name eines Textbausteins der Organisation: öffentliche Notiz, wenn keine angegeben ist",
     )
+    category = serializers.CharField(
+        required=False, max_length=60, help_text="Kategorie berichtigen (Kürzel); Zusatzangaben neu geprüft"
+    )
+    attributes = serializers.DictField(
+        required=False, help_text="Neue Antworten auf Zusatzfragen der neuen Kategorie (Kürzel → Wert)"
+    )
+    drop_unfit = serializers.BooleanField(
+        required=False,
+        help_text="Zusatzangaben, die zur neuen Kategorie nicht passen, entfernen statt ablehnen",
+    )
+    lon = serializers.JSONField(required=False, help_text="Ort berichtigen: Längengrad (WGS84), mit „lat“")
+    lat = serializers.JSONField(required=False, help_text="Ort berichtigen: Breitengrad (WGS84), mit „lon“")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=4000, help_text="Interne Begründung der Berichtigung"
+    )
+
+    CORRECTION_FIELDS = ("category", "attributes", "drop_unfit", "lon", "lat", "reason")

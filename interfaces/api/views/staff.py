@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from domains.reports.models import Report
 from domains.reports.services import UNSET, report_staff_patch
 from domains.reports.staff_selectors import QUEUE_ORDERINGS, staff_queue, staff_reports
 from interfaces.api.pagination import StandardPagination
@@ -20,6 +21,7 @@ from interfaces.api.serializers.staff import (
     StaffReportPatchSerializer,
     StaffReportSerializer,
 )
+from kernel.core.errors import NotFound
 from kernel.organisations.scoping import get_visible, scope_of
 from shared.http.filters import queue_filter
 
@@ -88,7 +90,11 @@ class StaffReportDetailView(APIView):
         return Response(StaffReportDetailSerializer(report, context={"request": request}).data)
 
     @extend_schema(
-        summary="Status, Notizen oder Zuweisung ändern",
+        summary="Status, Notizen, Zuweisung ändern; Kategorie oder Ort berichtigen",
+        description=(
+            "Eine Berichtigung, nach der eine andere Organisation zuständig ist, übergibt die Meldung: die "
+            "Antwort ist dann 200 mit nur „id“, „handed_over_to“ und „detail“ – danach 404."
+        ),
         request=StaffReportPatchSerializer,
         responses={
             200: StaffReportDetailSerializer,
@@ -114,7 +120,21 @@ class StaffReportDetailView(APIView):
                 internal_note=data.get("internal_note", ""),
                 assignee=data["assignee"] if "assignee" in data else UNSET,
                 template=data.get("template", ""),
+                correction={k: data[k] for k in StaffReportPatchSerializer.CORRECTION_FIELDS if k in data},
             )
-            report = get_visible(request.user, staff_reports(request.user), public_id=public_id)
+            try:
+                report = get_visible(request.user, staff_reports(request.user), public_id=public_id)
+            except NotFound:  # a correction handed it to another organisation: stored, no longer ours
+                return Response(handed_over_body(public_id))
             body = StaffReportDetailSerializer(report, context={"request": request}).data
         return Response(body)
+
+
+def handed_over_body(public_id: str) -> dict:
+    """The PATCH answer after a hand-over: what happened, without the report's details (no longer ours)."""
+    target = Report.objects.select_related("organisation").get(public_id=public_id).organisation
+    return {
+        "id": public_id,
+        "handed_over_to": {"id": target.pk, "name": target.name},
+        "detail": f"Die Meldung wurde an {target.name} übergeben; Sie haben keinen Zugriff mehr.",
+    }
