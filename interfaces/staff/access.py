@@ -61,6 +61,8 @@ PAGE_DUTIES: dict[str, frozenset[Duty]] = {
     "forward": frozenset({M}),
     "duplicate": frozenset({M}),
     "moderate": frozenset({M}),
+    "correct-category": frozenset({M}),
+    "move": frozenset({M}),
     "moderation": frozenset({M}),
     "notice-decide": frozenset({M}),
     "update-decide": frozenset({M}),

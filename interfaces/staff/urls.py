@@ -3,6 +3,7 @@
 from django.urls import path
 
 from interfaces.staff import (
+    correction_views,
     fee_schedule_views,
     golive_views,
     invitation_link_views,
@@ -30,6 +31,12 @@ urlpatterns = [
     path("verwaltung/meldungen/<str:public_id>/weiterleiten/", views.forward, name="forward"),
     path("verwaltung/meldungen/<str:public_id>/dublette/", views.duplicate, name="duplicate"),
     path("verwaltung/meldungen/<str:public_id>/moderieren/", views.moderate, name="moderate"),
+    path(
+        "verwaltung/meldungen/<str:public_id>/kategorie/",
+        correction_views.correct_category,
+        name="correct-category",
+    ),
+    path("verwaltung/meldungen/<str:public_id>/ort/", correction_views.move, name="move"),
     path("verwaltung/moderation/", participation_views.moderation, name="moderation"),
     path(
         "verwaltung/moderation/hinweise/<int:notice_id>/",

@@ -44,6 +44,7 @@ from domains.reports.staff_selectors import (
 )
 from domains.reports.workflow import REPORT_WORKFLOW
 from interfaces.staff.access import Duty, duties_of, start_page
+from interfaces.staff.correction_views import correction_forms
 from interfaces.staff.errors import flash_domain_errors, flash_error, flash_form_errors, staff_only
 from interfaces.staff.exports import queue_rows
 from interfaces.staff.forms import (
@@ -192,6 +193,7 @@ def report(request: HttpRequest, public_id: str) -> HttpResponse:
             forward_form=ForwardForm(organisations=forward_targets(obj.organisation_id)),
             duplicate_form=DuplicateForm(),
             moderate_form=ModerateForm(photos=context["photos"]),
+            **correction_forms(obj, context["lat"], context["lon"]),
         )
     return render(request, "staff/report.html", context)
 

@@ -128,6 +128,8 @@ WEB = [
     _report_action("forward", lambda s: {"organisation": s.world.leipzig.pk, "reason": "Zuständig: Leipzig"}),
     _report_action("duplicate", lambda s: {"original": s.other_report.public_id}),
     _report_action("moderate", lambda s: {"hide_description": "hide", "reason": "Beleidigung"}),
+    _report_action("correct-category", lambda s: {"category": "gehweg", "reason": "Gehweg, kein Schlagloch"}),
+    _report_action("move", lambda s: {"lat": "51.0521", "lon": "13.7411", "reason": "Pin lag daneben"}),
     Case("staff:moderation", MANAGER_PAGE, shows=_report_id, sees=MANAGERS),
     Case(
         "staff:notice-decide",
