@@ -17,7 +17,7 @@ from kernel.core.errors import ValidationFailed
 from kernel.notifications.models import OutgoingMail
 from kernel.organisations.models import AuditEvent
 from kernel.organisations.scoping import Forbidden
-from tests.factories import LEIPZIG
+from tests.factories import DRESDEN, LEIPZIG
 from tests.staff_world import World, login, state
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +68,7 @@ def test_cross_boundary_move_hands_over(client, world: World):
     # The new organisation is told through the outbox; the reporter gets no status mail for a correction.
     mails = list(OutgoingMail.objects.all())
     assert [(m.kind, m.to) for m in mails] == [("report.forwarded", "maengel@leipzig.example")]
+    assert "Ort berichtigt" in mails[0].body and f"ist {world.leipzig.name} zuständig" in mails[0].body
     # History: the correction and the hand-over, public; Dresden's internal note stays with Dresden.
     rows = list(report.history.order_by("id"))
     assert rows[-2].public_note.startswith("Ort berichtigt") and rows[-2].internal_note == "Foto zeigt Markt"
@@ -240,3 +241,37 @@ def test_other_commune_cannot_correct(world: World):
 
     with pytest.raises(NotFound):
         report_move(actor=world.users["caseworker_b"], public_id=world.own.public_id, lon=12.38, lat=51.34)
+
+
+def test_cross_boundary_move_refreshes_both_communes_cached_tiles(
+    client, world: World, django_capture_on_commit_callbacks
+):
+    """The cached tiles of both places (points at z16, commune badges at z8) are rebuilt at once after the
+    commit: the report leaves Dresden's and appears in Leipzig's."""
+    from tests.reports.test_tile_cache import features, tile_at, url
+
+    def seen() -> tuple[set, set, dict]:
+        at_dresden = {
+            f["properties"].get("id") for f in features(client.get(url(tile_at(*DRESDEN, 16))).content)
+        }
+        at_leipzig = {
+            f["properties"].get("id") for f in features(client.get(url(tile_at(*LEIPZIG, 16))).content)
+        }
+        badges = {
+            f["properties"]["commune"]: f["properties"]["count"]
+            for f in features(client.get(url(tile_at(*DRESDEN, 7))).content)
+        }
+        return at_dresden, at_leipzig, badges
+
+    report = world.own
+    dresden_before, leipzig_before, badges_before = seen()  # now cached
+    assert report.public_id in dresden_before and report.public_id not in leipzig_before
+    with django_capture_on_commit_callbacks(execute=True):
+        report_move(
+            actor=world.users["caseworker_a"], public_id=report.public_id, lon=LEIPZIG[0], lat=LEIPZIG[1]
+        )
+    dresden_after, leipzig_after, badges_after = seen()
+    assert dresden_after == dresden_before - {report.public_id}
+    assert leipzig_after == leipzig_before | {report.public_id}
+    assert badges_after["14612000"] == badges_before["14612000"] - 1
+    assert badges_after["14713000"] == badges_before["14713000"] + 1
