@@ -44,6 +44,12 @@ from kernel.organisations.models import Organisation
 from kernel.organisations.scoping import require_manager
 from kernel.organisations.services import route
 
+# What a correction may change (saved by name: ``supporters`` and the rest stay as other writers left them).
+CORRECTED_FIELDS = [
+    "category", "attributes", "due", "location", "nearest_address", "nearest_address_id", "commune", "district",
+    "organisation", "assignee", "team", "updated",
+]  # fmt: skip
+
 # A move shorter than this (metres, EPSG:25833) is no move: a map pick one pixel off, a double submit.
 MIN_MOVE_M = 0.5
 
@@ -129,7 +135,7 @@ def _finish(
     record_note(report, actor, public_note=public, internal_note=note)
     audit(actor=actor, action=action, obj=report, organisation=before.organisation, summary=summary)
     _reroute(report, actor, before, summary)
-    report.save()
+    report.save(update_fields=CORRECTED_FIELDS)
     report_corrected(
         report, commune_id=before.commune_id, category_id=before.category_id, location=before.location
     )
