@@ -12,6 +12,8 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from domains.reports.models import Report
@@ -22,22 +24,26 @@ from interfaces.staff.errors import flash_domain_errors, flash_form_errors, staf
 from kernel.core.errors import ValidationFailed
 from shared.http.tile_cookie import note_own_change
 
-REASON_HELP = "Nur für die Verwaltung sichtbar, z. B. „Foto zeigt die Laterne, nicht den Gehweg“."
+REASON_HELP = gettext_lazy(
+    "Nur für die Verwaltung sichtbar, z. B. „Foto zeigt die Laterne, nicht den Gehweg“."
+)
 
 
 class CategoryCorrectionForm(forms.Form):
     category = forms.ChoiceField(
-        label="Neue Kategorie",
+        label=gettext_lazy("Neue Kategorie"),
         error_messages={
-            "required": "Bitte wählen Sie eine Kategorie.",
-            "invalid_choice": "Diese Kategorie gibt es nicht (mehr); bitte wählen Sie aus der Liste.",
+            "required": gettext_lazy("Bitte wählen Sie eine Kategorie."),
+            "invalid_choice": gettext_lazy(
+                "Diese Kategorie gibt es nicht (mehr); bitte wählen Sie aus der Liste."
+            ),
         },
     )
     drop_unfit = forms.BooleanField(
-        label="Zusatzangaben, die zur neuen Kategorie nicht passen, entfernen", required=False
+        label=gettext_lazy("Zusatzangaben, die zur neuen Kategorie nicht passen, entfernen"), required=False
     )
     reason = forms.CharField(
-        label="Begründung (intern)",
+        label=gettext_lazy("Begründung (intern)"),
         required=False,
         max_length=4000,
         help_text=REASON_HELP,
@@ -47,7 +53,7 @@ class CategoryCorrectionForm(forms.Form):
     def __init__(self, *args: Any, current: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [
-            ("", "Bitte wählen"),
+            ("", _("Bitte wählen")),
             *[(c.slug, c.name) for c in categories_active().order_by("name") if c.pk != current],
         ]
 
@@ -55,10 +61,10 @@ class CategoryCorrectionForm(forms.Form):
 class LocationCorrectionForm(forms.Form):
     """Latitude and longitude as text: the service checks them and says what is wrong, in German."""
 
-    lat = forms.CharField(label="Breitengrad (WGS84)", max_length=40, required=False)
-    lon = forms.CharField(label="Längengrad (WGS84)", max_length=40, required=False)
+    lat = forms.CharField(label=gettext_lazy("Breitengrad (WGS84)"), max_length=40, required=False)
+    lon = forms.CharField(label=gettext_lazy("Längengrad (WGS84)"), max_length=40, required=False)
     reason = forms.CharField(
-        label="Begründung (intern)",
+        label=gettext_lazy("Begründung (intern)"),
         required=False,
         max_length=4000,
         help_text=REASON_HELP,
@@ -78,11 +84,8 @@ def _after(request: HttpRequest, public_id: str, report: Report | None, done: st
     if report is None:
         return redirect("staff:report", public_id=public_id)
     if not staff_reports(request.user).filter(pk=report.pk).exists():
-        messages.success(
-            request,
-            f"{done} Die Meldung {public_id} liegt jetzt bei {report.organisation.name} und ist aus "
-            "Ihrer Arbeitsliste verschwunden.",
-        )
+        gone = _("Die Meldung %(id)s liegt jetzt bei %(org)s und ist aus Ihrer Arbeitsliste verschwunden.")
+        messages.success(request, f"{done} {gone % {'id': public_id, 'org': report.organisation.name}}")
         return redirect("staff:queue")
     messages.success(request, done)
     return redirect("staff:report", public_id=public_id)
@@ -108,11 +111,13 @@ def correct_category(request: HttpRequest, public_id: str) -> HttpResponse:
         except ValidationFailed as exc:
             if any(key.startswith("attributes[") for key in exc.errors):
                 exc.errors["drop_unfit"] = [
-                    "Wählen Sie „Zusatzangaben, die zur neuen Kategorie nicht passen, entfernen“, "
-                    "um diese Angaben zu verwerfen."
+                    _(
+                        "Wählen Sie „Zusatzangaben, die zur neuen Kategorie nicht passen, entfernen“, "
+                        "um diese Angaben zu verwerfen."
+                    )
                 ]
             raise
-    return note_own_change(_after(request, public_id, report, "Kategorie geändert."))
+    return note_own_change(_after(request, public_id, report, _("Kategorie geändert.")))
 
 
 @require_POST
@@ -131,4 +136,4 @@ def move(request: HttpRequest, public_id: str) -> HttpResponse:
             lat=form.cleaned_data["lat"],
             note=form.cleaned_data["reason"],
         )
-    return note_own_change(_after(request, public_id, report, "Ort korrigiert."))
+    return note_own_change(_after(request, public_id, report, _("Ort korrigiert.")))
