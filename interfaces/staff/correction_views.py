@@ -43,7 +43,7 @@ class CategoryCorrectionForm(forms.Form):
         label=gettext_lazy("Zusatzangaben, die zur neuen Kategorie nicht passen, entfernen"), required=False
     )
     reason = forms.CharField(
-        label=gettext_lazy("Begründung (intern)"),
+        label=gettext_lazy("Grund der Korrektur (intern)"),
         required=False,
         max_length=4000,
         help_text=REASON_HELP,
@@ -64,7 +64,7 @@ class LocationCorrectionForm(forms.Form):
     lat = forms.CharField(label=gettext_lazy("Breitengrad (WGS84)"), max_length=40, required=False)
     lon = forms.CharField(label=gettext_lazy("Längengrad (WGS84)"), max_length=40, required=False)
     reason = forms.CharField(
-        label=gettext_lazy("Begründung (intern)"),
+        label=gettext_lazy("Grund der Korrektur (intern)"),
         required=False,
         max_length=4000,
         help_text=REASON_HELP,

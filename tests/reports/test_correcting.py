@@ -225,6 +225,19 @@ def test_bad_category_changes_nothing(world: World, category, text):
     assert full_state(report) == before
 
 
+def test_nul_in_an_answer_is_refused_before_postgresql_sees_it(world: World):
+    before = full_state(world.own)
+    with pytest.raises(ValidationFailed) as info:
+        report_change_category(
+            actor=world.users["caseworker_a"],
+            public_id=world.own.public_id,
+            category="strassenlaterne",
+            attributes={"pole_number": "1\x00"},
+        )
+    assert "NUL" in info.value.errors["attributes"][0]
+    assert full_state(world.own) == before
+
+
 def test_category_the_commune_does_not_offer_is_refused(world: World):
     CommuneCategorySetting.objects.create(ags="14612000", category_id=_cat("graffiti"), enabled=False)
     before = full_state(world.own)

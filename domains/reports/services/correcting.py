@@ -131,7 +131,9 @@ def _reroute(report: Report, actor: Any, before: Before, note: str) -> bool:
 def _finish(
     report: Report, actor: Any, before: Before, *, action: str, summary: str, public: str, note: str
 ) -> None:
-    """History row, re-routing, save, audit, counts — in that order, in the caller's transaction."""
+    """History row, audit, re-routing (with its own history, audit and mail), save, counts — in that
+    order, in the caller's transaction: the counts last, as in ``report_create``, to hold their row locks
+    for the shortest time."""
     record_note(report, actor, public_note=public, internal_note=note)
     audit(actor=actor, action=action, obj=report, organisation=before.organisation, summary=summary)
     _reroute(report, actor, before, summary)
@@ -153,7 +155,7 @@ def report_change_category(
     """Give the report another category (slug): attributes checked again (module doc), the due date
     recomputed from the creation time with the new category's deadline in the report's commune, routed
     again. Raises :class:`ValidationFailed` (German, per field) and then changes nothing."""
-    reject_nul({"category": category, "note": note})
+    reject_nul({"category": category, "note": note, "attributes": attributes})  # PostgreSQL stores no NUL
     note = clean_note(note, "note")
     new = _category(category)
     with transaction.atomic():
