@@ -52,6 +52,8 @@ def test_cross_boundary_move_hands_over(client, world: World):
     leipzig_commune = world.other.commune_id
     leipzig_before = counts(leipzig_commune)
     OutgoingMail.objects.all().delete()
+    login(client, "crew_a")
+    assert report.public_id in client.get("/bauhof/").content.decode()
 
     report_move(
         actor=caseworker, public_id=report.public_id, lon=LEIPZIG[0], lat=LEIPZIG[1], note="Foto zeigt Markt"
@@ -84,6 +86,9 @@ def test_cross_boundary_move_hands_over(client, world: World):
     # Access: Dresden 404, Leipzig sees it, the reporter's tracking link still works.
     login(client, "caseworker_a")
     assert client.get(f"/verwaltung/meldungen/{report.public_id}/").status_code == 404
+    login(client, "crew_a")  # the Dresden crew it was assigned to: gone from its phone too
+    assert client.get(f"/verwaltung/meldungen/{report.public_id}/").status_code == 404
+    assert report.public_id not in client.get("/bauhof/").content.decode()
     login(client, "caseworker_b")
     page = client.get(f"/verwaltung/meldungen/{report.public_id}/")
     assert page.status_code == 200 and "Foto zeigt Markt" not in page.content.decode()
