@@ -112,13 +112,15 @@ def _clean_one(attr: CategoryAttribute, texts: list[str]) -> Any:
 
 
 def clean_attributes(
-    category: Category, raw: Mapping[str, Any], *, prefix: str = "attributes"
+    category: Category, raw: Mapping[str, Any], *, prefix: str = "attributes", required: bool = True
 ) -> dict[str, Any]:
     """Answers in ``raw`` (code → text or list of texts) checked against ``category``'s attributes.
 
     Returns ``{code: value}`` for the answered ones (numbers as int/float, date-times as ISO text with the
     local offset, list answers as keys). Raises :class:`ValidationFailed` keyed ``prefix[code]`` — the
-    field name Open311 clients use (``attribute[size]``).
+    field name Open311 clients use (``attribute[size]``). ``required=False`` (staff correcting a report's
+    category, ``domains.reports.services.correcting``) checks the answers given but asks for no missing
+    ones: only the reporter knows them.
     """
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}
@@ -127,7 +129,7 @@ def clean_attributes(
             continue
         texts = _values(raw.get(attr.code)) if raw else []
         if not texts:
-            if attr.required:
+            if attr.required and required:
                 errors[f"{prefix}[{attr.code}]"] = [f"Bitte geben Sie an: {attr.description}"]
             continue
         try:

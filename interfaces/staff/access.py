@@ -66,6 +66,8 @@ PAGE_DUTIES: dict[str, frozenset[Duty]] = {
     "duplicate": frozenset({M}),
     "moderate": frozenset({M}),
     "internal": frozenset({M}),
+    "correct-category": frozenset({M}),
+    "move": frozenset({M}),
     "moderation": frozenset({M}),
     "notice-decide": frozenset({M}),
     "update-decide": frozenset({M}),

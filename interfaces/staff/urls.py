@@ -3,6 +3,7 @@
 from django.urls import path
 
 from interfaces.staff import (
+    correction_views,
     escalation_views,
     fee_schedule_views,
     golive_views,
@@ -39,6 +40,12 @@ urlpatterns = [
     path("verwaltung/meldungen/<str:public_id>/dublette/", views.duplicate, name="duplicate"),
     path("verwaltung/meldungen/<str:public_id>/moderieren/", views.moderate, name="moderate"),
     path("verwaltung/meldungen/<str:public_id>/intern/", internal_views.report_internal, name="internal"),
+    path(
+        "verwaltung/meldungen/<str:public_id>/kategorie/",
+        correction_views.correct_category,
+        name="correct-category",
+    ),
+    path("verwaltung/meldungen/<str:public_id>/ort/", correction_views.move, name="move"),
     path("verwaltung/moderation/", participation_views.moderation, name="moderation"),
     path(
         "verwaltung/moderation/hinweise/<int:notice_id>/",

@@ -45,6 +45,7 @@ from domains.reports.staff_selectors import (
 )
 from domains.reports.workflow import PRIORITY_NAME_OF, REPORT_WORKFLOW
 from interfaces.staff.access import Duty, duties_of, start_page
+from interfaces.staff.correction_views import correction_forms
 from interfaces.staff.errors import flash_domain_errors, flash_error, flash_form_errors, staff_only
 from interfaces.staff.exports import queue_rows
 from interfaces.staff.forms import (
@@ -199,6 +200,7 @@ def report(request: HttpRequest, public_id: str) -> HttpResponse:
             duplicate_form=DuplicateForm(),
             priority_form=PriorityForm(initial={"priority": PRIORITY_NAME_OF[obj.priority]}),
             moderate_form=ModerateForm(photos=context["photos"]),
+            **correction_forms(obj, context["lat"], context["lon"]),
         )
     return render(request, "staff/report.html", context)
 

@@ -756,6 +756,30 @@
     map.fitBounds(layer.getBounds(), { maxZoom: 16, padding: [24, 24], animate: false });
     return map;
   }
+  function correctionPicker(map, element) {
+    var form = document.getElementById(element.dataset.pickForm);
+    if (!map || !form) return;
+    var lat = form.elements.lat;
+    var lon = form.elements.lon;
+    var hint = document.getElementById("move-map-hint");
+    if (hint) hint.hidden = false;
+    function setPlace(la, lo) {
+      lat.value = la.toFixed(6);
+      lon.value = lo.toFixed(6);
+    }
+    var pin = pickMarker(map, { title: element.dataset.pickTitle || "", zoom: 16, onDrag: setPlace });
+    map.on("click", function(e) {
+      setPlace(e.latlng.lat, e.latlng.lng);
+      pin.place(e.latlng.lat, e.latlng.lng, false);
+    });
+    function typed() {
+      var la = parseCoord(lat.value);
+      var lo = parseCoord(lon.value);
+      if (la !== null && lo !== null) pin.place(la, lo, true);
+    }
+    lat.addEventListener("change", typed);
+    lon.addEventListener("change", typed);
+  }
 
   // static/js/map/index.js
   var MM = window.MM = window.MM || {};
@@ -790,6 +814,7 @@
       var lon = parseFloat(element.dataset.lon);
       var map = regionMap(element, { view: [lat, lon, 16], communeUrl: element.dataset.communeUrl });
       L.marker([lat, lon], { icon: statusIcon(element.dataset.status), keyboard: false, interactive: false }).addTo(map);
+      if (element.dataset.pickForm) correctionPicker(map, element);
     } else if (kind === "reports") {
       var filters = filtersFrom(element);
       var listMap = regionMap(element, { fitHighlight: !!filters.commune });

@@ -3,6 +3,7 @@
 - ``creating``: ``report_create`` with validation (the same German message for the same input everywhere)
 - ``photos``: storing photos, ``report_attach_photo`` for Open311 ``media_url``
 - ``support``: „Ich bin auch betroffen“
+- ``correcting``: staff correct the category or move the point (re-routed, handed over if needed)
 - ``triage``: staff status changes, notes, assignment, forwarding, duplicates, moderation, crew updates
 - ``categories``: the catalogue and a commune's choices per category
 - ``priority``: staff set a report's priority (normal / hoch / sofort)
@@ -18,6 +19,7 @@ from domains.reports.services.categories import (
     category_setting_set,
     commune_category_setting,
 )
+from domains.reports.services.correcting import report_change_category, report_move
 from domains.reports.services.creating import CreatedReport, ReportDraft, report_create
 from domains.reports.services.photos import PhotoUpload, report_attach_photo, store_photo
 from domains.reports.services.priority import priority_from, report_set_priority
@@ -57,6 +59,7 @@ __all__ = [
     "priority_from",
     "report_assign",
     "report_attach_photo",
+    "report_change_category",
     "report_change_status",
     "report_create",
     "report_crew_update",
@@ -64,6 +67,7 @@ __all__ = [
     "report_mark_duplicate",
     "report_moderate",
     "report_set_priority",
+    "report_move",
     "report_staff_patch",
     "report_status_mails_stop",
     "report_support",

@@ -7,7 +7,7 @@ history and audit log) in the same transaction and queues notifications after co
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -311,9 +311,15 @@ def report_staff_patch(
     assignee: Any = UNSET,
     template: str = "",
     priority: int | None = None,
+    correction: Mapping[str, Any] | None = None,
 ) -> Report:
     """The staff API's PATCH: status and/or notes and/or assignee and/or priority, all or nothing in one
-    transaction."""
+    transaction.
+
+    ``correction`` (``category``, ``attributes``, ``drop_unfit``, ``lon``, ``lat``, ``reason``) corrects the
+    report last (``domains.reports.services.correcting``), with the same rules and messages as the staff
+    pages: last, because a correction may hand the report to another organisation, after which the actor
+    can change nothing more."""
     with transaction.atomic():
         visible = get_visible(
             actor, Report.objects.all(), public_id=public_id
@@ -339,4 +345,30 @@ def report_staff_patch(
             report_update_notes(
                 actor=actor, public_id=public_id, public_note=public_note, internal_note=internal_note
             )
+        if correction:
+            _correct(actor, public_id, correction)
         return Report.objects.get(pk=visible.pk)
+
+
+def _correct(actor: Any, public_id: str, correction: Mapping[str, Any]) -> None:
+    # Imported here: ``correcting`` builds on this module (``_locked``).
+    from domains.reports.services.correcting import report_change_category, report_move
+
+    reason = correction.get("reason", "")
+    if correction.get("category") is not None:
+        report_change_category(
+            actor=actor,
+            public_id=public_id,
+            category=correction["category"],
+            attributes=correction.get("attributes"),
+            drop_unfit=bool(correction.get("drop_unfit")),
+            note=reason,
+        )
+    if "lon" in correction or "lat" in correction:
+        report_move(
+            actor=actor,
+            public_id=public_id,
+            lon=correction.get("lon"),
+            lat=correction.get("lat"),
+            note=reason,
+        )

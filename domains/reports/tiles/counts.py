@@ -16,6 +16,7 @@ wait for each other instead of deadlocking.
 
 from __future__ import annotations
 
+from django.contrib.gis.geos import Point
 from django.db import connection, transaction
 
 from domains.reports.models import Report, StatusChange, public_reports_sql
@@ -88,6 +89,23 @@ def report_visibility_changed(report: Report) -> None:
     """``report.internal`` was just switched (inside the caller's transaction): its count leaves the public
     figures (internal) or comes back (public again), and the tiles it lies in are dropped after commit."""
     _add(report, {report.status: -1 if report.internal else 1})
+    _drop_tiles_after_commit(report)
+
+
+def report_corrected(report: Report, *, commune_id: int, category_id: int, location: Point) -> None:
+    """``report``'s commune, category or point was corrected (inside the caller's transaction, after the
+    save); ``commune_id``, ``category_id`` and ``location`` (EPSG:25833) are the values before. The old count
+    row loses one, the new one gains one — one statement, rows in a fixed order as in :func:`_add` — and
+    the cached tiles at the old and the new place (both communes' badges) are dropped after the commit.
+    An internal report is in no count (``PUBLIC_REPORTS``), so only its tiles are dropped."""
+    old = (commune_id, report.status, category_id)
+    new = (report.commune_id, report.status, report.category_id)
+    if old != new and not report.internal:
+        rows = sorted([(*old, -1), (*new, 1)])
+        with connection.cursor() as cur:
+            cur.execute(_UPSERT, [[r[i] for r in rows] for i in range(4)])
+    before = location.clone()
+    transaction.on_commit(lambda: drop_tiles_of(before, commune_id))
     _drop_tiles_after_commit(report)
 
 

@@ -151,6 +151,23 @@ class StaffReportPatchSerializer(serializers.Serializer):
     internal_reason = serializers.CharField(
         required=False, allow_blank=True, max_length=300, help_text="Grund für „intern“ (interner Verlauf)"
     )
+    category = serializers.CharField(
+        required=False, max_length=60, help_text="Kategorie berichtigen (Kürzel); Zusatzangaben neu geprüft"
+    )
+    attributes = serializers.DictField(
+        required=False, help_text="Neue Antworten auf Zusatzfragen der neuen Kategorie (Kürzel → Wert)"
+    )
+    drop_unfit = serializers.BooleanField(
+        required=False,
+        help_text="Zusatzangaben, die zur neuen Kategorie nicht passen, entfernen statt ablehnen",
+    )
+    lon = serializers.JSONField(required=False, help_text="Ort berichtigen: Längengrad (WGS84), mit „lat“")
+    lat = serializers.JSONField(required=False, help_text="Ort berichtigen: Breitengrad (WGS84), mit „lon“")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=4000, help_text="Interne Begründung der Berichtigung"
+    )
+
+    CORRECTION_FIELDS = ("category", "attributes", "drop_unfit", "lon", "lat", "reason")
 
 
 class StaffReportBulkSerializer(serializers.Serializer):

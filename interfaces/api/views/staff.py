@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from domains.reports.models import Report
 from domains.reports.services import UNSET, ReportDraft, priority_from, report_create, report_staff_patch
 from domains.reports.services.bulk import BulkAction, reports_bulk
 from domains.reports.services.visibility import report_set_internal
@@ -26,6 +27,7 @@ from interfaces.api.serializers.staff import (
     StaffReportPatchSerializer,
     StaffReportSerializer,
 )
+from kernel.core.errors import NotFound
 from kernel.organisations.scoping import get_visible, scope_of
 from shared.http.filters import queue_filter
 
@@ -127,7 +129,11 @@ class StaffReportDetailView(APIView):
         return Response(StaffReportDetailSerializer(report, context={"request": request}).data)
 
     @extend_schema(
-        summary="Status, Notizen, Zuweisung oder „intern“ ändern",
+        summary="Status, Notizen, Zuweisung, Priorität oder „intern“ ändern; Kategorie oder Ort berichtigen",
+        description=(
+            "Eine Berichtigung, nach der eine andere Organisation zuständig ist, übergibt die Meldung: die "
+            "Antwort ist dann 200 mit nur „id“, „handed_over_to“ und „detail“ – danach 404."
+        ),
         request=StaffReportPatchSerializer,
         responses={
             200: StaffReportDetailSerializer,
@@ -145,6 +151,13 @@ class StaffReportDetailView(APIView):
         # The answer is read in the same transaction as the change: if the database goes away in
         # between, the change is rolled back and the 503 is true, never a 503 for a stored change.
         with transaction.atomic():
+            if "internal" in data:  # before the rest: a correction below may hand the report over
+                report_set_internal(
+                    actor=request.user,
+                    public_id=public_id,
+                    internal=data["internal"],
+                    reason=data.get("internal_reason", ""),
+                )
             report_staff_patch(
                 actor=request.user,
                 public_id=public_id,
@@ -154,15 +167,12 @@ class StaffReportDetailView(APIView):
                 assignee=data["assignee"] if "assignee" in data else UNSET,
                 template=data.get("template", ""),
                 priority=priority_from(data["priority"]) if "priority" in data else None,
+                correction={k: data[k] for k in StaffReportPatchSerializer.CORRECTION_FIELDS if k in data},
             )
-            if "internal" in data:
-                report_set_internal(
-                    actor=request.user,
-                    public_id=public_id,
-                    internal=data["internal"],
-                    reason=data.get("internal_reason", ""),
-                )
-            report = get_visible(request.user, staff_reports(request.user), public_id=public_id)
+            try:
+                report = get_visible(request.user, staff_reports(request.user), public_id=public_id)
+            except NotFound:  # a correction handed it to another organisation: stored, no longer ours
+                return Response(handed_over_body(public_id))
             body = StaffReportDetailSerializer(report, context={"request": request}).data
         return Response(body)
 
@@ -205,3 +215,13 @@ class StaffReportBulkView(APIView):
                 "results": StaffBulkResultSerializer(results, many=True).data,
             }
         )
+
+
+def handed_over_body(public_id: str) -> dict:
+    """The PATCH answer after a hand-over: what happened, without the report's details (no longer ours)."""
+    target = Report.objects.select_related("organisation").get(public_id=public_id).organisation
+    return {
+        "id": public_id,
+        "handed_over_to": {"id": target.pk, "name": target.name},
+        "detail": f"Die Meldung wurde an {target.name} übergeben; Sie haben keinen Zugriff mehr.",
+    }

@@ -10,12 +10,13 @@
      reports.js  report markers: tiles when zoomed out, clustered GeoJSON when zoomed in
      pick.js     place picking in the forms (typed coordinate, draggable pin)
      permits.js  approved special uses: the switchable layer, popups, a permit's area
-     staff.js    the back office's maps: work queue, permit review, parking zone review */
+     staff.js    the back office's maps: work queue, permit review, parking zone review,
+                 the report page's place correction */
 import { areaMap, permitStyle, permitsLayer } from "./permits.js";
 import { parseCoord, pickMarker } from "./pick.js";
 import { reportsLayer } from "./reports.js";
 import { createMap, regionMap } from "./setup.js";
-import { permitReviewMap, queueMap, zonesMap } from "./staff.js";
+import { correctionPicker, permitReviewMap, queueMap, zonesMap } from "./staff.js";
 import { statusIcon, statusInfo } from "./status.js";
 import { decodeTile } from "./tiles.js";
 import { config, format, formatCount, later } from "./util.js";
@@ -55,6 +56,7 @@ function init() {
     var lon = parseFloat(element.dataset.lon);
     var map = regionMap(element, { view: [lat, lon, 16], communeUrl: element.dataset.communeUrl });
     L.marker([lat, lon], { icon: statusIcon(element.dataset.status), keyboard: false, interactive: false }).addTo(map);
+    if (element.dataset.pickForm) correctionPicker(map, element);
   } else if (kind === "reports") {
     var filters = filtersFrom(element);
     var listMap = regionMap(element, { fitHighlight: !!filters.commune });

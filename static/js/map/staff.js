@@ -2,6 +2,7 @@
    symbols and colours as on the citizen pages, explained by the legend under the map — and a permit
    application's area with its conflicts, both over the basemap and the commune borders of setup.js.
    The table or lists under each map carry the same information, so the map is never required. */
+import { parseCoord, pickMarker } from "./pick.js";
 import { regionMap } from "./setup.js";
 import { statusIcon, statusInfo } from "./status.js";
 
@@ -87,4 +88,33 @@ export function zonesMap(element) {
   }).addTo(map);
   map.fitBounds(layer.getBounds(), { maxZoom: 16, padding: [24, 24], animate: false });
   return map;
+}
+
+/* The report page's "Ort korrigieren" (templates/staff/report.html): the report's map sets the form's
+   latitude and longitude — a tap on the map or dragging the pin — which the caseworker then saves. The
+   form works the same typed by hand without this script; the current place keeps its status marker, the
+   new one gets the forms' pick pin. A typed coordinate moves the pin too. */
+export function correctionPicker(map, element) {
+  var form = document.getElementById(element.dataset.pickForm);
+  if (!map || !form) return;
+  var lat = form.elements.lat;
+  var lon = form.elements.lon;
+  var hint = document.getElementById("move-map-hint");
+  if (hint) hint.hidden = false;
+  function setPlace(la, lo) {
+    lat.value = la.toFixed(6);
+    lon.value = lo.toFixed(6);
+  }
+  var pin = pickMarker(map, { title: element.dataset.pickTitle || "", zoom: 16, onDrag: setPlace });
+  map.on("click", function (e) {
+    setPlace(e.latlng.lat, e.latlng.lng);
+    pin.place(e.latlng.lat, e.latlng.lng, false);
+  });
+  function typed() {
+    var la = parseCoord(lat.value);
+    var lo = parseCoord(lon.value);
+    if (la !== null && lo !== null) pin.place(la, lo, true);
+  }
+  lat.addEventListener("change", typed);
+  lon.addEventListener("change", typed);
 }

@@ -183,6 +183,8 @@ WEB = [
         writes=frozenset({"owner", "admin", "other", "other_admin"}),  # each their own filter
     ),
     _report_action("internal", lambda s: {"internal": "1", "reason": "Betrifft eine Privatperson"}),
+    _report_action("correct-category", lambda s: {"category": "gehweg", "reason": "Gehweg, kein Schlagloch"}),
+    _report_action("move", lambda s: {"lat": "51.0521", "lon": "13.7411", "reason": "Pin lag daneben"}),
     Case("staff:moderation", MANAGER_PAGE, shows=_report_id, sees=MANAGERS),
     Case(
         "staff:notice-decide",
