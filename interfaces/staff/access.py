@@ -62,6 +62,9 @@ PAGE_DUTIES: dict[str, frozenset[Duty]] = {
     "duplicate": frozenset({M}),
     "moderate": frozenset({M}),
     "moderation": frozenset({M}),
+    "handoff-create": frozenset({M}),
+    "handoffs": frozenset({M}),
+    "handoff-revoke": frozenset({M}),
     "notice-decide": frozenset({M}),
     "update-decide": frozenset({M}),
     "permits": frozenset({M}),
@@ -135,6 +138,7 @@ class NavLink:
 NAV: tuple[NavLink, ...] = (
     NavLink("queue", "Arbeitsliste", frozenset({"queue", "report"})),
     NavLink("moderation", "Moderation"),
+    NavLink("handoffs", "Übergaben"),
     NavLink("permits", "Sondernutzungen", frozenset({"permit"})),
     NavLink("parking", "Parkausweise"),
     NavLink("crew", "Meine Aufträge", frozenset({"crew-job"})),

@@ -5,6 +5,7 @@ from django.urls import path
 from interfaces.staff import (
     fee_schedule_views,
     golive_views,
+    handoff_views,
     invitation_link_views,
     invitation_views,
     kontrolle_views,
@@ -30,6 +31,15 @@ urlpatterns = [
     path("verwaltung/meldungen/<str:public_id>/weiterleiten/", views.forward, name="forward"),
     path("verwaltung/meldungen/<str:public_id>/dublette/", views.duplicate, name="duplicate"),
     path("verwaltung/meldungen/<str:public_id>/moderieren/", views.moderate, name="moderate"),
+    path(
+        "verwaltung/meldungen/<str:public_id>/uebergeben/",
+        handoff_views.handoff_create_view,
+        name="handoff-create",
+    ),
+    path("verwaltung/uebergaben/", handoff_views.handoff_list, name="handoffs"),
+    path(
+        "verwaltung/uebergaben/<int:pk>/widerrufen/", handoff_views.handoff_revoke_view, name="handoff-revoke"
+    ),
     path("verwaltung/moderation/", participation_views.moderation, name="moderation"),
     path(
         "verwaltung/moderation/hinweise/<int:notice_id>/",

@@ -55,6 +55,7 @@ from interfaces.staff.forms import (
     ModerateForm,
     StatusForm,
 )
+from interfaces.staff.handoff_views import handoff_context
 from interfaces.staff.maps import staff_map_config
 from kernel.core.errors import ValidationFailed
 from kernel.geo.coords import CoordinateError, parse_lon_lat, to_api
@@ -192,6 +193,7 @@ def report(request: HttpRequest, public_id: str) -> HttpResponse:
             forward_form=ForwardForm(organisations=forward_targets(obj.organisation_id)),
             duplicate_form=DuplicateForm(),
             moderate_form=ModerateForm(photos=context["photos"]),
+            **handoff_context(obj, request.user),
         )
     return render(request, "staff/report.html", context)
 
