@@ -272,3 +272,9 @@ def test_empty_update_is_refused(client, world):
     before = state(world.own_unassigned)
     assert client.post(_link(handoff), {"status": "", "note": " "}).status_code == 400
     assert state(world.own_unassigned) == before
+
+
+def test_the_contractor_page_speaks_english_too(client, world):
+    handoff = _hand_off(world)
+    html = client.get(_link(handoff) + "?lang=en").content.decode()
+    assert "Report back to the administration" in html and "Work in progress" in html
