@@ -32,7 +32,7 @@ urlpatterns = [
         participation_views.questionnaire,
         name="questionnaire",
     ),
-    path("auftrag/<str:public_id>/<str:token>/", handoff_views.handoff_page, name="handoff"),
+    path("meldungen/<str:public_id>/auftrag/<str:token>/", handoff_views.handoff_page, name="handoff"),
     path("meldungen/<str:public_id>/ergaenzen/", participation_views.update_new, name="update-new"),
     path(
         "meldungen/<str:public_id>/ergaenzung/<str:token>/",

@@ -48,7 +48,7 @@ def _hand_off(world, report=None, **kw) -> Handoff:
 
 
 def _link(handoff: Handoff) -> str:
-    return f"/auftrag/{handoff.report.public_id}/{handoff_token(handoff)}/"
+    return f"/meldungen/{handoff.report.public_id}/auftrag/{handoff_token(handoff)}/"
 
 
 def _media_files() -> list[Path]:
@@ -61,7 +61,7 @@ def test_hand_off_mails_a_link_bound_to_the_case_and_records_it(world):
     mail = OutgoingMail.objects.get(kind="report.handoff")
     assert mail.to == "auftrag@tiefbau-mueller.example"
     assert "Bitte bis Freitag verfüllen." in mail.body and TOMORROW.strftime("%d.%m.%Y") in mail.body
-    link = re.search(r"https?://\S+/auftrag/\S+", mail.body).group(0)
+    link = re.search(r"https?://\S+/auftrag/\S+/", mail.body).group(0)
     assert link.endswith(_link(handoff))
     assert handoff.expires.date() == (timezone.now() + dt.timedelta(days=30)).date()
     assert world.own_unassigned.history.count() == before + 1
@@ -204,12 +204,17 @@ def test_tampered_token_and_other_case_get_404_and_save_nothing(client, world):
     tampered = token[:-2] + ("AA" if token[-2:] != "AA" else "BB")
     before = state(world.own_unassigned)
     assert (
-        client.post(f"/auftrag/{handoff.report.public_id}/{tampered}/", {"status": "resolved"}).status_code
+        client.post(
+            f"/meldungen/{handoff.report.public_id}/auftrag/{tampered}/", {"status": "resolved"}
+        ).status_code
         == 404
     )
     # The right token under another case's number reaches neither case.
     other_before = state(world.own)
-    assert client.post(f"/auftrag/{world.own.public_id}/{token}/", {"status": "resolved"}).status_code == 404
+    assert (
+        client.post(f"/meldungen/{world.own.public_id}/auftrag/{token}/", {"status": "resolved"}).status_code
+        == 404
+    )
     assert state(world.own_unassigned) == before and state(world.own) == other_before
     with pytest.raises(NotFound):
         handoff_external_update(public_id=world.own.public_id, token=token, status="resolved")
@@ -278,3 +283,14 @@ def test_the_contractor_page_speaks_english_too(client, world):
     handoff = _hand_off(world)
     html = client.get(_link(handoff) + "?lang=en").content.decode()
     assert "Report back to the administration" in html and "Work in progress" in html
+
+
+def test_the_stored_mail_loses_the_link_secret_after_delivery(world):
+    from kernel.notifications.services import redact_tracking_links
+
+    handoff = _hand_off(world)
+    body = OutgoingMail.objects.get(kind="report.handoff").body
+    token = handoff_token(handoff)
+    assert token in body
+    redacted = redact_tracking_links(body)
+    assert token not in redacted and f"/meldungen/{handoff.report.public_id}/auftrag/[entfernt]/" in redacted

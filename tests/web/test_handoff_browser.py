@@ -40,7 +40,7 @@ def _hand_off(browser, site, report) -> str:
     expect(page.get_by_role("region", name="An Externe übergeben")).to_contain_text(f"bis {due:%d.%m.%Y}")
     context.close()
     body = OutgoingMail.objects.get(kind="report.handoff").body
-    return re.search(r"https?://\S+(/auftrag/\S+)", body).group(1)
+    return re.search(r"https?://[^/\s]+(/meldungen/\S+/auftrag/\S+)", body).group(1)
 
 
 def test_contractor_on_a_phone_without_javascript_and_the_caseworker(browser, site, transactional_db, world):

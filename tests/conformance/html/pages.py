@@ -136,7 +136,7 @@ def _handoff_link(s: Scene, *, revoked: bool = False) -> str:
         handoff = handoff_create(actor=s.world.users["caseworker_a"], public_id=report.public_id, data=data)
         if revoked:
             handoff_revoke(actor=s.world.users["caseworker_a"], handoff_id=handoff.pk)
-    return f"/auftrag/{report.public_id}/{handoff_token(handoff)}/"
+    return f"/meldungen/{report.public_id}/auftrag/{handoff_token(handoff)}/"
 
 
 def _handoff_errors(c: Client, s: Scene) -> HttpResponse:
