@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from domains.reports.handoffs.models import Handoff, HandoffActivity
+from domains.reports.handoffs.selectors import handoffs_visible_to
 from domains.reports.models import PhotoKind, Report
 from domains.reports.notify import staff_recipient
 from domains.reports.photos import process_photo
@@ -141,7 +142,8 @@ def handoff_create(*, actor: Any, public_id: str, data: HandoffInput) -> Handoff
             created_by=actor,
             expires=now + dt.timedelta(days=settings.HANDOFF_LINK_DAYS),
         )
-        note = f"Übergeben an {name} ({email}), zu erledigen bis {due:%d.%m.%Y}."
+        # The address stays on the hand-off row only (listed in docs/privacy.md), not in history or audit.
+        note = f"Übergeben an {name}, zu erledigen bis {due:%d.%m.%Y}."
         change = record_note(report, actor, "", note)
         audit_status_change(report, change, actor)
         audit(
@@ -149,7 +151,7 @@ def handoff_create(*, actor: Any, public_id: str, data: HandoffInput) -> Handoff
             action="report.handoff",
             obj=report,
             organisation=report.organisation_id,
-            summary=f"Übergeben an {name} ({email}) bis {due:%d.%m.%Y}",
+            summary=f"Übergeben an {name} bis {due:%d.%m.%Y}",
             handoff=handoff.pk,
         )
         mail_queue(
@@ -166,8 +168,6 @@ def handoff_create(*, actor: Any, public_id: str, data: HandoffInput) -> Handoff
 def handoff_revoke(*, actor: Any, handoff_id: int) -> Handoff:
     """End a hand-off's link now. Only staff of the organisation that handed it off; for anyone else it
     does not exist (404). Revoking twice changes nothing."""
-    from domains.reports.handoffs.selectors import handoffs_visible_to
-
     found = handoffs_visible_to(actor).filter(pk=handoff_id).first()
     if found is None:
         raise NotFound("Übergabe nicht gefunden.")
