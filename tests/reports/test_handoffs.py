@@ -231,6 +231,9 @@ def test_a_forwarded_case_ends_the_link(client, world):
         reason="Zuständig: Leipzig",
     )
     assert client.get(_link(handoff)).status_code == 410
+    Handoff.objects.filter(pk=handoff.pk).update(due=timezone.localdate() - dt.timedelta(days=1))
+    assert not handoffs_out(world.users["caseworker_a"]).exists()
+    assert not handoffs_overdue(world.dresden).exists()
 
 
 def test_scope_other_commune_cannot_see_or_revoke(world):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
 from domains.reports.handoffs.models import Handoff
@@ -28,9 +28,14 @@ def handoffs_visible_to(user: Any) -> QuerySet[Handoff]:
 
 def overdue_condition(today: Any = None) -> Q:
     """Still out (not revoked), its date passed, the case still open (an outsider's "Erledigt" or a
-    closing by staff ends it). An expired link does not end it: the work is still not done."""
+    closing by staff ends it). An expired link does not end it: the work is still not done. A report
+    forwarded to another organisation since is no longer this one's (and its link has ended)."""
     today = today or timezone.localdate()
-    return Q(revoked__isnull=True, due__lt=today, report__status__in=OPEN_STATES)
+    return Q(revoked__isnull=True, due__lt=today, report__status__in=OPEN_STATES) & _still_ours()
+
+
+def _still_ours() -> Q:
+    return Q(report__organisation_id=F("organisation_id"))
 
 
 def _annotated(qs: QuerySet[Handoff]) -> QuerySet[Handoff]:
@@ -45,7 +50,7 @@ def handoffs_out(user: Any, *, overdue_only: bool = False, include_ended: bool =
     """The list page: what is out (not revoked, case open), overdue first, then by date."""
     qs = handoffs_visible_to(user)
     if not include_ended:
-        qs = qs.filter(revoked__isnull=True, report__status__in=OPEN_STATES)
+        qs = qs.filter(_still_ours(), revoked__isnull=True, report__status__in=OPEN_STATES)
     if overdue_only:
         qs = qs.filter(overdue_condition())
     return _annotated(qs).order_by("-is_overdue", "due", "created", "id")
