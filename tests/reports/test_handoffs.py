@@ -297,3 +297,18 @@ def test_the_stored_mail_loses_the_link_secret_after_delivery(world):
     assert token in body
     redacted = redact_tracking_links(body)
     assert token not in redacted and f"/meldungen/{handoff.report.public_id}/auftrag/[entfernt]/" in redacted
+
+
+def test_an_illegal_move_answers_409_in_german_and_saves_nothing(client, world):
+    from domains.reports.services import report_change_status
+
+    handoff = _hand_off(world)
+    report_change_status(
+        actor=world.users["caseworker_a"], public_id=handoff.report.public_id, status="rejected"
+    )
+    before = state(world.own_unassigned)
+    upload = SimpleUploadedFile("nachher.jpg", jpeg_bytes(), content_type="image/jpeg")
+    answer = client.post(_link(handoff), {"status": "in_progress", "photo": upload})
+    assert answer.status_code == 409
+    assert 'role="alert" aria-labelledby="error-summary-title">' in answer.content.decode()  # not hidden
+    assert state(world.own_unassigned) == before and not world.own_unassigned.photos.exists()
