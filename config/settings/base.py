@@ -272,6 +272,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Failed mails are retried by the task worker after 1, 2, 4 … × this many seconds (max. 8 attempts).
 MAIL_RETRY_BASE_SECONDS = env.int("MAIL_RETRY_BASE_SECONDS", default=60)
 FEE_REMINDER_DAYS = env.int("FEE_REMINDER_DAYS", default=14)  # Zahlungserinnerung after the due date; 0: none
+# How long a hand-off link to an outside party works (days; domains/reports/handoffs), unless revoked.
+HANDOFF_LINK_DAYS = env.int("HANDOFF_LINK_DAYS", default=30)
 
 # The platform operator, named on /datenschutz/ next to the communes (who answer for their own cases).
 _operator = platform_operator(env)

@@ -139,10 +139,15 @@ def staff_history(report: Report, viewer: Any) -> list[StatusChange]:
     """
     own = scope_of(viewer).org_ids
     rows = list(
-        StatusChange.objects.filter(report=report).select_related("by_user").order_by("created", "id")
+        StatusChange.objects.filter(report=report)
+        .select_related("by_user", "handoff_activity__handoff")
+        .order_by("created", "id")
     )
     for row in rows:
         row.foreign = row.organisation_id not in own
+        # An outsider's change (a hand-off link, domains.reports.handoffs): "extern per Link (<name>)".
+        activity = getattr(row, "handoff_activity", None)
+        row.external = activity.handoff.label if activity and not row.foreign else ""
         if row.foreign:
             row.internal_note, row.by_user = "", None
     return rows

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from interfaces.api.views import (
     addresses,
     boundaries,
+    handoffs,
     parking_cards,
     permit_notices,
     permits,
@@ -32,6 +33,10 @@ v1 = [
     path("reports/<str:public_id>/follow/", subscriptions.ReportFollowView.as_view(), name="report-follow"),
     path("staff/reports/", staff.StaffReportListView.as_view(), name="staff-report-list"),
     path("staff/reports/bulk/", staff.StaffReportBulkView.as_view(), name="staff-report-bulk"),
+    path("staff/handoffs/", handoffs.HandoffListView.as_view(), name="staff-handoff-list"),
+    path(
+        "staff/handoffs/<int:pk>/revoke/", handoffs.HandoffRevokeView.as_view(), name="staff-handoff-revoke"
+    ),
     path("staff/reports/<str:public_id>/", staff.StaffReportDetailView.as_view(), name="staff-report-detail"),
     path("permit-kinds/", permits.PermitKindListView.as_view(), name="permit-kind-list"),
     path("permits/", permits.PermitCreateView.as_view(), name="permit-create"),

@@ -69,6 +69,9 @@ PAGE_DUTIES: dict[str, frozenset[Duty]] = {
     "correct-category": frozenset({M}),
     "move": frozenset({M}),
     "moderation": frozenset({M}),
+    "handoff-create": frozenset({M}),
+    "handoffs": frozenset({M}),
+    "handoff-revoke": frozenset({M}),
     "notice-decide": frozenset({M}),
     "update-decide": frozenset({M}),
     "permits": frozenset({M}),
@@ -143,6 +146,7 @@ class NavLink:
 NAV: tuple[NavLink, ...] = (
     NavLink("queue", "Arbeitsliste", frozenset({"queue", "report", "queue-bulk", "report-new"})),
     NavLink("moderation", "Moderation"),
+    NavLink("handoffs", "Übergaben"),
     NavLink("permits", "Sondernutzungen", frozenset({"permit"})),
     NavLink("parking", "Parkausweise"),
     NavLink("crew", "Meine Aufträge", frozenset({"crew-job"})),

@@ -7,6 +7,7 @@ from interfaces.staff import (
     escalation_views,
     fee_schedule_views,
     golive_views,
+    handoff_views,
     intake_views,
     internal_views,
     invitation_link_views,
@@ -46,6 +47,15 @@ urlpatterns = [
         name="correct-category",
     ),
     path("verwaltung/meldungen/<str:public_id>/ort/", correction_views.move, name="move"),
+    path(
+        "verwaltung/meldungen/<str:public_id>/uebergeben/",
+        handoff_views.handoff_create_view,
+        name="handoff-create",
+    ),
+    path("verwaltung/uebergaben/", handoff_views.handoff_list, name="handoffs"),
+    path(
+        "verwaltung/uebergaben/<int:pk>/widerrufen/", handoff_views.handoff_revoke_view, name="handoff-revoke"
+    ),
     path("verwaltung/moderation/", participation_views.moderation, name="moderation"),
     path(
         "verwaltung/moderation/hinweise/<int:notice_id>/",

@@ -57,6 +57,7 @@ from interfaces.staff.forms import (
     ModerateForm,
     StatusForm,
 )
+from interfaces.staff.handoff_views import handoff_context
 from interfaces.staff.maps import staff_map_config
 from interfaces.staff.queue_views import PriorityForm, queue_tools
 from kernel.core.errors import ValidationFailed
@@ -201,6 +202,7 @@ def report(request: HttpRequest, public_id: str) -> HttpResponse:
             priority_form=PriorityForm(initial={"priority": PRIORITY_NAME_OF[obj.priority]}),
             moderate_form=ModerateForm(photos=context["photos"]),
             **correction_forms(obj, context["lat"], context["lon"]),
+            **handoff_context(obj, request.user),
         )
     return render(request, "staff/report.html", context)
 

@@ -6,6 +6,7 @@ from interfaces.web import (
     account_views,
     embed_views,
     feeds,
+    handoff_views,
     info_views,
     permit_views,
     subscription_views,
@@ -31,6 +32,7 @@ urlpatterns = [
         participation_views.questionnaire,
         name="questionnaire",
     ),
+    path("meldungen/<str:public_id>/auftrag/<str:token>/", handoff_views.handoff_page, name="handoff"),
     path("meldungen/<str:public_id>/ergaenzen/", participation_views.update_new, name="update-new"),
     path(
         "meldungen/<str:public_id>/ergaenzung/<str:token>/",

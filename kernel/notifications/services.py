@@ -45,9 +45,10 @@ logger = logging.getLogger(__name__)
 # (/ergaenzung/<token>/), a subscription's confirmation, one-click unsubscribe (also in the stored
 # List-Unsubscribe header) and management (/benachrichtigungen/bestaetigen|abmelden|verwalten/<token>/),
 # and taking over cases into an account (/mein-konto/uebernehmen/<token>/); and a staff invitation
-# (/verwaltung/einladung/<token>/), whose token only the mail ever held.
+# (/verwaltung/einladung/<token>/), whose token only the mail ever held; and a hand-off to an outside party
+# (/meldungen/<Nummer>/auftrag/<token>/).
 TRACKING_TOKEN = re.compile(
-    r"/(verfolgen|behoben|ergaenzung|bestaetigen|abmelden|verwalten|uebernehmen|einladung)/[A-Za-z0-9_:.-]+/"
+    r"/(verfolgen|behoben|ergaenzung|bestaetigen|abmelden|verwalten|uebernehmen|einladung|auftrag)/[A-Za-z0-9_:.-]+/"
 )
 REDACTED_TOKEN = r"/\1/[entfernt]/"
 

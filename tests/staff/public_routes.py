@@ -57,6 +57,7 @@ NOT_IN_MATRIX: dict[str, str] = {
     "web:report-new": PUBLIC_PAGE,
     "web:report-list": PUBLIC_PAGE,
     "web:report-detail": PUBLIC_PAGE,
+    "web:handoff": TOKEN_LINK + "; the outside party's hand-off link (tests/reports/test_handoffs.py)",
     "web:report-confirmation": PUBLIC_PAGE,
     "staff:recipient-confirm": TOKEN_LINK
     + "; the recipient test mail's link (tests/organisations/test_readiness_pages.py)",

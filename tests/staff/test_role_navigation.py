@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 # Every staff page a person opens from the header, and the header link it belongs to.
 STAFF_PAGES = [
     ("/verwaltung/moderation/", "Moderation"),
+    ("/verwaltung/uebergaben/", "Übergaben"),
     ("/verwaltung/arbeitsliste.csv", "Arbeitsliste"),
     ("/verwaltung/sondernutzungen/", "Sondernutzungen"),
     ("/verwaltung/parkausweise/", "Parkausweise"),
@@ -44,6 +45,7 @@ ROLES = {
         [
             "Arbeitsliste",
             "Moderation",
+            "Übergaben",
             "Sondernutzungen",
             "Parkausweise",
             "Kontrolle",
@@ -54,7 +56,14 @@ ROLES = {
     "caseworker": (
         "caseworker_a",
         "/verwaltung/",
-        ["Arbeitsliste", "Moderation", "Sondernutzungen", "Parkausweise", "Zwei-Faktor-Anmeldung"],
+        [
+            "Arbeitsliste",
+            "Moderation",
+            "Übergaben",
+            "Sondernutzungen",
+            "Parkausweise",
+            "Zwei-Faktor-Anmeldung",
+        ],
     ),
     "crew": ("crew_a", "/bauhof/", ["Meine Aufträge", "Zwei-Faktor-Anmeldung"]),
     "enforcement": ("vollzug_a", "/kontrolle/", ["Kontrolle", "Zwei-Faktor-Anmeldung"]),

@@ -133,6 +133,30 @@ def _internal_report(s: Scene) -> tuple[str, str]:
     return public_id, f"/meldungen/{public_id}/verfolgen/{created.tracking_token}/"
 
 
+def _handoff_link(s: Scene, *, revoked: bool = False) -> str:
+    """A hand-off link of Dresden's unassigned report (a revoked one of the assigned report)."""
+    import datetime as dt
+
+    from domains.reports.handoffs.models import Handoff
+    from domains.reports.handoffs.services import HandoffInput, handoff_create, handoff_revoke, handoff_token
+
+    report = s.world.own if revoked else s.world.own_unassigned
+    handoff = Handoff.objects.filter(report=report).first()
+    if handoff is None:
+        data = HandoffInput(
+            name="Tiefbau GmbH", email="t@tiefbau.example", due=dt.date(2099, 1, 1), message="Bitte"
+        )
+        handoff = handoff_create(actor=s.world.users["caseworker_a"], public_id=report.public_id, data=data)
+        if revoked:
+            handoff_revoke(actor=s.world.users["caseworker_a"], handoff_id=handoff.pk)
+    return f"/meldungen/{report.public_id}/auftrag/{handoff_token(handoff)}/"
+
+
+def _handoff_errors(c: Client, s: Scene) -> HttpResponse:
+    upload = SimpleUploadedFile("nachher.jpg", b"kein Bild", content_type="image/jpeg")
+    return c.post(_handoff_link(s), {"status": "resolved", "photo": upload})
+
+
 PUBLIC: dict[str, Page] = {
     "report-form": lambda c, s: c.get("/"),
     "report-form-errors": lambda c, s: c.post("/", {"description": "x"}),
@@ -191,6 +215,9 @@ PUBLIC: dict[str, Page] = {
     "permit-confirmation": lambda c, s: _follow(c, c.post("/sondernutzung/beantragen/", _permit_values())),
     "permit-confirmation-gone": lambda c, s: c.get(f"/sondernutzung/{s.permit.public_id}/bestaetigung/"),
     "permit-track": lambda c, s: c.get(s.permit_track),
+    "handoff": lambda c, s: c.get(_handoff_link(s)),
+    "handoff-errors": _handoff_errors,
+    "handoff-gone": lambda c, s: c.get(_handoff_link(s, revoked=True)),
     "parking-form": lambda c, s: c.get("/parkausweis/beantragen/"),
     "parking-form-errors": lambda c, s: c.post("/parkausweis/beantragen/", {}),
     "parking-estimate": lambda c, s: c.post("/parkausweis/beantragen/", {**PARKING, "action": "estimate"}),
@@ -298,6 +325,8 @@ STAFF: dict[str, tuple[str, Page]] = {
         lambda c, s: c.post("/verwaltung/meldungen/neu/", {"channel": "fax", "search": "", "adresse": "x"}),
     ),
     "moderation": ("admin_a", lambda c, s: c.get("/verwaltung/moderation/")),
+    "handoffs": ("caseworker_a", lambda c, s: _handoff_link(s) and c.get("/verwaltung/uebergaben/")),
+    "handoffs-empty": ("caseworker_a", lambda c, s: c.get("/verwaltung/uebergaben/?ueberfaellig=1")),
     "participation-settings": ("admin_a", lambda c, s: c.get("/verwaltung/einstellungen/beteiligung/")),
     "second-factor": ("caseworker_a", lambda c, s: c.get("/verwaltung/zwei-faktor/")),
     "recovery-codes": ("admin_a", lambda c, s: c.get("/verwaltung/zwei-faktor/wiederherstellungscodes/")),

@@ -18,6 +18,7 @@ from tests.staff.permission_matrix.core import (
     _report_state,
     rows,
 )
+from tests.staff.permission_matrix.web import _handoff, _handoff_list
 
 
 def _intake(scene):
@@ -88,6 +89,37 @@ API = [
         api=True,
         state=_report_state,
         writes=CREW_JOB,
+    ),
+    Case(
+        "staff-handoff-list",
+        API_LIST,
+        kwargs=_handoff_list,
+        api=True,
+        shows=lambda s: "Matrix Tiefbau",
+        sees=MANAGERS,
+    ),
+    Case(
+        "staff-handoff-list",
+        {**API_REPORT, "owner": 201, "admin": 201, "crew": 403},
+        "post",
+        data=lambda s: {
+            "report": s.report.public_id,
+            "name": "Tiefbau GmbH",
+            "email": "t@tiefbau.example",
+            "due": "2099-01-01",
+        },
+        api=True,
+        state=_report_state,
+        writes=MANAGERS,
+    ),
+    Case(
+        "staff-handoff-revoke",
+        {**API_REPORT, "crew": 404},
+        "post",
+        kwargs=lambda s: {"pk": _handoff(s).pk},
+        api=True,
+        state=rows(_handoff),
+        writes=MANAGERS,
     ),
     Case("permit-conflicts", API_PERMIT, kwargs=_permit, api=True),
     Case("staff-permit-list", API_LIST, api=True, shows=lambda s: s.permit.public_id, sees=MANAGERS),

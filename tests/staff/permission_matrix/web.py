@@ -94,6 +94,27 @@ def _schedules_of_dresden(scene: Scene) -> list[dict[str, Any]]:
     return [versions, list(Tariff.objects.filter(schedule__ags="14612000").order_by("pk").values())]
 
 
+def _handoff(scene: Scene) -> Any:
+    """A hand-off of Dresden's unassigned report (made on first use inside the test's savepoint)."""
+    import datetime as dt
+
+    from domains.reports.handoffs.models import Handoff
+    from domains.reports.handoffs.services import HandoffInput, handoff_create
+
+    found = Handoff.objects.filter(report=scene.other_report).first()
+    if found is not None:
+        return found
+    data = HandoffInput(name="Matrix Tiefbau GmbH", email="m@tiefbau.example", due=dt.date(2099, 1, 1))
+    return handoff_create(
+        actor=scene.world.users["caseworker_a"], public_id=scene.other_report.public_id, data=data
+    )
+
+
+def _handoff_list(scene: Scene) -> dict[str, Any]:
+    _handoff(scene)
+    return {}
+
+
 # A version of Dresden's Satzung: Leipzig's admin gets 404 (its existence does not leak).
 SCHEDULE_PAGE = {**ADMIN_PAGE, "other_admin": 404}
 SCHEDULE_ACTION = {**ADMIN_ACTION, "other_admin": 404}
@@ -186,6 +207,26 @@ WEB = [
     _report_action("correct-category", lambda s: {"category": "gehweg", "reason": "Gehweg, kein Schlagloch"}),
     _report_action("move", lambda s: {"lat": "51.0521", "lon": "13.7411", "reason": "Pin lag daneben"}),
     Case("staff:moderation", MANAGER_PAGE, shows=_report_id, sees=MANAGERS),
+    Case(
+        "staff:handoff-create",
+        REPORT_ACTION,
+        "post",
+        kwargs=_report,
+        data=lambda s: {"name": "Tiefbau GmbH", "email": "t@tiefbau.example", "due": "2099-01-01"},
+        state=_report_state,
+        writes=MANAGERS,
+    ),
+    Case(
+        "staff:handoffs", MANAGER_PAGE, kwargs=_handoff_list, shows=lambda s: "Matrix Tiefbau", sees=MANAGERS
+    ),
+    Case(
+        "staff:handoff-revoke",
+        {**REPORT_ACTION, "enforcement": 403},
+        "post",
+        kwargs=lambda s: {"pk": _handoff(s).pk},
+        state=rows(_handoff),
+        writes=MANAGERS,
+    ),
     Case(
         "staff:notice-decide",
         REPORT_ACTION,
