@@ -19,6 +19,9 @@ class ReportsConfig(AppConfig):
         from domains.reports import escalation  # the daily digest of overdue and unaccepted cases
 
         escalation.register_builtin_sections()
+        from domains.reports.handoffs.digest import overdue_handoffs_section  # hand-offs past their date
+
+        escalation.register_escalation_section("handoffs", overdue_handoffs_section, order=30)
         register_daily_job("escalation_digest", escalation.escalation_daily_job)
 
         from domains.reports import readiness  # the go-live checklist's category point

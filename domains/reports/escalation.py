@@ -71,19 +71,21 @@ def escalation_sections() -> list[tuple[str, SectionProvider]]:
     return [(key, p) for key, (_, p) in sorted(_PROVIDERS.items(), key=lambda item: (item[1][0], item[0]))]
 
 
-def _url(path: str) -> str:
+def site_url(path: str) -> str:
+    """An absolute link for a mail (the digest is read outside the platform)."""
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _report_url(public_id: str) -> str:
-    return _url(reverse("staff:report", args=[public_id]))
+def staff_report_url(public_id: str) -> str:
+    """The staff page of one case, absolute; other sections (hand-offs) link their rows the same way."""
+    return site_url(reverse("staff:report", args=[public_id]))
 
 
 def _rows(
     qs: QuerySet[Report], text: Callable[[Report], str], days_over: Callable[[Report], int | None]
 ) -> list[Row]:
     return [
-        Row(r.public_id, text(r), _report_url(r.public_id), days_over(r))
+        Row(r.public_id, text(r), staff_report_url(r.public_id), days_over(r))
         for r in qs.select_related("category", "commune")[:MAX_ROWS]
     ]
 
@@ -110,7 +112,7 @@ def overdue_section(organisation: Organisation, now: dt.datetime) -> Section | N
         "Überfällige Fälle",
         total,
         _rows(qs, text, days_over),
-        _url(reverse("staff:queue") + f"?overdue=1&organisation={organisation.pk}"),
+        site_url(reverse("staff:queue") + f"?overdue=1&organisation={organisation.pk}"),
     )
 
 
@@ -133,7 +135,7 @@ def unaccepted_section(organisation: Organisation, now: dt.datetime) -> Section 
         f"Seit mindestens {days} Tag(en) nicht angenommen (Status „Eingegangen“)",
         total,
         _rows(qs, text, lambda r: None),
-        _url(
+        site_url(
             reverse("staff:queue")
             + f"?status={ReportStatus.SUBMITTED}&older_than_days={days}&organisation={organisation.pk}"
         ),

@@ -153,3 +153,27 @@ def test_the_settings_page_stores_and_shows_errors_at_their_fields(client, world
     )
     assert AuditEvent.objects.filter(action="organisation.escalation", organisation=org).exists()
     assert "Tägliche Übersicht" in client.get("/verwaltung/einstellungen/").content.decode()
+
+
+def test_overdue_hand_offs_have_their_own_section(world: World):
+    """Issue 30.4 with 30.6: a hand-off past its date is listed with the outsider's name and the days over;
+    one due today is not, and a revoked one is not."""
+    from domains.reports.handoffs.models import Handoff
+    from domains.reports.handoffs.services import HandoffInput, handoff_create, handoff_revoke
+
+    def hand_off(report: Report, name: str, days_ago: int) -> Handoff:
+        data = HandoffInput(name=name, email="auftrag@tiefbau.example", due=timezone.localdate(), message="")
+        handoff = handoff_create(actor=world.users["caseworker_a"], public_id=report.public_id, data=data)
+        Handoff.objects.filter(pk=handoff.pk).update(due=timezone.localdate() - dt.timedelta(days=days_ago))
+        return handoff
+
+    hand_off(world.own_unassigned, "Tiefbau Müller GmbH", 4)
+    hand_off(world.own, "Stadtwerke", 0)  # due today: not yet overdue
+    revoked = hand_off(world.own, "Widerrufen GmbH", 9)
+    handoff_revoke(actor=world.users["caseworker_a"], handoff_id=revoked.pk)
+    escalation_send(timezone.localdate())
+    [mail] = _digests(world.dresden)
+    assert "Überfällige Übergaben an Externe: 1" in mail.body
+    assert "extern bei Tiefbau Müller GmbH" in mail.body and "4 Tag(e) überfällig" in mail.body
+    assert "Stadtwerke" not in mail.body and "Widerrufen GmbH" not in mail.body
+    assert "/verwaltung/uebergaben/?ueberfaellig=1" in mail.body
