@@ -32,6 +32,11 @@ v1 = [
     path("reports/<str:public_id>/follow/", subscriptions.ReportFollowView.as_view(), name="report-follow"),
     path("staff/reports/", staff.StaffReportListView.as_view(), name="staff-report-list"),
     path("staff/reports/<str:public_id>/", staff.StaffReportDetailView.as_view(), name="staff-report-detail"),
+    path(
+        "staff/reports/<str:public_id>/rueckfrage/",
+        staff.StaffReportInquiryView.as_view(),
+        name="staff-report-inquiry",
+    ),
     path("permit-kinds/", permits.PermitKindListView.as_view(), name="permit-kind-list"),
     path("permits/", permits.PermitCreateView.as_view(), name="permit-create"),
     path("permits/estimate/", permits.PermitEstimateView.as_view(), name="permit-estimate"),

@@ -31,6 +31,7 @@ urlpatterns = [
         participation_views.questionnaire,
         name="questionnaire",
     ),
+    path("meldungen/<str:public_id>/rueckfrage/<str:token>/", participation_views.inquiry, name="inquiry"),
     path("meldungen/<str:public_id>/ergaenzen/", participation_views.update_new, name="update-new"),
     path(
         "meldungen/<str:public_id>/ergaenzung/<str:token>/",
