@@ -36,7 +36,7 @@ def test_caseworker_asks_and_the_reporter_answers_on_a_phone(browser, site, worl
     page.get_by_label("Frage an die meldende Person").fill("Welche Laterne genau – vor Nr. 3 oder Nr. 5?")
     page.get_by_label("öffentlichen Verlauf").check()
     page.get_by_role("button", name="Rückfrage stellen").click()
-    expect(page.get_by_text("Rückfrage gestellt")).to_be_visible()
+    expect(page.get_by_text("Rückfrage gestellt: Die meldende Person erhält sie per E-Mail.")).to_be_visible()
     expect(page.get_by_text(re.compile("Ohne Antwort seit"))).to_be_visible()
     assert axe_serious(page) == []
 
