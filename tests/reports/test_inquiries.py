@@ -59,6 +59,8 @@ def test_asking_pauses_the_case_and_mails_the_question_with_a_link(client, world
     assert Inquiry.objects.get(report=report).answered is None  # the link only shows the form
     # Open311 and the public page show it as open, labelled „Rückfrage“.
     assert Report.workflow.open311_status(report.status) == "open"
+    open311 = client.get(f"/open311/v2/requests/{report.public_id}.json").json()
+    assert open311[0]["status"] == "open"
     assert "Rückfrage" in client.get(f"/meldungen/{report.public_id}/").content.decode()
 
 
@@ -232,3 +234,30 @@ def test_no_reminder_after_an_answer(client, world: World):
     job = daily_jobs()["remind_inquiries"]
     daily_job_run_once(name="remind_inquiries", job=job, day=timezone.localdate())
     assert mails(report, "report.inquiry_reminder") == []
+
+
+def test_marking_a_waiting_case_as_duplicate_ends_the_pause_too(world: World):
+    from domains.reports.services import report_mark_duplicate
+
+    report = asked(world)
+    due = report.due
+    Report.objects.filter(pk=report.pk).update(clock_paused_since=timezone.now() - dt.timedelta(days=2))
+    report_mark_duplicate(
+        actor=world.users["caseworker_a"], public_id=report.public_id, original_id=world.own.public_id
+    )
+    report.refresh_from_db()
+    assert report.status == "duplicate" and report.clock_paused_since is None
+    assert report.due - due == dt.timedelta(days=2)
+    assert Inquiry.objects.get(report=report).closed is not None
+
+
+def test_an_answer_after_any_move_out_is_refused_and_saves_nothing(world: World):
+    from domains.reports.services.inquiries import inquiry_answer
+
+    report = asked(world)
+    inquiry = Inquiry.objects.get(report=report)
+    Report.objects.filter(pk=report.pk).update(status="in_review")  # a write that bypassed the services
+    with pytest.raises(Conflict):
+        inquiry_answer(inquiry_id=inquiry.pk, text="Hallo")
+    inquiry.refresh_from_db()
+    assert inquiry.answered is None and inquiry.answer == ""

@@ -178,16 +178,16 @@ def inquiry_answer(*, inquiry_id: int, text: Any, photo: PhotoUpload | None = No
             raise Conflict(
                 "Sie haben diese Rückfrage schon beantwortet. Vielen Dank!", code="already_answered"
             )
-        if inquiry.closed:
-            raise Conflict(
-                "Diese Rückfrage ist nicht mehr offen: Die Verwaltung bearbeitet Ihre Meldung bereits weiter.",
-                code="inquiry_closed",
-            )
         report = (
             Report.objects.select_for_update(of=("self",))
             .select_related("organisation", "category", "commune")
             .get(pk=inquiry.report_id)
         )
+        if inquiry.closed or report.status != ReportStatus.INQUIRY:
+            raise Conflict(
+                "Diese Rückfrage ist nicht mehr offen: Die Verwaltung bearbeitet Ihre Meldung bereits weiter.",
+                code="inquiry_closed",
+            )
         if processed is not None:
             position = next_photo_position(report)
             if position is None:
