@@ -61,7 +61,9 @@ def test_asking_pauses_the_case_and_mails_the_question_with_a_link(client, world
     assert Report.workflow.open311_status(report.status) == "open"
     open311 = client.get(f"/open311/v2/requests/{report.public_id}.json").json()
     assert open311[0]["status"] == "open"
-    assert "Rückfrage" in client.get(f"/meldungen/{report.public_id}/").content.decode()
+    public = client.get(f"/meldungen/{report.public_id}/").content.decode()
+    assert "Rückfrage" in public and "so lange ruht die Bearbeitungsfrist" in public
+    assert "Auf welcher Straßenseite" not in public  # the question itself is staff's mail to the reporter
 
 
 def test_no_question_without_the_reporters_address(world: World):
