@@ -263,3 +263,14 @@ def test_an_answer_after_any_move_out_is_refused_and_saves_nothing(world: World)
         inquiry_answer(inquiry_id=inquiry.pk, text="Hallo")
     inquiry.refresh_from_db()
     assert inquiry.answered is None and inquiry.answer == ""
+
+
+def test_the_answer_link_is_removed_from_the_stored_mail_once_delivered(world: World):
+    from kernel.notifications.services import mail_send
+
+    report = asked(world)
+    mail = mails(report, "report.inquiry")[0]
+    token = link(report).split("/")[-2]
+    assert mail_send(mail.pk) == "sent"
+    mail.refresh_from_db()
+    assert token not in mail.body and "/rueckfrage/[entfernt]/" in mail.body
