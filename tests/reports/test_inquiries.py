@@ -274,3 +274,16 @@ def test_the_answer_link_is_removed_from_the_stored_mail_once_delivered(world: W
     assert mail_send(mail.pk) == "sent"
     mail.refresh_from_db()
     assert token not in mail.body and "/rueckfrage/[entfernt]/" in mail.body
+
+
+def test_the_reporters_tracking_page_offers_the_open_question(client, world: World):
+    created = make_report(lonlat=DRESDEN, email=EMAIL)
+    report = created.report
+    track = f"/meldungen/{report.public_id}/verfolgen/{created.tracking_token}/"
+    assert "Frage ansehen und beantworten" not in client.get(track).content.decode()
+    inquiry_ask(actor=world.users["caseworker_a"], public_id=report.public_id, question="Welche Seite?")
+    page = client.get(track).content.decode()
+    assert "Frage ansehen und beantworten" in page and link(report) in page
+    assert "Frage ansehen" not in client.get(f"/meldungen/{report.public_id}/").content.decode()
+    client.post(link(report), {"answer": "Links"})
+    assert "Frage ansehen und beantworten" not in client.get(track).content.decode()

@@ -88,6 +88,17 @@ def inquiry_url(inquiry: Inquiry, public_id: str) -> str:
     return settings.SITE_URL + reverse("web:inquiry", args=[public_id, inquiry_token(inquiry)])
 
 
+def inquiry_open_path(report: Report) -> str:
+    """The answer page of the report's open Rückfrage ("" if none): the reporter's tracking page offers
+    it too, for a reporter who lost the mail (that page is itself behind the reporter's secret link)."""
+    if report.status != ReportStatus.INQUIRY:
+        return ""
+    inquiry = Inquiry.objects.filter(report=report, closed__isnull=True, answered__isnull=True).last()
+    if inquiry is None or inquiry.asked < timezone.now() - dt.timedelta(days=ANSWER_DAYS):
+        return ""
+    return reverse("web:inquiry", args=[report.public_id, inquiry_token(inquiry)])
+
+
 def inquiry_for_token(public_id: str, token: str) -> Inquiry | None:
     """The inquiry a link belongs to, or None for a changed, foreign or expired token (answered or
     closed inquiries are returned: the page says so in its own words)."""
