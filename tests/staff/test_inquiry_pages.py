@@ -81,3 +81,19 @@ def test_the_api_refuses_the_generic_move_to_rueckfrage(client, world: World):
     assert response.status_code == 400
     assert "Rückfrage stellen" in str(response.json())
     assert Report.objects.get(pk=report.pk).status == "submitted"
+
+
+def test_admins_set_the_reminder_delay_on_the_participation_page(client, world: World):
+    login(client, "admin_a")
+    page = client.get("/verwaltung/einstellungen/beteiligung/").content.decode()
+    assert "Erinnerung an eine unbeantwortete Rückfrage" in page and 'value="5"' in page
+    settings = {"action": "settings", "questionnaire_days": "14", "update_moderation": "pre"}
+    client.post("/verwaltung/einstellungen/beteiligung/", {**settings, "inquiry_reminder_days": "7"})
+    world.dresden.refresh_from_db()
+    assert world.dresden.inquiry_reminder_days == 7
+    response = client.post(
+        "/verwaltung/einstellungen/beteiligung/", {**settings, "inquiry_reminder_days": "30"}, follow=True
+    )
+    assert "Bitte eine ganze Zahl von 1 bis 29 Tagen angeben." in response.content.decode()
+    world.dresden.refresh_from_db()
+    assert world.dresden.inquiry_reminder_days == 7
