@@ -9,12 +9,14 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: these modules import models, which the app registry only allows
         # once every app is loaded (this method).
-        from domains.reports.services.questionnaires import (
-            questionnaires_daily_job,  # the daily questionnaire job
-        )
+        from domains.reports.services.inquiries import inquiry_reminders_daily_job  # Rückfrage reminders
+
+        # the daily questionnaire job
+        from domains.reports.services.questionnaires import questionnaires_daily_job
         from kernel.notifications.daily import register_daily_job  # with the others, for the same reason
 
         register_daily_job("send_questionnaires", questionnaires_daily_job)
+        register_daily_job("remind_inquiries", inquiry_reminders_daily_job)
 
         from domains.reports import escalation  # the daily digest of overdue and unaccepted cases
 

@@ -52,8 +52,9 @@ def report_due_after_pause(
 
 
 def report_is_overdue(report: Report, *, now: dt.datetime | None = None) -> bool:
-    """Open and past its deadline: the same rule as the queue's ``overdue_condition`` for one report."""
-    if report.due is None or not REPORT_WORKFLOW.is_open(report.status):
+    """Open, its clock running (not waiting in „Rückfrage“) and past its deadline: the same rule as the
+    queue's ``overdue_condition`` for one report."""
+    if report.due is None or not REPORT_WORKFLOW.is_open(report.status) or report.clock_paused_since:
         return False
     return report.due < (now or timezone.now())
 

@@ -95,8 +95,10 @@ def _place(report: Report) -> str:
 
 
 def overdue_section(organisation: Organisation, now: dt.datetime) -> Section | None:
-    """Open cases whose deadline has passed, longest overdue first."""
-    qs = Report.objects.filter(organisation=organisation, status__in=OPEN_STATES, due__lt=now).order_by("due")
+    """Open cases whose deadline has passed, longest overdue first (not those waiting in „Rückfrage“)."""
+    qs = Report.objects.filter(
+        organisation=organisation, status__in=OPEN_STATES, due__lt=now, clock_paused_since__isnull=True
+    ).order_by("due")  # a case waiting for the reporter's answer (Rückfrage) has its clock stopped
     total = qs.count()
     if not total:
         return None

@@ -265,6 +265,9 @@ class Report(LocatedCase):
         "Eingangskanal", max_length=20, choices=ReportChannel.choices, default=ReportChannel.API
     )
     due = models.DateTimeField("Fällig am", null=True, blank=True)
+    # Since when the deadline clock stands still (a Rückfrage waits for the reporter's answer); on resuming
+    # ``due`` moves by the paused time (``domains.reports.services.inquiries``). None: the clock runs.
+    clock_paused_since = models.DateTimeField("Frist angehalten seit", null=True, blank=True)
     supporters = models.PositiveIntegerField("Unterstützer", default=0)
     reporter_name = models.CharField("Name (privat)", max_length=200, blank=True)
     reporter_email = models.EmailField("E-Mail (privat)", blank=True)
@@ -441,6 +444,7 @@ from domains.reports.participation.models import (  # noqa: E402, F401
     AbuseNotice,
     Answer,
     CitizenUpdate,
+    Inquiry,
     NoteTemplate,
     NoticeDecision,
     NoticeReason,

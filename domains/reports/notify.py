@@ -232,3 +232,47 @@ def notify_notice(report: Report, notice: Any) -> None:
         object_type="report",
         object_id=report.public_id,
     )
+
+
+def notify_inquiry(
+    report: Report, change: StatusChange | None, *, url: str, question: str, reminder: bool
+) -> None:
+    """The Rückfrage to the reporter (``domains.reports.services.inquiries``): the question and the signed
+    answer link; ``reminder`` for the one reminder. On asking (``change`` given) the followers hear of
+    the new status through the signal, while the reporter, who has this mail, gets no second status mail."""
+    mail_queue(
+        kind="report.inquiry_reminder" if reminder else "report.inquiry",
+        to=report.reporter_email,
+        template="mail/report_inquiry.txt",
+        context={"report": report, "question": question, "answer_url": url, "reminder": reminder},
+        object_type="report",
+        object_id=report.public_id,
+    )
+    if change is not None and status_mail_due(change):
+        report_status_changed.send(
+            sender=Report, report=report, change=change, reporter_mailed=report.reporter_email
+        )
+
+
+def notify_inquiry_answered(report: Report, change: StatusChange, *, question: str, answer: str) -> None:
+    """The reporter answered a Rückfrage: the organisation is told (with the answer, a staff mail);
+    followers hear of a public answer through the signal, the reporter (who wrote it) gets no copy."""
+    to, fallback = staff_recipient(report)
+    mail_queue(
+        kind="report.inquiry_answered",
+        to=to,
+        template="mail/report_inquiry_answered.txt",
+        context={
+            "report": report,
+            "question": question,
+            "answer": answer,
+            "staff_url": _staff_url(report),
+            "fallback": fallback,
+        },
+        object_type="report",
+        object_id=report.public_id,
+    )
+    if status_mail_due(change):
+        report_status_changed.send(
+            sender=Report, report=report, change=change, reporter_mailed=report.reporter_email
+        )

@@ -75,7 +75,13 @@ REPORTER_FIELDS = ("reporter_name", "reporter_email", "reporter_phone")
 REPORTER_CHOICES = {"reporter_status_mails": True}
 # The reporter's own mails about the report (their status mails included); mails to the
 # commune and to other followers stay.
-REPORTER_MAIL_KINDS = (RECEIPT_KIND, "report.status", "report.questionnaire")
+REPORTER_MAIL_KINDS = (
+    RECEIPT_KIND,
+    "report.status",
+    "report.questionnaire",
+    "report.inquiry",  # a Rückfrage and its reminder (domains.reports.services.inquiries)
+    "report.inquiry_reminder",
+)
 # An erased support keeps its row (the public count stays explained) but no link to a client any more;
 # the prefix keeps the (report, client_hash) constraint satisfied and marks the row as done.
 ERASED_HASH_PREFIX = "geloescht:"

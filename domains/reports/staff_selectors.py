@@ -56,7 +56,8 @@ def staff_reports(user: Any) -> QuerySet[Report]:
 
 
 def overdue_condition() -> Q:
-    return Q(due__lt=timezone.now(), status__in=OPEN_STATES)
+    """Open and past ``due`` — not while the clock stands still (a Rückfrage waits for the reporter)."""
+    return Q(due__lt=timezone.now(), status__in=OPEN_STATES, clock_paused_since__isnull=True)
 
 
 def staff_queue(user: Any, flt: QueueFilter) -> QuerySet[Report]:
@@ -88,7 +89,7 @@ def overdue_counts(user: Any) -> list[dict]:
         staff_reports(user)
         .filter(status__in=OPEN_STATES)
         .values("organisation__id", "organisation__name")
-        .annotate(open=Count("id"), overdue=Count("id", filter=Q(due__lt=timezone.now())))
+        .annotate(open=Count("id"), overdue=Count("id", filter=overdue_condition()))
         .order_by(german("organisation__name"))
     )
 

@@ -12,6 +12,9 @@ class ReportStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Eingegangen")
     IN_REVIEW = "in_review", _("In Prüfung")
     IN_PROGRESS = "in_progress", _("In Bearbeitung")
+    # Staff asked the reporter a question and wait for the answer (issue 30.3): the deadline clock stops
+    # (``Report.clock_paused_since``, ``domains.reports.services.inquiries``). Open311: "open".
+    INQUIRY = "inquiry", _("Rückfrage")
     RESOLVED = "resolved", _("Erledigt")
     REJECTED = "rejected", _("Abgelehnt")
     NOT_RESPONSIBLE = "not_responsible", _("Nicht zuständig")
@@ -20,14 +23,20 @@ class ReportStatus(models.TextChoices):
 
 S = ReportStatus
 CLOSING = frozenset({S.RESOLVED, S.REJECTED, S.NOT_RESPONSIBLE, S.DUPLICATE})
+# Only ``inquiry_ask`` moves a report into Rückfrage (it needs a question and the reporter's address); the
+# generic status change refuses it. Any legal move out of it ends the pause.
+ASKING_FROM = frozenset({S.SUBMITTED, S.IN_REVIEW, S.IN_PROGRESS})
 
 REPORT_WORKFLOW = Workflow(
     states=ReportStatus,
     initial=S.SUBMITTED,
     transitions={
-        S.SUBMITTED: frozenset({S.IN_REVIEW, S.IN_PROGRESS, *CLOSING}),
-        S.IN_REVIEW: frozenset({S.IN_PROGRESS, *CLOSING}),
-        S.IN_PROGRESS: frozenset({S.IN_REVIEW, S.RESOLVED, S.REJECTED, S.NOT_RESPONSIBLE, S.DUPLICATE}),
+        S.SUBMITTED: frozenset({S.IN_REVIEW, S.IN_PROGRESS, S.INQUIRY, *CLOSING}),
+        S.IN_REVIEW: frozenset({S.IN_PROGRESS, S.INQUIRY, *CLOSING}),
+        S.IN_PROGRESS: frozenset(
+            {S.IN_REVIEW, S.INQUIRY, S.RESOLVED, S.REJECTED, S.NOT_RESPONSIBLE, S.DUPLICATE}
+        ),
+        S.INQUIRY: frozenset({S.IN_REVIEW, S.IN_PROGRESS, *CLOSING}),
         # Closed reports can be reopened (a "resolved" pothole that is still there).
         S.RESOLVED: frozenset({S.IN_PROGRESS, S.IN_REVIEW}),
         S.REJECTED: frozenset({S.IN_REVIEW}),

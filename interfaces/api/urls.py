@@ -38,6 +38,11 @@ v1 = [
         "staff/handoffs/<int:pk>/revoke/", handoffs.HandoffRevokeView.as_view(), name="staff-handoff-revoke"
     ),
     path("staff/reports/<str:public_id>/", staff.StaffReportDetailView.as_view(), name="staff-report-detail"),
+    path(
+        "staff/reports/<str:public_id>/rueckfrage/",
+        staff.StaffReportInquiryView.as_view(),
+        name="staff-report-inquiry",
+    ),
     path("permit-kinds/", permits.PermitKindListView.as_view(), name="permit-kind-list"),
     path("permits/", permits.PermitCreateView.as_view(), name="permit-create"),
     path("permits/estimate/", permits.PermitEstimateView.as_view(), name="permit-estimate"),

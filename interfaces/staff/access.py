@@ -62,6 +62,7 @@ PAGE_DUTIES: dict[str, frozenset[Duty]] = {
     "report": frozenset({M, C}),  # a crew opens the report of its own job (read only)
     "status": frozenset({M}),
     "assign": frozenset({M}),
+    "inquiry": frozenset({M}),
     "forward": frozenset({M}),
     "duplicate": frozenset({M}),
     "moderate": frozenset({M}),

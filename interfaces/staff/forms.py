@@ -41,6 +41,23 @@ class StatusForm(forms.Form):
     template = forms.CharField(label="Textbaustein", required=False, max_length=100)
 
 
+class InquiryForm(forms.Form):
+    """Rückfrage an die meldende Person; the service checks the text and the reporter's address."""
+
+    question = forms.CharField(
+        label="Frage an die meldende Person",
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+        max_length=2000,
+        help_text="Wird per E-Mail mit einem Antwortlink geschickt; bis zur Antwort ruht die Frist.",
+    )
+    visibility = forms.ChoiceField(
+        label="Die Antwort erscheint im",
+        choices=[("internal", "internen Verlauf (nur Verwaltung)"), ("public", "öffentlichen Verlauf")],
+        initial="internal",
+        widget=forms.RadioSelect,
+    )
+
+
 class AssignForm(forms.Form):
     assignee = forms.ChoiceField(label="Mitarbeiter/in", required=False)
     team = forms.ChoiceField(label="Kolonne", required=False)

@@ -76,6 +76,7 @@ def _participation_post(request: HttpRequest, org) -> None:
                 organisation=org,
                 questionnaire_days=request.POST.get("questionnaire_days"),
                 update_moderation=request.POST.get("update_moderation"),
+                inquiry_reminder_days=request.POST.get("inquiry_reminder_days"),
             )
             messages.success(request, "Einstellungen gespeichert.")
         elif action == "delete" and ascii_digits(request.POST.get("template", ""), max_digits=18):

@@ -37,6 +37,7 @@ urlpatterns = [
     path("verwaltung/meldungen/<str:public_id>/prioritaet/", queue_views.report_priority, name="priority"),
     path("verwaltung/meldungen/<str:public_id>/status/", views.change_status, name="status"),
     path("verwaltung/meldungen/<str:public_id>/zuweisen/", views.assign, name="assign"),
+    path("verwaltung/meldungen/<str:public_id>/rueckfrage/", views.inquiry, name="inquiry"),
     path("verwaltung/meldungen/<str:public_id>/weiterleiten/", views.forward, name="forward"),
     path("verwaltung/meldungen/<str:public_id>/dublette/", views.duplicate, name="duplicate"),
     path("verwaltung/meldungen/<str:public_id>/moderieren/", views.moderate, name="moderate"),

@@ -31,6 +31,7 @@ from domains.reports.services import (
     report_moderate,
 )
 from domains.reports.services.crew import CREW_UNDO_MINUTES, report_crew_undo
+from domains.reports.services.inquiries import inquiry_ask
 from domains.reports.staff_selectors import (
     QueueFilter,
     crew_recently_resolved,
@@ -43,7 +44,7 @@ from domains.reports.staff_selectors import (
 from domains.reports.staff_selectors import (
     crew_jobs as crew_jobs_selector,
 )
-from domains.reports.workflow import PRIORITY_NAME_OF, REPORT_WORKFLOW
+from domains.reports.workflow import ASKING_FROM, PRIORITY_NAME_OF, REPORT_WORKFLOW, ReportStatus
 from interfaces.staff.access import Duty, duties_of, start_page
 from interfaces.staff.correction_views import correction_forms
 from interfaces.staff.errors import flash_domain_errors, flash_error, flash_form_errors, staff_only
@@ -54,6 +55,7 @@ from interfaces.staff.forms import (
     CrewUpdateForm,
     DuplicateForm,
     ForwardForm,
+    InquiryForm,
     ModerateForm,
     StatusForm,
 )
@@ -162,7 +164,10 @@ def report(request: HttpRequest, public_id: str) -> HttpResponse:
         "history": staff_history(obj, request.user),
         "audit": report_audit(obj, request.user),
         "photos": obj.photos.order_by("position", "id"),
-        "allowed": REPORT_WORKFLOW.allowed(obj.status),
+        # „Rückfrage“ is reached only through its own form (with the question), not the status list.
+        "allowed": [s for s in REPORT_WORKFLOW.allowed(obj.status) if s != ReportStatus.INQUIRY],
+        "inquiries": list(obj.inquiries.order_by("-asked", "-id")),
+        "can_ask": obj.status in ASKING_FROM,
         "updates": staff_updates(obj),
         "questionnaire": questionnaire_of(obj),
         "note_templates": note_template_choices(obj),
@@ -180,9 +185,8 @@ def report(request: HttpRequest, public_id: str) -> HttpResponse:
     if manager:
         members = assignable_members(obj)
         context.update(
-            status_form=StatusForm(
-                initial={"status": (REPORT_WORKFLOW.allowed(obj.status) or [obj.status])[0]}
-            ),
+            status_form=StatusForm(initial={"status": (context["allowed"] or [obj.status])[0]}),
+            inquiry_form=InquiryForm(),
             assign_form=AssignForm(
                 members=members,
                 teams=teams_of(obj.organisation_id),
@@ -260,6 +264,26 @@ def assign(request: HttpRequest, public_id: str) -> HttpResponse:
             team_id=int(d["team"] or 0) or None,
         ),
         "Zuweisung gespeichert.",
+    )
+
+
+@require_POST
+@staff_only
+def inquiry(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Rückfrage stellen: the reporter gets the question by mail; the case waits in „Rückfrage“."""
+    return note_own_change(
+        _post_action(
+            request,
+            public_id,
+            InquiryForm(request.POST),
+            lambda d: inquiry_ask(
+                actor=request.user,
+                public_id=public_id,
+                question=d["question"],
+                public_answer=d["visibility"] == "public",
+            ),
+            "Rückfrage gestellt: Die meldende Person erhält sie per E-Mail.",
+        )
     )
 
 

@@ -33,6 +33,7 @@ urlpatterns = [
         name="questionnaire",
     ),
     path("meldungen/<str:public_id>/auftrag/<str:token>/", handoff_views.handoff_page, name="handoff"),
+    path("meldungen/<str:public_id>/rueckfrage/<str:token>/", participation_views.inquiry, name="inquiry"),
     path("meldungen/<str:public_id>/ergaenzen/", participation_views.update_new, name="update-new"),
     path(
         "meldungen/<str:public_id>/ergaenzung/<str:token>/",

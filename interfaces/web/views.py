@@ -33,6 +33,7 @@ from domains.reports.selectors import (
     reports_for_list,
 )
 from domains.reports.services import report_create, report_status_mails_stop
+from domains.reports.services.inquiries import inquiry_open_path
 from domains.reports.status_mails import status_mails_token_matches
 from interfaces.web.deep_links import commune_link
 from interfaces.web.forms import ReportFilterForm, ReportForm
@@ -231,9 +232,8 @@ def report_track(request: HttpRequest, public_id: str, token: str) -> HttpRespon
     report = report_for_reporter(public_id)
     if report is None or not tracking_token_matches(Report, report.public_id, token):
         raise Http404(_("Meldung nicht gefunden."))
-    return private_page(
-        render(request, "web/report_detail.html", {**report_context(report), "tracking": True})
-    )
+    context = {**report_context(report), "tracking": True, "inquiry_path": inquiry_open_path(report)}
+    return private_page(render(request, "web/report_detail.html", context))
 
 
 @csrf_exempt

@@ -41,14 +41,14 @@ logger = logging.getLogger(__name__)
 # URL-safe base64). After delivery a stored body keeps the link's shape but not the token, so a database
 # dump or backup holds no working link.
 # The same holds for the other signed links mailed to a person (``django.core.signing`` tokens, which also
-# contain ":" and "."): „Ist der Mangel behoben?“ (/behoben/<token>/ja/), an update's confirmation
+# contain ":" and "."): „Ist der Mangel behoben?“ (/behoben/<token>/ja/), a Rückfrage (/rueckfrage/<token>/), an update's confirmation
 # (/ergaenzung/<token>/), a subscription's confirmation, one-click unsubscribe (also in the stored
 # List-Unsubscribe header) and management (/benachrichtigungen/bestaetigen|abmelden|verwalten/<token>/),
 # and taking over cases into an account (/mein-konto/uebernehmen/<token>/); and a staff invitation
 # (/verwaltung/einladung/<token>/), whose token only the mail ever held; and a hand-off to an outside party
 # (/meldungen/<Nummer>/auftrag/<token>/).
 TRACKING_TOKEN = re.compile(
-    r"/(verfolgen|behoben|ergaenzung|bestaetigen|abmelden|verwalten|uebernehmen|einladung|auftrag)/[A-Za-z0-9_:.-]+/"
+    r"/(verfolgen|behoben|rueckfrage|ergaenzung|bestaetigen|abmelden|verwalten|uebernehmen|einladung|auftrag)/[A-Za-z0-9_:.-]+/"
 )
 REDACTED_TOKEN = r"/\1/[entfernt]/"
 

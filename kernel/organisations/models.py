@@ -110,6 +110,13 @@ class Organisation(models.Model):
         default=14,
         validators=[MinValueValidator(1), MaxValueValidator(90)],
     )
+    # Rückfrage an die meldende Person (issue 30.3, ``domains.reports.services.inquiries``): one reminder
+    # after this many days without an answer.
+    inquiry_reminder_days = models.PositiveSmallIntegerField(
+        "Erinnerung an eine unbeantwortete Rückfrage nach (Tagen)",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(29)],
+    )
     update_moderation = models.CharField(
         "Ergänzungen von Bürgerinnen und Bürgern",
         max_length=4,

@@ -21,6 +21,7 @@ STATUS_SYMBOLS: dict[str, str] = {
     ReportStatus.SUBMITTED: "●",
     ReportStatus.IN_REVIEW: "?",
     ReportStatus.IN_PROGRESS: "»",
+    ReportStatus.INQUIRY: "⌛",
     ReportStatus.RESOLVED: "✓",
     ReportStatus.REJECTED: "✕",
     ReportStatus.NOT_RESPONSIBLE: "–",

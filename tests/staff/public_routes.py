@@ -64,6 +64,7 @@ NOT_IN_MATRIX: dict[str, str] = {
     "web:report-track": TOKEN_LINK,
     "web:report-status-mails-stop": TOKEN_LINK,
     "web:questionnaire": TOKEN_LINK,
+    "web:inquiry": TOKEN_LINK + "; the Rückfrage answer link (tests/reports/test_inquiries.py)",
     "web:update-new": PUBLIC_PAGE,
     "web:update-confirm": TOKEN_LINK,
     "web:notice-new": PUBLIC_PAGE,

@@ -45,6 +45,45 @@ class Questionnaire(models.Model):
         return f"{self.report_id}: {self.answer or 'offen'}"
 
 
+class Inquiry(models.Model):
+    """A Rückfrage: staff ask the reporter a question; the reporter answers once through a signed link
+    (``domains.reports.services.inquiries``) with a text and optionally a photo.
+
+    The link carries a signature over ``pk`` and ``nonce`` and works for 30 days after ``asked``, for one
+    answer, and only while the inquiry is open (``closed`` empty: staff moving the case on closes it).
+    ``public_answer`` is the staff's choice whether the answer goes to the public or the internal history.
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="inquiries")
+    question = models.TextField("Frage", validators=[MaxLengthValidator(CITIZEN_TEXT_MAX)])
+    public_answer = models.BooleanField("Antwort öffentlich zeigen", default=False)
+    asked = models.DateTimeField("Gestellt", default=timezone.now)
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The status the report had when asked: an answer moves it back there (or to "In Prüfung").
+    previous_status = models.CharField("Status davor", max_length=32)
+    nonce = models.CharField(max_length=32)
+    reminded = models.DateTimeField("Erinnert", null=True, blank=True)
+    answer = models.TextField(
+        "Antwort (privat)", blank=True, validators=[MaxLengthValidator(CITIZEN_TEXT_MAX)]
+    )
+    answer_photo = models.OneToOneField(
+        ReportPhoto, null=True, blank=True, on_delete=models.SET_NULL, related_name="inquiry"
+    )
+    answered = models.DateTimeField("Beantwortet", null=True, blank=True)
+    closed = models.DateTimeField("Geschlossen", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Rückfrage an die meldende Person"
+        verbose_name_plural = "Rückfragen an die meldende Person"
+        ordering = ["asked", "id"]
+        indexes = [models.Index(fields=["closed", "reminded"], name="inquiry_open_reminded")]
+
+    def __str__(self) -> str:
+        return f"Rückfrage {self.pk} zu {self.report_id}"
+
+
 class UpdateState(models.TextChoices):
     UNCONFIRMED = "unconfirmed", "E-Mail nicht bestätigt"
     PENDING = "pending", "Wartet auf Freigabe"

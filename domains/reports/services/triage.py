@@ -17,6 +17,7 @@ from django.db.models import F
 from domains.reports.models import PhotoKind, Report, ReportPhoto, StatusChange, Support
 from domains.reports.notify import notify_forwarded, notify_status_change
 from domains.reports.photos import process_photo
+from domains.reports.services.inquiries import inquiry_pause_end
 from domains.reports.services.locking import locked_report as _locked
 from domains.reports.services.note_templates import public_note_from
 from domains.reports.services.photos import next_photo_position, store_photo
@@ -58,11 +59,28 @@ def _move(report: Report, actor: Any, status: str, public_note: str, internal_no
     """The status change itself, on a report the caller has locked."""
     if role_in(actor, report.organisation_id) == Role.CREW and status not in CREW_TARGETS:
         raise Forbidden("Der Bauhof kann Aufträge nur auf „In Bearbeitung“ oder „Erledigt“ setzen.")
-    change = record_status_change(report, status, actor, public_note, internal_note)
+    if status == ReportStatus.INQUIRY and report.status != status:
+        raise ValidationFailed(
+            {
+                "status": [
+                    "Eine Rückfrage stellen Sie mit „Rückfrage stellen“ (mit der Frage an die meldende Person)."
+                ]
+            }
+        )
+    change = record_status_change(
+        report, status, actor, public_note, internal_note, update_fields=_leaving_inquiry(report, status)
+    )
     audit_status_change(report, change, actor)
     notify_status_change(report, change)
     report_moved(report, change)
     return change
+
+
+def _leaving_inquiry(report: Report, status: str) -> tuple[str, ...]:
+    """A legal move out of „Rückfrage“ ends its pause (the caller checks legality in the same write)."""
+    if report.status == ReportStatus.INQUIRY and REPORT_WORKFLOW.can(report.status, status):
+        return inquiry_pause_end(report)
+    return ()
 
 
 def report_update_notes(
@@ -181,7 +199,8 @@ def report_mark_duplicate(*, actor: Any, public_id: str, original_id: str, publi
         report.supporters = 0
         report.save(update_fields=["duplicate_of", "supporters", "updated"])
         note = public_note or f"Diese Meldung wird zusammen mit {original.public_id} bearbeitet."
-        change = record_status_change(report, ReportStatus.DUPLICATE, actor, note, "")
+        fields = _leaving_inquiry(report, ReportStatus.DUPLICATE)
+        change = record_status_change(report, ReportStatus.DUPLICATE, actor, note, "", update_fields=fields)
         audit_status_change(report, change, actor)
         audit(
             actor=actor,

@@ -102,9 +102,24 @@ class StaffReportDetailSerializer(StaffReportSerializer):
     history = serializers.SerializerMethodField()
     photos = serializers.SerializerMethodField()
     citizen_updates = serializers.SerializerMethodField()
+    inquiries = serializers.SerializerMethodField()
 
     class Meta(StaffReportSerializer.Meta):
-        fields = [*StaffReportSerializer.Meta.fields, "attributes", "history", "photos", "citizen_updates"]
+        fields = [
+            *StaffReportSerializer.Meta.fields,
+            "attributes",
+            "history",
+            "photos",
+            "citizen_updates",
+            "inquiries",
+        ]
+
+    def get_inquiries(self, obj: Report) -> list[dict]:
+        """Rückfragen with their answers, for caseworkers and admins (a crew gets none: answers may be
+        internal)."""
+        if role_in(self.context["request"].user, obj.organisation_id) not in (Role.ADMIN, Role.CASEWORKER):
+            return []
+        return InquirySerializer(obj.inquiries.order_by("asked", "id"), many=True).data
 
     def get_history(self, obj: Report) -> list[dict]:
         """Internal notes only for caseworkers and admins, as on the staff page; crews get them blank. Rows
@@ -127,6 +142,29 @@ class StaffReportDetailSerializer(StaffReportSerializer):
         return StaffPhotoSerializer(
             obj.photos.order_by("position", "id"), many=True, context=self.context
         ).data
+
+
+class InquirySerializer(serializers.Serializer):
+    """A Rückfrage as the staff API shows it (never the reporter's address)."""
+
+    id = serializers.IntegerField()
+    question = serializers.CharField()
+    public_answer = serializers.BooleanField()
+    asked = serializers.DateTimeField()
+    reminded = serializers.DateTimeField(allow_null=True)
+    answered = serializers.DateTimeField(allow_null=True)
+    answer = serializers.CharField()
+    answer_photo_id = serializers.IntegerField(allow_null=True)
+    closed = serializers.DateTimeField(allow_null=True)
+
+
+class InquiryAskSerializer(serializers.Serializer):
+    """``POST /api/v1/staff/reports/<id>/rueckfrage/``: the service checks the text and the address."""
+
+    question = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    public_answer = serializers.BooleanField(
+        default=False, help_text="Antwort im öffentlichen Verlauf zeigen (sonst nur intern)"
+    )
 
 
 class StaffReportPatchSerializer(serializers.Serializer):

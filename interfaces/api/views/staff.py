@@ -15,11 +15,13 @@ from rest_framework.views import APIView
 from domains.reports.models import Report
 from domains.reports.services import UNSET, ReportDraft, priority_from, report_create, report_staff_patch
 from domains.reports.services.bulk import BulkAction, reports_bulk
+from domains.reports.services.inquiries import inquiry_ask
 from domains.reports.services.visibility import report_set_internal
 from domains.reports.staff_selectors import QUEUE_ORDERINGS, staff_queue, staff_reports
 from interfaces.api.pagination import StandardPagination
 from interfaces.api.serializers.common import ERROR_SERIALIZER
 from interfaces.api.serializers.staff import (
+    InquiryAskSerializer,
     StaffBulkResultSerializer,
     StaffReportBulkSerializer,
     StaffReportDetailSerializer,
@@ -225,3 +227,38 @@ def handed_over_body(public_id: str) -> dict:
         "handed_over_to": {"id": target.pk, "name": target.name},
         "detail": f"Die Meldung wurde an {target.name} übergeben; Sie haben keinen Zugriff mehr.",
     }
+
+
+class StaffReportInquiryView(APIView):
+    """Rückfrage an die meldende Person (issue 30.3): the same service as the staff page."""
+
+    permission_classes = [IsAuthenticated, IsStaffMember]
+
+    @extend_schema(
+        summary="Rückfrage an die meldende Person stellen",
+        request=InquiryAskSerializer,
+        responses={
+            201: StaffReportDetailSerializer,
+            400: OpenApiResponse(ERROR_SERIALIZER, description="Keine Frage oder keine E-Mail-Adresse"),
+            401: ERROR_SERIALIZER,
+            403: ERROR_SERIALIZER,
+            404: ERROR_SERIALIZER,
+            409: OpenApiResponse(
+                ERROR_SERIALIZER, description="Rückfrage schon offen oder Status erlaubt keine"
+            ),
+        },
+    )
+    def post(self, request: Request, public_id: str) -> Response:
+        serializer = InquiryAskSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        with transaction.atomic():
+            inquiry_ask(
+                actor=request.user,
+                public_id=public_id,
+                question=data["question"],
+                public_answer=data["public_answer"],
+            )
+            report = get_visible(request.user, staff_reports(request.user), public_id=public_id)
+            body = StaffReportDetailSerializer(report, context={"request": request}).data
+        return Response(body, status=201)

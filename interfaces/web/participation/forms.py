@@ -44,6 +44,16 @@ class NotFixedForm(ParticipationForm):
     photo = _photo()
 
 
+class InquiryAnswerForm(ParticipationForm):
+    # Required, but checked by the service (its message, not Django's); the browser is told by aria.
+    answer = _text(_("Ihre Antwort"), help_text=_("Höchstens 2.000 Zeichen."))
+    photo = _photo()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["answer"].widget.attrs["aria-required"] = "true"
+
+
 class UpdateForm(ParticipationForm):
     text = _text(_("Ihre Ergänzung"), help_text=_("Höchstens 2.000 Zeichen. Wird öffentlich angezeigt."))
     photo = _photo()

@@ -20,12 +20,13 @@ from domains.reports.models import Answer
 from domains.reports.selectors import report_public
 from domains.reports.services.abuse import notice_submit, notice_target
 from domains.reports.services.citizen_updates import update_confirm, update_for_token, update_submit
+from domains.reports.services.inquiries import inquiry_answer, inquiry_for_token
 from domains.reports.services.questionnaires import (
     ANSWER_SLUGS,
     questionnaire_answer,
     questionnaire_for_token,
 )
-from interfaces.web.participation.forms import NotFixedForm, NoticeForm, UpdateForm
+from interfaces.web.participation.forms import InquiryAnswerForm, NotFixedForm, NoticeForm, UpdateForm
 from interfaces.web.views import private_page, report_context, throttled_response
 from kernel.core.errors import Conflict, NotFound, ValidationFailed
 from shared.http.params import ascii_digits
@@ -86,6 +87,46 @@ def questionnaire(request: HttpRequest, public_id: str, token: str, answer: str)
         "no": ANSWER_SLUGS[answer] == Answer.NO,
     }
     return private_page(render(request, "web/questionnaire.html", context, status=status))
+
+
+def _inquiry_gone_message(answered: bool) -> str:
+    if answered:
+        return _("Sie haben diese Rückfrage schon beantwortet. Vielen Dank!")
+    return _("Diese Rückfrage ist nicht mehr offen: Die Verwaltung bearbeitet Ihre Meldung bereits weiter.")
+
+
+def _inquiry_gone(request: HttpRequest, public_id: str, message: str) -> HttpResponse:
+    return private_page(_done(request, _("Rückfrage nicht mehr offen"), message, public_id, status=409))
+
+
+@require_http_methods(["GET", "POST"])
+def inquiry(request: HttpRequest, public_id: str, token: str) -> HttpResponse:
+    """The Rückfrage link of the mail: the question and a form for the answer (text, optional photo).
+    A changed, foreign or expired link is 404; an answered or closed one says so (409)."""
+    found = inquiry_for_token(public_id, token)
+    if found is None:  # said in words: a reporter with an old mail should know what happened
+        message = _(
+            "Dieser Link ist ungültig oder abgelaufen. Ein Antwortlink gilt 30 Tage und für eine Antwort."
+        )
+        return private_page(_done(request, _("Link ungültig"), message, public_id, status=404))
+    if found.answered or found.closed:
+        return _inquiry_gone(request, public_id, _inquiry_gone_message(bool(found.answered)))
+    posted = request.method == "POST"
+    form = InquiryAnswerForm(request.POST if posted else None, request.FILES if posted else None)
+    status = 200
+    if posted:
+        try:
+            inquiry_answer(inquiry_id=found.pk, text=request.POST.get("answer", ""), photo=form.upload())
+        except Conflict as exc:
+            return _inquiry_gone(request, public_id, _inquiry_gone_message(exc.code == "already_answered"))
+        except ValidationFailed as exc:
+            form.add_service_errors(exc.errors)
+            status = 400
+        else:
+            message = _("Danke! Ihre Antwort ist bei der Verwaltung angekommen; die Bearbeitung geht weiter.")
+            return private_page(_done(request, _("Antwort gespeichert"), message, public_id))
+    context = {"report": found.report, "inquiry": found, "form": form}
+    return private_page(render(request, "web/inquiry.html", context, status=status))
 
 
 @require_POST

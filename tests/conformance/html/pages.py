@@ -171,6 +171,8 @@ PUBLIC: dict[str, Page] = {
         f"/meldungen/{s.report.public_id}/folgen/", {"email": "folge@example.org"}
     ),
     "questionnaire": lambda c, s: c.get(s.questionnaire),
+    "inquiry": lambda c, s: c.get(s.inquiry_link),
+    "inquiry-errors": lambda c, s: c.post(s.inquiry_link, {"answer": ""}),
     "update-confirm": lambda c, s: c.get(s.update_confirm),
     "notice-form": lambda c, s: c.get(f"/meldungen/{s.report.public_id}/missbrauch/"),
     "notice-form-errors": lambda c, s: c.post(f"/meldungen/{s.report.public_id}/missbrauch/", {}),
@@ -314,6 +316,7 @@ STAFF: dict[str, tuple[str, Page]] = {
     "queue-bulk-result": ("caseworker_a", _bulk_result),
     "report": ("admin_a", lambda c, s: c.get(f"/verwaltung/meldungen/{s.world.own.public_id}/")),
     "report-resolved": ("caseworker_a", lambda c, s: c.get(f"/verwaltung/meldungen/{s.report.public_id}/")),
+    "report-inquiry": ("caseworker_a", lambda c, s: c.get(f"/verwaltung/meldungen/{s.inquiry.public_id}/")),
     "report-other-commune": ("caseworker_a", _other_report),
     "report-internal": (
         "caseworker_a",

@@ -42,6 +42,8 @@ class Scene:
     citizen: (
         object  # Erika, signed in through the (configured) OpenID Connect provider, with a parking permit
     )
+    inquiry: Report | None = None  # waiting in „Rückfrage“ (issue 30.3)
+    inquiry_link: str = ""  # the answer link of its mail
 
 
 def _path(url: str) -> str:
@@ -77,6 +79,16 @@ def _participation(world: World, report: Report) -> tuple[str, str]:
         text="{nummer} ist beauftragt.",
     )
     return _path(questionnaire_url(questionnaire, "nein")), _path(update_confirm_url(pending))
+
+
+def _inquiry(world: World) -> dict[str, object]:
+    from domains.reports.models import Inquiry
+    from domains.reports.services.inquiries import inquiry_ask, inquiry_url
+
+    report = make_report(email="frage@example.org", place="Ecke Hauptstraße").report
+    inquiry_ask(actor=world.users["caseworker_a"], public_id=report.public_id, question="Welche Seite?")
+    link = _path(inquiry_url(Inquiry.objects.get(report=report), report.public_id))
+    return {"inquiry": report, "inquiry_link": link}
 
 
 def _permits() -> tuple[Permit, str, str]:
@@ -141,4 +153,5 @@ def build_scene() -> Scene:
         subscription_unsubscribe=_path(unsubscribe_url(subscription)),
         subscription_manage=_path(manage_url(subscription.email_digest)),
         citizen=_citizen_and_enforcer(world),
+        **_inquiry(world),
     )

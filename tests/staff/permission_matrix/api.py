@@ -113,6 +113,16 @@ API = [
         writes=MANAGERS,
     ),
     Case(
+        "staff-report-inquiry",
+        {**API_REPORT, "owner": 201, "admin": 201, "crew": 403},
+        "post",
+        kwargs=_report,
+        data=lambda s: {"question": "Welche Hausnummer?"},
+        api=True,
+        state=_report_state,
+        writes=MANAGERS,
+    ),
+    Case(
         "staff-handoff-revoke",
         {**API_REPORT, "crew": 404},
         "post",

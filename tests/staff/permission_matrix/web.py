@@ -181,6 +181,7 @@ WEB = [
     ),
     _report_action("status", lambda s: {"status": "in_review", "public_note": "Wird geprüft"}),
     _report_action("assign", lambda s: {"assignee": "crew_a2", "team": ""}),
+    _report_action("inquiry", lambda s: {"question": "Welche Hausnummer?", "visibility": "internal"}),
     _report_action("forward", lambda s: {"organisation": s.world.leipzig.pk, "reason": "Zuständig: Leipzig"}),
     _report_action("duplicate", lambda s: {"original": s.other_report.public_id}),
     _report_action("moderate", lambda s: {"hide_description": "hide", "reason": "Beleidigung"}),
