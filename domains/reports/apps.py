@@ -16,6 +16,10 @@ class ReportsConfig(AppConfig):
 
         register_daily_job("send_questionnaires", questionnaires_daily_job)
 
+        from domains.reports.statistics_rollup import statistics_rollup_daily_job
+
+        register_daily_job("statistics_rollup", statistics_rollup_daily_job)
+
         from domains.reports import readiness  # the go-live checklist's category point
 
         readiness.register()

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.utils import translation
 
-from domains.reports.workflow import REPORT_WORKFLOW, ReportStatus
+from domains.reports.workflow import OPEN_STATES, REPORT_WORKFLOW, ReportStatus
 from kernel.cases.models import LocatedCase, StatusChangeBase
 from kernel.geo.srid import STORAGE_SRID
 
@@ -262,6 +262,13 @@ class Report(LocatedCase):
             # OGC API pages select their keys in public_id order with an offset: index-only, without a
             # heap visit per skipped row (offset 99,000 of 1,000,000: 630 ms → 37 ms).
             models.Index(fields=["public_id"], include=["id"], name="report_public_id_with_pk"),
+            # The work queue's default page (open cases of the user's organisations, soonest due first):
+            # an ordered scan of the open cases only, instead of sorting all 100,000 open ones of a city.
+            models.Index(
+                fields=["organisation", "due", "created"],
+                name="report_org_open_due",
+                condition=models.Q(status__in=sorted(OPEN_STATES)),
+            ),
         ]
 
     def __str__(self) -> str:
