@@ -157,8 +157,11 @@ def measure_statistics() -> dict:
             "internal_note) SELECT unnest(%s::bigint[]), 'submitted', 'in_review', now(), '', ''",
             [changed],
         )
-    live = compute_statistics("state", rollup=False)
-    rolled = compute_statistics("state")
+    from django.utils import timezone
+
+    now = timezone.now()  # both paths at the same instant ("last 365 days" moves with the clock)
+    live = compute_statistics("state", now=now, rollup=False)
+    rolled = compute_statistics("state", now=now)
     out["equal"] = (live.summary, live.categories, live.areas, live.months) == (
         rolled.summary,
         rolled.categories,

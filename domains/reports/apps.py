@@ -16,7 +16,7 @@ class ReportsConfig(AppConfig):
 
         register_daily_job("send_questionnaires", questionnaires_daily_job)
 
-        from domains.reports.statistics_rollup import statistics_rollup_daily_job
+        from domains.reports.statistics_rollup import statistics_rollup_daily_job  # models: as above
 
         register_daily_job("statistics_rollup", statistics_rollup_daily_job)
 

@@ -306,7 +306,7 @@ def compute_statistics(
                 for r in groups["area"]
                 if r["area"]
             ),
-            key=lambda row: row.label,
+            key=lambda row: (row.label, row.key),  # two districts are called "Leipzig" (city and Landkreis)
         )
     return stats
 

@@ -36,10 +36,12 @@ from kernel.core.replica_router import read_alias
 
 KEYS = "area, category_id, created_month, resolved_month, days, is_open, is_resolved, in_time, recent"
 _STATE = "reports_statistics_rollup_state"
-_LIVE_SOURCE = f"""(
-        SELECT x.* FROM reports_report x WHERE x.id > (SELECT max_report_id FROM {_STATE})
+# The state's values are bound parameters (read first, in the same REPEATABLE READ snapshot): as
+# subqueries the planner could not use the primary key and ``created`` indexes and scanned every report.
+_LIVE_SOURCE = """(
+        SELECT x.* FROM reports_report x WHERE x.id > %(max_report_id)s
         UNION ALL
-        SELECT x.* FROM reports_statistics_dirty d JOIN reports_report x ON x.id = d.report_id
+        SELECT x.* FROM reports_report x WHERE x.id = ANY(ARRAY(SELECT report_id FROM reports_statistics_dirty))
     )"""
 _OLD_SOURCE = """(
         SELECT o.*, d.resolved_at AS old_resolved_at
@@ -50,12 +52,12 @@ _OLD_RESOLUTION = (
     "CROSS JOIN LATERAL (SELECT CASE WHEN r.status = %(resolved)s THEN r.old_resolved_at END AS at) res"
 )
 # Counted as "created in the last 365 days" by the build, no longer now (and unchanged since).
-_WINDOW_SOURCE = f"""(
-        SELECT x.* FROM reports_report x, {_STATE} s
-        WHERE x.id <= s.max_report_id AND x.created >= s.recent_since AND x.created < %(year_ago)s
+_WINDOW_SOURCE = """(
+        SELECT x.* FROM reports_report x
+        WHERE x.created >= %(recent_since)s AND x.created < %(year_ago)s AND x.id <= %(max_report_id)s
           AND NOT EXISTS (SELECT 1 FROM reports_statistics_dirty d WHERE d.report_id = x.id)
     )"""
-_RECENT_SINCE = f"(SELECT recent_since FROM {_STATE})"
+_RECENT_SINCE = "%(recent_since)s"
 
 
 def _contributions(sign: str = "", **base: str) -> str:
@@ -141,11 +143,15 @@ def rolled_up_rows(now: dt.datetime) -> list[dict] | None:
     """Grouped rows in the shape of the live statement's, or None when no roll-up was built yet."""
     alias = read_alias()
     with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
-        cursor.execute(f"SELECT 1 FROM {_STATE}")  # noqa: S608 fixed name
-        if cursor.fetchone() is None:
+        if not connections[alias].savepoint_ids:  # our own transaction (not nested in a caller's)
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")  # one snapshot for both
+        cursor.execute(f"SELECT max_report_id, recent_since FROM {_STATE}")  # noqa: S608 fixed name
+        state = cursor.fetchone()
+        if state is None:
             return None
         cursor.execute(_SESSION)
-        cursor.execute(_COMBINED, statement_params(now))
+        params = statement_params(now) | {"max_report_id": state[0], "recent_since": state[1]}
+        cursor.execute(_COMBINED, params)
         names = [c.name for c in cursor.description]
         raw = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
     groups: dict[tuple, dict] = {}

@@ -40,7 +40,7 @@ BEGIN
     INSERT INTO reports_statistics_dirty (report_id, old, resolved_at)
     SELECT OLD.id, to_jsonb(OLD) - 'location' - 'description',
            (SELECT max(sc.created) FROM reports_statuschange sc
-            WHERE sc.report_id = OLD.id AND sc.to_status = 'resolved' AND sc.created < s.built_at)
+            WHERE sc.report_id = OLD.id AND sc.to_status = 'resolved' AND sc.created <= s.built_at)
     FROM reports_statistics_rollup_state s
     WHERE OLD.id <= s.max_report_id
     ON CONFLICT (report_id) DO NOTHING;
@@ -58,7 +58,7 @@ BEGIN
     INSERT INTO reports_statistics_dirty (report_id, old, resolved_at)
     SELECT r.id, to_jsonb(r) - 'location' - 'description',
            (SELECT max(sc.created) FROM reports_statuschange sc
-            WHERE sc.report_id = r.id AND sc.to_status = 'resolved' AND sc.created < s.built_at)
+            WHERE sc.report_id = r.id AND sc.to_status = 'resolved' AND sc.created <= s.built_at)
     FROM reports_report r, reports_statistics_rollup_state s
     WHERE r.id = rid AND r.id <= s.max_report_id
     ON CONFLICT (report_id) DO NOTHING;
