@@ -20,6 +20,9 @@ export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-config.settings.dev}"
 # shellcheck disable=SC2086
 .venv/bin/python manage.py task_worker ${TASK_WORKER_ARGS:---sole-worker} --queue-name default &
 worker=$!
+# The nightly open-data export (minutes with a million reports) in its own process: mails never wait.
+.venv/bin/python manage.py task_worker --queue-name opendata --daily-lane opendata &
+exporter=$!
 .venv/bin/gunicorn config.wsgi:application --config config/gunicorn.conf.py \
   --bind "$BIND" --workers "$WORKERS" --threads "$THREADS" \
   --timeout 60 --graceful-timeout 10 --max-requests 2000 --max-requests-jitter 200 \
@@ -29,8 +32,8 @@ web=$!
 stop() {
   trap - INT TERM
   echo ">> Beende Webserver und Hintergrund-Worker …"
-  kill -TERM "$web" "$worker" 2>/dev/null
-  wait "$web" "$worker" 2>/dev/null
+  kill -TERM "$web" "$worker" "$exporter" 2>/dev/null
+  wait "$web" "$worker" "$exporter" 2>/dev/null
   exit 0
 }
 trap stop INT TERM
@@ -39,6 +42,6 @@ echo ">> Mängelmelder läuft auf http://$BIND (Webserver $web, Worker $worker).
 wait -n "$web" "$worker"
 status=$?
 echo ">> Ein Prozess hat sich beendet (Status $status); beende den anderen." >&2
-kill -TERM "$web" "$worker" 2>/dev/null
+kill -TERM "$web" "$worker" "$exporter" 2>/dev/null
 wait 2>/dev/null
 exit "$status"

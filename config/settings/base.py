@@ -374,6 +374,7 @@ OPENDATA_CONTRIBUTOR_ID = opendata_contributor_id(env)
 STATISTICS_CACHE_SECONDS = env.int("STATISTICS_CACHE_SECONDS", default=300)
 # The task worker runs the export once a day; off when cron (or another host) runs `export_opendata`.
 OPENDATA_EXPORT_DAILY = env.bool("OPENDATA_EXPORT_DAILY", default=True)
+OPENDATA_EXPORT_LANE = env.str("OPENDATA_EXPORT_LANE", default="opendata")
 
 OPEN311_MEDIA_HOSTS = [h.lower() for h in env.list("OPEN311_MEDIA_HOSTS", default=[])]
 

@@ -26,6 +26,10 @@ class ReportsConfig(AppConfig):
         escalation.register_escalation_section("handoffs", overdue_handoffs_section, order=30)
         register_daily_job("escalation_digest", escalation.escalation_daily_job)
 
+        from domains.reports.statistics_rollup import statistics_rollup_daily_job  # models: as above
+
+        register_daily_job("statistics_rollup", statistics_rollup_daily_job)
+
         from domains.reports import readiness  # the go-live checklist's category point
 
         readiness.register()

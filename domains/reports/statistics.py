@@ -40,25 +40,32 @@ CACHE_VERSION = 2
 STALE_FACTOR = 12  # a stale entry is still served (while one request refreshes it) this many × the TTL
 LOCK_SECONDS = 120  # longest a refresh may hold the lock (the statement takes seconds with 10⁶ reports)
 
-# Only public reports (``PUBLIC_REPORTS``: not internal), so the figures match what the public can list.
-# {area}, {join}, {resolution}, {public} and {where} are fixed fragments from _SCOPES (never user text); values are
-# bound parameters. The CTE's rows are kept narrow (flags instead of timestamps) because each grouping
-# set sorts them once.
-_STATEMENT = """
-WITH base AS MATERIALIZED (
+# {area}, {join}, {resolution}, {public} and {where} are fixed fragments from _SCOPES (never user text); values
+# are bound parameters.
+# Which reports the public statistics count — the one place (the live statement, the roll-up and its
+# corrections all use it, on a row ``r`` of ``reports_report``). A report that must stay out of every public
+# figure (one marked internal: ``PUBLIC_REPORTS`` of the models, as SQL) is excluded here and nowhere else.
+PUBLIC_REPORTS_SQL = public_reports_sql("r")
+# One row per report of the scope: its flags and keys. Kept narrow (flags instead of timestamps) because each
+# grouping set sorts it once. ``days`` are whole days (rounded) from creation to resolution, so that the
+# daily roll-up (a histogram of those days) gives exactly the same medians as this statement.
+_BASE = """
     SELECT r.status = ANY(%(open)s) AS is_open, r.status = %(resolved)s AS is_resolved,
            r.category_id, {area} AS area,
            date_trunc('month', r.created AT TIME ZONE %(tz)s)::date AS created_month,
            date_trunc('month', res.at AT TIME ZONE %(tz)s)::date AS resolved_month,
-           EXTRACT(EPOCH FROM res.at - r.created)::float8 / 86400.0 AS days,
-           r.created >= %(year_ago)s AS recent,
+           round(EXTRACT(EPOCH FROM res.at - r.created) / 86400)::int AS days,
+           r.created >= {year_ago} AS recent,
            res.at <= COALESCE(r.due, r.created + make_interval(days => cat.default_sla_days)) AS in_time
-    FROM reports_report r
+    FROM {source} r
     JOIN reports_category cat ON cat.id = r.category_id
     {join}
     {resolution}
-    WHERE {public} {where}
-)
+    WHERE ({public}) {where}
+"""
+_STATEMENT = (
+    "WITH base AS MATERIALIZED ({base})"
+    + """
 SELECT GROUPING(category_id, created_month, resolved_month, area) AS grouping,
        category_id, created_month, resolved_month, area,
        count(*) AS total,
@@ -66,11 +73,12 @@ SELECT GROUPING(category_id, created_month, resolved_month, area) AS grouping,
        count(*) FILTER (WHERE is_resolved) AS resolved,
        count(*) FILTER (WHERE recent) AS last_year,
        count(*) FILTER (WHERE in_time) AS in_deadline,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median_days,
-       percentile_cont(0.9) WITHIN GROUP (ORDER BY days) AS p90_days
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY days::float8) AS median_days,
+       percentile_cont(0.9) WITHIN GROUP (ORDER BY days::float8) AS p90_days
 FROM base
 GROUP BY GROUPING SETS ((), (category_id), (created_month), (resolved_month), (area))
 """
+)
 # When a report was resolved: its latest move to "resolved". For all of Saxony one hash join against the
 # history aggregated per report (a pass over the history table) beats half a million index lookups; for
 # a district or commune the index lookups for its own reports are cheaper than that pass.
@@ -177,15 +185,46 @@ def _figures(row: dict, population: int | None = None) -> Figures:
     )
 
 
-def _grouped_rows(kind: ScopeKind, ags: str, now: dt.datetime) -> list[dict]:
-    sql = _STATEMENT.format(**_SCOPES[kind], public=public_reports_sql("r"))
-    params = {
+def base_sql(
+    kind: ScopeKind,
+    *,
+    source: str = "reports_report",
+    resolution: str | None = None,
+    year_ago: str = "%(year_ago)s",
+) -> str:
+    """The per-report ``SELECT`` of a scope over ``source`` (a table or subquery aliased ``r``), with the
+    public filter; ``resolution`` overrides how the time of resolution ``res.at`` is found."""
+    scope = _SCOPES[kind]
+    return _BASE.format(
+        area=scope["area"],
+        join=scope["join"],
+        resolution=scope["resolution"] if resolution is None else resolution,
+        where=scope["where"],
+        source=source,
+        year_ago=year_ago,
+        public=PUBLIC_REPORTS_SQL,
+    )
+
+
+def statement_params(now: dt.datetime, ags: str = "") -> dict:
+    return {
         "tz": settings.TIME_ZONE,
         "resolved": ReportStatus.RESOLVED.value,
         "open": list(OPEN_STATES),
         "year_ago": now - dt.timedelta(days=365),
         "ags": ags,
     }
+
+
+def _grouped_rows(kind: ScopeKind, ags: str, now: dt.datetime, *, rollup: bool = True) -> list[dict]:
+    if kind == "state" and rollup:
+        from domains.reports.statistics_rollup import rolled_up_rows  # it imports this module
+
+        rows = rolled_up_rows(now)
+        if rows is not None:
+            return rows
+    sql = _STATEMENT.format(base=base_sql(kind))
+    params = statement_params(now, ags)
     alias = read_alias()  # the replica for /statistik/ when one is configured (kernel.core.replica_router)
     with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
         cursor.execute(_SESSION)
@@ -229,11 +268,14 @@ def _months(created: dict[dt.date, dict], resolved: dict[dt.date, dict], now: dt
     return months
 
 
-def compute_statistics(kind: ScopeKind, ags: str = "", *, now: dt.datetime | None = None) -> ScopeStatistics:
-    """Figures of one scope straight from the database (uncached; see :func:`scope_statistics`)."""
+def compute_statistics(
+    kind: ScopeKind, ags: str = "", *, now: dt.datetime | None = None, rollup: bool = True
+) -> ScopeStatistics:
+    """Figures of one scope from the database (uncached; see :func:`scope_statistics`). Saxony's come from
+    the daily roll-up plus today's changes when it has been built (``rollup=False``: all live)."""
     now = now or dt.datetime.now(dt.UTC)
     groups: dict[str, list[dict]] = {name: [] for name in _GROUPS.values()}
-    for row in _grouped_rows(kind, ags, now):
+    for row in _grouped_rows(kind, ags, now, rollup=rollup):
         groups[_GROUPS[row["grouping"]]].append(row)
     population, area_population, names = _populations(kind, ags)
     total = groups["total"][0] if groups["total"] else {}
@@ -263,7 +305,7 @@ def compute_statistics(kind: ScopeKind, ags: str = "", *, now: dt.datetime | Non
                 for r in groups["area"]
                 if r["area"]
             ),
-            key=lambda row: row.label,
+            key=lambda row: (row.label, row.key),  # two districts are called "Leipzig" (city and Landkreis)
         )
     return stats
 

@@ -15,4 +15,5 @@ class OpendataConfig(AppConfig):
         from kernel.notifications.daily import register_daily_job  # see the comment above
 
         if settings.OPENDATA_EXPORT_DAILY:
-            register_daily_job("export_opendata", opendata_daily_job)
+            # Its own lane and process (scripts/serve.sh): minutes of export never hold up the mails.
+            register_daily_job("export_opendata", opendata_daily_job, lane=settings.OPENDATA_EXPORT_LANE)

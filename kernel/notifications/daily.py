@@ -32,16 +32,21 @@ DailyJob = Callable[[dt.date], Any]
 # First key of the two-int advisory lock: "MM" (Mängelmelder), so other users of advisory locks on the
 # same database cannot collide with ours.
 LOCK_CLASS = 0x4D4D
-_JOBS: dict[str, DailyJob] = {}
+DEFAULT_LANE = "default"
+_JOBS: dict[str, tuple[DailyJob, str]] = {}
 
 
-def register_daily_job(name: str, job: DailyJob) -> None:
-    """``job(day)`` runs once per local day; its return value (JSON-serialisable) is kept on the row."""
-    _JOBS[name] = job
+def register_daily_job(name: str, job: DailyJob, *, lane: str = DEFAULT_LANE) -> None:
+    """``job(day)`` runs once per local day; its return value (JSON-serialisable) is kept on the row.
+
+    ``lane``: which worker process runs it. A job that takes minutes (the open-data export) gets its own
+    lane and process (``task_worker --daily-lane opendata``), so mails and the other jobs never wait for it."""
+    _JOBS[name] = (job, lane)
 
 
-def daily_jobs() -> dict[str, DailyJob]:
-    return dict(_JOBS)
+def daily_jobs(lane: str | None = DEFAULT_LANE) -> dict[str, DailyJob]:
+    """The jobs of ``lane`` (None: of every lane)."""
+    return {name: job for name, (job, job_lane) in _JOBS.items() if lane is None or job_lane == lane}
 
 
 def _lock_key(name: str) -> int:
@@ -64,7 +69,7 @@ def daily_job_run_once(*, name: str, job: DailyJob, day: dt.date) -> str:
     return "ran"
 
 
-def daily_jobs_run_due(day: dt.date | None = None) -> dict[str, str]:
-    """Run every registered job that has not run for ``day`` (default: today, local time)."""
+def daily_jobs_run_due(day: dt.date | None = None, *, lane: str = DEFAULT_LANE) -> dict[str, str]:
+    """Run every job of ``lane`` that has not run for ``day`` (default: today, local time)."""
     day = day or timezone.localdate()
-    return {name: daily_job_run_once(name=name, job=job, day=day) for name, job in daily_jobs().items()}
+    return {name: daily_job_run_once(name=name, job=job, day=day) for name, job in daily_jobs(lane).items()}

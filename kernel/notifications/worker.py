@@ -71,6 +71,7 @@ class TaskWorkerLoop:
     sweep_every: float = 60.0
     until_empty: bool = False
     daily: bool = True  # run the daily jobs (retention) on each sweep
+    daily_lane: str = "default"  # which lane of daily jobs (kernel.notifications.daily.register_daily_job)
     sleep: Callable[[float], None] = time.sleep
     outages: int = field(default=0, init=False)
     _started: bool = field(default=False, init=False)
@@ -78,6 +79,9 @@ class TaskWorkerLoop:
     def recover(self) -> None:
         """Requeue what no worker will finish, then mails without a task. Never runs while a task of
         this worker is running (only between batches), so its own RUNNING claims are orphans."""
+        if self.daily_lane != "default":  # a process for a slow lane only (the export): housekeeping is
+            self.run_daily_jobs()  # the default workers' job, never done twice at the same time
+            return
         claimed_before = timezone.now() - self.stale_after
         if self.sole and not self._started:
             claimed_before = timezone.now()
@@ -91,7 +95,7 @@ class TaskWorkerLoop:
 
     def run_daily_jobs(self) -> None:
         try:
-            daily_jobs_run_due()
+            daily_jobs_run_due(lane=self.daily_lane)
         except DATABASE_DOWN:
             raise
         except Exception:  # noqa: BLE001 - a failing job must not stop the mail; it is retried next sweep

@@ -36,6 +36,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--sweep-every", type=float, default=60.0, help="Sekunden zwischen Aufräumläufen")
         parser.add_argument(
+            "--daily-lane",
+            default="default",
+            help="Welche Tagesaufgaben dieser Prozess ausführt (z. B. opendata: der nächtliche Export)",
+        )
+        parser.add_argument(
             "--until-empty", action="store_true", help="Beenden, sobald die Schlange leer ist"
         )
 
@@ -60,4 +65,5 @@ class Command(BaseCommand):
             stale_after=dt.timedelta(seconds=options["stale_after"]),
             sweep_every=options["sweep_every"],
             until_empty=options["until_empty"],
+            daily_lane=options["daily_lane"],
         ).run()
