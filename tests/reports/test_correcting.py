@@ -3,7 +3,6 @@ boundary too, where the report is handed over, the old commune loses access and 
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlsplit
 
 import pytest
@@ -12,6 +11,7 @@ from django.db.models import Sum
 from domains.reports.models import CommuneCategorySetting, Report, ReportCount
 from domains.reports.services import report_change_category, report_move
 from domains.reports.tiles.counts import count_differences
+from kernel.cases.deadlines import due_from
 from kernel.cases.tracking import tracking_url
 from kernel.core.errors import ValidationFailed
 from kernel.notifications.models import OutgoingMail
@@ -145,7 +145,8 @@ def test_category_change_recomputes_due_and_counts(world: World):
     )
     report.refresh_from_db()
     assert report.category.slug == "strassenlaterne"
-    assert report.due == report.created + dt.timedelta(days=3)
+    # Three calendar days after the day it came in, at the end of that day (Berlin): kernel.cases.deadlines.
+    assert report.due == due_from(report.created, 3, "calendar")
     assert report.attributes == {"fault": "dark"}
     assert report.history.order_by("id").last().public_note == (
         "Kategorie berichtigt: Schlagloch → Straßenlaterne defekt."

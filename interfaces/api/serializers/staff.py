@@ -211,8 +211,10 @@ class StaffReportPatchSerializer(serializers.Serializer):
 class StaffReportBulkSerializer(serializers.Serializer):
     """Body of ``POST /api/v1/staff/reports/bulk/``: one action for up to ``BULK_MAX`` reports."""
 
+    # Each id is checked in ``validate_ids``: a child field's errors would come back keyed by position
+    # ({"ids": {"3": [...]}}), which is not the API's error shape (a list of messages per field).
     ids = serializers.ListField(
-        child=serializers.CharField(max_length=20),
+        child=serializers.JSONField(allow_null=True),
         allow_empty=False,
         max_length=BULK_MAX,
         help_text=f"Meldungsnummern, höchstens {BULK_MAX}",
@@ -223,6 +225,15 @@ class StaffReportBulkSerializer(serializers.Serializer):
     )
     action = serializers.ChoiceField(choices=list(BULK_ACTIONS))
     status = serializers.ChoiceField(choices=ReportStatus.choices, required=False)
+
+    def validate_ids(self, value: list[Any]) -> list[str]:
+        bad = [v for v in value if not isinstance(v, str) or not v.strip() or len(v) > 20]
+        if bad:
+            raise serializers.ValidationError(
+                f"{len(bad)} Angabe(n) sind keine Meldungsnummern (Text mit höchstens 20 Zeichen)."
+            )
+        return [v.strip() for v in value]
+
     assignee = serializers.CharField(required=False, allow_blank=True, max_length=150)
     team = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**31 - 1)
     template = serializers.CharField(required=False, allow_blank=True, max_length=100)
@@ -235,6 +246,14 @@ class StaffBulkResultSerializer(serializers.Serializer):
     ok = serializers.BooleanField()
     code = serializers.CharField()
     detail = serializers.CharField(source="message")
+
+
+class StaffBulkResponseSerializer(serializers.Serializer):
+    """The answer of ``POST /api/v1/staff/reports/bulk/``: how many changed, and each case's result."""
+
+    changed = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    results = StaffBulkResultSerializer(many=True)
 
 
 INTAKE_TEXTS = ("channel", "category", "description", "lon", "lat", "place", "name", "email", "phone")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -63,22 +63,26 @@ def _one(user, pk: int) -> dict:
     return HandoffSerializer(row).data
 
 
-class HandoffListView(APIView):
+class HandoffListView(generics.ListAPIView):
+    """What is out, paginated like every list of the API (the schema says so through ``ListAPIView``)."""
+
     permission_classes = [IsAuthenticated, IsStaffMember]
+    pagination_class = StandardPagination
+    serializer_class = HandoffSerializer
+
+    def get_queryset(self):  # noqa: ANN201 - DRF's hook
+        overdue = (self.request.query_params.get("overdue") or "").lower()
+        if overdue not in ("", "0", "1", "true", "false"):
+            raise invalid("overdue", "overdue: true oder false erwartet.")
+        return handoffs_out(self.request.user, overdue_only=overdue in ("1", "true"))
 
     @extend_schema(
         summary="Übergaben an Externe, die offen sind (überfällige zuerst)",
         parameters=[OpenApiParameter("overdue", OpenApiTypes.BOOL, description="Nur überfällige")],
         responses={200: HandoffSerializer(many=True), **ERRORS},
     )
-    def get(self, request: Request) -> Response:
-        overdue = (request.query_params.get("overdue") or "").lower()
-        if overdue not in ("", "0", "1", "true", "false"):
-            raise invalid("overdue", "overdue: true oder false erwartet.")
-        rows = handoffs_out(request.user, overdue_only=overdue in ("1", "true"))
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(rows, request, view=self)
-        return paginator.get_paginated_response(HandoffSerializer(page, many=True).data)
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         summary="Meldung per Link an Externe übergeben (der Link geht per E-Mail)",

@@ -22,6 +22,7 @@ from interfaces.api.pagination import StandardPagination
 from interfaces.api.serializers.common import ERROR_SERIALIZER
 from interfaces.api.serializers.staff import (
     InquiryAskSerializer,
+    StaffBulkResponseSerializer,
     StaffBulkResultSerializer,
     StaffReportBulkSerializer,
     StaffReportDetailSerializer,
@@ -189,7 +190,7 @@ class StaffReportBulkView(APIView):
         summary="Mehrere Meldungen auf einmal: Status, Zuweisung oder Notiz",
         request=StaffReportBulkSerializer,
         responses={
-            200: StaffBulkResultSerializer(many=True),
+            200: StaffBulkResponseSerializer,
             400: ERROR_SERIALIZER,
             401: ERROR_SERIALIZER,
             403: ERROR_SERIALIZER,
