@@ -38,8 +38,10 @@ def test_boxes_typed_into_the_form_blacken_the_public_files(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(page(shot), fields)
     assert response.status_code == 302 and response["Location"].endswith(f"/{shot.report.public_id}/")
-    client.logout()
     shot.refresh_from_db()
+    again = client.get(page(shot)).content.decode()
+    assert f'href="{shot.original.url}"' in again and "Bisher sind 2 Bereiche geschwärzt." in again
+    client.logout()
     assert client.get(old).status_code == 404
     assert_black(decoded(client, shot.image.url), [[100, 80, 120, 60], [600, 400, 50, 50]], 1.0)
 
