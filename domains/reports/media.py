@@ -2,7 +2,8 @@
 
 A photo that is not hidden is public. A hidden photo (moderation) — and every photo of a report staff marked
 internal (``PUBLIC_REPORTS``) — is gone for the public at once; only staff who may see its report
-(``kernel.organisations.scoping``) still get it, privately, to review the decision.
+(``kernel.organisations.scoping``) still get it, privately, to review the decision. The unredacted original of
+a redacted photo (``services.redaction``) is never public: staff in scope only, like a hidden photo.
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ def photo_file(name: str, *, user: Any, token: str = "") -> MediaFile | None:
 
     ``token`` (a tracking token) opens no photo: a reporter's photos are either public or hidden."""
     photo = (
-        ReportPhoto.objects.filter(Q(image=name) | Q(thumbnail=name))
-        .values("hidden", "report_id", "report__internal")
+        ReportPhoto.objects.filter(Q(image=name) | Q(thumbnail=name) | Q(original=name))
+        .values("hidden", "report_id", "report__internal", "original")
         .first()
     )
     if photo is None:
         return None
-    if not photo["hidden"] and not photo["report__internal"]:
+    is_original = photo["original"] == name
+    if not photo["hidden"] and not photo["report__internal"] and not is_original:
         return MediaFile(name=name, content_type="image/jpeg", public=True)
     if visible_cases(user, Report.objects.filter(pk=photo["report_id"])).exists():
         return MediaFile(name=name, content_type="image/jpeg", public=False)

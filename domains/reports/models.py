@@ -387,6 +387,11 @@ class ReportPhoto(models.Model):
     height = models.PositiveIntegerField()
     position = models.PositiveSmallIntegerField(default=0)
     created = models.DateTimeField(auto_now_add=True)
+    # Redaction by staff (issue 31.5): ``image``/``thumbnail`` are then derivatives with black boxes under new
+    # names; ``original`` is the unredacted display image under a name that was never public (staff in
+    # scope only, ``domains.reports.media``); ``redactions`` every box drawn so far, in its pixels.
+    original = models.FileField("Original (ungeschwärzt)", upload_to="reports/", blank=True)
+    redactions = models.JSONField("Geschwärzte Bereiche", default=list, blank=True)
 
     class Meta:
         verbose_name = "Foto"
@@ -396,6 +401,7 @@ class ReportPhoto(models.Model):
         indexes = [
             models.Index(fields=["image"], name="reportphoto_image_idx"),
             models.Index(fields=["thumbnail"], name="reportphoto_thumbnail_idx"),
+            models.Index(fields=["original"], name="reportphoto_original_idx"),
         ]
 
 

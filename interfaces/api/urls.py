@@ -10,6 +10,7 @@ from interfaces.api.views import (
     parking_cards,
     permit_notices,
     permits,
+    photo_redaction,
     reports,
     staff,
     subscriptions,
@@ -38,6 +39,11 @@ v1 = [
         "staff/handoffs/<int:pk>/revoke/", handoffs.HandoffRevokeView.as_view(), name="staff-handoff-revoke"
     ),
     path("staff/reports/<str:public_id>/", staff.StaffReportDetailView.as_view(), name="staff-report-detail"),
+    path(
+        "staff/reports/<str:public_id>/photos/<int:photo_id>/redact/",
+        photo_redaction.StaffPhotoRedactView.as_view(),
+        name="staff-photo-redact",
+    ),
     path(
         "staff/reports/<str:public_id>/rueckfrage/",
         staff.StaffReportInquiryView.as_view(),

@@ -67,6 +67,7 @@ PAGE_DUTIES: dict[str, frozenset[Duty]] = {
     "duplicate": frozenset({M}),
     "moderate": frozenset({M}),
     "internal": frozenset({M}),
+    "photo-redact": frozenset({M}),  # black out areas of a photo (issue 31.5)
     "correct-category": frozenset({M}),
     "move": frozenset({M}),
     "moderation": frozenset({M}),

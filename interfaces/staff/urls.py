@@ -20,6 +20,7 @@ from interfaces.staff import (
     privacy_views,
     queue_views,
     recovery_codes,
+    redaction_views,
     settings_views,
     two_factor,
     views,
@@ -42,6 +43,11 @@ urlpatterns = [
     path("verwaltung/meldungen/<str:public_id>/dublette/", views.duplicate, name="duplicate"),
     path("verwaltung/meldungen/<str:public_id>/moderieren/", views.moderate, name="moderate"),
     path("verwaltung/meldungen/<str:public_id>/intern/", internal_views.report_internal, name="internal"),
+    path(
+        "verwaltung/meldungen/<str:public_id>/fotos/<int:photo_id>/schwaerzen/",
+        redaction_views.photo_redact_page,
+        name="photo-redact",
+    ),
     path(
         "verwaltung/meldungen/<str:public_id>/kategorie/",
         correction_views.correct_category,

@@ -308,6 +308,14 @@ def _bulk_result(c: Client, s: Scene) -> HttpResponse:
     )
 
 
+def _redact_page(s: Scene) -> str:
+    """The redaction page of a fresh Dresden photo (issue 31.5)."""
+    from tests.factories import DRESDEN, make_report, photo
+
+    shot = make_report(lonlat=DRESDEN, photos=[photo()]).report.photos.get()
+    return f"/verwaltung/meldungen/{shot.report.public_id}/fotos/{shot.pk}/schwaerzen/"
+
+
 # Staff pages: (user signed in, page). German only: the staff interface is not translated.
 STAFF: dict[str, tuple[str, Page]] = {
     "queue": ("caseworker_a", lambda c, s: c.get("/verwaltung/")),
@@ -321,6 +329,13 @@ STAFF: dict[str, tuple[str, Page]] = {
     "report-internal": (
         "caseworker_a",
         lambda c, s: c.get(f"/verwaltung/meldungen/{_internal_report(s)[0]}/"),
+    ),
+    "photo-redact": ("caseworker_a", lambda c, s: c.get(_redact_page(s))),
+    "photo-redact-errors": (
+        "caseworker_a",
+        lambda c, s: c.post(
+            _redact_page(s), {"box-0-x": "790", "box-0-y": "0", "box-0-w": "40", "box-0-h": "9"}
+        ),
     ),
     "report-new": ("caseworker_a", lambda c, s: c.get("/verwaltung/meldungen/neu/?category=schlagloch")),
     "report-new-errors": (

@@ -123,6 +123,16 @@ API = [
         writes=MANAGERS,
     ),
     Case(
+        "staff-photo-redact",
+        {**API_REPORT, "owner": 200, "admin": 200, "crew": 403},
+        "post",
+        kwargs=lambda s: {"public_id": s.hidden_photo.report.public_id, "photo_id": s.hidden_photo.pk},
+        data=lambda s: {"boxes": [[10, 10, 50, 40]]},
+        api=True,
+        state=lambda s: type(s.hidden_photo).objects.filter(pk=s.hidden_photo.pk).values().first(),
+        writes=MANAGERS,
+    ),
+    Case(
         "staff-handoff-revoke",
         {**API_REPORT, "crew": 404},
         "post",

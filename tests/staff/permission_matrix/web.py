@@ -34,6 +34,10 @@ from tests.staff.permission_matrix.core import (
 )
 
 
+def _photo_of(scene: Scene) -> dict[str, Any]:
+    return {"public_id": scene.hidden_photo.report.public_id, "photo_id": scene.hidden_photo.pk}
+
+
 def _intake(scene: Scene) -> dict[str, Any]:
     """A phone report at the scene's Dresden report: Leipzig's staff are refused it (not their area)."""
     from kernel.geo.coords import to_api
@@ -205,6 +209,17 @@ WEB = [
         writes=frozenset({"owner", "admin", "other", "other_admin"}),  # each their own filter
     ),
     _report_action("internal", lambda s: {"internal": "1", "reason": "Betrifft eine Privatperson"}),
+    # Photo redaction (issue 31.5): a manager's page and form on one photo of a Dresden report.
+    Case("staff:photo-redact", {**REPORT_PAGE, "crew": 403}, kwargs=lambda s: _photo_of(s)),
+    Case(
+        "staff:photo-redact",
+        REPORT_ACTION,
+        "post",
+        kwargs=lambda s: _photo_of(s),
+        data=lambda s: {"box-0-x": "10", "box-0-y": "10", "box-0-w": "50", "box-0-h": "40"},
+        state=lambda s: type(s.hidden_photo).objects.filter(pk=s.hidden_photo.pk).values().first(),
+        writes=MANAGERS,
+    ),
     _report_action("correct-category", lambda s: {"category": "gehweg", "reason": "Gehweg, kein Schlagloch"}),
     _report_action("move", lambda s: {"lat": "51.0521", "lon": "13.7411", "reason": "Pin lag daneben"}),
     Case("staff:moderation", MANAGER_PAGE, shows=_report_id, sees=MANAGERS),
