@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0021_queue_index_with_inquiry"),
+        ("reports", "0022_statistics_rollup"),
     ]
 
     operations = [
