@@ -67,6 +67,7 @@ PAGE_DUTIES: dict[str, frozenset[Duty]] = {
     "duplicate": frozenset({M}),
     "moderate": frozenset({M}),
     "internal": frozenset({M}),
+    "release": frozenset({M}),
     "correct-category": frozenset({M}),
     "move": frozenset({M}),
     "moderation": frozenset({M}),

@@ -43,6 +43,9 @@ urlpatterns = [
     path("verwaltung/meldungen/<str:public_id>/moderieren/", views.moderate, name="moderate"),
     path("verwaltung/meldungen/<str:public_id>/intern/", internal_views.report_internal, name="internal"),
     path(
+        "verwaltung/meldungen/<str:public_id>/freigeben/", internal_views.report_release_view, name="release"
+    ),
+    path(
         "verwaltung/meldungen/<str:public_id>/kategorie/",
         correction_views.correct_category,
         name="correct-category",

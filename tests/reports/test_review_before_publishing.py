@@ -153,3 +153,106 @@ def test_a_held_report_sends_its_immediate_area_alerts_on_release(world, django_
     assert alerts.count() == 0
     _release(world, held, django_capture_on_commit_callbacks)
     assert alerts.count() == 1
+
+
+CHECKED = "vor der Veröffentlichung geprüft"
+
+
+def test_web_form_confirmation_and_tracking_say_it_is_checked_first(client, world):
+    import re
+
+    _review()
+    data = {
+        "lat": "51,0504",
+        "lon": "13,7373",
+        "category": "schlagloch",
+        "description": "Loch in der Fahrbahn",
+    }
+    response = client.post("/", data)
+    assert response.status_code == 302
+    report = Report.objects.get(description="Loch in der Fahrbahn")
+    assert report.held_for_review
+    html = client.get(response["Location"]).content.decode()
+    assert report.public_id in html and CHECKED in html
+    assert f'href="/meldungen/{report.public_id}/"' not in html  # its public page is a 404 until released
+    assert client.get(f"/meldungen/{report.public_id}/").status_code == 404
+    tracking = re.search(r'href="(http://testserver/meldungen/[^"]+/verfolgen/[^"]+/)"', html).group(1)
+    page = client.get(tracking).content.decode()
+    assert "Noch nicht öffentlich." in page and CHECKED in page
+
+
+def test_rest_answer_says_it_is_checked_first(client, world):
+    _review()
+    body = {"category": "schlagloch", "description": "Loch", "lon": DRESDEN[0], "lat": DRESDEN[1]}
+    response = client.post("/api/v1/reports/", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    answer = response.json()
+    assert answer["published"] is False and CHECKED in answer["notice"]
+    assert client.get(f"/api/v1/reports/{answer['id']}/").status_code == 404
+    _review(value=False)
+    answer = client.post("/api/v1/reports/", body, content_type="application/json").json()
+    assert answer["published"] is True and answer["notice"] == ""
+
+
+def test_open311_service_notice_says_it_is_checked_first(client, world):
+    body = {"service_code": "schlagloch", "lat": DRESDEN[1], "long": DRESDEN[0], "description": "Loch"}
+    response = client.post("/open311/v2/requests.json", {**body, "email": "wer@mailinator.com"})
+    assert response.status_code == 200, response.content
+    assert CHECKED in response.json()[0]["service_notice"]
+    response = client.post("/open311/v2/requests.json", {**body, "email": "wer@example.org"})
+    assert CHECKED not in response.json()[0]["service_notice"]
+
+
+def test_staff_queue_filter_badge_and_release_button(client, world, pair, django_capture_on_commit_callbacks):
+    from tests.staff_world import login
+
+    shown, held = pair
+    login(client, "caseworker_a")
+    queue = client.get("/verwaltung/?held=1").content.decode()
+    assert held.public_id in queue and shown.public_id not in queue
+    assert "wartet auf Freigabe" in queue and 'name="held"' in queue
+    assert client.get("/verwaltung/?held=vielleicht").status_code == 200  # a German message, no 500
+    page = client.get(f"/verwaltung/meldungen/{held.public_id}/").content.decode()
+    assert "Freigeben" in page and f"/verwaltung/meldungen/{held.public_id}/freigeben/" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/verwaltung/meldungen/{held.public_id}/freigeben/", follow=True)
+    assert "Die Meldung ist freigegeben" in response.content.decode()
+    held.refresh_from_db()
+    assert not held.held_for_review
+    assert client.get(f"/meldungen/{held.public_id}/").status_code == 200
+    assert count_differences() == 0
+
+
+def test_staff_api_releases_and_shows_the_flag(client, world, pair):
+    _, held = pair
+    auth = {"HTTP_AUTHORIZATION": f"Token {world.tokens['caseworker_a']}"}
+    url = f"/api/v1/staff/reports/{held.public_id}/"
+    assert client.get(url, **auth).json()["held_for_review"] is True
+    response = client.patch(url, {"release": True}, content_type="application/json", **auth)
+    assert response.status_code == 200, response.content
+    assert response.json()["held_for_review"] is False
+    crew = {"HTTP_AUTHORIZATION": f"Token {world.tokens['caseworker_b']}"}
+    assert client.patch(url, {"release": True}, content_type="application/json", **crew).status_code == 404
+
+
+def test_the_admin_chooses_review_per_category_on_the_settings_page(client, world):
+    from kernel.organisations.models import AuditEvent
+    from tests.staff_world import login
+
+    login(client, "admin_a")
+    url = "/verwaltung/einstellungen/kategorien/"
+    page = client.get(url).content.decode()
+    assert 'name="review"' in page and "Vorgabe (sofort)" in page
+    data = {"category": "schlagloch", "enabled": "on", "review": "pruefen"}
+    response = client.post(url, data, follow=True)
+    assert '<option value="pruefen" selected>' in response.content.decode()
+    setting = CommuneCategorySetting.objects.get(ags=DRESDEN_AGS, category__slug="schlagloch")
+    assert setting.review_before_publishing is True
+    assert "erst nach Prüfung" in AuditEvent.objects.filter(action="category.setting").latest("id").summary
+    assert make_report(lonlat=DRESDEN).report.held_for_review
+    response = client.post(url, {**data, "review": "vielleicht"}, follow=True)
+    assert "Bitte wählen: Vorgabe, sofort veröffentlichen oder erst prüfen." in response.content.decode()
+    client.post(url, {**data, "review": "sofort"})
+    setting.refresh_from_db()
+    assert setting.review_before_publishing is False
+    assert not make_report(lonlat=DRESDEN).report.held_for_review
