@@ -256,3 +256,18 @@ def test_the_admin_chooses_review_per_category_on_the_settings_page(client, worl
     setting.refresh_from_db()
     assert setting.review_before_publishing is False
     assert not make_report(lonlat=DRESDEN).report.held_for_review
+
+
+def test_reports_staff_take_for_a_caller_are_never_held(world):
+    from domains.reports.services.review import HELD_FOR_CATEGORY, HELD_FOR_DISPOSABLE, hold_reason
+
+    _review()
+    category = Category.objects.get(slug="schlagloch")
+    for channel in ("telefon", "vor_ort", "brief", "email"):
+        assert (
+            hold_reason(category=category, ags=DRESDEN_AGS, email="x@mailinator.com", channel=channel) == ""
+        )
+    assert hold_reason(category=category, ags=DRESDEN_AGS, email="", channel="web") == HELD_FOR_CATEGORY
+    other = Category.objects.exclude(pk=category.pk).first()
+    held = hold_reason(category=other, ags=DRESDEN_AGS, email="x@mailinator.com", channel="open311")
+    assert held == HELD_FOR_DISPOSABLE
