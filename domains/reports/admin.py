@@ -19,14 +19,19 @@ class CategoryAttributeInline(admin.StackedInline):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "name_en", "slug", "group", "default_sla_days", "default_sla_unit", "active"]
-    list_filter = ["group", "active"]
+    list_display = [
+        "name", "name_en", "slug", "group", "default_sla_days", "default_sla_unit", "active",
+        "review_before_publishing",
+    ]  # fmt: skip
+    list_filter = ["group", "active", "review_before_publishing"]
     inlines = [CategoryAttributeInline]
 
 
 @admin.register(CommuneCategorySetting)
 class CommuneCategorySettingAdmin(admin.ModelAdmin):
-    list_display = ["ags", "category", "enabled", "recipient_email", "sla_days", "sla_unit"]
+    list_display = [
+        "ags", "category", "enabled", "recipient_email", "sla_days", "sla_unit", "review_before_publishing",
+    ]  # fmt: skip
     list_filter = ["enabled", "category"]
     search_fields = ["ags"]
 

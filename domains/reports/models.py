@@ -18,17 +18,18 @@ DESCRIPTION_MAX = 4000
 # What the public sees instead of a description that staff hid (moderation).
 HIDDEN_DESCRIPTION = "(Die Beschreibung wurde von der Verwaltung ausgeblendet.)"
 
-# The one definition of a *public* report: not marked "intern" by staff. Every public output — REST API,
+# The one definition of a *public* report: not marked "intern" by staff and not held back for a check
+# before publishing (``held_for_review``, ``domains.reports.services.review``). Every public output — REST API,
 # Open311, OGC API, tiles and their pre-aggregated counts, feeds, open data, statistics, map, nearby list,
 # report pages, alerts — selects with it: the ORM through ``PUBLIC_REPORTS`` (``selectors.reports_public``),
 # raw SQL through ``public_reports_sql`` (tiles, counts, statistics). Both say the same; tests check each
 # output (tests/reports/test_internal_reports.py).
-PUBLIC_REPORTS = Q(internal=False)
+PUBLIC_REPORTS = Q(internal=False, held_for_review=False)
 
 
 def public_reports_sql(alias: str = "r") -> str:
     """``PUBLIC_REPORTS`` as an SQL condition on the ``reports_report`` row aliased ``alias`` (a fixed name)."""
-    return f"NOT {alias}.internal"
+    return f"(NOT {alias}.internal AND NOT {alias}.held_for_review)"
 
 
 PLACE_MAX = 300
@@ -88,6 +89,13 @@ class Category(models.Model):
     order = models.PositiveSmallIntegerField("Reihenfolge", default=0)
     active = models.BooleanField("Aktiv", default=True, help_text="Landesweit abschalten")
     keywords = models.CharField("Stichwörter", max_length=300, blank=True)
+    # The catalogue's default for "checked before publishing"; a commune may decide otherwise per category
+    # (``CommuneCategorySetting.review_before_publishing``).
+    review_before_publishing = models.BooleanField(
+        "Vor Veröffentlichung prüfen",
+        default=False,
+        help_text="Neue Meldungen erscheinen erst öffentlich, wenn die Verwaltung sie freigegeben hat.",
+    )
 
     class Meta:
         verbose_name = "Kategorie"
@@ -199,6 +207,13 @@ class CommuneCategorySetting(models.Model):
         default=DeadlineUnit.CALENDAR,
         help_text="Gilt nur mit eigener Frist; sonst zählt die Vorgabe der Kategorie.",
     )
+    # None: the catalogue's default (``Category.review_before_publishing``); True/False: the commune's own.
+    review_before_publishing = models.BooleanField(
+        "Vor Veröffentlichung prüfen",
+        null=True,
+        blank=True,
+        help_text="Leer: Vorgabe der Kategorie.",
+    )
 
     class Meta:
         verbose_name = "Kategorie-Einstellung einer Gemeinde"
@@ -307,6 +322,9 @@ class Report(LocatedCase):
     # Staff's "intern": the whole report is kept out of every public output (``PUBLIC_REPORTS``), kept for
     # staff in its organisation's scope and for the reporter's own tracking link.
     internal = models.BooleanField("Intern (nicht öffentlich)", default=False)
+    # "Checked before publishing": held back from every public output (``PUBLIC_REPORTS``) until a member
+    # of staff releases it (``domains.reports.services.review``); set at creation only.
+    held_for_review = models.BooleanField("Wartet auf Freigabe", default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -325,7 +343,7 @@ class Report(LocatedCase):
             # Partial like the counts themselves (public reports only, ``PUBLIC_REPORTS``).
             models.Index(
                 fields=["commune", "status", "category"],
-                condition=Q(internal=False),
+                condition=PUBLIC_REPORTS,
                 name="report_pub_commune_status_cat",
             ),
             # OGC API pages select their keys in public_id order with an offset: index-only, without a
@@ -334,7 +352,7 @@ class Report(LocatedCase):
             models.Index(
                 fields=["public_id"],
                 include=["id"],
-                condition=Q(internal=False),
+                condition=PUBLIC_REPORTS,
                 name="report_public_id_public",
             ),
             # The staff queue's default order among open reports (``staff_selectors.QUEUE_ORDERINGS["due"]``):
@@ -349,6 +367,11 @@ class Report(LocatedCase):
 
     def __str__(self) -> str:
         return self.public_id
+
+    @property
+    def is_public(self) -> bool:
+        """``PUBLIC_REPORTS`` for one loaded report: neither internal nor waiting for release."""
+        return not self.internal and not self.held_for_review
 
     @property
     def public_description(self) -> str:

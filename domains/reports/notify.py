@@ -117,7 +117,7 @@ def notify_status_change(report: Report, change: StatusChange) -> None:
     if not status_mail_due(change):
         return
     reporter_mailed = notify_reporter_status(report, change)
-    if report.internal:  # followers are the public: a report staff made internal tells them nothing more
+    if not report.is_public:  # followers are the public: an internal or held report tells them nothing
         return
     report_status_changed.send(sender=Report, report=report, change=change, reporter_mailed=reporter_mailed)
 

@@ -249,7 +249,7 @@ def public_history(report: Report) -> list[dict]:
 def public_photos(report: Report) -> list[ReportPhoto]:
     """Photos citizens may see: not hidden by moderation, none of an internal report (not even on the
     reporter's tracking page: the photo files are private then, ``domains.reports.media``)."""
-    if report.internal:
+    if not report.is_public:  # internal, or held for review: no public photo URL yet
         return []
     return list(ReportPhoto.objects.filter(report=report, hidden=False).order_by("position", "id"))
 

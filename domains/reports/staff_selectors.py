@@ -45,6 +45,7 @@ class QueueFilter:
     assigned: str | None = None  # "yes", "no" or "me"
     organisation_id: int | None = None
     ordering: str = "due"
+    held: bool = False  # only reports waiting for release (checked before publishing)
 
 
 def staff_reports(user: Any) -> QuerySet[Report]:
@@ -78,6 +79,8 @@ def staff_queue(user: Any, flt: QueueFilter) -> QuerySet[Report]:
         qs = qs.filter(assignee_id=getattr(user, "pk", None))
     if flt.organisation_id:
         qs = qs.filter(organisation_id=flt.organisation_id)
+    if flt.held:
+        qs = qs.filter(held_for_review=True)
     return qs.annotate(
         is_overdue=ExpressionWrapper(overdue_condition(), output_field=BooleanField())
     ).order_by(*QUEUE_ORDERINGS.get(flt.ordering, QUEUE_ORDERINGS["due"]))

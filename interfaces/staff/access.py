@@ -68,6 +68,7 @@ PAGE_DUTIES: dict[str, frozenset[Duty]] = {
     "moderate": frozenset({M}),
     "internal": frozenset({M}),
     "photo-redact": frozenset({M}),  # black out areas of a photo (issue 31.5)
+    "release": frozenset({M}),
     "correct-category": frozenset({M}),
     "move": frozenset({M}),
     "moderation": frozenset({M}),

@@ -153,6 +153,24 @@ class CrewUpdateForm(forms.Form):
     template = forms.CharField(label="Textbaustein", required=False, max_length=100)
 
 
+# "Checked before publishing" per category: "" follows the catalogue's default.
+REVIEW_CHOICES = {"": None, "sofort": False, "pruefen": True}
+
+
+class CategorySettingReviewField(forms.TypedChoiceField):
+    def __init__(self) -> None:
+        super().__init__(
+            label="Vor Veröffentlichung prüfen",
+            choices=[(k, k) for k in REVIEW_CHOICES],
+            coerce=REVIEW_CHOICES.get,
+            empty_value=None,
+            required=False,
+            error_messages={
+                "invalid_choice": "Bitte wählen: Vorgabe, sofort veröffentlichen oder erst prüfen."
+            },
+        )
+
+
 class CategorySettingForm(forms.Form):
     enabled = forms.BooleanField(label="Angeboten", required=False)
     recipient_email = forms.EmailField(label="Empfänger-E-Mail", required=False)
@@ -164,6 +182,7 @@ class CategorySettingForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "Bitte als Fristart Arbeitstage oder Kalendertage wählen."},
     )
+    review = CategorySettingReviewField()
 
 
 class MemberForm(forms.Form):

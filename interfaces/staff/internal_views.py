@@ -1,7 +1,9 @@
-"""Staff mark a report "intern" (and back) from its page: one POST, no JavaScript needed.
+"""Staff mark a report "intern" (and back), or release one held for review, from its page: one POST each,
+no JavaScript needed.
 
 Thin: the form is parsed here, the rule (who may, what changes, history, audit, counts, tiles) is
-``domains.reports.services.visibility.report_set_internal``."""
+``domains.reports.services.visibility.report_set_internal`` and ``domains.reports.services.review.
+report_release``."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from domains.reports.services.review import report_release
 from domains.reports.services.visibility import REASON_MAX, report_set_internal
 from interfaces.staff.errors import flash_domain_errors, flash_form_errors, staff_only
 from shared.http.tile_cookie import note_own_change
@@ -53,4 +56,14 @@ def report_internal(request: HttpRequest, public_id: str) -> HttpResponse:
                 else _("Die Meldung ist wieder öffentlich."),
             )
     # The tile cookie: this browser's map fetches fresh tiles, the report's badge count has changed.
+    return note_own_change(redirect("staff:report", public_id=public_id))
+
+
+@require_POST
+@staff_only
+def report_release_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """„Freigeben“: a report held for review becomes public everywhere (a second click changes nothing)."""
+    with flash_domain_errors(request):
+        report_release(actor=request.user, public_id=public_id)
+        messages.success(request, _("Die Meldung ist freigegeben und jetzt öffentlich zu sehen."))
     return note_own_change(redirect("staff:report", public_id=public_id))

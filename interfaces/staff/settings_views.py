@@ -127,6 +127,7 @@ def _save_category_setting(request: HttpRequest, org: Organisation, categories: 
                 recipient_email=form.cleaned_data["recipient_email"] or "",
                 sla_days=form.cleaned_data["sla_days"],
                 sla_unit=form.cleaned_data["sla_unit"] or DeadlineUnit.CALENDAR,
+                review_before_publishing=form.cleaned_data["review"],
             )
             messages.success(request, f"„{category.name}“ gespeichert.")
 

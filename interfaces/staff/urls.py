@@ -49,6 +49,9 @@ urlpatterns = [
         name="photo-redact",
     ),
     path(
+        "verwaltung/meldungen/<str:public_id>/freigeben/", internal_views.report_release_view, name="release"
+    ),
+    path(
         "verwaltung/meldungen/<str:public_id>/kategorie/",
         correction_views.correct_category,
         name="correct-category",

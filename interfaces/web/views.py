@@ -183,8 +183,9 @@ def report_new(request: HttpRequest) -> HttpResponse:
 
 
 def report_confirmation(request: HttpRequest, public_id: str) -> HttpResponse:
-    """After submitting: number, commune, next steps and — for the creator only — the tracking link."""
-    report = report_public(public_id)
+    """After submitting: number, commune, next steps and — for the creator only — the tracking link. The
+    creator's page even while the report waits for release (checked before publishing): it says so."""
+    report = report_for_reporter(public_id)
     if report is None:
         raise Http404(_("Meldung nicht gefunden."))
     token = created_case_token(request, Report, report.public_id)

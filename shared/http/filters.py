@@ -129,7 +129,7 @@ QUEUE_ASSIGNED = {"yes", "no", "me"}
 
 def queue_filter(params: Mapping[str, str]) -> QueueFilter:
     """Staff queue filters (web page and staff API): status (default: all open), category, age in days,
-    overdue, assigned (yes/no/me), organisation, ordering."""
+    overdue, assigned (yes/no/me), organisation, ordering, held (only those waiting for release)."""
     statuses = statuses_param(params) if params.get("status") else list(OPEN_STATES)
     if params.get("status") == "all":
         statuses = []
@@ -146,6 +146,9 @@ def queue_filter(params: Mapping[str, str]) -> QueueFilter:
     ordering = params.get("ordering") or "due"
     if ordering not in QUEUE_ORDERINGS:
         raise invalid("ordering", f"ordering: erlaubt sind {', '.join(QUEUE_ORDERINGS)}.")
+    held = (params.get("held") or "").lower()
+    if held not in ("", "0", "1", "true", "false", "on"):
+        raise invalid("held", "held: true oder false erwartet.")
     org = params.get("organisation") or ""
     if org and not ascii_digits(org, max_digits=18):
         raise invalid("organisation", "organisation: Nummer der Organisation erwartet.")
@@ -157,6 +160,7 @@ def queue_filter(params: Mapping[str, str]) -> QueueFilter:
         assigned=assigned,
         organisation_id=int(org) if org else None,
         ordering=ordering,
+        held=held in ("1", "true", "on"),
     )
 
 

@@ -88,10 +88,12 @@ def category_setting_set(
     recipient_email: str,
     sla_days: int | None,
     sla_unit: str = DeadlineUnit.CALENDAR,
+    review_before_publishing: bool | None = None,
 ) -> CommuneCategorySetting:
     """A commune's own choice for a category (admin of the commune's organisation). ``sla_unit`` says how
     ``sla_days`` count (working or calendar days); it is kept even without own days, so the page shows
-    what was chosen. Reports made before a change keep their due date."""
+    what was chosen. Reports made before a change keep their due date. ``review_before_publishing``: new
+    reports wait for release (True), are published at once (False), or follow the catalogue (None)."""
     require_admin(actor, organisation.pk)
     if organisation.kind != OrganisationKind.COMMUNE:
         raise ValidationFailed({"organisation": ["Kategorien stellen nur Gemeinden ein."]})
@@ -108,6 +110,7 @@ def category_setting_set(
                 "recipient_email": recipient_email,
                 "sla_days": sla_days,
                 "sla_unit": sla_unit,
+                "review_before_publishing": review_before_publishing,
             },
         )
         audit(
@@ -117,7 +120,10 @@ def category_setting_set(
             organisation=organisation,
             summary=f"{category.name}: {'angeboten' if enabled else 'abgeschaltet'}"
             + (f", an {recipient_email}" if recipient_email else "")
-            + (f", Frist {DeadlineRule(sla_days, sla_unit).label}" if sla_days else ""),
+            + (f", Frist {DeadlineRule(sla_days, sla_unit).label}" if sla_days else "")
+            + {None: "", True: ", erst nach Prüfung veröffentlichen", False: ", sofort veröffentlichen"}[
+                review_before_publishing
+            ],
         )
     return setting
 

@@ -22,6 +22,7 @@ from domains.reports.notify import notify_new_report, notify_reporter_receipt, r
 from domains.reports.photos import MAX_PHOTOS, PhotoRejected, ProcessedPhoto, process_photo
 from domains.reports.services.categories import commune_category_setting
 from domains.reports.services.photos import PhotoUpload, store_photos
+from domains.reports.services.review import hold_note, hold_reason
 from domains.reports.tiles.counts import report_added
 from kernel.addresses.selectors import nearest
 from kernel.boundaries.assignment import Assignment, OutsideSaxony, assign_point
@@ -29,7 +30,7 @@ from kernel.boundaries.models import Commune
 from kernel.boundaries.selectors import search_centre_of
 from kernel.cases.fields import PHONE_RE, FieldErrors, clean_text
 from kernel.cases.files import files_for_transaction
-from kernel.cases.history import record_creation
+from kernel.cases.history import record_creation, record_note
 from kernel.cases.public_ids import insert_with_public_id
 from kernel.cases.tracking import tracking_token
 from kernel.core.errors import ValidationFailed, reject_nul
@@ -267,12 +268,13 @@ def _validate(draft: ReportDraft, user: Any = None) -> ValidReport:
     return ValidReport(texts, category, point, assignment, attributes, photos)
 
 
-def _new_report(valid: ValidReport, draft: ReportDraft, user: Any) -> Report:
+def _new_report(valid: ValidReport, draft: ReportDraft, user: Any, *, held: bool) -> Report:
     now = timezone.now()
     location = to_storage(valid.point)
     commune, texts = valid.assignment.commune, valid.texts
     near = nearest(location)
     return Report(
+        held_for_review=held,
         location=location,
         nearest_address=near.label if near else "",
         nearest_address_id=near.address_key if near else "",
@@ -325,7 +327,13 @@ def report_create(
     itself remains a step whose outcome a dying connection can hide.
     """
     valid = _validate(draft, user)
-    report = _new_report(valid, draft, user)
+    held = hold_reason(
+        category=valid.category,
+        ags=valid.assignment.commune.ags,
+        email=valid.texts["email"],
+        channel=draft.channel,
+    )
+    report = _new_report(valid, draft, user, held=bool(held))
     report.account = account  # the signed-in citizen (citizens/), None when anonymous
     intake_note = STAFF_CHANNELS.get(report.channel, "")
     with files_for_transaction() as files, transaction.atomic():
@@ -333,10 +341,13 @@ def report_create(
         record_creation(report, actor=user if intake_note else None, public_note=intake_note)
         if intake_note:  # staff entered it for a caller: who did, in the audit log
             _audit_intake(report, user, intake_note)
+        if held:  # checked before publishing: why, for staff (``domains.reports.services.review``)
+            record_note(report, None, "", hold_note(held))
         store_photos(report, valid.photos, files)
         notify_new_report(report)  # the commune's mail
         notify_reporter_receipt(report)  # the reporter's receipt with the tracking link, if an address
-        report_created.send(sender=Report, report=report)  # subscriptions: immediate area alerts
+        if not held:  # a held report's alerts go out on release
+            report_created.send(sender=Report, report=report)  # subscriptions: immediate area alerts
         report_added(report)  # last: holds its count row's lock for the shortest time
         presented = present(report) if present is not None else None
     logger.info("report %s created in %s (%s)", report.public_id, report.commune.ags, report.channel)

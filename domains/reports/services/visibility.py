@@ -39,6 +39,7 @@ def report_set_internal(*, actor: Any, public_id: str, internal: bool, reason: s
         require_manager(actor, report)
         if report.internal == internal:
             return report
+        was_public = report.is_public
         report.internal = internal
         report.save(update_fields=["internal", "updated"])
         summary = (
@@ -55,5 +56,6 @@ def report_set_internal(*, actor: Any, public_id: str, internal: bool, reason: s
             summary=summary,
             internal=internal,
         )
-        report_visibility_changed(report)
+        if was_public != report.is_public:  # a report held for review stays out of the counts either way
+            report_visibility_changed(report)
     return report

@@ -6,8 +6,9 @@ the reports themselves. Every write that changes what a tile shows calls :func:`
 commit or roll back with the report. The cached tiles the report lies in are dropped after the commit
 (``domains.reports.tiles.cache``), never before: a tile rebuilt between the two would be cached from the old data.
 
-Only public reports are counted (``PUBLIC_REPORTS``: not "intern"): the counts are what the public may see,
-so marking a report internal takes it out (:func:`report_visibility_changed`) and un-marking puts it back.
+Only public reports are counted (``PUBLIC_REPORTS``: not "intern", not waiting for release): the counts are
+what the public may see, so marking a report internal takes it out (:func:`report_visibility_changed`),
+un-marking or releasing a held report puts it back.
 
 Concurrency: the upsert locks the count rows it changes until the commit, in a fixed order (sorted
 keys, one statement), so two status changes in opposite directions in the same commune and category
@@ -71,7 +72,7 @@ def _drop_tiles_after_commit(report: Report) -> None:
 
 def report_added(report: Report) -> None:
     """A new report was inserted (inside the caller's transaction)."""
-    if report.internal:  # entered as internal by staff: never counted, no public tile shows it
+    if not report.is_public:  # entered as internal or held for review: not counted, no public tile shows it
         return
     _add(report, {report.status: 1})
     _drop_tiles_after_commit(report)
@@ -79,16 +80,17 @@ def report_added(report: Report) -> None:
 
 def report_moved(report: Report, change: StatusChange) -> None:
     """``change`` of ``report`` was recorded (inside the caller's transaction); a note changes nothing."""
-    if change.from_status == change.to_status or report.internal:
+    if change.from_status == change.to_status or not report.is_public:
         return
     _add(report, {change.from_status: -1, change.to_status: 1})
     _drop_tiles_after_commit(report)
 
 
 def report_visibility_changed(report: Report) -> None:
-    """``report.internal`` was just switched (inside the caller's transaction): its count leaves the public
-    figures (internal) or comes back (public again), and the tiles it lies in are dropped after commit."""
-    _add(report, {report.status: -1 if report.internal else 1})
+    """``report.is_public`` was just switched (inside the caller's transaction: marked internal, public again,
+    or released after review): its count leaves the public figures or comes back, and the tiles it lies in
+    are dropped after commit. Callers call it only when ``is_public`` really changed."""
+    _add(report, {report.status: 1 if report.is_public else -1})
     _drop_tiles_after_commit(report)
 
 
@@ -100,7 +102,7 @@ def report_corrected(report: Report, *, commune_id: int, category_id: int, locat
     An internal report is in no count (``PUBLIC_REPORTS``), so only its tiles are dropped."""
     old = (commune_id, report.status, category_id)
     new = (report.commune_id, report.status, report.category_id)
-    if old != new and not report.internal:
+    if old != new and report.is_public:
         rows = sorted([(*old, -1), (*new, 1)])
         with connection.cursor() as cur:
             cur.execute(_UPSERT, [[r[i] for r in rows] for i in range(4)])

@@ -21,6 +21,7 @@ from domains.reports.media_fetch import media_fetch_schedule
 from domains.reports.models import Category, Report
 from domains.reports.selectors import categories_offered, public_rows, reports_public
 from domains.reports.services import PhotoUpload, ReportDraft, report_create
+from domains.reports.services.review import HELD_NOTICE
 from interfaces.api.keys import active_api_key
 from interfaces.api.open311 import params, representations
 from interfaces.api.open311.errors import Open311Error, error_response, open311_endpoint
@@ -226,6 +227,8 @@ def _notice(report: Report, category: Category, answers: dict, media_url: str) -
     parts = [
         f"Vielen Dank! Ihre Meldung {report.public_id} wurde an {report.commune.name} weitergeleitet.{due}"
     ]
+    if report.held_for_review:  # Open311 has no field for it: the notice the app shows says it (docs/api.md)
+        parts.append(HELD_NOTICE)
     if media_url:
         if media_fetch_schedule(report=report, url=media_url):
             parts.append("Das Foto unter media_url wird abgerufen und nach einer Prüfung angehängt.")

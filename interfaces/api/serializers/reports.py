@@ -127,6 +127,13 @@ class ReportDetailSerializer(ReportFeatureSerializer):
 
 class ReportCreatedSerializer(ReportDetailSerializer):
     tracking_url = serializers.CharField(help_text="Privater Link zum Verfolgen; nur in dieser Antwort")
+    published = serializers.BooleanField(
+        help_text="false: die Meldung wird vor der Veröffentlichung geprüft und ist bis zur Freigabe "
+        "nicht öffentlich (Kategorie mit Prüfung oder Wegwerf-E-Mail-Adresse)"
+    )
+    notice = serializers.CharField(
+        allow_blank=True, help_text="Hinweis für die meldende Person, z. B. zur Prüfung vor Veröffentlichung"
+    )
 
 
 class NearbyPropertiesSerializer(ReportPropertiesSerializer):

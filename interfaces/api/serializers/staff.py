@@ -59,7 +59,7 @@ class StaffReportSerializer(serializers.ModelSerializer):
         fields = [
             "id", "status", "status_label", "category", "description", "description_hidden", "place", "lon", "lat",
             "commune", "organisation", "assignee", "team", "due", "overdue", "supporters", "channel", "created",
-            "updated", "reporter", "priority", "internal",
+            "updated", "reporter", "priority", "internal", "held_for_review",
         ]  # fmt: skip
 
     def get_priority(self, obj: Report) -> str:
@@ -188,6 +188,11 @@ class StaffReportPatchSerializer(serializers.Serializer):
     )
     internal_reason = serializers.CharField(
         required=False, allow_blank=True, max_length=300, help_text="Grund für „intern“ (interner Verlauf)"
+    )
+    release = serializers.BooleanField(
+        required=False,
+        help_text="true: eine Meldung, die auf Freigabe wartet (Prüfung vor Veröffentlichung), freigeben; "
+        "ist sie schon öffentlich, ändert sich nichts",
     )
     category = serializers.CharField(
         required=False, max_length=60, help_text="Kategorie berichtigen (Kürzel); Zusatzangaben neu geprüft"

@@ -23,11 +23,13 @@ from domains.reports.selectors import (
     nearby_distance_expression,
     public_history,
     public_photos,
+    report_for_reporter,
     report_public,
     reports_filtered,
     reports_nearby,
 )
 from domains.reports.services import PhotoUpload, ReportDraft, report_create, report_support
+from domains.reports.services.review import HELD_NOTICE
 from interfaces.api.serializers.common import ERROR_SERIALIZER
 from interfaces.api.serializers.reports import (
     CategorySerializer,
@@ -89,9 +91,12 @@ def _page_url(request: Request, page: int) -> str:
     return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
 
-def report_feature(request: Request, public_id: str, *, with_details: bool = True) -> dict[str, Any]:
-    """The public Feature of one report, plus photos and public history."""
-    report = report_public(public_id)
+def report_feature(
+    request: Request, public_id: str, *, with_details: bool = True, for_reporter: bool = False
+) -> dict[str, Any]:
+    """The public Feature of one report, plus photos and public history. ``for_reporter``: the answer to
+    the report's own creation, which the reporter gets even while it waits for release (public fields only)."""
+    report = report_for_reporter(public_id) if for_reporter else report_public(public_id)
     if report is None:
         raise NotFound("Meldung nicht gefunden.")
     rows = feature_rows(
@@ -210,9 +215,14 @@ class ReportListCreateView(APIView):
         )
         # The answer is read inside the creating transaction: never a 503 for a stored report.
         created = report_create(
-            draft=draft, user=request.user, present=lambda report: report_feature(request, report.public_id)
+            draft=draft,
+            user=request.user,
+            present=lambda report: report_feature(request, report.public_id, for_reporter=True),
         )
         feature = created.presented
+        held = created.report.held_for_review
+        feature["published"] = not held
+        feature["notice"] = HELD_NOTICE if held else ""
         feature["tracking_url"] = request.build_absolute_uri(
             reverse("web:report-track", args=[created.report.public_id, created.tracking_token])
         )

@@ -16,6 +16,7 @@ from domains.reports.models import Report
 from domains.reports.services import UNSET, ReportDraft, priority_from, report_create, report_staff_patch
 from domains.reports.services.bulk import BulkAction, reports_bulk
 from domains.reports.services.inquiries import inquiry_ask
+from domains.reports.services.review import report_release
 from domains.reports.services.visibility import report_set_internal
 from domains.reports.staff_selectors import QUEUE_ORDERINGS, staff_queue, staff_reports
 from interfaces.api.pagination import StandardPagination
@@ -161,6 +162,8 @@ class StaffReportDetailView(APIView):
                     internal=data["internal"],
                     reason=data.get("internal_reason", ""),
                 )
+            if data.get("release"):
+                report_release(actor=request.user, public_id=public_id)
             report_staff_patch(
                 actor=request.user,
                 public_id=public_id,

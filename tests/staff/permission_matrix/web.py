@@ -58,6 +58,17 @@ def _report_count(scene: Scene) -> int:
     return Report.objects.count()
 
 
+def _held_report_state(scene: Scene) -> object:
+    """Dresden's report, held for review until someone releases it (issue 31.4): held on the first read
+    inside the test's savepoint, never again once a release was audited."""
+    from domains.reports.models import Report
+    from kernel.organisations.models import AuditEvent
+
+    if not AuditEvent.objects.filter(action="report.release").exists():
+        Report.objects.filter(pk=scene.report.pk).update(held_for_review=True)
+    return _report_state(scene)
+
+
 def _unassigned(scene: Scene) -> dict[str, Any]:
     return {"public_id": scene.other_report.public_id}
 
@@ -220,6 +231,7 @@ WEB = [
         state=lambda s: type(s.hidden_photo).objects.filter(pk=s.hidden_photo.pk).values().first(),
         writes=MANAGERS,
     ),
+    Case("staff:release", REPORT_ACTION, "post", kwargs=_report, state=_held_report_state, writes=MANAGERS),
     _report_action("correct-category", lambda s: {"category": "gehweg", "reason": "Gehweg, kein Schlagloch"}),
     _report_action("move", lambda s: {"lat": "51.0521", "lon": "13.7411", "reason": "Pin lag daneben"}),
     Case("staff:moderation", MANAGER_PAGE, shows=_report_id, sees=MANAGERS),
