@@ -12,8 +12,6 @@ from domains.reports.models import Report
 from tests.factories import jpeg_bytes
 from tests.web.conftest import axe_serious, new_context
 
-pytestmark = pytest.mark.browser
-
 SAVED = "Keine Verbindung – Ihre Meldung ist auf diesem Gerät gespeichert und wird gesendet, sobald Sie wieder online sind."
 TEXT = "Laterne flackert seit Tagen, Feldweg hinter der Kirche"
 
@@ -33,6 +31,7 @@ def _fill_offline(page) -> None:
     page.get_by_label("Fotos").set_input_files(files=[photo])
 
 
+@pytest.mark.browser
 def test_fill_offline_reload_go_online_confirm_exactly_one_report(browser, site):
     context = new_context(browser, viewport={"width": 360, "height": 740})
     page = context.new_page()
@@ -76,6 +75,7 @@ def test_fill_offline_reload_go_online_confirm_exactly_one_report(browser, site)
     context.close()
 
 
+@pytest.mark.browser
 def test_a_draft_whose_answer_was_lost_is_sent_again_without_a_twin(browser, site):
     """The send reached the server but the answer did not come back: the draft is sent again with its
     key and the server answers with the same report."""
@@ -104,3 +104,13 @@ def test_a_draft_whose_answer_was_lost_is_sent_again_without_a_twin(browser, sit
     expect(page.get_by_role("heading", name="Vielen Dank – Ihre Meldung ist eingegangen")).to_be_visible()
     assert Report.objects.count() == 1
     context.close()
+
+
+@pytest.mark.django_db
+def test_service_worker_is_served_from_the_root_with_its_scope_allowed(client):
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert response["Service-Worker-Allowed"] == "/" and response["Cache-Control"] == "no-cache"
+    assert b'addEventListener("fetch"' in response.content
+    assert client.post("/sw.js").status_code == 405
