@@ -469,6 +469,7 @@ class ReportCount(models.Model):
 
 # Registered with this app by importing them here (the module imports Report and ReportPhoto from above).
 from domains.reports.handoffs.models import Handoff, HandoffActivity  # noqa: E402, F401
+from domains.reports.idempotency.models import ReportIdempotencyKey  # noqa: E402, F401
 from domains.reports.participation.models import (  # noqa: E402, F401
     AbuseNotice,
     Answer,

@@ -8,6 +8,7 @@ from interfaces.web import (
     feeds,
     handoff_views,
     info_views,
+    offline,
     permit_views,
     subscription_views,
     views,
@@ -18,6 +19,7 @@ app_name = "web"
 
 urlpatterns = [
     path("", views.report_new, name="report-new"),
+    path("sw.js", offline.service_worker, name="service-worker"),
     path("meldungen/", views.report_list, name="report-list"),
     path("meldungen/<str:public_id>/", views.report_detail, name="report-detail"),
     path("meldungen/<str:public_id>/bestaetigung/", views.report_confirmation, name="report-confirmation"),

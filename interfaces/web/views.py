@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import Throttled
 
 from domains.reports.deadlines import public_deadline
+from domains.reports.idempotency.services import form_key, new_idempotency_key
 from domains.reports.models import Report
 from domains.reports.notify import receipt_queued
 from domains.reports.participation.selectors import confirmation_figures, public_timeline
@@ -43,7 +44,7 @@ from interfaces.web.presentation import map_config, status_legend
 from interfaces.web.subscription_forms import FollowForm
 from kernel.boundaries.selectors import commune_current
 from kernel.cases.tracking import tracking_token_matches
-from kernel.core.errors import NotFound, ValidationFailed
+from kernel.core.errors import Conflict, NotFound, ValidationFailed
 from kernel.geo.coords import to_api
 from kernel.organisations.models import RETENTION_DEFAULTS
 from kernel.organisations.public_details import commune_contact
@@ -146,6 +147,8 @@ def report_new(request: HttpRequest) -> HttpResponse:
     submission (POST → confirmation)."""
     place = place_search(request)
     link = commune_link(request)  # /?gemeinde=<AGS>: centred on the commune, with its categories
+    # One key per form shown (kept by the page's offline draft): a resent form creates no second report.
+    key = form_key(request.POST.get("idempotency_key"))
     if request.method == "POST":
         form = ReportForm(request.POST, request.FILES, ags=link.ags)
     else:
@@ -154,16 +157,23 @@ def report_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             enforce(request, ReportCreateThrottle)
-            created = report_create(
-                draft=form.draft(request.FILES.getlist("photos")),
-                user=request.user,
-                account=citizen_of(request.user),
-            )
+            draft = form.draft(request.FILES.getlist("photos"))
+            draft.idempotency_key = key
+            created = report_create(draft=draft, user=request.user, account=citizen_of(request.user))
         except Throttled as exc:
             return throttled_response(request, exc)
         except ValidationFailed as exc:
             form.add_service_errors(exc.errors)
             status = 400
+        except Conflict as exc:  # the key came with other content: nothing stored, a fresh key to send
+            key, status = new_idempotency_key(), 409
+            message = _(
+                "Dieses Formular wurde bereits mit anderen Angaben gesendet; es wurde nichts gespeichert. "
+                "Senden Sie es noch einmal, wird es als neue Meldung erfasst."
+            )
+            if wants_json(request):
+                return JsonResponse({"detail": message, "code": exc.code, "idempotency_key": key}, status=409)
+            form.add_error(None, message)
         else:
             url = reverse("web:report-confirmation", args=[created.report.public_id])
             response = JsonResponse({"redirect": url}, status=201) if wants_json(request) else redirect(url)
@@ -172,6 +182,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
             return JsonResponse({"errors": form.errors_in_page_order()}, status=status)
     context = {
         "form": form,
+        "idempotency_key": key,
         "place": place,
         "commune_link": link,
         "in_preparation": bool(link.ags) and commune_in_preparation(link.ags),

@@ -30,6 +30,7 @@ from domains.permits.personal_data import (
     permit_erase_applicant,
     permits_applicant_due,
 )
+from domains.reports.idempotency.services import keys_due, keys_erase
 from domains.reports.personal_data import (
     notice_emails_due,
     participation_emails_erase,
@@ -56,6 +57,7 @@ KINDS = {
     "notice_emails": "E-Mail-Adressen zu Hinweisen auf rechtswidrige Inhalte",
     "subscriptions": "Benachrichtigungen (unbestätigt, abbestellt, Meldung abgeschlossen)",
     "invitations": "E-Mail-Adressen und Namen abgelaufener oder beantworteter Einladungen",
+    "idempotency_keys": "Idempotenzschlüssel von Meldungen (nach 24 Stunden)",
 }
 
 
@@ -123,6 +125,8 @@ _KINDS = {
     "invitations": _Kind(
         due=lambda moment: invitations_email_due(moment=moment), erase=invitations_erase_email
     ),
+    # A retry comes within minutes or hours; after 24 h the key only links a client to a report.
+    "idempotency_keys": _Kind(due=lambda moment: keys_due(moment=moment), erase=keys_erase),
 }
 
 

@@ -145,7 +145,8 @@
 
   /* POST ``form`` (or the FormData that ``options.data`` resolves to) asking for JSON; follow the redirect
      the server sends on success, else show its messages. ``options``: errors (MM.formErrors), button,
-     texts {sending, sendFailed}. */
+     texts {sending, sendFailed}; onOffline(data) when the request could not leave the device, onSent()
+     (may return a promise) before following the redirect. */
   MM.postForm = function (form, options) {
     var button = options.button;
     var label = button.textContent;
@@ -166,16 +167,22 @@
         body: data,
         credentials: "same-origin",
         headers: { Accept: "application/json", "X-CSRFToken": MM.csrfToken(form) }
-      });
+      }).catch(function (e) { e.unsent = data; throw e; }); // no connection: the caller may keep it
     }).then(function (r) {
       return r.json().then(function (body) { return { status: r.status, body: body }; });
     }).then(function (res) {
-      if (res.body.redirect) { window.location.assign(res.body.redirect); return; }
+      var key = form.elements.idempotency_key;
+      if (key && res.body.idempotency_key) key.value = res.body.idempotency_key; // 409: a fresh one
+      if (res.body.redirect) {
+        Promise.resolve(options.onSent && options.onSent()).then(function () { window.location.assign(res.body.redirect); });
+        return;
+      }
       restore();
       options.errors.show(res.body.errors || { __all__: [res.body.detail || texts.sendFailed] });
-    }).catch(function () {
+    }).catch(function (e) {
       restore();
-      options.errors.show({ __all__: [texts.sendFailed] });
+      if (e && e.unsent && options.onOffline) options.onOffline(e.unsent);
+      else options.errors.show({ __all__: [texts.sendFailed] });
     });
   };
 })();

@@ -222,18 +222,39 @@
     /* --- submit with the server's messages beside the fields (forms.js) ----------------------- */
     var errors = MM.formErrors(form, $("error-summary"));
     var submit = form.querySelector('button[type="submit"]');
+    function formData() { // photos chosen now, shrunk; else those of a stored draft (offline-draft.js)
+      var chosen = photos.files.length ? Array.prototype.map.call(photos.files, shrink) : (draft ? draft.photos() : []);
+      return Promise.all(chosen).then(function (files) {
+        var data = new FormData(form);
+        data.delete("photos");
+        files.forEach(function (file) { data.append("photos", file, file.name || "Foto.jpg"); });
+        return data;
+      });
+    }
+    var draft = MM.offlineDraft && MM.offlineDraft(form, {
+      data: formData,
+      send: function () { form.requestSubmit(); },
+      photos: function (files) {
+        previews.innerHTML = "";
+        files.forEach(function (file) {
+          var item = document.createElement("li");
+          var img = document.createElement("img");
+          img.alt = MM.format(t.preview, { name: file.name || "Foto" });
+          img.src = URL.createObjectURL(file);
+          item.appendChild(img);
+          previews.appendChild(item);
+        });
+      }
+    });
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       MM.postForm(form, {
         errors: errors,
         button: submit,
         texts: t,
-        data: Promise.all(Array.prototype.map.call(photos.files, shrink)).then(function (files) {
-          var data = new FormData(form);
-          data.delete("photos");
-          files.forEach(function (file) { data.append("photos", file, file.name); });
-          return data;
-        })
+        data: formData(),
+        onOffline: draft ? draft.keep : null,
+        onSent: draft ? draft.sent : null
       });
     });
   }

@@ -15,6 +15,7 @@ SIGN_IN = "sign-in and sign-out flow (tests/staff/test_login.py, tests/staff/tes
 NOT_IN_MATRIX: dict[str, str] = {
     "healthz": "health check for the load balancer: 'ok' or 503, no data (tests/config/)",
     "favicon": "redirect to a static file",
+    "web:service-worker": "the report form's service worker script: no data (tests/web/test_offline_draft.py)",
     "admin:*": "Django admin for operators (is_staff): one row, admin:index, stands for the namespace; "
     "every admin view goes through AdminSite.admin_view",
     "open311:*": "Open311 GeoReport v2: public, staff fields never exposed (tests/api/open311/)",

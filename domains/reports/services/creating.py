@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from domains.reports.attributes import clean_attributes
 from domains.reports.deadlines import report_due
+from domains.reports.idempotency.services import IdempotencyClaim, claim_for, claim_record, claimed_report_id
 from domains.reports.models import DESCRIPTION_MAX, PLACE_MAX, STAFF_CHANNELS, Category, Report, ReportChannel
 from domains.reports.notify import notify_new_report, notify_reporter_receipt, report_created
 from domains.reports.photos import MAX_PHOTOS, PhotoRejected, ProcessedPhoto, process_photo
@@ -69,6 +70,9 @@ class ReportDraft:
     attributes: Mapping[str, Any] = field(default_factory=dict)  # answers to CategoryAttribute, by code
     channel: Any = ReportChannel.API  # a ReportChannel value; staff channels only with a staff ``user``
     field_names: Mapping[str, str] = field(default_factory=dict)
+    # A retry of the same request gets the same report (``domains.reports.idempotency``); "" = none.
+    idempotency_key: str = ""
+    idempotency_client: str = ""  # who chose the key (API account or key id); "" for the web form's own
 
     def key(self, name: str) -> str:
         return self.field_names.get(name, name)
@@ -79,6 +83,7 @@ class CreatedReport:
     report: Report
     tracking_token: str  # the creator's private link; derived, never stored (see kernel.cases.tracking)
     presented: Any = None  # what ``present`` returned, read inside the creating transaction
+    replayed: bool = False  # the same idempotency key and content again: the report created before
 
 
 def _de_int(number: int) -> str:
@@ -308,6 +313,27 @@ def _audit_intake(report: Report, user: Any, note: str) -> None:
     )
 
 
+def _claim(draft: ReportDraft) -> IdempotencyClaim | None:
+    if not draft.idempotency_key:
+        return None
+    scope = f"{draft.channel}:{draft.idempotency_client}"
+    return claim_for(key=draft.idempotency_key, scope=scope, draft=draft, fields=DRAFT_FIELDS)
+
+
+def _replay(report_id: int, present: Callable[[Report], Any] | None) -> CreatedReport:
+    """The answer for a retried request: the report created the first time, presented as then."""
+    with transaction.atomic():
+        report = Report.objects.select_related("commune", "category").get(pk=report_id)
+        presented = present(report) if present is not None else None
+    logger.info("report %s replayed for its idempotency key", report.public_id)
+    return CreatedReport(
+        report=report,
+        tracking_token=tracking_token(Report, report.public_id),
+        presented=presented,
+        replayed=True,
+    )
+
+
 def report_create(
     *,
     draft: ReportDraft,
@@ -325,7 +351,13 @@ def report_create(
     the commit. If that read fails (PostgreSQL went away mid-request), the report is rolled back and its
     files removed, so no client is ever told "error" about a report that was stored — only the commit
     itself remains a step whose outcome a dying connection can hide.
+
+    With ``draft.idempotency_key`` that step is safe to repeat: the same key and content again returns
+    the report stored the first time (``replayed``), other content with the key raises ``Conflict`` (409).
     """
+    claim = _claim(draft)
+    if claim is not None and (earlier := claimed_report_id(claim)) is not None:
+        return _replay(earlier, present)
     valid = _validate(draft, user)
     held = hold_reason(
         category=valid.category,
@@ -337,7 +369,11 @@ def report_create(
     report.account = account  # the signed-in citizen (citizens/), None when anonymous
     intake_note = STAFF_CHANNELS.get(report.channel, "")
     with files_for_transaction() as files, transaction.atomic():
+        if claim is not None and (earlier := claimed_report_id(claim, lock=True)) is not None:
+            return _replay(earlier, present)  # a twin request was faster; nothing written yet
         insert_with_public_id(report, Report.public_id_prefix)
+        if claim is not None:
+            claim_record(claim, report.pk)
         record_creation(report, actor=user if intake_note else None, public_note=intake_note)
         if intake_note:  # staff entered it for a caller: who did, in the audit log
             _audit_intake(report, user, intake_note)

@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 
 from domains.reports.attributes import unknown_attribute_codes
+from domains.reports.idempotency.services import key_clean
 from domains.reports.media_fetch import media_fetch_schedule
 from domains.reports.models import Category, Report
 from domains.reports.selectors import categories_offered, public_rows, reports_public
@@ -218,6 +219,8 @@ def _draft(request: HttpRequest, lon: Any, lat: Any) -> ReportDraft:
         attributes=params.posted_attributes(data),
         channel="open311",
         field_names=FIELD_NAMES,
+        idempotency_key=key_clean(request.headers.get("Idempotency-Key")),
+        idempotency_client=str(getattr(getattr(request, "open311_api_key", None), "pk", "") or ""),
     )
 
 

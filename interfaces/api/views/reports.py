@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from domains.reports.idempotency.services import key_clean
 from domains.reports.models import Category, Report
 from domains.reports.selectors import (
     NEARBY_LIMIT,
@@ -192,10 +193,17 @@ class ReportListCreateView(APIView):
         summary="Mangel melden",
         description=(
             "multipart/form-data mit lat/lon und Fotos, oder JSON mit einem GeoJSON-Punkt in location. "
-            "Anonym erlaubt; pro IP gedrosselt (429 mit Retry-After)."
+            "Anonym erlaubt; pro IP gedrosselt (429 mit Retry-After). Mit dem Kopf Idempotency-Key (z. B. eine "
+            "UUID, 24 Stunden gültig) liefert eine Wiederholung dieselbe Meldung statt einer zweiten; derselbe "
+            "Schlüssel mit anderen Angaben ergibt 409."
         ),
         request={"multipart/form-data": ReportCreateSerializer, "application/json": ReportCreateSerializer},
-        responses={201: ReportCreatedSerializer, 400: ERROR_SERIALIZER, 429: ERROR_SERIALIZER},
+        responses={
+            201: ReportCreatedSerializer,
+            400: ERROR_SERIALIZER,
+            409: ERROR_SERIALIZER,
+            429: ERROR_SERIALIZER,
+        },
     )
     def post(self, request: Request) -> Response:
         data = request.data
@@ -212,6 +220,8 @@ class ReportListCreateView(APIView):
             phone=_value(data, "phone") or "",
             photos=[PhotoUpload(file=f, name=f.name, size=f.size) for f in files],
             channel="api",
+            idempotency_key=key_clean(request.headers.get("Idempotency-Key")),
+            idempotency_client=str(request.user.pk or "") if request.user.is_authenticated else "",
         )
         # The answer is read inside the creating transaction: never a 503 for a stored report.
         created = report_create(
@@ -226,7 +236,10 @@ class ReportListCreateView(APIView):
         feature["tracking_url"] = request.build_absolute_uri(
             reverse("web:report-track", args=[created.report.public_id, created.tracking_token])
         )
-        return Response(feature, status=201)
+        response = Response(feature, status=201)
+        if created.replayed:  # the same answer again; the header tells a client it was a retry
+            response["Idempotent-Replayed"] = "true"
+        return response
 
 
 def _value(data: Any, key: str) -> Any:
