@@ -19,7 +19,16 @@ class CategoryAttributeInline(admin.StackedInline):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "name_en", "slug", "group", "default_sla_days", "default_sla_unit", "active"]
+    list_display = [
+        "name",
+        "name_en",
+        "slug",
+        "group",
+        "default_sla_days",
+        "default_sla_unit",
+        "danger_mode",
+        "active",
+    ]
     list_filter = ["group", "active"]
     inlines = [CategoryAttributeInline]
 

@@ -66,6 +66,15 @@ class CategoryGroup(models.Model):
         return localized_name(self.name, self.name_en)
 
 
+class DangerMode(models.TextChoices):
+    """What a category whose defect may be an acute danger does with a report (issue 31.1): an open manhole
+    belongs to the police or fire brigade first, not into a queue that is read the next working day."""
+
+    NONE = "", "Keine Gefahrenlage"
+    WARN = "warn", "Hinweis auf Notruf, Meldung wird gesendet"
+    BLOCK = "block", "Nur Notruf, Meldung hier nicht möglich"
+
+
 class Category(models.Model):
     """A kind of defect (Schlagloch, Straßenlaterne defekt …), the same catalogue for every commune."""
 
@@ -88,6 +97,14 @@ class Category(models.Model):
     order = models.PositiveSmallIntegerField("Reihenfolge", default=0)
     active = models.BooleanField("Aktiv", default=True, help_text="Landesweit abschalten")
     keywords = models.CharField("Stichwörter", max_length=300, blank=True)
+    danger_mode = models.CharField(
+        "Gefahrenlage",
+        max_length=5,
+        choices=DangerMode.choices,
+        default=DangerMode.NONE,
+        blank=True,
+        help_text="Bei Gefahr: Notrufnummern zeigen und die Meldung senden („warn“) oder nicht annehmen („block“)",
+    )
 
     class Meta:
         verbose_name = "Kategorie"

@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import Throttled
 
+from domains.reports.danger import danger_notice, danger_notices
 from domains.reports.deadlines import public_deadline
 from domains.reports.models import Report
 from domains.reports.notify import receipt_queued
@@ -170,8 +171,12 @@ def report_new(request: HttpRequest) -> HttpResponse:
             return note_own_change(remember_created(response, created.tracking_token, url))
         if wants_json(request):
             return JsonResponse({"errors": form.errors_in_page_order()}, status=status)
+    notices = danger_notices(link.ags or None)
+    chosen = notices.get(str(form.data.get("category") or "")) if form.is_bound else None
     context = {
         "form": form,
+        "danger": chosen,
+        "danger_notices": {slug: {"mode": n.mode, "text": n.text} for slug, n in notices.items()},
         "place": place,
         "commune_link": link,
         "in_preparation": bool(link.ags) and commune_in_preparation(link.ags),
@@ -197,6 +202,7 @@ def report_confirmation(request: HttpRequest, public_id: str) -> HttpResponse:
         "receipt_sent": receipt_queued(report),
         "in_preparation": commune_in_preparation(report.commune.ags),
         "deadline": public_deadline(report),
+        "danger": danger_notice(report.category, report.commune.ags),  # a "warn" category's call advice
     }
     response = render(request, "web/confirmation.html", context)
     response["Cache-Control"] = "no-store"

@@ -68,7 +68,7 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
 def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
     jurisdiction = params.jurisdiction(request.GET)
     ags = jurisdiction.ags if jurisdiction and jurisdiction.is_commune else None
-    services = [representations.service(category) for category in categories_offered(ags)]
+    services = [representations.service(category, ags) for category in categories_offered(ags)]
     return render(services, fmt=fmt, root="services")
 
 

@@ -125,6 +125,11 @@ class CategoryListView(generics.ListAPIView):
     pagination_class = None
     queryset = Category.objects.filter(active=True).select_related("group")
 
+    def get_serializer_context(self) -> dict[str, Any]:
+        """``?commune=<AGS>``: danger notices name that commune's on-call number (issue 31.1)."""
+        ags = str(self.request.query_params.get("commune") or "")
+        return {**super().get_serializer_context(), "ags": ags if ags.isascii() and ags.isdigit() else None}
+
     @extend_schema(summary="Kategorien")
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)
