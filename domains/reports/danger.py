@@ -5,9 +5,13 @@ citizen hears the same "Gefahr? Polizei 110 / Feuerwehr 112" whichever way they 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from domains.reports.models import Category, DangerMode
+from django.db.models import Q
+from django.utils import timezone
+
+from domains.reports.models import Category, DangerMode, ReportingNotice
 from kernel.organisations.models import Organisation, OrganisationKind
 
 EMERGENCY_NUMBERS = "Gefahr? Polizei 110 / Feuerwehr 112"
@@ -62,3 +66,19 @@ def danger_notices(ags: str | None = None) -> dict[str, DangerNotice]:
     categories = Category.objects.filter(active=True).exclude(danger_mode=DangerMode.NONE)
     notices = {c.slug: danger_notice(c, ags) for c in categories}
     return {slug: notice for slug, notice in notices.items() if notice is not None}
+
+
+def reporting_notices(ags: str | None = None, *, on: dt.date | None = None) -> list[ReportingNotice]:
+    """The notices in force on ``on`` (today in Berlin): statewide ones, plus the commune's when known."""
+    day = on or timezone.localdate()
+    scope = Q(organisation__isnull=True)
+    if ags:
+        scope |= Q(organisation__kind=OrganisationKind.COMMUNE, organisation__ags=ags)
+    return list(
+        ReportingNotice.objects.filter(scope, starts__lte=day, ends__gte=day).order_by("starts", "id")
+    )
+
+
+def notices_text(notices: list[ReportingNotice]) -> str:
+    """The notices as one line, for Open311 service descriptions (the spec has no other place for them)."""
+    return " ".join(f"{n.text} ({n.link})" if n.link else n.text for n in notices)

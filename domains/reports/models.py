@@ -469,3 +469,34 @@ from domains.reports.participation.models import (  # noqa: E402, F401
     UpdateState,
 )
 from domains.reports.saved_filters.models import SavedFilter  # noqa: E402, F401
+
+
+class ReportingNotice(models.Model):
+    """A dated notice on the report form and in the API's service list (issue 31.1), e.g. "Winterdienst:
+    Meldungen zu Glätte bitte an …". ``organisation`` None: statewide (operators only); else one commune's
+    (its admins). Shown from ``starts`` to ``ends`` inclusive (Berlin dates), gone after that."""
+
+    text = models.CharField("Hinweis", max_length=500)
+    link = models.URLField("Link (optional)", blank=True)
+    starts = models.DateField("Gültig ab")
+    ends = models.DateField("Gültig bis")
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name="Gemeinde (leer: landesweit)",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reporting_notices",
+    )
+    created = models.DateTimeField("Angelegt", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Hinweis zum Melden"
+        verbose_name_plural = "Hinweise zum Melden"
+        ordering = ["-starts", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends__gte=models.F("starts")), name="notice_ends_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]

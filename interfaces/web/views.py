@@ -20,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import Throttled
 
-from domains.reports.danger import danger_notice, danger_notices
+from domains.reports.danger import danger_notice, danger_notices, reporting_notices
 from domains.reports.deadlines import public_deadline
 from domains.reports.models import Report
 from domains.reports.notify import receipt_queued
@@ -176,6 +176,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "danger": chosen,
+        "notices": reporting_notices(link.ags or None),  # statewide, plus the linked commune's
         "danger_notices": {slug: {"mode": n.mode, "text": n.text} for slug, n in notices.items()},
         "place": place,
         "commune_link": link,

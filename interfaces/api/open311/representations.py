@@ -19,10 +19,12 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-25T00:00:00+01:00"
 
 
-def service(category: Category, ags: str | None = None) -> dict[str, Any]:
-    """``ags``: the commune of the jurisdiction asked for, whose on-call number a danger notice names."""
+def service(category: Category, ags: str | None = None, notices: str = "") -> dict[str, Any]:
+    """``ags``: the commune of the jurisdiction asked for, whose on-call number a danger notice names;
+    ``notices``: the dated notices in force, which clients then show with every service."""
     notice = danger_notice(category, ags)
-    description = " ".join(t for t in (notice.text if notice else "", category.description) if t)
+    parts = (notice.text if notice else "", category.description, notices)
+    description = " ".join(t for t in parts if t)
     return {
         "service_code": category.slug,
         "service_name": category.display_name,

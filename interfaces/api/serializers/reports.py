@@ -25,6 +25,13 @@ class CategorySerializer(serializers.ModelSerializer):
         help_text="Bei Gefahrenlagen (danger_mode warn/block): der Hinweis auf die Notrufnummern, sonst null"
     )
 
+    notices = serializers.SerializerMethodField(
+        help_text="Datierte Hinweise zum Melden (landesweit, mit ?commune=<AGS> auch die der Gemeinde)"
+    )
+
+    def get_notices(self, category: Category) -> list[dict[str, str | None]]:
+        return self.context.get("notices", [])
+
     def get_danger_notice(self, category: Category) -> str | None:
         notice = danger_notice(category, self.context.get("ags"))
         return notice.text if notice is not None else None
@@ -42,6 +49,7 @@ class CategorySerializer(serializers.ModelSerializer):
             "default_sla_unit",
             "danger_mode",
             "danger_notice",
+            "notices",
         ]
 
 
