@@ -1,8 +1,18 @@
 """Admin for the category catalogue and (read-mostly) reports. Writes of reports go through services."""
 
+from typing import Any
+
 from django.contrib import admin
 
-from domains.reports.models import Category, CategoryAttribute, CategoryGroup, CommuneCategorySetting, Report
+from domains.reports.models import (
+    Category,
+    CategoryAttribute,
+    CategoryGroup,
+    CommuneCategorySetting,
+    Report,
+    ReportingNotice,
+)
+from domains.reports.services.notices import reporting_notice_save
 
 
 @admin.register(CategoryGroup)
@@ -20,10 +30,10 @@ class CategoryAttributeInline(admin.StackedInline):
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = [
-        "name", "name_en", "slug", "group", "default_sla_days", "default_sla_unit", "active",
+        "name", "name_en", "slug", "group", "default_sla_days", "default_sla_unit", "danger_mode", "active",
         "review_before_publishing",
     ]  # fmt: skip
-    list_filter = ["group", "active", "review_before_publishing"]
+    list_filter = ["group", "active", "review_before_publishing", "danger_mode"]
     inlines = [CategoryAttributeInline]
 
 
@@ -48,3 +58,15 @@ class ReportAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(ReportingNotice)
+class ReportingNoticeAdmin(admin.ModelAdmin):
+    """Operators post statewide (or any commune's) dated notices here; saving goes through the service,
+    which checks and audits it."""
+
+    list_display = ["text", "organisation", "starts", "ends"]
+    list_filter = ["organisation"]
+
+    def save_model(self, request: Any, obj: ReportingNotice, form: Any, change: bool) -> None:
+        reporting_notice_save(actor=request.user, notice=obj, organisation=obj.organisation)

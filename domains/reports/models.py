@@ -67,6 +67,15 @@ class CategoryGroup(models.Model):
         return localized_name(self.name, self.name_en)
 
 
+class DangerMode(models.TextChoices):
+    """What a category whose defect may be an acute danger does with a report (issue 31.1): an open manhole
+    belongs to the police or fire brigade first, not into a queue that is read the next working day."""
+
+    NONE = "", "Keine Gefahrenlage"
+    WARN = "warn", "Hinweis auf Notruf, Meldung wird gesendet"
+    BLOCK = "block", "Nur Notruf, Meldung hier nicht möglich"
+
+
 class Category(models.Model):
     """A kind of defect (Schlagloch, Straßenlaterne defekt …), the same catalogue for every commune."""
 
@@ -95,6 +104,14 @@ class Category(models.Model):
         "Vor Veröffentlichung prüfen",
         default=False,
         help_text="Neue Meldungen erscheinen erst öffentlich, wenn die Verwaltung sie freigegeben hat.",
+    )
+    danger_mode = models.CharField(
+        "Gefahrenlage",
+        max_length=5,
+        choices=DangerMode.choices,
+        default=DangerMode.NONE,
+        blank=True,
+        help_text="Bei Gefahr: Notrufnummern zeigen und die Meldung senden („warn“) oder nicht annehmen („block“)",
     )
 
     class Meta:
@@ -482,3 +499,34 @@ from domains.reports.participation.models import (  # noqa: E402, F401
     UpdateState,
 )
 from domains.reports.saved_filters.models import SavedFilter  # noqa: E402, F401
+
+
+class ReportingNotice(models.Model):
+    """A dated notice on the report form and in the API's service list (issue 31.1), e.g. "Winterdienst:
+    Meldungen zu Glätte bitte an …". ``organisation`` None: statewide (operators only); else one commune's
+    (its admins). Shown from ``starts`` to ``ends`` inclusive (Berlin dates), gone after that."""
+
+    text = models.CharField("Hinweis", max_length=500)
+    link = models.URLField("Link (optional)", blank=True)
+    starts = models.DateField("Gültig ab")
+    ends = models.DateField("Gültig bis")
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name="Gemeinde (leer: landesweit)",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reporting_notices",
+    )
+    created = models.DateTimeField("Angelegt", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Hinweis zum Melden"
+        verbose_name_plural = "Hinweise zum Melden"
+        ordering = ["-starts", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends__gte=models.F("starts")), name="notice_ends_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]

@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import Throttled
 
+from domains.reports.danger import danger_notice, danger_notices, reporting_notices
 from domains.reports.deadlines import public_deadline
 from domains.reports.idempotency.services import form_key, new_idempotency_key
 from domains.reports.models import Report
@@ -180,9 +181,14 @@ def report_new(request: HttpRequest) -> HttpResponse:
             return note_own_change(remember_created(response, created.tracking_token, url))
         if wants_json(request):
             return JsonResponse({"errors": form.errors_in_page_order()}, status=status)
+    notices = danger_notices(link.ags or None)
+    chosen = notices.get(str(form.data.get("category") or "")) if form.is_bound else None
     context = {
         "form": form,
         "idempotency_key": key,
+        "danger": chosen,
+        "notices": reporting_notices(link.ags or None),  # statewide, plus the linked commune's
+        "danger_notices": {slug: {"mode": n.mode, "text": n.text} for slug, n in notices.items()},
         "place": place,
         "commune_link": link,
         "in_preparation": bool(link.ags) and commune_in_preparation(link.ags),
@@ -209,6 +215,7 @@ def report_confirmation(request: HttpRequest, public_id: str) -> HttpResponse:
         "receipt_sent": receipt_queued(report),
         "in_preparation": commune_in_preparation(report.commune.ags),
         "deadline": public_deadline(report),
+        "danger": danger_notice(report.category, report.commune.ags),  # a "warn" category's call advice
     }
     response = render(request, "web/confirmation.html", context)
     response["Cache-Control"] = "no-store"

@@ -39,6 +39,7 @@ class OrganisationForm(forms.ModelForm):
             "contact_website",
             "contact_address",
             "contact_hours",
+            "contact_emergency_phone",
             "payment_recipient",
             "iban",
             "bic",

@@ -158,6 +158,11 @@ class Organisation(models.Model):
         help_text="Leer: die Anschrift des Briefkopfs",
     )
     contact_hours = models.TextField("Kontakt: Sprechzeiten", max_length=400, blank=True)
+    # Shown beside police 110 / fire brigade 112 when a citizen picks a danger category (issue 31.1),
+    # e.g. the building yard's on-call service outside office hours.
+    contact_emergency_phone = models.CharField(
+        "Kontakt: Bereitschaftsdienst (Notfall)", max_length=40, blank=True
+    )
     opendata_license = models.URLField(
         "Lizenz der offenen Daten",
         choices=OPENDATA_LICENSES,

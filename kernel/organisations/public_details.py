@@ -8,6 +8,7 @@ an organisation's contact is set by its admins on the staff settings page, throu
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +27,11 @@ CONTACT_FIELDS = {
     "contact_website": 200,
     "contact_address": 400,
     "contact_hours": 400,
+    "contact_emergency_phone": 40,
 }
+
+# Digits first, then digits, spaces, "+", "-", "/" (a number people dial, no words such as "siehe Website").
+EMERGENCY_PHONE_RE = re.compile(r"^\+?[0-9][0-9 /\-]{2,39}$")
 
 
 def platform_operator() -> PlatformOperator | None:
@@ -83,6 +88,11 @@ def _contact_values(values: dict[str, Any]) -> dict[str, str]:
             errors["contact_website"] = [
                 "Bitte eine Internetadresse der Form https://www.beispiel.de angeben."
             ]
+    phone = cleaned["contact_emergency_phone"]
+    if phone and not EMERGENCY_PHONE_RE.match(phone):
+        errors["contact_emergency_phone"] = [
+            "Bitte eine Telefonnummer aus Ziffern, Leerzeichen, +, - und / angeben, z. B. 0351 488-0."
+        ]
     if errors:
         raise ValidationFailed(errors)
     return cleaned

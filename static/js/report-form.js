@@ -114,6 +114,23 @@
         .then(function (data) { if (seq === nearbySeq) showNearby(data.features || []); })
         .catch(function () {});
     }
+    /* --- danger categories: the emergency numbers as soon as one is chosen (domains/reports/danger.py) */
+    var dangerBox = $("danger-notice");
+    var dangerData = $("danger-notices");
+    var dangers = dangerData ? JSON.parse(dangerData.textContent) : {};
+    function showDanger() {
+      var notice = dangers[category.value];
+      dangerBox.innerHTML = "";
+      dangerBox.hidden = !notice;
+      if (!notice) return;
+      var p = document.createElement("p");
+      var strong = document.createElement("strong");
+      strong.textContent = notice.text;
+      p.appendChild(strong);
+      dangerBox.appendChild(p);
+    }
+    category.addEventListener("change", showDanger);
+
     category.addEventListener("change", function () {
       var la = parseCoord(lat.value);
       var lo = parseCoord(lon.value);

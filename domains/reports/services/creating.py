@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from domains.reports.attributes import clean_attributes
+from domains.reports.danger import danger_notice
 from domains.reports.deadlines import report_due
 from domains.reports.idempotency.services import IdempotencyClaim, claim_for, claim_record, claimed_report_id
 from domains.reports.models import DESCRIPTION_MAX, PLACE_MAX, STAFF_CHANNELS, Category, Report, ReportChannel
@@ -244,6 +245,18 @@ def _validate_intake_scope(
     )
 
 
+def _validate_danger(
+    draft: ReportDraft, category: Category | None, assignment: Assignment | None, errors: FieldErrors
+) -> None:
+    """A blocking danger category is refused at the category field with the emergency numbers (the
+    commune's on-call number when the place is known): nothing is stored, every interface says the same."""
+    if category is None:
+        return
+    notice = danger_notice(category, assignment.commune.ags if assignment is not None else None)
+    if notice is not None and notice.blocks:
+        errors.add(draft.key("category"), notice.text)
+
+
 def _validate(draft: ReportDraft, user: Any = None) -> ValidReport:
     """All checks at once, so a person sees every problem; raises ValidationFailed, stores nothing."""
     reject_nul({draft.key(name): getattr(draft, name) for name in DRAFT_FIELDS})
@@ -266,6 +279,7 @@ def _validate(draft: ReportDraft, user: Any = None) -> ValidReport:
                 draft.key("category"),
                 f"Die Kategorie „{category.name}“ wird von {assignment.commune.name} nicht angeboten.",
             )
+    _validate_danger(draft, category, assignment, errors)
     attributes = _validate_attributes(draft, category, errors)
     photos = _process_photos(draft, errors) if not errors else []
     errors.raise_if_any()

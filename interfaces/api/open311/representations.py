@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 
+from domains.reports.danger import danger_notice
 from domains.reports.models import LIST_DATATYPES, Category, CategoryAttribute
 from interfaces.api.open311.formats import w3c
 
@@ -18,11 +19,16 @@ SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-11-25T00:00:00+01:00"
 
 
-def service(category: Category) -> dict[str, Any]:
+def service(category: Category, ags: str | None = None, notices: str = "") -> dict[str, Any]:
+    """``ags``: the commune of the jurisdiction asked for, whose on-call number a danger notice names;
+    ``notices``: the dated notices in force, which clients then show with every service."""
+    notice = danger_notice(category, ags)
+    parts = (notice.text if notice else "", category.description, notices)
+    description = " ".join(t for t in parts if t)
     return {
         "service_code": category.slug,
         "service_name": category.display_name,
-        "description": category.description,
+        "description": description,  # a danger category's emergency numbers first: clients show this text
         # True when there are extra questions: clients then fetch the service definition.
         "metadata": bool(category.attributes.all()),
         "type": "realtime",  # a report exists as soon as the POST returns; no tokens needed

@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 
 from domains.reports.attributes import unknown_attribute_codes
+from domains.reports.danger import notices_text, reporting_notices
 from domains.reports.idempotency.services import key_clean
 from domains.reports.media_fetch import media_fetch_schedule
 from domains.reports.models import Category, Report
@@ -70,7 +71,8 @@ def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
 def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
     jurisdiction = params.jurisdiction(request.GET)
     ags = jurisdiction.ags if jurisdiction and jurisdiction.is_commune else None
-    services = [representations.service(category) for category in categories_offered(ags)]
+    notices = notices_text(reporting_notices(ags))
+    services = [representations.service(category, ags, notices) for category in categories_offered(ags)]
     return render(services, fmt=fmt, root="services")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from domains.reports.danger import danger_notice
 from domains.reports.models import DESCRIPTION_MAX, PLACE_MAX, Category, CategoryGroup
 from domains.reports.workflow import ReportStatus
 
@@ -20,6 +21,20 @@ class CategoryGroupSerializer(serializers.ModelSerializer):
 
 class CategorySerializer(serializers.ModelSerializer):
     group = CategoryGroupSerializer(read_only=True)
+    danger_notice = serializers.SerializerMethodField(
+        help_text="Bei Gefahrenlagen (danger_mode warn/block): der Hinweis auf die Notrufnummern, sonst null"
+    )
+
+    notices = serializers.SerializerMethodField(
+        help_text="Datierte Hinweise zum Melden (landesweit, mit ?commune=<AGS> auch die der Gemeinde)"
+    )
+
+    def get_notices(self, category: Category) -> list[dict[str, str | None]]:
+        return self.context.get("notices", [])
+
+    def get_danger_notice(self, category: Category) -> str | None:
+        notice = danger_notice(category, self.context.get("ags"))
+        return notice.text if notice is not None else None
 
     class Meta:
         model = Category
@@ -32,6 +47,9 @@ class CategorySerializer(serializers.ModelSerializer):
             "icon",
             "default_sla_days",
             "default_sla_unit",
+            "danger_mode",
+            "danger_notice",
+            "notices",
         ]
 
 

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from domains.reports.danger import reporting_notices
 from domains.reports.idempotency.services import key_clean
 from domains.reports.models import Category, Report
 from domains.reports.selectors import (
@@ -130,6 +131,21 @@ class CategoryListView(generics.ListAPIView):
     serializer_class = CategorySerializer
     pagination_class = None
     queryset = Category.objects.filter(active=True).select_related("group")
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        """``?commune=<AGS>``: danger notices name that commune's on-call number (issue 31.1)."""
+        ags = str(self.request.query_params.get("commune") or "")
+        known = ags if ags.isascii() and ags.isdigit() else None
+        notices = [
+            {
+                "text": n.text,
+                "link": n.link or None,
+                "starts": n.starts.isoformat(),
+                "ends": n.ends.isoformat(),
+            }
+            for n in reporting_notices(known)
+        ]
+        return {**super().get_serializer_context(), "ags": known, "notices": notices}
 
     @extend_schema(summary="Kategorien")
     def get(self, request: Request, *args, **kwargs) -> Response:
