@@ -221,8 +221,10 @@
 
     /* --- submit with the server's messages beside the fields (forms.js) ----------------------- */
     var errors = MM.formErrors(form, $("error-summary"));
-    var submit = form.querySelector('button[type="submit"]');
+    var submit = form.querySelector('button[type="submit"]:not([name="refresh"])');
     form.addEventListener("submit", function (e) {
+      // "Kategorie wählen" reloads the page with the category's questions (the server keeps the input)
+      if (e.submitter && e.submitter.name === "refresh") return;
       e.preventDefault();
       MM.postForm(form, {
         errors: errors,
