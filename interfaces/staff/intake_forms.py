@@ -12,17 +12,15 @@ from typing import Any
 
 from django import forms
 
-from domains.reports.attributes import category_attributes
 from domains.reports.models import (
     DESCRIPTION_MAX,
-    LIST_DATATYPES,
     STAFF_CHANNELS,
-    AttributeDatatype,
     Category,
 )
 from domains.reports.models import ReportChannel as Channel
 from domains.reports.selectors import categories_active
 from domains.reports.services import ReportDraft
+from shared.forms.category_questions import add_question_fields, answers
 
 # The service's "location" (the place as a whole) is shown at the latitude field, as on the citizen form;
 # the answers to the category's questions are named ``attribute[<code>]`` (Open311's spelling).
@@ -37,20 +35,6 @@ def _category_choices() -> list[tuple[str, Any]]:
         groups.setdefault(category.group.display_name, []).append((category.slug, category.display_name))
     choices.extend(groups.items())
     return choices
-
-
-def _attribute_field(attr: Any) -> forms.Field:
-    """A field for one of the category's questions; unchecked (the service checks the answer)."""
-    help_text = attr.datatype_description or ""
-    choices = [(str(v["key"]), v["name"]) for v in attr.values or [] if isinstance(v, dict)]
-    if attr.datatype == AttributeDatatype.MULTIVALUELIST:
-        return forms.MultipleChoiceField(
-            label=attr.description, required=False, choices=choices, widget=forms.CheckboxSelectMultiple
-        )
-    if attr.datatype in LIST_DATATYPES:
-        return forms.ChoiceField(label=attr.description, required=False, choices=[("", "–"), *choices])
-    widget: forms.Widget = forms.Textarea(attrs={"rows": 3}) if attr.datatype == "text" else forms.TextInput()
-    return forms.CharField(label=attr.description, required=False, help_text=help_text, widget=widget)
 
 
 class IntakeForm(forms.Form):
@@ -101,12 +85,7 @@ class IntakeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].widget.choices = _category_choices()
         self.chosen_category = self._chosen_category()
-        self.attribute_names: list[str] = []
-        for attr in category_attributes(self.chosen_category) if self.chosen_category else []:
-            if attr.variable:
-                name = f"attribute[{attr.code}]"
-                self.fields[name] = _attribute_field(attr)
-                self.attribute_names.append(name)
+        self.attribute_names = add_question_fields(self, self.chosen_category)
 
     def _chosen_category(self) -> Category | None:
         """The category whose questions the form shows: the one sent, or the one in ``?category=``."""
@@ -120,12 +99,7 @@ class IntakeForm(forms.Form):
 
     def draft(self) -> ReportDraft:
         data = self.data
-        attributes = {
-            name[len("attribute[") : -1]: data.getlist(name)
-            if isinstance(self.fields[name], forms.MultipleChoiceField)
-            else data.get(name)
-            for name in self.attribute_names
-        }
+        attributes = answers(self, self.attribute_names)
         return ReportDraft(
             category=data.get("category"),
             description=data.get("description"),

@@ -16,13 +16,14 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from domains.reports.models import DESCRIPTION_MAX
+from domains.reports.models import DESCRIPTION_MAX, Category
 from domains.reports.photos import MAX_PHOTOS
 from domains.reports.selectors import categories_offered
 from domains.reports.services import PhotoUpload, ReportDraft
 from domains.reports.workflow import ReportStatus
 from kernel.boundaries.selectors import communes_in_order
 from kernel.core.amounts import format_number
+from shared.forms.category_questions import add_question_fields, answers
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -87,7 +88,8 @@ class ReportForm(ServiceErrorsForm):
 
     # Errors the service reports for the place as a whole are shown at the latitude field, which is
     # where the place is typed (and what the error summary links to).
-    FIELD_NAMES = {"location": "lat"}
+    # The answers to the category's questions are named ``attribute[<code>]`` (Open311's spelling).
+    FIELD_NAMES = {"location": "lat", "attributes": "attribute"}
 
     lat = forms.CharField(
         label=_("Breitengrad"),
@@ -145,6 +147,18 @@ class ReportForm(ServiceErrorsForm):
         self.fields["category"].widget.choices = category_choices(
             empty_label=str(_("Bitte wählen …")), ags=ags
         )
+        self.chosen_category = self._chosen_category()
+        self.attribute_names = add_question_fields(self, self.chosen_category)
+
+    def _chosen_category(self) -> Category | None:
+        """The category whose questions the form asks: the one sent (or preset in ``initial``)."""
+        slug = (self.data.get("category") if self.is_bound else self.initial.get("category")) or ""
+        if not isinstance(slug, str) or not slug or len(slug) > 100:
+            return None
+        return Category.objects.filter(slug=slug, active=True).first()
+
+    def attribute_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.attribute_names]
 
     def photos_to_choose_again(self) -> bool:
         """A photo came with a submission that is shown again with errors: the browser cannot keep the
@@ -159,6 +173,7 @@ class ReportForm(ServiceErrorsForm):
             lat=data.get("lat"),
             lon=data.get("lon"),
             email=data.get("email") or "",
+            attributes=answers(self, self.attribute_names),
             photos=[PhotoUpload(file=f, name=f.name or "Foto", size=f.size) for f in photos],
             channel="web",
             field_names=self.FIELD_NAMES,

@@ -155,7 +155,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
     else:
         form = ReportForm(initial={**prefill(request), **place.initial()}, ags=link.ags)
     status = link.status
-    if request.method == "POST":
+    if request.method == "POST" and "refresh" not in request.POST:  # "Kategorie wählen": store nothing
         try:
             enforce(request, ReportCreateThrottle)
             draft = form.draft(request.FILES.getlist("photos"))

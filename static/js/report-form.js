@@ -238,7 +238,7 @@
 
     /* --- submit with the server's messages beside the fields (forms.js) ----------------------- */
     var errors = MM.formErrors(form, $("error-summary"));
-    var submit = form.querySelector('button[type="submit"]');
+    var submit = form.querySelector('button[type="submit"]:not([name="refresh"])');
     function formData() { // photos chosen now, shrunk; else those of a stored draft (offline-draft.js)
       var chosen = photos.files.length ? Array.prototype.map.call(photos.files, shrink) : (draft ? draft.photos() : []);
       return Promise.all(chosen).then(function (files) {
@@ -264,6 +264,8 @@
       }
     });
     form.addEventListener("submit", function (e) {
+      // "Kategorie wählen" reloads the page with the category's questions (the server keeps the input)
+      if (e.submitter && e.submitter.name === "refresh") return;
       e.preventDefault();
       MM.postForm(form, {
         errors: errors,

@@ -160,6 +160,9 @@ def _handoff_errors(c: Client, s: Scene) -> HttpResponse:
 PUBLIC: dict[str, Page] = {
     "report-form": lambda c, s: c.get("/"),
     "report-form-errors": lambda c, s: c.post("/", {"description": "x"}),
+    "report-form-questions": lambda c, s: c.post(
+        "/", {"category": "muellablagerung", "attribute[waste_types]": "gold", "description": "x"}
+    ),
     "report-confirmation": lambda c, s: _follow(c, c.post("/", REPORT)),
     "report-page": lambda c, s: c.get(f"/meldungen/{s.report.public_id}/"),
     "report-page-update-errors": lambda c, s: c.post(f"/meldungen/{s.report.public_id}/ergaenzen/", {}),
