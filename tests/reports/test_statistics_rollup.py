@@ -158,3 +158,23 @@ def test_percentile_from_the_histogram_is_postgres_percentile_cont(values, fract
             [fraction, values],
         )
         assert percentile_cont(histogram, fraction) == cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_the_rollups_copy_of_a_changed_report_holds_nothing_personal():
+    """The trigger keeps a changed report's old row for the statistics; the reporter's name, address,
+    phone, texts and place must not be in it (they would survive the erasure of the report's personal data)."""
+    from django.db import connection
+
+    from domains.reports.statistics_rollup import statistics_rollup_build
+    from tests.factories import DRESDEN, make_report
+
+    report = make_report(lonlat=DRESDEN, email="rita@example.org", name="Rita Rad").report
+    statistics_rollup_build()
+    Report.objects.filter(pk=report.pk).update(status="in_review", place="Hinterhof Nr. 3")
+    with connection.cursor() as cur:
+        cur.execute("SELECT old::text FROM reports_statistics_dirty WHERE report_id = %s", [report.pk])
+        [(old,)] = cur.fetchall()
+    for personal in ("rita@example.org", "Rita Rad", "Hinterhof", report.description):
+        assert personal not in old
+    assert '"status": "submitted"' in old and '"held_for_review": false' in old

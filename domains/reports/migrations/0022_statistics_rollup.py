@@ -33,12 +33,17 @@ CREATE TABLE reports_statistics_dirty (
     old jsonb NOT NULL,
     resolved_at timestamptz NULL
 );
+-- Only what the statistics read of a report (status, keys, dates, the public filter's flags): never the
+-- reporter's name, address, texts or place, which must go when the report's personal data is erased.
+CREATE FUNCTION reports_statistics_fields(r reports_report) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+    SELECT jsonb_build_object('id', r.id, 'status', r.status, 'category_id', r.category_id, 'commune_id', r.commune_id, 'district_id', r.district_id, 'created', r.created, 'due', r.due, 'internal', r.internal)
+$$;
 -- A report that the roll-up counted is changed or deleted: keep its row as the roll-up saw it (the first
 -- change after the build wins), so the statistics can take exactly that contribution out again.
 CREATE FUNCTION reports_statistics_mark_dirty() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO reports_statistics_dirty (report_id, old, resolved_at)
-    SELECT OLD.id, to_jsonb(OLD) - 'location' - 'description',
+    SELECT OLD.id, reports_statistics_fields(OLD),
            (SELECT max(sc.created) FROM reports_statuschange sc
             WHERE sc.report_id = OLD.id AND sc.to_status = 'resolved' AND sc.created <= s.built_at)
     FROM reports_statistics_rollup_state s
@@ -56,7 +61,7 @@ DECLARE
     rid bigint := CASE WHEN TG_OP = 'INSERT' THEN NEW.report_id ELSE OLD.report_id END;
 BEGIN
     INSERT INTO reports_statistics_dirty (report_id, old, resolved_at)
-    SELECT r.id, to_jsonb(r) - 'location' - 'description',
+    SELECT r.id, reports_statistics_fields(r),
            (SELECT max(sc.created) FROM reports_statuschange sc
             WHERE sc.report_id = r.id AND sc.to_status = 'resolved' AND sc.created <= s.built_at)
     FROM reports_report r, reports_statistics_rollup_state s
@@ -72,6 +77,7 @@ DROP TRIGGER IF EXISTS reports_statistics_history ON reports_statuschange;
 DROP FUNCTION IF EXISTS reports_statistics_mark_history();
 DROP TRIGGER IF EXISTS reports_statistics_dirty ON reports_report;
 DROP FUNCTION IF EXISTS reports_statistics_mark_dirty();
+DROP FUNCTION IF EXISTS reports_statistics_fields(reports_report);
 DROP TABLE IF EXISTS reports_statistics_dirty, reports_statistics_rollup_state, reports_statistics_rollup;
 """
 
