@@ -115,8 +115,8 @@ def default_sql(field: Any) -> str | None:
     value = field.get_default()  # '' for text columns without a default, None for other columns
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
+    if isinstance(value, int | float):  # IntegerChoices members too (priority): their repr is not SQL
+        return repr(float(value) if isinstance(value, float) else int(value))
     if isinstance(value, str):
         return "'" + value.replace("'", "''") + "'"
     if isinstance(value, dict | list):
