@@ -287,3 +287,50 @@ def test_bulk_api_per_case_results_and_cap(client, world: World):
         url, json.dumps({**body, "action": "delete"}), content_type="application/json", **headers
     )
     assert bad.status_code == 400
+
+
+def test_bulk_counts_are_written_once_and_stay_exact_and_tiles_dropped_once(
+    world: World, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from domains.reports.tiles.counts import count_differences
+
+    *legal, refused = _dresden_reports(4)
+    report_change_status(actor=world.users["caseworker_a"], public_id=refused.public_id, status="rejected")
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
+        results = reports_bulk(
+            actor=world.users["caseworker_a"],
+            public_ids=[r.public_id for r in [*legal, refused]],
+            action=BulkAction(action="status", status=ReportStatus.RESOLVED),
+        )
+    assert [r.ok for r in results] == [True, True, True, False]
+    assert count_differences() == 0  # the counts as exact as after three single changes
+    upserts = [q for q in queries.captured_queries if "INSERT INTO reports_reportcount" in q["sql"]]
+    assert len(upserts) == 1
+    tile_drops = [c for c in callbacks if c.__module__ == "domains.reports.tiles.counts"]
+    assert len(tile_drops) == 1
+
+
+def test_a_case_rolled_back_inside_a_bulk_leaves_no_count_and_no_tile_drop(
+    world: World, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from domains.reports.models import ReportCount
+    from domains.reports.tiles.counts import count_differences, counts_batched, report_moved
+
+    report = world.own_unassigned
+    before = sorted(ReportCount.objects.values_list("commune_id", "status", "category_id", "n"))
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic(), counts_batched() as batch:
+        with pytest.raises(ValidationFailed), batch.case(), transaction.atomic():
+            Report.objects.filter(pk=report.pk).update(status="in_review")
+            report_moved(report, StatusChange(from_status="submitted", to_status="in_review"))
+            raise ValidationFailed({"status": ["abgebrochen"]})
+    assert callbacks == []
+    assert sorted(ReportCount.objects.values_list("commune_id", "status", "category_id", "n")) == before
+    assert count_differences() == 0

@@ -127,6 +127,19 @@ def drop_tiles_of(location: Point, commune_id: int) -> list[Tile]:
     return touched
 
 
+def drop_tiles_of_many(places: Sequence[tuple[Point, int]]) -> int:
+    """:func:`drop_tiles_of` for many reports at once (a bulk action): each tile once, one cache call.
+    Returns how many tiles were dropped."""
+    touched = {
+        _version_key(t) for location, commune_id in places for t in tiles_touched(location, commune_id)
+    }
+    try:
+        tile_cache().delete_many(sorted(touched))
+    except Exception:
+        logger.error("tile cache unreachable: %d tiles not dropped", len(touched), exc_info=True)
+    return len(touched)
+
+
 def drop_all_tiles() -> None:
     """After a bulk change (a recount, a data load): every cached tile is stale."""
     tile_cache().delete(GENERATION_KEY)
