@@ -68,6 +68,8 @@ def test_keyboard_only_report_from_skip_link_to_confirmation(page, site):
     expect(page.get_by_text("Zuständig: Dresden")).to_be_visible()
     page.keyboard.type("Schlag")  # type-ahead in the closed select
     expect(page.get_by_label("Kategorie")).to_have_value("schlagloch")
+    page.keyboard.press("Tab")  # the step that loads the category's questions (issue 31.2) comes next
+    expect(page.get_by_role("button", name="Kategorie wählen")).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.get_by_label("Beschreibung")).to_be_focused()
     page.keyboard.type("Schlagloch, mit der Tastatur gemeldet")

@@ -17,6 +17,9 @@ LABEL_WIDTH = 300  # room for 30 characters at font-size 15 (site.css .chart)
 BAR_SPACE = 300
 CHART_WIDTH = LABEL_WIDTH + BAR_SPACE + 70
 MONTH_HEIGHT = 180
+# A value that is there but rounds to nothing (a median of 0 days: resolved the same day) still draws a
+# hairline, so no bar looks missing; its text says the value.
+MIN_BAR = 2.0
 MONTH_BOTTOM = 24
 
 
@@ -46,7 +49,7 @@ def bar_chart(items: Sequence[tuple[str, float, str]]) -> BarChart:
     bars = []
     for index, (label, value, text) in enumerate(items):
         y = index * (BAR_HEIGHT + BAR_GAP)
-        width = round(BAR_SPACE * value / top, 1)
+        width = max(round(BAR_SPACE * value / top, 1), MIN_BAR)
         bars.append(Bar(label, value, text, y, width, LABEL_WIDTH + 6 + width, y + BAR_HEIGHT * 0.7))
     height = max(len(items) * (BAR_HEIGHT + BAR_GAP), BAR_HEIGHT)
     return BarChart(bars, CHART_WIDTH, height, LABEL_WIDTH, LABEL_WIDTH - 6)
